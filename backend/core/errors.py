@@ -1,0 +1,29 @@
+"""Domain errors that name the field and the problem in Japanese and English."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    code: str
+    ja: str
+    en: str
+
+
+class DomainError(Exception):
+    """Raised by services when a request breaks a business rule; rendered as HTTP 400 (or 409)."""
+
+    status_code = 400
+
+    def __init__(self, *problems: FieldProblem):
+        super().__init__("; ".join(f"{p.field}: {p.en}" for p in problems))
+        self.problems = problems
+
+    @classmethod
+    def single(cls, field: str, code: str, ja: str, en: str) -> "DomainError":
+        return cls(FieldProblem(field, code, ja, en))
+
+
+class ConflictError(DomainError):
+    status_code = 409

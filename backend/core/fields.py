@@ -1,0 +1,48 @@
+"""Serializer fields for the shared vocabulary, with errors that name the bad value."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.core.choices import EmploymentForm, Skill, Weekday, WEEKDAY_ORDER
+
+
+class ChoiceListField(serializers.ListField):
+    """A list of distinct choices, returned in the vocabulary's order."""
+
+    def __init__(self, choices, order=None, **kwargs):
+        self._order = order or [c[0] for c in choices]
+        kwargs.setdefault("child", serializers.ChoiceField(choices=choices))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError(_("同じ値が重複しています。"), code="duplicate")
+        return sorted(values, key=self._order.index)
+
+
+def weekday_list(**kwargs):
+    return ChoiceListField(Weekday.choices, order=WEEKDAY_ORDER, **kwargs)
+
+
+def employment_form_list(**kwargs):
+    return ChoiceListField(EmploymentForm.choices, **kwargs)
+
+
+class SkillLevelsField(serializers.DictField):
+    """{"security": 3, "planning": 2}: keys from the skill taxonomy, levels 1 (basic) to 3 (expert)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), **kwargs)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        errors = {}
+        for skill, level in values.items():
+            if skill not in Skill.values:
+                errors[skill] = [_("未知のスキルです: %(skill)s") % {"skill": skill}]
+            elif not 1 <= level <= 3:
+                errors[skill] = [_("スキルのレベルは1から3で指定してください (%(level)s)。") % {"level": level}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values

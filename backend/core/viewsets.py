@@ -1,0 +1,116 @@
+"""One thin viewset shape for every resource: scoped selector in, service out.
+
+A resource says which selector scopes the queryset for the user, which serializer reads input,
+which renders output, and which services write. Object permissions are decided in two steps:
+an object outside the user's scope is 404 (its existence is not revealed); an object in scope
+that the user may read but not change is 403.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from backend.core.api import BilingualValidationError, validate_input
+
+
+class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    output_serializer_class = None
+    input_serializer_class = None
+    filter_params: dict[str, str] = {}  # query parameter -> ORM lookup
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.request.method != "GET":
+            return self.input_serializer_class or self.output_serializer_class
+        return self.output_serializer_class
+
+    def scoped_queryset(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        queryset = self.scoped_queryset(self.request.user)
+        filtered = False
+        for param, lookup in self.filter_params.items():
+            value = self.request.query_params.get(param)
+            if value not in (None, ""):
+                try:
+                    queryset = queryset.filter(**{lookup: value})
+                except (ValueError, TypeError, DjangoValidationError):
+                    raise BilingualValidationError([{
+                        "field": param, "code": "invalid_filter",
+                        "ja": f"絞り込み条件 {param} の値が不正です: {value}",
+                        "en": f"Invalid value for filter {param}: {value}",
+                    }]) from None
+                filtered = True
+        return queryset.distinct() if filtered else queryset
+
+    # -- write permissions; override per resource ------------------------------------------
+    def can_create(self, user) -> bool:
+        return False
+
+    def can_change(self, user, obj) -> bool:
+        return False
+
+    def check_create(self):
+        if not self.can_create(self.request.user):
+            raise PermissionDenied()
+
+    def object_for_change(self):
+        obj = self.get_object()  # 404 outside the user's scope
+        if not self.can_change(self.request.user, obj):
+            raise PermissionDenied()
+        return obj
+
+    def render(self, obj, status_code=status.HTTP_200_OK):
+        obj = self.scoped_queryset(self.request.user).get(pk=obj.pk) if hasattr(obj, "pk") else obj
+        return Response(self.output_serializer_class(obj, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+
+class WritableScopedViewSet(ScopedViewSet):
+    """Adds create / update / destroy through services."""
+
+    def create_object(self, *, user, data):
+        raise NotImplementedError
+
+    def update_object(self, *, user, obj, data):
+        raise NotImplementedError
+
+    def delete_object(self, *, user, obj):
+        raise PermissionDenied()
+
+    def create(self, request, *args, **kwargs):
+        self.check_create()
+        data = validate_input(self.input_serializer_class, data=request.data,
+                              context=self.get_serializer_context())
+        with transaction.atomic():
+            obj = self.create_object(user=request.user, data=data)
+        return self.render(obj, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        obj = self.object_for_change()
+        data = validate_input(self.input_serializer_class, data=request.data, instance=obj, partial=partial,
+                              context=self.get_serializer_context())
+        with transaction.atomic():
+            obj = self.update_object(user=request.user, obj=obj, data=data)
+        return self.render(obj)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.object_for_change()
+        with transaction.atomic():
+            self.delete_object(user=request.user, obj=obj)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def documented(input_serializer, output_serializer):
+    """Schema for the write actions of a WritableScopedViewSet subclass."""
+    return {
+        "create": extend_schema(request=input_serializer, responses={201: output_serializer}),
+        "update": extend_schema(request=input_serializer, responses={200: output_serializer}),
+        "partial_update": extend_schema(request=input_serializer, responses={200: output_serializer}),
+    }

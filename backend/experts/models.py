@@ -1,0 +1,104 @@
+"""Experts (専門人材): availability, weekdays, fees, skills and vendor affiliations."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation, EmploymentForm, Skill, Weekday
+
+
+class Expert(models.Model):
+    name = models.CharField(_("氏名"), max_length=100)
+    name_kana = models.CharField(_("ふりがな"), max_length=100, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    phone = models.CharField(_("電話番号"), max_length=32, blank=True)
+    home_prefecture = models.ForeignKey(
+        "geo.Prefecture", verbose_name=_("登録都道府県"), on_delete=models.PROTECT, related_name="registered_experts"
+    )
+    base_municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("拠点の市区町村"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    serves_prefectures = models.ManyToManyField(
+        "geo.Prefecture", verbose_name=_("対応する都道府県"), related_name="served_by_experts"
+    )
+    onsite_prefectures = models.ManyToManyField(
+        "geo.Prefecture", verbose_name=_("現地対応できる都道府県"), related_name="onsite_experts", blank=True
+    )
+    capacity_days = models.PositiveSmallIntegerField(_("年間稼働可能日数"))
+    weekdays = ArrayField(
+        models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("稼働可能曜日"), default=list
+    )
+    max_engagements = models.PositiveSmallIntegerField(_("最大兼務数"), default=3)
+    daily_rate = models.PositiveIntegerField(_("日額報酬(円)"))
+    employment_forms = ArrayField(
+        models.CharField(max_length=24, choices=EmploymentForm.choices), verbose_name=_("受入可能な任用形態"),
+        default=list,
+    )
+    pledge_signed_on = models.DateField(_("秘密保持誓約の署名日"), null=True, blank=True)
+    active = models.BooleanField(_("登録中"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("専門人材")
+        verbose_name_plural = _("専門人材")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity_days__lte=366), name="expert_capacity_days_le_366"),
+            models.CheckConstraint(condition=Q(max_engagements__gte=1, max_engagements__lte=20),
+                                   name="expert_max_engagements_1_20"),
+            models.CheckConstraint(condition=Q(weekdays__contained_by=Weekday.values), name="expert_weekdays_valid"),
+            models.CheckConstraint(condition=Q(employment_forms__contained_by=EmploymentForm.values),
+                                   name="expert_employment_forms_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def confidentiality_pledge(self) -> bool:
+        return self.pledge_signed_on is not None
+
+
+class ExpertSkill(models.Model):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="skills")
+    skill = models.CharField(_("スキル"), max_length=24, choices=Skill.choices)
+    level = models.PositiveSmallIntegerField(_("レベル"))
+
+    class Meta:
+        verbose_name = _("スキル")
+        verbose_name_plural = _("スキル")
+        ordering = ["expert_id", "skill"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "skill"], name="expert_skill_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="expert_skill_level_1_3"),
+            models.CheckConstraint(condition=Q(skill__in=Skill.values), name="expert_skill_known"),
+        ]
+
+
+class Affiliation(models.Model):
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="affiliations")
+    vendor = models.ForeignKey("procurement.Vendor", verbose_name=_("事業者"), on_delete=models.PROTECT,
+                               related_name="affiliations")
+    relation = models.CharField(_("関係"), max_length=16, choices=AffiliationRelation.choices)
+    ended_on = models.DateField(_("退職日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("所属事業者")
+        verbose_name_plural = _("所属事業者")
+        ordering = ["expert_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "vendor", "relation"], name="affiliation_unique"),
+            models.CheckConstraint(
+                condition=~Q(relation="former_employee") | Q(ended_on__isnull=False),
+                name="former_employee_has_ended_on",
+            ),
+            models.CheckConstraint(condition=Q(relation__in=AffiliationRelation.values),
+                                   name="affiliation_relation_valid"),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.relation in ACTIVE_RELATIONS

@@ -1,0 +1,90 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.core.choices import AffiliationRelation
+from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
+from backend.experts.models import Affiliation, Expert
+from backend.geo.models import Municipality, Prefecture
+from backend.procurement.models import Vendor
+
+
+class AffiliationInputSerializer(serializers.Serializer):
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
+    ended_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
+            raise serializers.ValidationError(
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code="required"
+            )
+        if attrs["relation"] != AffiliationRelation.FORMER_EMPLOYEE:
+            attrs["ended_on"] = None
+        return attrs
+
+
+class ExpertInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    name_kana = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    home_prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(), required=False)
+    base_municipality = serializers.PrimaryKeyRelatedField(
+        queryset=Municipality.objects.all(), required=False, allow_null=True
+    )
+    serves_prefectures = serializers.PrimaryKeyRelatedField(
+        queryset=Prefecture.objects.all(), many=True, required=False
+    )
+    onsite_prefectures = serializers.PrimaryKeyRelatedField(
+        queryset=Prefecture.objects.all(), many=True, required=False
+    )
+    capacity_days = serializers.IntegerField(min_value=0, max_value=366)
+    weekdays = weekday_list(allow_empty=True)
+    max_engagements = serializers.IntegerField(min_value=1, max_value=20, default=3)
+    daily_rate = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    employment_forms = employment_form_list(allow_empty=False)
+    pledge_signed_on = serializers.DateField(required=False, allow_null=True)
+    skills = SkillLevelsField(required=False)
+    affiliations = AffiliationInputSerializer(many=True, required=False)
+    active = serializers.BooleanField(default=True)
+
+    def validate_affiliations(self, value):
+        keys = [(a["vendor"].pk, a["relation"]) for a in value]
+        if len(keys) != len(set(keys)):
+            raise serializers.ValidationError(_("同じ事業者と関係の組み合わせが重複しています。"), code="duplicate")
+        return value
+
+
+class AffiliationOutputSerializer(serializers.ModelSerializer):
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = Affiliation
+        fields = ["id", "vendor", "vendor_name", "relation", "ended_on", "active"]
+
+
+class ExpertOutputSerializer(serializers.ModelSerializer):
+    skills = serializers.SerializerMethodField()
+    affiliations = AffiliationOutputSerializer(many=True, read_only=True)
+    serves_prefectures = serializers.SerializerMethodField()
+    onsite_prefectures = serializers.SerializerMethodField()
+    confidentiality_pledge = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Expert
+        fields = [
+            "id", "name", "name_kana", "email", "phone", "home_prefecture", "base_municipality",
+            "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays", "max_engagements",
+            "daily_rate", "employment_forms", "pledge_signed_on", "confidentiality_pledge", "skills",
+            "affiliations", "active", "created_at", "updated_at",
+        ]
+
+    def get_skills(self, obj) -> dict[str, int]:
+        return {s.skill: s.level for s in obj.skills.all()}
+
+    def get_serves_prefectures(self, obj) -> list[str]:
+        return sorted(p.code for p in obj.serves_prefectures.all())
+
+    def get_onsite_prefectures(self, obj) -> list[str]:
+        return sorted(p.code for p in obj.onsite_prefectures.all())

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from backend.geo.models import Municipality, Prefecture
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "population"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "prefecture", "kind", "population"]
+    list_filter = ["prefecture", "kind"]
+    search_fields = ["code", "name", "kana"]
+    list_select_related = ["prefecture"]

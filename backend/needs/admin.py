@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from backend.needs.models import Need, NeedSkill
+
+
+class NeedSkillInline(admin.TabularInline):
+    model = NeedSkill
+    extra = 0
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "municipality", "fiscal_year", "role", "days_per_year", "budget", "priority", "status"]
+    list_filter = ["fiscal_year", "role", "status", "municipality__prefecture"]
+    raw_id_fields = ["municipality"]
+    inlines = [NeedSkillInline]
+    list_select_related = ["municipality"]

@@ -1,0 +1,38 @@
+from drf_spectacular.utils import extend_schema_view
+
+from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
+from backend.core.viewsets import WritableScopedViewSet, documented
+from backend.needs.models import Need
+from backend.needs.selectors import need_can_change, need_list
+from backend.needs.serializers import NeedInputSerializer, NeedOutputSerializer
+from backend.needs.services import need_submit, need_update, need_withdraw
+
+
+@extend_schema_view(**documented(NeedInputSerializer, NeedOutputSerializer))
+class NeedViewSet(WritableScopedViewSet):
+    """Needs (ニーズ): work pattern, weekdays, budget, skills, role. DELETE withdraws (status closed)."""
+
+    queryset = Need.objects.none()  # for the schema; requests use scoped_queryset
+    output_serializer_class = NeedOutputSerializer
+    input_serializer_class = NeedInputSerializer
+    filter_params = {"municipality": "municipality_id", "fiscal_year": "fiscal_year", "status": "status",
+                     "role": "role", "prefecture": "municipality__prefecture_id"}
+
+    def scoped_queryset(self, user):
+        return need_list(user=user)
+
+    def can_create(self, user):
+        return is_admin(user) or user.role in (UserRole.MUNICIPAL, UserRole.COORDINATOR)
+
+    def can_change(self, user, obj):
+        return need_can_change(user=user, need=obj)
+
+    def create_object(self, *, user, data):
+        return need_submit(user=user, data=data)
+
+    def update_object(self, *, user, obj, data):
+        return need_update(user=user, need=obj, data=data)
+
+    def delete_object(self, *, user, obj):
+        need_withdraw(user=user, need=obj)

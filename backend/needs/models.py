@@ -1,0 +1,79 @@
+"""Needs (ニーズ) that municipalities post: work pattern, weekdays, budget, skills, role."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("募集中")
+    FILLED = "filled", _("充足")
+    CLOSED = "closed", _("取下げ")
+
+
+class Need(models.Model):
+    municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("市区町村"), on_delete=models.PROTECT, related_name="needs"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    role = models.CharField(_("役割"), max_length=16, choices=Role.choices)
+    title = models.CharField(_("件名"), max_length=200, blank=True)
+    description = models.TextField(_("業務内容"), blank=True)
+    pattern = models.CharField(_("勤務パターン"), max_length=8, choices=WorkPattern.choices)
+    pattern_days = models.PositiveSmallIntegerField(_("日数"))
+    days_per_year = models.PositiveSmallIntegerField(_("年間日数"))
+    weekly_days = models.PositiveSmallIntegerField(_("週あたり日数"), default=0)
+    weekdays = ArrayField(
+        models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("勤務可能曜日"), default=list
+    )
+    onsite_required = models.BooleanField(_("現地勤務が必要"), default=False)
+    budget = models.PositiveIntegerField(_("年間予算(円)"))
+    employment_forms = ArrayField(
+        models.CharField(max_length=24, choices=EmploymentForm.choices), verbose_name=_("任用形態"), default=list
+    )
+    priority = models.PositiveSmallIntegerField(_("優先度"), default=3)
+    status = models.CharField(_("状況"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ニーズ")
+        verbose_name_plural = _("ニーズ")
+        ordering = ["municipality_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5), name="need_priority_1_5"),
+            models.CheckConstraint(condition=Q(days_per_year__gte=1, days_per_year__lte=366),
+                                   name="need_days_per_year_1_366"),
+            models.CheckConstraint(condition=Q(weekly_days__lte=7), name="need_weekly_days_le_7"),
+            models.CheckConstraint(condition=Q(fiscal_year__gte=2000, fiscal_year__lte=2100),
+                                   name="need_fiscal_year_range"),
+            models.CheckConstraint(condition=Q(weekdays__contained_by=Weekday.values), name="need_weekdays_valid"),
+            models.CheckConstraint(condition=Q(employment_forms__contained_by=EmploymentForm.values),
+                                   name="need_employment_forms_valid"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="need_role_valid"),
+            models.CheckConstraint(condition=Q(pattern__in=WorkPattern.values), name="need_pattern_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_role_display()} #{self.pk}"
+
+
+class NeedSkill(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="skills")
+    skill = models.CharField(_("スキル"), max_length=24, choices=Skill.choices)
+    level = models.PositiveSmallIntegerField(_("レベル"))
+    required = models.BooleanField(_("必須"), default=True)
+
+    class Meta:
+        ordering = ["need_id", "-required", "skill"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "skill"], name="need_skill_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="need_skill_level_1_3"),
+            models.CheckConstraint(condition=Q(skill__in=Skill.values), name="need_skill_known"),
+        ]

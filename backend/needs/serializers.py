@@ -1,0 +1,70 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.core.choices import Role, WorkPattern
+from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
+from backend.geo.models import Municipality
+from backend.needs.models import Need, NeedStatus
+
+PATTERN_LIMITS = {WorkPattern.WEEKLY: 5, WorkPattern.MONTHLY: 20, WorkPattern.YEARLY: 240}
+
+
+class NeedInputSerializer(serializers.Serializer):
+    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False)
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    role = serializers.ChoiceField(choices=Role.choices)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    pattern = serializers.ChoiceField(choices=WorkPattern.choices)
+    pattern_days = serializers.IntegerField(min_value=1, max_value=240)
+    weekdays = weekday_list(required=False)
+    onsite_required = serializers.BooleanField(default=False)
+    budget = serializers.IntegerField(min_value=0, max_value=1_000_000_000)
+    required_skills = SkillLevelsField(required=False)
+    desired_skills = SkillLevelsField(required=False)
+    employment_forms = employment_form_list(allow_empty=False)
+    priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    status = serializers.ChoiceField(choices=NeedStatus.choices, required=False)
+
+    def validate(self, attrs):
+        instance = self.instance
+        pattern = attrs.get("pattern", getattr(instance, "pattern", None))
+        days = attrs.get("pattern_days", getattr(instance, "pattern_days", None))
+        weekdays = attrs.get("weekdays", getattr(instance, "weekdays", None)) or []
+        errors = {}
+        limit = PATTERN_LIMITS.get(pattern)
+        if limit and days and days > limit:
+            errors["pattern_days"] = _("この勤務パターンの日数は%(limit)s日以下で指定してください。") % {"limit": limit}
+        if pattern == WorkPattern.WEEKLY and days and days > len(weekdays):
+            errors["weekdays"] = _(
+                "週%(days)s日の勤務には、勤務可能曜日を%(days)s日以上選んでください（現在%(count)s日）。"
+            ) % {"days": days, "count": len(weekdays)}
+        required = attrs.get("required_skills") or {}
+        desired = attrs.get("desired_skills") or {}
+        if set(required) & set(desired):
+            errors["desired_skills"] = _("必須スキルと同じスキルは歓迎スキルに指定できません。")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class NeedOutputSerializer(serializers.ModelSerializer):
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+    prefecture = serializers.CharField(source="municipality.prefecture_id", read_only=True)
+    required_skills = serializers.SerializerMethodField()
+    desired_skills = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Need
+        fields = [
+            "id", "municipality", "municipality_name", "prefecture", "fiscal_year", "role", "title",
+            "description", "pattern", "pattern_days", "days_per_year", "weekly_days", "weekdays",
+            "onsite_required", "budget", "required_skills", "desired_skills", "employment_forms", "priority",
+            "status", "created_at", "updated_at",
+        ]
+
+    def get_required_skills(self, obj) -> dict[str, int]:
+        return {s.skill: s.level for s in obj.skills.all() if s.required}
+
+    def get_desired_skills(self, obj) -> dict[str, int]:
+        return {s.skill: s.level for s in obj.skills.all() if not s.required}

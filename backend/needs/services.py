@@ -1,0 +1,100 @@
+"""Writes of needs: posting and editing by municipal staff (or their coordinator)."""
+
+from django.db import transaction
+
+from backend.accounts.models import UserRole
+from backend.core.audit import audit_record
+from backend.core.choices import WorkPattern
+from backend.core.errors import DomainError
+from backend.core.fiscal import days_per_year
+from backend.needs.models import Need, NeedSkill, NeedStatus
+
+SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
+                 "onsite_required", "budget", "employment_forms", "priority", "status"]
+
+
+def need_snapshot(need: Need) -> dict:
+    return {
+        **{f: getattr(need, f) for f in SCALAR_FIELDS},
+        "municipality": need.municipality_id,
+        "days_per_year": need.days_per_year,
+        "weekly_days": need.weekly_days,
+        "skills": sorted([s.skill, s.level, s.required] for s in need.skills.all()),
+    }
+
+
+def _municipality_for(*, user, data, current=None):
+    requested = data.get("municipality")
+    if user.role == UserRole.MUNICIPAL:
+        if requested is not None and requested.pk != user.municipality_id:
+            raise DomainError.single("municipality", "not_your_municipality",
+                                     "自分の市区町村のニーズのみ登録できます。",
+                                     "Municipal staff can post needs of their own municipality only.")
+        return user.municipality
+    if user.role == UserRole.COORDINATOR:
+        target = requested or current
+        if target is None or target.prefecture_id != user.prefecture_id:
+            raise DomainError.single("municipality", "not_your_prefecture",
+                                     "担当都道府県の市区町村を指定してください。",
+                                     "Choose a municipality of the coordinator's prefecture.")
+        return target
+    if requested is None and current is None:
+        raise DomainError.single("municipality", "required", "市区町村は必須です。", "municipality is required.")
+    return requested or current
+
+
+def _apply(need: Need, data: dict) -> None:
+    for field in SCALAR_FIELDS:
+        if field in data:
+            setattr(need, field, data[field])
+    if need.pattern != WorkPattern.WEEKLY and "weekdays" not in data and not need.weekdays:
+        need.weekdays = []
+    need.days_per_year, need.weekly_days = days_per_year(need.pattern, need.pattern_days)
+
+
+def _write_skills(need: Need, data: dict) -> None:
+    if "required_skills" not in data and "desired_skills" not in data:
+        return
+    current = {s.skill: s for s in need.skills.all()}
+    required = data.get("required_skills",
+                        {k: s.level for k, s in current.items() if s.required})
+    desired = data.get("desired_skills", {k: s.level for k, s in current.items() if not s.required})
+    need.skills.all().delete()
+    NeedSkill.objects.bulk_create(
+        [NeedSkill(need=need, skill=k, level=v, required=True) for k, v in sorted(required.items())]
+        + [NeedSkill(need=need, skill=k, level=v, required=False) for k, v in sorted(desired.items())]
+    )
+
+
+@transaction.atomic
+def need_submit(*, user, data: dict) -> Need:
+    need = Need(municipality=_municipality_for(user=user, data=data), created_by=user if user.pk else None)
+    _apply(need, data)
+    need.save()
+    _write_skills(need, data)
+    audit_record(actor=user, action="need.submit", obj=need, prefecture=need.municipality.prefecture,
+                 after=need_snapshot(need))
+    return need
+
+
+@transaction.atomic
+def need_update(*, user, need: Need, data: dict) -> Need:
+    need = Need.objects.select_for_update().select_related("municipality__prefecture").get(pk=need.pk)
+    before = need_snapshot(need)
+    need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
+    _apply(need, data)
+    need.save()
+    _write_skills(need, data)
+    audit_record(actor=user, action="need.update", obj=need, prefecture=need.municipality.prefecture,
+                 before=before, after=need_snapshot(need))
+    return need
+
+
+@transaction.atomic
+def need_withdraw(*, user, need: Need) -> Need:
+    before = need_snapshot(need)
+    need.status = NeedStatus.CLOSED
+    need.save(update_fields=["status", "updated_at"])
+    audit_record(actor=user, action="need.withdraw", obj=need, prefecture=need.municipality.prefecture,
+                 before=before, after=need_snapshot(need))
+    return need

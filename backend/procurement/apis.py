@@ -1,0 +1,80 @@
+from drf_spectacular.utils import extend_schema_view
+
+from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
+from backend.core.viewsets import WritableScopedViewSet, documented
+from backend.procurement.models import Procurement, Vendor
+from backend.procurement.selectors import (
+    procurement_can_change,
+    procurement_list,
+    vendor_can_change,
+    vendor_list,
+)
+from backend.procurement.serializers import (
+    ProcurementInputSerializer,
+    ProcurementOutputSerializer,
+    VendorInputSerializer,
+    VendorOutputSerializer,
+)
+from backend.procurement.services import (
+    procurement_create,
+    procurement_delete,
+    procurement_update,
+    vendor_create,
+    vendor_update,
+)
+
+
+@extend_schema_view(**documented(VendorInputSerializer, VendorOutputSerializer))
+class VendorViewSet(WritableScopedViewSet):
+    """IT vendors (事業者): a shared register. Every signed-in user reads it; staff and coordinators add."""
+
+    queryset = Vendor.objects.none()  # for the schema
+    output_serializer_class = VendorOutputSerializer
+    input_serializer_class = VendorInputSerializer
+    filter_params = {"name": "name__icontains", "corporate_number": "corporate_number"}
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def scoped_queryset(self, user):
+        return vendor_list(user=user)
+
+    def can_create(self, user):
+        return is_admin(user) or user.role in (UserRole.COORDINATOR, UserRole.MUNICIPAL)
+
+    def can_change(self, user, obj):
+        return vendor_can_change(user=user, vendor=obj)
+
+    def create_object(self, *, user, data):
+        return vendor_create(user=user, data=data)
+
+    def update_object(self, *, user, obj, data):
+        return vendor_update(user=user, vendor=obj, data=data)
+
+
+@extend_schema_view(**documented(ProcurementInputSerializer, ProcurementOutputSerializer))
+class ProcurementViewSet(WritableScopedViewSet):
+    """Procurements (調達) of a municipality with the incumbent vendor."""
+
+    queryset = Procurement.objects.none()  # for the schema
+    output_serializer_class = ProcurementOutputSerializer
+    input_serializer_class = ProcurementInputSerializer
+    filter_params = {"municipality": "municipality_id", "status": "status", "category": "category",
+                     "fiscal_year": "fiscal_year", "incumbent_vendor": "incumbent_vendor_id"}
+
+    def scoped_queryset(self, user):
+        return procurement_list(user=user)
+
+    def can_create(self, user):
+        return is_admin(user) or user.role == UserRole.MUNICIPAL
+
+    def can_change(self, user, obj):
+        return procurement_can_change(user=user, procurement=obj)
+
+    def create_object(self, *, user, data):
+        return procurement_create(user=user, data=data)
+
+    def update_object(self, *, user, obj, data):
+        return procurement_update(user=user, procurement=obj, data=data)
+
+    def delete_object(self, *, user, obj):
+        procurement_delete(user=user, procurement=obj)

@@ -1,0 +1,40 @@
+from rest_framework import serializers
+
+from backend.core.choices import ProcurementCategory, ProcurementStatus
+from backend.core.validators import validate_corporate_number
+from backend.geo.models import Municipality
+from backend.procurement.models import Procurement, Vendor
+
+
+class VendorInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    corporate_number = serializers.CharField(
+        max_length=13, required=False, allow_null=True, allow_blank=True, validators=[validate_corporate_number]
+    )
+
+
+class VendorOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Vendor
+        fields = ["id", "name", "corporate_number", "created_at"]
+
+
+class ProcurementInputSerializer(serializers.Serializer):
+    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False)
+    title = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=ProcurementCategory.choices)
+    status = serializers.ChoiceField(choices=ProcurementStatus.choices)
+    incumbent_vendor = serializers.PrimaryKeyRelatedField(
+        queryset=Vendor.objects.all(), required=False, allow_null=True
+    )
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class ProcurementOutputSerializer(serializers.ModelSerializer):
+    incumbent_vendor_name = serializers.CharField(source="incumbent_vendor.name", default=None, read_only=True)
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+
+    class Meta:
+        model = Procurement
+        fields = ["id", "municipality", "municipality_name", "title", "category", "status", "incumbent_vendor",
+                  "incumbent_vendor_name", "fiscal_year", "created_at", "updated_at"]

@@ -1,0 +1,92 @@
+"""Writes of vendors and procurements. Every change is audited: procurement is where conflicts bite."""
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from backend.accounts.models import UserRole
+from backend.core.audit import audit_record
+from backend.core.errors import DomainError
+from backend.procurement.models import Procurement, Vendor
+
+
+def _vendor_snapshot(vendor: Vendor) -> dict:
+    return {"name": vendor.name, "corporate_number": vendor.corporate_number}
+
+
+def _corporate_number_free(number, exclude_pk=None) -> None:
+    if number and Vendor.objects.filter(corporate_number=number).exclude(pk=exclude_pk).exists():
+        raise DomainError.single("corporate_number", "unique", "この法人番号の事業者は既に登録されています。",
+                                 "A vendor with this corporate number is already registered.")
+
+
+@transaction.atomic
+def vendor_create(*, user, data: dict) -> Vendor:
+    number = data.get("corporate_number") or None
+    _corporate_number_free(number)
+    vendor = Vendor.objects.create(name=data["name"], corporate_number=number)
+    audit_record(actor=user, action="vendor.create", obj=vendor, after=_vendor_snapshot(vendor))
+    return vendor
+
+
+@transaction.atomic
+def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
+    before = _vendor_snapshot(vendor)
+    if "corporate_number" in data:
+        vendor.corporate_number = data["corporate_number"] or None
+        _corporate_number_free(vendor.corporate_number, exclude_pk=vendor.pk)
+    vendor.name = data.get("name", vendor.name)
+    vendor.save()
+    audit_record(actor=user, action="vendor.update", obj=vendor, before=before, after=_vendor_snapshot(vendor))
+    return vendor
+
+
+def _procurement_snapshot(p: Procurement) -> dict:
+    return model_to_dict(p, fields=["municipality", "title", "category", "status", "incumbent_vendor",
+                                    "fiscal_year"])
+
+
+def _municipality_for(*, user, data, current=None):
+    requested = data.get("municipality")
+    if user.role == UserRole.MUNICIPAL:
+        if requested is not None and requested.pk != user.municipality_id:
+            raise DomainError.single("municipality", "not_your_municipality",
+                                     "自分の市区町村の調達のみ登録できます。",
+                                     "Municipal staff can register procurements of their own municipality only.")
+        return user.municipality
+    if requested is None and current is None:
+        raise DomainError.single("municipality", "required", "市区町村は必須です。", "municipality is required.")
+    return requested or current
+
+
+@transaction.atomic
+def procurement_create(*, user, data: dict) -> Procurement:
+    municipality = _municipality_for(user=user, data=data)
+    procurement = Procurement.objects.create(
+        municipality=municipality, title=data["title"], category=data["category"], status=data["status"],
+        incumbent_vendor=data.get("incumbent_vendor"), fiscal_year=data["fiscal_year"],
+    )
+    audit_record(actor=user, action="procurement.create", obj=procurement, prefecture=municipality.prefecture,
+                 after=_procurement_snapshot(procurement))
+    return procurement
+
+
+@transaction.atomic
+def procurement_update(*, user, procurement: Procurement, data: dict) -> Procurement:
+    before = _procurement_snapshot(procurement)
+    procurement.municipality = _municipality_for(user=user, data=data, current=procurement.municipality)
+    for field in ("title", "category", "status", "incumbent_vendor", "fiscal_year"):
+        if field in data:
+            setattr(procurement, field, data[field])
+    procurement.save()
+    audit_record(actor=user, action="procurement.update", obj=procurement,
+                 prefecture=procurement.municipality.prefecture, before=before,
+                 after=_procurement_snapshot(procurement))
+    return procurement
+
+
+@transaction.atomic
+def procurement_delete(*, user, procurement: Procurement) -> None:
+    before = _procurement_snapshot(procurement)
+    audit_record(actor=user, action="procurement.delete", obj=procurement,
+                 prefecture=procurement.municipality.prefecture, before=before)
+    procurement.delete()

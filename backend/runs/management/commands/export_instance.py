@@ -1,0 +1,33 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backend.geo.models import Prefecture
+from backend.runs.instance import InstanceOptions, instance_build
+
+
+class Command(BaseCommand):
+    help = "Write the kenmu.instance/1 document for one or several prefectures and a fiscal year."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--prefecture", action="append", required=True,
+                            help="2-digit prefecture code; repeat for a regional pool")
+        parser.add_argument("--fiscal-year", type=int, required=True)
+        parser.add_argument("--time-limit", type=int, default=30)
+        parser.add_argument("-o", "--output", default="-")
+
+    def handle(self, *args, prefecture, fiscal_year, time_limit, output, **options):
+        codes = [c.zfill(2) for c in prefecture]
+        unknown = sorted(set(codes) - set(Prefecture.objects.filter(code__in=codes).values_list("code", flat=True)))
+        if unknown:
+            raise CommandError(f"--prefecture: unknown prefecture code(s) {', '.join(unknown)}")
+        document = instance_build(prefecture_codes=codes, fiscal_year=fiscal_year,
+                                  options=InstanceOptions(time_limit_s=time_limit))
+        text = json.dumps(document, ensure_ascii=False, indent=1)
+        if output == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+            self.stderr.write(f"{len(document['needs'])} needs, {len(document['experts'])} experts -> {output}")

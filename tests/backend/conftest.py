@@ -1,0 +1,45 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.backend.factories import (
+    CoordinatorFactory,
+    ExpertFactory,
+    ExpertUserFactory,
+    MunicipalStaffFactory,
+)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def coordinator(db):
+    return CoordinatorFactory(prefecture_id="20")
+
+
+@pytest.fixture
+def other_coordinator(db):
+    return CoordinatorFactory(prefecture_id="19")
+
+
+@pytest.fixture
+def municipal(db):
+    return MunicipalStaffFactory(municipality_id="202011")  # 長野市
+
+
+@pytest.fixture
+def other_municipal(db):
+    return MunicipalStaffFactory(municipality_id="202029")  # 松本市
+
+
+@pytest.fixture
+def expert_user(db):
+    return ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+
+
+@pytest.fixture
+def other_expert_user(db):
+    return ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))

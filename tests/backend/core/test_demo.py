@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from backend.accounts.models import User
+from backend.experts.models import Expert
+from backend.geo.models import Municipality
+from backend.needs.models import Need
+from backend.procurement.models import Procurement
+
+
+@pytest.mark.django_db
+def test_demo_seeds_a_believable_region_once(capsys):
+    call_command("seed_demo")
+    counts = (Expert.objects.count(), Need.objects.count(), Procurement.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert (Expert.objects.count(), Need.objects.count(), Procurement.objects.count(),
+            User.objects.count()) == counts
+    assert Expert.objects.count() == 60
+    region = Municipality.objects.filter(prefecture_id__in=["20", "19", "10"]).count()
+    share = Need.objects.values("municipality").distinct().count() / region
+    assert 0.35 <= share <= 0.45
+    assert Procurement.objects.filter(status="ongoing", incumbent_vendor__isnull=False).exists()
+    output = capsys.readouterr().out
+    for username in ("demo-coordinator", "demo-municipal", "demo-expert"):
+        assert username in output
+    assert set(User.objects.filter(username__startswith="demo-").values_list("role", flat=True)) == {
+        "coordinator", "municipal", "expert"}
