@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils import translation
 from rest_framework import exceptions, serializers
@@ -18,7 +19,10 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, str, str]]:
     if isinstance(detail, dict):
         out = []
         for key, value in detail.items():
-            out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+            if isinstance(key, int):
+                out += _flatten(value, f"{prefix}[{key}]")
+            else:
+                out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
         return out
     if isinstance(detail, list):
         if all(isinstance(d, exceptions.ErrorDetail) or isinstance(d, str) for d in detail):
@@ -83,6 +87,12 @@ def exception_handler(exc, context):
         return Response({"detail": errors[0]["en"], "errors": errors}, status=exc.status_code)
     if isinstance(exc, BilingualValidationError):
         return Response({"detail": exc.detail, "errors": exc.errors}, status=exc.status_code)
+    if isinstance(exc, IntegrityError):
+        # The atomic service rolled back; a database constraint caught what validation did not.
+        errors = [{"field": None, "code": "conflict",
+                   "ja": "データの整合性制約に違反したため保存しませんでした。",
+                   "en": "Not saved: the change violates a database integrity constraint."}]
+        return Response({"detail": errors[0]["en"], "errors": errors}, status=409)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):

@@ -1,9 +1,9 @@
 """The one way services write audit rows."""
 
+import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-import json
 
 from backend.core.models import AuditLog
 

@@ -27,3 +27,16 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     status_code = 409
+
+
+def _pick(ja: str, en: str) -> str:
+    from django.utils.translation import get_language
+
+    return en if (get_language() or "ja").startswith("en") else ja
+
+
+def bilingual(ja: str, en: str):
+    """A message that renders in the active language; the API renders every error in both."""
+    from django.utils.functional import lazy
+
+    return lazy(_pick, str)(ja, en)

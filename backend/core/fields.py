@@ -1,9 +1,9 @@
 """Serializer fields for the shared vocabulary, with errors that name the bad value."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from backend.core.choices import EmploymentForm, Skill, Weekday, WEEKDAY_ORDER
+from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday
+from backend.core.errors import bilingual
 
 
 class ChoiceListField(serializers.ListField):
@@ -17,7 +17,8 @@ class ChoiceListField(serializers.ListField):
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
         if len(set(values)) != len(values):
-            raise serializers.ValidationError(_("同じ値が重複しています。"), code="duplicate")
+            raise serializers.ValidationError(bilingual("同じ値が重複しています。", "Values must not repeat."),
+                                              code="duplicate")
         return sorted(values, key=self._order.index)
 
 
@@ -40,9 +41,31 @@ class SkillLevelsField(serializers.DictField):
         errors = {}
         for skill, level in values.items():
             if skill not in Skill.values:
-                errors[skill] = [_("未知のスキルです: %(skill)s") % {"skill": skill}]
+                errors[skill] = [bilingual(f"未知のスキルです: {skill}", f"Unknown skill: {skill}")]
             elif not 1 <= level <= 3:
-                errors[skill] = [_("スキルのレベルは1から3で指定してください (%(level)s)。") % {"level": level}]
+                errors[skill] = [bilingual(f"スキルのレベルは1から3で指定してください ({level})。",
+                                            f"Skill level must be 1 to 3 (got {level}).")]
         if errors:
             raise serializers.ValidationError(errors)
         return values
+
+
+class MunicipalityField(serializers.PrimaryKeyRelatedField):
+    """A 団体コード: format and check digit are checked before the register is asked."""
+
+    def __init__(self, **kwargs):
+        from backend.geo.models import Municipality
+
+        kwargs.setdefault("queryset", Municipality.objects.select_related("prefecture"))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        from backend.core.validators import is_valid_municipality_code
+
+        code = str(data)
+        if not is_valid_municipality_code(code):
+            raise serializers.ValidationError(bilingual(
+                f"団体コード {code} は不正です（検査数字を含む6桁の数字）。",
+                f"Municipality code {code} is invalid (6 digits including the check digit).",
+            ), code="invalid_municipality_code")
+        return super().to_internal_value(code)

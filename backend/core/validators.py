@@ -1,7 +1,8 @@
 """Check digits of the codes public-sector data is keyed on."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+
+from backend.core.errors import bilingual
 
 
 def municipality_check_digit(first5: str) -> str:
@@ -17,9 +18,9 @@ def is_valid_municipality_code(code: str) -> bool:
 def validate_municipality_code(value: str) -> None:
     if not is_valid_municipality_code(str(value)):
         raise ValidationError(
-            _("団体コードは検査数字を含む6桁の数字で指定してください (%(value)s)。"),
+            bilingual(f"団体コードは検査数字を含む6桁の数字で指定してください ({value})。",
+                      f"A municipality code is 6 digits including a valid check digit (got {value})."),
             code="invalid_municipality_code",
-            params={"value": value},
         )
 
 
@@ -34,7 +35,7 @@ def validate_corporate_number(value: str) -> None:
     value = str(value)
     if not (len(value) == 13 and value.isdigit() and value[0] == corporate_number_check_digit(value[1:])):
         raise ValidationError(
-            _("法人番号は検査数字を含む13桁の数字で指定してください (%(value)s)。"),
+            bilingual(f"法人番号は検査数字を含む13桁の数字で指定してください ({value})。",
+                      f"A corporate number is 13 digits including a valid check digit (got {value})."),
             code="invalid_corporate_number",
-            params={"value": value},
         )

@@ -1,7 +1,7 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import AffiliationRelation
+from backend.core.errors import bilingual
 from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
 from backend.experts.models import Affiliation, Expert
 from backend.geo.models import Municipality, Prefecture
@@ -16,7 +16,8 @@ class AffiliationInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code="required"
+                {"ended_on": bilingual("元在籍の場合は退職日が必要です。",
+                                       "ended_on is required for a former_employee affiliation.")}, code="required"
             )
         if attrs["relation"] != AffiliationRelation.FORMER_EMPLOYEE:
             attrs["ended_on"] = None
@@ -51,7 +52,9 @@ class ExpertInputSerializer(serializers.Serializer):
     def validate_affiliations(self, value):
         keys = [(a["vendor"].pk, a["relation"]) for a in value]
         if len(keys) != len(set(keys)):
-            raise serializers.ValidationError(_("同じ事業者と関係の組み合わせが重複しています。"), code="duplicate")
+            raise serializers.ValidationError(bilingual(
+                "同じ事業者と関係の組み合わせが重複しています。",
+                "The same vendor and relation appear twice."), code="duplicate")
         return value
 
 

@@ -1,16 +1,15 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import Role, WorkPattern
-from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
-from backend.geo.models import Municipality
+from backend.core.errors import bilingual
+from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.needs.models import Need, NeedStatus
 
 PATTERN_LIMITS = {WorkPattern.WEEKLY: 5, WorkPattern.MONTHLY: 20, WorkPattern.YEARLY: 240}
 
 
 class NeedInputSerializer(serializers.Serializer):
-    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False)
+    municipality = MunicipalityField(required=False)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     role = serializers.ChoiceField(choices=Role.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -34,15 +33,18 @@ class NeedInputSerializer(serializers.Serializer):
         errors = {}
         limit = PATTERN_LIMITS.get(pattern)
         if limit and days and days > limit:
-            errors["pattern_days"] = _("この勤務パターンの日数は%(limit)s日以下で指定してください。") % {"limit": limit}
+            errors["pattern_days"] = bilingual(f"この勤務パターンの日数は{limit}日以下で指定してください。",
+                                              f"At most {limit} days for this work pattern.")
         if pattern == WorkPattern.WEEKLY and days and days > len(weekdays):
-            errors["weekdays"] = _(
-                "週%(days)s日の勤務には、勤務可能曜日を%(days)s日以上選んでください（現在%(count)s日）。"
-            ) % {"days": days, "count": len(weekdays)}
+            errors["weekdays"] = bilingual(
+                f"週{days}日の勤務には、勤務可能曜日を{days}日以上選んでください（現在{len(weekdays)}日）。",
+                f"A {days}-day weekly pattern needs at least {days} accepted weekdays (got {len(weekdays)}).",
+            )
         required = attrs.get("required_skills") or {}
         desired = attrs.get("desired_skills") or {}
         if set(required) & set(desired):
-            errors["desired_skills"] = _("必須スキルと同じスキルは歓迎スキルに指定できません。")
+            errors["desired_skills"] = bilingual("必須スキルと同じスキルは歓迎スキルに指定できません。",
+                                              "A required skill cannot also be a desired skill.")
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

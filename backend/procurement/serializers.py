@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
+from backend.core.fields import MunicipalityField
 from backend.core.validators import validate_corporate_number
-from backend.geo.models import Municipality
 from backend.procurement.models import Procurement, Vendor
 
 
@@ -20,7 +20,7 @@ class VendorOutputSerializer(serializers.ModelSerializer):
 
 
 class ProcurementInputSerializer(serializers.Serializer):
-    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False)
+    municipality = MunicipalityField(required=False)
     title = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=ProcurementCategory.choices)
     status = serializers.ChoiceField(choices=ProcurementStatus.choices)

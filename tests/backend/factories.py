@@ -3,7 +3,13 @@
 import factory
 
 from backend.accounts.models import User, UserRole
-from backend.core.choices import AffiliationRelation, ProcurementCategory, ProcurementStatus, Role, WorkPattern
+from backend.core.choices import (
+    AffiliationRelation,
+    ProcurementCategory,
+    ProcurementStatus,
+    Role,
+    WorkPattern,
+)
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.needs.models import Need, NeedSkill
 from backend.procurement.models import Procurement, Vendor

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from backend.core.fiscal import days_per_year, fiscal_year_of, fiscal_year_label
+from backend.core.fiscal import days_per_year, fiscal_year_label, fiscal_year_of
 from backend.core.validators import (
     corporate_number_check_digit,
     is_valid_municipality_code,

@@ -1,0 +1,127 @@
+"""Bad input gets a 400 naming the field, in Japanese and English, and nothing stored changes."""
+
+import pytest
+
+from backend.experts.models import Expert
+from backend.needs.models import Need
+from tests.backend.conftest import client_for
+from tests.backend.factories import ExpertFactory, NeedFactory, VendorFactory
+
+VALID_NEED = {
+    "fiscal_year": 2027, "role": "cio_adviser", "pattern": "weekly", "pattern_days": 1,
+    "weekdays": ["mon", "wed"], "budget": 2_400_000, "employment_forms": ["special_part_time"],
+    "required_skills": {"security": 2}, "priority": 3,
+}
+
+
+def _expert_payload(**overrides):
+    payload = {
+        "name": "山田 花子", "capacity_days": 96, "weekdays": ["mon", "tue"], "daily_rate": 50_000,
+        "employment_forms": ["contract"], "skills": {"security": 3},
+    }
+    return {**payload, **overrides}
+
+
+def assert_field_error(response, field_prefix):
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    matching = [e for e in errors if e["field"] and e["field"].startswith(field_prefix)]
+    assert matching, errors
+    for error in matching:
+        assert error["ja"] and error["en"]
+    return matching
+
+
+@pytest.mark.parametrize(("overrides", "field", "english_fragment"), [
+    ({"municipality": "202012"}, "municipality", "check digit"),
+    ({"municipality": "99999"}, "municipality", "check digit"),
+    ({"pattern_days": 3, "weekdays": ["mon", "tue"]}, "weekdays", "3 accepted weekdays"),
+    ({"budget": -1}, "budget", "greater than or equal"),
+    ({"weekdays": ["mon", "xyz"]}, "weekdays", "not a valid choice"),
+    ({"required_skills": {"security": 4}}, "required_skills.security", "1 to 3"),
+    ({"required_skills": {"cooking": 2}}, "required_skills.cooking", "Unknown skill"),
+    ({"priority": 9}, "priority", "less than or equal"),
+    ({"employment_forms": []}, "employment_forms", ""),
+])
+def test_need_with_bad_field_is_rejected_bilingually(coordinator, overrides, field, english_fragment):
+    response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202011",
+                                                                 **overrides}, format="json")
+    errors = assert_field_error(response, field)
+    assert any(english_fragment in e["en"] for e in errors), errors
+    assert Need.objects.count() == 0
+
+
+def test_japanese_message_differs_from_english_for_builtin_errors(coordinator):
+    response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "budget": -5}, format="json")
+    (error,) = assert_field_error(response, "budget")
+    assert error["ja"] != error["en"]
+    assert "0" in error["ja"]
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"capacity_days": -3}, "capacity_days"),
+    ({"skills": {"security": 0}}, "skills.security"),
+    ({"weekdays": ["funday"]}, "weekdays"),
+    ({"daily_rate": "高い"}, "daily_rate"),
+])
+def test_expert_with_bad_field_is_rejected(coordinator, overrides, field):
+    response = client_for(coordinator).post("/api/v1/experts/", _expert_payload(**overrides), format="json")
+    assert_field_error(response, field)
+    assert Expert.objects.count() == 0
+
+
+def test_former_employee_without_ended_on_is_rejected_and_nothing_is_lost(coordinator):
+    expert = ExpertFactory(home_prefecture_id="20", capacity_days=96)
+    vendor = VendorFactory()
+    response = client_for(coordinator).patch(
+        f"/api/v1/experts/{expert.pk}/",
+        {"capacity_days": 10, "affiliations": [{"vendor": vendor.pk, "relation": "former_employee"}]},
+        format="json",
+    )
+    assert_field_error(response, "affiliations[0].ended_on")
+    expert.refresh_from_db()
+    assert expert.capacity_days == 96
+    assert expert.affiliations.count() == 0
+
+
+def test_coordinator_cannot_register_an_expert_in_another_prefecture(coordinator):
+    response = client_for(coordinator).post("/api/v1/experts/", _expert_payload(home_prefecture="19"),
+                                            format="json")
+    assert_field_error(response, "home_prefecture")
+    assert Expert.objects.count() == 0
+
+
+def test_municipal_staff_cannot_post_a_need_for_another_municipality(municipal):
+    response = client_for(municipal).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202029"},
+                                          format="json")
+    assert_field_error(response, "municipality")
+
+
+def test_invalid_corporate_number_is_rejected(coordinator):
+    response = client_for(coordinator).post("/api/v1/vendors/", {"name": "x", "corporate_number": "1234567890123"},
+                                            format="json")
+    errors = assert_field_error(response, "corporate_number")
+    assert "check digit" in errors[0]["en"]
+
+
+def test_bad_filter_value_is_a_400_not_a_500(coordinator):
+    response = client_for(coordinator).get("/api/v1/needs/?fiscal_year=next")
+    assert_field_error(response, "fiscal_year")
+
+
+def test_valid_need_is_stored_with_days_per_year(coordinator):
+    response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202011",
+                                                                 "pattern_days": 2}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["days_per_year"], body["weekly_days"]) == (96, 2)
+    assert body["required_skills"] == {"security": 2}
+
+
+def test_editing_a_need_keeps_what_was_not_sent(municipal):
+    need = NeedFactory(municipality_id="202011", budget=2_400_000, priority=2)
+    response = client_for(municipal).patch(f"/api/v1/needs/{need.pk}/", {"priority": 5}, format="json")
+    assert response.status_code == 200, response.content
+    need.refresh_from_db()
+    assert (need.priority, need.budget) == (5, 2_400_000)
+    assert list(need.skills.values_list("skill", "level")) == [("security", 2)]
