@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -7,6 +7,19 @@ from backend.experts.apis import ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
+from backend.runs.apis import (
+    AuditLogViewSet,
+    DecisionViewSet,
+    EngagementViewSet,
+    ImportApi,
+    ImportTemplateApi,
+    MayBidApi,
+    ProposalViewSet,
+    ReplacementViewSet,
+    RestrictionExportApi,
+    RestrictionListApi,
+    RunViewSet,
+)
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
@@ -15,10 +28,21 @@ router.register("experts", ExpertViewSet, basename="expert")
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")
+router.register("runs", RunViewSet, basename="run")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("engagements", EngagementViewSet, basename="engagement")
+router.register("replacements", ReplacementViewSet, basename="replacement")
+router.register("audit-log", AuditLogViewSet, basename="audit-log")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("auth/token/", TokenApi.as_view(), name="token"),
     path("auth/token/login/", obtain_auth_token, name="token-login"),
+    path("restrictions/", RestrictionListApi.as_view(), name="restrictions"),
+    path("restrictions/export/", RestrictionExportApi.as_view(), name="restrictions-export"),
+    path("may-bid/", MayBidApi.as_view(), name="may-bid"),
+    re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
+    re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,
 ]

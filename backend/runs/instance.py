@@ -126,11 +126,38 @@ def _procurements(municipality_codes: Iterable[str]) -> list[Procurement]:
     return list(Procurement.objects.filter(municipality_id__in=set(municipality_codes)).order_by("id"))
 
 
+def _holdings(expert_ids: list[int], fiscal_year: int) -> dict[int, list]:
+    """Engagements already offered or active in this fiscal year, by expert."""
+    from backend.runs.models import HOLDING_STATUSES, Engagement
+
+    by_expert: dict[int, list] = {}
+    for engagement in Engagement.objects.filter(expert_id__in=expert_ids, fiscal_year=fiscal_year,
+                                                status__in=HOLDING_STATUSES).order_by("id"):
+        by_expert.setdefault(engagement.expert_id, []).append(engagement)
+    return by_expert
+
+
+def _remaining(doc: dict, holdings: list) -> dict:
+    """What an expert has left once the approved engagements took their days and weekdays."""
+    taken_days = {d for e in holdings if e.weekdays for d in e.weekdays}
+    return {
+        **doc,
+        "capacity_days": max(0, doc["capacity_days"] - sum(e.days_per_year for e in holdings)),
+        "max_engagements": max(0, doc["max_engagements"] - len(holdings)),
+        "weekdays": [d for d in doc["weekdays"] if d not in taken_days],
+    }
+
+
 def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
-                   options: InstanceOptions = InstanceOptions()) -> dict:
-    """The instance for the open needs of these prefectures in this fiscal year."""
+                   options: InstanceOptions = InstanceOptions(), needs: list[Need] | None = None) -> dict:
+    """The instance for the open needs of these prefectures in this fiscal year.
+
+    Approved engagements stay fixed: their days, weekdays and engagement slots are taken from
+    the experts before the solver sees them.
+    """
     experts = _experts(prefecture_codes)
-    needs = _needs(prefecture_codes, fiscal_year)
+    needs = _needs(prefecture_codes, fiscal_year) if needs is None else needs
+    holdings = _holdings([e.pk for e in experts], fiscal_year)
     procurements = _procurements(n.municipality_id for n in needs)
     vendor_ids = {a.vendor_id for e in experts for a in e.affiliations.all()}
     vendor_ids |= {p.incumbent_vendor_id for p in procurements if p.incumbent_vendor_id}
@@ -141,7 +168,7 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
         "cooling_off_days": options.cooling_off_days,
         "time_limit_s": options.time_limit_s,
         "skills": list(Skill.values),
-        "experts": [expert_document(e) for e in experts],
+        "experts": [_remaining(expert_document(e), holdings.get(e.pk, [])) for e in experts],
         "needs": [need_document(n) for n in needs],
         "vendors": [{"id": vendor_ref(v.pk), "name": v.name} for v in vendors],
         "procurements": [

@@ -1,0 +1,201 @@
+"""Match runs, their proposals, the engagements approved from them, and the coordinator's decisions.
+
+A run stores the exact instance it solved and the exact result, so any proposal can be traced to
+the data it was made from. Engagements are the only source of truth for who serves whom; the
+restriction register (入札参加制限) is derived from them, never stored separately.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.choices import EmploymentForm, Weekday
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("待機中")
+    RUNNING = "running", _("実行中")
+    SUCCEEDED = "succeeded", _("完了")
+    INFEASIBLE = "infeasible", _("実行不能")
+    FAILED = "failed", _("失敗")
+    CANCELLED = "cancelled", _("中止")
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunKind(models.TextChoices):
+    FULL = "full", _("通常")
+    REPLACEMENT = "replacement", _("要員交代")
+
+
+class MatchRun(models.Model):
+    prefecture = models.ForeignKey("geo.Prefecture", verbose_name=_("実行した都道府県"), on_delete=models.PROTECT,
+                                   related_name="match_runs")
+    scope = ArrayField(models.CharField(max_length=2), verbose_name=_("対象都道府県"))
+    scope_key = models.CharField(max_length=200, editable=False)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("種別"), max_length=16, choices=RunKind.choices, default=RunKind.FULL)
+    replacement = models.ForeignKey("runs.ReplacementRequest", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="runs")
+    params = models.JSONField(_("パラメータ"), default=dict)
+    instance = models.JSONField(_("入力インスタンス"), null=True, blank=True)
+    result = models.JSONField(_("結果"), null=True, blank=True)
+    status = models.CharField(_("状況"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.JSONField(_("進捗"), default=dict)
+    error = models.TextField(_("エラー"), blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    task_id = models.CharField(max_length=64, blank=True)
+    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("マッチング実行")
+        verbose_name_plural = _("マッチング実行")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Refuses a second queued/running run for the same scope, even under concurrent requests.
+            models.UniqueConstraint(fields=["scope_key"], condition=Q(status__in=["queued", "running"]),
+                                    name="one_active_run_per_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run #{self.pk} {','.join(self.scope)} {self.fiscal_year} {self.status}"
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("提案")
+    APPROVED = "approved", _("承認済")
+    SUPERSEDED = "superseded", _("再実行で置換")
+
+
+class Proposal(models.Model):
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, related_name="proposals")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="proposals")
+    weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), default=list)
+    days_per_year = models.PositiveSmallIntegerField()
+    fee = models.PositiveIntegerField()
+    flags = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+
+    class Meta:
+        ordering = ["run_id", "need_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "need"], name="one_proposal_per_need_per_run")]
+
+
+class DecisionKind(models.TextChoices):
+    PIN = "pin", _("固定")
+    FORBID = "forbid", _("除外")
+
+
+class PairDecision(models.Model):
+    """A coordinator's pin or forbid of (expert, need), applied to every later run."""
+
+    need = models.ForeignKey("needs.Need", on_delete=models.CASCADE, related_name="decisions")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=8, choices=DecisionKind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["need", "expert"], name="one_decision_per_pair")]
+
+
+class CoiOverride(models.Model):
+    """An explicit, recorded permission to place an expert where their vendor is the incumbent."""
+
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="coi_overrides")
+    municipality = models.ForeignKey("geo.Municipality", on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "municipality", "fiscal_year"], name="one_override_per_pair"),
+            models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
+        ]
+
+
+class EngagementStatus(models.TextChoices):
+    OFFERED = "offered", _("承諾待ち")
+    ACTIVE = "active", _("稼働中")
+    DECLINED = "declined", _("辞退")
+    ENDED = "ended", _("終了")
+
+
+HOLDING_STATUSES = (EngagementStatus.OFFERED, EngagementStatus.ACTIVE)
+
+
+class Engagement(models.Model):
+    """任用・委託: one expert serving one need of one municipality for a fiscal-year term."""
+
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="engagements")
+    municipality = models.ForeignKey("geo.Municipality", on_delete=models.PROTECT, related_name="engagements")
+    need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, related_name="engagements")
+    proposal = models.OneToOneField(Proposal, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="engagement")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    starts_on = models.DateField(_("開始日"))
+    ends_on = models.DateField(_("終了日"))
+    weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), default=list)
+    days_per_year = models.PositiveSmallIntegerField(_("年間日数"))
+    fee = models.PositiveIntegerField(_("年額(円)"))
+    employment_form = models.CharField(_("任用形態"), max_length=24, choices=EmploymentForm.choices)
+    status = models.CharField(_("状況"), max_length=16, choices=EngagementStatus.choices,
+                              default=EngagementStatus.OFFERED)
+    municipality_accepted_at = models.DateTimeField(null=True, blank=True)
+    expert_accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.CharField(max_length=16, blank=True)
+    coi_override = models.ForeignKey(CoiOverride, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="engagements")
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("任用・委託")
+        verbose_name_plural = _("任用・委託")
+        ordering = ["fiscal_year", "municipality_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="engagement_period_valid"),
+            models.UniqueConstraint(fields=["need"], condition=Q(status__in=["offered", "active"]),
+                                    name="one_holding_engagement_per_need"),
+        ]
+
+
+class ReplacementStatus(models.TextChoices):
+    OPEN = "open", _("対応中")
+    COMPLETED = "completed", _("完了")
+    WITHDRAWN = "withdrawn", _("取下げ")
+
+
+class ReplacementRequest(models.Model):
+    """要員交代: municipal staff ask for another expert on an active engagement."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="replacement_requests")
+    reason = models.TextField(_("理由"))
+    status = models.CharField(max_length=16, choices=ReplacementStatus.choices, default=ReplacementStatus.OPEN)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement"], condition=Q(status="open"),
+                                    name="one_open_replacement_per_engagement"),
+            models.CheckConstraint(condition=~Q(reason=""), name="replacement_has_reason"),
+        ]

@@ -43,3 +43,15 @@ def expert_user(db):
 @pytest.fixture
 def other_expert_user(db):
     return ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A database whose writes other connections (threads, the worker process) can see.
+
+    The flush after each transactional test empties every table, so the register is loaded again.
+    """
+    from backend.geo.services import register_load
+
+    register_load()
+    yield

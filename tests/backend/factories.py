@@ -113,3 +113,26 @@ class NeedFactory(factory.django.DjangoModelFactory):
     def required(self, create, extracted, **kwargs):
         for skill, level in (extracted or {"security": 2}).items():
             NeedSkill.objects.create(need=self, skill=skill, level=level, required=True)
+
+
+class MatchRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "runs.MatchRun"
+
+    prefecture_id = "20"
+    scope = factory.LazyFunction(lambda: ["20"])
+    scope_key = factory.Sequence(lambda n: f"test-{n}")
+    fiscal_year = 2027
+    status = "succeeded"
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "runs.Proposal"
+
+    run = factory.SubFactory(MatchRunFactory)
+    need = factory.SubFactory(NeedFactory)
+    expert = factory.SubFactory(ExpertFactory)
+    weekdays = factory.LazyFunction(lambda: ["mon"])
+    days_per_year = 48
+    fee = 2_400_000

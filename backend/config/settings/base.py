@@ -134,6 +134,10 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "backend.accounts.models.UserRole",
         "NeedStatusEnum": "backend.needs.models.NeedStatus",
         "ProcurementStatusEnum": "backend.core.choices.ProcurementStatus",
+        "EmploymentFormEnum": "backend.core.choices.EmploymentForm",
+        "RunKindEnum": "backend.runs.models.RunKind",
+        "DecisionKindEnum": "backend.runs.models.DecisionKind",
+        "MunicipalityKindEnum": "backend.geo.models.MunicipalityKind",
     },
 }
 

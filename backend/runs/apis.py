@@ -1,0 +1,341 @@
+"""API for match runs, proposals, decisions, engagements, replacements, the register and the audit log."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
+from backend.core.api import BilingualValidationError, validate_input
+from backend.core.imports import SPECS, import_rows, read_rows, template_csv, template_xlsx
+from backend.core.viewsets import ScopedViewSet
+from backend.needs.selectors import need_list
+from backend.core.models import AuditLog
+from backend.procurement.selectors import procurement_list
+from backend.runs import selectors, services
+from backend.runs.exports import restrictions_csv, restrictions_xlsx
+from backend.runs.models import Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest
+from backend.runs.serializers import (
+    ApproveInputSerializer,
+    AuditLogOutputSerializer,
+    DecisionInputSerializer,
+    DecisionOutputSerializer,
+    EngagementOutputSerializer,
+    MayBidOutputSerializer,
+    ProposalOutputSerializer,
+    ReplacementInputSerializer,
+    ReplacementOutputSerializer,
+    RestrictionOutputSerializer,
+    RunInputSerializer,
+    RunOutputSerializer,
+    UnmatchedOutputSerializer,
+)
+
+
+def _coordinator_only(user) -> None:
+    if not (is_admin(user) or user.role == UserRole.COORDINATOR):
+        raise PermissionDenied()
+
+
+class RunViewSet(ScopedViewSet):
+    """Match runs: queue one, watch its progress, cancel or retry it, review its proposals."""
+
+    queryset = MatchRun.objects.none()
+    output_serializer_class = RunOutputSerializer
+    filter_params = {"status": "status", "fiscal_year": "fiscal_year"}
+
+    def scoped_queryset(self, user):
+        return selectors.run_list(user=user)
+
+    def get_queryset(self):
+        services.runs_reap_stale()
+        return super().get_queryset()
+
+    @extend_schema(request=RunInputSerializer, responses={201: RunOutputSerializer})
+    def create(self, request):
+        _coordinator_only(request.user)
+        data = validate_input(RunInputSerializer, data=request.data)
+        run = services.run_enqueue(user=request.user, fiscal_year=data["fiscal_year"], scope=data.get("scope"),
+                                   params={"time_limit_s": data["time_limit_s"], "seed": data["seed"]})
+        return self.render(run, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RunOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        run = self.get_object()
+        _coordinator_only(request.user)
+        return self.render(services.run_cancel(user=request.user, run=run))
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        run = self.get_object()
+        _coordinator_only(request.user)
+        return self.render(services.run_retry(user=request.user, run=run), status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ProposalOutputSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def proposals(self, request, pk=None):
+        run = self.get_object()
+        rows = selectors.proposal_list(user=request.user, run=run)
+        return Response(ProposalOutputSerializer(rows, many=True).data)
+
+    @extend_schema(responses=UnmatchedOutputSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def unmatched(self, request, pk=None):
+        run = self.get_object()
+        return Response((run.result or {}).get("unmatched", []))
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def instance(self, request, pk=None):
+        return Response(self.get_object().instance or {})
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def result(self, request, pk=None):
+        return Response(self.get_object().result or {})
+
+
+class ProposalViewSet(ScopedViewSet):
+    """Proposals of the runs a coordinator may see; approving one creates an offered engagement."""
+
+    queryset = Proposal.objects.none()
+    output_serializer_class = ProposalOutputSerializer
+    filter_params = {"run": "run_id", "status": "status", "need": "need_id"}
+
+    def scoped_queryset(self, user):
+        runs = selectors.run_list(user=user)
+        queryset = Proposal.objects.filter(run__in=runs).select_related("need__municipality", "expert", "engagement")
+        if user.role == UserRole.COORDINATOR:
+            queryset = queryset.filter(need__municipality__prefecture_id=user.prefecture_id)
+        return queryset.order_by("-run_id", "need_id")
+
+    @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        proposal = self.get_object()
+        _coordinator_only(request.user)
+        data = validate_input(ApproveInputSerializer, data=request.data)
+        engagement = services.proposal_approve(user=request.user, proposal=proposal,
+                                               override_reason=data.get("override_reason"))
+        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionViewSet(ScopedViewSet):
+    """Pins and forbids of (expert, need) pairs, applied to every later run."""
+
+    queryset = PairDecision.objects.none()
+    output_serializer_class = DecisionOutputSerializer
+
+    def scoped_queryset(self, user):
+        if not (is_admin(user) or user.role == UserRole.COORDINATOR):
+            return PairDecision.objects.none()
+        return PairDecision.objects.filter(need__in=need_list(user=user).values("pk")).order_by("id")
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: DecisionOutputSerializer})
+    def create(self, request):
+        _coordinator_only(request.user)
+        data = validate_input(DecisionInputSerializer, data=request.data)
+        need = get_object_or_404(need_list(user=request.user), pk=data["need"].pk)
+        decision = services.decision_set(user=request.user, need=need, expert=data["expert"], kind=data["kind"])
+        if decision is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(DecisionOutputSerializer(decision).data)
+
+
+class EngagementViewSet(ScopedViewSet):
+    """Engagements (任用・委託): offers to accept or decline, and replacement requests."""
+
+    queryset = Engagement.objects.none()
+    output_serializer_class = EngagementOutputSerializer
+    filter_params = {"status": "status", "fiscal_year": "fiscal_year", "municipality": "municipality_id",
+                     "expert": "expert_id"}
+
+    def scoped_queryset(self, user):
+        return selectors.engagement_list(user=user)
+
+    def _respond(self, request, accept: bool):
+        engagement = self.get_object()
+        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept))
+
+    @extend_schema(request=None, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._respond(request, True)
+
+    @extend_schema(request=None, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._respond(request, False)
+
+    @extend_schema(request=ReplacementInputSerializer, responses={201: ReplacementOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def replacement(self, request, pk=None):
+        engagement = self.get_object()
+        data = validate_input(ReplacementInputSerializer, data=request.data)
+        replacement = services.replacement_request(user=request.user, engagement=engagement, reason=data["reason"])
+        return Response(ReplacementOutputSerializer(replacement).data, status=status.HTTP_201_CREATED)
+
+
+class ReplacementViewSet(ScopedViewSet):
+    """要員交代 requests; the coordinator re-runs the need without the current expert."""
+
+    queryset = ReplacementRequest.objects.none()
+    output_serializer_class = ReplacementOutputSerializer
+    filter_params = {"status": "status"}
+
+    def scoped_queryset(self, user):
+        return selectors.replacement_list(user=user)
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def run(self, request, pk=None):
+        replacement = self.get_object()
+        _coordinator_only(request.user)
+        run = services.replacement_run(user=request.user, replacement=replacement)
+        return Response(RunOutputSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+RESTRICTION_FILTERS = [
+    OpenApiParameter("vendor", int, description="vendor id"),
+    OpenApiParameter("municipality", str, description="6-digit 団体コード"),
+    OpenApiParameter("on", OpenApiTypes.DATE, description="only restrictions in force on this date"),
+]
+
+
+def _restriction_filters(request) -> dict:
+    params = request.query_params
+    errors = []
+    vendor = params.get("vendor") or None
+    if vendor is not None and not vendor.isdigit():
+        errors.append({"field": "vendor", "code": "invalid", "ja": "事業者IDは数字です。", "en": "vendor is a number."})
+    on = params.get("on") or None
+    if on is not None:
+        from django.utils.dateparse import parse_date
+
+        try:
+            on = parse_date(on)
+        except ValueError:
+            on = None
+        if on is None:
+            errors.append({"field": "on", "code": "invalid", "ja": "日付はYYYY-MM-DDで指定してください。",
+                           "en": "on must be a date (YYYY-MM-DD)."})
+    if errors:
+        raise BilingualValidationError(errors)
+    return {"vendor": int(vendor) if vendor else None, "municipality": params.get("municipality") or None,
+            "on": on}
+
+
+class RestrictionListApi(APIView):
+    """The restriction register (入札参加制限): derived from active engagements."""
+
+    @extend_schema(parameters=RESTRICTION_FILTERS, responses=RestrictionOutputSerializer(many=True))
+    def get(self, request):
+        rows = selectors.restriction_list(user=request.user, **_restriction_filters(request))
+        return Response(RestrictionOutputSerializer(rows, many=True).data)
+
+
+class RestrictionExportApi(APIView):
+    """The register as CSV (UTF-8 with BOM) or Excel, with Japanese headers."""
+
+    @extend_schema(parameters=[*RESTRICTION_FILTERS, OpenApiParameter("file", str, enum=["csv", "xlsx"])],
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
+                              (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                                  OpenApiTypes.BINARY})
+    def get(self, request):
+        rows = selectors.restriction_list(user=request.user, **_restriction_filters(request))
+        stamp = timezone.localdate().isoformat()
+        if request.query_params.get("file", "csv") == "xlsx":
+            response = HttpResponse(restrictions_xlsx(rows), content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            response["Content-Disposition"] = f'attachment; filename="restrictions-{stamp}.xlsx"'
+        else:
+            response = HttpResponse(restrictions_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="restrictions-{stamp}.csv"'
+        return response
+
+
+class MayBidApi(APIView):
+    """May vendor X bid on procurement P? Yes or no, with the reason."""
+
+    @extend_schema(parameters=[OpenApiParameter("vendor", int, required=True),
+                               OpenApiParameter("procurement", int, required=True),
+                               OpenApiParameter("on", OpenApiTypes.DATE)],
+                   responses=MayBidOutputSerializer)
+    def get(self, request):
+        filters = _restriction_filters(request)
+        procurement_id = request.query_params.get("procurement", "")
+        if filters["vendor"] is None or not procurement_id.isdigit():
+            raise BilingualValidationError([{
+                "field": "vendor" if filters["vendor"] is None else "procurement", "code": "required",
+                "ja": "事業者IDと調達IDを指定してください。", "en": "vendor and procurement (ids) are required."}])
+        procurement = get_object_or_404(procurement_list(user=request.user), pk=int(procurement_id))
+        answer = selectors.vendor_may_bid(vendor_id=filters["vendor"], procurement=procurement,
+                                          on=filters["on"] or timezone.localdate())
+        return Response({
+            "allowed": answer.allowed,
+            "reason": {"ja": answer.reason_ja, "en": answer.reason_en},
+            "restrictions": RestrictionOutputSerializer(answer.restrictions, many=True).data,
+        })
+
+
+class AuditLogViewSet(ScopedViewSet):
+    """Every state change: who, when, what, before and after. Coordinators read their prefecture's."""
+
+    queryset = AuditLog.objects.none()
+    output_serializer_class = AuditLogOutputSerializer
+    filter_params = {"action": "action", "object_type": "object_type", "object_id": "object_id"}
+
+    def scoped_queryset(self, user):
+        return selectors.audit_log_list(user=user)
+
+
+class ImportTemplateApi(APIView):
+    """Download the import template (Japanese headers and one example row)."""
+
+    @extend_schema(parameters=[OpenApiParameter("file", str, enum=["xlsx", "csv"])],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, kind):
+        _coordinator_only(request.user)
+        spec = SPECS[kind]()
+        if request.query_params.get("file", "xlsx") == "csv":
+            response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.csv"'
+        else:
+            response = HttpResponse(template_xlsx(spec), content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.xlsx"'
+        return response
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class ImportApi(APIView):
+    """Import experts or needs from .xlsx/.csv: every row validated, errors per row and column, all or nothing."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+        responses={201: ImportResultSerializer})
+    def post(self, request, kind):
+        _coordinator_only(request.user)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise BilingualValidationError([{"field": "file", "code": "required", "ja": "ファイルを選んでください。",
+                                             "en": "file is required."}])
+        created = import_rows(spec=SPECS[kind](), user=request.user, rows=read_rows(upload))
+        return Response({"created": len(created), "ids": [obj.pk for obj in created]},
+                        status=status.HTTP_201_CREATED)

@@ -1,0 +1,48 @@
+"""The restriction register as CSV and Excel with Japanese headers, for procurement officers."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from backend.core.choices import AffiliationRelation, ProcurementCategory
+from backend.runs.selectors import Restriction
+
+HEADERS = ["事業者", "事業者ID", "市区町村", "団体コード", "制限される契約区分", "制限開始日", "制限終了日",
+           "専門人材", "専門人材ID", "所属関係", "任用ID", "影響を受ける予定調達"]
+
+
+def restriction_rows(restrictions: list[Restriction]) -> list[list]:
+    labels = dict(ProcurementCategory.choices)
+    relations = dict(AffiliationRelation.choices)
+    return [
+        [r.vendor_name, r.vendor_id, r.municipality_name, r.municipality_code,
+         "、".join(str(labels[c]) for c in r.categories), r.starts_on.isoformat(), r.ends_on.isoformat(),
+         r.expert_name, r.expert_id, str(relations.get(r.relation, r.relation)), r.engagement_id,
+         " ".join(f"P{p}" for p in r.affected_procurements)]
+        for r in restrictions
+    ]
+
+
+def restrictions_csv(restrictions: list[Restriction]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(restriction_rows(restrictions))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Japanese CSV correctly
+
+
+def restrictions_xlsx(restrictions: list[Restriction]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "入札参加制限"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in restriction_rows(restrictions):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

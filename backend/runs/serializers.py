@@ -1,0 +1,128 @@
+from rest_framework import serializers
+
+from backend.core.models import AuditLog
+from backend.experts.models import Expert
+from backend.needs.models import Need
+from backend.runs.models import DecisionKind, Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest
+
+
+class RunInputSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    scope = serializers.ListField(child=serializers.RegexField(r"^(0[1-9]|[1-3][0-9]|4[0-7])$"),
+                                  required=False, allow_empty=False, max_length=47)
+    time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=30)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+
+
+class RunOutputSerializer(serializers.ModelSerializer):
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchRun
+        fields = ["id", "prefecture", "scope", "fiscal_year", "kind", "replacement", "params", "status",
+                  "progress", "error", "cancel_requested", "retry_of", "started_by", "created_at", "started_at",
+                  "heartbeat_at", "finished_at", "summary"]
+
+    def get_summary(self, obj) -> dict:
+        result = obj.result or {}
+        return {
+            "assigned": len(result.get("assignments", [])),
+            "unmatched": len(result.get("unmatched", [])),
+            "flags": len(result.get("flags", [])),
+            "objective": result.get("objective"),
+            "solver_status": result.get("status"),
+        }
+
+
+class UnmatchedOutputSerializer(serializers.Serializer):
+    need = serializers.CharField()
+    reason = serializers.CharField()
+    detail = serializers.CharField(required=False)
+
+
+class ProposalOutputSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="need.municipality_id")
+    municipality_name = serializers.CharField(source="need.municipality.name")
+    need_title = serializers.CharField(source="need.title")
+    expert_name = serializers.CharField(source="expert.name")
+    engagement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "run", "need", "need_title", "municipality", "municipality_name", "expert", "expert_name",
+                  "weekdays", "days_per_year", "fee", "flags", "status", "engagement"]
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    need = serializers.PrimaryKeyRelatedField(queryset=Need.objects.all())
+    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all())
+    kind = serializers.ChoiceField(choices=DecisionKind.choices, allow_null=True)
+
+
+class DecisionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PairDecision
+        fields = ["id", "need", "expert", "kind", "created_at"]
+
+
+class EngagementOutputSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name")
+    municipality_name = serializers.CharField(source="municipality.name")
+    need_title = serializers.CharField(source="need.title")
+    override_reason = serializers.CharField(source="coi_override.reason", default=None)
+
+    class Meta:
+        model = Engagement
+        fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "need", "need_title",
+                  "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form",
+                  "status", "municipality_accepted_at", "expert_accepted_at", "declined_by", "override_reason",
+                  "replaces", "created_at"]
+
+
+class ReplacementInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReplacementOutputSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="engagement.municipality_id")
+    expert = serializers.IntegerField(source="engagement.expert_id")
+    expert_name = serializers.CharField(source="engagement.expert.name")
+
+    class Meta:
+        model = ReplacementRequest
+        fields = ["id", "engagement", "municipality", "expert", "expert_name", "reason", "status", "created_at",
+                  "completed_at"]
+
+
+class RestrictionOutputSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(source="vendor_id")
+    vendor_name = serializers.CharField()
+    municipality = serializers.CharField(source="municipality_code")
+    municipality_name = serializers.CharField()
+    prefecture = serializers.CharField(source="prefecture_code")
+    categories = serializers.ListField(child=serializers.CharField())
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    expert = serializers.IntegerField(source="expert_id")
+    expert_name = serializers.CharField()
+    relation = serializers.CharField()
+    engagement = serializers.IntegerField(source="engagement_id")
+    affected_procurements = serializers.ListField(child=serializers.IntegerField())
+
+
+class MayBidOutputSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.DictField(child=serializers.CharField())
+    restrictions = RestrictionOutputSerializer(many=True)
+
+
+class AuditLogOutputSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = AuditLog
+        fields = ["id", "at", "actor", "prefecture", "action", "object_type", "object_id", "before", "after"]

@@ -1,0 +1,481 @@
+"""Writes of the coordinator's job: run a match, review it, approve it, and look after engagements.
+
+Every service owns its transaction and writes its audit row. Approval locks the expert row, so two
+coordinators approving at the same moment are serialised and the second sees the first's
+engagement when it re-checks capacity, weekdays and the number of engagements.
+"""
+
+import datetime as dt
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.accounts.models import UserRole
+from backend.core.audit import audit_record
+from backend.core.errors import ConflictError, DomainError
+from backend.core.fiscal import fiscal_year_end, fiscal_year_start
+from backend.experts.models import Expert
+from backend.geo.models import Prefecture
+from backend.needs.models import Need, NeedStatus
+from backend.runs.instance import (
+    DEFAULT_TIME_LIMIT_S,
+    InstanceOptions,
+    instance_build,
+    parse_ref,
+)
+from backend.runs.models import (
+    ACTIVE_RUN_STATUSES,
+    HOLDING_STATUSES,
+    CoiOverride,
+    DecisionKind,
+    Engagement,
+    EngagementStatus,
+    MatchRun,
+    PairDecision,
+    Proposal,
+    ProposalStatus,
+    ReplacementRequest,
+    ReplacementStatus,
+    RunKind,
+    RunStatus,
+)
+from backend.runs.rules import Placement, common_employment_form, incumbent_conflicts, placement_problems
+
+logger = logging.getLogger(__name__)
+
+
+def _scope_key(scope: list[str], fiscal_year: int, replacement_id: int | None) -> str:
+    key = f"{'+'.join(sorted(scope))}/{fiscal_year}"
+    return f"{key}/replacement-{replacement_id}" if replacement_id else key
+
+
+def _run_snapshot(run: MatchRun) -> dict:
+    return {"status": run.status, "scope": run.scope, "fiscal_year": run.fiscal_year, "params": run.params,
+            "error": run.error or None}
+
+
+def _clean_params(params: dict | None) -> dict:
+    params = dict(params or {})
+    return {
+        "time_limit_s": min(600, max(1, int(params.get("time_limit_s", DEFAULT_TIME_LIMIT_S)))),
+        "seed": int(params.get("seed", 0)),
+        "workers": min(8, max(1, int(params.get("workers", 2)))),
+        "weights": dict(params.get("weights", {})),
+    }
+
+
+# -- runs ------------------------------------------------------------------------------------------
+
+def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark running runs whose worker stopped beating as failed (retryable). Returns their ids."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=settings.KENMU_RUN_STALE_AFTER_S)
+    reaped = []
+    with transaction.atomic():
+        stale = MatchRun.objects.select_for_update(skip_locked=True).filter(
+            status=RunStatus.RUNNING, heartbeat_at__lt=limit)
+        for run in stale:
+            before = _run_snapshot(run)
+            run.status = RunStatus.FAILED
+            run.error = "worker stopped responding (no heartbeat); retry the run"
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at"])
+            audit_record(actor=None, action="run.stale", obj=run, prefecture=run.prefecture, before=before,
+                         after=_run_snapshot(run))
+            reaped.append(run.pk)
+    return reaped
+
+
+def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, params: dict | None = None,
+                replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None) -> MatchRun:
+    """Queue a run for the coordinator's prefecture (plus neighbours for a regional pool)."""
+    home = user.prefecture_id if user.role == UserRole.COORDINATOR else None
+    scope = sorted(set(scope or ([home] if home else [])))
+    if not scope:
+        raise DomainError.single("scope", "required", "対象の都道府県を指定してください。", "scope is required.")
+    if home and home not in scope:
+        raise DomainError.single("scope", "not_your_prefecture", "対象には担当の都道府県を含めてください。",
+                                 "The scope must include the coordinator's own prefecture.")
+    unknown = set(scope) - set(Prefecture.objects.filter(code__in=scope).values_list("code", flat=True))
+    if unknown:
+        raise DomainError.single("scope", "unknown", f"不明な都道府県コード: {', '.join(sorted(unknown))}",
+                                 f"Unknown prefecture codes: {', '.join(sorted(unknown))}")
+    runs_reap_stale()
+    run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year,
+                   scope_key=_scope_key(scope, fiscal_year, replacement.pk if replacement else None),
+                   kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
+                   params=_clean_params(params), started_by=user if user.pk else None, retry_of=retry_of)
+    try:
+        with transaction.atomic():
+            run.save()
+            audit_record(actor=user, action="run.enqueue", obj=run, prefecture=run.prefecture,
+                         after=_run_snapshot(run))
+            transaction.on_commit(lambda: _enqueue_task(run.pk))
+    except IntegrityError:
+        raise ConflictError.single(
+            "scope", "run_in_progress",
+            "この対象と年度のマッチングは既に実行中です。終わるのを待つか、中止してから実行してください。",
+            "A match for this scope and fiscal year is already queued or running; wait for it or cancel it.",
+        ) from None
+    return run
+
+
+def _enqueue_task(run_id: int) -> None:
+    from backend.runs.tasks import execute_run
+
+    result = execute_run.enqueue(run_id)
+    MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
+
+
+def run_cancel(*, user, run: MatchRun) -> MatchRun:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run.pk)
+        if run.status not in ACTIVE_RUN_STATUSES:
+            raise ConflictError.single("status", "not_active", "終了した実行は中止できません。",
+                                       "Only a queued or running run can be cancelled.")
+        before = _run_snapshot(run)
+        run.cancel_requested = True
+        if run.status == RunStatus.QUEUED:
+            run.status = RunStatus.CANCELLED
+            run.finished_at = timezone.now()
+        run.save(update_fields=["cancel_requested", "status", "finished_at"])
+        audit_record(actor=user, action="run.cancel", obj=run, prefecture=run.prefecture, before=before,
+                     after=_run_snapshot(run))
+    return run
+
+
+def run_retry(*, user, run: MatchRun) -> MatchRun:
+    if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
+        raise ConflictError.single("status", "not_retryable", "失敗または中止した実行のみ再実行できます。",
+                                   "Only a failed or cancelled run can be retried.")
+    return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
+                       replacement=run.replacement, retry_of=run)
+
+
+def _run_instance(run: MatchRun) -> dict:
+    needs = None
+    if run.replacement_id:
+        needs = [run.replacement.engagement.need]
+    decisions = PairDecision.objects.filter(need__municipality__prefecture_id__in=run.scope,
+                                            need__fiscal_year=run.fiscal_year)
+    overrides = CoiOverride.objects.filter(fiscal_year=run.fiscal_year,
+                                           municipality__prefecture_id__in=run.scope)
+    options = InstanceOptions(
+        time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
+        pins=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.PIN),
+        forbids=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.FORBID),
+        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
+    )
+    instance = instance_build(prefecture_codes=run.scope, fiscal_year=run.fiscal_year, options=options, needs=needs)
+    if run.replacement_id:
+        (need_doc,) = instance["needs"]
+        need_doc["current_expert"] = f"E{run.replacement.engagement.expert_id}"
+        need_doc["replacement_requested"] = True
+    _drop_dangling_decisions(instance)
+    return instance
+
+
+def _drop_dangling_decisions(instance: dict) -> None:
+    """Decisions on needs or experts outside this instance (filled needs, retired experts) do not apply."""
+    experts = {e["id"] for e in instance["experts"]}
+    needs = {n["id"] for n in instance["needs"]}
+    for key in ("pins", "forbids"):
+        instance[key] = [d for d in instance[key] if d["expert"] in experts and d["need"] in needs]
+    instance["coi_overrides"] = [o for o in instance["coi_overrides"] if o["expert"] in experts]
+
+
+def _claim(run_id: int) -> MatchRun | None:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().select_related("replacement__engagement__need").get(pk=run_id)
+        if run.status != RunStatus.QUEUED or run.cancel_requested:
+            return None
+        run.status = RunStatus.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+        return run
+
+
+def _beat(run_id: int, progress: dict) -> bool:
+    """Store progress and the heartbeat; True when a cancel was requested."""
+    MatchRun.objects.filter(pk=run_id).update(progress=progress, heartbeat_at=timezone.now())
+    return MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+
+def run_execute(*, run_id: int) -> str:
+    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically."""
+    from backend.runs.solver import solve_with_heartbeat
+
+    run = _claim(run_id)
+    if run is None:
+        return "skipped"
+    try:
+        instance = _run_instance(run)
+        MatchRun.objects.filter(pk=run.pk).update(instance=instance)
+        delay = float(os.environ.get("KENMU_TEST_SOLVE_DELAY_S", "0"))  # fault-injection hook for tests
+        if delay:
+            _sleep_with_heartbeat(run.pk, delay)
+        result = solve_with_heartbeat(
+            instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
+            seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
+            beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
+        )
+    except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
+        logger.exception("run %s failed", run.pk)
+        _finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    return _store_result(run.pk, instance, result)
+
+
+def _sleep_with_heartbeat(run_id: int, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        _beat(run_id, {"best_primary": None, "bound": None, "elapsed_s": 0})
+        time.sleep(min(0.2, max(0.0, end - time.monotonic())))
+
+
+def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None) -> None:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        before = _run_snapshot(run)
+        run.status = status
+        run.error = error
+        run.result = result
+        run.finished_at = timezone.now()
+        if result is not None:
+            objective = result.get("objective", {})
+            run.progress = {**run.progress, "best_primary": objective.get("primary"),
+                            "bound": objective.get("primary_bound")}
+        run.save(update_fields=["status", "error", "result", "finished_at", "progress"])
+        audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture, before=before,
+                     after=_run_snapshot(run))
+
+
+def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for flag in result.get("flags", []):
+        by_pair.setdefault((flag["expert"], flag["municipality"]), []).append(flag)
+    return by_pair
+
+
+def _store_result(run_id: int, instance: dict, result: dict) -> str:
+    if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+        _finish(run_id, status=RunStatus.CANCELLED, result=result)
+        return "cancelled"
+    if result.get("status") == "infeasible":
+        _finish(run_id, status=RunStatus.INFEASIBLE, result=result)
+        return "infeasible"
+    municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
+    flags = _flags_by_pair(result)
+    with transaction.atomic():
+        Proposal.objects.bulk_create([
+            Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
+                     weekdays=a["weekdays"], days_per_year=a["days_per_year"], fee=a["fee"],
+                     flags=flags.get((a["expert"], municipality_of[a["need"]]), []))
+            for a in result["assignments"]
+        ])
+        _finish(run_id, status=RunStatus.SUCCEEDED, result=result)
+    return "succeeded"
+
+
+# -- decisions --------------------------------------------------------------------------------------
+
+def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairDecision | None:
+    """Pin or forbid (expert, need) for later runs; kind None clears the decision."""
+    with transaction.atomic():
+        existing = PairDecision.objects.filter(need=need, expert=expert).first()
+        before = {"kind": existing.kind} if existing else None
+        if kind is None:
+            if existing:
+                existing.delete()
+            decision = None
+        else:
+            decision, _ = PairDecision.objects.update_or_create(need=need, expert=expert,
+                                                                defaults={"kind": kind, "created_by": user})
+        audit_record(actor=user, action="decision.set", obj=need, prefecture=need.municipality.prefecture,
+                     before=before, after={"expert": expert.pk, "kind": kind})
+    return decision
+
+
+# -- approval -----------------------------------------------------------------------------------------
+
+def _holdings_locked(expert: Expert, fiscal_year: int, *, excluding: Engagement | None = None) -> list[Engagement]:
+    queryset = Engagement.objects.filter(expert=expert, fiscal_year=fiscal_year, status__in=HOLDING_STATUSES)
+    if excluding is not None:
+        queryset = queryset.exclude(pk=excluding.pk)
+    return list(queryset)
+
+
+def _override_for(*, user, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
+    existing = CoiOverride.objects.filter(expert=expert, municipality=need.municipality,
+                                          fiscal_year=need.fiscal_year).first()
+    if existing or not (reason and reason.strip()):
+        return existing
+    override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
+                                          fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
+    audit_record(actor=user, action="coi_override.create", obj=override, prefecture=need.municipality.prefecture,
+                 after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason})
+    return override
+
+
+def _proposal_snapshot(p: Proposal) -> dict:
+    return {"status": p.status, "need": p.need_id, "expert": p.expert_id, "weekdays": p.weekdays,
+            "fee": p.fee}
+
+
+def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = None) -> Engagement:
+    """Turn a proposal into an offered engagement after re-checking every hard rule as of now."""
+    with transaction.atomic():
+        # Lock order: expert, then need. Every approval locks in this order, so none deadlock.
+        expert = Expert.objects.select_for_update().get(pk=proposal.expert_id)
+        need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
+            pk=proposal.need_id)
+        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("run__replacement__engagement").get(
+            pk=proposal.pk)
+        expert = Expert.objects.prefetch_related("skills", "serves_prefectures", "onsite_prefectures",
+                                                 "affiliations").get(pk=expert.pk)
+        if proposal.status != ProposalStatus.PROPOSED:
+            raise ConflictError.single("proposal", "not_proposed", "この提案は既に処理済みです。",
+                                       "This proposal was already approved or superseded.")
+        replacement = proposal.run.replacement if proposal.run.kind == RunKind.REPLACEMENT else None
+        replaced = replacement.engagement if replacement else None
+        if replaced is None and (need.status != NeedStatus.OPEN or need.engagements.filter(
+                status__in=HOLDING_STATUSES).exists()):
+            raise ConflictError.single("proposal", "need_taken", "このニーズは既に充足されています。",
+                                       "This need already has an engagement.")
+        override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
+        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays),
+                              days_per_year=need.days_per_year)
+        problems = placement_problems(
+            placement, holdings=_holdings_locked(expert, need.fiscal_year),
+            forbidden=PairDecision.objects.filter(need=need, expert=expert, kind=DecisionKind.FORBID).exists(),
+            replaced_expert_id=replaced.expert_id if replaced else None,
+            conflicts=incumbent_conflicts(expert, need.municipality_id), overridden=override is not None,
+        )
+        if problems:
+            raise ConflictError(*problems)
+        if replaced is not None:
+            _end_replaced(user=user, old=replaced)
+        engagement = _engagement_create(user=user, proposal=proposal, expert=expert, need=need, override=override,
+                                        replaced=replaced)
+        if replacement:
+            _replacement_complete(user=user, replacement=replacement, successor=engagement)
+    return engagement
+
+
+def _engagement_create(*, user, proposal, expert, need, override, replaced) -> Engagement:
+    before = _proposal_snapshot(proposal)
+    starts_on = max(fiscal_year_start(need.fiscal_year), timezone.localdate())
+    engagement = Engagement.objects.create(
+        expert=expert, municipality=need.municipality, need=need, proposal=proposal,
+        fiscal_year=need.fiscal_year, starts_on=starts_on, ends_on=fiscal_year_end(need.fiscal_year),
+        weekdays=list(proposal.weekdays), days_per_year=need.days_per_year,
+        fee=expert.daily_rate * need.days_per_year, employment_form=common_employment_form(expert, need),
+        coi_override=override, replaces=replaced, approved_by=user,
+    )
+    proposal.status = ProposalStatus.APPROVED
+    proposal.save(update_fields=["status"])
+    need.status = NeedStatus.FILLED
+    need.save(update_fields=["status", "updated_at"])
+    audit_record(actor=user, action="proposal.approve", obj=proposal, prefecture=need.municipality.prefecture,
+                 before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk})
+    return engagement
+
+
+# -- offers -------------------------------------------------------------------------------------------
+
+def _engagement_snapshot(e: Engagement) -> dict:
+    return {"status": e.status, "municipality_accepted_at": e.municipality_accepted_at,
+            "expert_accepted_at": e.expert_accepted_at, "declined_by": e.declined_by or None,
+            "ends_on": e.ends_on}
+
+
+def _side_of(user, engagement: Engagement) -> str:
+    if user.role == UserRole.MUNICIPAL and user.municipality_id == engagement.municipality_id:
+        return "municipality"
+    if user.role == UserRole.EXPERT and user.expert_id == engagement.expert_id:
+        return "expert"
+    raise DomainError.single("engagement", "not_a_party", "この任用の当事者ではありません。",
+                             "Only the municipality or the expert of this engagement can answer the offer.")
+
+
+def engagement_respond(*, user, engagement: Engagement, accept: bool) -> Engagement:
+    """The municipality and the expert each accept or decline; active once both accepted."""
+    with transaction.atomic():
+        engagement = Engagement.objects.select_for_update().select_related("municipality__prefecture", "need").get(
+            pk=engagement.pk)
+        side = _side_of(user, engagement)
+        if engagement.status != EngagementStatus.OFFERED:
+            raise ConflictError.single("status", "not_offered", "承諾待ちの任用ではありません。",
+                                       "This engagement is not waiting for an answer.")
+        before = _engagement_snapshot(engagement)
+        now = timezone.now()
+        if accept:
+            setattr(engagement, f"{side}_accepted_at", now)
+            if engagement.municipality_accepted_at and engagement.expert_accepted_at:
+                engagement.status = EngagementStatus.ACTIVE
+        else:
+            engagement.status = EngagementStatus.DECLINED
+            engagement.declined_by = side
+            Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
+        engagement.save()
+        audit_record(actor=user, action="engagement.accept" if accept else "engagement.decline", obj=engagement,
+                     prefecture=engagement.municipality.prefecture, before=before,
+                     after=_engagement_snapshot(engagement))
+    return engagement
+
+
+def _end_replaced(*, user, old: Engagement) -> None:
+    before = _engagement_snapshot(old)
+    old.status = EngagementStatus.ENDED
+    old.ends_on = max(old.starts_on, timezone.localdate())
+    old.save(update_fields=["status", "ends_on", "updated_at"])
+    audit_record(actor=user, action="engagement.end", obj=old, prefecture=old.municipality.prefecture,
+                 before=before, after=_engagement_snapshot(old))
+
+
+# -- replacement (要員交代) --------------------------------------------------------------------------------
+
+def replacement_request(*, user, engagement: Engagement, reason: str) -> ReplacementRequest:
+    if user.role != UserRole.MUNICIPAL or user.municipality_id != engagement.municipality_id:
+        raise DomainError.single("engagement", "not_your_engagement", "自分の市区町村の任用のみ交代を依頼できます。",
+                                 "Only staff of the engagement's municipality can ask for a replacement.")
+    if not (reason or "").strip():
+        raise DomainError.single("reason", "required", "交代を依頼する理由を記入してください。",
+                                 "Give the reason for the replacement.")
+    if engagement.status != EngagementStatus.ACTIVE:
+        raise ConflictError.single("engagement", "not_active", "稼働中の任用のみ交代を依頼できます。",
+                                   "Only an active engagement can be replaced.")
+    try:
+        with transaction.atomic():
+            request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),
+                                                        requested_by=user)
+            audit_record(actor=user, action="replacement.request", obj=request,
+                         prefecture=engagement.municipality.prefecture, after={"engagement": engagement.pk,
+                                                                                "reason": request.reason})
+    except IntegrityError:
+        raise ConflictError.single("engagement", "already_requested", "この任用の交代は既に依頼されています。",
+                                   "A replacement is already requested for this engagement.") from None
+    return request
+
+
+def replacement_run(*, user, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
+    if replacement.status != ReplacementStatus.OPEN:
+        raise ConflictError.single("replacement", "not_open", "対応中の交代依頼ではありません。",
+                                   "This replacement request is not open.")
+    engagement = replacement.engagement
+    return run_enqueue(user=user, fiscal_year=engagement.fiscal_year,
+                       scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)
+
+
+def _replacement_complete(*, user, replacement: ReplacementRequest, successor: Engagement) -> None:
+    replacement.status = ReplacementStatus.COMPLETED
+    replacement.completed_at = timezone.now()
+    replacement.save(update_fields=["status", "completed_at"])
+    audit_record(actor=user, action="replacement.complete", obj=replacement,
+                 prefecture=successor.municipality.prefecture,
+                 after={"successor": successor.pk, "replaced": replacement.engagement_id})
+

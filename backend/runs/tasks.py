@@ -1,0 +1,10 @@
+"""Background work, executed by the database-backed worker (`manage.py db_worker`)."""
+
+from django_tasks import task
+
+from backend.runs.services import run_execute
+
+
+@task()
+def execute_run(run_id: int) -> str:
+    return run_execute(run_id=run_id)

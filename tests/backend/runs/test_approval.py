@@ -1,0 +1,124 @@
+"""Approval re-checks the hard rules against the database as it is now."""
+
+import pytest
+
+from backend.runs.models import CoiOverride, Engagement, EngagementStatus
+from backend.runs.services import proposal_approve
+from tests.backend.conftest import client_for
+from tests.backend.factories import (
+    AffiliationFactory,
+    ExpertFactory,
+    NeedFactory,
+    ProcurementFactory,
+    ProposalFactory,
+)
+
+
+def _approve(user, proposal, **body):
+    return client_for(user).post(f"/api/v1/proposals/{proposal.pk}/approve/", body, format="json")
+
+
+def test_approving_a_proposal_creates_an_offered_engagement(coordinator):
+    proposal = ProposalFactory(weekdays=["tue"])
+    response = _approve(coordinator, proposal)
+    assert response.status_code == 201, response.content
+    engagement = Engagement.objects.get()
+    assert (engagement.status, engagement.weekdays, engagement.fee) == ("offered", ["tue"], 2_400_000)
+    assert engagement.employment_form == "special_part_time"
+    assert str(engagement.starts_on) >= "2027-04-01" and str(engagement.ends_on) == "2028-03-31"
+    proposal.need.refresh_from_db()
+    assert proposal.need.status == "filled"
+
+
+def test_approval_refuses_capacity_taken_since_the_run(coordinator):
+    expert = ExpertFactory(capacity_days=60)
+    first = ProposalFactory(expert=expert, weekdays=["mon"])
+    second = ProposalFactory(expert=expert, weekdays=["tue"])
+    assert _approve(coordinator, first).status_code == 201
+    response = _approve(coordinator, second)
+    assert response.status_code == 409
+    assert [e["code"] for e in response.json()["errors"]] == ["rule_10"]
+    assert Engagement.objects.count() == 1
+
+
+def test_approval_refuses_a_weekday_already_taken(coordinator):
+    expert = ExpertFactory(capacity_days=200)
+    assert _approve(coordinator, ProposalFactory(expert=expert, weekdays=["mon"])).status_code == 201
+    response = _approve(coordinator, ProposalFactory(expert=expert, weekdays=["mon"]))
+    assert response.status_code == 409
+    assert "rule_11" in [e["code"] for e in response.json()["errors"]]
+
+
+def test_approval_refuses_more_than_max_engagements(coordinator):
+    expert = ExpertFactory(capacity_days=300, max_engagements=1)
+    assert _approve(coordinator, ProposalFactory(expert=expert, weekdays=["mon"])).status_code == 201
+    response = _approve(coordinator, ProposalFactory(expert=expert, weekdays=["tue"]))
+    assert "rule_9" in [e["code"] for e in response.json()["errors"]]
+
+
+def test_incumbent_procurement_added_after_the_run_blocks_approval_until_a_reason_is_recorded(coordinator):
+    affiliation = AffiliationFactory(relation="employee")
+    proposal = ProposalFactory(expert=affiliation.expert, need=NeedFactory(municipality_id="202011"))
+    ProcurementFactory(municipality_id="202011", status="ongoing", incumbent_vendor=affiliation.vendor)
+    refused = _approve(coordinator, proposal)
+    assert refused.status_code == 409
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "override_reason" and error["code"] == "rule_7"
+    assert Engagement.objects.count() == 0 and CoiOverride.objects.count() == 0
+    accepted = _approve(coordinator, proposal, override_reason="他に適任者がいないため、調達には関与させない")
+    assert accepted.status_code == 201
+    assert accepted.json()["override_reason"].startswith("他に適任者")
+    assert CoiOverride.objects.get().reason.startswith("他に適任者")
+
+
+def test_approval_refuses_an_expert_whose_rate_now_exceeds_the_budget(coordinator):
+    proposal = ProposalFactory(expert=ExpertFactory(daily_rate=50_000), need=NeedFactory(budget=2_400_000))
+    proposal.expert.daily_rate = 60_000
+    proposal.expert.save()
+    response = _approve(coordinator, proposal)
+    assert "rule_6" in [e["code"] for e in response.json()["errors"]]
+
+
+def test_a_proposal_cannot_be_approved_twice(coordinator):
+    proposal = ProposalFactory()
+    assert _approve(coordinator, proposal).status_code == 201
+    assert _approve(coordinator, proposal).status_code == 409
+
+
+def test_other_roles_and_prefectures_cannot_approve(coordinator, other_coordinator, municipal, expert_user):
+    proposal = ProposalFactory()
+    assert _approve(other_coordinator, proposal).status_code == 404
+    assert _approve(municipal, proposal).status_code == 404
+    assert _approve(expert_user, proposal).status_code == 404
+    assert Engagement.objects.count() == 0
+
+
+def test_engagement_is_active_only_when_both_sides_accept(coordinator, municipal):
+    proposal = ProposalFactory(need=NeedFactory(municipality_id="202011"))
+    engagement = proposal_approve(user=coordinator, proposal=proposal)
+    from tests.backend.factories import ExpertUserFactory
+
+    expert_user = ExpertUserFactory(expert=proposal.expert)
+    url = f"/api/v1/engagements/{engagement.pk}/accept/"
+    assert client_for(municipal).post(url).json()["status"] == "offered"
+    assert client_for(coordinator).post(url).status_code == 400  # not a party
+    assert client_for(expert_user).post(url).json()["status"] == "active"
+
+
+def test_declining_an_offer_reopens_the_need(coordinator):
+    proposal = ProposalFactory()
+    engagement = proposal_approve(user=coordinator, proposal=proposal)
+    from tests.backend.factories import ExpertUserFactory
+
+    response = client_for(ExpertUserFactory(expert=proposal.expert)).post(
+        f"/api/v1/engagements/{engagement.pk}/decline/")
+    assert response.json()["status"] == EngagementStatus.DECLINED
+    proposal.need.refresh_from_db()
+    assert proposal.need.status == "open"
+
+
+@pytest.mark.parametrize("role", ["other_coordinator", "other_municipal", "other_expert_user"])
+def test_engagements_are_invisible_outside_their_parties(request, coordinator, role):
+    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory())
+    user = request.getfixturevalue(role)
+    assert client_for(user).get(f"/api/v1/engagements/{engagement.pk}/").status_code == 404

@@ -1,0 +1,64 @@
+"""Many coordinators approving at the same moment never overbook an expert (real PostgreSQL)."""
+
+import threading
+from itertools import combinations
+
+from django.db import connection
+
+from backend.core.errors import DomainError
+from backend.runs.models import Engagement
+from backend.runs.services import proposal_approve
+from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory, ProposalFactory
+
+
+def _race(callables) -> list:
+    barrier = threading.Barrier(len(callables))
+    outcomes = [None] * len(callables)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except DomainError as exc:
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(callables)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_parallel_approvals_never_exceed_capacity_weekdays_or_engagements(committed_db):
+    coordinators = [CoordinatorFactory(prefecture_id="20") for _ in range(4)]
+    expert = ExpertFactory(capacity_days=144, max_engagements=4, weekdays=["mon", "tue", "wed", "thu", "fri"])
+    weekday_pairs = list(combinations(["mon", "tue", "wed", "thu", "fri"], 1))
+    proposals = []
+    for index in range(12):
+        need = NeedFactory(municipality_id="202011", days_per_year=48, weekly_days=1)
+        proposals.append(ProposalFactory(expert=expert, need=need, weekdays=list(weekday_pairs[index % 5])))
+
+    outcomes = _race([
+        (lambda p=p, u=coordinators[i % 4]: proposal_approve(user=u, proposal=p))
+        for i, p in enumerate(proposals)
+    ])
+
+    engagements = list(Engagement.objects.filter(expert=expert))
+    assert all(isinstance(o, (Engagement, DomainError)) for o in outcomes), outcomes
+    assert len(engagements) == sum(isinstance(o, Engagement) for o in outcomes)
+    assert len(engagements) == 3  # capacity 144 = exactly three weekly one-day needs
+    assert sum(e.days_per_year for e in engagements) <= expert.capacity_days
+    used = [d for e in engagements for d in e.weekdays]
+    assert len(used) == len(set(used)), "a weekday was booked twice"
+
+
+def test_parallel_approvals_of_one_need_create_one_engagement(committed_db):
+    need = NeedFactory(municipality_id="202011")
+    proposals = [ProposalFactory(need=need, expert=ExpertFactory()) for _ in range(6)]
+    user = CoordinatorFactory(prefecture_id="20")
+    outcomes = _race([(lambda p=p: proposal_approve(user=user, proposal=p)) for p in proposals])
+    assert sum(isinstance(o, Engagement) for o in outcomes) == 1
+    assert Engagement.objects.filter(need=need).count() == 1
