@@ -269,7 +269,8 @@ class MayBidApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("vendor", int, required=True),
                                OpenApiParameter("procurement", int, required=True),
-                               OpenApiParameter("on", OpenApiTypes.DATE)],
+                               OpenApiParameter("on", OpenApiTypes.DATE,
+                                                description="a date; default: the procurement's fiscal year")],
                    responses=MayBidOutputSerializer)
     def get(self, request):
         filters = _restriction_filters(request)
@@ -279,8 +280,7 @@ class MayBidApi(APIView):
                 "field": "vendor" if filters["vendor"] is None else "procurement", "code": "required",
                 "ja": "事業者IDと調達IDを指定してください。", "en": "vendor and procurement (ids) are required."}])
         procurement = get_object_or_404(procurement_list(user=request.user), pk=int(procurement_id))
-        answer = selectors.vendor_may_bid(vendor_id=filters["vendor"], procurement=procurement,
-                                          on=filters["on"] or timezone.localdate())
+        answer = selectors.vendor_may_bid(vendor_id=filters["vendor"], procurement=procurement, on=filters["on"])
         return Response({
             "allowed": answer.allowed,
             "reason": {"ja": answer.reason_ja, "en": answer.reason_en},

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementCategory, ProcurementStatus
+from backend.core.fiscal import fiscal_year_end, fiscal_year_start
 from backend.core.models import AuditLog
 from backend.experts.models import Affiliation
 from backend.procurement.models import Procurement
@@ -115,11 +116,14 @@ def restriction_list(*, user, vendor: int | None = None, municipality: str | Non
     return _restrictions(engagements, vendor=vendor, municipality=municipality, on=on)
 
 
-def _restrictions(engagements: QuerySet[Engagement], *, vendor, municipality, on) -> list[Restriction]:
+def _restrictions(engagements: QuerySet[Engagement], *, vendor, municipality, on,
+                  period: tuple[dt.date, dt.date] | None = None) -> list[Restriction]:
     if municipality:
         engagements = engagements.filter(municipality_id=municipality)
     if on:
         engagements = engagements.filter(starts_on__lte=on, ends_on__gte=on)
+    if period:
+        engagements = engagements.filter(starts_on__lte=period[1], ends_on__gte=period[0])
     engagements = list(engagements)
     planned: dict[str, list[int]] = {}
     for p in Procurement.objects.filter(status=ProcurementStatus.PLANNED,
@@ -148,12 +152,17 @@ class BidAnswer:
     restrictions: tuple[Restriction, ...]
 
 
-def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date) -> BidAnswer:
-    """May this vendor bid on this procurement? No while one of its people serves that municipality."""
+def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | None = None) -> BidAnswer:
+    """May this vendor bid on this procurement? No while one of its people serves that municipality.
+
+    Without a date, the question is asked for the procurement's fiscal year: any engagement that
+    overlaps it restricts the vendor.
+    """
     if procurement.category not in RESTRICTED_CATEGORIES:
         return BidAnswer(True, "制限対象外の区分です。", "The category is not restricted.", ())
+    period = None if on else (fiscal_year_start(procurement.fiscal_year), fiscal_year_end(procurement.fiscal_year))
     blocking = tuple(_restrictions(_holding_engagements(), vendor=vendor_id,
-                                   municipality=procurement.municipality_id, on=on))
+                                   municipality=procurement.municipality_id, on=on, period=period))
     if not blocking:
         return BidAnswer(True, "入札参加制限はありません。",
                          "No bid restriction applies: none of the vendor's people serves this municipality.", ())

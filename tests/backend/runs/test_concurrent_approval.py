@@ -3,12 +3,17 @@
 import threading
 from itertools import combinations
 
+import pytest
 from django.db import connection
 
 from backend.core.errors import DomainError
 from backend.runs.models import Engagement
 from backend.runs.services import proposal_approve
 from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory, ProposalFactory
+
+# The marker (not only the fixture) lets pytest-django run these after the rollback-based tests,
+# whose register would otherwise be flushed away.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(callables) -> list:
