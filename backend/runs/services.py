@@ -190,7 +190,8 @@ def _drop_dangling_decisions(instance: dict) -> None:
 
 def _claim(run_id: int) -> MatchRun | None:
     with transaction.atomic():
-        run = MatchRun.objects.select_for_update().select_related("replacement__engagement__need").get(pk=run_id)
+        run = MatchRun.objects.select_for_update(of=("self",)).select_related(
+            "replacement__engagement__need").get(pk=run_id)
         if run.status != RunStatus.QUEUED or run.cancel_requested:
             return None
         run.status = RunStatus.RUNNING

@@ -1,0 +1,65 @@
+"""The database-backed worker as a real process: a killed worker leaves a failed, retryable run."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from backend.runs.models import MatchRun
+from backend.runs.services import run_enqueue, run_retry, runs_reap_stale
+from tests.backend.factories import CoordinatorFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _worker(extra_env: dict, log: Path) -> subprocess.Popen:
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@/{settings['NAME']}?host={quote(settings['HOST'], safe='')}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "backend.config.settings.test",
+           **extra_env}
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay",
+                             "--interval", "0.2"], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def _wait_for(predicate, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_killed_worker_leaves_a_failed_run_that_can_be_retried(committed_db, tmp_path):
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    run = run_enqueue(user=coordinator, fiscal_year=2027)
+    log = tmp_path / "worker.log"
+    worker = _worker({"KENMU_TEST_SOLVE_DELAY_S": "120"}, log)
+    try:
+        started = _wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == "running")
+        assert started, f"the worker never started the run:\n{log.read_text()[-3000:]}"
+        assert _wait_for(lambda: MatchRun.objects.get(pk=run.pk).heartbeat_at is not None)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+    run.refresh_from_db()
+    assert run.status == "running"  # nobody said otherwise: the worker died without a word
+    assert runs_reap_stale() == []  # the last heartbeat is still fresh
+    later = timezone.now() + dt.timedelta(seconds=120)
+    assert runs_reap_stale(now=later) == [run.pk]
+    run.refresh_from_db()
+    assert run.status == "failed" and run.proposals.count() == 0
+    retry = run_retry(user=coordinator, run=run)
+    assert retry.status == "queued" and retry.retry_of_id == run.pk
