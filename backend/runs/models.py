@@ -45,6 +45,7 @@ class MatchRun(models.Model):
     result = models.JSONField(_("結果"), null=True, blank=True)
     status = models.CharField(_("状況"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.JSONField(_("進捗"), default=dict)
+    timings = models.JSONField(_("所要時間(秒)"), default=dict)
     error = models.TextField(_("エラー"), blank=True)
     cancel_requested = models.BooleanField(default=False)
     task_id = models.CharField(max_length=64, blank=True)

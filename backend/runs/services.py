@@ -207,28 +207,45 @@ def _beat(run_id: int, progress: dict) -> bool:
 
 
 def run_execute(*, run_id: int) -> str:
-    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically."""
+    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically.
+
+    Each stage's wall time is kept in run.timings for operators and the benchmark.
+    """
     from backend.runs.solver import solve_with_heartbeat
 
     run = _claim(run_id)
     if run is None:
         return "skipped"
+    timings: dict[str, float] = {}
     try:
-        instance = _run_instance(run)
-        MatchRun.objects.filter(pk=run.pk).update(instance=instance)
+        with _stage(timings, "instance_s"):
+            instance = _run_instance(run)
+            MatchRun.objects.filter(pk=run.pk).update(instance=instance)
         delay = float(os.environ.get("KENMU_TEST_SOLVE_DELAY_S", "0"))  # fault-injection hook for tests
         if delay:
             _sleep_with_heartbeat(run.pk, delay)
-        result = solve_with_heartbeat(
-            instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
-            seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
-            beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
-        )
+        with _stage(timings, "solve_s"):
+            result = solve_with_heartbeat(
+                instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
+                seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
+                beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
+            )
     except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
         logger.exception("run %s failed", run.pk)
-        _finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        _finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)
         return "failed"
-    return _store_result(run.pk, instance, result)
+    return _store_result(run.pk, instance, result, timings)
+
+
+class _stage:
+    def __init__(self, timings: dict, name: str):
+        self.timings, self.name = timings, name
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.timings[self.name] = round(time.perf_counter() - self.started, 3)
 
 
 def _sleep_with_heartbeat(run_id: int, seconds: float) -> None:
@@ -238,7 +255,8 @@ def _sleep_with_heartbeat(run_id: int, seconds: float) -> None:
         time.sleep(min(0.2, max(0.0, end - time.monotonic())))
 
 
-def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None) -> None:
+def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None,
+            timings: dict | None = None) -> None:
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         before = _run_snapshot(run)
@@ -246,11 +264,12 @@ def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = 
         run.error = error
         run.result = result
         run.finished_at = timezone.now()
+        run.timings = timings or {}
         if result is not None:
             objective = result.get("objective", {})
             run.progress = {**run.progress, "best_primary": objective.get("primary"),
                             "bound": objective.get("primary_bound")}
-        run.save(update_fields=["status", "error", "result", "finished_at", "progress"])
+        run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings"])
         audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture, before=before,
                      after=_run_snapshot(run))
 
@@ -262,15 +281,16 @@ def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:
     return by_pair
 
 
-def _store_result(run_id: int, instance: dict, result: dict) -> str:
+def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> str:
     if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
-        _finish(run_id, status=RunStatus.CANCELLED, result=result)
+        _finish(run_id, status=RunStatus.CANCELLED, result=result, timings=timings)
         return "cancelled"
     if result.get("status") == "infeasible":
-        _finish(run_id, status=RunStatus.INFEASIBLE, result=result)
+        _finish(run_id, status=RunStatus.INFEASIBLE, result=result, timings=timings)
         return "infeasible"
     municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
     flags = _flags_by_pair(result)
+    started = time.perf_counter()
     with transaction.atomic():
         Proposal.objects.bulk_create([
             Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
@@ -278,7 +298,8 @@ def _store_result(run_id: int, instance: dict, result: dict) -> str:
                      flags=flags.get((a["expert"], municipality_of[a["need"]]), []))
             for a in result["assignments"]
         ])
-        _finish(run_id, status=RunStatus.SUCCEEDED, result=result)
+        timings["store_s"] = round(time.perf_counter() - started, 3)
+        _finish(run_id, status=RunStatus.SUCCEEDED, result=result, timings=timings)
     return "succeeded"
 
 
