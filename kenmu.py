@@ -32,7 +32,7 @@ def say(message: str) -> None:
 
 def ensure_venv() -> None:
     """Create .venv and install the locked dependencies; a no-op when the lock is unchanged."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the user has
         sys.exit("kenmu needs Python 3.11 or newer")
     digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
@@ -57,6 +57,10 @@ def stop_embedded_database(env: dict) -> None:
                    cwd=ROOT, env=env, check=False)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(argv: list[str]) -> int:
     ensure_venv()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
@@ -72,6 +76,7 @@ def serve(argv: list[str]) -> int:
         subprocess.Popen([PY, ROOT / "manage.py", "runserver", address, "--noreload"], cwd=ROOT, env=env),
     ]
     say(f"kenmu is running at http://{address}/  (API docs: http://{address}/api/docs/). Ctrl-C stops it.")
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

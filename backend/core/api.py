@@ -25,7 +25,7 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, str, str]]:
                 out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
         return out
     if isinstance(detail, list):
-        if all(isinstance(d, exceptions.ErrorDetail) or isinstance(d, str) for d in detail):
+        if all(isinstance(d, (exceptions.ErrorDetail, str)) for d in detail):
             return [(prefix or "non_field_errors", getattr(d, "code", "invalid"), str(d)) for d in detail]
         out = []
         for index, value in enumerate(detail):

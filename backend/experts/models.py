@@ -77,6 +77,9 @@ class ExpertSkill(models.Model):
             models.CheckConstraint(condition=Q(skill__in=Skill.values), name="expert_skill_known"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.skill}:{self.level}"
+
 
 class Affiliation(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="affiliations")
@@ -98,6 +101,9 @@ class Affiliation(models.Model):
             models.CheckConstraint(condition=Q(relation__in=AffiliationRelation.values),
                                    name="affiliation_relation_valid"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}:{self.relation}"
 
     @property
     def is_active(self) -> bool:

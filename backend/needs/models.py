@@ -77,3 +77,6 @@ class NeedSkill(models.Model):
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="need_skill_level_1_3"),
             models.CheckConstraint(condition=Q(skill__in=Skill.values), name="need_skill_known"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.skill}:{self.level}{'' if self.required else ' (歓迎)'}"

@@ -16,9 +16,9 @@ from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.imports import SPECS, import_rows, read_rows, template_csv, template_xlsx
+from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
-from backend.core.models import AuditLog
 from backend.procurement.selectors import procurement_list
 from backend.runs import selectors, services
 from backend.runs.exports import restrictions_csv, restrictions_xlsx

@@ -91,6 +91,9 @@ class Proposal(models.Model):
         ordering = ["run_id", "need_id"]
         constraints = [models.UniqueConstraint(fields=["run", "need"], name="one_proposal_per_need_per_run")]
 
+    def __str__(self) -> str:
+        return f"proposal #{self.pk}: expert {self.expert_id} → need {self.need_id}"
+
 
 class DecisionKind(models.TextChoices):
     PIN = "pin", _("固定")
@@ -109,6 +112,9 @@ class PairDecision(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["need", "expert"], name="one_decision_per_pair")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} expert {self.expert_id} / need {self.need_id}"
+
 
 class CoiOverride(models.Model):
     """An explicit, recorded permission to place an expert where their vendor is the incumbent."""
@@ -125,6 +131,9 @@ class CoiOverride(models.Model):
             models.UniqueConstraint(fields=["expert", "municipality", "fiscal_year"], name="one_override_per_pair"),
             models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
         ]
+
+    def __str__(self) -> str:
+        return f"override expert {self.expert_id} @ {self.municipality_id} ({self.fiscal_year})"
 
 
 class EngagementStatus(models.TextChoices):
@@ -175,6 +184,9 @@ class Engagement(models.Model):
                                     name="one_holding_engagement_per_need"),
         ]
 
+    def __str__(self) -> str:
+        return f"engagement #{self.pk}: expert {self.expert_id} @ {self.municipality_id} {self.fiscal_year}"
+
 
 class ReplacementStatus(models.TextChoices):
     OPEN = "open", _("対応中")
@@ -200,3 +212,6 @@ class ReplacementRequest(models.Model):
                                     name="one_open_replacement_per_engagement"),
             models.CheckConstraint(condition=~Q(reason=""), name="replacement_has_reason"),
         ]
+
+    def __str__(self) -> str:
+        return f"replacement #{self.pk} of engagement {self.engagement_id}"

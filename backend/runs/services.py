@@ -292,6 +292,10 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
     flags = _flags_by_pair(result)
     started = time.perf_counter()
     with transaction.atomic():
+        run = MatchRun.objects.get(pk=run_id)
+        # A newer run's proposals replace what earlier runs of the same scope proposed.
+        Proposal.objects.filter(run__scope_key=run.scope_key, run__created_at__lt=run.created_at,
+                                status=ProposalStatus.PROPOSED).update(status=ProposalStatus.SUPERSEDED)
         Proposal.objects.bulk_create([
             Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
                      weekdays=a["weekdays"], days_per_year=a["days_per_year"], fee=a["fee"],
