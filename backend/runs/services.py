@@ -479,6 +479,9 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
         with transaction.atomic():
             request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),
                                                         requested_by=user)
+            # A pin on the current expert would contradict the request; the replacement run excludes them.
+            PairDecision.objects.filter(need_id=engagement.need_id, expert_id=engagement.expert_id,
+                                        kind=DecisionKind.PIN).delete()
             audit_record(actor=user, action="replacement.request", obj=request,
                          prefecture=engagement.municipality.prefecture, after={"engagement": engagement.pk,
                                                                                 "reason": request.reason})
