@@ -175,8 +175,18 @@ def _run_instance(run: MatchRun) -> dict:
         (need_doc,) = instance["needs"]
         need_doc["current_expert"] = f"E{run.replacement.engagement.expert_id}"
         need_doc["replacement_requested"] = True
+    instance["previous_assignments"] = _previous_assignments(run, instance)
     _drop_dangling_decisions(instance)
     return instance
+
+
+def _previous_assignments(run: MatchRun, instance: dict) -> list[dict]:
+    """What the last successful run of this scope proposed, so that a re-run changes as little as it can."""
+    previous = (MatchRun.objects.filter(scope_key=run.scope_key, status=RunStatus.SUCCEEDED,
+                                        created_at__lt=run.created_at).order_by("-created_at").first())
+    if previous is None:
+        return []
+    return [{"expert": a["expert"], "need": a["need"]} for a in (previous.result or {}).get("assignments", [])]
 
 
 def _drop_dangling_decisions(instance: dict) -> None:
@@ -186,6 +196,8 @@ def _drop_dangling_decisions(instance: dict) -> None:
     for key in ("pins", "forbids"):
         instance[key] = [d for d in instance[key] if d["expert"] in experts and d["need"] in needs]
     instance["coi_overrides"] = [o for o in instance["coi_overrides"] if o["expert"] in experts]
+    instance["previous_assignments"] = [p for p in instance.get("previous_assignments", [])
+                                        if p["expert"] in experts and p["need"] in needs]
 
 
 def _claim(run_id: int) -> MatchRun | None:

@@ -16,10 +16,13 @@ class SolveProgress:
     best_primary: int | None = None
     bound: int | None = None
     elapsed_s: float = 0.0
+    stage: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def update(self, best_primary=None, bound=None, elapsed=None, **_ignored) -> None:
+    def update(self, best_primary=None, bound=None, elapsed=None, stage=None, **_ignored) -> None:
         with self.lock:
+            if stage is not None:
+                self.stage = stage
             if best_primary is not None:
                 self.best_primary = best_primary
             if bound is not None:
@@ -29,7 +32,8 @@ class SolveProgress:
 
     def snapshot(self) -> dict:
         with self.lock:
-            return {"best_primary": self.best_primary, "bound": self.bound, "elapsed_s": round(self.elapsed_s, 2)}
+            return {"best_primary": self.best_primary, "bound": self.bound, "elapsed_s": round(self.elapsed_s, 2),
+                    "stage": self.stage}
 
 
 def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, workers: int,
@@ -41,12 +45,8 @@ def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, work
     stop = threading.Event()
     outcome: dict = {}
 
-    def on_progress(*args, **kwargs):
-        if args and isinstance(args[0], dict):
-            kwargs = {**args[0], **kwargs}
-        elif args and hasattr(args[0], "__dict__"):
-            kwargs = {**vars(args[0]), **kwargs}
-        progress.update(**kwargs)
+    def on_progress(report: dict) -> None:
+        progress.update(**report)
 
     def target():
         try:
