@@ -1,0 +1,115 @@
+"""Command line: solve, check, generate, bench. Bad input prints a message naming the field and exits 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .loading import InstanceError, load_instance
+
+
+def _write(doc: dict, out: str | None) -> None:
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    if out and out != "-":
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _cmd_solve(args) -> int:
+    from .solver import SolveOptions, solve
+
+    inst = load_instance(args.instance)
+
+    def progress(p: dict) -> None:
+        print(f"[{p['elapsed']:7.2f}s] {p['stage']}: best {p['best_primary']} bound {p['bound']}", file=sys.stderr)
+
+    options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, backend=args.backend)
+    result = solve(inst, options=options, on_progress=progress if args.progress else None)
+    _write(result, args.output)
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from .validate import validate_result
+
+    inst = load_instance(args.instance)
+    try:
+        result = json.loads(Path(args.result).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"error: result file {args.result}: {exc}", file=sys.stderr)
+        return 2
+    problems = validate_result(inst, result)
+    for p in problems:
+        print(p)
+    if not problems:
+        print(f"ok: {len(result.get('assignments', []))} assignments, {len(result.get('unmatched', []))} unmatched, "
+              f"{len(result.get('flags', []))} flags, status {result.get('status')}")
+    return 1 if problems else 0
+
+
+def _cmd_generate(args) -> int:
+    from .generate import generate
+
+    doc = generate(args.scale, seed=args.seed, prefecture=args.prefecture, region=args.region)
+    _write(doc, args.output)
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m matching", description="kenmu matching engine")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("solve", help="solve INSTANCE.json, write kenmu.result/1")
+    s.add_argument("instance")
+    s.add_argument("-o", "--output", default=None)
+    s.add_argument("--time-limit", type=float, default=None, help="seconds (default: the instance's time_limit_s)")
+    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--backend", default="scip", choices=["scip", "highs", "cbc", "cpsat"])
+    s.add_argument("--progress", action="store_true", help="print progress to stderr")
+    s.set_defaults(func=_cmd_solve)
+    c = sub.add_parser("check", help="validate RESULT.json against INSTANCE.json without a solver")
+    c.add_argument("instance")
+    c.add_argument("result")
+    c.set_defaults(func=_cmd_check)
+    g = sub.add_parser("generate", help="generate a realistic instance from fixtures/municipalities.csv")
+    g.add_argument("--scale", default="prefecture",
+                   choices=["prefecture", "region", "national", "national-pool", "national-x10"])
+    g.add_argument("--prefecture", default="20", help="prefecture code for --scale prefecture")
+    g.add_argument("--region", default="chubu", help="region for --scale region")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("-o", "--output", default=None)
+    g.set_defaults(func=_cmd_generate)
+    b = sub.add_parser("bench", help="benchmark the solver against the greedy baseline")
+    b.add_argument("--scales", default="prefecture,region,national,national-pool",
+                   help="comma-separated scales (add national-x10 for the large one)")
+    b.add_argument("--seeds", default="1")
+    b.add_argument("--backend", default="scip", choices=["scip", "highs", "cbc", "cpsat"])
+    b.add_argument("--time-limit", type=float, default=None)
+    b.add_argument("--workers", type=int, default=2)
+    b.add_argument("--primary-only", action="store_true")
+    b.add_argument("--json", default=None, help="also write the rows as JSON to this file")
+    b.set_defaults(func=_cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InstanceError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""The solver-neutral linear model: candidate pairs, rules 9-12 as rows, one objective per stage.
+
+This module owns the formulation. Variables are binary x (one per candidate pair) and, for the
+bid-restriction stage, y (one per expert and municipality with planned procurements and
+affiliations). Rule 11 is stated exactly without weekday variables through Hall's condition
+(see weekdays.py); weekdays are named after the solve. It also splits the problem into
+independent connected components. It never calls a solver.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .eligibility import Candidates
+from .flags import ProcurementIndex, bid_weight
+from .model import Instance
+from .weekdays import hall_sets, popcount
+
+# Lexicographic order after the primary objective (documented in docs/benchmarks-matching.md).
+STAGES: tuple[tuple[str, str], ...] = (
+    ("primary", "max"),            # sum of priorities of filled needs
+    ("skill_fit", "max"),          # desired skills met: sum over (s, lvl) of min(level held, lvl)
+    ("bid_restrictions", "min"),   # procurement ids listed by bid_restriction flags
+    ("keep_current", "max"),       # needs kept with current_expert (no replacement asked)
+    ("keep_previous", "max"),      # pairs kept from previous_assignments
+    ("fee", "min"),                # sum of fee / budget, in 1/10,000
+    ("travel", "min"),             # onsite needs: km from home to location x days_per_year
+)
+
+
+@dataclass
+class Row:
+    terms: list[tuple[int, int]]  # (variable, coefficient)
+    lo: float
+    hi: float
+    name: str
+
+
+@dataclass
+class Component:
+    """One independent piece of the problem: its pairs, needs and experts (global indices)."""
+
+    pairs: list[tuple[int, int]]
+    needs: list[int]
+    experts: list[int]
+    pinned: set[int] = field(default_factory=set)  # variables fixed to 1
+
+
+@dataclass
+class LinearModel:
+    component: Component
+    n_vars: int
+    rows: list[Row]
+    objectives: dict[str, list[tuple[int, int]]]
+    y_of: dict[tuple[int, str], int]
+
+    @property
+    def n_x(self) -> int:
+        return len(self.component.pairs)
+
+
+def modelled_pairs(inst: Instance, cands: Candidates) -> list[tuple[int, int]]:
+    """Candidate pairs worth a variable: allowed by rules 1-8, fitting the expert alone, honouring pins."""
+    pinned_to = {inst.need_index[p.need]: inst.expert_index[p.expert] for p in inst.pins}
+    pairs = []
+    for r, experts in enumerate(cands.experts_of):
+        need = inst.needs[r]
+        if r in pinned_to:
+            pairs.append((pinned_to[r], r))
+            continue
+        for e in experts.tolist():
+            ex = inst.experts[e]
+            if ex.max_engagements >= 1 and need.days_per_year <= ex.capacity_days:
+                pairs.append((e, r))
+    return pairs
+
+
+def components(inst: Instance, pairs: list[tuple[int, int]]) -> list[Component]:
+    """Connected components of the expert-need graph, largest first, deterministic."""
+    n_e = len(inst.experts)
+    parent = list(range(n_e + len(inst.needs)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for e, r in pairs:
+        a, b = find(e), find(n_e + r)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for e, r in pairs:
+        groups.setdefault(find(e), []).append((e, r))
+    comps = []
+    for g in groups.values():
+        g.sort(key=lambda p: (p[1], p[0]))
+        comps.append(Component(g, sorted({r for _, r in g}), sorted({e for e, _ in g})))
+    comps.sort(key=lambda c: (-len(c.pairs), c.needs[0]))
+    return comps
+
+
+def _distance_km(a, b) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def pair_scores(inst: Instance, e: int, r: int) -> dict[str, int]:
+    """Per-pair coefficients of every stage except bid restrictions (which are per municipality)."""
+    ex, need = inst.experts[e], inst.needs[r]
+    fee = ex.daily_rate * need.days_per_year
+    travel = 0
+    if need.onsite_required and ex.home is not None and need.location is not None:
+        travel = round(_distance_km(ex.home, need.location)) * need.days_per_year
+    return {
+        "primary": need.priority,
+        "skill_fit": sum(min(ex.skills.get(s, 0), lvl) for s, lvl in need.desired_skills.items()),
+        "keep_current": int(need.current_expert == ex.id and not need.replacement_requested),
+        "keep_previous": int((ex.id, need.id) in inst.previous),
+        "fee": (fee * 10_000) // need.budget if need.budget else 0,
+        "travel": travel,
+    }
+
+
+def _weekly_allowed(inst: Instance, e: int, r: int, fixed: dict[tuple[int, int], int]) -> int:
+    return fixed.get((e, r), inst.experts[e].weekdays & inst.needs[r].weekdays)
+
+
+def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> LinearModel:
+    """Rows for rules 9-12 and the stage objectives of one component."""
+    fixed = {(inst.expert_index[p.expert], inst.need_index[p.need]): p.weekdays for p in inst.pins if p.fixed}
+    pinned = {(inst.expert_index[p.expert], inst.need_index[p.need]) for p in inst.pins}
+    rows: list[Row] = []
+    by_need: dict[int, list[int]] = {}
+    by_expert: dict[int, list[int]] = {}
+    for j, (e, r) in enumerate(comp.pairs):
+        by_need.setdefault(r, []).append(j)
+        by_expert.setdefault(e, []).append(j)
+        if (e, r) in pinned:
+            comp.pinned.add(j)
+    for r, js in by_need.items():
+        if len(js) > 1:
+            rows.append(Row([(j, 1) for j in js], 0, 1, f"need_{r}"))
+    for e, js in by_expert.items():
+        rows += _expert_rows(inst, comp, e, js, fixed)
+    objectives = {name: [] for name, _ in STAGES}
+    for j, (e, r) in enumerate(comp.pairs):
+        for name, coef in pair_scores(inst, e, r).items():
+            if coef:
+                objectives[name].append((j, coef))
+    n_vars, y_of = _bid_rows(inst, comp, procurements, rows, objectives)
+    return LinearModel(comp, n_vars, rows, objectives, y_of)
+
+
+def _expert_rows(inst: Instance, comp: Component, e: int, js: list[int],
+                 fixed: dict[tuple[int, int], int]) -> list[Row]:
+    ex = inst.experts[e]
+    needs = [comp.pairs[j][1] for j in js]
+    rows = []
+    if len(js) > ex.max_engagements:
+        rows.append(Row([(j, 1) for j in js], 0, ex.max_engagements, f"engagements_{e}"))
+    days = [inst.needs[r].days_per_year for r in needs]
+    if sum(days) > ex.capacity_days:
+        rows.append(Row(list(zip(js, days, strict=True)), 0, ex.capacity_days, f"capacity_{e}"))
+    weekly = [(j, _weekly_allowed(inst, e, r, fixed), inst.needs[r].weekly_days)
+              for j, r in zip(js, needs, strict=True) if inst.needs[r].weekly_days > 0]
+    for t in hall_sets([a for _, a, _ in weekly]):
+        inside = [(j, k) for j, a, k in weekly if a & ~t == 0]
+        if sum(k for _, k in inside) > popcount(t) and not _dominated(inside, popcount(t), ex.max_engagements):
+            rows.append(Row(inside, 0, popcount(t), f"weekdays_{e}_{t}"))
+    return rows
+
+
+def _dominated(inside: list[tuple[int, int]], cap: int, max_engagements: int) -> bool:
+    """A Hall row is implied when the max_engagements largest day counts already fit."""
+    top = sorted((k for _, k in inside), reverse=True)[:max_engagements]
+    return sum(top) <= cap
+
+
+def _bid_rows(inst: Instance, comp: Component, procurements: ProcurementIndex, rows: list[Row],
+              objectives: dict[str, list[tuple[int, int]]]) -> tuple[int, dict[tuple[int, str], int]]:
+    """y[e, m] >= x[e, r] for r in m, weighted by the procurement ids its flags would list."""
+    n = len(comp.pairs)
+    y_of: dict[tuple[int, str], int] = {}
+    for j, (e, r) in enumerate(comp.pairs):
+        m = inst.needs[r].municipality
+        w = bid_weight(inst, e, m, procurements)
+        if not w:
+            continue
+        if (e, m) not in y_of:
+            y_of[e, m] = n
+            objectives["bid_restrictions"].append((n, w))
+            n += 1
+        rows.append(Row([(y_of[e, m], 1), (j, -1)], 0, math.inf, f"bid_{e}_{m}"))
+    return n, y_of
+
+
+def x_values_to_pairs(model: LinearModel, values: np.ndarray | list[int]) -> list[tuple[int, int]]:
+    return [model.component.pairs[j] for j in range(model.n_x) if values[j] > 0.5]

@@ -1,0 +1,282 @@
+"""Lexicographic solve of a kenmu instance: the public `solve` entry point.
+
+This module owns the run: pin check, candidate pairs, independent components, the stage order
+(formulation.STAGES), time budgets, progress reports and cancellation, and the assembly of the
+`kenmu.result/1` document. The primary objective is solved and proven for every component first;
+each later stage keeps every earlier stage at its achieved value. It never imports Django.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .backends import NO_SOLUTION, OPTIMAL, StageOutcome, make_backend
+from .eligibility import Candidates, ExpertTable, candidates
+from .explain import unmatched
+from .flags import ProcurementIndex, flags_for
+from .formulation import STAGES, Component, LinearModel, build, components, modelled_pairs
+from .greedy import greedy
+from .loading import load_instance
+from .model import RESULT_FORMAT, Instance, Status, mask_weekdays
+from .pins import pin_conflicts
+from .weekdays import assign_weekdays
+
+DEFAULT_TIME_LIMIT_S = 60.0
+ProgressCallback = Callable[[dict], object]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve. `backend` serves every stage: "scip" (default), "highs", "cbc" or "cpsat".
+    `stages` limits the lexicographic stages run after the primary (None = all)."""
+
+    time_limit_s: float | None = None
+    workers: int = 2
+    seed: int = 0
+    backend: str = "scip"
+    stages: tuple[str, ...] | None = None
+    primary_share: float = 0.8  # share of the time limit the primary may use before later stages start
+
+
+@dataclass
+class _Piece:
+    """One component through the stages: its model, backend, current solution and stage outcomes."""
+
+    comp: Component
+    model: LinearModel
+    values: list[int]
+    backend: object = None
+    outcomes: dict[str, StageOutcome] = field(default_factory=dict)
+    primary_bound: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.comp.pairs) + 10
+
+
+def solve(instance: Instance | Mapping, *, time_limit_s: float | None = None, workers: int = 2, seed: int = 0,
+          on_progress: ProgressCallback | None = None, should_stop: Callable[[], bool] | None = None,
+          options: SolveOptions | None = None) -> dict:
+    """Solve an instance (dict or Instance) and return a `kenmu.result/1` dict.
+
+    on_progress receives dicts {"best_primary", "bound", "elapsed", "stage"}; should_stop is polled
+    (also during a solver call) and ends the run early with the best solution found so far.
+    Raises loading.InstanceError on invalid input.
+    """
+    opts = options or SolveOptions()
+    opts = SolveOptions(time_limit_s=time_limit_s if time_limit_s is not None else opts.time_limit_s,
+                        workers=workers if options is None else opts.workers,
+                        seed=seed if options is None else opts.seed,
+                        backend=opts.backend, stages=opts.stages, primary_share=opts.primary_share)
+    return _Run(load_instance(instance), opts, on_progress, should_stop).result()
+
+
+class _Run:
+    def __init__(self, inst: Instance, opts: SolveOptions, on_progress: ProgressCallback | None,
+                 should_stop: Callable[[], bool] | None):
+        self.inst, self.opts = inst, opts
+        self.started = time.perf_counter()
+        self.limit = opts.time_limit_s or inst.time_limit_s or DEFAULT_TIME_LIMIT_S
+        self.on_progress, self.should_stop = on_progress, should_stop
+        self.cancelled = False
+        self.timings: dict[str, float] = {}
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def stopped(self) -> bool:
+        if not self.cancelled and self.should_stop is not None and self.should_stop():
+            self.cancelled = True
+        return self.cancelled
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def result(self) -> dict:
+        conflicts = pin_conflicts(self.inst)
+        if conflicts:
+            return self._infeasible(conflicts)
+        t = time.perf_counter()
+        table = ExpertTable(self.inst)
+        cands = candidates(self.inst, table)
+        pairs = modelled_pairs(self.inst, cands)
+        self.timings["candidates"] = time.perf_counter() - t
+        t = time.perf_counter()
+        start = greedy(self.inst, pairs)
+        self.timings["greedy"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pieces = self._pieces(pairs, start)
+        self.timings["model"] = time.perf_counter() - t
+        self._report(pieces, "primary")
+        self._primary(pieces)
+        for name, sense in STAGES[1:]:
+            if self.opts.stages is None or name in self.opts.stages:
+                self._stage(pieces, name, sense)
+        return self._assemble(table, cands, pieces, len(pairs))
+
+    def _pieces(self, pairs: list[tuple[int, int]], start: list[tuple[int, int]]) -> list[_Piece]:
+        procurements = ProcurementIndex(self.inst)
+        chosen = set(start)
+        pieces = []
+        for comp in components(self.inst, pairs):
+            model = build(self.inst, comp, procurements)
+            values = [int(p in chosen) for p in comp.pairs] + [0] * (model.n_vars - model.n_x)
+            served = {(e, self.inst.needs[r].municipality) for e, r in comp.pairs if (e, r) in chosen}
+            for key, y in model.y_of.items():
+                values[y] = int(key in served)
+            trivial = sum(self.inst.needs[r].priority for r in comp.needs)
+            pieces.append(_Piece(comp, model, values, primary_bound=trivial))
+        return pieces
+
+    def _backend(self, piece: _Piece, index: int, pieces: list[_Piece]):
+        if piece.backend is None:
+            def on_solution(value: int, bound: float) -> None:
+                others = sum(_stage_value(p, "primary") for k, p in enumerate(pieces) if k != index)
+                self._emit(others + value, None, "primary")
+            piece.backend = make_backend(self.opts.backend, piece.model, seed=self.opts.seed,
+                                         workers=self.opts.workers, on_solution=on_solution)
+        return piece.backend
+
+    def _primary(self, pieces: list[_Piece]) -> None:
+        budget = self.limit * self.opts.primary_share
+        left = sum(p.size for p in pieces)
+        for k, piece in enumerate(pieces):
+            if self.stopped() or self.elapsed() >= self.limit:
+                break
+            share = max(0.05, (budget - self.elapsed()) * piece.size / left)
+            left -= piece.size
+            terms = piece.model.objectives["primary"]
+            outcome = self._backend(piece, k, pieces).solve(terms, "max", min(share, self.limit - self.elapsed()),
+                                                            piece.values, self.should_stop)
+            self._record(piece, "primary", outcome)
+            if outcome.bound is not None:
+                piece.primary_bound = min(piece.primary_bound, math.floor(outcome.bound + 1e-6))
+            self._report(pieces, "primary")
+
+    def _stage(self, pieces: list[_Piece], name: str, sense: str) -> None:
+        todo = [p for p in pieces if p.model.objectives[name] and "primary" in p.outcomes]
+        stages_left = [s for s, _ in STAGES[STAGES.index((name, sense)):]
+                       if self.opts.stages is None or s in self.opts.stages]
+        left = sum(p.size for p in todo) * len(stages_left)
+        for piece in todo:
+            if self.stopped() or self.elapsed() >= self.limit - 0.01:
+                break
+            prev = [s for s, _ in STAGES if s in piece.outcomes]
+            last = prev[-1]
+            piece.backend.fix(piece.model.objectives[last], dict(STAGES)[last], piece.outcomes[last].value)
+            share = max(0.05, (self.limit - self.elapsed()) * piece.size / left)
+            left -= piece.size
+            outcome = piece.backend.solve(piece.model.objectives[name], sense, share, piece.values, self.should_stop)
+            self._record(piece, name, outcome)
+        self._report(pieces, name)
+
+    def _record(self, piece: _Piece, name: str, outcome: StageOutcome) -> None:
+        if outcome.status == NO_SOLUTION:
+            value = _terms(piece.model.objectives[name], piece.values)
+            outcome = StageOutcome(NO_SOLUTION, value, outcome.bound, None, outcome.seconds)
+        else:
+            piece.values = outcome.values
+        piece.outcomes[name] = outcome
+
+    # -- progress ----------------------------------------------------------------------------------
+
+    def _emit(self, best: int, bound: int | None, stage: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress({"best_primary": best, "bound": bound, "elapsed": round(self.elapsed(), 3),
+                              "stage": stage})
+
+    def _report(self, pieces: list[_Piece], stage: str) -> None:
+        best = sum(_terms(p.model.objectives["primary"], p.values) for p in pieces)
+        self._emit(best, sum(p.primary_bound for p in pieces), stage)
+
+    # -- the result --------------------------------------------------------------------------------
+
+    def _assemble(self, table: ExpertTable, cands: Candidates, pieces: list[_Piece], n_modelled: int) -> dict:
+        chosen = sorted((p for piece in pieces for p in _chosen(piece)), key=lambda p: p[1])
+        assignments = self._assignments(chosen)
+        primary = sum(self.inst.needs[r].priority for _, r in chosen)
+        bound = sum(p.primary_bound for p in pieces)
+        proven = all(p.outcomes.get("primary") and p.outcomes["primary"].status == OPTIMAL for p in pieces)
+        bound = primary if proven else max(bound, primary)
+        stages = self._stage_stats(pieces, primary, bound)
+        return {
+            "format": RESULT_FORMAT,
+            "status": (Status.OPTIMAL if proven else Status.FEASIBLE).value,
+            "assignments": assignments,
+            "unmatched": unmatched(self.inst, table, cands, chosen),
+            "flags": flags_for(self.inst, chosen),
+            "objective": {"primary": primary, "primary_bound": bound,
+                          "stages": {s["name"]: s["value"] for s in stages}},
+            "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": stages,
+                      "preprocessing_s": {k: round(v, 3) for k, v in self.timings.items()},
+                      "candidate_pairs": cands.pair_count, "modelled_pairs": n_modelled,
+                      "components": len(pieces), "backend": self.opts.backend, "workers": self.opts.workers,
+                      "seed": self.opts.seed, "time_limit_s": self.limit, "cancelled": self.cancelled},
+        }
+
+    def _assignments(self, chosen: list[tuple[int, int]]) -> list[dict]:
+        inst = self.inst
+        fixed = {(inst.expert_index[p.expert], inst.need_index[p.need]): p.weekdays for p in inst.pins if p.fixed}
+        days: dict[tuple[int, int], int] = {}
+        by_expert: dict[int, list[int]] = defaultdict(list)
+        for e, r in chosen:
+            if inst.needs[r].weekly_days:
+                by_expert[e].append(r)
+        for e, rs in by_expert.items():
+            items = [(fixed.get((e, r), inst.experts[e].weekdays & inst.needs[r].weekdays), inst.needs[r].weekly_days)
+                     for r in rs]
+            masks = assign_weekdays(items)
+            if masks is None:
+                raise RuntimeError(f"internal error: weekdays of expert {inst.experts[e].id} do not fit")
+            days.update({(e, r): m for r, m in zip(rs, masks, strict=True)})
+        return [{"need": inst.needs[r].id, "expert": inst.experts[e].id, "weekdays": mask_weekdays(days.get((e, r), 0)),
+                 "days_per_year": inst.needs[r].days_per_year, "fee": inst.fee(e, r)} for e, r in chosen]
+
+    def _stage_stats(self, pieces: list[_Piece], primary: int, bound: int) -> list[dict]:
+        out = []
+        for name, sense in STAGES:
+            ran = [p.outcomes[name] for p in pieces if name in p.outcomes]
+            value = sum(_terms(p.model.objectives[name], p.values) for p in pieces)
+            if name == "primary":
+                status = "optimal" if primary == bound else ("feasible" if ran else "not_run")
+                out.append({"name": name, "sense": sense, "status": status, "value": value, "bound": bound,
+                            "gap": round((bound - primary) / max(1, abs(bound)), 6),
+                            "seconds": round(sum(o.seconds for o in ran), 3), "solves": len(ran)})
+                continue
+            skipped = [p for p in pieces if p.model.objectives[name] and name not in p.outcomes]
+            statuses = {o.status for o in ran}
+            status = ("not_run" if not ran and skipped else "optimal" if statuses <= {OPTIMAL} and not skipped
+                      else "feasible")
+            entry = {"name": name, "sense": sense, "status": status, "value": value,
+                     "seconds": round(sum(o.seconds for o in ran), 3), "solves": len(ran)}
+            if ran and all(o.bound is not None for o in ran) and not skipped:
+                stage_bound = sum(o.bound for o in ran) + sum(
+                    _terms(p.model.objectives[name], p.values) for p in pieces if name not in p.outcomes)
+                entry["bound"] = round(stage_bound, 3)
+                entry["gap"] = round(abs(stage_bound - value) / max(1.0, abs(stage_bound)), 6)
+            out.append(entry)
+        return out
+
+    def _infeasible(self, conflicts: list[dict]) -> dict:
+        return {
+            "format": RESULT_FORMAT, "status": Status.INFEASIBLE.value, "assignments": [], "unmatched": [],
+            "flags": [], "conflicting_pins": conflicts,
+            "objective": {"primary": None, "primary_bound": None},
+            "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": [], "cancelled": False,
+                      "seed": self.opts.seed, "workers": self.opts.workers, "backend": self.opts.backend},
+        }
+
+
+def _terms(terms: list[tuple[int, int]], values: list[int]) -> int:
+    return sum(c * values[v] for v, c in terms)
+
+
+def _stage_value(piece: _Piece, name: str) -> int:
+    return _terms(piece.model.objectives[name], piece.values)
+
+
+def _chosen(piece: _Piece) -> list[tuple[int, int]]:
+    return [piece.comp.pairs[j] for j in range(piece.model.n_x) if piece.values[j]]

@@ -1,0 +1,333 @@
+"""The executable specification: checks a `kenmu.result/1` against its instance without a solver.
+
+Every hard rule (1-12), every unmatched reason, every flag (none missing, none invented, once
+per key), the fees, the weekdays and the objective are recomputed here in plain Python, written
+apart from the solver's own modules so that a bug in one is caught by the other. It never imports
+OR-Tools and never changes its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from itertools import combinations
+
+from .loading import load_instance
+from .model import (
+    ACTIVE_RELATIONS,
+    CATEGORIES,
+    RESULT_FORMAT,
+    RULE_REASONS,
+    WEEKDAY_BIT,
+    WEEKDAYS,
+    Expert,
+    Instance,
+    Need,
+)
+
+REASONS = (*RULE_REASONS, "capacity")
+
+
+def _mask(days) -> int:
+    m = 0
+    for d in days:
+        m |= WEEKDAY_BIT[d]
+    return m
+
+
+class Rules:
+    """Rules 1 to 8 for one pair, straight from the spec's wording, evaluated lazily in order."""
+
+    def __init__(self, inst: Instance):
+        self.inst = inst
+        self.incumbents: dict[str, set[str]] = defaultdict(set)
+        for p in inst.procurements:
+            if p.status == "ongoing" and p.incumbent_vendor is not None:
+                self.incumbents[p.municipality].add(p.incumbent_vendor)
+
+    def holds(self, k: int, ex: Expert, need: Need) -> bool:
+        """Whether rule k (1-8) allows expert ex for need."""
+        if k == 1:
+            return need.prefecture in ex.serves_prefectures
+        if k == 2:
+            return all(ex.skills.get(s, 0) >= lvl for s, lvl in need.required_skills.items())
+        if k == 3:
+            return any(f in need.employment_forms for f in ex.employment_forms)
+        if k == 4:
+            return (not need.onsite_required) or need.prefecture in ex.onsite_prefectures
+        if k == 5:
+            shared = [d for d in WEEKDAYS if ex.weekdays & WEEKDAY_BIT[d] and need.weekdays & WEEKDAY_BIT[d]]
+            return need.weekly_days <= 0 or len(shared) >= need.weekly_days
+        if k == 6:
+            return ex.daily_rate * need.days_per_year <= need.budget
+        if k == 7:
+            active = {a.vendor for a in ex.affiliations if a.relation in ACTIVE_RELATIONS}
+            return not (active & self.incumbents.get(need.municipality, set())) \
+                or (ex.id, need.municipality) in self.inst.coi_overrides
+        return (ex.id, need.id) not in self.inst.forbids and not (
+            need.replacement_requested and need.current_expert == ex.id)
+
+    def broken(self, ex: Expert, need: Need) -> list[int]:
+        return [k for k in range(1, 9) if not self.holds(k, ex, need)]
+
+    def reason(self, need: Need) -> str:
+        """The spec's reason for an unassigned need: first rule that empties the cumulative filter."""
+        survivors = list(self.inst.experts)
+        for k in range(1, 9):
+            survivors = [e for e in survivors if self.holds(k, e, need)]
+            if not survivors:
+                return RULE_REASONS[k - 1]
+        return "capacity"
+
+    def passing(self, need: Need, upto: int) -> list[Expert]:
+        return [e for e in self.inst.experts if all(self.holds(k, e, need) for k in range(1, upto + 1))]
+
+
+def expected_flags(inst: Instance, pairs: list[tuple[Expert, Need]]) -> list[dict]:
+    """Every flag the spec derives from the assignments, as a list of dicts (unordered)."""
+    fy_start = dt.date(inst.fiscal_year, 4, 1)
+    flags: dict[tuple, dict] = {}
+    for ex, need in pairs:
+        m = need.municipality
+        active = {a.vendor for a in ex.affiliations if a.relation in ACTIVE_RELATIONS}
+        planned = sorted(p.id for p in inst.procurements if p.municipality == m and p.status == "planned")
+        for v in active:
+            flags[("bid_restriction", ex.id, v, m)] = {
+                "kind": "bid_restriction", "expert": ex.id, "vendor": v, "municipality": m,
+                "categories": list(CATEGORIES), "procurements": planned}
+        for p in inst.procurements:
+            if (p.municipality == m and p.status == "ongoing" and p.incumbent_vendor in active
+                    and (ex.id, m) in inst.coi_overrides):
+                key = ("incumbent_conflict_overridden", ex.id, p.incumbent_vendor, m)
+                flags[key] = {"kind": key[0], "expert": ex.id, "vendor": p.incumbent_vendor, "municipality": m}
+        for a in ex.affiliations:
+            if a.relation == "former_employee" and (fy_start - a.ended_on).days < inst.cooling_off_days:
+                key = ("former_vendor_notice", ex.id, a.vendor, m)
+                flags[key] = {"kind": key[0], "expert": ex.id, "vendor": a.vendor, "municipality": m}
+        if active and not ex.confidentiality_pledge:
+            key = ("pledge_required", ex.id, None, m)
+            flags[key] = {"kind": key[0], "expert": ex.id, "vendor": None, "municipality": m}
+    return list(flags.values())
+
+
+def _flag_key(f: Mapping) -> tuple:
+    return (f.get("kind"), f.get("expert"), f.get("vendor"), f.get("municipality"))
+
+
+def _weekdays_fit(items: list[tuple[int, int]]) -> bool:
+    """Brute-force Hall check over all day subsets (at most 128)."""
+    for size in range(len(WEEKDAYS) + 1):
+        for subset in combinations(range(len(WEEKDAYS)), size):
+            t = sum(1 << d for d in subset)
+            if sum(k for a, k in items if a & ~t == 0) > size:
+                return False
+    return True
+
+
+class _Check:
+    def __init__(self, inst: Instance, result: Mapping):
+        self.inst, self.result = inst, result
+        self.problems: list[str] = []
+        self.experts = {e.id: e for e in inst.experts}
+        self.needs = {r.id: r for r in inst.needs}
+        self.rules = Rules(inst)
+
+    def fail(self, message: str) -> None:
+        self.problems.append(message)
+
+    def run(self) -> list[str]:
+        res = self.result
+        if not isinstance(res, Mapping):
+            return ["result: must be a JSON object"]
+        if res.get("format") != RESULT_FORMAT:
+            self.fail(f"format must be {RESULT_FORMAT!r}, got {res.get('format')!r}")
+        for name in ("status", "assignments", "unmatched", "flags", "objective", "stats"):
+            if name not in res:
+                self.fail(f"field {name!r} is missing")
+        if self.problems:
+            return self.problems
+        if res["status"] == "infeasible":
+            self._infeasible()
+        elif res["status"] in ("optimal", "feasible"):
+            pairs = self._assignments()
+            self._per_expert(pairs)
+            self._pins(pairs)
+            self._unmatched(pairs)
+            self._flags(pairs)
+            self._objective(pairs)
+        else:
+            self.fail(f"status must be optimal, feasible or infeasible, got {res['status']!r}")
+        return self.problems
+
+    def _assignments(self) -> list[tuple[Expert, Need, dict]]:
+        pairs, seen = [], Counter()
+        for a in self.result["assignments"]:
+            ex, need = self.experts.get(a.get("expert")), self.needs.get(a.get("need"))
+            if ex is None or need is None:
+                self.fail(f"assignment {a}: unknown expert or need")
+                continue
+            seen[need.id] += 1
+            where = f"assignment {need.id}->{ex.id}"
+            for k in self.rules.broken(ex, need):
+                self.fail(f"{where}: breaks rule {k} ({RULE_REASONS[k - 1]})")
+            if a.get("days_per_year") != need.days_per_year:
+                self.fail(f"{where}: days_per_year {a.get('days_per_year')} != {need.days_per_year}")
+            if a.get("fee") != ex.daily_rate * need.days_per_year:
+                self.fail(f"{where}: fee {a.get('fee')} != {ex.daily_rate * need.days_per_year}")
+            self._weekdays(where, ex, need, a.get("weekdays"))
+            pairs.append((ex, need, a))
+        for need_id, n in seen.items():
+            if n > 1:
+                self.fail(f"rule 9: need {need_id} has {n} experts")
+        return pairs
+
+    def _weekdays(self, where: str, ex: Expert, need: Need, days) -> None:
+        if not isinstance(days, list) or any(d not in WEEKDAYS for d in days):
+            self.fail(f"{where}: weekdays {days!r} are not a list of weekday names")
+            return
+        if need.weekly_days <= 0:
+            if days:
+                self.fail(f"{where}: rule 11: need is not weekly but names weekdays {days}")
+            return
+        if len(set(days)) != len(days) or len(days) != need.weekly_days:
+            self.fail(f"{where}: rule 11: needs exactly {need.weekly_days} distinct weekdays, got {days}")
+        allowed = ex.weekdays & need.weekdays
+        if any(not allowed & WEEKDAY_BIT[d] for d in days):
+            self.fail(f"{where}: rule 11: weekdays {days} not all in e.weekdays ∩ r.weekdays")
+
+    def _per_expert(self, pairs) -> None:
+        by_expert = defaultdict(list)
+        for ex, need, a in pairs:
+            by_expert[ex.id].append((need, a))
+        for eid, items in by_expert.items():
+            ex = self.experts[eid]
+            if len(items) > ex.max_engagements:
+                self.fail(f"rule 9: expert {eid} serves {len(items)} needs > max_engagements {ex.max_engagements}")
+            days = sum(n.days_per_year for n, _ in items)
+            if days > ex.capacity_days:
+                self.fail(f"rule 10: expert {eid} works {days} days > capacity_days {ex.capacity_days}")
+            used = Counter(d for _, a in items for d in (a.get("weekdays") or []))
+            twice = sorted(d for d, c in used.items() if c > 1)
+            if twice:
+                self.fail(f"rule 11: expert {eid} is named twice on {twice}")
+
+    def _pins(self, pairs) -> None:
+        assigned = {(ex.id, need.id): a for ex, need, a in pairs}
+        for p in self.inst.pins:
+            a = assigned.get((p.expert, p.need))
+            if a is None:
+                self.fail(f"rule 12: pin {p.expert}->{p.need} is not assigned")
+            elif p.weekdays is not None and _mask(a.get("weekdays") or []) != p.weekdays:
+                self.fail(f"rule 12: fixed assignment {p.expert}->{p.need} has other weekdays {a.get('weekdays')}")
+
+    def _unmatched(self, pairs) -> None:
+        assigned = {need.id for _, need, _ in pairs}
+        listed = Counter()
+        for u in self.result["unmatched"]:
+            need = self.needs.get(u.get("need"))
+            if need is None:
+                self.fail(f"unmatched {u}: unknown need")
+                continue
+            listed[need.id] += 1
+            if need.id in assigned:
+                self.fail(f"unmatched {need.id}: the need is assigned")
+                continue
+            want = self.rules.reason(need)
+            if u.get("reason") != want:
+                self.fail(f"unmatched {need.id}: reason {u.get('reason')!r}, expected {want!r}")
+            if not isinstance(u.get("detail"), str) or not u["detail"]:
+                self.fail(f"unmatched {need.id}: detail missing")
+            elif want == "over_budget" and not self._names_lowest_fee(need, u["detail"]):
+                self.fail(f"unmatched {need.id}: over_budget detail does not name the lowest eligible fee")
+        for need in self.inst.needs:
+            if need.id not in assigned and listed[need.id] != 1:
+                self.fail(f"unmatched: need {need.id} is listed {listed[need.id]} times, expected once")
+
+    def _names_lowest_fee(self, need: Need, detail: str) -> bool:
+        eligible = self.rules.passing(need, 5)
+        lowest = min(e.daily_rate * need.days_per_year for e in eligible)
+        numbers = {int(x.replace(",", "")) for x in re.findall(r"\d[\d,]*", detail)}
+        return lowest in numbers and need.budget in numbers
+
+    def _flags(self, pairs) -> None:
+        flags = self.result["flags"]
+        keys = Counter(_flag_key(f) for f in flags)
+        for key, n in keys.items():
+            if n > 1:
+                self.fail(f"flag {key} appears {n} times")
+        want = {_flag_key(f): f for f in expected_flags(self.inst, [(ex, need) for ex, need, _ in pairs])}
+        got = {_flag_key(f): f for f in flags}
+        for key in sorted(set(want) - set(got), key=str):
+            self.fail(f"flag missing: {key}")
+        for key in sorted(set(got) - set(want), key=str):
+            self.fail(f"flag invented: {key}")
+        for key in set(want) & set(got):
+            for field in want[key]:
+                if got[key].get(field) != want[key][field]:
+                    self.fail(f"flag {key}: {field} {got[key].get(field)!r}, expected {want[key][field]!r}")
+
+    def _objective(self, pairs) -> None:
+        obj = self.result["objective"]
+        primary = sum(need.priority for _, need, _ in pairs)
+        if obj.get("primary") != primary:
+            self.fail(f"objective.primary {obj.get('primary')} != sum of priorities {primary}")
+        bound = obj.get("primary_bound")
+        if not isinstance(bound, int | float) or bound < primary:
+            self.fail(f"objective.primary_bound {bound!r} must be a number >= primary {primary}")
+        elif self.result["status"] == "optimal" and bound != primary:
+            self.fail(f"status optimal but primary_bound {bound} != primary {primary}")
+
+    def _infeasible(self) -> None:
+        res = self.result
+        if res["assignments"]:
+            self.fail("infeasible result must assign nothing")
+        listed = res.get("conflicting_pins")
+        if not isinstance(listed, list) or not listed:
+            self.fail("infeasible result must list conflicting_pins")
+            return
+        pins = {(p.expert, p.need) for p in self.inst.pins}
+        for c in listed:
+            key = (c.get("expert"), c.get("need"))
+            m = re.match(r"rule (\d+)\b", str(c.get("reason", "")))
+            if key not in pins:
+                self.fail(f"conflicting pin {key} is not a pin of the instance")
+            elif not m or not 1 <= int(m.group(1)) <= 11:
+                self.fail(f"conflicting pin {key}: reason must name a rule 1 to 11, got {c.get('reason')!r}")
+            elif not self._pin_breaks(key, int(m.group(1))):
+                self.fail(f"conflicting pin {key}: does not break rule {m.group(1)}")
+
+    def _pin_breaks(self, key: tuple[str, str], rule: int) -> bool:
+        """Whether pin `key` is at fault for `rule`, alone or with the other pins."""
+        inst = self.inst
+        ex, need = self.experts[key[0]], self.needs[key[1]]
+        if rule <= 8:
+            return not self.rules.holds(rule, ex, need)
+        mine = {p.need: p for p in inst.pins if p.expert == ex.id}
+        for p in inst.pins:
+            if p.expert == ex.id and p.weekdays is not None:
+                mine[p.need] = p
+        needs = [self.needs[n] for n in mine]
+        if rule == 9:
+            return (len({p.expert for p in inst.pins if p.need == need.id}) > 1
+                    or len(mine) > ex.max_engagements)
+        if rule == 10:
+            return sum(n.days_per_year for n in needs) > ex.capacity_days
+        items = []
+        for n in needs:
+            p = mine[n.id]
+            if p.weekdays is not None:
+                if n.weekly_days == 0 and p.weekdays and n.id == need.id:
+                    return True
+                if n.weekly_days and (bin(p.weekdays).count("1") != n.weekly_days
+                                      or p.weekdays & ~(ex.weekdays & n.weekdays)) and n.id == need.id:
+                    return True
+            if n.weekly_days:
+                items.append((p.weekdays if p.weekdays is not None else ex.weekdays & n.weekdays, n.weekly_days))
+        return not _weekdays_fit(items)
+
+
+def validate_result(instance, result: Mapping) -> list[str]:
+    """Problems found in `result` for `instance` (dict, path or Instance); empty means valid."""
+    return _Check(load_instance(instance), result).run()

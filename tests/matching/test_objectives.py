@@ -1,0 +1,58 @@
+"""The lexicographic order: primary first, then skill fit, bid restrictions, current expert, previous, fee, travel."""
+
+from .conftest import expert, instance, need, pairs, solved
+
+
+def test_primary_beats_every_later_stage():
+    # E1 is cheap but can take one need; covering both needs requires the dear E2 on one of them.
+    doc = instance([expert("E1", daily_rate=10_000, max_engagements=1), expert("E2", daily_rate=90_000,
+                                                                             max_engagements=1)],
+                   [need("N1", priority=3), need("N2", priority=3)])
+    assert len(solved(doc)["assignments"]) == 2
+
+
+def test_skill_fit_on_desired_skills_picks_the_better_expert():
+    doc = instance([expert("E1", skills={"security": 3}, daily_rate=10_000),
+                    expert("E2", skills={"security": 3, "data": 3}, daily_rate=90_000)],
+                   [need("N1", desired_skills={"data": 2})])
+    assert pairs(solved(doc)) == {("E2", "N1")}
+
+
+def test_fewer_bid_restrictions_on_planned_procurements():
+    procs = [{"id": "P1", "municipality": "202011", "category": "audit", "status": "planned", "incumbent_vendor": None}]
+    doc = instance([expert("E1", daily_rate=10_000, affiliations=[{"vendor": "V01", "relation": "employee"}]),
+                    expert("E2", daily_rate=90_000)], [need("N1")], procurements=procs)
+    result = solved(doc)
+    assert pairs(result) == {("E2", "N1")} and result["flags"] == []
+
+
+def test_keeps_current_expert_unless_replacement_requested():
+    experts = [expert("E1", daily_rate=10_000), expert("E2", daily_rate=90_000)]
+    assert pairs(solved(instance(experts, [need("N1", current_expert="E2")]))) == {("E2", "N1")}
+
+
+def test_previous_assignments_are_preferred_over_fees():
+    experts = [expert("E1", daily_rate=10_000), expert("E2", daily_rate=90_000)]
+    doc = instance(experts, [need("N1")], previous_assignments=[{"expert": "E2", "need": "N1"}])
+    assert pairs(solved(doc)) == {("E2", "N1")}
+
+
+def test_lower_fee_relative_to_budget():
+    experts = [expert("E1", daily_rate=60_000), expert("E2", daily_rate=40_000)]
+    result = solved(instance(experts, [need("N1")]))
+    assert pairs(result) == {("E2", "N1")} and result["assignments"][0]["fee"] == 1_920_000
+
+
+def test_less_onsite_travel_breaks_the_last_tie():
+    far = expert("E1", home={"lat": 43.06, "lon": 141.35})
+    near = expert("E2", home={"lat": 36.65, "lon": 138.18})
+    doc = instance([far, near], [need("N1", onsite_required=True, location={"lat": 36.64, "lon": 138.19})])
+    assert pairs(solved(doc)) == {("E2", "N1")}
+
+
+def test_stats_report_every_stage_with_time_status_and_gap():
+    result = solved(instance([expert()], [need()]))
+    stages = result["stats"]["stages"]
+    assert [s["name"] for s in stages] == ["primary", "skill_fit", "bid_restrictions", "keep_current",
+                                           "keep_previous", "fee", "travel"]
+    assert stages[0]["status"] == "optimal" and stages[0]["gap"] == 0 and "seconds" in stages[0]

@@ -1,0 +1,108 @@
+"""Random small instances: every result passes the validator; on tiny ones the primary equals brute force."""
+
+import itertools
+from collections import defaultdict
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matching import load_instance, solve, validate_result
+from matching.validate import Rules, _weekdays_fit
+
+from .conftest import expert, instance, need
+
+DAYS = ["mon", "tue", "wed", "thu", "fri"]
+MUNIS = ["202011", "202029", "192015"]
+
+
+@st.composite
+def experts(draw, i):
+    return expert(
+        f"E{i}", serves_prefectures=draw(st.sampled_from([["20"], ["19", "20"], ["19"]])),
+        onsite_prefectures=draw(st.sampled_from([["20"], ["19"], []])),
+        capacity_days=draw(st.sampled_from([12, 48, 60, 96, 144])),
+        weekdays=draw(st.lists(st.sampled_from(DAYS), min_size=0, max_size=4, unique=True)),
+        max_engagements=draw(st.integers(0, 3)), daily_rate=draw(st.sampled_from([20_000, 50_000, 90_000])),
+        skills=draw(st.sampled_from([{}, {"security": 2}, {"security": 3, "data": 1}])),
+        employment_forms=draw(st.sampled_from([["contract"], ["special_part_time", "contract"]])),
+        affiliations=draw(st.sampled_from([[], [{"vendor": "V01", "relation": "employee"}],
+                                           [{"vendor": "V02", "relation": "former_employee",
+                                             "ended_on": "2026-01-01"}]])),
+        confidentiality_pledge=draw(st.booleans()))
+
+
+@st.composite
+def needs(draw, i, n_experts):
+    m = draw(st.sampled_from(MUNIS))
+    weekly = draw(st.integers(0, 2))
+    return need(
+        f"N{i}", municipality=m, prefecture=m[:2], weekly_days=weekly,
+        days_per_year=48 * weekly if weekly else draw(st.sampled_from([4, 12])),
+        weekdays=draw(st.lists(st.sampled_from(DAYS), min_size=max(1, weekly), max_size=5, unique=True))
+        if weekly else [],
+        onsite_required=draw(st.booleans()), budget=draw(st.sampled_from([500_000, 2_400_000, 9_000_000])),
+        required_skills=draw(st.sampled_from([{}, {"security": 2}])),
+        desired_skills=draw(st.sampled_from([{}, {"data": 1}])),
+        employment_forms=draw(st.sampled_from([["contract"], ["special_part_time"]])),
+        priority=draw(st.integers(1, 5)),
+        current_expert=draw(st.sampled_from([None] + [f"E{k}" for k in range(n_experts)])),
+        replacement_requested=draw(st.booleans()))
+
+
+@st.composite
+def instances(draw, max_experts=4, max_needs=5):
+    n_e = draw(st.integers(1, max_experts))
+    n_r = draw(st.integers(1, max_needs))
+    es = [draw(experts(i)) for i in range(n_e)]
+    rs = [draw(needs(i, n_e)) for i in range(n_r)]
+    pair = st.tuples(st.integers(0, n_e - 1), st.integers(0, n_r - 1))
+    procs = [{"id": "P1", "municipality": "202011", "category": "audit", "status": "ongoing", "incumbent_vendor": "V01"},
+             {"id": "P2", "municipality": "202029", "category": "operations", "status": "planned",
+              "incumbent_vendor": None}]
+    return instance(
+        es, rs, procurements=procs,
+        pins=[{"expert": f"E{e}", "need": f"N{r}"} for e, r in draw(st.lists(pair, max_size=1))],
+        forbids=[{"expert": f"E{e}", "need": f"N{r}"} for e, r in draw(st.lists(pair, max_size=2))],
+        coi_overrides=[{"expert": f"E{e}", "municipality": "202011", "reason": "x"}
+                       for e in draw(st.lists(st.integers(0, n_e - 1), max_size=1))])
+
+
+def brute_force_primary(doc) -> int | None:
+    """Best sum of priorities over every assignment that keeps rules 1-12; None if the pins cannot hold."""
+    inst = load_instance(doc)
+    rules = Rules(inst)
+    options = [[None] + [e for e in inst.experts if not rules.broken(e, r)] for r in inst.needs]
+    pins = {(p.expert, p.need) for p in inst.pins}
+    best = None
+    for choice in itertools.product(*options):
+        chosen = [(e, r) for e, r in zip(choice, inst.needs, strict=True) if e is not None]
+        if not pins <= {(e.id, r.id) for e, r in chosen}:
+            continue
+        load = defaultdict(list)
+        for e, r in chosen:
+            load[e.id].append((e, r))
+        if all(len(v) <= v[0][0].max_engagements and sum(r.days_per_year for _, r in v) <= v[0][0].capacity_days
+               and _weekdays_fit([(e.weekdays & r.weekdays, r.weekly_days) for e, r in v if r.weekly_days])
+               for v in load.values()):
+            value = sum(r.priority for _, r in chosen)
+            best = value if best is None else max(best, value)
+    return best
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_random_results_pass_the_validator(doc):
+    result = solve(doc, time_limit_s=10)
+    assert validate_result(doc, result) == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_experts=3, max_needs=4))
+def test_primary_equals_brute_force_on_tiny_instances(doc):
+    result = solve(doc, time_limit_s=10)
+    best = brute_force_primary(doc)
+    if best is None:
+        assert result["status"] == "infeasible"
+    else:
+        assert result["status"] == "optimal"
+        assert result["objective"]["primary"] == result["objective"]["primary_bound"] == best
