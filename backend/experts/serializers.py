@@ -47,7 +47,7 @@ class ExpertInputSerializer(serializers.Serializer):
     pledge_signed_on = serializers.DateField(required=False, allow_null=True)
     skills = SkillLevelsField(required=False)
     affiliations = AffiliationInputSerializer(many=True, required=False)
-    active = serializers.BooleanField(default=True)
+    active = serializers.BooleanField(required=False)
 
     def validate_affiliations(self, value):
         keys = [(a["vendor"].pk, a["relation"]) for a in value]

@@ -113,11 +113,7 @@ class ProposalViewSet(ScopedViewSet):
     filter_params = {"run": "run_id", "status": "status", "need": "need_id"}
 
     def scoped_queryset(self, user):
-        runs = selectors.run_list(user=user)
-        queryset = Proposal.objects.filter(run__in=runs).select_related("need__municipality", "expert", "engagement")
-        if user.role == UserRole.COORDINATOR:
-            queryset = queryset.filter(need__municipality__prefecture_id=user.prefecture_id)
-        return queryset.order_by("-run_id", "need_id")
+        return selectors.proposal_scope(user=user).order_by("-run_id", "need_id")
 
     @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
     @action(detail=True, methods=["post"])

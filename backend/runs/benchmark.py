@@ -16,7 +16,6 @@ from backend.needs.models import Need, NeedSkill
 from backend.procurement.models import Procurement, Vendor
 from backend.runs.models import MatchRun, RunStatus
 
-
 BENCH_FISCAL_YEAR = 2090  # a year no real data uses
 
 

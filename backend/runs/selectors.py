@@ -33,9 +33,18 @@ def run_list(*, user) -> QuerySet[MatchRun]:
     return queryset.none()
 
 
+def proposal_scope(*, user) -> QuerySet[Proposal]:
+    """Proposals the user may review and act on: those of their prefecture's needs, in runs they see."""
+    queryset = Proposal.objects.filter(run__in=run_list(user=user)).select_related(
+        "need__municipality", "expert", "engagement")
+    if not is_admin(user) and user.role == UserRole.COORDINATOR:
+        queryset = queryset.filter(need__municipality__prefecture_id=user.prefecture_id)
+    return queryset
+
+
 def proposal_list(*, user, run: MatchRun) -> QuerySet[Proposal]:
-    return (Proposal.objects.filter(run=run).select_related("need__municipality", "expert")
-            .order_by("need__municipality_id", "need_id"))
+    """One run's proposals as the user may see them, ordered for review."""
+    return proposal_scope(user=user).filter(run=run).order_by("need__municipality_id", "need_id")
 
 
 def engagement_list(*, user) -> QuerySet[Engagement]:
