@@ -1,9 +1,47 @@
 from django.urls import path
 
-from frontend import views
+from frontend.views import engagements, experts, home, needs, procurements, register, runs
 
 app_name = "frontend"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", views.login_view, name="login"),
+    path("", home.home, name="home"),
+    path("login/", home.login_view, name="login"),
+    path("logout/", home.logout_view, name="logout"),
+    path("dashboard/", home.dashboard, name="dashboard"),
+    # experts
+    path("experts/", experts.expert_index, name="experts"),
+    path("experts/new/", experts.expert_new, name="expert-new"),
+    path("experts/<int:pk>/", experts.expert_detail, name="expert"),
+    path("experts/<int:pk>/edit/", experts.expert_edit, name="expert-edit"),
+    path("me/", experts.me, name="me"),
+    path("me/edit/", experts.me_edit, name="me-edit"),
+    path("me/pledge/", experts.me_pledge, name="me-pledge"),
+    # needs and procurements
+    path("needs/", needs.need_index, name="needs"),
+    path("needs/new/", needs.need_new, name="need-new"),
+    path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
+    path("needs/<int:pk>/withdraw/", needs.need_withdraw_view, name="need-withdraw"),
+    path("procurements/", procurements.procurement_index, name="procurements"),
+    path("procurements/<int:pk>/edit/", procurements.procurement_edit, name="procurement-edit"),
+    path("vendors/new/", procurements.vendor_new, name="vendor-new"),
+    # match runs and review
+    path("runs/", runs.run_index, name="runs"),
+    path("runs/new/", runs.run_new, name="run-new"),
+    path("runs/<int:pk>/", runs.run_detail, name="run"),
+    path("runs/<int:pk>/progress/", runs.run_progress, name="run-progress"),
+    path("runs/<int:pk>/cancel/", runs.run_cancel, name="run-cancel"),
+    path("runs/<int:pk>/retry/", runs.run_retry, name="run-retry"),
+    path("runs/<int:pk>/decisions/", runs.decision_set, name="run-decision"),
+    path("proposals/<int:pk>/approve/", runs.proposal_approve, name="proposal-approve"),
+    # engagements
+    path("engagements/", engagements.engagement_index, name="engagements"),
+    path("engagements/<int:pk>/respond/", engagements.engagement_respond, name="engagement-respond"),
+    path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
+    path("replacements/", engagements.replacement_index, name="replacements"),
+    path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),
+    # register and import
+    path("restrictions/", register.restriction_index, name="restrictions"),
+    path("audit/", register.audit_index, name="audit"),
+    path("import/", register.import_view, name="import"),
+    path("import/template/<str:kind>.<str:file>", register.import_template, name="import-template"),
 ]

@@ -1,0 +1,73 @@
+"""What the solver's codes mean to a coordinator: unmatched reasons and proposal flags, with what fixes them.
+
+The codes are defined by the exchange format (../shared/spec/exchange-format.md); this module only
+words them for people, in Japanese msgids with English translations.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+UNMATCHED_REASONS = {
+    "out_of_scope": (
+        _("この都道府県に対応する人材がいません（ルール1）。"),
+        _("近隣県と合同でマッチングを実行するか、人材の「対応する都道府県」にこの県を加えてください。"),
+    ),
+    "no_skill": (
+        _("必須スキルのレベルを満たす人材がいません（ルール2）。"),
+        _("必須スキルのレベルを下げるか、一部を歓迎スキルに移してください。"),
+    ),
+    "no_form": (
+        _("受け入れ可能な任用形態が人材と一致しません（ルール3）。"),
+        _("任用形態の選択肢を増やしてください（例：業務委託も可とする）。"),
+    ),
+    "no_onsite": (
+        _("現地勤務ができる人材がいません（ルール4）。"),
+        _("オンライン対応を認める（現地勤務を不要にする）か、現地対応できる人材を登録してください。"),
+    ),
+    "no_weekday": (
+        _("勤務可能曜日が合う人材がいません（ルール5）。"),
+        _("勤務可能曜日を増やすか、週あたり日数を減らしてください。"),
+    ),
+    "over_budget": (
+        _("条件に合う人材の報酬が予算を超えます（ルール6）。"),
+        _("予算を増やすか、日数を減らしてください。詳細に最も安い候補の報酬が表示されます。"),
+    ),
+    "conflict": (
+        _("条件に合う人材は全員、この市区町村の現在の受託事業者に所属しています（ルール7）。"),
+        _("利益相反の例外を理由付きで記録するか、所属のない人材を登録してください。"),
+    ),
+    "forbidden": (
+        _("条件に合う人材は全員、コーディネーターが除外しています（ルール8）。"),
+        _("除外の指定を見直してください。"),
+    ),
+    "capacity": (
+        _("条件に合う人材はいますが、優先度の高い他のニーズに割り当てられました。"),
+        _("優先度を上げる、稼働日数に余裕のある人材を登録する、または特定の人材を固定して再実行してください。"),
+    ),
+}
+
+FLAGS = {
+    "bid_restriction": (
+        _("入札参加制限"),
+        _("この人材が任用されている間、所属事業者はこの市区町村の4区分の調達に入札できません。"),
+    ),
+    "incumbent_conflict_overridden": (
+        _("利益相反の例外適用"),
+        _("所属事業者が契約中の調達の受託者ですが、記録された理由により例外として配置しています。"),
+    ),
+    "former_vendor_notice": (
+        _("元所属事業者の注意"),
+        _("退職から冷却期間（2年）が経っていない元所属事業者があります。"),
+    ),
+    "pledge_required": (
+        _("誓約書が必要"),
+        _("所属事業者があり、情報漏洩防止の誓約書が未提出です。任用前に署名を求めてください。"),
+    ),
+}
+
+
+def reason_text(code: str) -> tuple[str, str]:
+    return UNMATCHED_REASONS.get(code, (code, ""))
+
+
+def flag_text(kind: str) -> tuple[str, str]:
+    return FLAGS.get(kind, (kind, ""))

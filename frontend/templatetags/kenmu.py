@@ -1,0 +1,103 @@
+"""Template filters for the way staff read numbers: 万円, 年度, weekday kanji, choice labels."""
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from backend.core import choices
+from backend.core.fiscal import fiscal_year_label
+
+register = template.Library()
+
+LABELS = {
+    "weekday": dict(choices.Weekday.choices),
+    "skill": dict(choices.Skill.choices),
+    "form": dict(choices.EmploymentForm.choices),
+    "role": dict(choices.Role.choices),
+    "relation": dict(choices.AffiliationRelation.choices),
+    "category": dict(choices.ProcurementCategory.choices),
+    "procurement_status": dict(choices.ProcurementStatus.choices),
+    "pattern": dict(choices.WorkPattern.choices),
+}
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
+
+
+@register.filter
+def man_yen(value) -> str:
+    """2400000 -> '240万円' (one decimal when needed: 2450000 -> '245万円', 2405000 -> '240.5万円')."""
+    if value in (None, ""):
+        return ""
+    man = int(value) / 10_000
+    shown = f"{man:,.0f}" if man == int(man) else f"{man:,.1f}"
+    if _english():
+        return f"¥{int(value):,}"
+    return f"{shown}万円"
+
+
+@register.filter
+def yen(value) -> str:
+    return "" if value in (None, "") else f"{int(value):,}円" if not _english() else f"¥{int(value):,}"
+
+
+@register.filter
+def fy(value) -> str:
+    """2027 -> '令和9年度' (in English: 'FY2027')."""
+    if value in (None, ""):
+        return ""
+    return f"FY{int(value)}" if _english() else fiscal_year_label(int(value))
+
+
+@register.filter
+def label(value, kind: str) -> str:
+    """The Japanese (or English) label of a vocabulary value: {{ "mon"|label:"weekday" }}."""
+    return str(LABELS[kind].get(value, value))
+
+
+@register.filter
+def labels(values, kind: str) -> str:
+    sep = ", " if _english() else "・"
+    return sep.join(str(LABELS[kind].get(v, v)) for v in (values or []))
+
+
+@register.filter
+def weekdays(values) -> str:
+    if not values:
+        return _("指定なし")
+    return labels(values, "weekday")
+
+
+@register.filter
+def errors_for(form_errors, name: str) -> list[str]:
+    return form_errors.get(name) if form_errors else []
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent(value, total) -> int:
+    try:
+        return round(100 * float(value) / float(total)) if total else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+SECTIONS = {
+    "expert": "experts", "expert-new": "experts", "expert-edit": "experts",
+    "need-new": "needs", "need-edit": "needs", "procurement-edit": "procurements",
+    "run": "runs", "run-new": "runs", "proposal-approve": "runs", "replacement-new": "engagements",
+    "replacement-run": "replacements", "me-pledge": "me",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context) -> str:
+    """The menu entry the current page belongs to (marked aria-current)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = match.url_name if match else ""
+    return SECTIONS.get(name, name)

@@ -1,0 +1,86 @@
+"""Engagements (任用・委託): offers to accept or decline, 要員交代 requests, and the coordinator's follow-up."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.core.errors import DomainError
+from backend.runs import services
+from backend.runs.models import EngagementStatus, ReplacementStatus
+from backend.runs.selectors import engagement_list, replacement_list
+from backend.runs.serializers import ReplacementInputSerializer
+from frontend import forms
+from frontend.views.access import COORDINATOR, role_required
+
+ALL_ROLES = ("coordinator", "municipal", "expert")
+
+
+@role_required(*ALL_ROLES)
+def engagement_index(request):
+    engagements = engagement_list(user=request.user).prefetch_related("replacement_requests")
+    return render(request, "frontend/engagements/index.html", {
+        "offered": [e for e in engagements if e.status == EngagementStatus.OFFERED],
+        "others": [e for e in engagements if e.status != EngagementStatus.OFFERED],
+        "open_replacements": set(replacement_list(user=request.user).filter(
+            status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
+        "side": {"municipal": "municipality", "expert": "expert"}.get(request.user.role),
+    })
+
+
+@role_required("municipal", "expert")
+@require_POST
+def engagement_respond(request, pk: int):
+    engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.engagement_respond(user=request.user, engagement=engagement, accept=accept)
+        messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
+    except DomainError as exc:
+        for _field, msgs in forms.errors_from_domain(exc).items():
+            for message in msgs:
+                messages.error(request, message)
+    return redirect("frontend:engagements")
+
+
+@role_required("municipal")
+@require_http_methods(["GET", "POST"])
+def replacement_new(request, pk: int):
+    """要員交代: ask the coordinator for another expert, with the reason."""
+    engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+    errors, reason = None, ""
+    if request.method == "POST":
+        reason = forms.text(request.POST, "reason")
+        validated, errors = forms.validate(ReplacementInputSerializer, {"reason": reason})
+        if validated is not None:
+            try:
+                services.replacement_request(user=request.user, engagement=engagement, reason=validated["reason"])
+                messages.success(request, _("要員交代を依頼しました。コーディネーターが後任を探します。"))
+                return redirect("frontend:engagements")
+            except DomainError as exc:
+                errors = forms.errors_from_domain(exc)
+    return render(request, "frontend/engagements/replacement.html",
+                  {"engagement": engagement, "errors": errors, "reason": reason}, status=400 if errors else 200)
+
+
+@role_required(*COORDINATOR)
+def replacement_index(request):
+    return render(request, "frontend/engagements/replacements.html", {
+        "replacements": replacement_list(user=request.user).select_related("requested_by").order_by(
+            "status", "-created_at"),
+        "open": ReplacementStatus.OPEN,
+    })
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def replacement_run(request, pk: int):
+    replacement = get_object_or_404(replacement_list(user=request.user), pk=pk)
+    try:
+        run = services.replacement_run(user=request.user, replacement=replacement)
+        return redirect("frontend:run", pk=run.pk)
+    except DomainError as exc:
+        for _field, msgs in forms.errors_from_domain(exc).items():
+            for message in msgs:
+                messages.error(request, message)
+    return redirect("frontend:replacements")

@@ -1,0 +1,139 @@
+"""Needs (ニーズ): municipal staff post and edit theirs; coordinators see and edit their prefecture's."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
+from backend.core.errors import DomainError
+from backend.geo.models import Municipality
+from backend.needs.models import NeedStatus
+from backend.needs.selectors import need_can_change, need_list
+from backend.needs.serializers import PATTERN_LIMITS, NeedInputSerializer
+from backend.needs.services import need_submit, need_update, need_withdraw
+from frontend import forms, selectors
+from frontend.views.access import STAFF, role_required
+
+
+@role_required(*STAFF)
+def need_index(request):
+    needs = need_list(user=request.user)
+    fiscal_year = request.GET.get("fy", "")
+    if fiscal_year.isdigit():
+        needs = needs.filter(fiscal_year=int(fiscal_year))
+    status = request.GET.get("status", "")
+    if status in NeedStatus.values:
+        needs = needs.filter(status=status)
+    needs = list(needs)
+    return render(request, "frontend/needs/index.html", {
+        "needs": needs,
+        "proposals": selectors.proposals_for_needs(needs=needs),
+        "engagements": selectors.engagements_by_need(needs=needs),
+        "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+    })
+
+
+def need_data(post, *, by_coordinator: bool) -> dict:
+    data = {
+        "fiscal_year": forms.number_or_text(post, "fiscal_year"),
+        "role": forms.text(post, "role"),
+        "title": forms.text(post, "title"),
+        "description": forms.text(post, "description"),
+        "pattern": forms.text(post, "pattern"),
+        "pattern_days": forms.number_or_text(post, "pattern_days"),
+        "weekdays": post.getlist("weekdays"),
+        "onsite_required": forms.checkbox(post, "onsite_required"),
+        "budget": forms.man_yen(post, "budget_man"),
+        "required_skills": forms.skill_levels(post, "req_"),
+        "desired_skills": forms.skill_levels(post, "des_"),
+        "employment_forms": post.getlist("employment_forms"),
+        "priority": forms.number_or_text(post, "priority"),
+    }
+    if by_coordinator:
+        data["municipality"] = forms.text(post, "municipality")
+    return data
+
+
+def _initial(need, *, user) -> dict:
+    if need is None:
+        return {"fiscal_year": selectors.default_fiscal_year(user=user), "pattern": WorkPattern.WEEKLY,
+                "pattern_days": 1, "weekdays": ["mon", "tue", "wed", "thu", "fri"], "priority": 3,
+                "employment_forms": [], "required_skills": {}, "desired_skills": {}, "budget_man": "",
+                "municipality": user.municipality_id or ""}
+    skills = list(need.skills.all())
+    return {
+        "municipality": need.municipality_id, "fiscal_year": need.fiscal_year, "role": need.role,
+        "title": need.title, "description": need.description, "pattern": need.pattern,
+        "pattern_days": need.pattern_days, "weekdays": need.weekdays, "onsite_required": need.onsite_required,
+        "budget_man": _man(need.budget), "employment_forms": need.employment_forms, "priority": need.priority,
+        "required_skills": {s.skill: s.level for s in skills if s.required},
+        "desired_skills": {s.skill: s.level for s in skills if not s.required},
+    }
+
+
+def _man(yen) -> str:
+    if not isinstance(yen, int):
+        return str(yen or "")
+    man = yen / 10_000
+    return f"{man:.0f}" if man == int(man) else f"{man:g}"
+
+
+def _form_context(request, values, errors, need) -> dict:
+    by_coordinator = request.user.role != "municipal"
+    municipalities = (Municipality.objects.filter(prefecture_id=request.user.prefecture_id).order_by("code")
+                      if by_coordinator else [])
+    return {
+        "values": values, "errors": errors, "need": need, "by_coordinator": by_coordinator,
+        "municipalities": municipalities,
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "roles": Role.choices, "patterns": [(v, label, PATTERN_LIMITS[v]) for v, label in WorkPattern.choices],
+        "weekday_choices": Weekday.choices, "form_choices": EmploymentForm.choices,
+        "skill_rows": [(v, label, values["required_skills"].get(v, ""), values["desired_skills"].get(v, ""))
+                       for v, label in Skill.choices],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def _need_form(request, need):
+    by_coordinator = request.user.role != "municipal"
+    if request.method == "GET":
+        return render(request, "frontend/needs/form.html",
+                      _form_context(request, _initial(need, user=request.user), None, need))
+    data = need_data(request.POST, by_coordinator=by_coordinator)
+    validated, errors = forms.validate(NeedInputSerializer, data, instance=need)
+    if validated is not None:
+        try:
+            if need is None:
+                need_submit(user=request.user, data=validated)
+            else:
+                need_update(user=request.user, need=need, data=validated)
+            return redirect("frontend:needs")
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+    values = {**data, "budget_man": forms.text(request.POST, "budget_man")}
+    return render(request, "frontend/needs/form.html", _form_context(request, values, errors, need), status=400)
+
+
+@role_required(*STAFF)
+def need_new(request):
+    return _need_form(request, None)
+
+
+def _changeable(request, pk):
+    need = get_object_or_404(need_list(user=request.user), pk=pk)
+    if not need_can_change(user=request.user, need=need):
+        raise PermissionDenied
+    return need
+
+
+@role_required(*STAFF)
+def need_edit(request, pk: int):
+    return _need_form(request, _changeable(request, pk))
+
+
+@role_required(*STAFF)
+@require_POST
+def need_withdraw_view(request, pk: int):
+    need_withdraw(user=request.user, need=_changeable(request, pk))
+    return redirect("frontend:needs")

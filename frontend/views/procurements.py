@@ -1,0 +1,96 @@
+"""Procurements (調達) with their incumbent vendors, and the shared vendor register."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.core.choices import ProcurementCategory, ProcurementStatus
+from backend.core.errors import DomainError
+from backend.procurement.selectors import procurement_can_change, procurement_list, vendor_list
+from backend.procurement.serializers import ProcurementInputSerializer, VendorInputSerializer
+from backend.procurement.services import procurement_create, procurement_update, vendor_create
+from frontend import forms, selectors
+from frontend.views.access import MUNICIPAL, STAFF, role_required
+
+
+def _context(request, values, errors, procurement=None, vendor_values=None, vendor_errors=None) -> dict:
+    return {
+        "procurements": procurement_list(user=request.user),
+        "procurement": procurement,
+        "values": values, "errors": errors,
+        "vendor_values": vendor_values or {}, "vendor_errors": vendor_errors,
+        "vendors": vendor_list(user=request.user),
+        "categories": ProcurementCategory.choices, "statuses": ProcurementStatus.choices,
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "can_create": request.user.role == "municipal",
+    }
+
+
+def _initial(request, procurement=None) -> dict:
+    if procurement is None:
+        return {"fiscal_year": selectors.default_fiscal_year(user=request.user), "status": "ongoing"}
+    return {"title": procurement.title, "category": procurement.category, "status": procurement.status,
+            "incumbent_vendor": str(procurement.incumbent_vendor_id or ""), "fiscal_year": procurement.fiscal_year}
+
+
+def _data(post) -> dict:
+    return {"title": forms.text(post, "title"), "category": forms.text(post, "category"),
+            "status": forms.text(post, "status"), "incumbent_vendor": forms.text(post, "incumbent_vendor") or None,
+            "fiscal_year": forms.number_or_text(post, "fiscal_year")}
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def procurement_index(request):
+    """The list, and (for municipal staff) the form that registers a new procurement."""
+    if request.method == "GET":
+        return render(request, "frontend/procurements/index.html", _context(request, _initial(request), None))
+    if request.user.role != "municipal":
+        raise PermissionDenied
+    data = _data(request.POST)
+    validated, errors = forms.validate(ProcurementInputSerializer, data)
+    if validated is not None:
+        try:
+            procurement_create(user=request.user, data=validated)
+            return redirect("frontend:procurements")
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+    return render(request, "frontend/procurements/index.html", _context(request, data, errors), status=400)
+
+
+@role_required(*MUNICIPAL)
+@require_http_methods(["GET", "POST"])
+def procurement_edit(request, pk: int):
+    procurement = get_object_or_404(procurement_list(user=request.user), pk=pk)
+    if not procurement_can_change(user=request.user, procurement=procurement):
+        raise PermissionDenied
+    if request.method == "GET":
+        return render(request, "frontend/procurements/edit.html",
+                      _context(request, _initial(request, procurement), None, procurement))
+    data = _data(request.POST)
+    validated, errors = forms.validate(ProcurementInputSerializer, data, partial=True)
+    if validated is not None:
+        try:
+            procurement_update(user=request.user, procurement=procurement, data=validated)
+            return redirect("frontend:procurements")
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+    return render(request, "frontend/procurements/edit.html", _context(request, data, errors, procurement),
+                  status=400)
+
+
+@role_required(*STAFF)
+@require_POST
+def vendor_new(request):
+    """Register a vendor (事業者) so it can be named as an incumbent or an expert's affiliation."""
+    data = {"name": forms.text(request.POST, "name"),
+            "corporate_number": forms.text(request.POST, "corporate_number") or None}
+    validated, errors = forms.validate(VendorInputSerializer, data)
+    if validated is not None:
+        try:
+            vendor_create(user=request.user, data=validated)
+            return redirect("frontend:procurements")
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+    context = _context(request, _initial(request), None, vendor_values=data, vendor_errors=errors)
+    return render(request, "frontend/procurements/index.html", context, status=400)

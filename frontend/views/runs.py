@@ -1,0 +1,187 @@
+"""Match runs: start one, watch it (htmx polls a partial), review proposals, pin/forbid, re-run, approve."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backend.core.errors import DomainError
+from backend.experts.selectors import expert_list
+from backend.geo.models import Prefecture
+from backend.needs.selectors import need_list
+from backend.procurement.models import Procurement
+from backend.runs import services
+from backend.runs.instance import parse_ref
+from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
+from backend.runs.selectors import proposal_list, proposal_scope, run_list
+from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
+from frontend import forms, labels, selectors
+from frontend.views.access import COORDINATOR, role_required
+
+
+def _start_context(request, values, errors) -> dict:
+    return {
+        "runs": run_list(user=request.user)[:20],
+        "values": values, "errors": errors,
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "prefectures": Prefecture.objects.exclude(code=request.user.prefecture_id).order_by("code"),
+    }
+
+
+@role_required(*COORDINATOR)
+def run_index(request):
+    services.runs_reap_stale()
+    values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30}
+    return render(request, "frontend/runs/index.html", _start_context(request, values, None))
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def run_new(request):
+    scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
+    data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
+            "time_limit_s": forms.number_or_text(request.POST, "time_limit_s")}
+    if data["time_limit_s"] == "":
+        del data["time_limit_s"]  # the serializer's default
+    validated, errors = forms.validate(RunInputSerializer, data)
+    if validated is not None:
+        try:
+            run = services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
+                                       scope=validated.get("scope"),
+                                       params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"]})
+            return redirect("frontend:run", pk=run.pk)
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+    return render(request, "frontend/runs/index.html", _start_context(request, data, errors), status=400)
+
+
+def _run_for(request, pk):
+    return get_object_or_404(run_list(user=request.user), pk=pk)
+
+
+def _progress_context(run) -> dict:
+    progress = run.progress or {}
+    limit = (run.params or {}).get("time_limit_s") or 30
+    return {"run": run, "active": run.status in ACTIVE_RUN_STATUSES, "best": progress.get("best_primary"),
+            "bound": progress.get("bound"), "elapsed": progress.get("elapsed_s") or 0, "limit": limit}
+
+
+@role_required(*COORDINATOR)
+def run_progress(request, pk: int):
+    """The partial htmx polls while the run is queued or running; when it ends the page reloads."""
+    run = _run_for(request, pk)
+    response = render(request, "frontend/runs/_progress.html", _progress_context(run))
+    if request.htmx and run.status not in ACTIVE_RUN_STATUSES:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _flag_rows(proposal, vendors, procurement_titles) -> list[dict]:
+    rows = []
+    for flag in proposal.flags or []:
+        title, explanation = labels.flag_text(flag.get("kind"))
+        vendor = flag.get("vendor")
+        rows.append({
+            "kind": flag.get("kind"), "title": title, "explanation": explanation,
+            "vendor": vendors.get(parse_ref(vendor)) if vendor else None,
+            "procurements": [procurement_titles.get(parse_ref(p), p) for p in flag.get("procurements", [])],
+        })
+    return rows
+
+
+def _review_context(request, run, *, problems=None) -> dict:
+    """Everything the review page shows; `problems` are approval errors keyed by proposal id."""
+    proposals = list(proposal_list(user=request.user, run=run))
+    flags = [f for p in proposals for f in (p.flags or [])]
+    vendors = selectors.vendor_names(parse_ref(f["vendor"]) for f in flags if f.get("vendor"))
+    titles = dict(Procurement.objects.filter(
+        pk__in={parse_ref(p) for f in flags for p in f.get("procurements", [])}).values_list("pk", "title"))
+    needs = need_list(user=request.user)
+    decisions = {(d.expert_id, d.need_id): d.kind for d in PairDecision.objects.filter(
+        need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related("expert", "need")}
+    unmatched = (run.result or {}).get("unmatched", [])
+    unmatched_needs = needs.in_bulk([parse_ref(u["need"]) for u in unmatched])
+    rows = [{"proposal": p, "flags": _flag_rows(p, vendors, titles), "decision": decisions.get((p.expert_id, p.need_id)),
+             "problems": (problems or {}).get(p.pk)} for p in proposals]
+    return {
+        **_progress_context(run),
+        "rows": rows,
+        "flag_count": sum(1 for r in rows if r["flags"]),
+        "unmatched": [{"need": unmatched_needs.get(parse_ref(u["need"])), "code": u["reason"],
+                       "reason": labels.reason_text(u["reason"])[0], "fix": labels.reason_text(u["reason"])[1],
+                       "detail": u.get("detail", "")}
+                      for u in unmatched if parse_ref(u["need"]) in unmatched_needs],
+        "decisions": PairDecision.objects.filter(
+            need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related(
+            "expert", "need__municipality").order_by("id"),
+        "proposed": ProposalStatus.PROPOSED,
+        "pin": DecisionKind.PIN, "forbid": DecisionKind.FORBID,
+        "retryable": run.status in (RunStatus.FAILED, RunStatus.CANCELLED),
+    }
+
+
+@role_required(*COORDINATOR)
+def run_detail(request, pk: int):
+    run = _run_for(request, pk)
+    return render(request, "frontend/runs/detail.html", _review_context(request, run))
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def run_cancel(request, pk: int):
+    run = _run_for(request, pk)
+    try:
+        services.run_cancel(user=request.user, run=run)
+    except DomainError as exc:
+        _flash_problems(request, exc)
+    return redirect("frontend:run", pk=run.pk)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def run_retry(request, pk: int):
+    run = _run_for(request, pk)
+    try:
+        run = services.run_retry(user=request.user, run=run)
+    except DomainError as exc:
+        _flash_problems(request, exc)
+    return redirect("frontend:run", pk=run.pk)
+
+
+def _flash_problems(request, exc: DomainError) -> None:
+    for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
+        messages.error(request, message)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def decision_set(request, pk: int):
+    """Pin or forbid (expert, need) for the next runs, or clear the decision."""
+    run = _run_for(request, pk)
+    need = get_object_or_404(need_list(user=request.user), pk=forms.number_or_text(request.POST, "need") or 0)
+    expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
+    kind = request.POST.get("kind")
+    services.decision_set(user=request.user, need=need, expert=expert,
+                          kind=kind if kind in DecisionKind.values else None)
+    messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
+    return redirect("frontend:run", pk=run.pk)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def proposal_approve(request, pk: int):
+    proposal = get_object_or_404(proposal_scope(user=request.user), pk=pk)
+    validated, errors = forms.validate(ApproveInputSerializer,
+                                       {"override_reason": forms.text(request.POST, "override_reason")})
+    if validated is not None:
+        try:
+            services.proposal_approve(user=request.user, proposal=proposal,
+                                      override_reason=validated.get("override_reason"))
+            messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
+            return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+    context = _review_context(request, proposal.run, problems={proposal.pk: errors})
+    context["override_reason"] = forms.text(request.POST, "override_reason")
+    return render(request, "frontend/runs/detail.html", context, status=409)

@@ -1,0 +1,114 @@
+"""Each role's main pages in the browser: the coordinator's lists, import and register; the expert's profile,
+pledge and availability; the municipality's procurements; the English switch; a tablet-sized screen."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from backend.experts.models import Expert
+from backend.procurement.models import Procurement, Vendor
+from tests.frontend.browser import shot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EXPERT_CSV = (
+    "氏名,年間稼働日数,稼働曜日,日額報酬(円),任用形態,スキル\n"
+    "山田 花子,96,月火木,50000,特別職非常勤職員,security:3\n"
+    "鈴木 一郎,400,月,50000,業務委託,planning:2\n"
+)
+
+
+def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, live_server, seeded, tmp_path):
+    page = sign_in(browser, live_server, "demo-coordinator")
+    expect(page.get_by_role("heading", name=re.compile("ダッシュボード"))).to_be_visible()
+    expect(page.locator("svg[aria-labelledby='map-title map-desc'] circle").first).to_be_attached()
+
+    page.get_by_role("link", name="専門人材", exact=True).click()
+    shot(page, "coordinator-experts")
+    expert = Expert.objects.filter(home_prefecture_id="20").order_by("id").first()
+    page.get_by_role("link", name=expert.name, exact=True).first.click()
+    page.get_by_role("link", name="編集").click()
+    for label in ("特別職非常勤職員", "任期付短時間職員", "会計年度任用職員", "業務委託", "委嘱"):
+        page.locator("#f-employment_forms").get_by_label(label).uncheck()
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#employment_forms-errors")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
+    shot(page, "coordinator-expert-form-error")
+    page.locator("#f-employment_forms").get_by_label("業務委託").check()
+    page.get_by_label("年間稼働可能日数").fill("120")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("年間 0日 / 稼働可能 120日")).to_be_visible()
+    expert.refresh_from_db()
+    assert (expert.capacity_days, expert.employment_forms) == (120, ["contract"])
+
+    page.get_by_role("link", name="一括登録").click()
+    upload = tmp_path / "experts.csv"
+    upload.write_text(EXPERT_CSV, encoding="utf-8")
+    page.get_by_label("ファイル（.xlsx または .csv）").set_input_files(str(upload))
+    page.get_by_role("button", name="アップロードして登録").click()
+    errors = page.locator("#row-errors")
+    expect(errors.get_by_role("row", name=re.compile("3 年間稼働日数"))).to_be_visible()
+    shot(page, "coordinator-import-errors")
+    assert not Expert.objects.filter(name="山田 花子").exists()  # all or nothing
+
+    page.get_by_role("link", name="入札参加制限").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSVで出力").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    shot(page, "coordinator-restrictions")
+
+
+def test_expert_signs_the_pledge_and_changes_availability(browser, live_server, seeded):
+    Expert.objects.filter(user__username="demo-expert").update(pledge_signed_on=None)
+    page = sign_in(browser, live_server, "demo-expert")
+    page.get_by_role("button", name="誓約書に署名する").click()
+    expect(page.locator("#agree-errors")).to_be_visible()
+    page.get_by_label("上記の内容に同意します").check()
+    page.get_by_role("button", name="誓約書に署名する").click()
+    expect(page.get_by_text("署名済")).to_be_visible()
+
+    page.get_by_role("link", name="稼働条件・スキル", exact=True).click()
+    weekdays = page.locator("#f-weekdays")
+    for day in ("月", "火", "水", "木", "金"):
+        weekdays.get_by_label(day).uncheck()
+    weekdays.get_by_label("水").check()
+    page.get_by_label("情報セキュリティ").select_option("3")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name=re.compile("プロフィール"))).to_be_visible()
+    expert = Expert.objects.get(user__username="demo-expert")
+    assert expert.weekdays == ["wed"] and expert.active
+    assert expert.skills.get(skill="security").level == 3
+    shot(page, "expert-profile-edited")
+
+
+def test_municipality_registers_a_vendor_and_a_procurement(browser, live_server, seeded):
+    page = sign_in(browser, live_server, "demo-municipal")
+    page.get_by_role("link", name="調達・受託事業者").click()
+    page.get_by_label("事業者名（必須）").fill("長野テスト電算株式会社")
+    page.get_by_label("法人番号（13桁）").fill("123")
+    page.get_by_role("button", name="事業者を登録").click()
+    expect(page.locator("#corporate_number-errors")).to_be_visible()
+    page.get_by_label("法人番号（13桁）").fill("")
+    page.get_by_role("button", name="事業者を登録").click()
+    vendor = Vendor.objects.get(name="長野テスト電算株式会社")
+
+    page.get_by_label("件名（必須）").fill("住民情報システム運用業務")
+    page.get_by_label("区分（必須）").select_option("operations")
+    page.get_by_label("受託事業者").select_option(str(vendor.pk))
+    page.get_by_role("button", name="調達を登録").click()
+    expect(page.get_by_role("cell", name="住民情報システム運用業務", exact=True)).to_be_visible()
+    assert Procurement.objects.get(title="住民情報システム運用業務").incumbent_vendor == vendor
+    shot(page, "municipal-procurements")
+
+
+def test_english_switch_and_tablet_layout(browser, live_server, seeded):
+    page = sign_in(browser, live_server, "demo-coordinator", width=820, height=1180)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("link", name="Dashboard")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    shot(page, "coordinator-dashboard-en-tablet")
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_role("link", name="ダッシュボード")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="本文へ移動")).to_be_focused()
