@@ -1,0 +1,92 @@
+"""The coordinator's whole job through the API, with the real solver and the real worker command."""
+
+import pytest
+from django.core.management import call_command
+
+from backend.runs.models import MatchRun
+from tests.backend.conftest import client_for
+from tests.backend.factories import (
+    AffiliationFactory,
+    CoordinatorFactory,
+    ExpertFactory,
+    ExpertUserFactory,
+    MunicipalStaffFactory,
+    ProcurementFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEED = {"fiscal_year": 2027, "role": "cio_adviser", "pattern": "weekly", "pattern_days": 1,
+        "weekdays": ["mon", "tue", "wed", "thu", "fri"], "budget": 2_400_000,
+        "employment_forms": ["special_part_time"], "required_skills": {"security": 2}, "priority": 4}
+
+
+def _work_off_queue() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def _run(client, **body) -> dict:
+    created = client.post("/api/v1/runs/", {"fiscal_year": 2027, "time_limit_s": 10, **body}, format="json")
+    assert created.status_code == 201, created.content
+    _work_off_queue()
+    run = client.get(f"/api/v1/runs/{created.json()['id']}/").json()
+    assert run["status"] == "succeeded", run
+    return run
+
+
+def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
+    coordinator = client_for(CoordinatorFactory(prefecture_id="20"))
+    nagano = client_for(MunicipalStaffFactory(municipality_id="202011"))
+    cheap = ExpertFactory(daily_rate=40_000, weekdays=["mon", "tue"])
+    employed = AffiliationFactory(expert=ExpertFactory(daily_rate=45_000), relation="employee")
+    planned = ProcurementFactory(municipality_id="202011", status="planned", incumbent_vendor=None)
+    expert_clients = {e.pk: client_for(ExpertUserFactory(expert=e)) for e in (cheap, employed.expert)}
+
+    need = nagano.post("/api/v1/needs/", NEED, format="json").json()
+    first = _run(coordinator)
+    assert first["summary"]["assigned"] == 1 and first["progress"]["best_primary"] == 4
+    assert first["progress"]["bound"] == 4 and set(first["timings"]) >= {"instance_s", "solve_s", "store_s"}
+    (proposal,) = coordinator.get(f"/api/v1/runs/{first['id']}/proposals/").json()
+
+    # The coordinator prefers the employed expert: pin and re-run.
+    other = employed.expert if proposal["expert"] == cheap.pk else cheap
+    pinned = coordinator.post("/api/v1/decisions/", {"need": need["id"], "expert": other.pk, "kind": "pin"},
+                              format="json")
+    assert pinned.status_code == 200, pinned.content
+    second = _run(coordinator)
+    (proposal,) = coordinator.get(f"/api/v1/runs/{second['id']}/proposals/").json()
+    assert proposal["expert"] == other.pk
+
+    engagement = coordinator.post(f"/api/v1/proposals/{proposal['id']}/approve/", {}, format="json").json()
+    assert engagement["status"] == "offered"
+    assert nagano.post(f"/api/v1/engagements/{engagement['id']}/accept/").json()["status"] == "offered"
+    accepted = expert_clients[other.pk].post(f"/api/v1/engagements/{engagement['id']}/accept/").json()
+    assert accepted["status"] == "active"
+
+    # Replacement: the municipality asks, the coordinator re-runs without the current expert, approves.
+    replacement = nagano.post(f"/api/v1/engagements/{engagement['id']}/replacement/",
+                              {"reason": "週の後半に来てほしい"}, format="json").json()
+    queue = coordinator.get("/api/v1/replacements/?status=open").json()["results"]
+    assert [r["id"] for r in queue] == [replacement["id"]]
+    run = coordinator.post(f"/api/v1/replacements/{replacement['id']}/run/").json()
+    _work_off_queue()
+    assert MatchRun.objects.get(pk=run["id"]).status == "succeeded"
+    (successor,) = coordinator.get(f"/api/v1/runs/{run['id']}/proposals/").json()
+    assert successor["expert"] != other.pk
+    new = coordinator.post(f"/api/v1/proposals/{successor['id']}/approve/", {}, format="json").json()
+    assert new["replaces"] == engagement["id"]
+    assert nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()["status"] == "ended"
+    nagano.post(f"/api/v1/engagements/{new['id']}/accept/")
+    expert_clients[successor["expert"]].post(f"/api/v1/engagements/{new['id']}/accept/")
+
+    # Who may no longer bid where: only the employed expert's vendor, and only while they serve.
+    register = coordinator.get("/api/v1/restrictions/").json()
+    serving = successor["expert"]
+    expected = [employed.vendor_id] if serving == employed.expert_id else []
+    assert [r["vendor"] for r in register] == expected
+    answer = coordinator.get(f"/api/v1/may-bid/?vendor={employed.vendor_id}&procurement={planned.pk}").json()
+    assert answer["allowed"] is (serving != employed.expert_id)
+    log = coordinator.get("/api/v1/audit-log/").json()["results"]
+    actions = {row["action"] for row in log}
+    assert {"need.submit", "run.enqueue", "run.succeeded", "decision.set", "proposal.approve",
+            "engagement.accept", "replacement.request", "engagement.end", "replacement.complete"} <= actions
