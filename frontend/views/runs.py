@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,6 +91,13 @@ def _flag_rows(proposal, vendors, procurement_titles) -> list[dict]:
     return rows
 
 
+def _detail_text(unmatched: dict) -> str:
+    """The solver's detail in the active language; results stored before `detail_ja` existed stay English."""
+    if (get_language() or "").startswith("ja"):
+        return unmatched.get("detail_ja") or unmatched.get("detail", "")
+    return unmatched.get("detail", "")
+
+
 def _review_context(request, run, *, problems=None) -> dict:
     """Everything the review page shows; `problems` are approval errors keyed by proposal id."""
     proposals = list(proposal_list(user=request.user, run=run))
@@ -110,7 +118,7 @@ def _review_context(request, run, *, problems=None) -> dict:
         "flag_count": sum(1 for r in rows if r["flags"]),
         "unmatched": [{"need": unmatched_needs.get(parse_ref(u["need"])), "code": u["reason"],
                        "reason": labels.reason_text(u["reason"])[0], "fix": labels.reason_text(u["reason"])[1],
-                       "detail": u.get("detail", "")}
+                       "detail": _detail_text(u)}
                       for u in unmatched if parse_ref(u["need"]) in unmatched_needs],
         "decisions": PairDecision.objects.filter(
             need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related(

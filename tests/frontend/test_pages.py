@@ -58,3 +58,28 @@ def test_audit_log_page_shows_the_coordinators_prefecture_only(client, django_us
     assert "Need #1" in page and "Need #2" not in page
     client.force_login(CoordinatorFactory(prefecture_id="19"))
     assert "Need #1" not in client.get("/audit/").content.decode()
+
+
+def test_run_page_shows_the_unmatched_detail_in_the_active_language(client, db):
+    from django.utils.html import escape
+
+    from backend.runs.models import MatchRun
+    from tests.backend.factories import CoordinatorFactory, NeedFactory
+
+    current, stored = NeedFactory(municipality_id="202011"), NeedFactory(municipality_id="202011")
+    ja = "条件を満たす専門人材の最低報酬 3,120,000円 が予算 2,400,000円 を超えています。"
+    en = "lowest eligible fee 3,120,000 > budget 2,400,000; a budget of 3,120,000 would match E012"
+    shown_en = escape(en)  # the page escapes ">"
+    old = "no expert serves prefecture 20"
+    run = MatchRun.objects.create(prefecture_id="20", scope=["20"], scope_key="20/2027", fiscal_year=2027,
+                                  status="succeeded", result={"assignments": [], "unmatched": [
+                                      {"need": f"N{current.pk}", "reason": "over_budget", "detail": en,
+                                       "detail_ja": ja},
+                                      {"need": f"N{stored.pk}", "reason": "out_of_scope", "detail": old}]})
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    page = client.get(f"/runs/{run.pk}/").content.decode()
+    assert ja in page and shown_en not in page
+    assert old in page  # a result stored before detail_ja existed keeps its English detail
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/runs/{run.pk}/").content.decode()
+    assert 'lang="en"' in page and shown_en in page and ja not in page
