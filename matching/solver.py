@@ -96,12 +96,12 @@ class _Run:
     # -- the run ---------------------------------------------------------------------------------
 
     def result(self) -> dict:
-        conflicts = pin_conflicts(self.inst)
-        if conflicts:
-            return self._infeasible(conflicts)
         t = time.perf_counter()
         table = ExpertTable(self.inst)
         cands = candidates(self.inst, table)
+        conflicts = pin_conflicts(self.inst)
+        if conflicts:
+            return self._infeasible(conflicts, table, cands)
         pairs = modelled_pairs(self.inst, cands)
         self.timings["candidates"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -260,9 +260,11 @@ class _Run:
             out.append(entry)
         return out
 
-    def _infeasible(self, conflicts: list[dict]) -> dict:
+    def _infeasible(self, conflicts: list[dict], table: ExpertTable, cands: Candidates) -> dict:
+        # Nothing is assigned, so every need is unmatched: listed with its reason like any other result.
         return {
-            "format": RESULT_FORMAT, "status": Status.INFEASIBLE.value, "assignments": [], "unmatched": [],
+            "format": RESULT_FORMAT, "status": Status.INFEASIBLE.value, "assignments": [],
+            "unmatched": unmatched(self.inst, table, cands, []),
             "flags": [], "conflicting_pins": conflicts,
             "objective": {"primary": None, "primary_bound": None},
             "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": [], "cancelled": False,

@@ -150,6 +150,7 @@ class _Check:
             return self.problems
         if res["status"] == "infeasible":
             self._infeasible()
+            self._unmatched([])
         elif res["status"] in ("optimal", "feasible"):
             pairs = self._assignments()
             self._per_expert(pairs)

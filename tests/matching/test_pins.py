@@ -9,6 +9,8 @@ def _infeasible(doc):
     result = solve(doc)
     assert validate_result(doc, result) == []
     assert result["status"] == "infeasible" and result["assignments"] == []
+    # Nothing is assigned, so every need is listed once as unmatched (the validator checks the reasons).
+    assert sorted(u["need"] for u in result["unmatched"]) == sorted(n["id"] for n in doc["needs"])
     return {(c["expert"], c["need"], c["reason"].split(":")[0]) for c in result["conflicting_pins"]}
 
 
@@ -23,6 +25,7 @@ def test_pin_is_kept_even_when_it_costs_priority():
 def test_pin_breaking_a_pair_rule_is_infeasible_and_named():
     doc = instance([expert("E1", daily_rate=900_000)], [need("N1")], pins=[{"expert": "E1", "need": "N1"}])
     assert _infeasible(doc) == {("E1", "N1", "rule 6 budget")}
+    assert [(u["need"], u["reason"]) for u in solve(doc)["unmatched"]] == [("N1", "over_budget")]
 
 
 def test_pin_on_a_forbidden_pair_breaks_rule_8():
