@@ -96,6 +96,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--time-limit", type=float, default=None)
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--primary-only", action="store_true")
+    b.add_argument("--stage-by-stage", action="store_true",
+                   help="solve every later stage alone with rows for the earlier ones (to compare with blocks)")
     b.add_argument("--json", default=None, help="also write the rows as JSON to this file")
     b.set_defaults(func=_cmd_bench)
     return p

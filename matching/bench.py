@@ -35,6 +35,7 @@ def bench_one(scale: str, seed: int, options: SolveOptions) -> dict:
         "status": result["status"], "primary": result["objective"]["primary"],
         "bound": result["objective"]["primary_bound"], "gap": stages[0]["gap"],
         "stages": {s["name"]: (s["seconds"], s["status"]) for s in stages},
+        "stage_values": {s["name"]: s["value"] for s in stages},
         "wall_s": result["stats"]["wall_time_s"], "greedy_primary": base["objective"]["primary"],
         "greedy_s": round(greedy_s, 3), "valid": not problems, "problems": problems[:3],
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
@@ -56,7 +57,8 @@ HEADER = ("| instance | needs | experts | pairs | primary | bound | gap | second
 
 def main(args) -> int:
     options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, backend=args.backend,
-                           stages=("primary",) if args.primary_only else None)
+                           stages=("primary",) if args.primary_only else None,
+                           **({"max_block_scale": 1} if args.stage_by_stage else {}))
     rows = []
     print(HEADER, flush=True)
     for scale in args.scales.split(","):

@@ -31,6 +31,20 @@ STAGES: tuple[tuple[str, str], ...] = (
 )
 
 
+# Largest product of (stage range + 1) folded into one weighted objective. Objective values stay far
+# inside the doubles' exact integers (2**53) and SCIP's integral-objective cutoff (primal - 1) stays exact.
+MAX_BLOCK_SCALE = 2**50
+
+
+@dataclass
+class StageBlock:
+    """Consecutive lexicographic stages solved as one maximisation: sum of weight * sign * stage."""
+
+    stages: tuple[str, ...]
+    terms: list[tuple[int, int]]
+    leads_with_primary: bool  # the primary is the block's heaviest term instead of a row
+
+
 @dataclass
 class Row:
     terms: list[tuple[int, int]]  # (variable, coefficient)
@@ -198,6 +212,58 @@ def _bid_rows(inst: Instance, comp: Component, procurements: ProcurementIndex, r
             n += 1
         rows.append(Row([(y_of[e, m], 1), (j, -1)], 0, math.inf, f"bid_{e}_{m}"))
     return n, y_of
+
+
+def stage_range(model: LinearModel, name: str) -> int:
+    """An upper bound on how far the stage's value can move: per need the largest |coefficient| of its
+    candidates (a need has at most one expert), and every y term for the bid-restriction stage."""
+    terms = model.objectives[name]
+    if name == "bid_restrictions":
+        return sum(abs(c) for _, c in terms)
+    widest: dict[int, int] = {}
+    for v, c in terms:
+        r = model.component.pairs[v][1]
+        widest[r] = max(widest.get(r, 0), abs(c))
+    return sum(widest.values())
+
+
+def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
+                 max_scale: int = MAX_BLOCK_SCALE) -> list[StageBlock]:
+    """Group the stages after the primary into blocks whose weighted sum keeps the lexicographic order.
+
+    A stage's weight is the product of (range + 1) of the stages after it in its block, so no change
+    below can outweigh one unit above. The first block also carries the primary as its heaviest term
+    when that fits, which spares the model a dense primary row.
+    """
+    groups: list[list[str]] = []
+    scale = stage_range(model, "primary") + 1
+    current: list[str] = ["primary"]
+    for name, _ in stages:
+        width = stage_range(model, name) + 1
+        if current and scale * width > max_scale:
+            groups.append(current)
+            current, scale = [], 1
+        current.append(name)
+        scale *= width
+    groups.append(current)
+    senses = dict(STAGES)
+    blocks = []
+    for group in groups:
+        lead = group[0] == "primary"
+        weights, weight = {}, 1
+        for name in reversed(group):
+            weights[name] = weight
+            weight *= stage_range(model, name) + 1
+        combined: dict[int, int] = {}
+        for name in group:
+            sign = 1 if senses[name] == "max" else -1
+            for v, c in model.objectives[name]:
+                combined[v] = combined.get(v, 0) + sign * weights[name] * c
+        terms = sorted((v, c) for v, c in combined.items() if c)
+        stages_only = tuple(n for n in group if n != "primary")
+        if stages_only:
+            blocks.append(StageBlock(stages_only, terms, lead))
+    return blocks
 
 
 def x_values_to_pairs(model: LinearModel, values: np.ndarray | list[int]) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ each later stage keeps every earlier stage at its achieved value. It never impor
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections import defaultdict
@@ -18,7 +19,17 @@ from .backends import NO_SOLUTION, OPTIMAL, StageOutcome, make_backend
 from .eligibility import Candidates, ExpertTable, candidates
 from .explain import unmatched
 from .flags import ProcurementIndex, flags_for
-from .formulation import STAGES, Component, LinearModel, build, components, modelled_pairs
+from .formulation import (
+    MAX_BLOCK_SCALE,
+    STAGES,
+    Component,
+    LinearModel,
+    StageBlock,
+    build,
+    components,
+    modelled_pairs,
+    stage_blocks,
+)
 from .greedy import greedy
 from .loading import load_instance
 from .model import RESULT_FORMAT, Instance, Status, mask_weekdays
@@ -40,6 +51,7 @@ class SolveOptions:
     backend: str = "scip"
     stages: tuple[str, ...] | None = None
     primary_share: float = 0.8  # share of the time limit the primary may use before later stages start
+    max_block_scale: int = MAX_BLOCK_SCALE  # 1 solves every later stage alone, each earlier one kept by a row
 
 
 @dataclass
@@ -52,6 +64,7 @@ class _Piece:
     backend: object = None
     outcomes: dict[str, StageOutcome] = field(default_factory=dict)
     primary_bound: int = 0
+    rows_added: set[str] = field(default_factory=set)  # stages already kept by a row in the backend
 
     @property
     def size(self) -> int:
@@ -67,11 +80,9 @@ def solve(instance: Instance | Mapping, *, time_limit_s: float | None = None, wo
     (also during a solver call) and ends the run early with the best solution found so far.
     Raises loading.InstanceError on invalid input.
     """
-    opts = options or SolveOptions()
-    opts = SolveOptions(time_limit_s=time_limit_s if time_limit_s is not None else opts.time_limit_s,
-                        workers=workers if options is None else opts.workers,
-                        seed=seed if options is None else opts.seed,
-                        backend=opts.backend, stages=opts.stages, primary_share=opts.primary_share)
+    opts = options or SolveOptions(workers=workers, seed=seed)
+    if time_limit_s is not None:
+        opts = dataclasses.replace(opts, time_limit_s=time_limit_s)
     return _Run(load_instance(instance), opts, on_progress, should_stop).result()
 
 
@@ -112,9 +123,7 @@ class _Run:
         self.timings["model"] = time.perf_counter() - t
         self._report(pieces, "primary")
         self._primary(pieces)
-        for name, sense in STAGES[1:]:
-            if self.opts.stages is None or name in self.opts.stages:
-                self._stage(pieces, name, sense)
+        self._later_stages(pieces)
         return self._assemble(table, cands, pieces, len(pairs))
 
     def _pieces(self, pairs: list[tuple[int, int]], start: list[tuple[int, int]]) -> list[_Piece]:
@@ -156,22 +165,52 @@ class _Run:
                 piece.primary_bound = min(piece.primary_bound, math.floor(outcome.bound + 1e-6))
             self._report(pieces, "primary")
 
-    def _stage(self, pieces: list[_Piece], name: str, sense: str) -> None:
-        todo = [p for p in pieces if p.model.objectives[name] and "primary" in p.outcomes]
-        stages_left = [s for s, _ in STAGES[STAGES.index((name, sense)):]
-                       if self.opts.stages is None or s in self.opts.stages]
-        left = sum(p.size for p in todo) * len(stages_left)
+    def _later_stages(self, pieces: list[_Piece]) -> None:
+        """Every stage after the primary, piece by piece, in blocks solved with one weighted objective.
+
+        A dense row "stage value >= achieved" per earlier stage makes each later MIP much harder (its LP
+        has room to wander inside the row); a weighted sum whose weights exceed the range of everything
+        below keeps the lexicographic order exactly without such a row. Weights are bounded by
+        MAX_BLOCK_SCALE, so stages with wide ranges (fee, travel) start a new block and the stages
+        before them become rows.
+        """
+        names = [(n, s) for n, s in STAGES[1:] if self.opts.stages is None or n in self.opts.stages]
+        todo = [p for p in pieces if "primary" in p.outcomes and p.outcomes["primary"].status != NO_SOLUTION]
+        plans = {id(p): stage_blocks(p.model, names, self.opts.max_block_scale) for p in todo}
+        left = sum(p.size * len(plans[id(p)]) for p in todo)
         for piece in todo:
-            if self.stopped() or self.elapsed() >= self.limit - 0.01:
-                break
-            prev = [s for s, _ in STAGES if s in piece.outcomes]
-            last = prev[-1]
-            piece.backend.fix(piece.model.objectives[last], dict(STAGES)[last], piece.outcomes[last].value)
-            share = max(0.05, (self.limit - self.elapsed()) * piece.size / left)
-            left -= piece.size
-            outcome = piece.backend.solve(piece.model.objectives[name], sense, share, piece.values, self.should_stop)
-            self._record(piece, name, outcome)
-        self._report(pieces, name)
+            fixed = ["primary"]
+            for block in plans[id(piece)]:
+                if self.stopped() or self.elapsed() >= self.limit - 0.01:
+                    return
+                share = max(0.05, (self.limit - self.elapsed()) * piece.size / max(1, left))
+                left -= piece.size
+                fixed = self._block(piece, block, fixed, share)
+
+    def _block(self, piece: _Piece, block: StageBlock, fixed: list[str], share: float) -> list[str]:
+        """Solve one block; returns the stages whose values now hold (as rows or in the objective)."""
+        senses = dict(STAGES)
+        if not block.leads_with_primary:
+            for name in fixed:
+                if name not in piece.rows_added:
+                    piece.backend.fix(piece.model.objectives[name], senses[name], piece.outcomes[name].value)
+                    piece.rows_added.add(name)
+        outcome = piece.backend.solve(block.terms, "max", share, piece.values, self.should_stop)
+        lead_ok = outcome.values is not None and (
+            not block.leads_with_primary
+            or _terms(piece.model.objectives["primary"], outcome.values) >= piece.outcomes["primary"].value)
+        for name in block.stages:
+            terms = piece.model.objectives[name]
+            if not lead_ok:  # no solution, or one that gave up primary: keep the previous solution
+                piece.outcomes[name] = StageOutcome(NO_SOLUTION, _terms(terms, piece.values), None, None, 0.0)
+                continue
+            value = _terms(terms, outcome.values)
+            proven = outcome.status == OPTIMAL
+            seconds = outcome.seconds if name == block.stages[0] else 0.0
+            piece.outcomes[name] = StageOutcome(outcome.status, value, value if proven else None, None, seconds)
+        if lead_ok:
+            piece.values = outcome.values
+        return list(fixed) + list(block.stages)
 
     def _record(self, piece: _Piece, name: str, outcome: StageOutcome) -> None:
         if outcome.status == NO_SOLUTION:

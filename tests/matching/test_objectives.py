@@ -56,3 +56,30 @@ def test_stats_report_every_stage_with_time_status_and_gap():
     assert [s["name"] for s in stages] == ["primary", "skill_fit", "bid_restrictions", "keep_current",
                                            "keep_previous", "fee", "travel"]
     assert stages[0]["status"] == "optimal" and stages[0]["gap"] == 0 and "seconds" in stages[0]
+
+
+def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
+    from matching import load_instance
+    from matching.eligibility import ExpertTable, candidates
+    from matching.flags import ProcurementIndex
+    from matching.formulation import STAGES, build, components, modelled_pairs, stage_blocks, stage_range
+    from matching.generate import generate
+
+    inst = load_instance(generate("prefecture", seed=4, prefecture="20"))
+    comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
+    model = build(inst, comp, ProcurementIndex(inst))
+    blocks = stage_blocks(model, list(STAGES[1:]))
+    assert blocks[0].leads_with_primary and blocks[0].stages[0] == "skill_fit"
+    assert [s for b in blocks for s in b.stages] == [n for n, _ in STAGES[1:]]
+    # In each block, the coefficient a pair gets is the weighted sum; the primary weight must exceed the
+    # summed ranges of every stage of the block (weighted), so one unit of priority always wins.
+    first = blocks[0]
+    lower = 0
+    weight = 1
+    for name in reversed(first.stages):
+        lower += weight * stage_range(model, name)
+        weight *= stage_range(model, name) + 1
+    assert weight > lower
+    # Splitting at a tiny scale gives one stage per block, each kept afterwards by a row.
+    assert all(len(b.stages) == 1 and not b.leads_with_primary
+               for b in stage_blocks(model, list(STAGES[1:]), max_scale=1))

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import load_instance, solve, validate_result
+from matching.solver import SolveOptions
 from matching.validate import Rules, _weekdays_fit
 
 from .conftest import expert, instance, need
@@ -106,3 +107,12 @@ def test_primary_equals_brute_force_on_tiny_instances(doc):
     else:
         assert result["status"] == "optimal"
         assert result["objective"]["primary"] == result["objective"]["primary_bound"] == best
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_weighted_stage_blocks_reach_the_same_lexicographic_values_as_stage_by_stage(doc):
+    blocks = solve(doc, time_limit_s=10)
+    one_by_one = solve(doc, options=SolveOptions(time_limit_s=10, max_block_scale=1))
+    if blocks["status"] != "infeasible":
+        assert blocks["objective"]["stages"] == one_by_one["objective"]["stages"]
