@@ -93,7 +93,7 @@ class MipBackend:
             objective.SetCoefficient(self.vars[v], coef)
         objective.SetMaximization() if sense == "max" else objective.SetMinimization()
         s.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-        if hint is not None:
+        if hint is not None and self.solver_id != "HIGHS":  # OR-Tools' HiGHS wrapper crashes on hints
             s.SetHint(self.vars, [float(v) for v in hint])
         params = self.pywraplp.MPSolverParameters()
         params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)

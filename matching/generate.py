@@ -1,6 +1,6 @@
 """Realistic kenmu instances from the real municipal register (fixtures/municipalities.csv).
 
-This module owns the synthetic distributions (documented in docs/benchmarks-matching.md, section
+This module owns the synthetic distributions (documented in docs/matching.md, section
 "Generator"): work patterns after the survey (週1日 32.8%, 週2–3日 24.3%, 月1日 16.1%, the rest a few
 days a year), fees of 140–696万円 a year for one day a week (daily rate ≈ fee / 48), skills by
 role, employment forms, vendors, procurements and affiliations. Everything is drawn from one

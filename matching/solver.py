@@ -51,7 +51,9 @@ class SolveOptions:
     backend: str = "scip"
     stages: tuple[str, ...] | None = None
     primary_share: float = 0.8  # share of the time limit the primary may use before later stages start
-    max_block_scale: int = MAX_BLOCK_SCALE  # 1 solves every later stage alone, each earlier one kept by a row
+    # Largest weight product folded into one objective (None: the backend's own, MAX_BLOCK_SCALE);
+    # 1 solves every later stage alone, each earlier stage kept by a row.
+    max_block_scale: int | None = None
 
 
 @dataclass
@@ -176,7 +178,8 @@ class _Run:
         """
         names = [(n, s) for n, s in STAGES[1:] if self.opts.stages is None or n in self.opts.stages]
         todo = [p for p in pieces if "primary" in p.outcomes and p.outcomes["primary"].status != NO_SOLUTION]
-        plans = {id(p): stage_blocks(p.model, names, self.opts.max_block_scale) for p in todo}
+        scale = self.opts.max_block_scale or MAX_BLOCK_SCALE[self.opts.backend]
+        plans = {id(p): stage_blocks(p.model, names, scale) for p in todo}
         left = sum(p.size * len(plans[id(p)]) for p in todo)
         for piece in todo:
             fixed = ["primary"]
