@@ -29,7 +29,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("fee", "min"),                # sum of fee / budget, in 1/10,000
     ("travel", "min"),             # onsite needs: km from home to location x days_per_year
 )
-
+LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[1:])
 
 # Largest product of (stage range + 1) folded into one weighted objective, per backend. Below 2**50 every
 # objective value is an integer a double holds exactly (2**53), and SCIP (integral-objective cutoff) and

@@ -64,7 +64,8 @@ class RunViewSet(ScopedViewSet):
         _coordinator_only(request.user)
         data = validate_input(RunInputSerializer, data=request.data)
         run = services.run_enqueue(user=request.user, fiscal_year=data["fiscal_year"], scope=data.get("scope"),
-                                   params={"time_limit_s": data["time_limit_s"], "seed": data["seed"]})
+                                   params={"time_limit_s": data["time_limit_s"], "seed": data["seed"],
+                                           "objectives": data.get("objectives")})
         return self.render(run, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=RunOutputSerializer)

@@ -4,6 +4,7 @@ from backend.core.models import AuditLog
 from backend.experts.models import Expert
 from backend.needs.models import Need
 from backend.runs.models import DecisionKind, Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest
+from matching.formulation import LATER_OBJECTIVES
 
 
 class RunInputSerializer(serializers.Serializer):
@@ -12,6 +13,9 @@ class RunInputSerializer(serializers.Serializer):
                                   required=False, allow_empty=False, max_length=47)
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=30)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    objectives = serializers.ListField(
+        child=serializers.ChoiceField(choices=LATER_OBJECTIVES), required=False, max_length=len(LATER_OBJECTIVES),
+        help_text="Which criteria after the primary to apply, in the engine's fixed order (default: all).")
 
 
 class RunOutputSerializer(serializers.ModelSerializer):

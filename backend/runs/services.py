@@ -44,6 +44,7 @@ from backend.runs.models import (
     RunStatus,
 )
 from backend.runs.rules import Placement, common_employment_form, incumbent_conflicts, placement_problems
+from matching.formulation import LATER_OBJECTIVES
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,9 @@ def _clean_params(params: dict | None) -> dict:
         "time_limit_s": min(600, max(1, int(params.get("time_limit_s", DEFAULT_TIME_LIMIT_S)))),
         "seed": int(params.get("seed", 0)),
         "workers": min(8, max(1, int(params.get("workers", 2)))),
-        "weights": dict(params.get("weights", {})),
+        # The criteria after the primary to apply (None: all), always in the engine's fixed order.
+        "objectives": (None if params.get("objectives") is None
+                       else [n for n in LATER_OBJECTIVES if n in set(params["objectives"])]),
     }
 
 
@@ -240,6 +243,7 @@ def run_execute(*, run_id: int) -> str:
             result = solve_with_heartbeat(
                 instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
                 seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
+                objectives=run.params.get("objectives"),
                 beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
             )
     except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one

@@ -37,7 +37,8 @@ class SolveProgress:
 
 
 def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, workers: int,
-                         beat: Callable[[dict], bool], interval_s: float) -> dict:
+                         beat: Callable[[dict], bool], interval_s: float,
+                         objectives: list[str] | None = None) -> dict:
     """Solve; call beat(progress) every interval. beat returns True when the run should stop."""
     import matching
 
@@ -50,8 +51,10 @@ def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, work
 
     def target():
         try:
-            outcome["result"] = matching.solve(instance, time_limit_s=time_limit_s, seed=seed, workers=workers,
-                                               on_progress=on_progress, should_stop=stop.is_set)
+            options = matching.SolveOptions(time_limit_s=time_limit_s, seed=seed, workers=workers,
+                                            stages=None if objectives is None else tuple(objectives))
+            outcome["result"] = matching.solve(instance, options=options, on_progress=on_progress,
+                                               should_stop=stop.is_set)
         except BaseException as exc:  # re-raised in the calling thread
             outcome["error"] = exc
 

@@ -82,3 +82,15 @@ def test_audit_log_is_readable_by_coordinators_of_that_prefecture_only(coordinat
     assert own[0]["before"]["priority"] == 3 and own[0]["after"]["priority"] == 5
     assert client_for(other_coordinator).get("/api/v1/audit-log/").json()["results"] == []
     assert client_for(municipal).get("/api/v1/audit-log/").json()["results"] == []
+
+
+def test_objectives_are_kept_in_the_engines_order_and_unknown_ones_are_named(coordinator,
+                                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        bad = _start(coordinator, objectives=["fee", "speed"])
+        assert bad.status_code == 400
+        assert bad.json()["errors"][0]["field"].startswith("objectives")
+        assert MatchRun.objects.count() == 0
+        ok = _start(coordinator, objectives=["travel", "fee"])
+    assert ok.status_code == 201
+    assert MatchRun.objects.get().params["objectives"] == ["fee", "travel"]

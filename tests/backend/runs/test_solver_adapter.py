@@ -22,3 +22,12 @@ def test_a_cancel_request_stops_the_solve_with_the_best_found_so_far():
     assert result["status"] == "feasible"  # the national primary needs a solve; it was never run
     assert result["stats"]["stages"][0]["status"] == "not_run"
     assert result["assignments"], "the greedy start is returned rather than nothing"
+
+
+def test_a_run_applies_only_the_objectives_it_was_given():
+    instance = generate("prefecture", seed=3, prefecture="20")
+    result = solve_with_heartbeat(instance, time_limit_s=20, seed=0, workers=2, beat=lambda p: False,
+                                  interval_s=0.05, objectives=["fee"])
+    status = {s["name"]: s["status"] for s in result["stats"]["stages"]}
+    assert status["primary"] == status["fee"] == "optimal"
+    assert status["skill_fit"] == status["travel"] == "not_run"
