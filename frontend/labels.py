@@ -71,3 +71,13 @@ def reason_text(code: str) -> tuple[str, str]:
 
 def flag_text(kind: str) -> tuple[str, str]:
     return FLAGS.get(kind, (kind, ""))
+
+# The criteria the engine applies after the primary (filled needs by priority), in its fixed order.
+OBJECTIVE_LABELS = {
+    "skill_fit": _("希望スキルへの適合"),
+    "bid_restrictions": _("計画中の調達にかかる入札参加制限を少なく"),
+    "keep_current": _("現任の人材を継続（交代の申出がない場合）"),
+    "keep_previous": _("前回の提案からの変更を少なく"),
+    "fee": _("予算に対する報酬を低く"),
+    "travel": _("現地勤務の移動距離を少なく"),
+}

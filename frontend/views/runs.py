@@ -19,6 +19,7 @@ from backend.runs.selectors import proposal_list, proposal_scope, run_list
 from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
 from frontend import forms, labels, selectors
 from frontend.views.access import COORDINATOR, role_required
+from matching.formulation import LATER_OBJECTIVES
 
 
 def _start_context(request, values, errors) -> dict:
@@ -27,13 +28,15 @@ def _start_context(request, values, errors) -> dict:
         "values": values, "errors": errors,
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
         "prefectures": Prefecture.objects.exclude(code=request.user.prefecture_id).order_by("code"),
+        "objectives": [(name, labels.OBJECTIVE_LABELS[name]) for name in LATER_OBJECTIVES],
     }
 
 
 @role_required(*COORDINATOR)
 def run_index(request):
     services.runs_reap_stale()
-    values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30}
+    values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30,
+              "objectives": list(LATER_OBJECTIVES)}
     return render(request, "frontend/runs/index.html", _start_context(request, values, None))
 
 
@@ -42,7 +45,8 @@ def run_index(request):
 def run_new(request):
     scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
     data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
-            "time_limit_s": forms.number_or_text(request.POST, "time_limit_s")}
+            "time_limit_s": forms.number_or_text(request.POST, "time_limit_s"),
+            "objectives": request.POST.getlist("objectives")}
     if data["time_limit_s"] == "":
         del data["time_limit_s"]  # the serializer's default
     validated, errors = forms.validate(RunInputSerializer, data)
@@ -50,7 +54,8 @@ def run_new(request):
         try:
             run = services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
                                        scope=validated.get("scope"),
-                                       params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"]})
+                                       params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"],
+                                               "objectives": validated.get("objectives", [])})
             return redirect("frontend:run", pk=run.pk)
         except DomainError as exc:
             errors = forms.errors_from_domain(exc)

@@ -141,3 +141,15 @@ def test_a_run_that_includes_a_bad_time_limit_is_explained(client):
     assert response.status_code == 400
     assert _errors_of(response, "time_limit_s")
     assert MatchRun.objects.count() == 0
+
+
+def test_the_run_form_offers_every_criterion_checked_and_keeps_the_ones_chosen(client, django_capture_on_commit_callbacks):
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    page = client.get("/runs/").content.decode()
+    assert page.count('name="objectives"') == 6 and page.count("checked") >= 6
+    assert "現地勤務の移動距離を少なく" in page
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post("/runs/new/", {"fiscal_year": "2027", "time_limit_s": "10",
+                                              "objectives": ["travel", "skill_fit"]})
+    assert response.status_code == 302
+    assert MatchRun.objects.get().params["objectives"] == ["skill_fit", "travel"]
