@@ -1,5 +1,7 @@
 """API plumbing shared by every app: bilingual errors, input validation, object scoping."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -81,6 +83,21 @@ def _with_lang(lang, factory):
         return str(factory())
 
 
+@functools.cache
+def _msgid_of_japanese() -> dict[str, str]:
+    """Japanese translation -> msgid, for messages DRF and Django translate when they are raised."""
+    catalog = translation.trans_real.translation("ja")._catalog
+    return {str(text): key for key, text in catalog.items() if isinstance(key, str) and key}
+
+
+def _in_both(message: str) -> dict:
+    """A message already rendered in the request's language, in both languages where a catalogue knows it."""
+    message = str(message)
+    msgid = _msgid_of_japanese().get(message, message)
+    texts = _render(lambda: translation.gettext(msgid))
+    return texts if message in texts.values() else {"ja": message, "en": message}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         errors = [{"field": p.field, "code": p.code, "ja": p.ja, "en": p.en} for p in exc.problems]
@@ -100,7 +117,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.ValidationError):
-        errors = [{"field": f, "code": c, "ja": m, "en": m} for f, c, m in _flatten(exc.detail)]
+        errors = [{"field": f, "code": c, **_in_both(m)} for f, c, m in _flatten(exc.detail)]
         return Response({"detail": errors[0]["en"] if errors else "invalid", "errors": errors}, status=400)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
@@ -108,7 +125,7 @@ def exception_handler(exc, context):
         if exc.detail == exc.default_detail:
             texts = _render(lambda: type(exc).default_detail)
         else:
-            texts = {"ja": str(exc.detail), "en": str(exc.detail)}
+            texts = _in_both(exc.detail)
         response.data = {"detail": texts["en"], "errors": [{"field": None, "code": code, **texts}]}
     return response
 

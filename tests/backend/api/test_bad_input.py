@@ -125,3 +125,12 @@ def test_editing_a_need_keeps_what_was_not_sent(municipal):
     need.refresh_from_db()
     assert (need.priority, need.budget) == (5, 2_400_000)
     assert list(need.skills.values_list("skill", "level")) == [("security", 2)]
+
+
+def test_messages_drf_raises_already_translated_come_back_in_both_languages(client):
+    # DRF renders this message in the request's language (Japanese) when it raises it.
+    response = client.get("/api/v1/needs/", HTTP_AUTHORIZATION="Token")
+    assert response.status_code in (401, 403)  # 403 because session authentication comes first
+    (error,) = response.json()["errors"]
+    assert error["en"] == "Invalid token header. No credentials provided."
+    assert error["ja"] != error["en"] and "トークン" in error["ja"]
