@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.scoping import is_admin, scope_by_municipality
 from backend.needs.models import Need
 
 
@@ -9,13 +9,7 @@ def need_list(*, user) -> QuerySet[Need]:
     queryset = Need.objects.select_related("municipality").prefetch_related("skills").order_by(
         "municipality_id", "id"
     )
-    if is_admin(user):
-        return queryset
-    if user.role == UserRole.COORDINATOR:
-        return queryset.filter(municipality__prefecture_id=user.prefecture_id)
-    if user.role == UserRole.MUNICIPAL:
-        return queryset.filter(municipality_id=user.municipality_id)
-    return queryset.none()
+    return scope_by_municipality(queryset, user)
 
 
 def need_can_change(*, user, need: Need) -> bool:

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.scoping import is_admin, scope_by_municipality
 from backend.procurement.models import Procurement, Vendor
 
 
@@ -16,13 +16,7 @@ def vendor_can_change(*, user, vendor: Vendor) -> bool:
 
 def procurement_list(*, user) -> QuerySet[Procurement]:
     queryset = Procurement.objects.select_related("municipality", "incumbent_vendor").order_by("municipality_id", "id")
-    if is_admin(user):
-        return queryset
-    if user.role == UserRole.COORDINATOR:
-        return queryset.filter(municipality__prefecture_id=user.prefecture_id)
-    if user.role == UserRole.MUNICIPAL:
-        return queryset.filter(municipality_id=user.municipality_id)
-    return queryset.none()
+    return scope_by_municipality(queryset, user)
 
 
 def procurement_can_change(*, user, procurement: Procurement) -> bool:

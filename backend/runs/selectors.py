@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.scoping import is_admin, scope_by_municipality
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementCategory, ProcurementStatus
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start
 from backend.core.models import AuditLog
@@ -50,26 +50,12 @@ def proposal_list(*, user, run: MatchRun) -> QuerySet[Proposal]:
 def engagement_list(*, user) -> QuerySet[Engagement]:
     queryset = Engagement.objects.select_related("expert", "municipality", "need", "coi_override").order_by(
         "fiscal_year", "municipality_id", "id")
-    if is_admin(user):
-        return queryset
-    if user.role == UserRole.COORDINATOR:
-        return queryset.filter(municipality__prefecture_id=user.prefecture_id)
-    if user.role == UserRole.MUNICIPAL:
-        return queryset.filter(municipality_id=user.municipality_id)
-    if user.role == UserRole.EXPERT:
-        return queryset.filter(expert_id=user.expert_id)
-    return queryset.none()
+    return scope_by_municipality(queryset, user, expert_path="expert")
 
 
 def replacement_list(*, user) -> QuerySet[ReplacementRequest]:
     queryset = ReplacementRequest.objects.select_related("engagement__municipality", "engagement__expert")
-    if is_admin(user):
-        return queryset
-    if user.role == UserRole.COORDINATOR:
-        return queryset.filter(engagement__municipality__prefecture_id=user.prefecture_id)
-    if user.role == UserRole.MUNICIPAL:
-        return queryset.filter(engagement__municipality_id=user.municipality_id)
-    return queryset.none()
+    return scope_by_municipality(queryset, user, path="engagement__municipality")
 
 
 def audit_log_list(*, user) -> QuerySet[AuditLog]:
