@@ -67,6 +67,12 @@ class _Reader:
         return value
 
 
+# Upper limits far above any real value, so that products such as daily_rate * days_per_year stay exact in
+# 64-bit arithmetic and dates stay in range: 1 trillion yen, and 100,000 engagements or days.
+MAX_YEN = 10**12
+MAX_COUNT = 100_000
+
+
 def _int(lo: int | None = None, hi: int | None = None) -> Callable[[Any], str | None]:
     def check(v: Any) -> str | None:
         if isinstance(v, bool) or not isinstance(v, int):
@@ -97,15 +103,14 @@ def _opt_str(v: Any) -> str | None:
     return None if v is None or (isinstance(v, str) and v != "") else "must be a non-empty string or null"
 
 
-def _list_of(allowed: tuple[str, ...] | None = None, unique: bool = True) -> Callable[[Any], str | None]:
+def _list_of(allowed: tuple[str, ...] | None = None) -> Callable[[Any], str | None]:
+    """A list of non-empty strings; a value listed twice counts once (the spec does not forbid it)."""
     def check(v: Any) -> str | None:
         if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
             return "must be a list of strings"
         if allowed is not None and any(x not in allowed for x in v):
             bad = sorted({x for x in v if x not in allowed})
             return f"has unknown value(s) {bad}; allowed: {list(allowed)}"
-        if unique and len(set(v)) != len(v):
-            return "has duplicate values"
         return None
     return check
 
@@ -121,8 +126,8 @@ def _skill_map(skills: set[str] | None) -> Callable[[Any], str | None]:
         for name, level in v.items():
             if skills is not None and name not in skills:
                 return f"names skill '{name}' that is not in the instance's 'skills' list"
-            if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 3:
-                return f"gives skill '{name}' level {level!r}; levels are integers 1 to 3"
+            if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
+                return f"gives skill '{name}' level {level!r}; levels are integers 0 (lacks it) to 3"
         return None
     return check
 
@@ -192,8 +197,8 @@ def _expert(reader: _Reader, obj: Any, i: int, skills: set[str] | None) -> Exper
         onsite_prefectures=g(obj, where, "onsite_prefectures", _list_of(), default=[]),
         capacity_days=g(obj, where, "capacity_days", _int(0, 366)),
         weekdays=g(obj, where, "weekdays", _list_of(WEEKDAYS)),
-        max_engagements=g(obj, where, "max_engagements", _int(0)),
-        daily_rate=g(obj, where, "daily_rate", _int(0)),
+        max_engagements=g(obj, where, "max_engagements", _int(0, MAX_COUNT)),
+        daily_rate=g(obj, where, "daily_rate", _int(0, MAX_YEN)),
         skills=g(obj, where, "skills", _skill_map(skills), default={}),
         employment_forms=g(obj, where, "employment_forms", _list_of(EMPLOYMENT_FORMS)),
         confidentiality_pledge=g(obj, where, "confidentiality_pledge", _bool, default=False),
@@ -227,7 +232,7 @@ def _need(reader: _Reader, obj: Any, i: int, skills: set[str] | None) -> Need | 
         weekly_days=g(obj, where, "weekly_days", _int(0, 7)),
         weekdays=g(obj, where, "weekdays", _list_of(WEEKDAYS), default=[]),
         onsite_required=g(obj, where, "onsite_required", _bool, default=False),
-        budget=g(obj, where, "budget", _int(0)),
+        budget=g(obj, where, "budget", _int(0, MAX_YEN)),
         required_skills=g(obj, where, "required_skills", _skill_map(skills), default={}),
         desired_skills=g(obj, where, "desired_skills", _skill_map(skills), default={}),
         employment_forms=g(obj, where, "employment_forms", _list_of(EMPLOYMENT_FORMS)),
@@ -315,9 +320,6 @@ def _references(reader: _Reader, experts: list[Expert], needs: list[Need], vendo
         if r.current_expert is not None and r.current_expert not in expert_ids:
             reader.problems.append(f'needs[{i}] (id "{r.id}"): field \'current_expert\' names unknown expert id '
                                    f'"{r.current_expert}"')
-        if r.weekly_days > 0 and bin(r.weekdays).count("1") == 0:
-            reader.problems.append(f'needs[{i}] (id "{r.id}"): field \'weekdays\' is empty but weekly_days is '
-                                   f'{r.weekly_days}')
     for i, p in enumerate(procurements):
         if p.incumbent_vendor is not None and p.incumbent_vendor not in vendors:
             reader.problems.append(f'procurements[{i}] (id "{p.id}"): field \'incumbent_vendor\' names unknown '
@@ -341,7 +343,7 @@ def instance_from_dict(doc: Any) -> Instance:
     if doc.get("format") != INSTANCE_FORMAT:
         problems.append(f"instance: field 'format' must be \"{INSTANCE_FORMAT}\", got {doc.get('format')!r}")
     fiscal_year = reader.get(doc, "instance", "fiscal_year", _int(1900, 2999))
-    cooling = reader.get(doc, "instance", "cooling_off_days", _int(0))
+    cooling = reader.get(doc, "instance", "cooling_off_days", _int(0, MAX_COUNT))
     time_limit = reader.get(doc, "instance", "time_limit_s", _number, default=None)
     skill_list = reader.get(doc, "instance", "skills", _list_of(), default=None)
     skills = set(skill_list) if skill_list is not None else None

@@ -146,6 +146,7 @@ class _Check:
         for name in ("status", "assignments", "unmatched", "flags", "objective", "stats"):
             if name not in res:
                 self.fail(f"field {name!r} is missing")
+        self._shape()
         if self.problems:
             return self.problems
         if res["status"] == "infeasible":
@@ -161,6 +162,28 @@ class _Check:
         else:
             self.fail(f"status must be optimal, feasible or infeasible, got {res['status']!r}")
         return self.problems
+
+    def _shape(self) -> None:
+        """Types of the result's fields, before any rule is checked (so that nothing below can crash)."""
+        res = self.result
+        for name in ("assignments", "unmatched", "flags"):
+            if name in res and not (isinstance(res[name], list) and all(isinstance(x, Mapping) for x in res[name])):
+                self.fail(f"field {name!r} must be a list of objects")
+        for name in ("objective", "stats"):
+            if name in res and not isinstance(res[name], Mapping):
+                self.fail(f"field {name!r} must be an object")
+        stats = res.get("stats")
+        if isinstance(stats, Mapping) and not _is_number(stats.get("wall_time_s")):
+            self.fail("stats.wall_time_s must be a number")
+        for a in res.get("assignments") if isinstance(res.get("assignments"), list) else []:
+            for name in ("fee", "days_per_year"):
+                if isinstance(a, Mapping) and not _is_int(a.get(name)):
+                    self.fail(f"assignment {a.get('need')!r}: {name} must be an integer, got {a.get(name)!r}")
+            if isinstance(a, Mapping) and not (isinstance(a.get("weekdays"), list)
+                                               and all(isinstance(d, str) for d in a["weekdays"])):
+                self.fail(f"assignment {a.get('need')!r}: weekdays must be a list of day names")
+        if res.get("status") == "infeasible" and res.get("flags"):
+            self.fail("an infeasible result assigns nothing, so it has no flags")
 
     def _assignments(self) -> list[tuple[Expert, Need, dict]]:
         pairs, seen = [], Counter()
@@ -327,6 +350,14 @@ class _Check:
             if n.weekly_days:
                 items.append((p.weekdays if p.weekdays is not None else ex.weekdays & n.weekdays, n.weekly_days))
         return not _weekdays_fit(items)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def validate_result(instance, result: Mapping) -> list[str]:

@@ -103,3 +103,23 @@ def test_cli_solve_then_check_round_trip_in_a_subprocess(tmp_path):
     check = subprocess.run([sys.executable, "-m", "matching", "check", str(inst), str(res)], cwd=ROOT,
                            capture_output=True, text=True)
     assert check.returncode == 1 and "fee" in check.stdout
+
+
+def test_amounts_too_large_for_exact_arithmetic_are_rejected_not_wrapped():
+    message = _error(instance([expert("E4", daily_rate=10**17)], [need()]))
+    assert "daily_rate" in message and "E4" in message and "at most" in message
+    assert "budget" in _error(instance([expert()], [need("N4", budget=2**64)]))
+
+
+def test_what_the_spec_allows_is_accepted():
+    # An explicit skill level 0 means "lacks it"; a value listed twice counts once; a weekly need whose
+    # weekdays are empty is valid input that no expert can serve (rule 5).
+    doc = instance([expert("E1", skills={"security": 0}, weekdays=["mon", "mon", "tue"])],
+                   [need("N1", required_skills={"security": 1}), need("N2", weekdays=[]),
+                    need("N3", weekdays=["tue", "tue"])])
+    from matching import solve, validate_result
+    result = solve(doc, time_limit_s=10)
+    assert validate_result(doc, result) == []
+    reasons = {u["need"]: u["reason"] for u in result["unmatched"]}
+    assert reasons == {"N1": "no_skill", "N2": "no_weekday"}
+    assert [(a["need"], a["weekdays"]) for a in result["assignments"]] == [("N3", ["tue"])]

@@ -50,3 +50,11 @@ def test_validator_catches_broken_rules_and_objective():
                                                       "days_per_year": 48, "fee": 2_400_000}))
     assert _broken(lambda r: r["objective"].update(primary=99))
     assert _broken(lambda r: r["objective"].update(primary_bound=r["objective"]["primary"] + 1))
+
+
+def test_validator_reports_malformed_results_instead_of_crashing():
+    assert _broken(lambda r: r.update(assignments=[1]))
+    assert _broken(lambda r: r.update(objective=[]))
+    assert _broken(lambda r: r["stats"].pop("wall_time_s"))
+    assert _broken(lambda r: r["assignments"][0].update(fee=float(r["assignments"][0]["fee"])))
+    assert _broken(lambda r: r["assignments"][0].update(days_per_year=48.0))
