@@ -17,7 +17,7 @@ from .validate import validate_result
 
 SCALE_ARGS = {"prefecture": {"prefecture": "01"}, "region": {"region": "kanto"}}
 SHORT = {"primary": "prim", "skill_fit": "skill", "bid_restrictions": "bid", "keep_current": "curr",
-         "keep_previous": "prev", "fee": "fee", "travel": "trav"}
+         "keep_previous": "prev", "fee": "fee", "travel": "trav", "filled": "fill"}
 
 
 def bench_one(scale: str, seed: int, options: SolveOptions) -> dict:

@@ -19,17 +19,21 @@ from .flags import ProcurementIndex, bid_weight
 from .model import Instance
 from .weekdays import hall_sets, popcount
 
-# Lexicographic order after the primary objective (documented in docs/matching.md).
+# The lexicographic order (documented in docs/matching.md).
 STAGES: tuple[tuple[str, str], ...] = (
     ("primary", "max"),            # sum of priorities of filled needs
+    ("filled", "max"),             # filled needs: "no gain below may cost a filled need" (spec, Objective)
     ("skill_fit", "max"),          # desired skills met: sum over (s, lvl) of min(level held, lvl)
     ("bid_restrictions", "min"),   # procurement ids listed by bid_restriction flags
     ("keep_current", "max"),       # needs kept with current_expert (no replacement asked)
     ("keep_previous", "max"),      # pairs kept from previous_assignments
-    ("fee", "min"),                # sum of fee / budget, in 1/10,000
-    ("travel", "min"),             # onsite needs: km from home to location x days_per_year
+    ("fee", "min"),                # sum of fee / budget, in 0.1 % (FEE_UNITS_PER_BUDGET)
+    ("travel", "min"),             # onsite needs: km from home to location x days_per_year, in 100 km-days
 )
-LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[1:])
+# The primary and the number of filled needs are solved first as one objective ("lead"); the stages after
+# them are the criteria a run may choose.
+LEAD: tuple[str, ...] = ("primary", "filled")
+LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
 
 # Largest product of (stage range + 1) folded into one weighted objective, per backend. Below 2**50 every
 # objective value is an integer a double holds exactly (2**53), and SCIP (integral-objective cutoff) and
@@ -37,6 +41,15 @@ LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[1:])
 # solving stage by stage on every benchmark instance (docs/benchmarks.md) and by a property test.
 # HiGHS lost that unit at 2**50 on 北海道 (its tolerances are relative), so it and CBC get 2**40.
 MAX_BLOCK_SCALE = {"scip": 2**50, "cpsat": 2**50, "highs": 2**40, "cbc": 2**40}
+
+
+# Units of the two widest stages. Their ranges multiply into the weights of a block, and at these units every
+# stage after the lead fits one block for a prefecture (北海道: about 2**47), so the lead is kept by a single
+# row and the whole tie-break is one solve; finer units split it into two, the second carrying dense rows
+# for every earlier stage (docs/benchmarks.md). A fee is counted in 0.1 % of its need's budget, travel in
+# 100 km-days (2 km a visit for a need of 48 days a year).
+FEE_UNITS_PER_BUDGET = 1_000
+TRAVEL_UNIT_KM_DAYS = 100
 
 
 @dataclass
@@ -133,13 +146,14 @@ def pair_scores(inst: Instance, e: int, r: int) -> dict[str, int]:
     fee = ex.daily_rate * need.days_per_year
     travel = 0
     if need.onsite_required and ex.home is not None and need.location is not None:
-        travel = round(_distance_km(ex.home, need.location)) * need.days_per_year
+        travel = round(_distance_km(ex.home, need.location) * need.days_per_year / TRAVEL_UNIT_KM_DAYS)
     return {
         "primary": need.priority,
+        "filled": 1,
         "skill_fit": sum(min(ex.skills.get(s, 0), lvl) for s, lvl in need.desired_skills.items()),
         "keep_current": int(need.current_expert == ex.id and not need.replacement_requested),
         "keep_previous": int((ex.id, need.id) in inst.previous),
-        "fee": (fee * 10_000) // need.budget if need.budget else 0,
+        "fee": (fee * FEE_UNITS_PER_BUDGET) // need.budget if need.budget else 0,
         "travel": travel,
     }
 
@@ -171,7 +185,28 @@ def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> Li
             if coef:
                 objectives[name].append((j, coef))
     n_vars, y_of = _bid_rows(inst, comp, procurements, rows, objectives)
-    return LinearModel(comp, n_vars, rows, objectives, y_of)
+    model = LinearModel(comp, n_vars, rows, objectives, y_of)
+    objectives["lead"] = _weighted(model, LEAD)
+    return model
+
+
+def lead_weight(model: LinearModel) -> int:
+    """The weight of the primary in the lead objective: one more than the number of needs it can fill."""
+    return stage_range(model, "filled") + 1
+
+
+def _weighted(model: LinearModel, names: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
+    """One maximisation whose weights keep `names` in lexicographic order: each weight is the product of
+    (range + 1) of the stages after it, so no change below can outweigh one unit above."""
+    senses = dict(STAGES) | {"lead": "max"}
+    combined: dict[int, int] = {}
+    weight = 1
+    for name in reversed(names):
+        sign = 1 if senses[name] == "max" else -1
+        for v, c in model.objectives[name]:
+            combined[v] = combined.get(v, 0) + sign * weight * c
+        weight *= stage_range(model, name) + 1
+    return sorted((v, c) for v, c in combined.items() if c)
 
 
 def _expert_rows(inst: Instance, comp: Component, e: int, js: list[int],
@@ -232,16 +267,29 @@ def stage_range(model: LinearModel, name: str) -> int:
 
 def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
                  max_scale: int = MAX_BLOCK_SCALE["scip"]) -> list[StageBlock]:
-    """Group the stages after the primary into blocks whose weighted sum keeps the lexicographic order.
+    """Group the stages after the lead into blocks whose weighted sum keeps the lexicographic order.
 
-    A stage's weight is the product of (range + 1) of the stages after it in its block, so no change
-    below can outweigh one unit above. The first block also carries the primary as its heaviest term
-    when that fits, which spares the model a dense primary row.
+    Two plans are compared and the one with fewer solves wins (the first on a tie): the first block
+    carries the lead (primary and filled needs) as its heaviest term, which spares it a dense lead row;
+    or the lead is kept by one row and the stages start their own blocks. Each later block keeps the
+    stages before it by rows. No block's weight product exceeds max_scale.
     """
+    names = [name for name, _ in stages]
+    plans = [_greedy_groups(model, names, ["lead"], max_scale), _greedy_groups(model, names, [], max_scale)]
+    groups = min(plans, key=len)
+    blocks = []
+    for group in groups:
+        stages_only = tuple(n for n in group if n != "lead")
+        if stages_only:
+            blocks.append(StageBlock(stages_only, _weighted(model, group), group[0] == "lead"))
+    return blocks
+
+
+def _greedy_groups(model: LinearModel, names: list[str], first: list[str], max_scale: int) -> list[list[str]]:
     groups: list[list[str]] = []
-    scale = stage_range(model, "primary") + 1
-    current: list[str] = ["primary"]
-    for name, _ in stages:
+    current = list(first)
+    scale = math.prod(stage_range(model, n) + 1 for n in current)
+    for name in names:
         width = stage_range(model, name) + 1
         if current and scale * width > max_scale:
             groups.append(current)
@@ -249,24 +297,7 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
         current.append(name)
         scale *= width
     groups.append(current)
-    senses = dict(STAGES)
-    blocks = []
-    for group in groups:
-        lead = group[0] == "primary"
-        weights, weight = {}, 1
-        for name in reversed(group):
-            weights[name] = weight
-            weight *= stage_range(model, name) + 1
-        combined: dict[int, int] = {}
-        for name in group:
-            sign = 1 if senses[name] == "max" else -1
-            for v, c in model.objectives[name]:
-                combined[v] = combined.get(v, 0) + sign * weights[name] * c
-        terms = sorted((v, c) for v, c in combined.items() if c)
-        stages_only = tuple(n for n in group if n != "primary")
-        if stages_only:
-            blocks.append(StageBlock(stages_only, terms, lead))
-    return blocks
+    return [g for g in groups if g != ["lead"]]
 
 
 def x_values_to_pairs(model: LinearModel, values: np.ndarray | list[int]) -> list[tuple[int, int]]:

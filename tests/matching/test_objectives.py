@@ -1,4 +1,5 @@
-"""The lexicographic order: primary first, then skill fit, bid restrictions, current expert, previous, fee, travel."""
+"""The lexicographic order: primary first, then filled needs, skill fit, bid restrictions, current expert,
+previous, fee, travel."""
 
 from .conftest import expert, instance, need, pairs, solved
 
@@ -9,6 +10,17 @@ def test_primary_beats_every_later_stage():
                                                                              max_engagements=1)],
                    [need("N1", priority=3), need("N2", priority=3)])
     assert len(solved(doc)["assignments"]) == 2
+
+
+def test_no_gain_below_costs_a_filled_need():
+    # E1 has room for N1 alone (priority 2, with the desired skill) or for N2 and N3 (priority 1 each): the
+    # primary ties at 2, and skill fit would pick N1, but filling two needs comes first.
+    doc = instance([expert("E1", capacity_days=96, skills={"planning": 3})],
+                   [need("N1", priority=2, days_per_year=96, weekly_days=2, desired_skills={"planning": 3}),
+                    need("N2", priority=1), need("N3", priority=1)])
+    result = solved(doc)
+    assert pairs(result) == {("E1", "N2"), ("E1", "N3")}
+    assert result["objective"]["primary"] == 2 and result["objective"]["stages"]["filled"] == 2
 
 
 def test_skill_fit_on_desired_skills_picks_the_better_expert():
@@ -53,7 +65,7 @@ def test_less_onsite_travel_breaks_the_last_tie():
 def test_stats_report_every_stage_with_time_status_and_gap():
     result = solved(instance([expert()], [need()]))
     stages = result["stats"]["stages"]
-    assert [s["name"] for s in stages] == ["primary", "skill_fit", "bid_restrictions", "keep_current",
+    assert [s["name"] for s in stages] == ["primary", "filled", "skill_fit", "bid_restrictions", "keep_current",
                                            "keep_previous", "fee", "travel"]
     assert stages[0]["status"] == "optimal" and stages[0]["gap"] == 0 and "seconds" in stages[0]
 
@@ -62,24 +74,25 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
     from matching import load_instance
     from matching.eligibility import ExpertTable, candidates
     from matching.flags import ProcurementIndex
-    from matching.formulation import STAGES, build, components, modelled_pairs, stage_blocks, stage_range
+    from matching.formulation import LATER_OBJECTIVES, STAGES, build, components, modelled_pairs, stage_blocks, stage_range
     from matching.generate import generate
 
     inst = load_instance(generate("prefecture", seed=4, prefecture="20"))
     comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
     model = build(inst, comp, ProcurementIndex(inst))
-    blocks = stage_blocks(model, list(STAGES[1:]))
-    assert blocks[0].leads_with_primary and blocks[0].stages[0] == "skill_fit"
-    assert [s for b in blocks for s in b.stages] == [n for n, _ in STAGES[1:]]
-    # In each block, the coefficient a pair gets is the weighted sum; the primary weight must exceed the
-    # summed ranges of every stage of the block (weighted), so one unit of priority always wins.
-    first = blocks[0]
-    lower = 0
-    weight = 1
-    for name in reversed(first.stages):
-        lower += weight * stage_range(model, name)
-        weight *= stage_range(model, name) + 1
-    assert weight > lower
+    later = [(n, s) for n, s in STAGES if n in LATER_OBJECTIVES]
+    blocks = stage_blocks(model, later)
+    assert [s for b in blocks for s in b.stages] == list(LATER_OBJECTIVES)
+    # In each block the coefficient of a pair is the weighted sum of its stage scores: every stage's weight
+    # must exceed the weighted ranges of all stages below it, so one unit above always wins.
+    for block in blocks:
+        names = (["lead"] if block.leads_with_primary else []) + list(block.stages)
+        weight, below = 1, 0
+        for name in reversed(names):
+            assert weight > below
+            below += weight * stage_range(model, name)
+            weight *= stage_range(model, name) + 1
+        by_var = dict(block.terms)
+        assert any(by_var.get(v) for v, _ in model.objectives[names[0]])
     # Splitting at a tiny scale gives one stage per block, each kept afterwards by a row.
-    assert all(len(b.stages) == 1 and not b.leads_with_primary
-               for b in stage_blocks(model, list(STAGES[1:]), max_scale=1))
+    assert all(len(b.stages) == 1 and not b.leads_with_primary for b in stage_blocks(model, later, max_scale=1))
