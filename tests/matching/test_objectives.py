@@ -74,7 +74,15 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
     from matching import load_instance
     from matching.eligibility import ExpertTable, candidates
     from matching.flags import ProcurementIndex
-    from matching.formulation import LATER_OBJECTIVES, STAGES, build, components, modelled_pairs, stage_blocks, stage_range
+    from matching.formulation import (
+        LATER_OBJECTIVES,
+        STAGES,
+        build,
+        components,
+        modelled_pairs,
+        stage_blocks,
+        stage_range,
+    )
     from matching.generate import generate
 
     inst = load_instance(generate("prefecture", seed=4, prefecture="20"))
