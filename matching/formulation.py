@@ -58,7 +58,7 @@ class StageBlock:
 
     stages: tuple[str, ...]
     terms: list[tuple[int, int]]
-    leads_with_primary: bool  # the primary is the block's heaviest term instead of a row
+    carries_lead: bool  # the lead (primary, filled needs) is its heaviest term instead of a row
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 This module owns the run: pin check, candidate pairs, independent components, the stage order
 (formulation.STAGES), time budgets, progress reports and cancellation, and the assembly of the
-`kenmu.result/1` document. The primary objective is solved and proven for every component first;
-each later stage keeps every earlier stage at its achieved value. It never imports Django.
+`kenmu.result/1` document. The lead (primary objective, then filled needs) is solved and proven for every
+component first; each later stage keeps every earlier stage at its achieved value. It never imports Django.
 """
 
 from __future__ import annotations
@@ -179,13 +179,13 @@ class _Run:
             self._report(pieces, "primary")
 
     def _later_stages(self, pieces: list[_Piece]) -> None:
-        """Every stage after the primary, piece by piece, in blocks solved with one weighted objective.
+        """Every stage after the lead, piece by piece, in blocks solved with one weighted objective.
 
         A dense row "stage value >= achieved" per earlier stage makes each later MIP much harder (its LP
         has room to wander inside the row); a weighted sum whose weights exceed the range of everything
         below keeps the lexicographic order exactly without such a row. Weights are bounded by
-        MAX_BLOCK_SCALE, so stages with wide ranges (fee, travel) start a new block and the stages
-        before them become rows.
+        MAX_BLOCK_SCALE, so stages with wide ranges (fee, travel) may start a new block and the stages
+        before them become rows (formulation.stage_blocks chooses the plan).
         """
         names = [(n, s) for n, s in STAGES[len(LEAD):] if self.opts.stages is None or n in self.opts.stages]
         todo = [p for p in pieces if "lead" in p.outcomes and p.outcomes["lead"].status != NO_SOLUTION]
@@ -198,7 +198,7 @@ class _Run:
             # block after one that carried the lead is faster with a row each for primary and filled needs
             # (national pool: 40 s against 21 s at worst).
             first = plans[id(piece)][0] if plans[id(piece)] else None
-            fixed = list(LEAD) if first is not None and first.leads_with_primary else ["lead"]
+            fixed = list(LEAD) if first is not None and first.carries_lead else ["lead"]
             for block in plans[id(piece)]:
                 if self.stopped() or self.elapsed() >= self.limit - 0.01:
                     return
@@ -209,14 +209,14 @@ class _Run:
     def _block(self, piece: _Piece, block: StageBlock, fixed: list[str], share: float) -> list[str]:
         """Solve one block; returns the stages whose values now hold (as rows or in the objective)."""
         senses = dict(STAGES) | {"lead": "max"}
-        if not block.leads_with_primary:
+        if not block.carries_lead:
             for name in fixed:
                 if name not in piece.rows_added:
                     piece.backend.fix(piece.model.objectives[name], senses[name], piece.outcomes[name].value)
                     piece.rows_added.add(name)
         outcome = piece.backend.solve(block.terms, "max", share, piece.values, self.should_stop)
         lead_ok = outcome.values is not None and (
-            not block.leads_with_primary
+            not block.carries_lead
             or _terms(piece.model.objectives["lead"], outcome.values) >= piece.outcomes["lead"].value)
         for name in block.stages:
             terms = piece.model.objectives[name]

@@ -94,7 +94,7 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
     # In each block the coefficient of a pair is the weighted sum of its stage scores: every stage's weight
     # must exceed the weighted ranges of all stages below it, so one unit above always wins.
     for block in blocks:
-        names = (["lead"] if block.leads_with_primary else []) + list(block.stages)
+        names = (["lead"] if block.carries_lead else []) + list(block.stages)
         weight, below = 1, 0
         for name in reversed(names):
             assert weight > below
@@ -103,4 +103,4 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
         by_var = dict(block.terms)
         assert any(by_var.get(v) for v, _ in model.objectives[names[0]])
     # Splitting at a tiny scale gives one stage per block, each kept afterwards by a row.
-    assert all(len(b.stages) == 1 and not b.leads_with_primary for b in stage_blocks(model, later, max_scale=1))
+    assert all(len(b.stages) == 1 and not b.carries_lead for b in stage_blocks(model, later, max_scale=1))
