@@ -146,8 +146,17 @@ def _capacity_detail(inst: Instance, allowed, taken_by: dict[int, list[int]]) ->
             + (f"ほか{more}名も同様です。" if more > 0 else ""))
 
 
-def unmatched(inst: Instance, table: ExpertTable, cands: Candidates, assigned: list[tuple[int, int]]) -> list[dict]:
-    """One entry per need not assigned, in need order: the spec's reason and a detail in each language."""
+def _pins_detail(inst: Instance, allowed) -> Detail:
+    ids = ", ".join(inst.experts[int(e)].id for e in allowed[:5]) + (" …" if len(allowed) > 5 else "")
+    return (f"nothing is assigned because the pins cannot all hold (see conflicting_pins); allowed experts: {ids}",
+            f"固定指定が両立しないため、何も配置していません（conflicting_pins を参照）。条件を満たす専門人材: {ids}")
+
+
+def unmatched(inst: Instance, table: ExpertTable, cands: Candidates, assigned: list[tuple[int, int]],
+              pins_conflict: bool = False) -> list[dict]:
+    """One entry per need not assigned, in need order: the spec's reason and a detail in each language.
+    With pins_conflict (an infeasible instance) nothing is assigned, and a need that has allowed experts
+    still gets the spec's `capacity`, with a detail that points at the pins."""
     filled = {r for _, r in assigned}
     taken_by: dict[int, list[int]] = defaultdict(list)
     for e, r in sorted(assigned, key=lambda p: p[1]):
@@ -157,7 +166,9 @@ def unmatched(inst: Instance, table: ExpertTable, cands: Candidates, assigned: l
         if r in filled:
             continue
         k = cands.empty_at[r]
-        if k is None:
+        if k is None and pins_conflict:
+            reason, (en, ja) = CAPACITY, _pins_detail(inst, cands.experts_of[r])
+        elif k is None:
             reason, (en, ja) = CAPACITY, _capacity_detail(inst, cands.experts_of[r], taken_by)
         else:
             reason, (en, ja) = RULE_REASONS[k], _rule_detail(inst, table, r, k)

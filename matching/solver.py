@@ -322,7 +322,7 @@ class _Run:
         # Nothing is assigned, so every need is unmatched: listed with its reason like any other result.
         return {
             "format": RESULT_FORMAT, "status": Status.INFEASIBLE.value, "assignments": [],
-            "unmatched": unmatched(self.inst, table, cands, []),
+            "unmatched": unmatched(self.inst, table, cands, [], pins_conflict=True),
             "flags": [], "conflicting_pins": conflicts,
             "objective": {"primary": None, "primary_bound": None},
             "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": [], "cancelled": False,

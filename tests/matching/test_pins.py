@@ -11,6 +11,9 @@ def _infeasible(doc):
     assert result["status"] == "infeasible" and result["assignments"] == []
     # Nothing is assigned, so every need is listed once as unmatched (the validator checks the reasons).
     assert sorted(u["need"] for u in result["unmatched"]) == sorted(n["id"] for n in doc["needs"])
+    # A need with allowed experts gets `capacity`, explained by the pins rather than by other needs.
+    assert all("pins" in u["detail"] and "固定指定" in u["detail_ja"]
+               for u in result["unmatched"] if u["reason"] == "capacity")
     return {(c["expert"], c["need"], c["reason"].split(":")[0]) for c in result["conflicting_pins"]}
 
 
