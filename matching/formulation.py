@@ -34,6 +34,7 @@ STAGES: tuple[tuple[str, str], ...] = (
 # them are the criteria a run may choose.
 LEAD: tuple[str, ...] = ("primary", "filled")
 LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
+SENSES: dict[str, str] = dict(STAGES) | {"lead": "max"}
 
 # Largest product of (stage range + 1) folded into one weighted objective, per backend. Below 2**50 every
 # objective value is an integer a double holds exactly (2**53), and SCIP (integral-objective cutoff) and
@@ -198,11 +199,10 @@ def lead_weight(model: LinearModel) -> int:
 def _weighted(model: LinearModel, names: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
     """One maximisation whose weights keep `names` in lexicographic order: each weight is the product of
     (range + 1) of the stages after it, so no change below can outweigh one unit above."""
-    senses = dict(STAGES) | {"lead": "max"}
     combined: dict[int, int] = {}
     weight = 1
     for name in reversed(names):
-        sign = 1 if senses[name] == "max" else -1
+        sign = 1 if SENSES[name] == "max" else -1
         for v, c in model.objectives[name]:
             combined[v] = combined.get(v, 0) + sign * weight * c
         weight *= stage_range(model, name) + 1

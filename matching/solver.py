@@ -22,6 +22,7 @@ from .flags import ProcurementIndex, flags_for
 from .formulation import (
     LEAD,
     MAX_BLOCK_SCALE,
+    SENSES,
     STAGES,
     Component,
     LinearModel,
@@ -208,11 +209,10 @@ class _Run:
 
     def _block(self, piece: _Piece, block: StageBlock, fixed: list[str], share: float) -> list[str]:
         """Solve one block; returns the stages whose values now hold (as rows or in the objective)."""
-        senses = dict(STAGES) | {"lead": "max"}
         if not block.carries_lead:
             for name in fixed:
                 if name not in piece.rows_added:
-                    piece.backend.fix(piece.model.objectives[name], senses[name], piece.outcomes[name].value)
+                    piece.backend.fix(piece.model.objectives[name], SENSES[name], piece.outcomes[name].value)
                     piece.rows_added.add(name)
         outcome = piece.backend.solve(block.terms, "max", share, piece.values, self.should_stop)
         lead_ok = outcome.values is not None and (
