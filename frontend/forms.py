@@ -63,6 +63,18 @@ def validate(serializer_class, data: dict, *, instance=None, partial: bool = Fal
         return None, errors_from_list(exc.errors)
 
 
+def submit(serializer_class, data: dict, action, *, instance=None, partial: bool = False):
+    """Validate `data` with the serializer, then call action(validated data): (its result, None) when
+    both pass, (None, errors) when the serializer or the service (a DomainError) refuses."""
+    validated, errors = validate(serializer_class, data, instance=instance, partial=partial)
+    if validated is None:
+        return None, errors
+    try:
+        return action(validated), None
+    except DomainError as exc:
+        return None, errors_from_domain(exc)
+
+
 # -- parsing POST data into the API's input shape ---------------------------------------------------
 
 def text(post, name: str) -> str:

@@ -51,14 +51,12 @@ def replacement_new(request, pk: int):
     errors, reason = None, ""
     if request.method == "POST":
         reason = forms.text(request.POST, "reason")
-        validated, errors = forms.validate(ReplacementInputSerializer, {"reason": reason})
-        if validated is not None:
-            try:
-                services.replacement_request(user=request.user, engagement=engagement, reason=validated["reason"])
-                messages.success(request, _("要員交代を依頼しました。コーディネーターが後任を探します。"))
-                return redirect("frontend:engagements")
-            except DomainError as exc:
-                errors = forms.errors_from_domain(exc)
+        replacement, errors = forms.submit(
+            ReplacementInputSerializer, {"reason": reason},
+            lambda v: services.replacement_request(user=request.user, engagement=engagement, reason=v["reason"]))
+        if errors is None:
+            messages.success(request, _("要員交代を依頼しました。コーディネーターが後任を探します。"))
+            return redirect("frontend:engagements")
     return render(request, "frontend/engagements/replacement.html",
                   {"engagement": engagement, "errors": errors, "reason": reason}, status=400 if errors else 200)
 

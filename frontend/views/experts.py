@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from backend.core.choices import AffiliationRelation, EmploymentForm, Skill, Weekday
-from backend.core.errors import DomainError
 from backend.experts.selectors import expert_can_change, expert_list
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create, expert_update
@@ -136,16 +135,15 @@ def _expert_form(request, expert, *, by_coordinator: bool, done):
         context = _form_context(_initial(expert), None, expert=expert, by_coordinator=by_coordinator)
         return render(request, "frontend/experts/form.html", context)
     data = expert_data(request.POST, by_coordinator=by_coordinator)
-    validated, errors = forms.validate(ExpertInputSerializer, data, partial=expert is not None)
-    if validated is not None:
-        try:
-            if expert is None:
-                expert = expert_create(user=request.user, data=validated)
-            else:
-                expert = expert_update(user=request.user, expert=expert, data=validated)
-            return done(expert)
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+
+    def save(validated):
+        if expert is None:
+            return expert_create(user=request.user, data=validated)
+        return expert_update(user=request.user, expert=expert, data=validated)
+
+    saved, errors = forms.submit(ExpertInputSerializer, data, save, partial=expert is not None)
+    if errors is None:
+        return done(saved)
     values = {**data, "affiliations": [{**a, "ended_on": a["ended_on"] or ""} for a in data["affiliations"]]}
     context = _form_context(values, errors, expert=expert, by_coordinator=by_coordinator)
     return render(request, "frontend/experts/form.html", context, status=400)

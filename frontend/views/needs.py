@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
-from backend.core.errors import DomainError
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_can_change, need_list
@@ -101,16 +100,15 @@ def _need_form(request, need):
         return render(request, "frontend/needs/form.html",
                       _form_context(request, _initial(need, user=request.user), None, need))
     data = need_data(request.POST, by_coordinator=by_coordinator)
-    validated, errors = forms.validate(NeedInputSerializer, data, instance=need)
-    if validated is not None:
-        try:
-            if need is None:
-                need_submit(user=request.user, data=validated)
-            else:
-                need_update(user=request.user, need=need, data=validated)
-            return redirect("frontend:needs")
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+
+    def save(validated):
+        if need is None:
+            return need_submit(user=request.user, data=validated)
+        return need_update(user=request.user, need=need, data=validated)
+
+    saved, errors = forms.submit(NeedInputSerializer, data, save, instance=need)
+    if errors is None:
+        return redirect("frontend:needs")
     values = {**data, "budget_man": forms.text(request.POST, "budget_man")}
     return render(request, "frontend/needs/form.html", _form_context(request, values, errors, need), status=400)
 

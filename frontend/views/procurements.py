@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
-from backend.core.errors import DomainError
 from backend.procurement.selectors import procurement_can_change, procurement_list, vendor_list
 from backend.procurement.serializers import ProcurementInputSerializer, VendorInputSerializer
 from backend.procurement.services import procurement_create, procurement_update, vendor_create
@@ -48,13 +47,9 @@ def procurement_index(request):
     if request.user.role != "municipal":
         raise PermissionDenied
     data = _data(request.POST)
-    validated, errors = forms.validate(ProcurementInputSerializer, data)
-    if validated is not None:
-        try:
-            procurement_create(user=request.user, data=validated)
-            return redirect("frontend:procurements")
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+    created, errors = forms.submit(ProcurementInputSerializer, data, lambda v: procurement_create(user=request.user, data=v))
+    if errors is None:
+        return redirect("frontend:procurements")
     return render(request, "frontend/procurements/index.html", _context(request, data, errors), status=400)
 
 
@@ -68,13 +63,10 @@ def procurement_edit(request, pk: int):
         return render(request, "frontend/procurements/edit.html",
                       _context(request, _initial(request, procurement), None, procurement))
     data = _data(request.POST)
-    validated, errors = forms.validate(ProcurementInputSerializer, data, partial=True)
-    if validated is not None:
-        try:
-            procurement_update(user=request.user, procurement=procurement, data=validated)
-            return redirect("frontend:procurements")
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+    updated, errors = forms.submit(ProcurementInputSerializer, data, partial=True,
+                             action=lambda v: procurement_update(user=request.user, procurement=procurement, data=v))
+    if errors is None:
+        return redirect("frontend:procurements")
     return render(request, "frontend/procurements/edit.html", _context(request, data, errors, procurement),
                   status=400)
 
@@ -85,12 +77,8 @@ def vendor_new(request):
     """Register a vendor (事業者) so it can be named as an incumbent or an expert's affiliation."""
     data = {"name": forms.text(request.POST, "name"),
             "corporate_number": forms.text(request.POST, "corporate_number") or None}
-    validated, errors = forms.validate(VendorInputSerializer, data)
-    if validated is not None:
-        try:
-            vendor_create(user=request.user, data=validated)
-            return redirect("frontend:procurements")
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+    vendor, errors = forms.submit(VendorInputSerializer, data, lambda v: vendor_create(user=request.user, data=v))
+    if errors is None:
+        return redirect("frontend:procurements")
     context = _context(request, _initial(request), None, vendor_values=data, vendor_errors=errors)
     return render(request, "frontend/procurements/index.html", context, status=400)

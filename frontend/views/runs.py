@@ -49,16 +49,16 @@ def run_new(request):
             "objectives": request.POST.getlist("objectives")}
     if data["time_limit_s"] == "":
         del data["time_limit_s"]  # the serializer's default
-    validated, errors = forms.validate(RunInputSerializer, data)
-    if validated is not None:
-        try:
-            run = services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
-                                       scope=validated.get("scope"),
-                                       params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"],
-                                               "objectives": validated.get("objectives", [])})
-            return redirect("frontend:run", pk=run.pk)
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+
+    def enqueue(validated):
+        return services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
+                                    scope=validated.get("scope"),
+                                    params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"],
+                                            "objectives": validated.get("objectives", [])})
+
+    run, errors = forms.submit(RunInputSerializer, data, enqueue)
+    if errors is None:
+        return redirect("frontend:run", pk=run.pk)
     return render(request, "frontend/runs/index.html", _start_context(request, data, errors), status=400)
 
 
@@ -185,16 +185,13 @@ def decision_set(request, pk: int):
 @require_POST
 def proposal_approve(request, pk: int):
     proposal = get_object_or_404(proposal_scope(user=request.user), pk=pk)
-    validated, errors = forms.validate(ApproveInputSerializer,
-                                       {"override_reason": forms.text(request.POST, "override_reason")})
-    if validated is not None:
-        try:
-            services.proposal_approve(user=request.user, proposal=proposal,
-                                      override_reason=validated.get("override_reason"))
-            messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
-            return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
-        except DomainError as exc:
-            errors = forms.errors_from_domain(exc)
+    approved, errors = forms.submit(
+        ApproveInputSerializer, {"override_reason": forms.text(request.POST, "override_reason")},
+        lambda v: services.proposal_approve(user=request.user, proposal=proposal,
+                                            override_reason=v.get("override_reason")))
+    if errors is None:
+        messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
+        return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
     context = _review_context(request, proposal.run, problems={proposal.pk: errors})
     context["override_reason"] = forms.text(request.POST, "override_reason")
     return render(request, "frontend/runs/detail.html", context, status=409)
