@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-LOCK = ROOT / "requirements.lock"
+LOCK = ROOT / "requirements.lock"  # what the service needs at run time
+DEV_LOCK = ROOT / "requirements-dev.lock"  # that plus the test and benchmark tools
 STAMP = VENV / ".kenmu-lock-sha256"
 PY = VENV / "bin" / "python"
 
@@ -31,20 +32,24 @@ def say(message: str) -> None:
     print(f"[kenmu] {message}", flush=True)
 
 
-def ensure_venv() -> None:
-    """Create .venv and install the locked dependencies; a no-op when the lock is unchanged."""
+def _digest(lock: Path) -> str:
+    return hashlib.sha256(lock.read_bytes()).hexdigest()
+
+
+def ensure_venv(lock: Path = LOCK) -> None:
+    """Create .venv and install a lock; a no-op when it (or the development lock, a superset) is installed."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the user has
         sys.exit("kenmu needs Python 3.11 or newer")
-    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
-    if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
+    installed = STAMP.read_text().strip() if PY.exists() and STAMP.exists() else ""
+    if installed in {_digest(lock), _digest(DEV_LOCK)}:
         return
     if not PY.exists():
         say("creating .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
     say("installing locked dependencies (first run takes a minute or two)")
     subprocess.run([PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--require-hashes", "--no-deps", "-r", LOCK], check=True)
-    STAMP.write_text(digest)
+                    "--require-hashes", "--no-deps", "-r", lock], check=True)
+    STAMP.write_text(_digest(lock))
 
 
 def manage(*args: str, env: dict | None = None) -> None:
@@ -97,7 +102,7 @@ def serve(argv: list[str]) -> int:
 
 
 def test(argv: list[str]) -> int:
-    ensure_venv()
+    ensure_venv(DEV_LOCK)
     env = {**os.environ}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run([PY, "-m", "pytest", *argv], cwd=ROOT, env=env).returncode

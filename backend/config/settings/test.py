@@ -21,3 +21,7 @@ else:
 DATABASES = {"default": database_settings(_url)}
 KENMU_RUN_HEARTBEAT_S = 1
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Tests render pages without collectstatic; WhiteNoise serves straight from the app folders.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
