@@ -1,4 +1,48 @@
-"""Request hygiene before any view runs: input PostgreSQL cannot store is refused with a clear 400."""
+"""Request hygiene before any view runs: input PostgreSQL cannot store is refused with a clear 400.
+
+PostgreSQL text cannot hold NUL (U+0000) and psycopg cannot encode a lone UTF-16 surrogate; either
+would reach the database and come back as a 500. This middleware looks at the path, the query string,
+form fields and JSON bodies, and answers 400 naming where the character was: in the API's error shape
+under /api/, as a short plain page elsewhere. It never reads uploaded files (the import code checks
+those), and it parses a body only when a fast look at its raw bytes finds something suspect. A body
+it cannot parse is left to the view, which reports it as it always has.
+"""
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http.request import RawPostDataException
+
+NUL = "\x00"
+SURROGATE = re.compile("[\ud800-\udfff]")
+SUSPECT_FORM = re.compile(rb"\x00|%00")
+SUSPECT_JSON = re.compile(rb"\x00|\\u(?:0000|d[89a-f])", re.IGNORECASE)
+
+MESSAGES = {
+    "null_character": (
+        "{where_ja}に NUL 文字（U+0000）が含まれています。この文字は保存できないため、取り除いてから送信してください。",
+        "{where_en} contains a NUL character (U+0000), which cannot be stored; remove it and send again.",
+    ),
+    "unpaired_surrogate": (
+        "{where_ja}に対になっていないサロゲート文字（U+D800〜U+DFFF）が含まれています。"
+        "この文字は保存できないため、取り除いてから送信してください。",
+        "{where_en} contains an unpaired surrogate (U+D800-U+DFFF), which cannot be stored; "
+        "remove it and send again.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Unstorable:
+    field: str
+    code: str
+    where_ja: str
+    where_en: str
 
 
 class RejectUnstorableInputMiddleware:
@@ -6,4 +50,97 @@ class RejectUnstorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        found = next(_unstorable(request), None)
+        if found is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return _api_response(found)
+        return HttpResponseBadRequest("リクエストに保存できない文字（NUL 文字など）が含まれているため、受け付けられません。",
+                                      content_type="text/plain; charset=utf-8")
+
+
+def _api_response(found: Unstorable) -> JsonResponse:
+    ja, en = MESSAGES[found.code]
+    error = {"field": found.field, "code": found.code,
+             "ja": ja.format(where_ja=found.where_ja), "en": en.format(where_en=found.where_en)}
+    return JsonResponse({"detail": error["en"], "errors": [error]}, status=400,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _unstorable(request) -> Iterator[Unstorable]:
+    if NUL in request.path:
+        yield Unstorable("path", "null_character", "URL のパス", "The URL path")
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query or NUL in query:
+        yield from _in_fields(request.GET, "クエリパラメータ", "Query parameter")
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data" and request.method == "POST":
+        yield from _in_fields(request.POST, "フォーム項目", "Form field")  # request.FILES is not read
+    elif content_type == "application/x-www-form-urlencoded":
+        body = _body(request)
+        if SUSPECT_FORM.search(body):
+            yield from _in_fields(QueryDict(body, encoding=request.encoding), "フォーム項目", "Form field")
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        body = _body(request)
+        if SUSPECT_JSON.search(body):
+            yield from _in_json(body)
+
+
+def _body(request) -> bytes:
+    """The raw body; empty when it is over Django's size limit or already consumed (the view decides then)."""
+    try:
+        return request.body
+    except (RequestDataTooBig, RawPostDataException):
+        return b""
+
+
+def _in_fields(fields: QueryDict, kind_ja: str, kind_en: str) -> Iterator[Unstorable]:
+    for name, values in fields.lists():
+        code = next((c for c in map(_bad_character, (name, *values)) if c), None)
+        if code:
+            shown = _printable(name)
+            yield Unstorable(shown, code, f"{kind_ja}「{shown}」", f"{kind_en} {shown}")
+
+
+def _in_json(body: bytes) -> Iterator[Unstorable]:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8 JSON: the view's parser answers as it always has
+        return
+    for path, code in _walk(data):
+        field = path or "body"
+        yield Unstorable(field, code, f"項目「{field}」", f"Field {field}")
+
+
+def _walk(document) -> Iterator[tuple[str, str]]:
+    """(field path, problem code) of every bad string or key of a JSON document, shallowest first; paths
+    read like `a.b[0].c`. A queue, not recursion: a document nested a thousand deep must not overflow."""
+    queue = deque([("", document)])
+    while queue:
+        path, value = queue.popleft()
+        if isinstance(value, str):
+            code = _bad_character(value)
+            if code:
+                yield path, code
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{_printable(key)}" if path else _printable(key)
+                code = _bad_character(key)
+                if code:
+                    yield child, code
+                queue.append((child, item))
+        elif isinstance(value, list):
+            queue.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+
+
+def _bad_character(text: str) -> str | None:
+    if NUL in text:
+        return "null_character"
+    if SURROGATE.search(text):
+        return "unpaired_surrogate"
+    return None
+
+
+def _printable(name: str) -> str:
+    """A field name fit to show back: the offending characters spelled as escapes."""
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", name.replace(NUL, "\\u0000"))
