@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from backend.core.api import BilingualValidationError, bilingual_errors
 from backend.core.choices import EmploymentForm, Role, Weekday, WorkPattern
+from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 
 WEEKDAY_KANJI = {str(label): value for value, label in Weekday.choices}
 PATTERN_WORDS = {"週": WorkPattern.WEEKLY, "月": WorkPattern.MONTHLY, "年": WorkPattern.YEARLY}
@@ -73,24 +73,12 @@ class ImportSpec:
 
 
 def template_xlsx(spec: ImportSpec) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = spec.name
-    sheet.append([c.header for c in spec.columns])
-    sheet.append([c.example for c in spec.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(title=spec.name, header=[c.header for c in spec.columns],
+                      rows=[[c.example for c in spec.columns]])
 
 
 def template_csv(spec: ImportSpec) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.header for c in spec.columns])
-    writer.writerow([c.example for c in spec.columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(header=[c.header for c in spec.columns], rows=[[c.example for c in spec.columns]])
 
 
 def _file_problem(ja: str, en: str) -> BilingualValidationError:

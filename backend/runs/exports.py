@@ -1,12 +1,7 @@
 """The restriction register as CSV and Excel with Japanese headers, for procurement officers."""
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from backend.core.choices import AffiliationRelation, ProcurementCategory
+from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.runs.selectors import Restriction
 
 HEADERS = ["事業者", "事業者ID", "市区町村", "団体コード", "制限される契約区分", "制限開始日", "制限終了日",
@@ -26,23 +21,8 @@ def restriction_rows(restrictions: list[Restriction]) -> list[list]:
 
 
 def restrictions_csv(restrictions: list[Restriction]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(restriction_rows(restrictions))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Japanese CSV correctly
+    return csv_bytes(header=HEADERS, rows=restriction_rows(restrictions))
 
 
 def restrictions_xlsx(restrictions: list[Restriction]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "入札参加制限"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in restriction_rows(restrictions):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(title="入札参加制限", header=HEADERS, rows=restriction_rows(restrictions))

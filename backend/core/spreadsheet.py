@@ -1,0 +1,66 @@
+"""Writing tabular exports (CSV and Excel) that a spreadsheet opens as inert data.
+
+Every CSV or .xlsx file kenmu hands out is written here, so that one place owns the defence
+against CSV injection (OWASP): a text cell that a spreadsheet would read as a formula — it begins
+with =, +, -, @, a tab or a carriage return, or their full-width forms — gets a leading single
+quote, and every text cell of a workbook is stored as text, never as a formula. Numbers and dates
+stay numbers and dates. This module must never evaluate, trust or pass through a formula.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+Cell = str | int | float | Decimal | dt.date | None
+
+
+def inert(value: Cell) -> Cell:
+    """The value as a spreadsheet must show it: text that could start a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(*, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """UTF-8 with a BOM (Excel then opens Japanese text correctly) and CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([inert(value) for value in header])
+    writer.writerows([inert(value) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(*, title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """One sheet: a bold, frozen header row, then the rows; every text cell is stored as text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, value, font=bold) for value in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value: Cell, *, font: Font | None = None) -> WriteOnlyCell:
+    value = inert(value)
+    if isinstance(value, str):
+        # Control characters are not allowed in the XML of a workbook; show them as U+FFFD.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise make a formula of any text starting with "="
+    if font is not None:
+        cell.font = font
+    return cell
