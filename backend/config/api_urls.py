@@ -1,8 +1,15 @@
 from django.urls import path, re_path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from backend.accounts.apis import MeApi, TokenApi
+from backend.accounts.apis import (
+    MeApi,
+    TokenApi,
+    TokenDetailApi,
+    TokenListApi,
+    TokenLoginApi,
+    TokenLogoutAllApi,
+    TokenLogoutApi,
+)
 from backend.experts.apis import ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
@@ -19,6 +26,7 @@ from backend.runs.apis import (
     RestrictionExportApi,
     RestrictionListApi,
     RunViewSet,
+    ScopeConsentViewSet,
 )
 
 router = DefaultRouter()
@@ -29,6 +37,7 @@ router.register("vendors", VendorViewSet, basename="vendor")
 router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")
 router.register("runs", RunViewSet, basename="run")
+router.register("scope-consents", ScopeConsentViewSet, basename="scope-consent")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("engagements", EngagementViewSet, basename="engagement")
@@ -38,7 +47,11 @@ router.register("audit-log", AuditLogViewSet, basename="audit-log")
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("auth/token/", TokenApi.as_view(), name="token"),
-    path("auth/token/login/", obtain_auth_token, name="token-login"),
+    path("auth/token/login/", TokenLoginApi.as_view(), name="token-login"),
+    path("auth/token/logout/", TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/token/logout-all/", TokenLogoutAllApi.as_view(), name="token-logout-all"),
+    path("auth/tokens/", TokenListApi.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_key>/", TokenDetailApi.as_view(), name="token-detail"),
     path("restrictions/", RestrictionListApi.as_view(), name="restrictions"),
     path("restrictions/export/", RestrictionExportApi.as_view(), name="restrictions-export"),
     path("may-bid/", MayBidApi.as_view(), name="may-bid"),

@@ -6,6 +6,7 @@ Work patterns follow the survey of municipalities that want outside digital expe
 demo is the same on every machine. Writes go through the same services the API uses.
 """
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from backend.geo.models import Municipality, Prefecture
 from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
 from backend.procurement.services import procurement_create, vendor_create
+from backend.runs.services import scope_consent_grant
 
 DEMO_PREFECTURE = "20"  # 長野県
 NEIGHBOURS = ["19", "10"]  # 山梨県, 群馬県
@@ -120,8 +122,11 @@ def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
                              municipality=nagano_city)
     User.objects.create_user("demo-expert", password=DEMO_PASSWORD, role=UserRole.EXPERT, expert=experts[0])
     for code in NEIGHBOURS:
-        User.objects.create_user(f"demo-coordinator-{code}", password=DEMO_PASSWORD,
-                                 role=UserRole.COORDINATOR, prefecture_id=code)
+        neighbour = User.objects.create_user(f"demo-coordinator-{code}", password=DEMO_PASSWORD,
+                                             role=UserRole.COORDINATOR, prefecture_id=code)
+        # The neighbours agreed that 長野県 may match their municipalities in joint runs this year.
+        scope_consent_grant(user=neighbour, grantee=home, fiscal_year=fiscal_year,
+                            note="デモ: 近隣県との広域連携")
     return demo_logins()
 
 
@@ -154,7 +159,7 @@ def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) 
             "max_engagements": rng.choice([2, 3, 3, 4, 5]),
             "daily_rate": _daily_rate(rng),
             "employment_forms": rng.sample(EmploymentForm.values, rng.randint(1, 3)),
-            "pledge_signed_on": "2026-04-01" if rng.random() < 0.6 else None,
+            "pledge_signed_on": dt.date(2026, 4, 1) if rng.random() < 0.6 else None,
             "skills": _skills(rng, rng.randint(2, 5)),
             "affiliations": affiliations,
         }

@@ -29,6 +29,12 @@ class ConflictError(DomainError):
     status_code = 409
 
 
+class ForbiddenError(DomainError):
+    """The request is well formed but the user's role or scope does not allow it (HTTP 403)."""
+
+    status_code = 403
+
+
 def _pick(ja: str, en: str) -> str:
     from django.utils.translation import get_language
 

@@ -63,6 +63,21 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise PermissionDenied()
         return obj
 
+    def refuse_read_only_fields(self, data) -> None:
+        """A field the resource shows but this write does not take (a status, a registration date) is
+        refused by name rather than silently ignored, so nobody believes it was changed."""
+        if not hasattr(data, "keys"):
+            return
+        writable = set(self.input_serializer_class().fields)
+        shown = set(self.output_serializer_class().fields)
+        refused = sorted((set(data.keys()) & shown) - writable)
+        if refused:
+            raise BilingualValidationError([{
+                "field": name, "code": "read_only",
+                "ja": f"この項目（{name}）はここでは変更できません。",
+                "en": f"{name} cannot be changed here.",
+            } for name in refused])
+
     def render(self, obj, status_code=status.HTTP_200_OK):
         obj = self.scoped_queryset(self.request.user).get(pk=obj.pk) if hasattr(obj, "pk") else obj
         return Response(self.output_serializer_class(obj, context=self.get_serializer_context()).data,
@@ -83,6 +98,7 @@ class WritableScopedViewSet(ScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         self.check_create()
+        self.refuse_read_only_fields(request.data)
         data = validate_input(self.input_serializer_class, data=request.data,
                               context=self.get_serializer_context())
         with transaction.atomic():
@@ -91,6 +107,7 @@ class WritableScopedViewSet(ScopedViewSet):
 
     def update(self, request, *args, partial=False, **kwargs):
         obj = self.object_for_change()
+        self.refuse_read_only_fields(request.data)
         data = validate_input(self.input_serializer_class, data=request.data, instance=obj, partial=partial,
                               context=self.get_serializer_context())
         with transaction.atomic():

@@ -1,4 +1,6 @@
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
@@ -6,7 +8,7 @@ from backend.core.viewsets import WritableScopedViewSet, documented
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_can_change, expert_list
 from backend.experts.serializers import ExpertInputSerializer, ExpertOutputSerializer
-from backend.experts.services import expert_create, expert_deactivate, expert_update
+from backend.experts.services import expert_create, expert_deactivate, expert_sign_pledge, expert_update
 
 
 @extend_schema_view(**documented(ExpertInputSerializer, ExpertOutputSerializer))
@@ -36,7 +38,11 @@ class ExpertViewSet(WritableScopedViewSet):
 
     def delete_object(self, *, user, obj):
         if user.role == UserRole.EXPERT:
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied()
         expert_deactivate(user=user, expert=obj)
+
+    @extend_schema(request=None, responses=ExpertOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def pledge(self, request, pk=None):
+        """The expert signs the confidentiality pledge themself; it is dated today."""
+        return self.render(expert_sign_pledge(user=request.user, expert=self.get_object()))

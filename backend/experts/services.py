@@ -1,11 +1,34 @@
-"""Writes of experts: registration by coordinators, upkeep by the experts themselves."""
+"""Writes of experts: registration by coordinators, upkeep by the experts themselves.
+
+What each role may change is explicit. An expert keeps their contact, availability, weekdays, skills and
+minimum rate up to date; their affiliations and registration are the coordinator's record (a vendor
+affiliation is what bid restrictions hang on), and the pledge is signed through its own flow, dated the
+day it is signed. No limit ever drops below what the expert already holds.
+"""
+
+from collections import defaultdict
 
 from django.db import transaction
+from django.utils import timezone
 
 from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
-from backend.core.errors import DomainError
+from backend.core.choices import WEEKDAY_ORDER, Weekday
+from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.experts.models import Affiliation, Expert, ExpertSkill
+from backend.runs.models import HOLDING_STATUSES, Engagement
+
+# The fields an expert changes on their own record; everything else is the coordinator's.
+EXPERT_OWN_FIELDS = frozenset({
+    "email", "phone", "base_municipality", "onsite_prefectures", "capacity_days", "weekdays", "daily_rate",
+    "employment_forms", "skills",
+})
+_NOT_YOURS = {
+    "affiliations": ("所属事業者は入札参加制限の根拠になるため、変更はコーディネーターに依頼してください。",
+                     "Affiliations ground the bid restrictions; ask your coordinator to change them."),
+    "pledge_signed_on": ("誓約書はマイページの「誓約する」から署名してください（署名日は当日になります）。",
+                         "Sign the pledge through its own action (POST /experts/{id}/pledge/); it is dated today."),
+}
 
 SCALAR_FIELDS = [
     "name", "name_kana", "email", "phone", "base_municipality", "capacity_days", "weekdays",
@@ -75,8 +98,72 @@ def _write_relations(expert: Expert, data: dict) -> None:
         )
 
 
+def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
+    if user.role != UserRole.EXPERT:
+        return
+    if user.expert_id != expert.pk:
+        raise ForbiddenError.single("expert", "not_yours", "他の専門人材の情報は変更できません。",
+                                    "An expert can change only their own record.")
+    problems = []
+    for name in sorted(set(data) - EXPERT_OWN_FIELDS):
+        ja, en = _NOT_YOURS.get(name, (
+            "この項目は専門人材本人は変更できません。変更が必要な場合はコーディネーターに依頼してください。",
+            f"{name} is not changed by the expert; ask your coordinator."))
+        problems.append(FieldProblem(name, "not_yours", ja, en))
+    if problems:
+        raise DomainError(*problems)
+
+
+def _check_pledge_date(data: dict) -> None:
+    signed = data.get("pledge_signed_on")
+    if signed and signed > timezone.localdate():
+        raise DomainError.single("pledge_signed_on", "in_future", "誓約書の署名日に未来の日付は指定できません。",
+                                 "The pledge cannot be dated in the future.")
+
+
+def expert_commitments(*, expert: Expert) -> dict:
+    """What the expert already holds (offered or active, not yet ended): per fiscal year the days and the
+    number of engagements at most, and the weekdays they are booked on."""
+    holdings = Engagement.objects.filter(expert=expert, status__in=HOLDING_STATUSES,
+                                         ends_on__gte=timezone.localdate())
+    days: dict[int, int] = defaultdict(int)
+    count: dict[int, int] = defaultdict(int)
+    weekdays: set[str] = set()
+    for engagement in holdings:
+        days[engagement.fiscal_year] += engagement.days_per_year
+        count[engagement.fiscal_year] += 1
+        weekdays.update(engagement.weekdays)
+    return {"days": max(days.values(), default=0), "engagements": max(count.values(), default=0),
+            "weekdays": weekdays}
+
+
+def _check_commitments(expert: Expert) -> None:
+    held = expert_commitments(expert=expert)
+    problems = []
+    if expert.capacity_days < held["days"]:
+        problems.append(FieldProblem(
+            "capacity_days", "below_commitments",
+            f"年間稼働可能日数は、既に引き受けている{held['days']}日より少なくできません。",
+            f"capacity_days cannot drop below the {held['days']} days already held."))
+    if expert.max_engagements < held["engagements"]:
+        problems.append(FieldProblem(
+            "max_engagements", "below_commitments",
+            f"最大兼務数は、既に引き受けている{held['engagements']}件より少なくできません。",
+            f"max_engagements cannot drop below the {held['engagements']} engagements already held."))
+    dropped = held["weekdays"] - set(expert.weekdays)
+    if dropped:
+        names = "、".join(str(Weekday(d).label) for d in WEEKDAY_ORDER if d in dropped)
+        problems.append(FieldProblem(
+            "weekdays", "below_commitments",
+            f"勤務が決まっている曜日（{names}）は稼働可能曜日から外せません。",
+            f"Weekdays already booked ({', '.join(sorted(dropped))}) cannot be removed."))
+    if problems:
+        raise ConflictError(*problems)
+
+
 @transaction.atomic
 def expert_create(*, user, data: dict) -> Expert:
+    _check_pledge_date(data)
     home = _home_prefecture_for(user=user, data=data)
     expert = Expert(home_prefecture=home)
     for field in SCALAR_FIELDS:
@@ -91,15 +178,33 @@ def expert_create(*, user, data: dict) -> Expert:
 
 @transaction.atomic
 def expert_update(*, user, expert: Expert, data: dict) -> Expert:
+    _check_fields_are_theirs(user=user, expert=expert, data=data)
+    _check_pledge_date(data)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
     expert.home_prefecture = _home_prefecture_for(user=user, data=data, current=expert.home_prefecture)
     for field in SCALAR_FIELDS:
         if field in data:
             setattr(expert, field, data[field])
+    _check_commitments(expert)
     expert.save()
     _write_relations(expert, data)
     audit_record(actor=user, action="expert.update", obj=expert, prefecture=expert.home_prefecture,
+                 before=before, after=expert_snapshot(expert))
+    return expert
+
+
+@transaction.atomic
+def expert_sign_pledge(*, user, expert: Expert) -> Expert:
+    """The expert signs the confidentiality pledge (情報漏洩防止の誓約) themself; it is dated today."""
+    if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
+        raise ForbiddenError.single("expert", "not_yours", "誓約書に署名できるのは専門人材本人のみです。",
+                                    "Only the expert themself signs the pledge.")
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    before = expert_snapshot(expert)
+    expert.pledge_signed_on = timezone.localdate()
+    expert.save(update_fields=["pledge_signed_on", "updated_at"])
+    audit_record(actor=user, action="expert.sign_pledge", obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 

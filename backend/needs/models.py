@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
@@ -51,6 +51,9 @@ class Need(models.Model):
             models.CheckConstraint(condition=Q(days_per_year__gte=1, days_per_year__lte=366),
                                    name="need_days_per_year_1_366"),
             models.CheckConstraint(condition=Q(weekly_days__lte=7), name="need_weekly_days_le_7"),
+            # A weekly need accepts at least as many weekdays as it has days: the last line behind the service.
+            models.CheckConstraint(condition=Q(weekly_days__lte=Func(F("weekdays"), function="cardinality")),
+                                   name="need_weekly_days_le_weekdays"),
             models.CheckConstraint(condition=Q(fiscal_year__gte=2000, fiscal_year__lte=2100),
                                    name="need_fiscal_year_range"),
             models.CheckConstraint(condition=Q(weekdays__contained_by=Weekday.values), name="need_weekdays_valid"),

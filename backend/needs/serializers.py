@@ -3,9 +3,9 @@ from rest_framework import serializers
 from backend.core.choices import Role, WorkPattern
 from backend.core.errors import bilingual
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
-from backend.needs.models import Need, NeedStatus
+from backend.needs.models import Need
+from backend.needs.terms import terms_problems
 
-PATTERN_LIMITS = {WorkPattern.WEEKLY: 5, WorkPattern.MONTHLY: 20, WorkPattern.YEARLY: 240}
 
 
 class NeedInputSerializer(serializers.Serializer):
@@ -23,23 +23,14 @@ class NeedInputSerializer(serializers.Serializer):
     desired_skills = SkillLevelsField(required=False)
     employment_forms = employment_form_list(allow_empty=False)
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
-    status = serializers.ChoiceField(choices=NeedStatus.choices, required=False)
 
     def validate(self, attrs):
         instance = self.instance
         pattern = attrs.get("pattern", getattr(instance, "pattern", None))
         days = attrs.get("pattern_days", getattr(instance, "pattern_days", None))
         weekdays = attrs.get("weekdays", getattr(instance, "weekdays", None)) or []
-        errors = {}
-        limit = PATTERN_LIMITS.get(pattern)
-        if limit and days and days > limit:
-            errors["pattern_days"] = bilingual(f"この勤務パターンの日数は{limit}日以下で指定してください。",
-                                              f"At most {limit} days for this work pattern.")
-        if pattern == WorkPattern.WEEKLY and days and days > len(weekdays):
-            errors["weekdays"] = bilingual(
-                f"週{days}日の勤務には、勤務可能曜日を{days}日以上選んでください（現在{len(weekdays)}日）。",
-                f"A {days}-day weekly pattern needs at least {days} accepted weekdays (got {len(weekdays)}).",
-            )
+        errors = {p.field: bilingual(p.ja, p.en)
+                  for p in terms_problems(pattern=pattern, days=days, weekdays=weekdays)}
         required = attrs.get("required_skills") or {}
         desired = attrs.get("desired_skills") or {}
         if set(required) & set(desired):

@@ -5,17 +5,19 @@ from django.db import transaction
 from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
 from backend.core.choices import WorkPattern
-from backend.core.errors import DomainError
+from backend.core.errors import ConflictError, DomainError
 from backend.core.fiscal import days_per_year
 from backend.needs.models import Need, NeedSkill, NeedStatus
+from backend.needs.terms import terms_problems
 
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
-                 "onsite_required", "budget", "employment_forms", "priority", "status"]
+                 "onsite_required", "budget", "employment_forms", "priority"]
 
 
 def need_snapshot(need: Need) -> dict:
     return {
         **{f: getattr(need, f) for f in SCALAR_FIELDS},
+        "status": need.status,
         "municipality": need.municipality_id,
         "days_per_year": need.days_per_year,
         "weekly_days": need.weekly_days,
@@ -50,6 +52,9 @@ def _apply(need: Need, data: dict) -> None:
     if need.pattern != WorkPattern.WEEKLY and "weekdays" not in data and not need.weekdays:
         need.weekdays = []
     need.days_per_year, need.weekly_days = days_per_year(need.pattern, need.pattern_days)
+    problems = terms_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
+    if problems:
+        raise DomainError(*problems)
 
 
 def _write_skills(need: Need, data: dict) -> None:
@@ -79,7 +84,10 @@ def need_submit(*, user, data: dict) -> Need:
 
 @transaction.atomic
 def need_update(*, user, need: Need, data: dict) -> Need:
-    need = Need.objects.select_for_update().select_related("municipality__prefecture").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    if need.status != NeedStatus.OPEN:
+        raise ConflictError.single("status", "not_open", "募集中のニーズのみ変更できます。",
+                                   "Only an open need can be changed.")
     before = need_snapshot(need)
     need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
     _apply(need, data)

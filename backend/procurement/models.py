@@ -12,6 +12,9 @@ class Vendor(models.Model):
     corporate_number = models.CharField(
         _("法人番号"), max_length=13, null=True, blank=True, unique=True, validators=[validate_corporate_number]
     )
+    # The prefecture whose coordinators keep this entry of the shared register (None: administrators only).
+    prefecture = models.ForeignKey("geo.Prefecture", verbose_name=_("登録した都道府県"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

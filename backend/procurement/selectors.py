@@ -11,7 +11,20 @@ def vendor_list(*, user) -> QuerySet[Vendor]:
 
 
 def vendor_can_change(*, user, vendor: Vendor) -> bool:
-    return is_admin(user) or user.role == UserRole.COORDINATOR
+    """The shared register: each entry is kept by the coordinators of the prefecture that registered it."""
+    if is_admin(user):
+        return True
+    return user.role == UserRole.COORDINATOR and vendor.prefecture_id == user.prefecture_id
+
+
+def vendor_relying_prefectures(*, vendor: Vendor) -> set[str]:
+    """Prefectures whose records rely on the vendor: incumbents of their procurements, employers of their experts."""
+    from backend.experts.models import Affiliation
+
+    incumbent_of = Procurement.objects.filter(incumbent_vendor=vendor).values_list(
+        "municipality__prefecture_id", flat=True)
+    employer_of = Affiliation.objects.filter(vendor=vendor).values_list("expert__home_prefecture_id", flat=True)
+    return {*incumbent_of, *employer_of} - {None}
 
 
 def procurement_list(*, user) -> QuerySet[Procurement]:

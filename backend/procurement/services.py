@@ -5,8 +5,9 @@ from django.forms.models import model_to_dict
 
 from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, ForbiddenError
 from backend.procurement.models import Procurement, Vendor
+from backend.procurement.selectors import vendor_can_change, vendor_relying_prefectures
 
 
 def _vendor_snapshot(vendor: Vendor) -> dict:
@@ -19,24 +20,40 @@ def _corporate_number_free(number, exclude_pk=None) -> None:
                                  "A vendor with this corporate number is already registered.")
 
 
+def _registering_prefecture(user) -> str | None:
+    if user.role == UserRole.COORDINATOR:
+        return user.prefecture_id
+    if user.role == UserRole.MUNICIPAL:
+        return user.municipality.prefecture_id
+    return None
+
+
 @transaction.atomic
 def vendor_create(*, user, data: dict) -> Vendor:
     number = data.get("corporate_number") or None
     _corporate_number_free(number)
-    vendor = Vendor.objects.create(name=data["name"], corporate_number=number)
-    audit_record(actor=user, action="vendor.create", obj=vendor, after=_vendor_snapshot(vendor))
+    vendor = Vendor.objects.create(name=data["name"], corporate_number=number,
+                                   prefecture_id=_registering_prefecture(user))
+    audit_record(actor=user, action="vendor.create", obj=vendor, prefecture=vendor.prefecture_id,
+                 after=_vendor_snapshot(vendor))
     return vendor
 
 
 @transaction.atomic
 def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
+    if not vendor_can_change(user=user, vendor=vendor):
+        raise ForbiddenError.single("vendor", "not_yours", "この事業者は登録した都道府県のみが変更できます。",
+                                    "Only the prefecture that registered this vendor can change it.")
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     before = _vendor_snapshot(vendor)
     if "corporate_number" in data:
         vendor.corporate_number = data["corporate_number"] or None
         _corporate_number_free(vendor.corporate_number, exclude_pk=vendor.pk)
     vendor.name = data.get("name", vendor.name)
     vendor.save()
-    audit_record(actor=user, action="vendor.update", obj=vendor, before=before, after=_vendor_snapshot(vendor))
+    audit_record(actor=user, action="vendor.update", obj=vendor, prefecture=vendor.prefecture_id,
+                 also_visible_to=vendor_relying_prefectures(vendor=vendor), before=before,
+                 after=_vendor_snapshot(vendor))
     return vendor
 
 

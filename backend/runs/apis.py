@@ -15,14 +15,14 @@ from rest_framework.views import APIView
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.api import BilingualValidationError, validate_input
-from backend.core.imports import SPECS, import_rows, read_rows, template_csv, template_xlsx
+from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
 from backend.procurement.selectors import procurement_list
 from backend.runs import selectors, services
 from backend.runs.exports import restrictions_csv, restrictions_xlsx
-from backend.runs.models import Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest
+from backend.runs.models import Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest, ScopeConsent
 from backend.runs.serializers import (
     ApproveInputSerializer,
     AuditLogOutputSerializer,
@@ -36,6 +36,8 @@ from backend.runs.serializers import (
     RestrictionOutputSerializer,
     RunInputSerializer,
     RunOutputSerializer,
+    ScopeConsentInputSerializer,
+    ScopeConsentOutputSerializer,
     UnmatchedOutputSerializer,
 )
 
@@ -55,10 +57,6 @@ class RunViewSet(ScopedViewSet):
     def scoped_queryset(self, user):
         return selectors.run_list(user=user)
 
-    def get_queryset(self):
-        services.runs_reap_stale()
-        return super().get_queryset()
-
     @extend_schema(request=RunInputSerializer, responses={201: RunOutputSerializer})
     def create(self, request):
         _coordinator_only(request.user)
@@ -72,14 +70,12 @@ class RunViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         run = self.get_object()
-        _coordinator_only(request.user)
         return self.render(services.run_cancel(user=request.user, run=run))
 
     @extend_schema(request=None, responses={201: RunOutputSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         run = self.get_object()
-        _coordinator_only(request.user)
         return self.render(services.run_retry(user=request.user, run=run), status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProposalOutputSerializer(many=True))
@@ -93,17 +89,44 @@ class RunViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def unmatched(self, request, pk=None):
         run = self.get_object()
-        return Response((run.result or {}).get("unmatched", []))
+        return Response(selectors.run_result_for(user=request.user, run=run).get("unmatched", []))
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, description="The instance the run solved: the reader's part of it.")
     @action(detail=True, methods=["get"])
     def instance(self, request, pk=None):
-        return Response(self.get_object().instance or {})
+        return Response(selectors.run_instance_for(user=request.user, run=self.get_object()))
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, description="The run's result: the reader's part of it.")
     @action(detail=True, methods=["get"])
     def result(self, request, pk=None):
-        return Response(self.get_object().result or {})
+        return Response(selectors.run_result_for(user=request.user, run=self.get_object()))
+
+
+class ScopeConsentViewSet(ScopedViewSet):
+    """Consents to joint runs (広域連携): a prefecture lets a neighbour include it in the neighbour's runs
+    for one fiscal year. Both sides read it; only the consenting prefecture grants and revokes."""
+
+    queryset = ScopeConsent.objects.none()
+    output_serializer_class = ScopeConsentOutputSerializer
+    input_serializer_class = ScopeConsentInputSerializer
+    filter_params = {"fiscal_year": "fiscal_year", "grantor": "grantor_id", "grantee": "grantee_id"}
+
+    def scoped_queryset(self, user):
+        return selectors.scope_consent_list(user=user)
+
+    @extend_schema(request=ScopeConsentInputSerializer, responses={201: ScopeConsentOutputSerializer})
+    def create(self, request):
+        _coordinator_only(request.user)
+        self.refuse_read_only_fields(request.data)
+        data = validate_input(ScopeConsentInputSerializer, data=request.data)
+        consent = services.scope_consent_grant(user=request.user, grantee=data["grantee"],
+                                               fiscal_year=data["fiscal_year"], note=data["note"])
+        return self.render(consent, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ScopeConsentOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self.render(services.scope_consent_revoke(user=request.user, consent=self.get_object()))
 
 
 class ProposalViewSet(ScopedViewSet):
@@ -199,7 +222,8 @@ class ReplacementViewSet(ScopedViewSet):
         replacement = self.get_object()
         _coordinator_only(request.user)
         run = services.replacement_run(user=request.user, replacement=replacement)
-        return Response(RunOutputSerializer(run).data, status=status.HTTP_201_CREATED)
+        return Response(RunOutputSerializer(run, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 RESTRICTION_FILTERS = [
@@ -333,6 +357,6 @@ class ImportApi(APIView):
         if upload is None:
             raise BilingualValidationError([{"field": "file", "code": "required", "ja": "ファイルを選んでください。",
                                              "en": "file is required."}])
-        created = import_rows(spec=SPECS[kind](), user=request.user, rows=read_rows(upload))
+        created = import_upload(spec=SPECS[kind](), user=request.user, upload=upload)
         return Response({"created": len(created), "ids": [obj.pk for obj in created]},
                         status=status.HTTP_201_CREATED)

@@ -45,6 +45,8 @@ class MatchRun(models.Model):
     result = models.JSONField(_("結果"), null=True, blank=True)
     status = models.CharField(_("状況"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.JSONField(_("進捗"), default=dict)
+    # Counts per prefecture of the scope, kept when the run ends, so that lists never load the result.
+    summary = models.JSONField(_("概要"), default=dict)
     timings = models.JSONField(_("所要時間(秒)"), default=dict)
     error = models.TextField(_("エラー"), blank=True)
     cancel_requested = models.BooleanField(default=False)
@@ -69,6 +71,46 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"run #{self.pk} {','.join(self.scope)} {self.fiscal_year} {self.status}"
+
+
+class ScopeConsentQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ScopeConsent(models.Model):
+    """A prefecture's recorded consent that a neighbour includes it in the neighbour's joint runs (広域連携).
+
+    Granted by a coordinator of the `grantor` for one fiscal year; the `grantee`'s coordinators may then
+    put the grantor in a run's scope. Each prefecture reads only its own part of such a run.
+    """
+
+    grantor = models.ForeignKey("geo.Prefecture", verbose_name=_("同意した都道府県"), on_delete=models.PROTECT,
+                                related_name="consents_given")
+    grantee = models.ForeignKey("geo.Prefecture", verbose_name=_("同意を受けた都道府県"), on_delete=models.PROTECT,
+                                related_name="consents_received")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    note = models.TextField(_("備考"), blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("同意日時"), auto_now_add=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(_("撤回日時"), null=True, blank=True)
+
+    objects = ScopeConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("合同実行への同意")
+        verbose_name_plural = _("合同実行への同意")
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["grantor", "grantee", "fiscal_year"], condition=Q(revoked_at__isnull=True),
+                                    name="one_consent_in_force_per_pair_and_year"),
+            models.CheckConstraint(condition=~Q(grantor=models.F("grantee")), name="consent_between_two_prefectures"),
+        ]
+
+    def __str__(self) -> str:
+        return f"consent {self.grantor_id} -> {self.grantee_id} ({self.fiscal_year})"
 
 
 class ProposalStatus(models.TextChoices):

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin, scope_by_municipality
@@ -18,18 +18,66 @@ from backend.runs.models import (
     MatchRun,
     Proposal,
     ReplacementRequest,
+    ScopeConsent,
 )
+from backend.runs.parts import instance_part, result_part
 
 RESTRICTED_CATEGORIES = [c.value for c in ProcurementCategory]
 
 
 def run_list(*, user) -> QuerySet[MatchRun]:
-    """Coordinators see runs whose scope includes their prefecture."""
-    queryset = MatchRun.objects.select_related("started_by").order_by("-created_at", "-id")
+    """Coordinators see runs whose scope includes their prefecture (their own, or a joint run they consented
+    to). The instance and the result are never loaded for a list: read them through `run_instance_for`."""
+    queryset = MatchRun.objects.select_related("started_by").defer("instance", "result").order_by(
+        "-created_at", "-id")
     if is_admin(user):
         return queryset
     if user.role == UserRole.COORDINATOR:
         return queryset.filter(scope__contains=[user.prefecture_id])
+    return queryset.none()
+
+
+def reader_prefectures(*, user) -> set[str] | None:
+    """The prefectures whose part of a run the user reads; None for an administrator (all)."""
+    if is_admin(user):
+        return None
+    return {user.prefecture_id} if user.role == UserRole.COORDINATOR else set()
+
+
+def _visible_expert_refs(user, instance: dict) -> set[str]:
+    from backend.experts.selectors import expert_list
+    from backend.runs.instance import expert_ref, parse_ref
+
+    ids = [parse_ref(e["id"]) for e in instance.get("experts", [])]
+    return {expert_ref(pk) for pk in expert_list(user=user).filter(pk__in=ids).values_list("pk", flat=True)}
+
+
+def run_instance_for(*, user, run: MatchRun) -> dict:
+    """The instance the run solved, cut to the reader's part (whole for an administrator)."""
+    instance = MatchRun.objects.values_list("instance", flat=True).get(pk=run.pk) or {}
+    prefectures = reader_prefectures(user=user)
+    if prefectures is None or not instance:
+        return instance
+    return instance_part(instance, prefectures=prefectures, expert_ids=_visible_expert_refs(user, instance))
+
+
+def run_result_for(*, user, run: MatchRun) -> dict:
+    """The run's result, cut to the reader's part; the objective only for the prefecture that started it."""
+    instance, result = MatchRun.objects.values_list("instance", "result").get(pk=run.pk)
+    prefectures = reader_prefectures(user=user)
+    if prefectures is None or not result:
+        return result or {}
+    return result_part(result, instance=instance or {}, prefectures=prefectures,
+                       whole_run=run.prefecture_id in prefectures)
+
+
+def scope_consent_list(*, user) -> QuerySet[ScopeConsent]:
+    """Consents the user's prefecture gave or received."""
+    queryset = ScopeConsent.objects.select_related("grantor", "grantee", "granted_by", "revoked_by")
+    if is_admin(user):
+        return queryset
+    if user.role == UserRole.COORDINATOR:
+        return queryset.filter(Q(grantor_id=user.prefecture_id) | Q(grantee_id=user.prefecture_id))
     return queryset.none()
 
 
@@ -63,7 +111,7 @@ def audit_log_list(*, user) -> QuerySet[AuditLog]:
     if is_admin(user):
         return queryset
     if user.role == UserRole.COORDINATOR:
-        return queryset.filter(prefecture_id=user.prefecture_id)
+        return queryset.filter(scope__contains=[user.prefecture_id])
     return queryset.none()
 
 

@@ -1,9 +1,21 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.models import AuditLog
 from backend.experts.models import Expert
 from backend.needs.models import Need
-from backend.runs.models import DecisionKind, Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest
+from backend.geo.models import Prefecture
+from backend.runs.models import (
+    DecisionKind,
+    Engagement,
+    MatchRun,
+    PairDecision,
+    Proposal,
+    ReplacementRequest,
+    ScopeConsent,
+)
+from backend.runs.parts import summary_for
+from backend.runs.selectors import reader_prefectures
 from matching.formulation import LATER_OBJECTIVES
 
 
@@ -18,6 +30,14 @@ class RunInputSerializer(serializers.Serializer):
         help_text="Which criteria after the primary to apply, in the engine's fixed order (default: all).")
 
 
+class RunSummarySerializer(serializers.Serializer):
+    assigned = serializers.IntegerField(help_text="needs of the reader's prefectures with a proposal")
+    unmatched = serializers.IntegerField()
+    flags = serializers.IntegerField()
+    solver_status = serializers.CharField(allow_null=True)
+    objective = serializers.DictField(allow_null=True, help_text="only for the prefecture that started the run")
+
+
 class RunOutputSerializer(serializers.ModelSerializer):
     summary = serializers.SerializerMethodField()
 
@@ -27,15 +47,35 @@ class RunOutputSerializer(serializers.ModelSerializer):
                   "progress", "timings", "error", "cancel_requested", "retry_of", "started_by", "created_at", "started_at",
                   "heartbeat_at", "finished_at", "summary"]
 
+    @extend_schema_field(RunSummarySerializer)
     def get_summary(self, obj) -> dict:
-        result = obj.result or {}
-        return {
-            "assigned": len(result.get("assignments", [])),
-            "unmatched": len(result.get("unmatched", [])),
-            "flags": len(result.get("flags", [])),
-            "objective": result.get("objective"),
-            "solver_status": result.get("status"),
-        }
+        request = self.context.get("request")
+        prefectures = reader_prefectures(user=request.user) if request else set()
+        whole = prefectures is None or obj.prefecture_id in prefectures
+        return summary_for(obj.summary or {}, prefectures, whole_run=whole)
+
+
+class ScopeConsentInputSerializer(serializers.Serializer):
+    grantee = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(),
+                                                 help_text="the prefecture that may include yours in its runs")
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ScopeConsentOutputSerializer(serializers.ModelSerializer):
+    grantor_name = serializers.CharField(source="grantor.name")
+    grantee_name = serializers.CharField(source="grantee.name")
+    granted_by = serializers.CharField(source="granted_by.username", default=None, allow_null=True)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScopeConsent
+        fields = ["id", "grantor", "grantor_name", "grantee", "grantee_name", "fiscal_year", "note", "granted_by",
+                  "granted_at", "revoked_by", "revoked_at", "in_force"]
+
+    def get_in_force(self, obj) -> bool:
+        return obj.revoked_at is None
 
 
 class UnmatchedOutputSerializer(serializers.Serializer):

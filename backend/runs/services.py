@@ -16,11 +16,14 @@ from django.utils import timezone
 
 from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
-from backend.core.errors import ConflictError, DomainError
-from backend.core.fiscal import fiscal_year_end, fiscal_year_start
+from backend.accounts.scoping import is_admin
+from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.fiscal import fiscal_year_end, fiscal_year_label, fiscal_year_start
 from backend.experts.models import Expert
+from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedStatus
+from backend.needs.selectors import need_list
 from backend.runs.instance import (
     DEFAULT_TIME_LIMIT_S,
     InstanceOptions,
@@ -42,7 +45,9 @@ from backend.runs.models import (
     ReplacementStatus,
     RunKind,
     RunStatus,
+    ScopeConsent,
 )
+from backend.runs.parts import run_summary_document
 from backend.runs.rules import Placement, common_employment_form, incumbent_conflicts, placement_problems
 from matching.formulation import LATER_OBJECTIVES
 
@@ -93,20 +98,40 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
     return reaped
 
 
-def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, params: dict | None = None,
-                replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None) -> MatchRun:
-    """Queue a run for the coordinator's prefecture (plus neighbours for a regional pool)."""
-    home = user.prefecture_id if user.role == UserRole.COORDINATOR else None
-    scope = sorted(set(scope or ([home] if home else [])))
+def _check_scope(*, user, scope: list[str], fiscal_year: int) -> None:
+    """A coordinator's run covers their own prefecture, plus neighbours that consented for that year."""
     if not scope:
         raise DomainError.single("scope", "required", "対象の都道府県を指定してください。", "scope is required.")
-    if home and home not in scope:
+    names = dict(Prefecture.objects.filter(code__in=scope).values_list("code", "name"))
+    unknown = sorted(set(scope) - set(names))
+    if unknown:
+        raise DomainError.single("scope", "unknown", f"不明な都道府県コード: {', '.join(unknown)}",
+                                 f"Unknown prefecture codes: {', '.join(unknown)}")
+    if is_admin(user):
+        return
+    home = user.prefecture_id
+    if home not in scope:
         raise DomainError.single("scope", "not_your_prefecture", "対象には担当の都道府県を含めてください。",
                                  "The scope must include the coordinator's own prefecture.")
-    unknown = set(scope) - set(Prefecture.objects.filter(code__in=scope).values_list("code", flat=True))
-    if unknown:
-        raise DomainError.single("scope", "unknown", f"不明な都道府県コード: {', '.join(sorted(unknown))}",
-                                 f"Unknown prefecture codes: {', '.join(sorted(unknown))}")
+    consented = set(ScopeConsent.objects.in_force().filter(
+        grantee_id=home, fiscal_year=fiscal_year, grantor_id__in=scope).values_list("grantor_id", flat=True))
+    missing = sorted(set(scope) - {home} - consented)
+    if missing:
+        listed = "、".join(names[code] for code in missing)
+        raise ForbiddenError.single(
+            "scope", "no_consent",
+            f"{listed}の同意がないため、合同で実行できません。{fiscal_year_label(fiscal_year)}の同意を"
+            f"{listed}のコーディネーターに依頼してください。",
+            f"No consent of {', '.join(missing)} for a joint run in fiscal year {fiscal_year}; "
+            "ask their coordinators to grant it.")
+
+
+def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, params: dict | None = None,
+                replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None) -> MatchRun:
+    """Queue a run for the coordinator's prefecture, plus neighbours that consented to a joint run."""
+    home = user.prefecture_id if user.role == UserRole.COORDINATOR else None
+    scope = sorted(set(scope or ([home] if home else [])))
+    _check_scope(user=user, scope=scope, fiscal_year=fiscal_year)
     runs_reap_stale()
     run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year,
                    scope_key=_scope_key(scope, fiscal_year, replacement.pk if replacement else None),
@@ -116,7 +141,7 @@ def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, param
         with transaction.atomic():
             run.save()
             audit_record(actor=user, action="run.enqueue", obj=run, prefecture=run.prefecture,
-                         after=_run_snapshot(run))
+                         also_visible_to=run.scope, after=_run_snapshot(run))
             transaction.on_commit(lambda: _enqueue_task(run.pk))
     except IntegrityError:
         raise ConflictError.single(
@@ -134,7 +159,15 @@ def _enqueue_task(run_id: int) -> None:
     MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
 
 
+def _check_run_control(*, user, run: MatchRun) -> None:
+    """Only the prefecture that started a run cancels or retries it; its partners read their part."""
+    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == run.prefecture_id)):
+        raise ForbiddenError.single("run", "not_your_run", "この実行を操作できるのは、実行した都道府県のみです。",
+                                    "Only the prefecture that started this run can cancel or retry it.")
+
+
 def run_cancel(*, user, run: MatchRun) -> MatchRun:
+    _check_run_control(user=user, run=run)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in ACTIVE_RUN_STATUSES:
@@ -152,6 +185,7 @@ def run_cancel(*, user, run: MatchRun) -> MatchRun:
 
 
 def run_retry(*, user, run: MatchRun) -> MatchRun:
+    _check_run_control(user=user, run=run)
     if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
         raise ConflictError.single("status", "not_retryable", "失敗または中止した実行のみ再実行できます。",
                                    "Only a failed or cancelled run can be retried.")
@@ -281,13 +315,14 @@ def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = 
         run.result = result
         run.finished_at = timezone.now()
         run.timings = timings or {}
+        run.summary = run_summary_document(run.instance, result)
         if result is not None:
             objective = result.get("objective", {})
             run.progress = {**run.progress, "best_primary": objective.get("primary"),
                             "bound": objective.get("primary_bound")}
-        run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings"])
-        audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture, before=before,
-                     after=_run_snapshot(run))
+        run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings", "summary"])
+        audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture,
+                     also_visible_to=run.scope, before=before, after=_run_snapshot(run))
 
 
 def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:
@@ -327,6 +362,10 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
 
 def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairDecision | None:
     """Pin or forbid (expert, need) for later runs; kind None clears the decision."""
+    if not need_list(user=user).filter(pk=need.pk).exists():
+        raise DomainError.single("need", "does_not_exist", "指定したニーズは見つかりません。", "No such need.")
+    if not expert_list(user=user).filter(pk=expert.pk).exists():
+        raise DomainError.single("expert", "does_not_exist", "指定した専門人材は見つかりません。", "No such expert.")
     with transaction.atomic():
         existing = PairDecision.objects.filter(need=need, expert=expert).first()
         before = {"kind": existing.kind} if existing else None
@@ -340,6 +379,51 @@ def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairD
         audit_record(actor=user, action="decision.set", obj=need, prefecture=need.municipality.prefecture,
                      before=before, after={"expert": expert.pk, "kind": kind})
     return decision
+
+
+# -- consent to joint runs ----------------------------------------------------------------------------------
+
+def _consent_snapshot(consent: ScopeConsent) -> dict:
+    return {"grantor": consent.grantor_id, "grantee": consent.grantee_id, "fiscal_year": consent.fiscal_year,
+            "note": consent.note, "revoked_at": consent.revoked_at}
+
+
+def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: str = "") -> ScopeConsent:
+    """The coordinator's prefecture consents that `grantee` includes it in joint runs of that fiscal year."""
+    if user.role != UserRole.COORDINATOR:
+        raise ForbiddenError.single("grantor", "not_a_coordinator", "同意できるのは都道府県のコーディネーターのみです。",
+                                    "Only a prefecture's coordinator can grant consent.")
+    if grantee.pk == user.prefecture_id:
+        raise DomainError.single("grantee", "own_prefecture", "自分の都道府県には同意できません。",
+                                 "A prefecture cannot consent to itself.")
+    try:
+        with transaction.atomic():
+            consent = ScopeConsent.objects.create(grantor_id=user.prefecture_id, grantee=grantee,
+                                                  fiscal_year=fiscal_year, note=note, granted_by=user)
+            audit_record(actor=user, action="scope_consent.grant", obj=consent, prefecture=consent.grantor_id,
+                         also_visible_to=[grantee], after=_consent_snapshot(consent))
+    except IntegrityError:
+        raise ConflictError.single("grantee", "already_granted", f"{grantee.name}への同意は既に有効です。",
+                                   f"Consent to {grantee.pk} for this fiscal year is already in force.") from None
+    return consent
+
+
+def scope_consent_revoke(*, user, consent: ScopeConsent) -> ScopeConsent:
+    """Only the consenting prefecture revokes; runs already made stay, later runs need a new consent."""
+    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == consent.grantor_id)):
+        raise ForbiddenError.single("consent", "not_yours", "同意を撤回できるのは、同意した都道府県のみです。",
+                                    "Only the prefecture that granted the consent can revoke it.")
+    with transaction.atomic():
+        consent = ScopeConsent.objects.select_for_update().get(pk=consent.pk)
+        if consent.revoked_at is not None:
+            raise ConflictError.single("consent", "already_revoked", "この同意は既に撤回されています。",
+                                       "This consent is already revoked.")
+        before = _consent_snapshot(consent)
+        consent.revoked_at, consent.revoked_by = timezone.now(), user
+        consent.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(actor=user, action="scope_consent.revoke", obj=consent, prefecture=consent.grantor_id,
+                     also_visible_to=[consent.grantee_id], before=before, after=_consent_snapshot(consent))
+    return consent
 
 
 # -- approval -----------------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 """Experts (専門人材): the coordinator's list, detail and edit; the expert's own profile, availability and pledge."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.core.choices import AffiliationRelation, EmploymentForm, Skill, Weekday
 from backend.experts.selectors import expert_can_change, expert_list
 from backend.experts.serializers import ExpertInputSerializer
-from backend.experts.services import expert_create, expert_update
+from backend.experts.services import EXPERT_OWN_FIELDS, expert_create, expert_sign_pledge, expert_update
 from backend.geo.models import Prefecture
 from backend.procurement.selectors import vendor_list
 from frontend import charts, forms, selectors
@@ -62,7 +63,7 @@ def me(request):
 # -- the expert form -----------------------------------------------------------------------------------
 
 def expert_data(post, *, by_coordinator: bool) -> dict:
-    """The API's expert input from the page form; the expert cannot retire themself or date the pledge."""
+    """The API's expert input from the page form: an expert's own form carries only the fields that are theirs."""
     data = {
         "name": forms.text(post, "name"),
         "name_kana": forms.text(post, "name_kana"),
@@ -81,7 +82,8 @@ def expert_data(post, *, by_coordinator: bool) -> dict:
     if by_coordinator:
         data["active"] = forms.checkbox(post, "active")
         data["pledge_signed_on"] = forms.text(post, "pledge_signed_on") or None
-    return data
+        return data
+    return {name: value for name, value in data.items() if name in EXPERT_OWN_FIELDS}
 
 
 def _affiliation_rows(post) -> list[dict]:
@@ -178,7 +180,6 @@ def me_pledge(request):
     if not forms.checkbox(request.POST, "agree"):
         context = {**_profile_context(request, expert), "pledge_error": True}
         return render(request, "frontend/experts/me.html", context, status=400)
-    validated, _ = forms.validate(ExpertInputSerializer, {"pledge_signed_on": timezone.localdate().isoformat()},
-                                  partial=True)
-    expert_update(user=request.user, expert=expert, data=validated)
+    expert_sign_pledge(user=request.user, expert=expert)
+    messages.success(request, _("秘密保持の誓約に署名しました。"))
     return redirect("frontend:me")

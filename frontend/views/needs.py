@@ -8,7 +8,8 @@ from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPatte
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_can_change, need_list
-from backend.needs.serializers import PATTERN_LIMITS, NeedInputSerializer
+from backend.needs.serializers import NeedInputSerializer
+from backend.needs.terms import PATTERN_LIMITS
 from backend.needs.services import need_submit, need_update, need_withdraw
 from frontend import forms, selectors
 from frontend.views.access import STAFF, role_required

@@ -34,7 +34,6 @@ def _start_context(request, values, errors) -> dict:
 
 @role_required(*COORDINATOR)
 def run_index(request):
-    services.runs_reap_stale()
     values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30,
               "objectives": list(LATER_OBJECTIVES)}
     return render(request, "frontend/runs/index.html", _start_context(request, values, None))

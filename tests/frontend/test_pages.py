@@ -51,8 +51,9 @@ def test_audit_log_page_shows_the_coordinators_prefecture_only(client, django_us
     from tests.backend.factories import CoordinatorFactory
 
     AuditLog.objects.create(action="need.update", object_type="Need", object_id="1", prefecture_id="20",
-                            before={"priority": 3}, after={"priority": 5})
-    AuditLog.objects.create(action="need.update", object_type="Need", object_id="2", prefecture_id="19")
+                            scope=["20"], before={"priority": 3}, after={"priority": 5})
+    AuditLog.objects.create(action="need.update", object_type="Need", object_id="2", prefecture_id="19",
+                            scope=["19"])
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     page = client.get("/audit/").content.decode()
     assert "Need #1" in page and "Need #2" not in page

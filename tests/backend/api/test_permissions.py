@@ -30,7 +30,7 @@ def world(db):
                   "other": NeedFactory(municipality_id="192015")},  # 甲府市
         "procurements": {"own": ProcurementFactory(municipality_id="202011"),
                          "other": ProcurementFactory(municipality_id="192015")},
-        "vendors": {"own": VendorFactory(), "other": VendorFactory()},
+        "vendors": {"own": VendorFactory(prefecture_id="20"), "other": VendorFactory(prefecture_id="19")},
     }
 
 
