@@ -4,20 +4,37 @@ A sheet has Japanese headers (the downloadable template). Each row becomes the s
 API takes, validated by the same serializer in Japanese and English; errors name the row and the
 column. Nothing is written unless every row is valid, and then all rows are written in one
 transaction through the same services the API uses.
+
+An upload is untrusted: its size, rows, columns and reading time are bounded (KENMU_IMPORT_*
+settings), a .xlsx must really be a workbook and a CSV really text, and every way a file can be
+wrong is a 400 that names the file, or the row and the column. Reading must never raise anything else.
 """
 
+import codecs
 import csv
 import io
-from collections.abc import Callable
+import logging
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from backend.core.api import BilingualValidationError, bilingual_errors
 from backend.core.choices import EmploymentForm, Role, Weekday, WorkPattern
+from backend.core.errors import DomainError
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+
+logger = logging.getLogger(__name__)
+
+XLSX_MAGIC = b"PK\x03\x04"
+DECLARED_RANGE_SLACK = 10  # a sheet's declared range also counts blank and formatted-but-empty cells
 
 WEEKDAY_KANJI = {str(label): value for value, label in Weekday.choices}
 PATTERN_WORDS = {"週": WorkPattern.WEEKLY, "月": WorkPattern.MONTHLY, "年": WorkPattern.YEARLY}
@@ -43,12 +60,20 @@ def parse_choice_list(text: str, choices) -> list[str]:
     return [by_label.get(part, part) for part in split_list(text)]
 
 
+def parse_choice(text: str, choices) -> str:
+    """One choice by label or value; anything else (several, or only separators) is passed on as typed
+    for the serializer to reject."""
+    parts = parse_choice_list(text, choices)
+    return parts[0] if len(parts) == 1 else text
+
+
 def parse_skills(text: str) -> dict:
-    """'security:3 planning:2'. A level that is not a number is passed on for the serializer to reject."""
+    """'security:3 planning:2'. Levels stay text: the serializer turns numbers into ints and rejects the
+    rest ('²', 'high'), so parsing never raises."""
     skills = {}
     for part in split_list(text):
         name, _, level = part.partition(":")
-        skills[name] = int(level) if level.isdigit() else level
+        skills[name] = level
     return skills
 
 
@@ -81,33 +106,214 @@ def template_csv(spec: ImportSpec) -> bytes:
     return csv_bytes(header=[c.header for c in spec.columns], rows=[[c.example for c in spec.columns]])
 
 
-def _file_problem(ja: str, en: str) -> BilingualValidationError:
-    return BilingualValidationError([{"field": "file", "code": "invalid", "ja": ja, "en": en, "row": None,
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much one upload may hold; settings override the defaults."""
+
+    max_bytes: int
+    max_unzipped_bytes: int
+    max_rows: int
+    max_columns: int
+    max_seconds: float
+
+    @classmethod
+    def from_settings(cls) -> "ImportLimits":
+        return cls(
+            max_bytes=getattr(settings, "KENMU_IMPORT_MAX_BYTES", 2_000_000),
+            max_unzipped_bytes=getattr(settings, "KENMU_IMPORT_MAX_UNZIPPED_BYTES", 50_000_000),
+            max_rows=getattr(settings, "KENMU_IMPORT_MAX_ROWS", 2_000),
+            max_columns=getattr(settings, "KENMU_IMPORT_MAX_COLUMNS", 60),
+            max_seconds=getattr(settings, "KENMU_IMPORT_MAX_SECONDS", 20),
+        )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The wall-time budget of one import, checked between rows while reading and validating."""
+
+    file_name: str
+    seconds: float
+    at: float
+
+    @classmethod
+    def start(cls, *, file_name: str, seconds: float) -> "Deadline":
+        return cls(file_name, seconds, time.monotonic() + seconds)
+
+    def check(self) -> None:
+        if time.monotonic() >= self.at:
+            named = f"「{self.file_name}」" if self.file_name else ""
+            raise _file_problem(
+                "timeout",
+                f"ファイル{named}の読み取りと検証が制限時間（{self.seconds:g}秒）を超えたため、"
+                "取り込みを中止しました。ファイルを分けて取り込んでください。",
+                f"Import of {self.file_name or 'the file'} stopped: reading and validating took longer than "
+                f"{self.seconds:g} s. Split the file.")
+
+
+def _file_problem(code: str, ja: str, en: str) -> BilingualValidationError:
+    return BilingualValidationError([{"field": "file", "code": code, "ja": ja, "en": en, "row": None,
                                       "column": None}])
 
 
-def read_rows(upload) -> list[dict[str, str]]:
-    """Rows of a .xlsx or .csv upload as {header: text}; blank rows skipped."""
-    name = (getattr(upload, "name", "") or "").lower()
-    raw = upload.read()
+def import_upload(*, spec: ImportSpec, user, upload) -> list:
+    """Read and import one upload within one time budget."""
+    limits = ImportLimits.from_settings()
+    deadline = Deadline.start(file_name=_file_name(upload), seconds=limits.max_seconds)
+    return import_rows(spec=spec, user=user, rows=read_rows(upload, deadline=deadline), deadline=deadline)
+
+
+def read_rows(upload, *, deadline: Deadline | None = None) -> list[dict[str, str]]:
+    """Rows of a .xlsx or .csv upload as {header: text}; blank rows skipped.
+
+    Every way a file can be too big, mislabelled or corrupt is a 400 that names the file.
+    """
+    name = _file_name(upload)
+    limits = ImportLimits.from_settings()
+    deadline = deadline or Deadline.start(file_name=name, seconds=limits.max_seconds)
+    suffix = name.lower().rpartition(".")[2]
+    if suffix not in ("xlsx", "csv"):
+        raise _file_problem("invalid", "ファイルは .xlsx か .csv にしてください。", "Upload a .xlsx or .csv file.")
+    raw = _read_bounded(upload, name=name, limits=limits)
+    read_table = _xlsx_table if suffix == "xlsx" else _csv_table
     try:
-        if name.endswith(".xlsx"):
-            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).active
-            table = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        elif name.endswith(".csv"):
-            text = raw.decode("utf-8-sig") if not raw.startswith(b"\x82") else raw.decode("cp932")
-            table = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
-        else:
-            raise _file_problem("ファイルは .xlsx か .csv にしてください。", "Upload a .xlsx or .csv file.")
-    except (UnicodeDecodeError, csv.Error, OSError, KeyError, ValueError) as exc:
-        if isinstance(exc, BilingualValidationError):
-            raise
-        raise _file_problem("ファイルを読み取れませんでした。テンプレートを使ってください。",
-                            f"The file could not be read ({type(exc).__name__}); use the template.") from None
+        table = read_table(raw, name=name, limits=limits, deadline=deadline)
+    except (BilingualValidationError, DomainError):
+        raise
+    except Exception:  # a corrupt file can fail anywhere inside zipfile, openpyxl's XML parsing or csv
+        logger.info("import: %s could not be read", name, exc_info=True)
+        raise _file_problem("unreadable", f"ファイル「{name}」を読み取れませんでした。テンプレートを使ってください。",
+                            f"{name} could not be read; use the template.") from None
     if not table:
-        raise _file_problem("ファイルが空です。", "The file is empty.")
+        raise _file_problem("empty", f"ファイル「{name}」にデータがありません（空のファイルです）。",
+                            f"{name} is empty.")
     headers = table[0]
-    return [dict(zip(headers, row, strict=False)) for row in table[1:] if any(row)]
+    return [dict(zip(headers, row, strict=False)) for row in table[1:]]
+
+
+def _file_name(upload) -> str:
+    return getattr(upload, "name", "") or "upload"
+
+
+def _read_bounded(upload, *, name: str, limits: ImportLimits) -> bytes:
+    """The upload's bytes, refused before reading them all when it is over the size limit."""
+    size = getattr(upload, "size", None)
+    if size is None or size <= limits.max_bytes:
+        raw = upload.read(limits.max_bytes + 1)
+        if len(raw) <= limits.max_bytes:
+            return raw
+    raise _file_problem(
+        "too_large",
+        f"ファイル「{name}」は大きすぎます。取り込めるファイルは {limits.max_bytes:,} バイトまでです。",
+        f"{name} is too large; an import file may have at most {limits.max_bytes:,} bytes.")
+
+
+def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
+    _check_workbook_archive(raw, name=name, limits=limits)
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError):
+        raise _not_a_workbook(name) from None
+    try:
+        sheet = workbook.active
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise _file_problem(
+                "no_worksheet",
+                f"ファイル「{name}」で開いているシートがワークシートではありません（グラフシートなど）。"
+                "取り込むデータのシートを選んだ状態で保存してください。",
+                f"The active sheet of {name} is not a worksheet (a chart sheet, or none); save the workbook "
+                "with the data sheet selected.")
+        _check_declared_range(sheet, name=name, limits=limits)
+        rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
+        return _table(rows, name=name, limits=limits, deadline=deadline)
+    finally:
+        workbook.close()
+
+
+def _not_a_workbook(name: str) -> BilingualValidationError:
+    return _file_problem(
+        "not_a_workbook",
+        f"ファイル「{name}」は Excel ブック（.xlsx）ではありません。Excel 97-2003 形式（.xls）などの場合は、"
+        ".xlsx 形式で保存し直してください。",
+        f"{name} is not an Excel workbook (.xlsx); save it in the .xlsx format.")
+
+
+def _check_workbook_archive(raw: bytes, *, name: str, limits: ImportLimits) -> None:
+    """A .xlsx is a zip archive; refuse anything else, and archives that would unpack to far too much."""
+    if not raw.startswith(XLSX_MAGIC):
+        raise _not_a_workbook(name)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise _not_a_workbook(name) from None
+    if unpacked > limits.max_unzipped_bytes:
+        raise _file_problem(
+            "too_large",
+            f"ファイル「{name}」は展開すると {unpacked:,} バイトになり、上限の {limits.max_unzipped_bytes:,} "
+            "バイトを超えます。",
+            f"{name} unpacks to {unpacked:,} bytes, over the limit of {limits.max_unzipped_bytes:,} bytes.")
+
+
+def _check_declared_range(sheet: ReadOnlyWorksheet, *, name: str, limits: ImportLimits) -> None:
+    """Refuse a sheet whose declared used range is absurd before iterating over it."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > (limits.max_rows + 1) * DECLARED_RANGE_SLACK or columns > limits.max_columns * DECLARED_RANGE_SLACK:
+        raise _file_problem(
+            "too_large",
+            f"ファイル「{name}」のシート「{sheet.title}」は使用範囲が {rows:,} 行 × {columns:,} 列あり、"
+            f"取り込める大きさ（{limits.max_rows:,} 行・{limits.max_columns} 列）を大きく超えています。"
+            "不要な行や列を削除してください。",
+            f"Sheet {sheet.title} of {name} declares {rows:,} rows x {columns:,} columns, far beyond the limits "
+            f"({limits.max_rows:,} rows, {limits.max_columns} columns); delete the unused rows and columns.")
+
+
+def _csv_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
+    if b"\x00" in raw:
+        raise _file_problem(
+            "null_character",
+            f"ファイル「{name}」に NUL 文字が含まれています。CSV（UTF-8 または Shift_JIS）で保存し直してください。",
+            f"{name} contains a NUL character; save it again as CSV (UTF-8 or Shift_JIS).")
+    return _table(csv.reader(io.StringIO(_decode_csv(raw, name=name))), name=name, limits=limits,
+                  deadline=deadline)
+
+
+def _decode_csv(raw: bytes, *, name: str) -> str:
+    """UTF-8 (with or without a BOM) first, then cp932: what Japanese Excel saves as "CSV"."""
+    encodings = ("utf-8-sig",) if raw.startswith(codecs.BOM_UTF8) else ("utf-8", "cp932")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_problem(
+        "encoding",
+        f"ファイル「{name}」の文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。",
+        f"The encoding of {name} is not UTF-8 or Shift_JIS (cp932); save it in one of them.")
+
+
+def _table(rows: Iterable[Sequence], *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
+    """The header row and at most max_rows non-blank rows as stripped text; stops at the first row over a limit."""
+    table = []
+    for number, row in enumerate(rows, start=1):
+        deadline.check()
+        cells = ["" if value is None else str(value).strip() for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > limits.max_columns:
+            raise _file_problem(
+                "too_many_columns",
+                f"ファイル「{name}」の {number} 行目は列が多すぎます。取り込める列は {limits.max_columns} 列までです。",
+                f"Row {number} of {name} has too many columns; at most {limits.max_columns} columns.")
+        if table and not cells:
+            continue
+        table.append(cells)
+        if len(table) - 1 > limits.max_rows:
+            raise _file_problem(
+                "too_many_rows",
+                f"ファイル「{name}」のデータ行が多すぎます。一度に取り込めるのは {limits.max_rows:,} 行までです。"
+                "ファイルを分けて取り込んでください。",
+                f"{name} has too many data rows; at most {limits.max_rows:,} rows per import. Split the file.")
+    return table
 
 
 def _row_data(spec: ImportSpec, row: dict[str, str]) -> dict:
@@ -119,14 +325,17 @@ def _row_data(spec: ImportSpec, row: dict[str, str]) -> dict:
     return data
 
 
-def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]]) -> list:
+def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
+                deadline: Deadline | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
+    deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
     missing = [c.header for c in spec.columns[:1] if rows and c.header not in rows[0]]
     if missing:
-        raise _file_problem(f"見出しがテンプレートと違います（{missing[0]} がありません）。",
+        raise _file_problem("missing_header", f"見出しがテンプレートと違います（{missing[0]} がありません）。",
                             f"The headers do not match the template ({missing[0]} is missing).")
     validated, errors = [], []
     for number, row in enumerate(rows, start=2):
+        deadline.check()
         data = _row_data(spec, row)
         by_lang = {}
         for lang in ("ja", "en"):
@@ -143,17 +352,13 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]]) -> list:
     if errors:
         raise BilingualValidationError(errors)
     if not validated:
-        raise _file_problem("データ行がありません。", "The file has no data rows.")
+        raise _file_problem("no_rows", "データ行がありません。", "The file has no data rows.")
     created = []
     with transaction.atomic():
         for number, data in validated:
             try:
                 created.append(spec.write(user=user, data=data))
-            except Exception as exc:
-                from backend.core.errors import DomainError
-
-                if not isinstance(exc, DomainError):
-                    raise
+            except DomainError as exc:
                 raise BilingualValidationError([
                     {"field": p.field, "code": p.code, "ja": p.ja, "en": p.en, "row": number,
                      "column": spec.header_for(p.field)} for p in exc.problems]) from None
@@ -189,7 +394,7 @@ def _need_spec() -> ImportSpec:
     return ImportSpec("needs", (
         Column("団体コード", "municipality", example="202011"),
         Column("年度", "fiscal_year", example="2027"),
-        Column("役割", "role", lambda t: parse_choice_list(t, Role.choices)[0], "CIO補佐官"),
+        Column("役割", "role", lambda t: parse_choice(t, Role.choices), "CIO補佐官"),
         Column("件名", "title", example="CIO補佐官の募集"),
         Column("勤務パターン", "pattern", lambda t: PATTERN_WORDS.get(t, t), "週"),
         Column("日数", "pattern_days", example="1"),

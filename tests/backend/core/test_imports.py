@@ -1,9 +1,14 @@
 """Excel/CSV import: templates, per-row and per-column errors, all or nothing."""
 
 import io
+import re
+import zipfile
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
 
 from backend.experts.models import Expert
 from backend.needs.models import Need
@@ -78,3 +83,202 @@ def test_only_coordinators_import(municipal):
     response = client_for(municipal).post("/api/v1/import/experts/", {"file": _xlsx([["氏名"]])},
                                           format="multipart")
     assert response.status_code == 403
+
+
+# A file is untrusted: every way it can be wrong is a 400 naming the file, or the row and the column,
+# and nothing is stored.
+
+def _post(client, kind: str, name: str, content: bytes):
+    return client.post(f"/api/v1/import/{kind}/", {"file": SimpleUploadedFile(name, content)}, format="multipart")
+
+
+def _file_error(response, code: str, name: str) -> dict:
+    assert response.status_code == 400, response.content
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["code"], error["row"], error["column"]) == ("file", code, None, None)
+    assert f"「{name}」" in error["ja"] and name in error["en"]
+    return error
+
+
+def _stored_nothing():
+    assert Expert.objects.count() == 0 and Need.objects.count() == 0
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content", [
+    b"name,email\nhanako,hanako@example.jp\n",  # a text file named .xlsx
+    bytes(range(256)) * 8,  # arbitrary bytes
+    b"PK\x03\x04 a zip header and then nothing",  # looks like a zip, is not one
+    _zip({"notes.txt": b"not a workbook"}),  # a real zip that is not a workbook
+], ids=["text", "bytes", "truncated-zip", "other-zip"])
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_a_400_naming_the_file(coordinator, content):
+    response = _post(client_for(coordinator), "experts", "名簿.xlsx", content)
+    error = _file_error(response, "not_a_workbook", "名簿.xlsx")
+    assert ".xlsx" in error["ja"]
+    _stored_nothing()
+
+
+def test_a_workbook_with_broken_xml_inside_is_a_400_naming_the_file(coordinator):
+    with zipfile.ZipFile(io.BytesIO(_workbook_bytes(Workbook()))) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row r='1'><c r="
+    response = _post(client_for(coordinator), "experts", "broken.xlsx", _zip(entries))
+    _file_error(response, "unreadable", "broken.xlsx")
+    _stored_nothing()
+
+
+def test_a_workbook_whose_active_sheet_is_a_chart_is_a_400(coordinator):
+    workbook = Workbook()
+    workbook.active.append(["氏名"])
+    chart = BarChart()
+    chart.add_data(Reference(workbook.active, min_col=1, min_row=1, max_row=1))
+    workbook.create_chartsheet("グラフ").add_chart(chart)
+    workbook.active = 1
+    response = _post(client_for(coordinator), "experts", "chart.xlsx", _workbook_bytes(workbook))
+    _file_error(response, "no_worksheet", "chart.xlsx")
+
+
+def test_a_workbook_without_any_worksheet_is_a_400(coordinator):
+    with zipfile.ZipFile(io.BytesIO(_workbook_bytes(Workbook()))) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", entries["xl/workbook.xml"])
+    response = _post(client_for(coordinator), "experts", "nosheet.xlsx", _zip(entries))
+    _file_error(response, "no_worksheet", "nosheet.xlsx")
+
+
+def test_a_workbook_without_rows_is_a_400_naming_the_file(coordinator):
+    response = _post(client_for(coordinator), "experts", "empty.xlsx", _workbook_bytes(Workbook()))
+    _file_error(response, "empty", "empty.xlsx")
+
+
+def test_a_role_of_only_separators_is_a_400_naming_row_and_column(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    bad = list(example)
+    bad[header.index("役割")] = "、"
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, example, bad])}, format="multipart")
+    assert response.status_code == 400, response.content
+    (error,) = response.json()["errors"]
+    assert (error["row"], error["column"], error["field"], error["code"]) == (3, "役割", "role", "invalid_choice")
+    assert "、" in error["ja"] and "、" in error["en"]
+    _stored_nothing()
+
+
+def test_two_roles_in_one_cell_are_a_400_not_the_first_of_them(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    bad = list(example)
+    bad[header.index("役割")] = "CIO補佐官、CISO補佐官"
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, bad])}, format="multipart")
+    assert response.status_code == 400, response.content
+    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "役割")]
+    _stored_nothing()
+
+
+@pytest.mark.parametrize("kind, column, level", [("needs", "必須スキル", "²"), ("experts", "スキル", "²"),
+                                                 ("experts", "スキル", "9" * 5000)])
+def test_a_skill_level_that_is_not_an_ascii_number_is_a_400_naming_row_and_column(coordinator, kind, column,
+                                                                                   level):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, kind)
+    bad = list(example)
+    bad[header.index(column)] = f"security:{level}"
+    response = client.post(f"/api/v1/import/{kind}/", {"file": _xlsx([header, bad])}, format="multipart")
+    assert response.status_code == 400, response.content
+    (error,) = response.json()["errors"]
+    assert (error["row"], error["column"]) == (2, column)
+    assert error["field"].endswith("skills.security")
+    _stored_nothing()
+
+
+def test_a_csv_saved_by_japanese_excel_in_shift_jis_imports(coordinator):
+    client = client_for(coordinator)
+    template = client.get("/api/v1/import/needs/template/?file=csv").content.decode("utf-8-sig")
+    response = _post(client, "needs", "needs.csv", template.encode("cp932"))
+    assert response.status_code == 201, response.content
+    assert Need.objects.get().title == "CIO補佐官の募集"
+
+
+def test_a_csv_with_a_nul_byte_is_a_400(coordinator):
+    client = client_for(coordinator)
+    template = client.get("/api/v1/import/needs/template/?file=csv").content
+    response = _post(client, "needs", "needs.csv", template.replace("募集".encode(), b"\x00"))
+    _file_error(response, "null_character", "needs.csv")
+    _stored_nothing()
+
+
+def test_a_csv_in_neither_utf8_nor_shift_jis_is_a_400(coordinator):
+    neither = "団体コード\n".encode() + b"\x85\x40\n"  # 0x85 0x40: no UTF-8 sequence, and unassigned in cp932
+    response = _post(client_for(coordinator), "needs", "needs.csv", neither)
+    error = _file_error(response, "encoding", "needs.csv")
+    assert "Shift_JIS" in error["ja"]
+
+
+@override_settings(KENMU_IMPORT_MAX_BYTES=100)
+def test_an_upload_over_the_size_limit_is_a_400_naming_the_file_and_the_limit(coordinator):
+    client = client_for(coordinator)
+    template = client.get("/api/v1/import/needs/template/?file=csv").content
+    assert len(template) > 100
+    error = _file_error(_post(client, "needs", "needs.csv", template), "too_large", "needs.csv")
+    assert "100 バイト" in error["ja"] and "100 bytes" in error["en"]
+    _stored_nothing()
+
+
+@override_settings(KENMU_IMPORT_MAX_ROWS=2)
+def test_more_rows_than_the_limit_is_a_400_and_stores_nothing(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    assert client.post("/api/v1/import/needs/", {"file": _xlsx([header, example, [], example])},
+                       format="multipart").status_code == 201  # two rows and a blank one are within the limit
+    Need.objects.all().delete()
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, example, example, example])},
+                           format="multipart")
+    error = _file_error(response, "too_many_rows", "import.xlsx")
+    assert "2 行" in error["ja"]
+    _stored_nothing()
+
+
+@override_settings(KENMU_IMPORT_MAX_COLUMNS=5)
+def test_more_columns_than_the_limit_is_a_400(coordinator):
+    client = client_for(coordinator)
+    template = client.get("/api/v1/import/needs/template/?file=csv").content
+    error = _file_error(_post(client, "needs", "needs.csv", template), "too_many_columns", "needs.csv")
+    assert "1 行目" in error["ja"] and "5 列" in error["ja"]
+
+
+def test_a_sheet_declaring_an_absurd_range_is_refused_before_reading_it(coordinator):
+    workbook = Workbook()
+    workbook.active["A1"] = "氏名"
+    workbook.active["A1000000"] = "x"
+    response = _post(client_for(coordinator), "experts", "huge.xlsx", _workbook_bytes(workbook))
+    error = _file_error(response, "too_large", "huge.xlsx")
+    assert "1,000,000 行" in error["ja"]
+
+
+@override_settings(KENMU_IMPORT_MAX_UNZIPPED_BYTES=1_000)
+def test_a_workbook_that_unpacks_to_too_much_is_a_400(coordinator):
+    client = client_for(coordinator)
+    template = client.get("/api/v1/import/experts/template/?file=xlsx").content
+    _file_error(_post(client, "experts", "bomb.xlsx", template), "too_large", "bomb.xlsx")
+
+
+@override_settings(KENMU_IMPORT_MAX_SECONDS=0)
+def test_an_import_over_the_time_limit_stops_with_a_400(coordinator):
+    client = client_for(coordinator)
+    template = client.get("/api/v1/import/needs/template/?file=csv").content
+    error = _file_error(_post(client, "needs", "needs.csv", template), "timeout", "needs.csv")
+    assert "制限時間（0秒）" in error["ja"]
+    _stored_nothing()
