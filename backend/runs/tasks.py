@@ -1,4 +1,4 @@
-"""Background work, executed by the database-backed worker (`manage.py db_worker`)."""
+"""Background work, executed by the database-backed worker (`manage.py run_worker`, see backend/runs/worker.py)."""
 
 from django_tasks import task
 
