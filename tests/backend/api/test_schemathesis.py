@@ -6,7 +6,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.backend.factories import (
     AffiliationFactory,
@@ -36,7 +36,7 @@ def tokens(db, keep_test_connection):
     NeedFactory(municipality_id="202011")
     ProcurementFactory(municipality_id="202011")
     users = [CoordinatorFactory(prefecture_id="20"), MunicipalStaffFactory(municipality_id="202011")]
-    return [Token.objects.create(user=u).key for u in users]
+    return [AuthToken.objects.create(user=u)[1] for u in users]
 
 
 @schema.parametrize()

@@ -1,0 +1,120 @@
+"""Sign-in hardening: lock-out on every login path, hashed expiring API tokens, strict passwords, security
+headers, and sessions that end when idle and after a working day."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.backend.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSWORD = "pw-kenmu-test"  # what UserFactory sets
+WRONG = "not-the-password"
+PAGE_LOGIN = "/login/"
+ADMIN_LOGIN = "/admin/login/"
+TOKEN_LOGIN = "/api/v1/auth/token/login/"
+
+
+def _token_login(username: str, password: str):
+    return APIClient().post(TOKEN_LOGIN, {"username": username, "password": password}, format="json")
+
+
+# --- API tokens -------------------------------------------------------------------------------------------
+
+
+def _token(user) -> str:
+    response = _token_login(user.username, PASSWORD)
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def _with_token(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def test_each_login_issues_a_new_token_stored_only_as_a_hash_that_expires_in_ten_hours():
+    from knox.crypto import hash_token
+    from knox.models import AuthToken
+
+    user = UserFactory()
+    response = _token_login(user.username, PASSWORD)
+    first, second = response.json()["token"], _token(user)
+
+    assert first != second
+    expiry = datetime.fromisoformat(response.json()["expiry"])
+    assert abs(expiry - (timezone.now() + timedelta(hours=10))) < timedelta(minutes=1)
+    rows = list(AuthToken.objects.filter(user=user).values())
+    assert len(rows) == 2
+    for token in (first, second):
+        assert all(token not in row.values() for row in rows)
+        assert any(row["digest"] == hash_token(token) for row in rows)
+    assert _with_token(first).get("/api/v1/me/").json()["username"] == user.username
+
+
+def test_an_expired_token_is_refused():
+    from knox.models import AuthToken
+
+    user = UserFactory()
+    token = _token(user)
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert _with_token(token).get("/api/v1/me/").status_code == 401
+
+
+def test_logout_revokes_only_the_token_it_was_sent_with():
+    user = UserFactory()
+    used, other = _token(user), _token(user)
+    assert _with_token(used).post("/api/v1/auth/token/logout/").status_code == 204
+    assert _with_token(used).get("/api/v1/me/").status_code == 401
+    assert _with_token(other).get("/api/v1/me/").status_code == 200
+
+
+def test_logout_all_revokes_every_token_of_the_user_and_no_one_elses():
+    user, someone = UserFactory(), UserFactory()
+    tokens, theirs = [_token(user), _token(user)], _token(someone)
+    assert _with_token(tokens[0]).post("/api/v1/auth/token/logout-all/").status_code == 204
+    assert [_with_token(t).get("/api/v1/me/").status_code for t in tokens] == [401, 401]
+    assert _with_token(theirs).get("/api/v1/me/").status_code == 200
+
+
+def test_the_owner_lists_their_tokens_without_the_secrets():
+    user, someone = UserFactory(), UserFactory()
+    mine, theirs = [_token(user), _token(user)], _token(someone)
+
+    response = _with_token(mine[0]).get("/api/v1/auth/tokens/")
+    assert response.status_code == 200
+    listed = response.json()
+    assert sorted(t["id"] for t in listed) == sorted(t[:15] for t in mine)
+    assert all(set(t) == {"id", "created", "expiry"} for t in listed)
+    text = response.content.decode()
+    assert all(secret not in text for secret in [*mine, theirs]) and theirs[:15] not in text
+
+
+def test_the_owner_revokes_one_of_their_tokens():
+    user = UserFactory()
+    keep, revoke = _token(user), _token(user)
+    assert _with_token(keep).delete(f"/api/v1/auth/tokens/{revoke[:15]}/").status_code == 204
+    assert _with_token(revoke).get("/api/v1/me/").status_code == 401
+    assert _with_token(keep).get("/api/v1/me/").status_code == 200
+
+
+def test_nobody_revokes_another_users_token():
+    attacker, victim = UserFactory(), UserFactory()
+    victims_token, attackers_token = _token(victim), _token(attacker)
+    response = _with_token(attackers_token).delete(f"/api/v1/auth/tokens/{victims_token[:15]}/")
+    assert response.status_code == 404
+    assert _with_token(victims_token).get("/api/v1/me/").status_code == 200
+    # The same request for a token of their own works: the 404 is the scoping, not a missing route.
+    assert _with_token(attackers_token).delete(f"/api/v1/auth/tokens/{attackers_token[:15]}/").status_code == 204
+
+
+def test_the_signed_in_session_user_gets_a_new_token_each_time(client):
+    user = UserFactory()
+    client.force_login(user)
+    first, second = (client.post("/api/v1/auth/token/") for _ in range(2))
+    assert first.status_code == second.status_code == 200
+    assert first.json()["token"] != second.json()["token"] and "expiry" in first.json()
+    assert _with_token(first.json()["token"]).get("/api/v1/me/").status_code == 200
