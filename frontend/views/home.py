@@ -1,14 +1,21 @@
 """Sign-in, the role's start page, and the coordinator's dashboard."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
 from frontend import charts, selectors
 from frontend.views.access import COORDINATOR, role_required
 
-login_view = auth_views.LoginView.as_view(template_name="frontend/login.html", redirect_authenticated_user=True)
+# django-axes watches this login through the form's authenticate(request, ...): five failures in a row
+# lock the account and its middleware answers with the 429 page instead of this view.
+login_view = auth_views.LoginView.as_view(
+    template_name="frontend/login.html", redirect_authenticated_user=True,
+    extra_context={"lockout_failures": settings.AXES_FAILURE_LIMIT, "lockout_minutes": lockout_minutes()},
+)
 logout_view = auth_views.LogoutView.as_view()
 
 START_PAGES = {

@@ -25,3 +25,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# django-axes stays on so that the lock-out is tested; force_login and force_authenticate never call
+# authenticate(), so the tests that sign in with them never meet it.
+AXES_ENABLED = True

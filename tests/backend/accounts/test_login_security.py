@@ -4,6 +4,8 @@ headers, and sessions that end when idle and after a working day."""
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -17,8 +19,98 @@ ADMIN_LOGIN = "/admin/login/"
 TOKEN_LOGIN = "/api/v1/auth/token/login/"
 
 
+def _page_login(client, path: str, username: str, password: str):
+    return client.post(path, {"username": username, "password": password})
+
+
+def _five_failures(login, username: str) -> list[int]:
+    return [login(username, WRONG).status_code for _ in range(5)]
+
+
+def _assert_locked_page(response):
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "30分" in text and "コーディネーター" in text and "システム管理者" in text
+
+
 def _token_login(username: str, password: str):
     return APIClient().post(TOKEN_LOGIN, {"username": username, "password": password}, format="json")
+
+
+# --- lock-out -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [PAGE_LOGIN, ADMIN_LOGIN])
+def test_five_wrong_passwords_lock_the_page_login_and_the_right_one_is_refused(path):
+    victim = UserFactory(is_staff=True)
+    bystander = UserFactory(is_staff=True)
+    client = Client()
+
+    statuses = _five_failures(lambda u, p: _page_login(client, path, u, p), victim.username)
+    assert statuses == [200, 200, 200, 200, 429]
+
+    response = _page_login(client, path, victim.username, PASSWORD)
+    _assert_locked_page(response)
+    assert "_auth_user_id" not in client.session
+    # Another account, from the same address, is unaffected.
+    assert _page_login(Client(), path, bystander.username, PASSWORD).status_code == 302
+
+
+def test_five_wrong_passwords_lock_the_token_login_with_a_bilingual_429():
+    victim, bystander = UserFactory(), UserFactory()
+
+    assert _five_failures(_token_login, victim.username) == [400, 400, 400, 400, 429]
+
+    response = _token_login(victim.username, PASSWORD)
+    assert response.status_code == 429
+    body = response.json()
+    (error,) = body["errors"]
+    assert error["field"] is None and error["code"] == "locked_out"
+    assert "30分" in error["ja"] and "コーディネーター" in error["ja"]
+    assert "30 minutes" in error["en"] and body["detail"] == error["en"]
+    assert "token" not in body
+    assert _token_login(bystander.username, PASSWORD).status_code == 200
+
+
+def test_the_lock_is_on_the_account_whichever_login_path_failed():
+    victim = UserFactory()
+    client = Client()
+    _five_failures(lambda u, p: _page_login(client, PAGE_LOGIN, u, p), victim.username)
+    assert _token_login(victim.username, PASSWORD).status_code == 429
+
+
+def test_a_successful_login_resets_the_count_of_failures():
+    user = UserFactory()
+    for _ in range(2):
+        assert [_token_login(user.username, WRONG).status_code for _ in range(4)] == [400] * 4
+        assert _token_login(user.username, PASSWORD).status_code == 200
+    # Eight failures so far, but never five in a row: only now does the fifth one lock.
+    assert _five_failures(_token_login, user.username)[-1] == 429
+
+
+def test_the_lock_ends_after_thirty_minutes():
+    from axes.models import AccessAttempt
+
+    user = UserFactory()
+    _five_failures(_token_login, user.username)
+    AccessAttempt.objects.filter(username=user.username).update(
+        attempt_time=timezone.now() - timedelta(minutes=31))
+    assert _token_login(user.username, PASSWORD).status_code == 200
+
+
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_configured_proxy():
+    from backend.accounts.lockout import client_ip_address
+
+    request = RequestFactory().post(TOKEN_LOGIN, REMOTE_ADDR="10.0.0.2",
+                                    HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    with override_settings(AXES_IPWARE_PROXY_COUNT=0):
+        assert client_ip_address(request) == "10.0.0.2"
+    with override_settings(AXES_IPWARE_PROXY_COUNT=1):
+        # The proxy appends the address it saw; anything left of it is the client's own claim.
+        assert client_ip_address(request) == "198.51.100.7"
+    forged = RequestFactory().post(TOKEN_LOGIN, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="<script>")
+    with override_settings(AXES_IPWARE_PROXY_COUNT=1):
+        assert client_ip_address(forged) == "10.0.0.2"
 
 
 # --- API tokens -------------------------------------------------------------------------------------------
