@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 
 NUL = "\x00"
@@ -50,7 +51,12 @@ class RejectUnstorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        found = next(_unstorable(request), None)
+        try:
+            found = next(_unstorable(request), None)
+        except MultiPartParserError as exc:
+            if not request.path.startswith("/api/"):
+                raise  # Django answers 400, as when a view reads the form
+            return _api_malformed_form(exc)  # the stream is spent: DRF could no longer say it
         if found is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):
@@ -61,8 +67,17 @@ class RejectUnstorableInputMiddleware:
 
 def _api_response(found: Unstorable) -> JsonResponse:
     ja, en = MESSAGES[found.code]
-    error = {"field": found.field, "code": found.code,
-             "ja": ja.format(where_ja=found.where_ja), "en": en.format(where_en=found.where_en)}
+    return _api_400({"field": found.field, "code": found.code,
+                     "ja": ja.format(where_ja=found.where_ja), "en": en.format(where_en=found.where_en)})
+
+
+def _api_malformed_form(exc: MultiPartParserError) -> JsonResponse:
+    return _api_400({"field": None, "code": "parse_error",
+                     "ja": f"multipart 形式のフォームデータを読み取れませんでした（{exc}）。",
+                     "en": f"Multipart form parse error - {exc}"})
+
+
+def _api_400(error: dict) -> JsonResponse:
     return JsonResponse({"detail": error["en"], "errors": [error]}, status=400,
                         json_dumps_params={"ensure_ascii": False})
 

@@ -119,3 +119,12 @@ def test_a_body_that_is_not_json_is_still_answered_by_the_api_parser(municipal):
     response = _post_json(client_for(municipal), "/api/v1/needs/", '{"title": "a\\u0000')
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "parse_error"
+
+
+def test_a_malformed_multipart_body_to_the_api_is_still_a_json_400(coordinator):
+    """The middleware reads multipart fields, so it, not DRF, meets a broken form first; the answer keeps its shape."""
+    body = b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb'
+    response = client_for(coordinator).generic("POST", "/api/v1/import/experts/", body,
+                                               content_type="multipart/form-data")  # no boundary
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "parse_error"
