@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -210,3 +212,18 @@ def test_the_signed_in_session_user_gets_a_new_token_each_time(client):
     assert first.status_code == second.status_code == 200
     assert first.json()["token"] != second.json()["token"] and "expiry" in first.json()
     assert _with_token(first.json()["token"]).get("/api/v1/me/").status_code == 200
+
+
+# --- passwords --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("password", "code"), [
+    ("8410395726183", "password_entirely_numeric"),
+    ("kenmu-demo", "password_too_short"),  # the demo password: 10 characters
+])
+def test_short_and_all_digit_passwords_are_refused_and_a_long_phrase_is_not(password, code):
+    user = UserFactory.build()
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    assert code in [error.code for error in refused.value.error_list]
+    validate_password("shinano-kumo-7-hashi", user)
