@@ -1,6 +1,10 @@
 """Sign-in hardening: lock-out on every login path, hashed expiring API tokens, strict passwords, security
 headers, and sessions that end when idle and after a working day."""
 
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -227,3 +231,69 @@ def test_short_and_all_digit_passwords_are_refused_and_a_long_phrase_is_not(pass
         validate_password(password, user)
     assert code in [error.code for error in refused.value.error_list]
     validate_password("shinano-kumo-7-hashi", user)
+
+
+# --- headers ------------------------------------------------------------------------------------------------
+
+
+def _policy(response) -> dict[str, str]:
+    header = response.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    policy = _policy(client.get(PAGE_LOGIN))
+    assert policy == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "frame-ancestors": "'none'",
+        "form-action": "'self'",
+        "base-uri": "'self'",
+        "object-src": "'none'",
+    }
+
+
+def test_only_the_swagger_page_may_use_inline_styles_and_its_script_is_a_file(client):
+    response = client.get("/api/docs/")
+    policy = _policy(response)
+    assert policy["style-src"] == "'self' 'unsafe-inline'"
+    assert policy["script-src"] == "'self'" and policy["object-src"] == "'none'"
+    assert "<script>" not in response.content.decode()
+    assert client.get("/api/docs/?script=").headers["Content-Type"].startswith("application/javascript")
+
+
+SECURITY_SETTINGS = ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_SSL_REDIRECT",
+                     "SECURE_PROXY_SSL_HEADER", "SECURE_REFERRER_POLICY", "SESSION_COOKIE_SECURE",
+                     "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY"]
+
+
+def _production_security_settings() -> dict:
+    """The production module's security settings, read in a child process as a deployment would."""
+    env = {**os.environ, "SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "kenmu.example.jp",
+           "DATABASE_URL": "postgres://u:p@db.example.jp:5432/kenmu",
+           "DJANGO_SETTINGS_MODULE": "backend.config.settings.production"}
+    for name in ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SECURE_COOKIES"):
+        env.pop(name, None)
+    code = ("import json; from django.conf import settings as s; "
+            f"print(json.dumps({{n: getattr(s, n) for n in {SECURITY_SETTINGS!r}}}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    return values
+
+
+def test_production_sends_hsts_over_the_proxys_https_and_leaves_the_redirect_to_the_proxy(client):
+    production = _production_security_settings()
+    assert production["SESSION_COOKIE_SECURE"] and production["CSRF_COOKIE_SECURE"]
+    assert production["SESSION_COOKIE_HTTPONLY"]
+    with override_settings(**production):
+        response = client.get(PAGE_LOGIN, HTTP_X_FORWARDED_PROTO="https")
+        plain = client.get(PAGE_LOGIN)
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert plain.status_code == 200  # SECURE_SSL_REDIRECT is off by default: the proxy terminates TLS
