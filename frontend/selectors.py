@@ -22,7 +22,14 @@ from backend.runs.models import (
     ProposalStatus,
     ReplacementStatus,
 )
-from backend.runs.selectors import engagement_list, replacement_list, run_list
+from backend.runs.selectors import engagement_list, replacement_list, run_list, scope_consent_list
+
+
+def consents_received(*, user) -> QuerySet:
+    """Consents in force that let the coordinator's prefecture include a neighbour in its runs."""
+    return scope_consent_list(user=user).filter(grantee_id=user.prefecture_id, revoked_at__isnull=True,
+                                                fiscal_year__gte=current_fiscal_year()).order_by("fiscal_year",
+                                                                                                   "grantor_id")
 
 
 def default_fiscal_year(*, user) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import engagements, experts, home, needs, procurements, register, runs
+from frontend.views import consents, engagements, experts, home, needs, procurements, register, runs
 
 app_name = "frontend"
 urlpatterns = [
@@ -33,6 +33,8 @@ urlpatterns = [
     path("runs/<int:pk>/retry/", runs.run_retry, name="run-retry"),
     path("runs/<int:pk>/decisions/", runs.decision_set, name="run-decision"),
     path("proposals/<int:pk>/approve/", runs.proposal_approve, name="proposal-approve"),
+    path("consents/", consents.consent_index, name="consents"),
+    path("consents/<int:pk>/revoke/", consents.consent_revoke, name="consent-revoke"),
     # engagements
     path("engagements/", engagements.engagement_index, name="engagements"),
     path("engagements/<int:pk>/respond/", engagements.engagement_respond, name="engagement-respond"),

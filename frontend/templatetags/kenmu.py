@@ -95,6 +95,15 @@ SECTIONS = {
 }
 
 
+@register.filter
+def prefecture_names(codes) -> str:
+    """Prefecture codes as names, for the clerk ("20, 10" -> "長野県、群馬県")."""
+    from backend.geo.models import Prefecture
+
+    names = dict(Prefecture.objects.filter(code__in=list(codes or [])).values_list("code", "name"))
+    return "、".join(names.get(code, code) for code in codes or [])
+
+
 @register.simple_tag(takes_context=True)
 def nav_section(context) -> str:
     """The menu entry the current page belongs to (marked aria-current)."""

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
-from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
 from backend.procurement.models import Procurement
 from backend.runs import services
@@ -27,7 +26,8 @@ def _start_context(request, values, errors) -> dict:
         "runs": run_list(user=request.user)[:20],
         "values": values, "errors": errors,
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
-        "prefectures": Prefecture.objects.exclude(code=request.user.prefecture_id).order_by("code"),
+        # Only neighbours that consented to joint runs can be chosen (the service refuses the others).
+        "consents": selectors.consents_received(user=request.user),
         "objectives": [(name, labels.OBJECTIVE_LABELS[name]) for name in LATER_OBJECTIVES],
     }
 

@@ -1,0 +1,58 @@
+"""Consents to joint runs (広域連携): a coordinator grants or revokes their prefecture's consent that a
+neighbour includes it in the neighbour's match runs, and sees the consents their prefecture received."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.core.errors import DomainError
+from backend.geo.models import Prefecture
+from backend.runs import services
+from backend.runs.selectors import scope_consent_list
+from backend.runs.serializers import ScopeConsentInputSerializer
+from frontend import forms, selectors
+from frontend.views.access import COORDINATOR, role_required
+
+
+def _context(request, values: dict, errors) -> dict:
+    consents = scope_consent_list(user=request.user).order_by("-fiscal_year", "grantor_id", "grantee_id")
+    mine = request.user.prefecture_id
+    return {
+        "given": [c for c in consents if c.grantor_id == mine],
+        "received": [c for c in consents if c.grantee_id == mine],
+        "prefectures": Prefecture.objects.exclude(code=mine).order_by("code"),
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "values": values, "errors": errors,
+    }
+
+
+@role_required(*COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def consent_index(request):
+    if request.method == "GET":
+        values = {"fiscal_year": selectors.default_fiscal_year(user=request.user)}
+        return render(request, "frontend/consents.html", _context(request, values, None))
+    data = {"grantee": forms.text(request.POST, "grantee"), "fiscal_year": forms.number_or_text(request.POST, "fiscal_year"),
+            "note": forms.text(request.POST, "note")}
+    consent, errors = forms.submit(ScopeConsentInputSerializer, data, lambda v: services.scope_consent_grant(
+        user=request.user, grantee=v["grantee"], fiscal_year=v["fiscal_year"], note=v["note"]))
+    if errors is None:
+        messages.success(request, _("%(name)sが合同でマッチングを実行することに同意しました。") % {"name": consent.grantee.name})
+        return redirect("frontend:consents")
+    return render(request, "frontend/consents.html", _context(request, data, errors), status=400)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def consent_revoke(request, pk: int):
+    consent = get_object_or_404(scope_consent_list(user=request.user), pk=pk)
+    try:
+        services.scope_consent_revoke(user=request.user, consent=consent)
+    except DomainError as exc:
+        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
+            messages.error(request, message)
+        return redirect("frontend:consents")
+    messages.success(request, _("%(name)sへの同意を撤回しました。以後の合同実行には新たな同意が必要です。")
+                     % {"name": consent.grantee.name})
+    return redirect("frontend:consents")
