@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backend.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,6 +126,12 @@ AXES_LOCKOUT_CALLABLE = "backend.accounts.lockout.lockout_response"
 # Number of trusted reverse proxies in front of the app; X-Forwarded-For is read only when it is above 0.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "backend.accounts.lockout.client_ip_address"
+
+# Sessions end when the browser closes, after 30 idle minutes, and at the latest 12 hours after sign-in.
+SESSION_IDLE_TIMEOUT_S = env.int("SESSION_IDLE_TIMEOUT_S", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT_S = env.int("SESSION_ABSOLUTE_TIMEOUT_S", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_S
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

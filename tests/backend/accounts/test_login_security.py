@@ -5,17 +5,19 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.backend.factories import UserFactory
+from tests.backend.factories import CoordinatorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "pw-kenmu-test"  # what UserFactory sets
@@ -29,6 +31,10 @@ def _page_login(client, path: str, username: str, password: str):
     return client.post(path, {"username": username, "password": password})
 
 
+def _token_login(username: str, password: str):
+    return APIClient().post(TOKEN_LOGIN, {"username": username, "password": password}, format="json")
+
+
 def _five_failures(login, username: str) -> list[int]:
     return [login(username, WRONG).status_code for _ in range(5)]
 
@@ -37,10 +43,6 @@ def _assert_locked_page(response):
     assert response.status_code == 429
     text = response.content.decode()
     assert "30分" in text and "コーディネーター" in text and "システム管理者" in text
-
-
-def _token_login(username: str, password: str):
-    return APIClient().post(TOKEN_LOGIN, {"username": username, "password": password}, format="json")
 
 
 # --- lock-out -------------------------------------------------------------------------------------------
@@ -297,3 +299,58 @@ def test_production_sends_hsts_over_the_proxys_https_and_leaves_the_redirect_to_
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert plain.status_code == 200  # SECURE_SSL_REDIRECT is off by default: the proxy terminates TLS
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def _signed_in(client) -> Client:
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    assert client.get("/").url == "/dashboard/"
+    return client
+
+
+def _set_session(client, **values) -> None:
+    session = client.session
+    session.update(values)
+    session.save()
+
+
+def test_a_session_ends_when_the_browser_closes_and_the_server_forgets_it_after_thirty_idle_minutes(client):
+    response = client.post(PAGE_LOGIN, {"username": UserFactory().username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies["sessionid"]["max-age"] == "" and response.cookies["sessionid"]["expires"] == ""
+    expire_date = Session.objects.get(pk=client.session.session_key).expire_date
+    assert abs(expire_date - (timezone.now() + timedelta(minutes=30))) < timedelta(minutes=1)
+
+
+def test_a_session_idle_longer_than_the_limit_is_signed_out(client):
+    from backend.accounts.middleware import SEEN_AT
+
+    _signed_in(client)
+    _set_session(client, **{SEEN_AT: time.time() - 30 * 60 - 1})
+    assert client.get("/").url.startswith("/login/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_active_session_is_signed_out_after_twelve_hours(client):
+    from backend.accounts.middleware import LOGIN_AT, SEEN_AT
+
+    _signed_in(client)
+    _set_session(client, **{LOGIN_AT: time.time() - 12 * 3600 - 1, SEEN_AT: time.time()})
+    assert client.get("/").url.startswith("/login/")
+
+
+def test_an_active_session_is_saved_again_at_most_once_a_minute(client):
+    from backend.accounts.middleware import SEEN_AT
+
+    _signed_in(client)
+    _set_session(client, **{SEEN_AT: time.time() - 61})
+    before = Session.objects.get(pk=client.session.session_key).expire_date
+
+    client.get("/")
+    touched = Session.objects.get(pk=client.session.session_key).expire_date
+    assert touched > before and time.time() - client.session[SEEN_AT] < 5
+
+    client.get("/")  # within the minute: no write
+    assert Session.objects.get(pk=client.session.session_key).expire_date == touched
