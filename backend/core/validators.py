@@ -12,7 +12,8 @@ def municipality_check_digit(first5: str) -> str:
 
 
 def is_valid_municipality_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit() and code[5] == municipality_check_digit(code[:5])
+    # isascii: "²" and other Unicode digits pass isdigit() but are no 団体コード (int() would raise)
+    return len(code) == 6 and code.isascii() and code.isdigit() and code[5] == municipality_check_digit(code[:5])
 
 
 def validate_municipality_code(value: str) -> None:
@@ -33,7 +34,7 @@ def corporate_number_check_digit(body12: str) -> str:
 
 def validate_corporate_number(value: str) -> None:
     value = str(value)
-    if not (len(value) == 13 and value.isdigit() and value[0] == corporate_number_check_digit(value[1:])):
+    if not (len(value) == 13 and value.isascii() and value.isdigit() and value[0] == corporate_number_check_digit(value[1:])):
         raise ValidationError(
             bilingual(f"法人番号は検査数字を含む13桁の数字で指定してください ({value})。",
                       f"A corporate number is 13 digits including a valid check digit (got {value})."),

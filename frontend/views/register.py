@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from backend.core.api import BilingualValidationError
-from backend.core.imports import SPECS, import_rows, read_rows, template_csv, template_xlsx
+from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.procurement.selectors import vendor_list
 from backend.runs.exports import restrictions_csv, restrictions_xlsx
 from backend.runs.selectors import restriction_list
@@ -59,7 +59,7 @@ def import_view(request):
             if upload is None:
                 raise BilingualValidationError([{"field": "file", "code": "required", "ja": "ファイルを選んでください。",
                                                  "en": "Choose a file."}])
-            created = import_rows(spec=SPECS[kind](), user=request.user, rows=read_rows(upload))
+            created = import_upload(spec=SPECS[kind](), user=request.user, upload=upload)
             context["created"] = len(created)
         except BilingualValidationError as exc:
             context["errors"] = forms.errors_from_list([e for e in exc.errors if e.get("row") is None])

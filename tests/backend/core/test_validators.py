@@ -36,3 +36,14 @@ def test_work_patterns_convert_to_days_per_year_as_the_exchange_format_defines()
     assert days_per_year("weekly", 2) == (96, 2)
     assert days_per_year("monthly", 1) == (12, 0)
     assert days_per_year("yearly", 6) == (6, 0)
+
+
+def test_unicode_digits_are_not_a_municipality_code_and_not_a_server_error(db):
+    from tests.backend.conftest import client_for
+    from tests.backend.factories import CoordinatorFactory
+
+    response = client_for(CoordinatorFactory(prefecture_id="20")).post("/api/v1/needs/", {
+        "municipality": "²02011", "fiscal_year": 2027, "role": "cio_adviser", "pattern": "yearly",
+        "pattern_days": 8, "budget": 1_000_000, "employment_forms": ["contract"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "municipality"
