@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, user_logged_in
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,6 +40,7 @@ class TokenLoginApi(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    parser_classes = (JSONParser, FormParser)  # curl -d "username=…&password=…" as in docs/api.md
 
     @extend_schema(request=TokenLoginInputSerializer,
                    responses={200: TokenOutputSerializer, 400: ErrorOutputSerializer, 429: ErrorOutputSerializer})

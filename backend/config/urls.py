@@ -16,3 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "backend.core.api.page_not_found"
+handler500 = "backend.core.api.server_error"

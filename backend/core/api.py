@@ -5,9 +5,10 @@ import functools
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import translation
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -57,21 +58,57 @@ class BilingualValidationError(exceptions.APIException):
         super().__init__(detail=errors[0]["en"] if errors else "invalid")
 
 
+# JSON types each kind of field takes as it is documented: DRF would quietly turn 0 into "0" or "7" into 7.
+_TYPE_OF = ((serializers.BooleanField, (bool,), "true か false", "true or false"),
+            (serializers.IntegerField, (int,), "整数", "a whole number"),
+            (serializers.ChoiceField, (str,), "文字列", "a string"),
+            (serializers.CharField, (str,), "文字列", "a string"))
+
+
+def _type_problems(serializer, data) -> list[dict]:
+    """Values of JSON input whose type is not the one the schema documents for their field."""
+    problems = []
+    for name, field in serializer.fields.items():
+        if field.read_only or name not in data or data[name] is None:
+            continue
+        values = [(name, data[name])]
+        if isinstance(field, serializers.ListField) and isinstance(data[name], list):
+            field = field.child
+            values = [(f"{name}[{i}]", v) for i, v in enumerate(data[name])]
+        for kind, types, ja, en in _TYPE_OF:
+            if isinstance(field, kind):
+                # The field is named by "field"; the page shows the message next to its label.
+                problems += [{"field": path, "code": "invalid_type", "ja": f"{ja}で指定してください。",
+                              "en": f"Enter {en}."}
+                             for path, value in values
+                             if not isinstance(value, types) or (types == (int,) and isinstance(value, bool))]
+                break
+    return problems
+
+
 def validate_input(serializer_class, *, data, instance=None, partial: bool = False, context=None):
     """Validate request data; on failure raise errors rendered in both languages.
 
-    Validation has no side effects, so it is simply run once per language.
+    Query parameters are validated as plain strings (an empty value is a value, not "absent"); JSON input
+    must have the types the schema documents. Validation has no side effects, so it runs once per language.
     """
+    problems = []
+    if isinstance(data, QueryDict):
+        data = data.dict()
+    elif isinstance(data, dict):
+        problems = _type_problems(serializer_class(context=context or {}), data)
     serializer = serializer_class(instance, data=data, partial=partial, context=context or {})
     with translation.override("ja"):
-        if serializer.is_valid():
+        if serializer.is_valid() and not problems:
             return serializer.validated_data
         by_lang = {"ja": serializer.errors}
     with translation.override("en"):
         again = serializer_class(instance, data=data, partial=partial, context=context or {})
         again.is_valid()
         by_lang["en"] = again.errors
-    raise BilingualValidationError(bilingual_errors(by_lang))
+    mistyped = {p["field"].split("[")[0] for p in problems}
+    rest = [e for e in bilingual_errors(by_lang) if e["field"].split(".")[0].split("[")[0] not in mistyped]
+    raise BilingualValidationError(problems + rest)
 
 
 def _render(detail_factory) -> dict:
@@ -136,3 +173,50 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):  # pragma: no cover
         raise NotImplementedError
+
+
+def _api_error(status: int, code: str, ja: str, en: str):
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": en, "errors": [{"field": None, "code": code, "ja": ja, "en": en}]},
+                        status=status)
+
+
+def page_not_found(request, exception=None):
+    """404 for a URL that matches no route: JSON in the API's error shape under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(404, "not_found", "見つかりません。", "Not found.")
+    from django.views.defaults import page_not_found as html_page_not_found
+
+    return html_page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return _api_error(500, "server_error", "サーバーで問題が発生しました。管理者に連絡してください。",
+                          "The server had a problem; contact the administrator.")
+    from django.views.defaults import server_error as html_server_error
+
+    return html_server_error(request)
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """Pages of 50; a `page` that is not a positive whole number is a 400 naming it (an empty one too),
+    rather than silently page 1."""
+
+    page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise BilingualValidationError([{"field": self.page_query_param, "code": "invalid_page",
+                                             "ja": "ページは1以上の整数で指定してください。",
+                                             "en": "page must be a whole number from 1."}])
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters

@@ -31,7 +31,8 @@ class ProcurementInputSerializer(serializers.Serializer):
 
 
 class ProcurementOutputSerializer(serializers.ModelSerializer):
-    incumbent_vendor_name = serializers.CharField(source="incumbent_vendor.name", default=None, read_only=True)
+    incumbent_vendor_name = serializers.CharField(source="incumbent_vendor.name", default=None, allow_null=True,
+                                                  read_only=True)
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
 
     class Meta:

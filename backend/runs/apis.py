@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.api import BilingualValidationError, validate_input
+from backend.core.api import BilingualValidationError, StrictPageNumberPagination, validate_input
 from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
@@ -226,56 +226,60 @@ class ReplacementViewSet(ScopedViewSet):
                         status=status.HTTP_201_CREATED)
 
 
-RESTRICTION_FILTERS = [
-    OpenApiParameter("vendor", int, description="vendor id"),
-    OpenApiParameter("municipality", str, description="6-digit 団体コード"),
-    OpenApiParameter("on", OpenApiTypes.DATE, description="only restrictions in force on this date"),
-]
+class RestrictionFilterSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="vendor id")
+    municipality = serializers.RegexField(r"^[0-9]{6}$", required=False, help_text="6-digit 団体コード")
+    on = serializers.DateField(required=False, help_text="only restrictions in force on this date")
 
 
-def _restriction_filters(request) -> dict:
-    params = request.query_params
-    errors = []
-    vendor = params.get("vendor") or None
-    if vendor is not None and not vendor.isdigit():
-        errors.append({"field": "vendor", "code": "invalid", "ja": "事業者IDは数字です。", "en": "vendor is a number."})
-    on = params.get("on") or None
-    if on is not None:
-        from django.utils.dateparse import parse_date
+class RestrictionExportFilterSerializer(RestrictionFilterSerializer):
+    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv")
 
-        try:
-            on = parse_date(on)
-        except ValueError:
-            on = None
-        if on is None:
-            errors.append({"field": "on", "code": "invalid", "ja": "日付はYYYY-MM-DDで指定してください。",
-                           "en": "on must be a date (YYYY-MM-DD)."})
-    if errors:
-        raise BilingualValidationError(errors)
-    return {"vendor": int(vendor) if vendor else None, "municipality": params.get("municipality") or None,
-            "on": on}
+
+class MayBidQuerySerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="vendor id")
+    procurement = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="procurement id")
+    on = serializers.DateField(required=False, help_text="a date; default: the procurement's fiscal year")
+
+
+class TemplateFormatSerializer(serializers.Serializer):
+    file = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
+
+
+def _restriction_filters(request, serializer=RestrictionFilterSerializer) -> dict:
+    """The query parameters, validated: a bad or empty value is a 400 naming the parameter."""
+    data = validate_input(serializer, data=request.query_params)
+    return {"vendor": data.get("vendor"), "municipality": data.get("municipality"), "on": data.get("on"),
+            **({"file": data["file"]} if "file" in data else {})}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
 
 
 class RestrictionListApi(APIView):
     """The restriction register (入札参加制限): derived from active engagements."""
 
-    @extend_schema(parameters=RESTRICTION_FILTERS, responses=RestrictionOutputSerializer(many=True))
+    pagination_class = StrictPageNumberPagination
+
+    @extend_schema(parameters=[RestrictionFilterSerializer], responses=RestrictionOutputSerializer(many=True))
     def get(self, request):
         rows = selectors.restriction_list(user=request.user, **_restriction_filters(request))
-        return Response(RestrictionOutputSerializer(rows, many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(RestrictionOutputSerializer(page, many=True).data)
 
 
 class RestrictionExportApi(APIView):
     """The register as CSV (UTF-8 with BOM) or Excel, with Japanese headers."""
 
-    @extend_schema(parameters=[*RESTRICTION_FILTERS, OpenApiParameter("file", str, enum=["csv", "xlsx"])],
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
-                              (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
-                                  OpenApiTypes.BINARY})
+    @extend_schema(parameters=[RestrictionExportFilterSerializer], responses=SPREADSHEETS)
     def get(self, request):
-        rows = selectors.restriction_list(user=request.user, **_restriction_filters(request))
+        filters = _restriction_filters(request, RestrictionExportFilterSerializer)
+        file = filters.pop("file")
+        rows = selectors.restriction_list(user=request.user, **filters)
         stamp = timezone.localdate().isoformat()
-        if request.query_params.get("file", "csv") == "xlsx":
+        if file == "xlsx":
             response = HttpResponse(restrictions_xlsx(rows), content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
             response["Content-Disposition"] = f'attachment; filename="restrictions-{stamp}.xlsx"'
@@ -288,20 +292,11 @@ class RestrictionExportApi(APIView):
 class MayBidApi(APIView):
     """May vendor X bid on procurement P? Yes or no, with the reason."""
 
-    @extend_schema(parameters=[OpenApiParameter("vendor", int, required=True),
-                               OpenApiParameter("procurement", int, required=True),
-                               OpenApiParameter("on", OpenApiTypes.DATE,
-                                                description="a date; default: the procurement's fiscal year")],
-                   responses=MayBidOutputSerializer)
+    @extend_schema(parameters=[MayBidQuerySerializer], responses=MayBidOutputSerializer)
     def get(self, request):
-        filters = _restriction_filters(request)
-        procurement_id = request.query_params.get("procurement", "")
-        if filters["vendor"] is None or not procurement_id.isdigit():
-            raise BilingualValidationError([{
-                "field": "vendor" if filters["vendor"] is None else "procurement", "code": "required",
-                "ja": "事業者IDと調達IDを指定してください。", "en": "vendor and procurement (ids) are required."}])
-        procurement = get_object_or_404(procurement_list(user=request.user), pk=int(procurement_id))
-        answer = selectors.vendor_may_bid(vendor_id=filters["vendor"], procurement=procurement, on=filters["on"])
+        query = validate_input(MayBidQuerySerializer, data=request.query_params)
+        procurement = get_object_or_404(procurement_list(user=request.user), pk=query["procurement"])
+        answer = selectors.vendor_may_bid(vendor_id=query["vendor"], procurement=procurement, on=query.get("on"))
         return Response({
             "allowed": answer.allowed,
             "reason": {"ja": answer.reason_ja, "en": answer.reason_en},
@@ -323,12 +318,12 @@ class AuditLogViewSet(ScopedViewSet):
 class ImportTemplateApi(APIView):
     """Download the import template (Japanese headers and one example row)."""
 
-    @extend_schema(parameters=[OpenApiParameter("file", str, enum=["xlsx", "csv"])],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[TemplateFormatSerializer], responses=SPREADSHEETS)
     def get(self, request, kind):
         _coordinator_only(request.user)
+        file = validate_input(TemplateFormatSerializer, data=request.query_params)["file"]
         spec = SPECS[kind]()
-        if request.query_params.get("file", "xlsx") == "csv":
+        if file == "csv":
             response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.csv"'
         else:

@@ -3,8 +3,8 @@ from rest_framework import serializers
 
 from backend.core.models import AuditLog
 from backend.experts.models import Expert
-from backend.needs.models import Need
 from backend.geo.models import Prefecture
+from backend.needs.models import Need
 from backend.runs.models import (
     DecisionKind,
     Engagement,
@@ -117,7 +117,7 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.name")
     municipality_name = serializers.CharField(source="municipality.name")
     need_title = serializers.CharField(source="need.title")
-    override_reason = serializers.CharField(source="coi_override.reason", default=None)
+    override_reason = serializers.CharField(source="coi_override.reason", default=None, allow_null=True)
 
     class Meta:
         model = Engagement
@@ -165,7 +165,7 @@ class MayBidOutputSerializer(serializers.Serializer):
 
 
 class AuditLogOutputSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = AuditLog

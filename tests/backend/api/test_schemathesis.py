@@ -1,4 +1,12 @@
-"""Property-based fuzzing of every operation in our own OpenAPI schema: never a 5xx."""
+"""Property-based fuzzing of every operation in our own OpenAPI schema, as every role, with schemathesis'
+checks: no 5xx; every status code, content type, header and body as the schema declares; input that breaks
+the schema is refused.
+
+One check is left out, `positive_data_acceptance`: input can fit the schema and still break a business rule
+the schema cannot express (a referenced object that does not exist or is out of the user's scope, a 団体コード
+whose check digit is wrong, a weekly need with too few weekdays, wrong credentials), and those answers are the
+documented 400/404/409. Examples are derandomised (the same on every run, in CI too).
+"""
 
 import pytest
 import schemathesis
@@ -7,16 +15,27 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
+from schemathesis.checks import positive_data_acceptance
 
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,
+    ExpertFactory,
+    ExpertUserFactory,
     MunicipalStaffFactory,
     NeedFactory,
     ProcurementFactory,
+    UserFactory,
 )
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+ROLES = {
+    "coordinator": lambda: CoordinatorFactory(prefecture_id="20"),
+    "municipal": lambda: MunicipalStaffFactory(municipality_id="202011"),
+    "expert": lambda: ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20")),
+    "admin": lambda: UserFactory(is_superuser=True),
+}
 
 
 @pytest.fixture
@@ -30,20 +49,17 @@ def keep_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def tokens(db, keep_test_connection):
+@pytest.fixture(params=sorted(ROLES))
+def token(request, db, keep_test_connection):
     AffiliationFactory()
     NeedFactory(municipality_id="202011")
     ProcurementFactory(municipality_id="202011")
-    users = [CoordinatorFactory(prefecture_id="20"), MunicipalStaffFactory(municipality_id="202011")]
-    return [AuthToken.objects.create(user=u)[1] for u in users]
+    return AuthToken.objects.create(user=ROLES[request.param]())[1]
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=10, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
-def test_api_never_answers_with_a_server_error(case, tokens):
-    for token in tokens:
-        response = case.call(headers={"Authorization": f"Token {token}"})
-        assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
+def test_every_operation_keeps_its_documented_contract_for_every_role(case, token):
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=[positive_data_acceptance])

@@ -80,7 +80,7 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     expert_clients[successor["expert"]].post(f"/api/v1/engagements/{new['id']}/accept/")
 
     # Who may no longer bid where: only the employed expert's vendor, and only while they serve.
-    register = coordinator.get("/api/v1/restrictions/").json()
+    register = coordinator.get("/api/v1/restrictions/").json()["results"]
     serving = successor["expert"]
     expected = [employed.vendor_id] if serving == employed.expert_id else []
     assert [r["vendor"] for r in register] == expected

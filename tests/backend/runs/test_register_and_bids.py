@@ -34,7 +34,7 @@ def active_engagement(coordinator):
 
 def test_register_lists_the_active_affiliation_with_all_four_categories(coordinator, active_engagement):
     engagement, vendor, planned = active_engagement
-    rows = client_for(coordinator).get("/api/v1/restrictions/").json()
+    rows = client_for(coordinator).get("/api/v1/restrictions/").json()["results"]
     assert len(rows) == 1  # the former employer is not restricted
     (row,) = rows
     assert row["vendor"] == vendor.pk and row["municipality"] == "202011"
@@ -46,11 +46,11 @@ def test_register_lists_the_active_affiliation_with_all_four_categories(coordina
 def test_an_offer_not_yet_accepted_restricts_nobody(coordinator):
     affiliation = AffiliationFactory(relation="employee")
     proposal_approve(user=coordinator, proposal=ProposalFactory(expert=affiliation.expert))
-    assert client_for(coordinator).get("/api/v1/restrictions/").json() == []
+    assert client_for(coordinator).get("/api/v1/restrictions/").json()["results"] == []
 
 
 def test_register_is_scoped_to_the_coordinators_prefecture(other_coordinator, active_engagement):
-    assert client_for(other_coordinator).get("/api/v1/restrictions/").json() == []
+    assert client_for(other_coordinator).get("/api/v1/restrictions/").json()["results"] == []
 
 
 def test_register_exports_csv_and_excel_with_japanese_headers(coordinator, active_engagement):
