@@ -7,7 +7,6 @@ from backend.needs.models import Need
 from backend.needs.terms import terms_problems
 
 
-
 class NeedInputSerializer(serializers.Serializer):
     municipality = MunicipalityField(required=False)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)

@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.models import UserRole
-from backend.core.audit import audit_record
 from backend.accounts.scoping import is_admin
+from backend.core.audit import audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.fiscal import fiscal_year_end, fiscal_year_label, fiscal_year_start
 from backend.experts.models import Expert

@@ -9,8 +9,8 @@ from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
-from backend.needs.terms import PATTERN_LIMITS
 from backend.needs.services import need_submit, need_update, need_withdraw
+from backend.needs.terms import PATTERN_LIMITS
 from frontend import forms, selectors
 from frontend.views.access import STAFF, role_required
 
