@@ -12,6 +12,10 @@ import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from django.utils import timezone
 
 from backend.accounts.models import UserRole
@@ -78,18 +82,28 @@ def _clean_params(params: dict | None) -> dict:
 
 # -- runs ------------------------------------------------------------------------------------------
 
+def _orphaned_queued(limit: dt.datetime):
+    """Queued runs no worker will ever claim: their task ended (or was never stored) without claiming them,
+    e.g. the worker was killed or the database was lost between enqueue and claim."""
+    waiting = DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    return (MatchRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=limit)
+            .exclude(task_id__in=waiting.annotate(key=Cast("id", CharField())).values("key")))
+
+
 def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
-    """Mark running runs whose worker stopped beating as failed (retryable). Returns their ids."""
+    """Fail the runs nothing will finish (retryable): running runs whose worker stopped beating, and queued
+    runs whose task is gone. Both would otherwise block their scope for ever. Returns their ids."""
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.KENMU_RUN_STALE_AFTER_S)
     reaped = []
     with transaction.atomic():
         stale = MatchRun.objects.select_for_update(skip_locked=True).filter(
-            status=RunStatus.RUNNING, heartbeat_at__lt=limit)
+            Q(status=RunStatus.RUNNING, heartbeat_at__lt=limit) | Q(pk__in=_orphaned_queued(limit).values("pk")))
         for run in stale:
             before = _run_snapshot(run)
+            run.error = ("worker stopped responding (no heartbeat); retry the run" if run.status == RunStatus.RUNNING
+                         else "the task of this run was lost before a worker claimed it; retry the run")
             run.status = RunStatus.FAILED
-            run.error = "worker stopped responding (no heartbeat); retry the run"
             run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at"])
             audit_record(actor=None, action="run.stale", obj=run, prefecture=run.prefecture, before=before,

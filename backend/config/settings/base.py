@@ -220,6 +220,9 @@ TASKS = {
 # Match runs: a run whose heartbeat is older than this is considered dead (worker killed).
 KENMU_RUN_HEARTBEAT_S = env.int("KENMU_RUN_HEARTBEAT_S", default=5)
 KENMU_RUN_STALE_AFTER_S = env.int("KENMU_RUN_STALE_AFTER_S", default=60)
+# The worker (manage.py run_worker) reaps every so often: abandoned task rows and runs nothing will finish.
+KENMU_WORKER_REAP_EVERY_S = env.int("KENMU_WORKER_REAP_EVERY_S", default=30)
+KENMU_TASK_ABANDONED_AFTER_S = env.int("KENMU_TASK_ABANDONED_AFTER_S", default=900)
 
 LOGGING = {
     "version": 1,

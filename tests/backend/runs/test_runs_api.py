@@ -94,3 +94,23 @@ def test_objectives_are_kept_in_the_engines_order_and_unknown_ones_are_named(coo
         ok = _start(coordinator, objectives=["travel", "fee"])
     assert ok.status_code == 201
     assert MatchRun.objects.get().params["objectives"] == ["fee", "travel"]
+
+
+def test_a_queued_run_whose_task_was_lost_is_failed_and_frees_its_scope(coordinator, django_capture_on_commit_callbacks):
+    old = timezone.now() - dt.timedelta(minutes=10)
+    lost = MatchRun.objects.create(prefecture_id="20", scope=["20"], scope_key="20/2027", fiscal_year=2027,
+                                   status="queued", task_id="00000000-0000-0000-0000-000000000000")
+    MatchRun.objects.filter(pk=lost.pk).update(created_at=old)
+    assert runs_reap_stale() == [lost.pk]
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "lost" in lost.error
+    with django_capture_on_commit_callbacks(execute=False):
+        assert _start(coordinator).status_code == 201  # the scope is free again
+
+
+def test_a_queued_run_still_waiting_for_a_worker_is_left_alone(coordinator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = _start(coordinator).json()["id"]
+    MatchRun.objects.filter(pk=run_id).update(created_at=timezone.now() - dt.timedelta(minutes=10))
+    assert runs_reap_stale() == []
+    assert MatchRun.objects.get(pk=run_id).status == "queued"
