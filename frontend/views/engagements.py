@@ -1,6 +1,7 @@
 """Engagements (任用・委託): offers to accept or decline, 要員交代 requests, and the coordinator's follow-up."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,6 +12,7 @@ from backend.runs.models import EngagementStatus, ReplacementStatus
 from backend.runs.selectors import engagement_list, replacement_list
 from backend.runs.serializers import ReplacementInputSerializer
 from frontend import forms
+from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, role_required
 
 ALL_ROLES = ("coordinator", "municipal", "expert")
@@ -18,10 +20,13 @@ ALL_ROLES = ("coordinator", "municipal", "expert")
 
 @role_required(*ALL_ROLES)
 def engagement_index(request):
-    engagements = engagement_list(user=request.user).prefetch_related("replacement_requests")
+    engagements = engagement_list(user=request.user)
+    # Offers waiting for an answer all show (they are the to-do); the rest go by pages.
+    page = Paginator(engagements.exclude(status=EngagementStatus.OFFERED), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "frontend/engagements/index.html", {
-        "offered": [e for e in engagements if e.status == EngagementStatus.OFFERED],
-        "others": [e for e in engagements if e.status != EngagementStatus.OFFERED],
+        "offered": list(engagements.filter(status=EngagementStatus.OFFERED)),
+        "others": page, "page": page,
         "open_replacements": set(replacement_list(user=request.user).filter(
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
         "side": {"municipal": "municipality", "expert": "expert"}.get(request.user.role),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from backend.experts.services import EXPERT_OWN_FIELDS, expert_create, expert_si
 from backend.geo.models import Prefecture
 from backend.procurement.selectors import vendor_list
 from frontend import charts, forms, selectors
+from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, role_required
 from frontend.views.home import fiscal_year_param
 
@@ -26,9 +28,10 @@ def expert_index(request):
     if query:
         experts = experts.filter(name__icontains=query)
     fiscal_year = fiscal_year_param(request)
+    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     loads = {load.expert.pk: load for load in selectors.expert_loads(user=request.user, fiscal_year=fiscal_year)}
     return render(request, "frontend/experts/index.html", {
-        "experts": experts, "loads": loads, "query": query, "fiscal_year": fiscal_year})
+        "experts": page, "page": page, "loads": loads, "query": query, "fiscal_year": fiscal_year})
 
 
 def _profile_context(request, expert):

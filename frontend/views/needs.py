@@ -1,6 +1,7 @@
 """Needs (ニーズ): municipal staff post and edit theirs; coordinators see and edit their prefecture's."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
 from frontend import forms, selectors
+from frontend.views import PAGE_SIZE
 from frontend.views.access import STAFF, role_required
 
 
@@ -24,9 +26,10 @@ def need_index(request):
     status = request.GET.get("status", "")
     if status in NeedStatus.values:
         needs = needs.filter(status=status)
-    needs = list(needs)
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    needs = list(page)
     return render(request, "frontend/needs/index.html", {
-        "needs": needs,
+        "needs": needs, "page": page,
         "proposals": selectors.proposals_for_needs(needs=needs),
         "engagements": selectors.engagements_by_need(needs=needs),
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
