@@ -1,12 +1,11 @@
 """Concurrent edits are serialised or refused with a clear 409, never stored inconsistent (real PostgreSQL)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from backend.experts.models import ExpertSkill
 from backend.needs.models import Need
+from tests.backend.concurrency import race
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, ExpertUserFactory, MunicipalStaffFactory, NeedFactory
 
@@ -14,22 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return race(calls)
 
 
 def test_racing_need_edits_never_leave_a_weekly_need_with_too_few_weekdays(committed_db):

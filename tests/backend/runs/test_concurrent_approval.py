@@ -1,14 +1,13 @@
 """Many coordinators approving at the same moment never overbook an expert (real PostgreSQL)."""
 
-import threading
 from itertools import combinations
 
 import pytest
-from django.db import connection
 
 from backend.core.errors import DomainError
 from backend.runs.models import Engagement
 from backend.runs.services import proposal_approve
+from tests.backend.concurrency import race
 from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory, ProposalFactory
 
 # The marker (not only the fixture) lets pytest-django run these after the rollback-based tests,
@@ -16,25 +15,8 @@ from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFacto
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(callables) -> list:
-    barrier = threading.Barrier(len(callables))
-    outcomes = [None] * len(callables)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except DomainError as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+def _race(calls) -> list:
+    return race(calls, expected=(DomainError,))
 
 
 def test_parallel_approvals_never_exceed_capacity_weekdays_or_engagements(committed_db):
