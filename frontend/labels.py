@@ -81,3 +81,16 @@ OBJECTIVE_LABELS = {
     "fee": _("予算に対する報酬を低く"),
     "travel": _("現地勤務の移動距離を少なく"),
 }
+
+
+# Why a re-run proposes another expert for a need than the run before it.
+CHANGE_REASONS = {
+    "pinned": _("固定の指定"),
+    "forbidden": _("除外の指定"),
+    "declined": _("前回の提案が辞退された"),
+    "new_need": _("新しいニーズ"),
+    "recomputed": _("再計算（データの変更や他のニーズとの調整）"),
+}
+
+# Who declined an offer (a remembered decline).
+DECLINED_BY = {"municipality": _("市区町村が辞退"), "expert": _("専門人材が辞退")}

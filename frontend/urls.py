@@ -31,6 +31,7 @@ urlpatterns = [
     path("runs/<int:pk>/progress/", runs.run_progress, name="run-progress"),
     path("runs/<int:pk>/cancel/", runs.run_cancel, name="run-cancel"),
     path("runs/<int:pk>/retry/", runs.run_retry, name="run-retry"),
+    path("runs/<int:pk>/rerun/", runs.run_rerun, name="run-rerun"),
     path("runs/<int:pk>/decisions/", runs.decision_set, name="run-decision"),
     path("proposals/<int:pk>/approve/", runs.proposal_approve, name="proposal-approve"),
     path("consents/", consents.consent_index, name="consents"),
@@ -38,6 +39,7 @@ urlpatterns = [
     # engagements
     path("engagements/", engagements.engagement_index, name="engagements"),
     path("engagements/<int:pk>/respond/", engagements.engagement_respond, name="engagement-respond"),
+    path("engagements/<int:pk>/decline/", engagements.engagement_decline, name="engagement-decline"),
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
     path("replacements/", engagements.replacement_index, name="replacements"),
     path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),

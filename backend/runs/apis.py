@@ -28,6 +28,7 @@ from backend.runs.serializers import (
     AuditLogOutputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
+    DeclineInputSerializer,
     EngagementOutputSerializer,
     MayBidOutputSerializer,
     ProposalOutputSerializer,
@@ -77,6 +78,12 @@ class RunViewSet(ScopedViewSet):
     def retry(self, request, pk=None):
         run = self.get_object()
         return self.render(services.run_retry(user=request.user, run=run), status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def rerun(self, request, pk=None):
+        """The same match again with today's data and decisions, and this run's criteria."""
+        return self.render(services.run_rerun(user=request.user, run=self.get_object()), status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProposalOutputSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -183,19 +190,22 @@ class EngagementViewSet(ScopedViewSet):
     def scoped_queryset(self, user):
         return selectors.engagement_list(user=user)
 
-    def _respond(self, request, accept: bool):
+    def _respond(self, request, accept: bool, reason: str = ""):
         engagement = self.get_object()
-        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept))
+        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
+                                                       reason=reason))
 
     @extend_schema(request=None, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._respond(request, True)
 
-    @extend_schema(request=None, responses=EngagementOutputSerializer)
+    @extend_schema(request=DeclineInputSerializer, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        return self._respond(request, False)
+        """Decline the offer; the pair is then not proposed again for this need (a forbid the coordinator sees)."""
+        data = validate_input(DeclineInputSerializer, data=request.data or {})
+        return self._respond(request, False, data.get("reason", ""))
 
     @extend_schema(request=ReplacementInputSerializer, responses={201: ReplacementOutputSerializer})
     @action(detail=True, methods=["post"])

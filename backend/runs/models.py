@@ -148,11 +148,18 @@ class PairDecision(models.Model):
     need = models.ForeignKey("needs.Need", on_delete=models.CASCADE, related_name="decisions")
     expert = models.ForeignKey("experts.Expert", on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=8, choices=DecisionKind.choices)
+    # A decline is remembered as a forbid: which side declined the offer ("municipality" or "expert"),
+    # and why if they said. Empty for the coordinator's own pins and forbids.
+    declined_by = models.CharField(_("辞退した側"), max_length=16, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["need", "expert"], name="one_decision_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "expert"], name="one_decision_per_pair"),
+            models.CheckConstraint(condition=Q(declined_by="") | Q(kind="forbid"), name="a_decline_is_a_forbid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} expert {self.expert_id} / need {self.need_id}"

@@ -219,3 +219,54 @@ def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | No
         blocking,
     )
 
+
+
+# -- what a re-run changed ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProposalChange:
+    """A need whose proposed expert differs from the previous run of the same scope, and why."""
+
+    need_id: int
+    before_expert_id: int | None
+    after_expert_id: int | None
+    reason: str  # pinned, forbidden, declined, new_need, recomputed
+
+
+def run_previous(*, run: MatchRun) -> MatchRun | None:
+    return (MatchRun.objects.filter(scope_key=run.scope_key, status="succeeded", created_at__lt=run.created_at)
+            .defer("instance", "result").order_by("-created_at").first())
+
+
+def run_changes(*, user, run: MatchRun) -> list[ProposalChange]:
+    """Against the previous run of the same scope: the reader's needs whose proposal changed, with the reason
+    the coordinator can act on (a pin or forbid set since, an expert who declined, a new need)."""
+    from backend.runs.models import PairDecision
+    from backend.runs.instance import parse_ref
+
+    previous = run_previous(run=run)
+    if previous is None:
+        return []
+    before_part = run_result_for(user=user, run=previous)
+    after_part = run_result_for(user=user, run=run)
+    before = {parse_ref(a["need"]): parse_ref(a["expert"]) for a in before_part.get("assignments", [])}
+    after = {parse_ref(a["need"]): parse_ref(a["expert"]) for a in after_part.get("assignments", [])}
+    known = {parse_ref(n["id"]) for n in run_instance_for(user=user, run=previous).get("needs", [])}
+    decisions = {(d.need_id, d.expert_id): d for d in PairDecision.objects.filter(need_id__in=set(before) | set(after))}
+    changes = []
+    for need_id in sorted(set(before) | set(after)):
+        was, now = before.get(need_id), after.get(need_id)
+        if was == now:
+            continue
+        if need_id not in known:
+            reason = "new_need"
+        elif now is not None and getattr(decisions.get((need_id, now)), "kind", None) == "pin":
+            reason = "pinned"
+        elif was is not None and getattr(decisions.get((need_id, was)), "declined_by", ""):
+            reason = "declined"
+        elif was is not None and getattr(decisions.get((need_id, was)), "kind", None) == "forbid":
+            reason = "forbidden"
+        else:
+            reason = "recomputed"
+        changes.append(ProposalChange(need_id, was, now, reason))
+    return changes

@@ -110,7 +110,7 @@ class DecisionInputSerializer(serializers.Serializer):
 class DecisionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PairDecision
-        fields = ["id", "need", "expert", "kind", "created_at"]
+        fields = ["id", "need", "expert", "kind", "declined_by", "reason", "created_at"]
 
 
 class EngagementOutputSerializer(serializers.ModelSerializer):
@@ -125,6 +125,11 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
                   "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form",
                   "status", "municipality_accepted_at", "expert_accepted_at", "declined_by", "override_reason",
                   "replaces", "created_at"]
+
+
+class DeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text="optional: why the offer is declined (the coordinator sees it)")
 
 
 class ReplacementInputSerializer(serializers.Serializer):

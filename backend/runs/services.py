@@ -207,6 +207,17 @@ def run_retry(*, user, run: MatchRun) -> MatchRun:
                        replacement=run.replacement, retry_of=run)
 
 
+def run_rerun(*, user, run: MatchRun) -> MatchRun:
+    """The same match again with today's needs, experts and decisions, and the run's own criteria: a re-run
+    never silently drops the criteria the coordinator chose (it used to run with none)."""
+    _check_run_control(user=user, run=run)
+    if run.status in ACTIVE_RUN_STATUSES:
+        raise ConflictError.single("status", "still_active", "実行中のマッチングは再実行できません。",
+                                   "A queued or running match cannot be re-run.")
+    return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
+                       replacement=run.replacement)
+
+
 def _run_instance(run: MatchRun) -> dict:
     needs = None
     if run.replacement_id:
@@ -382,14 +393,16 @@ def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairD
         raise DomainError.single("expert", "does_not_exist", "指定した専門人材は見つかりません。", "No such expert.")
     with transaction.atomic():
         existing = PairDecision.objects.filter(need=need, expert=expert).first()
-        before = {"kind": existing.kind} if existing else None
+        before = {"kind": existing.kind, "declined_by": existing.declined_by or None} if existing else None
         if kind is None:
             if existing:
                 existing.delete()
             decision = None
         else:
-            decision, _ = PairDecision.objects.update_or_create(need=need, expert=expert,
-                                                                defaults={"kind": kind, "created_by": user})
+            # The coordinator's own decision; it replaces a remembered decline only when set on purpose.
+            decision, _ = PairDecision.objects.update_or_create(
+                need=need, expert=expert,
+                defaults={"kind": kind, "created_by": user, "declined_by": "", "reason": ""})
         audit_record(actor=user, action="decision.set", obj=need, prefecture=need.municipality.prefecture,
                      before=before, after={"expert": expert.pk, "kind": kind})
     return decision
@@ -542,7 +555,15 @@ def _side_of(user, engagement: Engagement) -> str:
                              "Only the municipality or the expert of this engagement can answer the offer.")
 
 
-def engagement_respond(*, user, engagement: Engagement, accept: bool) -> Engagement:
+def _remember_decline(*, user, engagement: Engagement, side: str, reason: str) -> None:
+    """A declined pair is not proposed again for that need: it becomes a forbid naming who declined, when
+    and why, and replaces any pin on the pair. The coordinator sees it and can lift it."""
+    PairDecision.objects.update_or_create(
+        need_id=engagement.need_id, expert_id=engagement.expert_id,
+        defaults={"kind": DecisionKind.FORBID, "declined_by": side, "reason": reason, "created_by": user})
+
+
+def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: str = "") -> Engagement:
     """The municipality and the expert each accept or decline; active once both accepted."""
     with transaction.atomic():
         engagement = Engagement.objects.select_for_update().select_related("municipality__prefecture", "need").get(
@@ -561,10 +582,11 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool) -> Engagem
             engagement.status = EngagementStatus.DECLINED
             engagement.declined_by = side
             Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
+            _remember_decline(user=user, engagement=engagement, side=side, reason=reason.strip())
         engagement.save()
         audit_record(actor=user, action="engagement.accept" if accept else "engagement.decline", obj=engagement,
                      prefecture=engagement.municipality.prefecture, before=before,
-                     after=_engagement_snapshot(engagement))
+                     after={**_engagement_snapshot(engagement), **({} if accept else {"reason": reason.strip()})})
     return engagement
 
 

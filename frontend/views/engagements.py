@@ -34,12 +34,22 @@ def engagement_index(request):
 
 
 @role_required("municipal", "expert")
+def engagement_decline(request, pk: int):
+    """The second step of a decline: what it does, an optional reason, then the button that does it."""
+    engagement = get_object_or_404(engagement_list(user=request.user).filter(status=EngagementStatus.OFFERED), pk=pk)
+    return render(request, "frontend/engagements/decline.html", {"engagement": engagement})
+
+
+@role_required("municipal", "expert")
 @require_POST
 def engagement_respond(request, pk: int):
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
     accept = request.POST.get("answer") == "accept"
+    if not accept and request.POST.get("confirmed") != "1":
+        return redirect("frontend:engagement-decline", pk=engagement.pk)
     try:
-        services.engagement_respond(user=request.user, engagement=engagement, accept=accept)
+        services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
+                                    reason=forms.text(request.POST, "reason"))
         messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
     except DomainError as exc:
         for _field, msgs in forms.errors_from_domain(exc).items():

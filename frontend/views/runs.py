@@ -14,6 +14,7 @@ from backend.procurement.models import Procurement
 from backend.runs import services
 from backend.runs.instance import parse_ref
 from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
+from backend.runs import selectors as selectors_runs
 from backend.runs.selectors import proposal_list, proposal_scope, run_list
 from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
 from frontend import forms, labels, selectors
@@ -114,10 +115,20 @@ def _review_context(request, run, *, problems=None) -> dict:
         need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related("expert", "need")}
     unmatched = (run.result or {}).get("unmatched", [])
     unmatched_needs = needs.in_bulk([parse_ref(u["need"]) for u in unmatched])
+    changes = selectors_runs.run_changes(user=request.user, run=run) if run.status == RunStatus.SUCCEEDED else []
+    needs_by_id = needs.in_bulk([c.need_id for c in changes])
     rows = [{"proposal": p, "flags": _flag_rows(p, vendors, titles), "decision": decisions.get((p.expert_id, p.need_id)),
              "problems": (problems or {}).get(p.pk)} for p in proposals]
+    objectives = (run.params or {}).get("objectives")
+    experts = dict(expert_list(user=request.user).filter(
+        pk__in={c.before_expert_id for c in changes} | {c.after_expert_id for c in changes}).values_list("pk", "name"))
     return {
         **_progress_context(run),
+        "criteria": [labels.OBJECTIVE_LABELS[name] for name in LATER_OBJECTIVES
+                     if objectives is None or name in objectives],
+        "changes": [{"need": needs_by_id.get(c.need_id), "before": experts.get(c.before_expert_id),
+                     "after": experts.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
+                    for c in changes],
         "rows": rows,
         "flag_count": sum(1 for r in rows if r["flags"]),
         "unmatched": [{"need": unmatched_needs.get(parse_ref(u["need"])), "code": u["reason"],
@@ -128,7 +139,7 @@ def _review_context(request, run, *, problems=None) -> dict:
             need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related(
             "expert", "need__municipality").order_by("id"),
         "proposed": ProposalStatus.PROPOSED,
-        "pin": DecisionKind.PIN, "forbid": DecisionKind.FORBID,
+        "pin": DecisionKind.PIN, "forbid": DecisionKind.FORBID, "declined_by": labels.DECLINED_BY,
         "retryable": run.status in (RunStatus.FAILED, RunStatus.CANCELLED),
     }
 
@@ -147,6 +158,20 @@ def run_cancel(request, pk: int):
         services.run_cancel(user=request.user, run=run)
     except DomainError as exc:
         _flash_problems(request, exc)
+    return redirect("frontend:run", pk=run.pk)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def run_rerun(request, pk: int):
+    """Re-run with the run's own criteria and today's decisions (pins, forbids, declines)."""
+    run = _run_for(request, pk)
+    try:
+        run = services.run_rerun(user=request.user, run=run)
+    except DomainError as exc:
+        _flash_problems(request, exc)
+        return redirect("frontend:run", pk=run.pk)
+    messages.success(request, _("同じ条件で再実行を始めました。"))
     return redirect("frontend:run", pk=run.pk)
 
 

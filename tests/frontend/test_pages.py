@@ -84,3 +84,27 @@ def test_run_page_shows_the_unmatched_detail_in_the_active_language(client, db):
     client.cookies["django_language"] = "en"
     page = client.get(f"/runs/{run.pk}/").content.decode()
     assert 'lang="en"' in page and shown_en in page and ja not in page
+
+
+def test_declining_an_offer_asks_first_and_names_the_consequence(client, db):
+    from backend.runs.models import Engagement, PairDecision
+    from tests.backend.factories import ExpertFactory, ExpertUserFactory, NeedFactory
+
+    expert = ExpertFactory()
+    need = NeedFactory(municipality_id="202011", status="filled")
+    engagement = Engagement.objects.create(
+        expert=expert, municipality_id="202011", need=need, fiscal_year=2027, starts_on="2027-04-01",
+        ends_on="2028-03-31", weekdays=["mon"], days_per_year=48, fee=2_400_000, employment_form="special_part_time")
+    client.force_login(ExpertUserFactory(expert=expert))
+    one_click = client.post(f"/engagements/{engagement.pk}/respond/", {"answer": "decline"})
+    assert one_click.status_code == 302 and one_click.url == f"/engagements/{engagement.pk}/decline/"
+    engagement.refresh_from_db()
+    assert engagement.status == "offered"  # nothing happened on one click
+    page = client.get(one_click.url).content.decode()
+    assert "今後このニーズには提案されません" in page
+    done = client.post(f"/engagements/{engagement.pk}/respond/",
+                       {"answer": "decline", "confirmed": "1", "reason": "本業の繁忙期"}, follow=True)
+    assert "辞退しました。" in done.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.status == "declined"
+    assert PairDecision.objects.get(need=need, expert=expert).reason == "本業の繁忙期"
