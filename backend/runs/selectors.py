@@ -241,8 +241,8 @@ def run_previous(*, run: MatchRun) -> MatchRun | None:
 def run_changes(*, user, run: MatchRun) -> list[ProposalChange]:
     """Against the previous run of the same scope: the reader's needs whose proposal changed, with the reason
     the coordinator can act on (a pin or forbid set since, an expert who declined, a new need)."""
-    from backend.runs.models import PairDecision
     from backend.runs.instance import parse_ref
+    from backend.runs.models import PairDecision
 
     previous = run_previous(run=run)
     if previous is None:

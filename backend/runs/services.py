@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from django.utils import timezone
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin

@@ -11,10 +11,10 @@ from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
 from backend.needs.selectors import need_list
 from backend.procurement.models import Procurement
+from backend.runs import selectors as selectors_runs
 from backend.runs import services
 from backend.runs.instance import parse_ref
 from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
-from backend.runs import selectors as selectors_runs
 from backend.runs.selectors import proposal_list, proposal_scope, run_list
 from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
 from frontend import forms, labels, selectors
