@@ -1,5 +1,6 @@
 """Fiscal years (年度): April to March. The one place that knows where a 年度 starts and ends."""
 
+import calendar
 import datetime as dt
 
 from django.utils import timezone
@@ -36,3 +37,23 @@ def days_per_year(pattern: str, days: int) -> tuple[int, int]:
     if pattern == "monthly":
         return MONTHS_PER_YEAR * days, 0
     return days, 0
+
+
+def months_served(start: dt.date, end: dt.date) -> float:
+    """Months from `start` to `end` inclusive, each calendar month counted by the share of its days served
+    (1 April to 30 September is 6.0; 15 October to 31 March is 5 + 17/31)."""
+    if end < start:
+        return 0.0
+    months, day = 0.0, start
+    while day <= end:
+        days_in_month = calendar.monthrange(day.year, day.month)[1]
+        month_end = dt.date(day.year, day.month, days_in_month)
+        last = min(end, month_end)
+        months += ((last - day).days + 1) / days_in_month
+        day = month_end + dt.timedelta(days=1)
+    return months
+
+
+def prorate(amount: int, *, start: dt.date, end: dt.date) -> int:
+    """A yearly amount (days, yen) for the months served between start and end (月割)."""
+    return round(amount * months_served(start, end) / MONTHS_PER_YEAR)

@@ -5,6 +5,8 @@ the data it was made from. Engagements are the only source of truth for who serv
 restriction register (入札参加制限) is derived from them, never stored separately.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -228,9 +230,16 @@ class Engagement(models.Model):
         verbose_name_plural = _("任用・委託")
         ordering = ["fiscal_year", "municipality_id", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="engagement_period_valid"),
-            models.UniqueConstraint(fields=["need"], condition=Q(status__in=["offered", "active"]),
+            # ends_on is the day before starts_on only for an engagement replaced before it began (it never served).
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on") - dt.timedelta(days=1)),
+                                   name="engagement_period_valid"),
+            # One engagement holds a need (active, or offered as a first placement), and at most one successor
+            # is offered for it at a time (要員交代); the successor holds the need once it is active.
+            models.UniqueConstraint(fields=["need"],
+                                    condition=Q(status="active") | Q(status="offered", replaces__isnull=True),
                                     name="one_holding_engagement_per_need"),
+            models.UniqueConstraint(fields=["need"], condition=Q(status="offered", replaces__isnull=False),
+                                    name="one_offered_successor_per_need"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ class Placement:
     need: Need
     weekdays: list[str]
     days_per_year: int
+    budget: int  # the need's budget, or what is left of it for a successor (要員交代)
 
 
 def incumbent_conflicts(expert: Expert, municipality_code: str) -> list[Procurement]:
@@ -58,9 +59,9 @@ def _pair_problems(p: Placement) -> list[FieldProblem]:
         if len(set(p.weekdays)) != need.weekly_days or not set(p.weekdays) <= allowed:
             problems.append(_problem(5, "曜日が合いません（人材の稼働曜日が変わった可能性があります）。",
                                      "the weekdays no longer fit the expert's and the need's weekdays"))
-    if expert.daily_rate * p.days_per_year > need.budget:
-        problems.append(_problem(6, f"報酬 {expert.daily_rate * p.days_per_year:,}円 が予算 {need.budget:,}円 を超えます。",
-                                 f"fee {expert.daily_rate * p.days_per_year:,} yen exceeds budget {need.budget:,} yen"))
+    if expert.daily_rate * p.days_per_year > p.budget:
+        problems.append(_problem(6, f"報酬 {expert.daily_rate * p.days_per_year:,}円 が予算 {p.budget:,}円 を超えます。",
+                                 f"fee {expert.daily_rate * p.days_per_year:,} yen exceeds budget {p.budget:,} yen"))
     return problems
 
 

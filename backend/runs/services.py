@@ -22,7 +22,7 @@ from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
-from backend.core.fiscal import fiscal_year_end, fiscal_year_label, fiscal_year_start
+from backend.core.fiscal import fiscal_year_end, fiscal_year_label, fiscal_year_start, months_served, prorate
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
@@ -235,11 +235,25 @@ def _run_instance(run: MatchRun) -> dict:
     instance = instance_build(prefecture_codes=run.scope, fiscal_year=run.fiscal_year, options=options, needs=needs)
     if run.replacement_id:
         (need_doc,) = instance["needs"]
-        need_doc["current_expert"] = f"E{run.replacement.engagement.expert_id}"
+        current = run.replacement.engagement
+        need_doc["current_expert"] = f"E{current.expert_id}"
         need_doc["replacement_requested"] = True
+        need_doc.update(_successor_terms(current))
     instance["previous_assignments"] = _previous_assignments(run, instance)
     _drop_dangling_decisions(instance)
     return instance
+
+
+def _successor_terms(current: Engagement) -> dict:
+    """What is left of the need for a successor starting today (or on 1 April): the days of the remaining
+    months, and the budget less what the current engagement is paid until the day before."""
+    starts_on = max(fiscal_year_start(current.fiscal_year), timezone.localdate())
+    ends_on = fiscal_year_end(current.fiscal_year)
+    paid = prorate(current.fee, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
+        if starts_on > current.starts_on else 0
+    need = current.need
+    return {"days_per_year": max(1, prorate(need.days_per_year, start=starts_on, end=ends_on)),
+            "budget": max(0, need.budget - paid)}
 
 
 def _previous_assignments(run: MatchRun, instance: dict) -> list[dict]:
@@ -495,13 +509,19 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
                                        "This proposal was already approved or superseded.")
         replacement = proposal.run.replacement if proposal.run.kind == RunKind.REPLACEMENT else None
         replaced = replacement.engagement if replacement else None
+        if replaced is not None and (replaced.status != EngagementStatus.ACTIVE or Engagement.objects.filter(
+                replaces=replaced, status=EngagementStatus.OFFERED).exists()):
+            raise ConflictError.single("proposal", "successor_pending",
+                                       "この任用の後任は既に承認され承諾待ちか、任用が既に終了しています。",
+                                       "A successor is already offered for this engagement, or it has ended.")
         if replaced is None and (need.status != NeedStatus.OPEN or need.engagements.filter(
                 status__in=HOLDING_STATUSES).exists()):
             raise ConflictError.single("proposal", "need_taken", "このニーズは既に充足されています。",
                                        "This need already has an engagement.")
         override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
-        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays),
-                              days_per_year=need.days_per_year)
+        terms = _successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year,
+                                                             "budget": need.budget}
+        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays), **terms)
         problems = placement_problems(
             placement, holdings=_holdings_locked(expert, need.fiscal_year),
             forbidden=PairDecision.objects.filter(need=need, expert=expert, kind=DecisionKind.FORBID).exists(),
@@ -510,24 +530,24 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         )
         if problems:
             raise ConflictError(*problems)
-        if replaced is not None:
-            _end_replaced(user=user, old=replaced)
+        # A successor is offered next to the current engagement; the hand-over happens when it is active.
         engagement = _engagement_create(user=user, proposal=proposal, expert=expert, need=need, override=override,
                                         replaced=replaced)
-        if replacement:
-            _replacement_complete(user=user, replacement=replacement, successor=engagement)
     return engagement
 
 
 def _engagement_create(*, user, proposal, expert, need, override, replaced) -> Engagement:
     before = _proposal_snapshot(proposal)
+    # Starting after 1 April (a successor, an approval during the year), days and fee are prorated by month.
     starts_on = max(fiscal_year_start(need.fiscal_year), timezone.localdate())
+    ends_on = fiscal_year_end(need.fiscal_year)
     engagement = Engagement.objects.create(
         expert=expert, municipality=need.municipality, need=need, proposal=proposal,
-        fiscal_year=need.fiscal_year, starts_on=starts_on, ends_on=fiscal_year_end(need.fiscal_year),
-        weekdays=list(proposal.weekdays), days_per_year=need.days_per_year,
-        fee=expert.daily_rate * need.days_per_year, employment_form=common_employment_form(expert, need),
-        coi_override=override, replaces=replaced, approved_by=user,
+        fiscal_year=need.fiscal_year, starts_on=starts_on, ends_on=ends_on, weekdays=list(proposal.weekdays),
+        days_per_year=prorate(need.days_per_year, start=starts_on, end=ends_on),
+        fee=prorate(expert.daily_rate * need.days_per_year, start=starts_on, end=ends_on),
+        employment_form=common_employment_form(expert, need), coi_override=override, replaces=replaced,
+        approved_by=user,
     )
     proposal.status = ProposalStatus.APPROVED
     proposal.save(update_fields=["status"])
@@ -578,6 +598,8 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
             setattr(engagement, f"{side}_accepted_at", now)
             if engagement.municipality_accepted_at and engagement.expert_accepted_at:
                 engagement.status = EngagementStatus.ACTIVE
+                if engagement.replaces_id:
+                    _hand_over(user=user, successor=engagement)
         else:
             engagement.status = EngagementStatus.DECLINED
             engagement.declined_by = side
@@ -590,13 +612,23 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
     return engagement
 
 
-def _end_replaced(*, user, old: Engagement) -> None:
-    before = _engagement_snapshot(old)
+def _hand_over(*, user, successor: Engagement) -> None:
+    """The successor is active: the engagement it replaces ends the day before the successor starts, with its
+    days and fee prorated by the months it served, and the replacement request is complete."""
+    old = Engagement.objects.select_for_update().get(pk=successor.replaces_id)
+    before = {**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee}
+    ends_on = successor.starts_on - dt.timedelta(days=1)  # before old.starts_on if it never began
+    share = months_served(old.starts_on, ends_on) / max(months_served(old.starts_on, old.ends_on), 1e-9)
     old.status = EngagementStatus.ENDED
-    old.ends_on = max(old.starts_on, timezone.localdate())
-    old.save(update_fields=["status", "ends_on", "updated_at"])
+    old.days_per_year, old.fee = round(old.days_per_year * share), round(old.fee * share)
+    old.ends_on = ends_on
+    old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "updated_at"])
     audit_record(actor=user, action="engagement.end", obj=old, prefecture=old.municipality.prefecture,
-                 before=before, after=_engagement_snapshot(old))
+                 before=before, after={**_engagement_snapshot(old), "days_per_year": old.days_per_year,
+                                       "fee": old.fee, "successor": successor.pk})
+    replacement = ReplacementRequest.objects.filter(engagement=old, status=ReplacementStatus.OPEN).first()
+    if replacement is not None:
+        _replacement_complete(user=user, replacement=replacement, successor=successor)
 
 
 # -- replacement (要員交代) --------------------------------------------------------------------------------

@@ -61,8 +61,12 @@ def engagement_respond(request, pk: int):
 @role_required("municipal")
 @require_http_methods(["GET", "POST"])
 def replacement_new(request, pk: int):
-    """要員交代: ask the coordinator for another expert, with the reason."""
+    """要員交代: ask the coordinator for another expert, with the reason (an active engagement only)."""
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+    if engagement.status != EngagementStatus.ACTIVE:
+        messages.error(request, _("要員交代を依頼できるのは稼働中の任用だけです（この任用は「%(status)s」です）。")
+                       % {"status": engagement.get_status_display()})
+        return redirect("frontend:engagements")
     errors, reason = None, ""
     if request.method == "POST":
         reason = forms.text(request.POST, "reason")

@@ -1,5 +1,7 @@
 """The coordinator's whole job through the API, with the real solver and the real worker command."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -75,9 +77,14 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     assert successor["expert"] != other.pk
     new = coordinator.post(f"/api/v1/proposals/{successor['id']}/approve/", {}, format="json").json()
     assert new["replaces"] == engagement["id"]
-    assert nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()["status"] == "ended"
+    # The current engagement goes on until the successor is active (both sides accepted).
+    assert nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()["status"] == "active"
     nagano.post(f"/api/v1/engagements/{new['id']}/accept/")
+    assert nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()["status"] == "active"
     expert_clients[successor["expert"]].post(f"/api/v1/engagements/{new['id']}/accept/")
+    ended = nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()
+    assert ended["status"] == "ended"
+    assert dt.date.fromisoformat(ended["ends_on"]) == dt.date.fromisoformat(new["starts_on"]) - dt.timedelta(days=1)
 
     # Who may no longer bid where: only the employed expert's vendor, and only while they serve.
     register = coordinator.get("/api/v1/restrictions/").json()["results"]
