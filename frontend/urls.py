@@ -21,6 +21,7 @@ urlpatterns = [
     path("needs/new/", needs.need_new, name="need-new"),
     path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
     path("needs/<int:pk>/withdraw/", needs.need_withdraw_view, name="need-withdraw"),
+    path("needs/<int:pk>/reopen/", needs.need_reopen_view, name="need-reopen"),
     path("procurements/", procurements.procurement_index, name="procurements"),
     path("procurements/<int:pk>/edit/", procurements.procurement_edit, name="procurement-edit"),
     path("vendors/new/", procurements.vendor_new, name="vendor-new"),

@@ -1,4 +1,5 @@
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
@@ -6,7 +7,7 @@ from backend.core.viewsets import WritableScopedViewSet, documented
 from backend.needs.models import Need
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer, NeedOutputSerializer
-from backend.needs.services import need_submit, need_update, need_withdraw
+from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 
 
 @extend_schema_view(**documented(NeedInputSerializer, NeedOutputSerializer))
@@ -36,3 +37,9 @@ class NeedViewSet(WritableScopedViewSet):
 
     def delete_object(self, *, user, obj):
         need_withdraw(user=user, need=obj)
+
+    @extend_schema(request=None, responses=NeedOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Open a withdrawn need again."""
+        return self.render(need_reopen(user=request.user, need=self.object_for_change()))

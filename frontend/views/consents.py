@@ -3,10 +3,12 @@ neighbour includes it in the neighbour's match runs, and sees the consents their
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.errors import DomainError
+from backend.core.fiscal import fiscal_year_label
 from backend.geo.models import Prefecture
 from backend.runs import services
 from backend.runs.selectors import scope_consent_list
@@ -47,6 +49,15 @@ def consent_index(request):
 @require_POST
 def consent_revoke(request, pk: int):
     consent = get_object_or_404(scope_consent_list(user=request.user), pk=pk)
+    if request.POST.get("confirmed") != "1":
+        return render(request, "frontend/confirm.html", {
+            "title": _("同意の撤回の確認"),
+            "question": _("%(name)sへの%(fy)sの同意を撤回しますか") % {"name": consent.grantee.name,
+                                                              "fy": fiscal_year_label(consent.fiscal_year)},
+            "consequence": _("撤回すると、%(name)sはこの年度の合同マッチングに貴県を含められなくなります。"
+                             "すでに実行した結果と承認済みの任用はそのまま残ります。") % {"name": consent.grantee.name},
+            "action": reverse("frontend:consent-revoke", args=[consent.pk]), "confirm_label": _("撤回する"),
+            "back": reverse("frontend:consents")})
     try:
         services.scope_consent_revoke(user=request.user, consent=consent)
     except DomainError as exc:

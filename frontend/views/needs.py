@@ -1,16 +1,20 @@
 """Needs (ニーズ): municipal staff post and edit theirs; coordinators see and edit their prefecture's."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
+from backend.core.errors import DomainError
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
-from backend.needs.services import need_submit, need_update, need_withdraw
+from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
@@ -137,5 +141,35 @@ def need_edit(request, pk: int):
 @role_required(*STAFF)
 @require_POST
 def need_withdraw_view(request, pk: int):
-    need_withdraw(user=request.user, need=_changeable(request, pk))
+    need = _changeable(request, pk)
+    if request.POST.get("confirmed") != "1":
+        return render(request, "frontend/confirm.html", {
+            "title": _("取り下げの確認"),
+            "question": _("「%(need)s」（%(m)s）を取り下げますか") % {"need": need.title or need.get_role_display(),
+                                                            "m": need.municipality.name},
+            "consequence": _("取り下げたニーズは、次のマッチングから外れます。提案済みの候補も承認できなくなります。"
+                             "あとで「再開」すると、元の内容のまま募集中に戻ります。"),
+            "action": reverse("frontend:need-withdraw", args=[need.pk]), "confirm_label": _("取り下げる"),
+            "back": reverse("frontend:needs")})
+    try:
+        need_withdraw(user=request.user, need=need)
+        messages.success(request, _("ニーズを取り下げました。"))
+    except DomainError as exc:
+        _flash(request, exc)
     return redirect("frontend:needs")
+
+
+@role_required(*STAFF)
+@require_POST
+def need_reopen_view(request, pk: int):
+    try:
+        need_reopen(user=request.user, need=_changeable(request, pk))
+        messages.success(request, _("ニーズを再開しました。次のマッチングの対象になります。"))
+    except DomainError as exc:
+        _flash(request, exc)
+    return redirect("frontend:needs")
+
+
+def _flash(request, exc: DomainError) -> None:
+    for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
+        messages.error(request, message)

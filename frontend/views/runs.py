@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend.core.choices import ProcurementCategory
 from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
 from backend.needs.selectors import need_list
@@ -15,6 +16,7 @@ from backend.runs import selectors as selectors_runs
 from backend.runs import services
 from backend.runs.instance import parse_ref
 from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
+from backend.runs.rules import incumbent_conflicts
 from backend.runs.selectors import proposal_list, proposal_scope, run_list
 from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
 from frontend import forms, labels, selectors
@@ -205,10 +207,26 @@ def decision_set(request, pk: int):
     return redirect("frontend:run", pk=run.pk)
 
 
+def _approval_consequences(proposal) -> dict:
+    expert, need = proposal.expert, proposal.need
+    vendors = [a.vendor for a in expert.affiliations.select_related("vendor") if a.is_active]
+    replaced = proposal.run.replacement.engagement if proposal.run.replacement_id else None
+    return {
+        "proposal": proposal, "expert": expert, "need": need, "vendors": vendors, "replaced": replaced,
+        "categories": [label for _value, label in ProcurementCategory.choices],
+        "conflicts": incumbent_conflicts(expert, need.municipality_id),
+        "pledge_missing": expert.pledge_signed_on is None,
+    }
+
+
 @role_required(*COORDINATOR)
 @require_POST
 def proposal_approve(request, pk: int):
+    """Two steps: a page that says what approving does (the offer, the bid restrictions it will bring, the
+    hand-over of a replacement, an exception to record), then the approval itself."""
     proposal = get_object_or_404(proposal_scope(user=request.user), pk=pk)
+    if request.POST.get("confirmed") != "1":
+        return render(request, "frontend/runs/approve.html", _approval_consequences(proposal))
     approved, errors = forms.submit(
         ApproveInputSerializer, {"override_reason": forms.text(request.POST, "override_reason")},
         lambda v: services.proposal_approve(user=request.user, proposal=proposal,

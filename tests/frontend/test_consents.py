@@ -24,12 +24,15 @@ def test_a_neighbour_grants_consent_and_the_run_form_offers_it(client):
     assert 'value="19"' not in page  # 山梨県 did not consent
 
     client.force_login(gunma)
-    revoked = client.post(f"/consents/{consent.pk}/revoke/", follow=True)
+    asked = client.post(f"/consents/{consent.pk}/revoke/").content.decode()
+    assert "長野県への令和9年度の同意を撤回しますか" in asked and ScopeConsent.objects.get().revoked_at is None
+    revoked = client.post(f"/consents/{consent.pk}/revoke/", {"confirmed": "1"}, follow=True)
     assert "長野県への同意を撤回しました。" in revoked.content.decode()
     assert ScopeConsent.objects.get().revoked_at is not None
     assert AuditLog.objects.filter(action="scope_consent.revoke", scope__contains=["20"]).exists()
     client.force_login(nagano)
-    assert client.post(f"/consents/{consent.pk}/revoke/").status_code == 302  # refused with a message
+    refused = client.post(f"/consents/{consent.pk}/revoke/", {"confirmed": "1"})
+    assert refused.status_code == 302  # refused with a message
     assert 'name="scope" value="10"' not in client.get("/runs/").content.decode()
 
 

@@ -126,11 +126,15 @@ def test_rule_7_asks_for_an_override_reason_and_approves_with_one(client):
                                        fee=2_400_000)
     ProcurementFactory(municipality_id="202011", incumbent_vendor=AffiliationFactory(expert=expert).vendor)
     client.force_login(coordinator)
-    refused = client.post(f"/proposals/{proposal.pk}/approve/", {})
+    asked = client.post(f"/proposals/{proposal.pk}/approve/", {}).content.decode()
+    assert "承認の確認" in asked and 'name="override_reason"' in asked and "庁内ネットワーク運用保守業務" in asked
+    assert "入札に参加できなくなります" in asked and not Engagement.objects.exists()
+    refused = client.post(f"/proposals/{proposal.pk}/approve/", {"confirmed": "1"})
     assert refused.status_code == 409
     html = refused.content.decode()
     assert "ルール7" in html and f'id="f-override_reason-{proposal.pk}"' in html
-    approved = client.post(f"/proposals/{proposal.pk}/approve/", {"override_reason": "他に候補がいないため"})
+    approved = client.post(f"/proposals/{proposal.pk}/approve/",
+                           {"confirmed": "1", "override_reason": "他に候補がいないため"})
     assert approved.status_code == 302
     assert Engagement.objects.get(need=need).coi_override.reason == "他に候補がいないため"
 

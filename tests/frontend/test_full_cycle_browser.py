@@ -79,6 +79,8 @@ def test_need_to_active_engagement_and_replacement(browser, live_server, seeded,
     expect(row).to_have_count(1)
     expect(coordinator.get_by_role("heading", name=re.compile("充足できなかったニーズ"))).to_be_visible()
     row.get_by_role("button", name=re.compile("^承認")).click()
+    expect(coordinator.get_by_text("承認すると")).to_be_visible()
+    coordinator.get_by_role("button", name="承認する").click()
     expect(coordinator.get_by_text("承認しました")).to_be_visible()
     engagement = Engagement.objects.get(need__title=TITLE)
     assert engagement.proposal.run_id == run.pk

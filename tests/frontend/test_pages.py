@@ -108,3 +108,19 @@ def test_declining_an_offer_asks_first_and_names_the_consequence(client, db):
     engagement.refresh_from_db()
     assert engagement.status == "declined"
     assert PairDecision.objects.get(need=need, expert=expert).reason == "本業の繁忙期"
+
+
+def test_withdrawing_a_need_asks_first_and_a_withdrawn_need_can_be_reopened(client, db):
+    from backend.needs.models import Need
+    from tests.backend.factories import MunicipalStaffFactory, NeedFactory
+
+    need = NeedFactory(municipality_id="202011", title="CISO補佐官の募集")
+    client.force_login(MunicipalStaffFactory(municipality_id="202011"))
+    asked = client.post(f"/needs/{need.pk}/withdraw/")
+    assert asked.status_code == 200 and "「CISO補佐官の募集」（長野市）を取り下げますか" in asked.content.decode()
+    assert Need.objects.get(pk=need.pk).status == "open"
+    done = client.post(f"/needs/{need.pk}/withdraw/", {"confirmed": "1"}, follow=True).content.decode()
+    assert "ニーズを取り下げました。" in done and Need.objects.get(pk=need.pk).status == "closed"
+    assert f'action="/needs/{need.pk}/reopen/"' in done
+    reopened = client.post(f"/needs/{need.pk}/reopen/", follow=True).content.decode()
+    assert "ニーズを再開しました。" in reopened and Need.objects.get(pk=need.pk).status == "open"
