@@ -94,3 +94,19 @@ CHANGE_REASONS = {
 
 # Who declined an offer (a remembered decline).
 DECLINED_BY = {"municipality": _("市区町村が辞退"), "expert": _("専門人材が辞退")}
+
+# What a proposal stands for now (computed when the run page is shown).
+LIVE_STATES = {
+    "offered": _("承認済・承諾待ち"),
+    "active": _("稼働中"),
+    "declined": _("辞退された"),
+    "ended": _("終了"),
+    "superseded": _("再実行で置換"),
+    "need_withdrawn": _("ニーズ取り下げ"),
+    "need_filled": _("ニーズ充足済（別の任用）"),
+}
+LIVE_NOTES = {
+    "pledge_signed_since": (_("誓約書は署名済み"), _("実行後に、人材が情報漏洩防止の誓約書に署名しました。")),
+    "conflict_since": (_("実行後に利益相反が生じました"),
+                       _("人材の所属事業者が、この市区町村で契約中の調達の受託者になりました。承認には例外の理由が必要です。")),
+}

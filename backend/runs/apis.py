@@ -89,8 +89,9 @@ class RunViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def proposals(self, request, pk=None):
         run = self.get_object()
-        rows = selectors.proposal_list(user=request.user, run=run)
-        return Response(ProposalOutputSerializer(rows, many=True).data)
+        rows = list(selectors.proposal_list(user=request.user, run=run))
+        context = {**self.get_serializer_context(), "live_states": selectors.proposal_live_states(rows)}
+        return Response(ProposalOutputSerializer(rows, many=True, context=context).data)
 
     @extend_schema(responses=UnmatchedOutputSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -145,6 +146,11 @@ class ProposalViewSet(ScopedViewSet):
 
     def scoped_queryset(self, user):
         return selectors.proposal_scope(user=user).order_by("-run_id", "need_id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        context = {**self.get_serializer_context(), "live_states": selectors.proposal_live_states(page)}
+        return self.get_paginated_response(ProposalOutputSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
     @action(detail=True, methods=["post"])

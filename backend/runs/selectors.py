@@ -11,6 +11,7 @@ from backend.core.choices import ACTIVE_RELATIONS, ProcurementCategory, Procurem
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start
 from backend.core.models import AuditLog
 from backend.experts.models import Affiliation
+from backend.needs.models import NeedStatus
 from backend.procurement.models import Procurement
 from backend.runs.models import (
     Engagement,
@@ -93,6 +94,57 @@ def proposal_scope(*, user) -> QuerySet[Proposal]:
 def proposal_list(*, user, run: MatchRun) -> QuerySet[Proposal]:
     """One run's proposals as the user may see them, ordered for review."""
     return proposal_scope(user=user).filter(run=run).order_by("need__municipality_id", "need_id")
+
+
+# -- the state of a proposal now ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LiveState:
+    """What a proposal stands for now, computed when shown (a run stores what was true when it ran).
+
+    state: proposed, offered, active, declined, ended, superseded, need_withdrawn, need_filled.
+    notes: pledge_signed_since (the run asked for a pledge the expert has signed since), conflict_since
+    (the expert's employer became the incumbent of an ongoing procurement there since the run).
+    """
+
+    state: str
+    notes: tuple[str, ...]
+
+
+def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
+    """The live state of each proposal, in a fixed number of queries for the whole list."""
+    expert_ids = {p.expert_id for p in proposals}
+    employers: dict[int, set[int]] = {}
+    for expert_id, vendor_id in Affiliation.objects.filter(
+            expert_id__in=expert_ids, relation__in=ACTIVE_RELATIONS).values_list("expert_id", "vendor_id"):
+        employers.setdefault(expert_id, set()).add(vendor_id)
+    incumbents: dict[str, set[int]] = {}
+    for municipality_id, vendor_id in Procurement.objects.filter(
+            municipality_id__in={p.need.municipality_id for p in proposals}, status=ProcurementStatus.ONGOING,
+            incumbent_vendor__isnull=False).values_list("municipality_id", "incumbent_vendor_id"):
+        incumbents.setdefault(municipality_id, set()).add(vendor_id)
+    states = {}
+    for p in proposals:
+        engagement = getattr(p, "engagement", None)
+        if engagement is not None:
+            state = engagement.status
+        elif p.status == "superseded":
+            state = "superseded"
+        elif p.need.status == NeedStatus.CLOSED:
+            state = "need_withdrawn"
+        elif p.need.status == NeedStatus.FILLED:
+            state = "need_filled"
+        else:
+            state = "proposed"
+        flagged = {f.get("kind") for f in p.flags or []}
+        notes = []
+        if "pledge_required" in flagged and p.expert.pledge_signed_on is not None:
+            notes.append("pledge_signed_since")
+        conflicted = employers.get(p.expert_id, set()) & incumbents.get(p.need.municipality_id, set())
+        if conflicted and not flagged & {"incumbent_conflict_overridden"}:
+            notes.append("conflict_since")
+        states[p.pk] = LiveState(state, tuple(notes))
+    return states
 
 
 def engagement_list(*, user) -> QuerySet[Engagement]:

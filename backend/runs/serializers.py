@@ -15,7 +15,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.parts import summary_for
-from backend.runs.selectors import reader_prefectures
+from backend.runs.selectors import proposal_live_states, reader_prefectures
 from matching.formulation import LATER_OBJECTIVES
 
 
@@ -84,6 +84,13 @@ class UnmatchedOutputSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
+class LiveStateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "superseded",
+                                             "need_withdrawn", "need_filled"],
+                                    help_text="what the proposal stands for now, computed when read")
+    notes = serializers.ListField(child=serializers.ChoiceField(choices=["pledge_signed_since", "conflict_since"]))
+
+
 class ProposalOutputSerializer(serializers.ModelSerializer):
     municipality = serializers.CharField(source="need.municipality_id")
     municipality_name = serializers.CharField(source="need.municipality.name")
@@ -94,7 +101,15 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["id", "run", "need", "need_title", "municipality", "municipality_name", "expert", "expert_name",
-                  "weekdays", "days_per_year", "fee", "flags", "status", "engagement"]
+                  "weekdays", "days_per_year", "fee", "flags", "status", "engagement", "live"]
+
+    live = serializers.SerializerMethodField()
+
+    @extend_schema_field(LiveStateSerializer)
+    def get_live(self, obj) -> dict:
+        states = self.context.get("live_states") or proposal_live_states([obj])
+        state = states[obj.pk]
+        return {"state": state.state, "notes": list(state.notes)}
 
 
 class ApproveInputSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from backend.runs import services
 from backend.runs.instance import parse_ref
 from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
 from backend.runs.rules import incumbent_conflicts
-from backend.runs.selectors import proposal_list, proposal_scope, run_list
+from backend.runs.selectors import proposal_list, proposal_live_states, proposal_scope, run_list
 from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
 from frontend import forms, labels, selectors
 from frontend.views.access import COORDINATOR, role_required
@@ -85,9 +85,16 @@ def run_progress(request, pk: int):
     return response
 
 
-def _flag_rows(proposal, vendors, procurement_titles) -> list[dict]:
+def _flag_rows(proposal, vendors, procurement_titles, live) -> list[dict]:
+    """The run's flags, as they stand now: a pledge signed since is no longer asked for, and a conflict
+    that arose since the run is shown although the run could not know it."""
     rows = []
+    for note in live.notes:
+        title, explanation = labels.LIVE_NOTES[note]
+        rows.append({"kind": note, "title": title, "explanation": explanation, "vendor": None, "procurements": []})
     for flag in proposal.flags or []:
+        if flag.get("kind") == "pledge_required" and "pledge_signed_since" in live.notes:
+            continue
         title, explanation = labels.flag_text(flag.get("kind"))
         vendor = flag.get("vendor")
         rows.append({
@@ -119,8 +126,10 @@ def _review_context(request, run, *, problems=None) -> dict:
     unmatched_needs = needs.in_bulk([parse_ref(u["need"]) for u in unmatched])
     changes = selectors_runs.run_changes(user=request.user, run=run) if run.status == RunStatus.SUCCEEDED else []
     needs_by_id = needs.in_bulk([c.need_id for c in changes])
-    rows = [{"proposal": p, "flags": _flag_rows(p, vendors, titles), "decision": decisions.get((p.expert_id, p.need_id)),
-             "problems": (problems or {}).get(p.pk)} for p in proposals]
+    live = proposal_live_states(proposals)
+    rows = [{"proposal": p, "flags": _flag_rows(p, vendors, titles, live[p.pk]),
+             "decision": decisions.get((p.expert_id, p.need_id)), "problems": (problems or {}).get(p.pk),
+             "live": live[p.pk], "live_label": labels.LIVE_STATES.get(live[p.pk].state)} for p in proposals]
     objectives = (run.params or {}).get("objectives")
     experts = dict(expert_list(user=request.user).filter(
         pk__in={c.before_expert_id for c in changes} | {c.after_expert_id for c in changes}).values_list("pk", "name"))
