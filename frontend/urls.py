@@ -1,6 +1,16 @@
 from django.urls import path
 
-from frontend.views import consents, engagements, experts, home, needs, procurements, register, runs
+from frontend.views import (
+    consents,
+    engagements,
+    exceptions,
+    experts,
+    home,
+    needs,
+    procurements,
+    register,
+    runs,
+)
 
 app_name = "frontend"
 urlpatterns = [
@@ -36,6 +46,8 @@ urlpatterns = [
     path("runs/<int:pk>/decisions/", runs.decision_set, name="run-decision"),
     path("proposals/<int:pk>/approve/", runs.proposal_approve, name="proposal-approve"),
     path("consents/", consents.consent_index, name="consents"),
+    path("exceptions/", exceptions.exception_index, name="exceptions"),
+    path("exceptions/<int:pk>/revoke/", exceptions.exception_revoke, name="exception-revoke"),
     path("consents/<int:pk>/revoke/", consents.consent_revoke, name="consent-revoke"),
     # engagements
     path("engagements/", engagements.engagement_index, name="engagements"),

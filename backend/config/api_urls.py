@@ -16,6 +16,7 @@ from backend.needs.apis import NeedViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.runs.apis import (
     AuditLogViewSet,
+    CoiOverrideViewSet,
     DecisionViewSet,
     EngagementViewSet,
     ImportApi,
@@ -38,6 +39,7 @@ router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")
 router.register("runs", RunViewSet, basename="run")
 router.register("scope-consents", ScopeConsentViewSet, basename="scope-consent")
+router.register("exceptions", CoiOverrideViewSet, basename="exception")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("engagements", EngagementViewSet, basename="engagement")

@@ -22,10 +22,20 @@ from backend.needs.selectors import need_list
 from backend.procurement.selectors import procurement_list
 from backend.runs import selectors, services
 from backend.runs.exports import restrictions_csv, restrictions_xlsx
-from backend.runs.models import Engagement, MatchRun, PairDecision, Proposal, ReplacementRequest, ScopeConsent
+from backend.runs.models import (
+    CoiOverride,
+    Engagement,
+    MatchRun,
+    PairDecision,
+    Proposal,
+    ReplacementRequest,
+    ScopeConsent,
+)
 from backend.runs.serializers import (
     ApproveInputSerializer,
     AuditLogOutputSerializer,
+    CoiOverrideOutputSerializer,
+    CoiOverrideRevokeInputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
     DeclineInputSerializer,
@@ -108,6 +118,28 @@ class RunViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def result(self, request, pk=None):
         return Response(selectors.run_result_for(user=request.user, run=self.get_object()))
+
+
+class CoiOverrideViewSet(ScopedViewSet):
+    """Exceptions to the incumbent conflict (利益相反の例外): one expert, one municipality, one fiscal year, with
+    the reason, who and when; in force, lapsed (its engagements ended) or revoked."""
+
+    queryset = CoiOverride.objects.none()
+    output_serializer_class = CoiOverrideOutputSerializer
+    input_serializer_class = CoiOverrideRevokeInputSerializer
+    filter_params = {"expert": "expert_id", "municipality": "municipality_id", "fiscal_year": "fiscal_year"}
+
+    def scoped_queryset(self, user):
+        return selectors.coi_override_list(user=user)
+
+    @extend_schema(request=CoiOverrideRevokeInputSerializer, responses=CoiOverrideOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        override = self.get_object()
+        _coordinator_only(request.user)
+        data = validate_input(CoiOverrideRevokeInputSerializer, data=request.data)
+        return self.render(services.coi_override_revoke(user=request.user, override=override, reason=data["reason"],
+                                                        end_engagements=data["end_engagements"]))
 
 
 class ScopeConsentViewSet(ScopedViewSet):

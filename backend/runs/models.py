@@ -167,19 +167,40 @@ class PairDecision(models.Model):
         return f"{self.kind} expert {self.expert_id} / need {self.need_id}"
 
 
-class CoiOverride(models.Model):
-    """An explicit, recorded permission to place an expert where their vendor is the incumbent."""
+class CoiOverrideQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(revoked_at__isnull=True, lapsed_at__isnull=True)
 
-    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="coi_overrides")
-    municipality = models.ForeignKey("geo.Municipality", on_delete=models.PROTECT, related_name="+")
-    fiscal_year = models.PositiveSmallIntegerField()
-    reason = models.TextField()
+
+class CoiOverride(models.Model):
+    """An explicit, recorded exception (利益相反の例外): this expert may be placed at this municipality in this
+    fiscal year although their vendor is the incumbent there. It is in force until revoked, or until every
+    engagement approved with it has ended or was declined (it lapses: a later placement needs a new reason)."""
+
+    expert = models.ForeignKey("experts.Expert", verbose_name=_("専門人材"), on_delete=models.PROTECT,
+                               related_name="coi_overrides")
+    municipality = models.ForeignKey("geo.Municipality", verbose_name=_("市区町村"), on_delete=models.PROTECT,
+                                     related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.TextField(_("理由"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    lapsed_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoke_reason = models.TextField(_("取消の理由"), blank=True)
+
+    objects = CoiOverrideQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("利益相反の例外")
+        verbose_name_plural = _("利益相反の例外")
+        ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["expert", "municipality", "fiscal_year"], name="one_override_per_pair"),
+            models.UniqueConstraint(fields=["expert", "municipality", "fiscal_year"],
+                                    condition=Q(revoked_at__isnull=True, lapsed_at__isnull=True),
+                                    name="one_override_in_force_per_pair"),
             models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
         ]
 

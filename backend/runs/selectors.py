@@ -14,6 +14,7 @@ from backend.experts.models import Affiliation
 from backend.needs.models import NeedStatus
 from backend.procurement.models import Procurement
 from backend.runs.models import (
+    CoiOverride,
     Engagement,
     EngagementStatus,
     MatchRun,
@@ -145,6 +146,14 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
             notes.append("conflict_since")
         states[p.pk] = LiveState(state, tuple(notes))
     return states
+
+
+def coi_override_list(*, user) -> QuerySet[CoiOverride]:
+    """Exceptions (利益相反の例外) as the user may read them: a coordinator their prefecture's, municipal staff
+    their municipality's (the procurement side sees every exception), an expert their own."""
+    queryset = CoiOverride.objects.select_related("expert", "municipality", "created_by", "revoked_by").prefetch_related(
+        "engagements").order_by("-created_at", "-id")
+    return scope_by_municipality(queryset, user, expert_path="expert")
 
 
 def engagement_list(*, user) -> QuerySet[Engagement]:

@@ -6,6 +6,7 @@ from backend.experts.models import Expert
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.runs.models import (
+    CoiOverride,
     DecisionKind,
     Engagement,
     MatchRun,
@@ -140,6 +141,30 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
                   "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form",
                   "status", "municipality_accepted_at", "expert_accepted_at", "declined_by", "override_reason",
                   "replaces", "created_at"]
+
+
+class CoiOverrideOutputSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name")
+    municipality_name = serializers.CharField(source="municipality.name")
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
+    state = serializers.SerializerMethodField()
+    engagements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = CoiOverride
+        fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "fiscal_year", "reason",
+                  "created_by", "created_at", "state", "lapsed_at", "revoked_at", "revoked_by", "revoke_reason",
+                  "engagements"]
+
+    def get_state(self, obj) -> str:
+        return "revoked" if obj.revoked_at else "lapsed" if obj.lapsed_at else "in_force"
+
+
+class CoiOverrideRevokeInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    end_engagements = serializers.BooleanField(
+        default=False, help_text="end the engagements that rely on the exception (required when there are any)")
 
 
 class DeclineInputSerializer(serializers.Serializer):

@@ -224,7 +224,7 @@ def _run_instance(run: MatchRun) -> dict:
         needs = [run.replacement.engagement.need]
     decisions = PairDecision.objects.filter(need__municipality__prefecture_id__in=run.scope,
                                             need__fiscal_year=run.fiscal_year)
-    overrides = CoiOverride.objects.filter(fiscal_year=run.fiscal_year,
+    overrides = CoiOverride.objects.in_force().filter(fiscal_year=run.fiscal_year,
                                            municipality__prefecture_id__in=run.scope)
     options = InstanceOptions(
         time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
@@ -477,8 +477,8 @@ def _holdings_locked(expert: Expert, fiscal_year: int, *, excluding: Engagement 
 
 
 def _override_for(*, user, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
-    existing = CoiOverride.objects.filter(expert=expert, municipality=need.municipality,
-                                          fiscal_year=need.fiscal_year).first()
+    existing = CoiOverride.objects.in_force().filter(expert=expert, municipality=need.municipality,
+                                                     fiscal_year=need.fiscal_year).first()
     if existing or not (reason and reason.strip()):
         return existing
     override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
@@ -605,6 +605,7 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
             engagement.declined_by = side
             Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
             _remember_decline(user=user, engagement=engagement, side=side, reason=reason.strip())
+            _lapse_exception_if_unused(user=user, engagement=engagement)
         engagement.save()
         audit_record(actor=user, action="engagement.accept" if accept else "engagement.decline", obj=engagement,
                      prefecture=engagement.municipality.prefecture, before=before,
@@ -623,12 +624,87 @@ def _hand_over(*, user, successor: Engagement) -> None:
     old.days_per_year, old.fee = round(old.days_per_year * share), round(old.fee * share)
     old.ends_on = ends_on
     old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "updated_at"])
+    _lapse_exception_if_unused(user=user, engagement=old)
     audit_record(actor=user, action="engagement.end", obj=old, prefecture=old.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(old), "days_per_year": old.days_per_year,
                                        "fee": old.fee, "successor": successor.pk})
     replacement = ReplacementRequest.objects.filter(engagement=old, status=ReplacementStatus.OPEN).first()
     if replacement is not None:
         _replacement_complete(user=user, replacement=replacement, successor=successor)
+
+
+# -- exceptions (利益相反の例外) ---------------------------------------------------------------------------------
+
+def _exception_snapshot(o: CoiOverride) -> dict:
+    return {"expert": o.expert_id, "municipality": o.municipality_id, "fiscal_year": o.fiscal_year,
+            "reason": o.reason, "lapsed_at": o.lapsed_at, "revoked_at": o.revoked_at,
+            "revoke_reason": o.revoke_reason or None}
+
+
+def _lapse_exception_if_unused(*, user, engagement: Engagement) -> None:
+    """An exception covers the engagements approved with it; once none of them holds any more (declined,
+    ended), it lapses, so that a later placement at that municipality asks for a reason again."""
+    override = engagement.coi_override
+    if override is None or override.lapsed_at or override.revoked_at:
+        return
+    if override.engagements.filter(status__in=HOLDING_STATUSES).exclude(pk=engagement.pk).exists():
+        return
+    before = _exception_snapshot(override)
+    override.lapsed_at = timezone.now()
+    override.save(update_fields=["lapsed_at"])
+    audit_record(actor=user, action="coi_override.lapse", obj=override, prefecture=override.municipality.prefecture,
+                 before=before, after=_exception_snapshot(override))
+
+
+def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagements: bool = False) -> CoiOverride:
+    """Revoke an exception. Engagements that rely on it must not go on silently: unless the coordinator
+    chose to end them (an offer is withdrawn, an active engagement ends today, prorated), it is a 409 that
+    names them."""
+    if not (is_admin(user) or (user.role == UserRole.COORDINATOR
+                               and user.prefecture_id == override.municipality.prefecture_id)):
+        raise ForbiddenError.single("exception", "not_yours", "この例外を取り消せるのは、その市区町村の都道府県のみです。",
+                                    "Only the municipality's prefecture can revoke this exception.")
+    if not (reason or "").strip():
+        raise DomainError.single("reason", "required", "取り消す理由を記入してください。", "Give the reason.")
+    with transaction.atomic():
+        override = CoiOverride.objects.select_for_update().get(pk=override.pk)
+        if override.revoked_at is not None:
+            raise ConflictError.single("exception", "already_revoked", "この例外は既に取り消されています。",
+                                       "This exception is already revoked.")
+        relying = list(override.engagements.filter(status__in=HOLDING_STATUSES).select_related("municipality"))
+        if relying and not end_engagements:
+            names = "、".join(f"{e.expert.name}（{e.get_status_display()}）" for e in relying)
+            raise ConflictError.single(
+                "end_engagements", "relied_on",
+                f"この例外で配置した任用があります: {names}。取り消すには、これらの任用を終了することを選んでください。",
+                f"Engagements rely on this exception ({', '.join(str(e.pk) for e in relying)}); "
+                "choose to end them to revoke it.")
+        for engagement in relying:
+            _end_for_revoked_exception(user=user, engagement=engagement)
+        before = _exception_snapshot(override)
+        override.revoked_at, override.revoked_by, override.revoke_reason = timezone.now(), user, reason.strip()
+        override.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_record(actor=user, action="coi_override.revoke", obj=override,
+                     prefecture=override.municipality.prefecture, before=before, after=_exception_snapshot(override))
+    return override
+
+
+def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
+    before = _engagement_snapshot(engagement)
+    if engagement.status == EngagementStatus.OFFERED:
+        engagement.status, engagement.declined_by = EngagementStatus.DECLINED, "coordinator"
+        Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
+    else:
+        today = timezone.localdate()
+        share = months_served(engagement.starts_on, today) / max(
+            months_served(engagement.starts_on, engagement.ends_on), 1e-9)
+        engagement.status, engagement.ends_on = EngagementStatus.ENDED, max(today, engagement.starts_on)
+        engagement.days_per_year = round(engagement.days_per_year * min(share, 1))
+        engagement.fee = round(engagement.fee * min(share, 1))
+        Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
+    engagement.save()
+    audit_record(actor=user, action="engagement.end", obj=engagement, prefecture=engagement.municipality.prefecture,
+                 before=before, after={**_engagement_snapshot(engagement), "because": "exception revoked"})
 
 
 # -- replacement (要員交代) --------------------------------------------------------------------------------
