@@ -53,6 +53,7 @@ urlpatterns = [
     path("engagements/", engagements.engagement_index, name="engagements"),
     path("engagements/<int:pk>/respond/", engagements.engagement_respond, name="engagement-respond"),
     path("engagements/<int:pk>/decline/", engagements.engagement_decline, name="engagement-decline"),
+    path("engagements/<int:pk>/pledge/", engagements.engagement_pledge, name="engagement-pledge"),
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
     path("replacements/", engagements.replacement_index, name="replacements"),
     path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),

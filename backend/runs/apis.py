@@ -32,6 +32,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.serializers import (
+    AcceptInputSerializer,
     ApproveInputSerializer,
     AuditLogOutputSerializer,
     CoiOverrideOutputSerializer,
@@ -41,6 +42,7 @@ from backend.runs.serializers import (
     DeclineInputSerializer,
     EngagementOutputSerializer,
     MayBidOutputSerializer,
+    PledgeInputSerializer,
     ProposalOutputSerializer,
     ReplacementInputSerializer,
     ReplacementOutputSerializer,
@@ -233,10 +235,24 @@ class EngagementViewSet(ScopedViewSet):
         return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
                                                        reason=reason))
 
-    @extend_schema(request=None, responses=EngagementOutputSerializer)
+    @extend_schema(request=AcceptInputSerializer, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._respond(request, True)
+        """Accept the offer. The expert signs the pledge for the municipality with it (pledge_version), or
+        later through /pledge/; the engagement is active once both sides accepted and the pledge is signed."""
+        engagement = self.get_object()
+        data = validate_input(AcceptInputSerializer, data=request.data or {})
+        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=True,
+                                                       pledge_version=data.get("pledge_version", "")))
+
+    @extend_schema(request=PledgeInputSerializer, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def pledge(self, request, pk=None):
+        """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
+        engagement = self.get_object()
+        data = validate_input(PledgeInputSerializer, data=request.data or {})
+        return self.render(services.engagement_sign_pledge(user=request.user, engagement=engagement,
+                                                          version=data["pledge_version"]))
 
     @extend_schema(request=DeclineInputSerializer, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])

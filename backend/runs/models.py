@@ -237,6 +237,9 @@ class Engagement(models.Model):
                               default=EngagementStatus.OFFERED)
     municipality_accepted_at = models.DateTimeField(null=True, blank=True)
     expert_accepted_at = models.DateTimeField(null=True, blank=True)
+    # 情報漏洩防止の誓約 for this municipality, signed by the expert from the offer (backend/runs/pledge.py).
+    pledge_signed_at = models.DateTimeField(_("誓約書の署名日時"), null=True, blank=True)
+    pledge_version = models.CharField(_("誓約書の版"), max_length=16, blank=True)
     declined_by = models.CharField(max_length=16, blank=True)
     coi_override = models.ForeignKey(CoiOverride, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="engagements")
@@ -254,6 +257,9 @@ class Engagement(models.Model):
             # ends_on is the day before starts_on only for an engagement replaced before it began (it never served).
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on") - dt.timedelta(days=1)),
                                    name="engagement_period_valid"),
+            # No engagement is active without the expert's pledge for that municipality.
+            models.CheckConstraint(condition=~Q(status="active") | Q(pledge_signed_at__isnull=False),
+                                   name="active_engagement_has_pledge"),
             # One engagement holds a need (active, or offered as a first placement), and at most one successor
             # is offered for it at a time (要員交代); the successor holds the need once it is active.
             models.UniqueConstraint(fields=["need"],

@@ -16,6 +16,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.parts import summary_for
+from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.selectors import proposal_live_states, reader_prefectures
 from matching.formulation import LATER_OBJECTIVES
 
@@ -139,7 +140,8 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
         model = Engagement
         fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "need", "need_title",
                   "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form",
-                  "status", "municipality_accepted_at", "expert_accepted_at", "declined_by", "override_reason",
+                  "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
+                  "declined_by", "override_reason",
                   "replaces", "created_at"]
 
 
@@ -165,6 +167,16 @@ class CoiOverrideRevokeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     end_engagements = serializers.BooleanField(
         default=False, help_text="end the engagements that rely on the exception (required when there are any)")
+
+
+class PledgeInputSerializer(serializers.Serializer):
+    pledge_version = serializers.CharField(max_length=16, help_text=f"the version of the pledge text signed "
+                                                                    f"(now {PLEDGE_VERSION})")
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    pledge_version = serializers.CharField(
+        max_length=16, required=False, help_text="the expert signs the pledge with the acceptance (version signed)")
 
 
 class DeclineInputSerializer(serializers.Serializer):

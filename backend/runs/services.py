@@ -52,6 +52,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.parts import run_summary_document
+from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.rules import Placement, common_employment_form, incumbent_conflicts, placement_problems
 from matching.formulation import LATER_OBJECTIVES
 
@@ -583,8 +584,47 @@ def _remember_decline(*, user, engagement: Engagement, side: str, reason: str) -
         defaults={"kind": DecisionKind.FORBID, "declined_by": side, "reason": reason, "created_by": user})
 
 
-def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: str = "") -> Engagement:
-    """The municipality and the expert each accept or decline; active once both accepted."""
+def _activate_if_ready(*, user, engagement: Engagement) -> None:
+    """Active once both sides accepted and the expert signed the pledge for this municipality."""
+    if engagement.municipality_accepted_at and engagement.expert_accepted_at and engagement.pledge_signed_at:
+        engagement.status = EngagementStatus.ACTIVE
+        if engagement.replaces_id:
+            _hand_over(user=user, successor=engagement)
+
+
+def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
+    if version != PLEDGE_VERSION:
+        raise ConflictError.single("pledge_version", "outdated",
+                                   "誓約書の文面が更新されています。最新の文面を確認して署名してください。",
+                                   f"The pledge text changed; sign version {PLEDGE_VERSION}.")
+    engagement.pledge_signed_at, engagement.pledge_version = timezone.now(), version
+    audit_record(actor=user, action="engagement.sign_pledge", obj=engagement,
+                 prefecture=engagement.municipality.prefecture,
+                 after={"version": version, "municipality": engagement.municipality_id,
+                        "signed_at": engagement.pledge_signed_at})
+
+
+def engagement_sign_pledge(*, user, engagement: Engagement, version: str) -> Engagement:
+    """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
+    with transaction.atomic():
+        engagement = Engagement.objects.select_for_update().select_related("municipality__prefecture").get(
+            pk=engagement.pk)
+        if _side_of(user, engagement) != "expert":
+            raise ForbiddenError.single("engagement", "not_the_expert", "誓約書に署名できるのは任用される専門人材のみです。",
+                                        "Only the engagement's expert signs its pledge.")
+        if engagement.status != EngagementStatus.OFFERED or engagement.pledge_signed_at:
+            raise ConflictError.single("status", "not_awaiting_pledge", "この任用は誓約書の署名を待っていません。",
+                                       "This engagement is not waiting for a pledge.")
+        _sign_pledge(user=user, engagement=engagement, version=version)
+        _activate_if_ready(user=user, engagement=engagement)
+        engagement.save()
+    return engagement
+
+
+def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: str = "",
+                       pledge_version: str = "") -> Engagement:
+    """The municipality and the expert each accept or decline; the expert may sign the pledge with the
+    acceptance. Active once both accepted and the pledge is signed."""
     with transaction.atomic():
         engagement = Engagement.objects.select_for_update().select_related("municipality__prefecture", "need").get(
             pk=engagement.pk)
@@ -596,10 +636,9 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
         now = timezone.now()
         if accept:
             setattr(engagement, f"{side}_accepted_at", now)
-            if engagement.municipality_accepted_at and engagement.expert_accepted_at:
-                engagement.status = EngagementStatus.ACTIVE
-                if engagement.replaces_id:
-                    _hand_over(user=user, successor=engagement)
+            if side == "expert" and pledge_version:
+                _sign_pledge(user=user, engagement=engagement, version=pledge_version)
+            _activate_if_ready(user=user, engagement=engagement)
         else:
             engagement.status = EngagementStatus.DECLINED
             engagement.declined_by = side

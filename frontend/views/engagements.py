@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.core.errors import DomainError
 from backend.runs import services
 from backend.runs.models import EngagementStatus, ReplacementStatus
+from backend.runs.pledge import PLEDGE_VERSION, pledge_text
 from backend.runs.selectors import engagement_list, replacement_list
 from backend.runs.serializers import ReplacementInputSerializer
 from frontend import forms
@@ -21,16 +22,37 @@ ALL_ROLES = ("coordinator", "municipal", "expert")
 @role_required(*ALL_ROLES)
 def engagement_index(request):
     engagements = engagement_list(user=request.user)
+    offered = list(engagements.filter(status=EngagementStatus.OFFERED))
     # Offers waiting for an answer all show (they are the to-do); the rest go by pages.
     page = Paginator(engagements.exclude(status=EngagementStatus.OFFERED), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "frontend/engagements/index.html", {
-        "offered": list(engagements.filter(status=EngagementStatus.OFFERED)),
+        "offered": offered,
+        "pledges": {e.pk: pledge_text(municipality=e.municipality.name) for e in offered},
+        "pledge_version": PLEDGE_VERSION,
         "others": page, "page": page,
         "open_replacements": set(replacement_list(user=request.user).filter(
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
         "side": {"municipal": "municipality", "expert": "expert"}.get(request.user.role),
     })
+
+
+@role_required("expert")
+@require_POST
+def engagement_pledge(request, pk: int):
+    """The expert signs the pledge for an engagement already accepted (before pledges were asked with it)."""
+    engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+    if not forms.checkbox(request.POST, "pledge"):
+        messages.error(request, _("誓約書を読んで「同意し、署名します」にチェックしてください。"))
+        return redirect("frontend:engagements")
+    try:
+        services.engagement_sign_pledge(user=request.user, engagement=engagement,
+                                        version=forms.text(request.POST, "pledge_version"))
+        messages.success(request, _("誓約書に署名しました。"))
+    except DomainError as exc:
+        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
+            messages.error(request, message)
+    return redirect("frontend:engagements")
 
 
 @role_required("municipal", "expert")
@@ -47,9 +69,13 @@ def engagement_respond(request, pk: int):
     accept = request.POST.get("answer") == "accept"
     if not accept and request.POST.get("confirmed") != "1":
         return redirect("frontend:engagement-decline", pk=engagement.pk)
+    if accept and request.user.role == "expert" and not forms.checkbox(request.POST, "pledge"):
+        messages.error(request, _("承諾するには、誓約書を読んで「同意し、署名します」にチェックしてください。"))
+        return redirect("frontend:engagements")
     try:
         services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
-                                    reason=forms.text(request.POST, "reason"))
+                                    reason=forms.text(request.POST, "reason"),
+                                    pledge_version=forms.text(request.POST, "pledge_version") if accept else "")
         messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
     except DomainError as exc:
         for _field, msgs in forms.errors_from_domain(exc).items():

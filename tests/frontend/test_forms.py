@@ -1,6 +1,7 @@
 """Forms validate with the backend's serializers and show each message next to its field, never a 500."""
 
 import pytest
+from django.utils import timezone
 
 from backend.needs.models import Need
 from backend.runs.models import Engagement, MatchRun, Proposal
@@ -107,7 +108,7 @@ def test_a_replacement_without_a_reason_is_refused_next_to_the_reason(client):
     engagement = Engagement.objects.create(
         expert=ExpertFactory(), municipality_id="202011", need=NeedFactory(), fiscal_year=2027,
         starts_on="2027-04-01", ends_on="2028-03-31", weekdays=["mon"], days_per_year=48, fee=2_400_000,
-        employment_form="contract", status="active")
+        employment_form="contract", status="active", pledge_signed_at=timezone.now())
     client.force_login(staff)
     response = client.post(f"/engagements/{engagement.pk}/replacement/", {"reason": " "})
     assert response.status_code == 400

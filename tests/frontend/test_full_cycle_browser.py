@@ -93,7 +93,9 @@ def test_need_to_active_engagement_and_replacement(browser, live_server, seeded,
     expert = sign_in(browser, live_server, "e2e-expert")
     expert.goto(f"{live_server.url}/engagements/")
     shot(expert, "expert-offers")
-    expert.locator(f"#engagement-{engagement.pk}").get_by_role("button", name=re.compile("^承諾")).click()
+    offer = expert.locator(f"#engagement-{engagement.pk}")
+    offer.get_by_text("上記の誓約書に同意し、署名します").click()
+    offer.get_by_role("button", name=re.compile("^誓約して承諾")).click()
     expect(expert.locator(f"#engagement-{engagement.pk}")).to_contain_text("稼働中")
     engagement.refresh_from_db()
     assert engagement.status == EngagementStatus.ACTIVE

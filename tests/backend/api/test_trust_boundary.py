@@ -4,6 +4,7 @@ Each test here replays one finding of the outside probe (issue 10) and failed be
 """
 
 import pytest
+from django.utils import timezone
 
 from backend.core.models import AuditLog
 from backend.experts.models import Affiliation
@@ -189,8 +190,6 @@ def test_an_expert_signs_the_pledge_through_its_own_flow_dated_today():
     response = client_for(user).post(f"/api/v1/experts/{expert.pk}/pledge/")
     assert response.status_code == 200, response.content
     expert.refresh_from_db()
-    from django.utils import timezone
-
     assert expert.pledge_signed_on == timezone.localdate()
     other = ExpertFactory(home_prefecture_id=NAGANO)
     assert client_for(user).post(f"/api/v1/experts/{other.pk}/pledge/").status_code == 404
@@ -201,7 +200,8 @@ def _engaged(expert, *, weekdays, days=48, status="active"):
     return Engagement.objects.create(
         expert=expert, municipality_id="202011", need=need, fiscal_year=2027, starts_on="2027-04-01",
         ends_on="2028-03-31", weekdays=weekdays, days_per_year=days, fee=2_400_000,
-        employment_form="special_part_time", status=status)
+        employment_form="special_part_time", status=status,
+        pledge_signed_at=timezone.now() if status == "active" else None)
 
 
 @pytest.mark.parametrize(("who", "payload", "field"), [

@@ -3,6 +3,7 @@
 import pytest
 
 from backend.runs.models import CoiOverride, Engagement, EngagementStatus
+from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.services import proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
@@ -102,7 +103,11 @@ def test_engagement_is_active_only_when_both_sides_accept(coordinator, municipal
     url = f"/api/v1/engagements/{engagement.pk}/accept/"
     assert client_for(municipal).post(url).json()["status"] == "offered"
     assert client_for(coordinator).post(url).status_code == 400  # not a party
-    assert client_for(expert_user).post(url).json()["status"] == "active"
+    accepted = client_for(expert_user).post(url).json()
+    assert accepted["status"] == "offered" and accepted["pledge_signed_at"] is None  # no pledge yet
+    signed = client_for(expert_user).post(f"/api/v1/engagements/{engagement.pk}/pledge/",
+                                          {"pledge_version": PLEDGE_VERSION}, format="json").json()
+    assert signed["status"] == "active" and signed["pledge_version"] == PLEDGE_VERSION
 
 
 def test_declining_an_offer_reopens_the_need(coordinator):

@@ -6,6 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.services import engagement_respond, proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
@@ -32,7 +33,8 @@ def planted(coordinator):
     engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(
         expert=expert, need=NeedFactory(municipality_id="202011")))
     engagement_respond(user=MunicipalStaffFactory(municipality_id="202011"), engagement=engagement, accept=True)
-    engagement_respond(user=ExpertUserFactory(expert=expert), engagement=engagement, accept=True)
+    engagement_respond(user=ExpertUserFactory(expert=expert), engagement=engagement, accept=True,
+                       pledge_version=PLEDGE_VERSION)
     return {vendor.name for vendor in vendors}
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from backend.runs.models import MatchRun
+from backend.runs.pledge import PLEDGE_VERSION
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,
@@ -62,7 +63,8 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     engagement = coordinator.post(f"/api/v1/proposals/{proposal['id']}/approve/", {}, format="json").json()
     assert engagement["status"] == "offered"
     assert nagano.post(f"/api/v1/engagements/{engagement['id']}/accept/").json()["status"] == "offered"
-    accepted = expert_clients[other.pk].post(f"/api/v1/engagements/{engagement['id']}/accept/").json()
+    accepted = expert_clients[other.pk].post(f"/api/v1/engagements/{engagement['id']}/accept/",
+                                             {"pledge_version": PLEDGE_VERSION}, format="json").json()
     assert accepted["status"] == "active"
 
     # Replacement: the municipality asks, the coordinator re-runs without the current expert, approves.
@@ -81,7 +83,8 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     assert nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()["status"] == "active"
     nagano.post(f"/api/v1/engagements/{new['id']}/accept/")
     assert nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()["status"] == "active"
-    expert_clients[successor["expert"]].post(f"/api/v1/engagements/{new['id']}/accept/")
+    expert_clients[successor["expert"]].post(f"/api/v1/engagements/{new['id']}/accept/",
+                                             {"pledge_version": PLEDGE_VERSION}, format="json")
     ended = nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()
     assert ended["status"] == "ended"
     assert dt.date.fromisoformat(ended["ends_on"]) == dt.date.fromisoformat(new["starts_on"]) - dt.timedelta(days=1)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from backend.core.fiscal import months_served, prorate
 from backend.runs.models import Engagement, ReplacementRequest
+from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.services import engagement_respond, proposal_approve, replacement_request
 from tests.backend.factories import (
     ExpertFactory,
@@ -35,7 +36,8 @@ def _active(expert, need):
     return Engagement.objects.create(
         expert=expert, municipality_id="202011", need=need, fiscal_year=2027, starts_on=dt.date(2027, 4, 1),
         ends_on=dt.date(2028, 3, 31), weekdays=["mon"], days_per_year=48, fee=2_400_000,
-        employment_form="special_part_time", status="active")
+        employment_form="special_part_time", status="active", pledge_signed_at=timezone.now(),
+        pledge_version=PLEDGE_VERSION)
 
 
 def test_months_are_counted_by_the_share_of_days_served():
@@ -62,7 +64,8 @@ def test_the_current_engagement_ends_only_when_the_successor_is_active(coordinat
     engagement_respond(user=staff, engagement=successor, accept=True)
     current.refresh_from_db()
     assert current.status == "active"  # the expert has not accepted yet
-    engagement_respond(user=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True)
+    engagement_respond(user=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True,
+                       pledge_version=PLEDGE_VERSION)
     current.refresh_from_db()
     assert current.status == "ended" and current.ends_on == dt.date(2027, 10, 14)
     served = months_served(dt.date(2027, 4, 1), dt.date(2027, 10, 14))
