@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend.views import (
+    candidates,
     consents,
     engagements,
     exceptions,
@@ -32,6 +33,8 @@ urlpatterns = [
     path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
     path("needs/<int:pk>/withdraw/", needs.need_withdraw_view, name="need-withdraw"),
     path("needs/<int:pk>/reopen/", needs.need_reopen_view, name="need-reopen"),
+    path("needs/<int:pk>/candidates/", candidates.need_candidates_view, name="need-candidates"),
+    path("needs/<int:pk>/candidates/decide/", candidates.need_candidate_decide, name="need-candidate-decide"),
     path("procurements/", procurements.procurement_index, name="procurements"),
     path("procurements/<int:pk>/edit/", procurements.procurement_edit, name="procurement-edit"),
     path("vendors/new/", procurements.vendor_new, name="vendor-new"),

@@ -5,11 +5,14 @@ Public API:
     load_instance(dict | path | Instance) -> Instance         (raises InstanceError)
     validate_result(instance, result) -> list[str]           (empty list: valid)
     SolveOptions, InstanceError, greedy_solve
+    blocking_rules(instance) -> {(expert id, need id): reason or None}   (rules 1-8, no solver)
 
 Pure Python + OR-Tools; never imports Django.
 """
 
+from .eligibility import pair_allowed
 from .loading import InstanceError, load_instance
+from .model import RULE_REASONS
 from .solver import SolveOptions, solve
 from .validate import validate_result
 
@@ -21,4 +24,17 @@ def greedy_solve(instance) -> dict:
     return greedy_result(load_instance(instance))
 
 
-__all__ = ["InstanceError", "SolveOptions", "greedy_solve", "load_instance", "solve", "validate_result"]
+def blocking_rules(instance) -> dict[tuple[str, str], str | None]:
+    """For every (expert, need) pair of the instance, the unmatched reason of the first hard rule (1-8)
+    that forbids it (out_of_scope ... forbidden), or None when the pair is allowed. No solver."""
+    inst = load_instance(instance)
+    out = {}
+    for e, expert in enumerate(inst.experts):
+        for r, need in enumerate(inst.needs):
+            k = pair_allowed(inst, e, r)
+            out[(expert.id, need.id)] = None if k is None else RULE_REASONS[k - 1]
+    return out
+
+
+__all__ = ["InstanceError", "SolveOptions", "blocking_rules", "greedy_solve", "load_instance", "solve",
+           "validate_result"]

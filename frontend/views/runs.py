@@ -1,5 +1,7 @@
 """Match runs: start one, watch it (htmx polls a partial), review proposals, pin/forbid, re-run, approve."""
 
+import re
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import matching
 from backend.core.choices import ProcurementCategory
 from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
@@ -17,7 +20,13 @@ from backend.runs import services
 from backend.runs.instance import parse_ref
 from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
 from backend.runs.rules import incumbent_conflicts
-from backend.runs.selectors import proposal_list, proposal_live_states, proposal_scope, run_list
+from backend.runs.selectors import (
+    proposal_list,
+    proposal_live_states,
+    proposal_scope,
+    run_instance_for,
+    run_list,
+)
 from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
 from frontend import forms, labels, selectors
 from frontend.views.access import COORDINATOR, role_required
@@ -105,6 +114,33 @@ def _flag_rows(proposal, vendors, procurement_titles, live) -> list[dict]:
     return rows
 
 
+EXPERT_REF = re.compile(r"\bE(\d+)\b")
+
+
+def _unmatched_rows(request, run, unmatched: list[dict], needs_by_id: dict) -> list[dict]:
+    """Each unmatched need with the solver's reason in words, experts named (not "E19"), and the experts the
+    incumbent conflict alone keeps out (they can be placed with a recorded exception from the candidates)."""
+    shown = [u for u in unmatched if parse_ref(u["need"]) in needs_by_id]
+    if not shown:
+        return []
+    instance = run_instance_for(user=request.user, run=run)
+    try:
+        rules = matching.blocking_rules(instance) if instance.get("experts") and instance.get("needs") else {}
+    except matching.InstanceError:  # a run stored before the format could be read back; show it without
+        rules = {}
+    names = dict(expert_list(user=request.user).filter(
+        pk__in=[parse_ref(e["id"]) for e in instance.get("experts", [])]).values_list("pk", "name"))
+    rows = []
+    for u in shown:
+        detail = EXPERT_REF.sub(lambda m: names.get(int(m.group(1)), m.group(0)), _detail_text(u))
+        conflicted = [names[parse_ref(e)] for (e, n), reason in rules.items()
+                      if n == u["need"] and reason == "conflict" and parse_ref(e) in names]
+        rows.append({"need": needs_by_id[parse_ref(u["need"])], "code": u["reason"],
+                     "reason": labels.reason_text(u["reason"])[0], "fix": labels.reason_text(u["reason"])[1],
+                     "detail": detail, "conflicted": sorted(conflicted)})
+    return rows
+
+
 def _detail_text(unmatched: dict) -> str:
     """The solver's detail in the active language; results stored before `detail_ja` existed stay English."""
     if (get_language() or "").startswith("ja"):
@@ -142,10 +178,7 @@ def _review_context(request, run, *, problems=None) -> dict:
                     for c in changes],
         "rows": rows,
         "flag_count": sum(1 for r in rows if r["flags"]),
-        "unmatched": [{"need": unmatched_needs.get(parse_ref(u["need"])), "code": u["reason"],
-                       "reason": labels.reason_text(u["reason"])[0], "fix": labels.reason_text(u["reason"])[1],
-                       "detail": _detail_text(u)}
-                      for u in unmatched if parse_ref(u["need"]) in unmatched_needs],
+        "unmatched": _unmatched_rows(request, run, unmatched, unmatched_needs),
         "decisions": PairDecision.objects.filter(
             need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related(
             "expert", "need__municipality").order_by("id"),

@@ -86,3 +86,13 @@ def test_capacity_reason_names_the_needs_that_took_the_candidate():
     assert pairs(result) == {("E1", "N1")}
     assert reasons(result) == {"N2": "capacity"}
     assert "N1" in result["unmatched"][0]["detail"] and "E1" in result["unmatched"][0]["detail"]
+
+
+def test_blocking_rules_names_the_first_rule_of_every_pair_like_the_validator():
+    from matching import blocking_rules
+    from tests.matching.conftest import expert, instance, need
+
+    inst = instance([expert("E1"), expert("E2", serves_prefectures=["19"]),
+                     expert("E3", daily_rate=10_000_000)], [need("N1")])
+    assert blocking_rules(inst) == {("E1", "N1"): None, ("E2", "N1"): "out_of_scope",
+                                    ("E3", "N1"): "over_budget"}

@@ -1,0 +1,65 @@
+"""Candidates for a need: the coordinator sees every expert of the prefecture with their standing against each
+rule, load and free weekdays, and pins, forbids, or places a conflict-blocked expert with a recorded exception."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backend.core.errors import DomainError
+from backend.experts.selectors import expert_list
+from backend.needs.selectors import need_list
+from backend.runs import services
+from backend.runs.candidates import need_candidates, need_place_with_exception
+from backend.runs.models import DecisionKind
+from frontend import forms, labels
+from frontend.views.access import COORDINATOR, role_required
+
+STANDING = {
+    None: _("適格"),
+    "out_of_scope": _("この都道府県に対応していない（ルール1）"),
+    "no_skill": _("必須スキルのレベルが足りない（ルール2）"),
+    "no_form": _("任用形態が合わない（ルール3）"),
+    "no_onsite": _("現地勤務ができない（ルール4）"),
+    "no_weekday": _("空いている曜日が合わない（ルール5）"),
+    "over_budget": _("報酬が予算を超える（ルール6）"),
+    "conflict": _("所属事業者がこの市区町村の現在の受託事業者（ルール7）"),
+    "forbidden": _("除外の指定・辞退・交代の対象（ルール8）"),
+}
+
+
+def _need(request, pk):
+    return get_object_or_404(need_list(user=request.user).select_related("municipality__prefecture"), pk=pk)
+
+
+@role_required(*COORDINATOR)
+def need_candidates_view(request, pk: int):
+    need = _need(request, pk)
+    rows = need_candidates(user=request.user, need=need)
+    return render(request, "frontend/needs/candidates.html", {
+        "need": need, "rows": rows, "standing": STANDING, "declined_by": labels.DECLINED_BY,
+        "eligible": sum(1 for r in rows if r.blocked_by is None), "pin": DecisionKind.PIN,
+        "forbid": DecisionKind.FORBID})
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def need_candidate_decide(request, pk: int):
+    """Pin, forbid or clear (expert, need); or place a conflict-blocked expert with an exception."""
+    need = _need(request, pk)
+    expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
+    kind = request.POST.get("kind")
+    try:
+        if kind == "exception":
+            need_place_with_exception(user=request.user, need=need, expert=expert,
+                                      reason=forms.text(request.POST, "reason"))
+            messages.success(request, _("例外を記録し、%(name)sさんを固定しました。再実行すると提案されます。")
+                             % {"name": expert.name})
+        else:
+            services.decision_set(user=request.user, need=need, expert=expert,
+                                  kind=kind if kind in DecisionKind.values else None)
+            messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
+    except DomainError as exc:
+        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
+            messages.error(request, message)
+    return redirect("frontend:need-candidates", pk=need.pk)

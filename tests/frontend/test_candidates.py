@@ -1,0 +1,86 @@
+"""Candidates for a need (issue 11, item 4): every expert of the prefecture with their standing in words, load
+and free weekdays; pin, forbid, and place a conflict-blocked expert with a recorded exception.
+
+Tried as a new user: pin and forbid existed only on proposed rows, so an expert employed by the incumbent
+vendor could not be placed on purpose.
+"""
+
+import pytest
+
+from backend.runs.candidates import need_candidates
+from backend.runs.models import CoiOverride, PairDecision
+from tests.backend.factories import (
+    AffiliationFactory,
+    CoordinatorFactory,
+    ExpertFactory,
+    NeedFactory,
+    ProcurementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    need = NeedFactory(municipality_id="202011", budget=3_000_000)
+    eligible = ExpertFactory(name="適格 一郎")
+    dear = ExpertFactory(name="高額 二郎", daily_rate=100_000)
+    employed = ExpertFactory(name="受託 三郎")
+    ProcurementFactory(municipality_id="202011", incumbent_vendor=AffiliationFactory(expert=employed).vendor)
+    return {"need": need, "eligible": eligible, "dear": dear, "employed": employed,
+            "coordinator": CoordinatorFactory(prefecture_id="20")}
+
+
+def test_every_expert_of_the_prefecture_appears_with_the_first_rule_that_blocks_them(world):
+    rows = {c.expert.name: c for c in need_candidates(user=world["coordinator"], need=world["need"])}
+    assert rows["適格 一郎"].blocked_by is None
+    assert rows["高額 二郎"].blocked_by == "over_budget"
+    assert rows["受託 三郎"].blocked_by == "conflict" and rows["受託 三郎"].placeable_with_exception
+    assert rows["適格 一郎"].free_weekdays == ("mon", "tue", "wed", "thu", "fri")
+
+
+def test_the_page_words_the_standing_and_places_the_conflicted_expert_with_an_exception(client, world):
+    need, employed = world["need"], world["employed"]
+    client.force_login(world["coordinator"])
+    page = client.get(f"/needs/{need.pk}/candidates/").content.decode()
+    assert "報酬が予算を超える（ルール6）" in page and "現在の受託事業者（ルール7）" in page and "適格" in page
+    assert "例外として配置する" in page
+    done = client.post(f"/needs/{need.pk}/candidates/decide/",
+                       {"expert": employed.pk, "kind": "exception", "reason": "庁内に他の候補がいない"}, follow=True)
+    assert "例外を記録し" in done.content.decode()
+    assert CoiOverride.objects.get().reason == "庁内に他の候補がいない"
+    assert PairDecision.objects.get(need=need, expert=employed).kind == "pin"
+    rows = {c.expert.pk: c for c in need_candidates(user=world["coordinator"], need=need)}
+    assert rows[employed.pk].blocked_by is None  # the exception lifts rule 7
+
+
+def test_any_expert_can_be_forbidden_and_an_exception_is_refused_for_other_rules(client, world):
+    client.force_login(world["coordinator"])
+    client.post(f"/needs/{world['need'].pk}/candidates/decide/", {"expert": world["dear"].pk, "kind": "forbid"})
+    assert PairDecision.objects.get(expert=world["dear"]).kind == "forbid"
+    refused = client.post(f"/needs/{world['need'].pk}/candidates/decide/",
+                          {"expert": world["eligible"].pk, "kind": "exception", "reason": "x"}, follow=True)
+    assert "例外では配置できません" in refused.content.decode() and not CoiOverride.objects.exists()
+
+
+def test_another_prefectures_coordinator_gets_404(client, world):
+    client.force_login(CoordinatorFactory(prefecture_id="19"))
+    assert client.get(f"/needs/{world['need'].pk}/candidates/").status_code == 404
+
+
+def test_the_run_page_names_experts_and_the_conflict_blocked_candidates(client, world, django_capture_on_commit_callbacks):
+    from backend.runs.services import run_enqueue, run_execute
+
+    from backend.experts.models import ExpertSkill
+
+    ExpertSkill.objects.create(expert=world["employed"], skill="data", level=3)
+    need = NeedFactory(municipality_id="202011", required={"data": 3})  # only the employed expert has it
+    with django_capture_on_commit_callbacks(execute=False):
+        run = run_enqueue(user=world["coordinator"], fiscal_year=2027, params={"time_limit_s": 10})
+    run_execute(run_id=run.pk)
+    client.force_login(world["coordinator"])
+    page = client.get(f"/runs/{run.pk}/").content.decode()
+    unmatched = page[page.index('id="h-unmatched"'):]
+    assert f"E{world['employed'].pk}" not in unmatched and 'data-reason="conflict"' in unmatched
+    assert "利益相反だけで除外されている人材：受託 三郎" in unmatched
+    assert f'href="/needs/{need.pk}/candidates/"' in unmatched
