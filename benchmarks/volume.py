@@ -37,8 +37,9 @@ def seed_volume() -> dict[str, float]:
     from backend.core.fiscal import current_fiscal_year
     from backend.geo.models import Prefecture
     from backend.runs.benchmark import instance_load
+    from backend.runs.execution import run_execute
     from backend.runs.models import MatchRun, RunStatus
-    from backend.runs.services import run_enqueue, run_execute
+    from backend.runs.services import run_enqueue
     from matching.generate import generate
 
     if MatchRun.objects.filter(scope__contains=[DEMO_PREFECTURE], status=RunStatus.SUCCEEDED).count() >= len(

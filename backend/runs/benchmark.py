@@ -96,7 +96,7 @@ class RunBenchmark:
 
 def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -> RunBenchmark:
     """Load the instance, run it end to end exactly as the worker does, then roll everything back."""
-    from backend.runs.services import run_execute
+    from backend.runs.execution import run_execute
 
     instance = {**instance, "fiscal_year": BENCH_FISCAL_YEAR}
     try:

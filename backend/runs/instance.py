@@ -5,12 +5,15 @@ prefixed primary keys (E12, N7, V3, P40) so that a result can always be traced b
 It only reads; it never writes.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from backend.core.choices import Skill
+from backend.core.fiscal import fiscal_year_end, fiscal_year_start, prorate
 from backend.experts.models import Affiliation, Expert
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement, Vendor
@@ -185,3 +188,80 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
     }
 
 
+# -- the instance a run solves: the one builder (the worker and `manage.py export_instance` both use it) ------
+
+def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_s: int = DEFAULT_TIME_LIMIT_S,
+                   replacement=None, previous_run=None) -> dict:
+    """The instance for these prefectures and fiscal year as a run would solve it today: open needs (or the
+    one need of a replacement, with what is left of it), experts less what they already hold (fixed
+    engagements), the coordinators' pins and forbids (declines included), the exceptions in force, and
+    what the previous run of the same scope proposed."""
+    from backend.runs.models import CoiOverride, DecisionKind, PairDecision
+
+    needs = [replacement.engagement.need] if replacement is not None else None
+    decisions = PairDecision.objects.filter(need__municipality__prefecture_id__in=prefecture_codes,
+                                            need__fiscal_year=fiscal_year)
+    overrides = CoiOverride.objects.in_force().filter(fiscal_year=fiscal_year,
+                                                      municipality__prefecture_id__in=prefecture_codes)
+    options = InstanceOptions(
+        time_limit_s=time_limit_s,
+        pins=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.PIN),
+        forbids=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.FORBID),
+        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
+    )
+    instance = instance_build(prefecture_codes=prefecture_codes, fiscal_year=fiscal_year, options=options,
+                              needs=needs)
+    if replacement is not None:
+        (need_doc,) = instance["needs"]
+        current = replacement.engagement
+        need_doc["current_expert"] = expert_ref(current.expert_id)
+        need_doc["replacement_requested"] = True
+        need_doc.update(successor_terms(current))
+    instance["previous_assignments"] = [{"expert": a["expert"], "need": a["need"]}
+                                        for a in ((previous_run.result or {}) if previous_run else {}).get(
+                                            "assignments", [])]
+    _drop_dangling_decisions(instance)
+    return instance
+
+
+def run_instance(run) -> dict:
+    """The instance this run solves (its scope, fiscal year, time limit and replacement)."""
+    from backend.runs.models import MatchRun, RunStatus
+
+    previous = (MatchRun.objects.filter(scope_key=run.scope_key, status=RunStatus.SUCCEEDED,
+                                        created_at__lt=run.created_at).only("result").order_by("-created_at").first())
+    return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year,
+                          time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
+                          replacement=run.replacement if run.replacement_id else None, previous_run=previous)
+
+
+def latest_scope_run(*, prefecture_codes: list[str], fiscal_year: int):
+    """The last successful full run over exactly these prefectures and year (for previous assignments)."""
+    from backend.runs.models import MatchRun, RunStatus
+
+    key = f"{'+'.join(sorted(prefecture_codes))}/{fiscal_year}"
+    return (MatchRun.objects.filter(scope_key=key, status=RunStatus.SUCCEEDED).only("result")
+            .order_by("-created_at").first())
+
+
+def successor_terms(current) -> dict:
+    """What is left of a need for a successor (要員交代) starting today (or on 1 April): the days of the remaining
+    months, and the budget less what the current engagement is paid until the day before."""
+    starts_on = max(fiscal_year_start(current.fiscal_year), timezone.localdate())
+    ends_on = fiscal_year_end(current.fiscal_year)
+    paid = prorate(current.fee, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
+        if starts_on > current.starts_on else 0
+    need = current.need
+    return {"days_per_year": max(1, prorate(need.days_per_year, start=starts_on, end=ends_on)),
+            "budget": max(0, need.budget - paid)}
+
+
+def _drop_dangling_decisions(instance: dict) -> None:
+    """Decisions on needs or experts outside this instance (filled needs, retired experts) do not apply."""
+    experts = {e["id"] for e in instance["experts"]}
+    needs = {n["id"] for n in instance["needs"]}
+    for key in ("pins", "forbids"):
+        instance[key] = [d for d in instance[key] if d["expert"] in experts and d["need"] in needs]
+    instance["coi_overrides"] = [o for o in instance["coi_overrides"] if o["expert"] in experts]
+    instance["previous_assignments"] = [p for p in instance.get("previous_assignments", [])
+                                        if p["expert"] in experts and p["need"] in needs]

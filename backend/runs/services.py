@@ -7,8 +7,6 @@ engagement when it re-checks capacity, weekdays and the number of engagements.
 
 import datetime as dt
 import logging
-import os
-import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -49,9 +47,9 @@ from backend.runs.models import (
     ReplacementStatus,
     RunKind,
     RunStatus,
+from backend.runs.tasks import execute_run
     ScopeConsent,
 )
-from backend.runs.parts import run_summary_document
 from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.rules import Placement, common_employment_form, incumbent_conflicts, placement_problems
 from matching.formulation import LATER_OBJECTIVES
@@ -168,8 +166,6 @@ def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, param
 
 
 def _enqueue_task(run_id: int) -> None:
-    from backend.runs.tasks import execute_run
-
     result = execute_run.enqueue(run_id)
     MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
 
@@ -217,185 +213,6 @@ def run_rerun(*, user, run: MatchRun) -> MatchRun:
                                    "A queued or running match cannot be re-run.")
     return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
                        replacement=run.replacement)
-
-
-def _run_instance(run: MatchRun) -> dict:
-    needs = None
-    if run.replacement_id:
-        needs = [run.replacement.engagement.need]
-    decisions = PairDecision.objects.filter(need__municipality__prefecture_id__in=run.scope,
-                                            need__fiscal_year=run.fiscal_year)
-    overrides = CoiOverride.objects.in_force().filter(fiscal_year=run.fiscal_year,
-                                           municipality__prefecture_id__in=run.scope)
-    options = InstanceOptions(
-        time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
-        pins=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.PIN),
-        forbids=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.FORBID),
-        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
-    )
-    instance = instance_build(prefecture_codes=run.scope, fiscal_year=run.fiscal_year, options=options, needs=needs)
-    if run.replacement_id:
-        (need_doc,) = instance["needs"]
-        current = run.replacement.engagement
-        need_doc["current_expert"] = f"E{current.expert_id}"
-        need_doc["replacement_requested"] = True
-        need_doc.update(_successor_terms(current))
-    instance["previous_assignments"] = _previous_assignments(run, instance)
-    _drop_dangling_decisions(instance)
-    return instance
-
-
-def _successor_terms(current: Engagement) -> dict:
-    """What is left of the need for a successor starting today (or on 1 April): the days of the remaining
-    months, and the budget less what the current engagement is paid until the day before."""
-    starts_on = max(fiscal_year_start(current.fiscal_year), timezone.localdate())
-    ends_on = fiscal_year_end(current.fiscal_year)
-    paid = prorate(current.fee, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
-        if starts_on > current.starts_on else 0
-    need = current.need
-    return {"days_per_year": max(1, prorate(need.days_per_year, start=starts_on, end=ends_on)),
-            "budget": max(0, need.budget - paid)}
-
-
-def _previous_assignments(run: MatchRun, instance: dict) -> list[dict]:
-    """What the last successful run of this scope proposed, so that a re-run changes as little as it can."""
-    previous = (MatchRun.objects.filter(scope_key=run.scope_key, status=RunStatus.SUCCEEDED,
-                                        created_at__lt=run.created_at).order_by("-created_at").first())
-    if previous is None:
-        return []
-    return [{"expert": a["expert"], "need": a["need"]} for a in (previous.result or {}).get("assignments", [])]
-
-
-def _drop_dangling_decisions(instance: dict) -> None:
-    """Decisions on needs or experts outside this instance (filled needs, retired experts) do not apply."""
-    experts = {e["id"] for e in instance["experts"]}
-    needs = {n["id"] for n in instance["needs"]}
-    for key in ("pins", "forbids"):
-        instance[key] = [d for d in instance[key] if d["expert"] in experts and d["need"] in needs]
-    instance["coi_overrides"] = [o for o in instance["coi_overrides"] if o["expert"] in experts]
-    instance["previous_assignments"] = [p for p in instance.get("previous_assignments", [])
-                                        if p["expert"] in experts and p["need"] in needs]
-
-
-def _claim(run_id: int) -> MatchRun | None:
-    with transaction.atomic():
-        run = MatchRun.objects.select_for_update(of=("self",)).select_related(
-            "replacement__engagement__need").get(pk=run_id)
-        if run.status != RunStatus.QUEUED or run.cancel_requested:
-            return None
-        run.status = RunStatus.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["status", "started_at", "heartbeat_at"])
-        return run
-
-
-def _beat(run_id: int, progress: dict) -> bool:
-    """Store progress and the heartbeat; True when a cancel was requested."""
-    MatchRun.objects.filter(pk=run_id).update(progress=progress, heartbeat_at=timezone.now())
-    return MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists()
-
-
-def run_execute(*, run_id: int) -> str:
-    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically.
-
-    Each stage's wall time is kept in run.timings for operators and the benchmark.
-    """
-    from backend.runs.solver import solve_with_heartbeat
-
-    run = _claim(run_id)
-    if run is None:
-        return "skipped"
-    timings: dict[str, float] = {}
-    try:
-        with _stage(timings, "instance_s"):
-            instance = _run_instance(run)
-            MatchRun.objects.filter(pk=run.pk).update(instance=instance)
-        delay = float(os.environ.get("KENMU_TEST_SOLVE_DELAY_S", "0"))  # fault-injection hook for tests
-        if delay:
-            _sleep_with_heartbeat(run.pk, delay)
-        with _stage(timings, "solve_s"):
-            result = solve_with_heartbeat(
-                instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
-                seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
-                objectives=run.params.get("objectives"),
-                beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
-            )
-    except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
-        logger.exception("run %s failed", run.pk)
-        _finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)
-        return "failed"
-    return _store_result(run.pk, instance, result, timings)
-
-
-class _stage:
-    def __init__(self, timings: dict, name: str):
-        self.timings, self.name = timings, name
-
-    def __enter__(self):
-        self.started = time.perf_counter()
-
-    def __exit__(self, *exc):
-        self.timings[self.name] = round(time.perf_counter() - self.started, 3)
-
-
-def _sleep_with_heartbeat(run_id: int, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        _beat(run_id, {"best_primary": None, "bound": None, "elapsed_s": 0})
-        time.sleep(min(0.2, max(0.0, end - time.monotonic())))
-
-
-def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None,
-            timings: dict | None = None) -> None:
-    with transaction.atomic():
-        run = MatchRun.objects.select_for_update().get(pk=run_id)
-        before = _run_snapshot(run)
-        run.status = status
-        run.error = error
-        run.result = result
-        run.finished_at = timezone.now()
-        run.timings = timings or {}
-        run.summary = run_summary_document(run.instance, result)
-        if result is not None:
-            objective = result.get("objective", {})
-            run.progress = {**run.progress, "best_primary": objective.get("primary"),
-                            "bound": objective.get("primary_bound")}
-        run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings", "summary"])
-        audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture,
-                     also_visible_to=run.scope, before=before, after=_run_snapshot(run))
-
-
-def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:
-    by_pair: dict[tuple[str, str], list[dict]] = {}
-    for flag in result.get("flags", []):
-        by_pair.setdefault((flag["expert"], flag["municipality"]), []).append(flag)
-    return by_pair
-
-
-def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> str:
-    if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
-        _finish(run_id, status=RunStatus.CANCELLED, result=result, timings=timings)
-        return "cancelled"
-    if result.get("status") == "infeasible":
-        _finish(run_id, status=RunStatus.INFEASIBLE, result=result, timings=timings)
-        return "infeasible"
-    municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
-    flags = _flags_by_pair(result)
-    started = time.perf_counter()
-    with transaction.atomic():
-        run = MatchRun.objects.get(pk=run_id)
-        # A newer run's proposals replace what earlier runs of the same scope proposed.
-        Proposal.objects.filter(run__scope_key=run.scope_key, run__created_at__lt=run.created_at,
-                                status=ProposalStatus.PROPOSED).update(status=ProposalStatus.SUPERSEDED)
-        Proposal.objects.bulk_create([
-            Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
-                     weekdays=a["weekdays"], days_per_year=a["days_per_year"], fee=a["fee"],
-                     flags=flags.get((a["expert"], municipality_of[a["need"]]), []))
-            for a in result["assignments"]
-        ])
-        timings["store_s"] = round(time.perf_counter() - started, 3)
-        _finish(run_id, status=RunStatus.SUCCEEDED, result=result, timings=timings)
-    return "succeeded"
 
 
 # -- decisions --------------------------------------------------------------------------------------
@@ -520,7 +337,7 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
             raise ConflictError.single("proposal", "need_taken", "このニーズは既に充足されています。",
                                        "This need already has an engagement.")
         override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
-        terms = _successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year,
+        terms = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year,
                                                              "budget": need.budget}
         placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays), **terms)
         problems = placement_problems(

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from backend.runs.services import run_execute
+from backend.runs.execution import run_execute
 
 
 @task()

@@ -69,9 +69,9 @@ def test_another_prefectures_coordinator_gets_404(client, world):
 
 
 def test_the_run_page_names_experts_and_the_conflict_blocked_candidates(client, world, django_capture_on_commit_callbacks):
-    from backend.runs.services import run_enqueue, run_execute
-
     from backend.experts.models import ExpertSkill
+    from backend.runs.execution import run_execute
+    from backend.runs.services import run_enqueue
 
     ExpertSkill.objects.create(expert=world["employed"], skill="data", level=3)
     need = NeedFactory(municipality_id="202011", required={"data": 3})  # only the employed expert has it

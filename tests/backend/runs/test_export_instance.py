@@ -56,3 +56,32 @@ def test_export_instance_command_writes_json(small_world, tmp_path):
 def test_export_instance_rejects_unknown_prefecture(db):
     with pytest.raises(CommandError, match="--prefecture"):
         call_command("export_instance", "--prefecture", "99", "--fiscal-year", "2027")
+
+
+def test_export_instance_writes_exactly_what_the_worker_solved(tmp_path, coordinator, django_capture_on_commit_callbacks):
+    """Pins, forbids (declines included), exceptions and previous assignments: the exported file is the
+    instance a run solves, from the same builder (it used to leave all of them out)."""
+    from backend.runs.execution import run_execute
+    from backend.runs.models import CoiOverride, DecisionKind, MatchRun
+    from backend.runs.services import decision_set, run_enqueue
+
+    need, other = NeedFactory(municipality_id="202011"), NeedFactory(municipality_id="202011")
+    first, second = ExpertFactory(), ExpertFactory()
+    decision_set(user=coordinator, need=need, expert=first, kind=DecisionKind.PIN)
+    decision_set(user=coordinator, need=other, expert=first, kind=DecisionKind.FORBID)
+    CoiOverride.objects.create(expert=second, municipality_id="202011", fiscal_year=2027, reason="理由")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=False):
+            run = run_enqueue(user=coordinator, fiscal_year=2027, params={"time_limit_s": 10})
+        assert run_execute(run_id=run.pk) == "succeeded"
+    solved = MatchRun.objects.get(pk=run.pk).instance
+    out = tmp_path / "nagano.json"
+    call_command("export_instance", "--prefecture", "20", "--fiscal-year", "2027", "--time-limit", "10",
+                 "-o", str(out))
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["pins"] == solved["pins"] == [{"expert": f"E{first.pk}", "need": f"N{need.pk}"}]
+    assert exported["forbids"] == solved["forbids"] and exported["coi_overrides"] == solved["coi_overrides"]
+    assert exported["previous_assignments"] and exported["previous_assignments"] != []
+    # the same run solved again would get what export writes now (its previous run is the latest one)
+    assert {k: v for k, v in exported.items() if k != "previous_assignments"} == {
+        k: v for k, v in solved.items() if k != "previous_assignments"}

@@ -4,11 +4,12 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.geo.models import Prefecture
-from backend.runs.instance import InstanceOptions, instance_build
+from backend.runs.instance import latest_scope_run, scope_instance
 
 
 class Command(BaseCommand):
-    help = "Write the kenmu.instance/1 document for one or several prefectures and a fiscal year."
+    help = ("Write the kenmu.instance/1 document for one or several prefectures and a fiscal year, exactly as a "
+            "run would solve it now (pins, forbids, exceptions, fixed engagements, previous assignments).")
 
     def add_arguments(self, parser):
         parser.add_argument("--prefecture", action="append", required=True,
@@ -22,8 +23,8 @@ class Command(BaseCommand):
         unknown = sorted(set(codes) - set(Prefecture.objects.filter(code__in=codes).values_list("code", flat=True)))
         if unknown:
             raise CommandError(f"--prefecture: unknown prefecture code(s) {', '.join(unknown)}")
-        document = instance_build(prefecture_codes=codes, fiscal_year=fiscal_year,
-                                  options=InstanceOptions(time_limit_s=time_limit))
+        document = scope_instance(prefecture_codes=codes, fiscal_year=fiscal_year, time_limit_s=time_limit,
+                                  previous_run=latest_scope_run(prefecture_codes=codes, fiscal_year=fiscal_year))
         text = json.dumps(document, ensure_ascii=False, indent=1)
         if output == "-":
             sys.stdout.write(text + "\n")

@@ -1,0 +1,145 @@
+"""The worker's side of a match run: claim it, build its instance, solve with a heartbeat, store the result.
+
+Run by the database-backed task worker (backend/runs/tasks.py); never by a request. Services queue runs and
+never import this module, so services and tasks no longer import each other.
+"""
+
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from backend.core.audit import audit_record
+from backend.runs.instance import DEFAULT_TIME_LIMIT_S, parse_ref, run_instance
+from backend.runs.models import MatchRun, Proposal, ProposalStatus, RunStatus
+from backend.runs.parts import run_summary_document
+from backend.runs.solver import solve_with_heartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def _run_snapshot(run: MatchRun) -> dict:
+    return {"status": run.status, "scope": run.scope, "fiscal_year": run.fiscal_year, "params": run.params,
+            "error": run.error or None}
+
+
+def _claim(run_id: int) -> MatchRun | None:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update(of=("self",)).select_related(
+            "replacement__engagement__need").get(pk=run_id)
+        if run.status != RunStatus.QUEUED or run.cancel_requested:
+            return None
+        run.status = RunStatus.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+        return run
+
+
+def _beat(run_id: int, progress: dict) -> bool:
+    """Store progress and the heartbeat; True when a cancel was requested."""
+    MatchRun.objects.filter(pk=run_id).update(progress=progress, heartbeat_at=timezone.now())
+    return MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+
+def run_execute(*, run_id: int) -> str:
+    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically.
+
+    Each stage's wall time is kept in run.timings for operators and the benchmark.
+    """
+    run = _claim(run_id)
+    if run is None:
+        return "skipped"
+    timings: dict[str, float] = {}
+    try:
+        with _stage(timings, "instance_s"):
+            instance = run_instance(run)
+            MatchRun.objects.filter(pk=run.pk).update(instance=instance)
+        delay = float(os.environ.get("KENMU_TEST_SOLVE_DELAY_S", "0"))  # fault-injection hook for tests
+        if delay:
+            _sleep_with_heartbeat(run.pk, delay)
+        with _stage(timings, "solve_s"):
+            result = solve_with_heartbeat(
+                instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
+                seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
+                objectives=run.params.get("objectives"),
+                beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
+            )
+    except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
+        logger.exception("run %s failed", run.pk)
+        _finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)
+        return "failed"
+    return _store_result(run.pk, instance, result, timings)
+
+
+class _stage:
+    def __init__(self, timings: dict, name: str):
+        self.timings, self.name = timings, name
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.timings[self.name] = round(time.perf_counter() - self.started, 3)
+
+
+def _sleep_with_heartbeat(run_id: int, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        _beat(run_id, {"best_primary": None, "bound": None, "elapsed_s": 0})
+        time.sleep(min(0.2, max(0.0, end - time.monotonic())))
+
+
+def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None,
+            timings: dict | None = None) -> None:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        before = _run_snapshot(run)
+        run.status = status
+        run.error = error
+        run.result = result
+        run.finished_at = timezone.now()
+        run.timings = timings or {}
+        run.summary = run_summary_document(run.instance, result)
+        if result is not None:
+            objective = result.get("objective", {})
+            run.progress = {**run.progress, "best_primary": objective.get("primary"),
+                            "bound": objective.get("primary_bound")}
+        run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings", "summary"])
+        audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture,
+                     also_visible_to=run.scope, before=before, after=_run_snapshot(run))
+
+
+def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for flag in result.get("flags", []):
+        by_pair.setdefault((flag["expert"], flag["municipality"]), []).append(flag)
+    return by_pair
+
+
+def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> str:
+    if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+        _finish(run_id, status=RunStatus.CANCELLED, result=result, timings=timings)
+        return "cancelled"
+    if result.get("status") == "infeasible":
+        _finish(run_id, status=RunStatus.INFEASIBLE, result=result, timings=timings)
+        return "infeasible"
+    municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
+    flags = _flags_by_pair(result)
+    started = time.perf_counter()
+    with transaction.atomic():
+        run = MatchRun.objects.get(pk=run_id)
+        # A newer run's proposals replace what earlier runs of the same scope proposed.
+        Proposal.objects.filter(run__scope_key=run.scope_key, run__created_at__lt=run.created_at,
+                                status=ProposalStatus.PROPOSED).update(status=ProposalStatus.SUPERSEDED)
+        Proposal.objects.bulk_create([
+            Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
+                     weekdays=a["weekdays"], days_per_year=a["days_per_year"], fee=a["fee"],
+                     flags=flags.get((a["expert"], municipality_of[a["need"]]), []))
+            for a in result["assignments"]
+        ])
+        timings["store_s"] = round(time.perf_counter() - started, 3)
+        _finish(run_id, status=RunStatus.SUCCEEDED, result=result, timings=timings)
+    return "succeeded"
