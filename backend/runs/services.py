@@ -26,12 +26,7 @@ from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedStatus
 from backend.needs.selectors import need_list
-from backend.runs.instance import (
-    DEFAULT_TIME_LIMIT_S,
-    InstanceOptions,
-    instance_build,
-    parse_ref,
-)
+from backend.runs.instance import DEFAULT_TIME_LIMIT_S, successor_terms
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
     HOLDING_STATUSES,
@@ -47,11 +42,11 @@ from backend.runs.models import (
     ReplacementStatus,
     RunKind,
     RunStatus,
-from backend.runs.tasks import execute_run
     ScopeConsent,
 )
 from backend.runs.pledge import PLEDGE_VERSION
 from backend.runs.rules import Placement, common_employment_form, incumbent_conflicts, placement_problems
+from backend.runs.tasks import execute_run
 from matching.formulation import LATER_OBJECTIVES
 
 logger = logging.getLogger(__name__)
