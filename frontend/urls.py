@@ -62,6 +62,7 @@ urlpatterns = [
     path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),
     # register and import
     path("restrictions/", register.restriction_index, name="restrictions"),
+    path("may-bid/", register.may_bid, name="may-bid"),
     path("audit/", register.audit_index, name="audit"),
     path("import/", register.import_view, name="import"),
     path("import/template/<str:kind>.<str:file>", register.import_template, name="import-template"),

@@ -14,6 +14,7 @@ from backend.experts.apis import ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
+from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import (
     AuditLogViewSet,
     CoiOverrideViewSet,
@@ -21,11 +22,8 @@ from backend.runs.apis import (
     EngagementViewSet,
     ImportApi,
     ImportTemplateApi,
-    MayBidApi,
     ProposalViewSet,
     ReplacementViewSet,
-    RestrictionExportApi,
-    RestrictionListApi,
     RunViewSet,
     ScopeConsentViewSet,
 )

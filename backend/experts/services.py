@@ -16,6 +16,7 @@ from backend.core.audit import audit_record
 from backend.core.choices import WEEKDAY_ORDER, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.experts.models import Affiliation, Expert, ExpertSkill
+from backend.restrictions.services import restrictions_after_affiliation_change
 from backend.runs.models import HOLDING_STATUSES, Engagement
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -79,7 +80,7 @@ def _home_prefecture_for(*, user, data, current=None):
     return requested or current
 
 
-def _write_relations(expert: Expert, data: dict) -> None:
+def _write_relations(expert: Expert, data: dict, *, actor) -> None:
     if "serves_prefectures" in data or expert.serves_prefectures.count() == 0:
         served = {p.pk for p in data.get("serves_prefectures", [])} | {expert.home_prefecture_id}
         expert.serves_prefectures.set(sorted(served))
@@ -91,11 +92,15 @@ def _write_relations(expert: Expert, data: dict) -> None:
             [ExpertSkill(expert=expert, skill=s, level=lvl) for s, lvl in sorted(data["skills"].items())]
         )
     if "affiliations" in data:
+        before = set(expert.affiliations.values_list("vendor_id", "relation"))
         expert.affiliations.all().delete()
         Affiliation.objects.bulk_create(
             [Affiliation(expert=expert, vendor=a["vendor"], relation=a["relation"], ended_on=a.get("ended_on"))
              for a in data["affiliations"]]
         )
+        # Rows of the register already recorded stay; an added affiliation restricts from today.
+        after = {(a["vendor"].pk, a["relation"]) for a in data["affiliations"]}
+        restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
 
 
 def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
@@ -171,7 +176,7 @@ def expert_create(*, user, data: dict) -> Expert:
             setattr(expert, field, data[field])
     expert.full_clean(exclude=["weekdays", "employment_forms"])
     expert.save()
-    _write_relations(expert, data)
+    _write_relations(expert, data, actor=user)
     audit_record(actor=user, action="expert.create", obj=expert, prefecture=home, after=expert_snapshot(expert))
     return expert
 
@@ -188,7 +193,7 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
             setattr(expert, field, data[field])
     _check_commitments(expert)
     expert.save()
-    _write_relations(expert, data)
+    _write_relations(expert, data, actor=user)
     audit_record(actor=user, action="expert.update", obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert

@@ -1,8 +1,7 @@
-"""API for match runs, proposals, decisions, engagements, replacements, the register and the audit log."""
+"""API for match runs, proposals, decisions, engagements, replacements and the audit log."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,14 +13,12 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.api import BilingualValidationError, StrictPageNumberPagination, validate_input
+from backend.core.api import BilingualValidationError, validate_input
 from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
-from backend.procurement.selectors import procurement_list
 from backend.runs import selectors, services
-from backend.runs.exports import restrictions_csv, restrictions_xlsx
 from backend.runs.models import (
     CoiOverride,
     Engagement,
@@ -41,12 +38,10 @@ from backend.runs.serializers import (
     DecisionOutputSerializer,
     DeclineInputSerializer,
     EngagementOutputSerializer,
-    MayBidOutputSerializer,
     PledgeInputSerializer,
     ProposalOutputSerializer,
     ReplacementInputSerializer,
     ReplacementOutputSerializer,
-    RestrictionOutputSerializer,
     RunInputSerializer,
     RunOutputSerializer,
     ScopeConsentInputSerializer,
@@ -290,82 +285,12 @@ class ReplacementViewSet(ScopedViewSet):
                         status=status.HTTP_201_CREATED)
 
 
-class RestrictionFilterSerializer(serializers.Serializer):
-    vendor = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="vendor id")
-    municipality = serializers.RegexField(r"^[0-9]{6}$", required=False, help_text="6-digit 団体コード")
-    on = serializers.DateField(required=False, help_text="only restrictions in force on this date")
-
-
-class RestrictionExportFilterSerializer(RestrictionFilterSerializer):
-    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv")
-
-
-class MayBidQuerySerializer(serializers.Serializer):
-    vendor = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="vendor id")
-    procurement = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="procurement id")
-    on = serializers.DateField(required=False, help_text="a date; default: the procurement's fiscal year")
-
-
 class TemplateFormatSerializer(serializers.Serializer):
     file = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
 
 
-def _restriction_filters(request, serializer=RestrictionFilterSerializer) -> dict:
-    """The query parameters, validated: a bad or empty value is a 400 naming the parameter."""
-    data = validate_input(serializer, data=request.query_params)
-    return {"vendor": data.get("vendor"), "municipality": data.get("municipality"), "on": data.get("on"),
-            **({"file": data["file"]} if "file" in data else {})}
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
-
-
-class RestrictionListApi(APIView):
-    """The restriction register (入札参加制限): derived from active engagements."""
-
-    pagination_class = StrictPageNumberPagination
-
-    @extend_schema(parameters=[RestrictionFilterSerializer], responses=RestrictionOutputSerializer(many=True))
-    def get(self, request):
-        rows = selectors.restriction_list(user=request.user, **_restriction_filters(request))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(RestrictionOutputSerializer(page, many=True).data)
-
-
-class RestrictionExportApi(APIView):
-    """The register as CSV (UTF-8 with BOM) or Excel, with Japanese headers."""
-
-    @extend_schema(parameters=[RestrictionExportFilterSerializer], responses=SPREADSHEETS)
-    def get(self, request):
-        filters = _restriction_filters(request, RestrictionExportFilterSerializer)
-        file = filters.pop("file")
-        rows = selectors.restriction_list(user=request.user, **filters)
-        stamp = timezone.localdate().isoformat()
-        if file == "xlsx":
-            response = HttpResponse(restrictions_xlsx(rows), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-            response["Content-Disposition"] = f'attachment; filename="restrictions-{stamp}.xlsx"'
-        else:
-            response = HttpResponse(restrictions_csv(rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="restrictions-{stamp}.csv"'
-        return response
-
-
-class MayBidApi(APIView):
-    """May vendor X bid on procurement P? Yes or no, with the reason."""
-
-    @extend_schema(parameters=[MayBidQuerySerializer], responses=MayBidOutputSerializer)
-    def get(self, request):
-        query = validate_input(MayBidQuerySerializer, data=request.query_params)
-        procurement = get_object_or_404(procurement_list(user=request.user), pk=query["procurement"])
-        answer = selectors.vendor_may_bid(vendor_id=query["vendor"], procurement=procurement, on=query.get("on"))
-        return Response({
-            "allowed": answer.allowed,
-            "reason": {"ja": answer.reason_ja, "en": answer.reason_en},
-            "restrictions": RestrictionOutputSerializer(answer.restrictions, many=True).data,
-        })
 
 
 class AuditLogViewSet(ScopedViewSet):

@@ -1,14 +1,12 @@
-"""Reads for match runs, engagements, the restriction register (入札参加制限) and the audit log."""
+"""Reads for match runs, engagements and the audit log (the restriction register is backend.restrictions)."""
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin, scope_by_municipality
-from backend.core.choices import ACTIVE_RELATIONS, ProcurementCategory, ProcurementStatus
-from backend.core.fiscal import fiscal_year_end, fiscal_year_start
+from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
 from backend.core.models import AuditLog
 from backend.experts.models import Affiliation
 from backend.needs.models import NeedStatus
@@ -16,15 +14,12 @@ from backend.procurement.models import Procurement
 from backend.runs.models import (
     CoiOverride,
     Engagement,
-    EngagementStatus,
     MatchRun,
     Proposal,
     ReplacementRequest,
     ScopeConsent,
 )
 from backend.runs.parts import instance_part, result_part
-
-RESTRICTED_CATEGORIES = [c.value for c in ProcurementCategory]
 
 
 def run_list(*, user) -> QuerySet[MatchRun]:
@@ -174,112 +169,6 @@ def audit_log_list(*, user) -> QuerySet[AuditLog]:
     if user.role == UserRole.COORDINATOR:
         return queryset.filter(scope__contains=[user.prefecture_id])
     return queryset.none()
-
-
-# -- restriction register ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Restriction:
-    """While `expert` serves `municipality`, `vendor` may not bid there for the four categories."""
-
-    vendor_id: int
-    vendor_name: str
-    municipality_code: str
-    municipality_name: str
-    prefecture_code: str
-    categories: tuple[str, ...]
-    starts_on: dt.date
-    ends_on: dt.date
-    expert_id: int
-    expert_name: str
-    relation: str
-    engagement_id: int
-    affected_procurements: tuple[int, ...]
-
-
-def _holding_engagements() -> QuerySet[Engagement]:
-    return Engagement.objects.filter(status=EngagementStatus.ACTIVE).select_related(
-        "expert", "municipality").prefetch_related(
-        Prefetch("expert__affiliations",
-                 queryset=Affiliation.objects.filter(relation__in=ACTIVE_RELATIONS).select_related("vendor")))
-
-
-def restriction_list(*, user, vendor: int | None = None, municipality: str | None = None,
-                     on: dt.date | None = None) -> list[Restriction]:
-    """The register as the user may see it: derived from active engagements and active affiliations."""
-    engagements = _holding_engagements()
-    if not is_admin(user):
-        if user.role == UserRole.COORDINATOR:
-            engagements = engagements.filter(municipality__prefecture_id=user.prefecture_id)
-        elif user.role == UserRole.MUNICIPAL:
-            engagements = engagements.filter(municipality_id=user.municipality_id)
-        elif user.role == UserRole.EXPERT:
-            engagements = engagements.filter(expert_id=user.expert_id)
-        else:
-            engagements = engagements.none()
-    return _restrictions(engagements, vendor=vendor, municipality=municipality, on=on)
-
-
-def _restrictions(engagements: QuerySet[Engagement], *, vendor, municipality, on,
-                  period: tuple[dt.date, dt.date] | None = None) -> list[Restriction]:
-    if municipality:
-        engagements = engagements.filter(municipality_id=municipality)
-    if on:
-        engagements = engagements.filter(starts_on__lte=on, ends_on__gte=on)
-    if period:
-        engagements = engagements.filter(starts_on__lte=period[1], ends_on__gte=period[0])
-    engagements = list(engagements)
-    planned: dict[str, list[int]] = {}
-    for p in Procurement.objects.filter(status=ProcurementStatus.PLANNED,
-                                        municipality_id__in={e.municipality_id for e in engagements}).order_by("id"):
-        planned.setdefault(p.municipality_id, []).append(p.pk)
-    rows = []
-    for e in engagements:
-        for a in e.expert.affiliations.all():
-            if vendor and a.vendor_id != int(vendor):
-                continue
-            rows.append(Restriction(
-                vendor_id=a.vendor_id, vendor_name=a.vendor.name, municipality_code=e.municipality_id,
-                municipality_name=e.municipality.name, prefecture_code=e.municipality.prefecture_id,
-                categories=tuple(RESTRICTED_CATEGORIES), starts_on=e.starts_on, ends_on=e.ends_on,
-                expert_id=e.expert_id, expert_name=e.expert.name, relation=a.relation, engagement_id=e.pk,
-                affected_procurements=tuple(planned.get(e.municipality_id, [])),
-            ))
-    return sorted(rows, key=lambda r: (r.municipality_code, r.vendor_id, r.engagement_id))
-
-
-@dataclass(frozen=True)
-class BidAnswer:
-    allowed: bool
-    reason_ja: str
-    reason_en: str
-    restrictions: tuple[Restriction, ...]
-
-
-def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | None = None) -> BidAnswer:
-    """May this vendor bid on this procurement? No while one of its people serves that municipality.
-
-    Without a date, the question is asked for the procurement's fiscal year: any engagement that
-    overlaps it restricts the vendor.
-    """
-    if procurement.category not in RESTRICTED_CATEGORIES:
-        return BidAnswer(True, "制限対象外の区分です。", "The category is not restricted.", ())
-    period = None if on else (fiscal_year_start(procurement.fiscal_year), fiscal_year_end(procurement.fiscal_year))
-    blocking = tuple(_restrictions(_holding_engagements(), vendor=vendor_id,
-                                   municipality=procurement.municipality_id, on=on, period=period))
-    if not blocking:
-        return BidAnswer(True, "入札参加制限はありません。",
-                         "No bid restriction applies: none of the vendor's people serves this municipality.", ())
-    r = blocking[0]
-    return BidAnswer(
-        False,
-        f"{r.expert_name}（{r.vendor_name}）が{r.municipality_name}で{r.starts_on}から{r.ends_on}まで任用されているため、"
-        f"入札に参加できません。",
-        f"Not allowed: {r.expert_name} ({r.relation} of {r.vendor_name}) serves {r.municipality_name} "
-        f"from {r.starts_on} to {r.ends_on} (engagement #{r.engagement_id}).",
-        blocking,
-    )
-
 
 
 # -- what a re-run changed ---------------------------------------------------------------------------------

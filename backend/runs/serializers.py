@@ -199,28 +199,6 @@ class ReplacementOutputSerializer(serializers.ModelSerializer):
                   "completed_at"]
 
 
-class RestrictionOutputSerializer(serializers.Serializer):
-    vendor = serializers.IntegerField(source="vendor_id")
-    vendor_name = serializers.CharField()
-    municipality = serializers.CharField(source="municipality_code")
-    municipality_name = serializers.CharField()
-    prefecture = serializers.CharField(source="prefecture_code")
-    categories = serializers.ListField(child=serializers.CharField())
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
-    expert = serializers.IntegerField(source="expert_id")
-    expert_name = serializers.CharField()
-    relation = serializers.CharField()
-    engagement = serializers.IntegerField(source="engagement_id")
-    affected_procurements = serializers.ListField(child=serializers.IntegerField())
-
-
-class MayBidOutputSerializer(serializers.Serializer):
-    allowed = serializers.BooleanField()
-    reason = serializers.DictField(child=serializers.CharField())
-    restrictions = RestrictionOutputSerializer(many=True)
-
-
 class AuditLogOutputSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 

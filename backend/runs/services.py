@@ -26,6 +26,7 @@ from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedStatus
 from backend.needs.selectors import need_list
+from backend.restrictions.services import restrictions_record_for_engagement, restrictions_sync_engagement_end
 from backend.runs.instance import DEFAULT_TIME_LIMIT_S, successor_terms
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
@@ -402,6 +403,7 @@ def _activate_if_ready(*, user, engagement: Engagement) -> None:
         engagement.status = EngagementStatus.ACTIVE
         if engagement.replaces_id:
             _hand_over(user=user, successor=engagement)
+        restrictions_record_for_engagement(engagement=engagement)
 
 
 def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
@@ -482,6 +484,7 @@ def _hand_over(*, user, successor: Engagement) -> None:
     replacement = ReplacementRequest.objects.filter(engagement=old, status=ReplacementStatus.OPEN).first()
     if replacement is not None:
         _replacement_complete(user=user, replacement=replacement, successor=successor)
+    restrictions_sync_engagement_end(engagement=old)
 
 
 # -- exceptions (利益相反の例外) ---------------------------------------------------------------------------------

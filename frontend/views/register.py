@@ -1,17 +1,28 @@
-"""The restriction register (入札参加制限) with CSV/Excel export, and the Excel/CSV import of experts and needs."""
+"""The restriction register (入札参加制限) with CSV/Excel export, the may-bid question for procurement officers,
+and the Excel/CSV import of experts and needs."""
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backend.core.api import BilingualValidationError
 from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
-from backend.procurement.selectors import vendor_list
-from backend.runs.exports import restrictions_csv, restrictions_xlsx
-from backend.runs.selectors import restriction_list
+from backend.procurement.selectors import procurement_list, vendor_list
+from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
+from backend.restrictions.models import RestrictionState
+from backend.restrictions.selectors import (
+    STATE_FILTERS,
+    restriction_list,
+    restrictions_described,
+    vendor_may_bid,
+)
+from backend.restrictions.serializers import MayBidQuerySerializer
 from frontend import forms
+from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, STAFF, role_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,25 +35,64 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _id(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @role_required(*STAFF)
 def restriction_index(request):
+    """The register as recorded, newest first; ended restrictions stay listed. Filters: vendor, a day on
+    which the restrictions were in force, and the state today."""
     vendor = request.GET.get("vendor", "")
     on = _date(request.GET.get("on", ""))
-    rows = restriction_list(user=request.user, vendor=int(vendor) if vendor.isdigit() else None, on=on)
+    state = request.GET.get("state", "")
+    rows = restriction_list(user=request.user, vendor=_id(vendor), on=on,
+                            state=state if state in STATE_FILTERS else None)
     export = request.GET.get("format")
     stamp = dt.date.today().strftime("%Y%m%d")
     if export == "csv":
-        response = HttpResponse(restrictions_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(restrictions_csv(restrictions_described(rows)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="kenmu-restrictions-{stamp}.csv"'
         return response
     if export == "xlsx":
-        response = HttpResponse(restrictions_xlsx(rows), content_type=XLSX)
+        response = HttpResponse(restrictions_xlsx(restrictions_described(rows)), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="kenmu-restrictions-{stamp}.xlsx"'
         return response
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "frontend/restrictions.html", {
-        "rows": rows, "vendors": vendor_list(user=request.user), "vendor": vendor,
-        "on": on.isoformat() if on else "", "query": request.GET.urlencode(),
+        "rows": restrictions_described(page), "page": page, "vendors": vendor_list(user=request.user),
+        "vendor": vendor, "on": on.isoformat() if on else "", "state": state, "states": RestrictionState.choices,
+        "state_labels": dict(RestrictionState.choices), "query": query.urlencode(),
     })
+
+
+@role_required(*STAFF)
+def may_bid(request):
+    """May this vendor bid on this procurement? Municipal staff ask about their municipality's procurements,
+    coordinators about their prefecture's; the answer names the engagement behind a no."""
+    procurements = procurement_list(user=request.user).order_by("municipality_id", "-fiscal_year", "title", "id")
+    values = {name: request.GET.get(name, "").strip() for name in ("procurement", "vendor", "on")}
+    context = {"procurements": procurements, "vendors": vendor_list(user=request.user), "values": values,
+               "errors": None, "answer": None, "by_municipality": request.user.role != "municipal"}
+    if not (values["procurement"] or values["vendor"]):
+        return render(request, "frontend/may_bid.html", context)
+    asked = QueryDict(mutable=True)
+    asked.update({name: value for name, value in values.items() if value})  # validated as query parameters
+    query, errors = forms.validate(MayBidQuerySerializer, asked)
+    vendor = vendor_list(user=request.user).filter(pk=query["vendor"]).first() if query else None
+    if query and vendor is None:
+        errors.add("vendor", _("事業者を選んでください。"))
+    if errors:
+        context["errors"] = errors
+        return render(request, "frontend/may_bid.html", context, status=400)
+    procurement = get_object_or_404(procurements, pk=query["procurement"])
+    answer = vendor_may_bid(vendor_id=vendor.pk, procurement=procurement, on=query.get("on"))
+    english = request.LANGUAGE_CODE.startswith("en")
+    context.update(answer=answer, reason=answer.reason_en if english else answer.reason_ja,
+                   procurement=procurement, vendor=vendor, on=query.get("on"))
+    return render(request, "frontend/may_bid.html", context)
 
 
 @role_required(*COORDINATOR)
@@ -86,8 +136,6 @@ def import_template(request, kind: str, file: str):
 @role_required(*COORDINATOR)
 def audit_index(request):
     """The audit log of the coordinator's prefecture: who changed what, when, before and after."""
-    from django.core.paginator import Paginator
-
     from backend.runs.selectors import audit_log_list
 
     page = Paginator(audit_log_list(user=request.user), 50).get_page(request.GET.get("page"))

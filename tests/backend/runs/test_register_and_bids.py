@@ -1,5 +1,6 @@
 """The restriction register (入札参加制限), its exports, and the may-bid question."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -41,7 +42,8 @@ def test_register_lists_the_active_affiliation_with_all_four_categories(coordina
     (row,) = rows
     assert row["vendor"] == vendor.pk and row["municipality"] == "202011"
     assert row["categories"] == ["planning_support", "design_development", "operations", "audit"]
-    assert row["affected_procurements"] == [planned.pk]
+    assert row["affected_procurements"] == [{"id": planned.pk, "title": planned.title}]
+    assert row["state"] == ("not_started" if engagement.starts_on > dt.date.today() else "in_force")
     assert (row["starts_on"], row["ends_on"]) == (str(engagement.starts_on), str(engagement.ends_on))
 
 

@@ -1,0 +1,34 @@
+"""The register as CSV and Excel with Japanese headers, for procurement officers.
+
+Cells go through backend.core.spreadsheet, which keeps every text cell inert (no formula ever runs).
+Procurements are named by their titles, as on the screens.
+"""
+
+from backend.core.choices import AffiliationRelation, ProcurementCategory
+from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+from backend.restrictions.models import RestrictionState
+from backend.restrictions.selectors import Restriction
+
+HEADERS = ["事業者", "事業者ID", "市区町村", "団体コード", "制限される契約区分", "制限開始日", "制限終了日", "状態",
+           "専門人材", "専門人材ID", "所属関係", "任用ID", "影響を受ける予定調達"]
+
+
+def restriction_rows(restrictions: list[Restriction]) -> list[list]:
+    categories = dict(ProcurementCategory.choices)
+    relations = dict(AffiliationRelation.choices)
+    states = dict(RestrictionState.choices)
+    return [
+        [r.vendor_name, r.vendor_id, r.municipality_name, r.municipality_code,
+         "、".join(str(categories[c]) for c in r.categories), r.starts_on.isoformat(), r.ends_on.isoformat(),
+         str(states[r.state]), r.expert_name, r.expert_id, str(relations.get(r.relation, r.relation)),
+         r.engagement_id, "、".join(p.title for p in r.affected_procurements)]
+        for r in restrictions
+    ]
+
+
+def restrictions_csv(restrictions: list[Restriction]) -> bytes:
+    return csv_bytes(header=HEADERS, rows=restriction_rows(restrictions))
+
+
+def restrictions_xlsx(restrictions: list[Restriction]) -> bytes:
+    return xlsx_bytes(title="入札参加制限", header=HEADERS, rows=restriction_rows(restrictions))

@@ -1,0 +1,101 @@
+"""Writes of the bid restriction register (入札参加制限).
+
+Rows are written here and nowhere else, inside the caller's transaction: when an engagement becomes active,
+when it ends early, and when an expert gains an affiliation while serving. Nothing here deletes a row or
+cuts one short because an affiliation was removed or became former: a restriction once in force stays on
+record. The engagement services audit the first two events (engagement.accept, engagement.end); an
+affiliation change is audited here.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.core.audit import audit_record
+from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
+from backend.experts.models import Affiliation, Expert
+from backend.procurement.models import Vendor
+from backend.restrictions.models import BidRestriction
+from backend.runs.models import Engagement, EngagementStatus
+
+# (vendor id, relation): how services/callers name one affiliation, whatever its ended_on.
+AffiliationKey = tuple[int, str]
+
+# One row per vendor and engagement: an employee outranks a side job of the same vendor.
+_RANK = {AffiliationRelation.EMPLOYEE: 0, AffiliationRelation.SIDE_JOB: 1}
+
+
+def _restricting(pairs: Iterable[AffiliationKey]) -> dict[int, str]:
+    """The vendors these affiliations restrict, each with its strongest relation; a former employer none."""
+    vendors: dict[int, str] = {}
+    for vendor_id, relation in pairs:
+        if relation in _RANK and (vendor_id not in vendors or _RANK[relation] < _RANK[vendors[vendor_id]]):
+            vendors[vendor_id] = str(relation)
+    return vendors
+
+
+def _record(*, engagement: Engagement, vendors: dict[int, str], starts_on: dt.date) -> list[BidRestriction]:
+    recorded = set(BidRestriction.objects.filter(engagement=engagement).values_list("vendor_id", flat=True))
+    return BidRestriction.objects.bulk_create([
+        BidRestriction(vendor_id=vendor_id, expert_id=engagement.expert_id, municipality_id=engagement.municipality_id,
+                       engagement=engagement, relation=relation, starts_on=starts_on, ends_on=engagement.ends_on)
+        for vendor_id, relation in sorted(vendors.items()) if vendor_id not in recorded
+    ])
+
+
+@transaction.atomic
+def restrictions_record_for_engagement(*, engagement: Engagement) -> list[BidRestriction]:
+    """The engagement became active: one row per vendor its expert works for (employee or side job), for the
+    engagement's period. Vendors already recorded for it are left as they are; returns the new rows."""
+    # The expert's row lock serialises this with an affiliation change of the same expert (expert_update holds
+    # it), so an affiliation added at the same moment is recorded by one of the two, never by neither.
+    Expert.objects.select_for_update().get(pk=engagement.expert_id)
+    pairs = Affiliation.objects.filter(expert_id=engagement.expert_id, relation__in=ACTIVE_RELATIONS).values_list(
+        "vendor_id", "relation")
+    return _record(engagement=engagement, vendors=_restricting(pairs), starts_on=engagement.starts_on)
+
+
+@transaction.atomic
+def restrictions_sync_engagement_end(*, engagement: Engagement) -> list[BidRestriction]:
+    """The engagement ended early: its rows end the same day. A row that began after that day (an affiliation
+    added after the successor's start) ends the day before it began: it was never in force."""
+    changed = []
+    for row in BidRestriction.objects.select_for_update().filter(engagement=engagement):
+        ends_on = max(engagement.ends_on, row.starts_on - dt.timedelta(days=1))
+        if row.ends_on != ends_on:
+            row.ends_on = ends_on
+            changed.append(row)
+    BidRestriction.objects.bulk_update(changed, ["ends_on"])
+    return changed
+
+
+def _listed(pairs: set[AffiliationKey], names: dict[int, str]) -> list[dict]:
+    return [{"vendor": names.get(vendor_id, str(vendor_id)), "relation": relation}
+            for vendor_id, relation in sorted(pairs, key=lambda p: (names.get(p[0], ""), p[0], p[1]))]
+
+
+@transaction.atomic
+def restrictions_after_affiliation_change(*, expert: Expert, before: set[AffiliationKey],
+                                          after: set[AffiliationKey], actor) -> list[BidRestriction]:
+    """An affiliation added while the expert holds an active engagement restricts its vendor there from today
+    (or from the engagement's start) to the engagement's end. A removed or former affiliation changes no row.
+    Every change is audited, with the vendors by name and the rows it added; returns the new rows."""
+    if before == after:
+        return []
+    today = timezone.localdate()
+    added = _restricting(after - before)
+    rows: list[BidRestriction] = []
+    serving = Engagement.objects.filter(expert=expert, status=EngagementStatus.ACTIVE, ends_on__gte=today)
+    for engagement in (serving.select_related("municipality").order_by("id") if added else []):
+        rows += _record(engagement=engagement, vendors=added, starts_on=max(today, engagement.starts_on))
+    names = dict(Vendor.objects.filter(pk__in={v for v, _ in before | after}).values_list("pk", "name"))
+    audit_record(
+        actor=actor, action="affiliation.change", obj=expert, prefecture=expert.home_prefecture_id,
+        also_visible_to={r.engagement.municipality.prefecture_id for r in rows},
+        before={"affiliations": _listed(before, names)},
+        after={"affiliations": _listed(after, names),
+               "restrictions_added": [{"vendor": names.get(r.vendor_id), "municipality": r.engagement.municipality.name,
+                                       "starts_on": r.starts_on, "ends_on": r.ends_on} for r in rows]})
+    return rows
