@@ -38,7 +38,8 @@ RULE_ORDER = ("out_of_scope", "no_skill", "no_form", "no_onsite", "no_weekday", 
 
 
 def need_candidates(*, user, need: Need) -> list[Candidate]:
-    """Every expert of the need's prefecture (as the coordinator sees them), eligible ones first."""
+    """Every expert of the need's prefecture (as the coordinator sees them), eligible ones first, then those an
+    exception can place."""
     decisions = {d.expert_id: d for d in PairDecision.objects.filter(need=need)}
     overrides = CoiOverride.objects.in_force().filter(municipality=need.municipality, fiscal_year=need.fiscal_year)
     options = InstanceOptions(
@@ -58,8 +59,10 @@ def need_candidates(*, user, need: Need) -> list[Candidate]:
             used_days=expert.capacity_days - doc["capacity_days"],
             engagements=expert.max_engagements - doc["max_engagements"],
             free_weekdays=tuple(doc["weekdays"]), decision=decisions.get(expert.pk)))
-    order = {reason: i for i, reason in enumerate(RULE_ORDER)}
-    return sorted(rows, key=lambda c: (-1 if c.blocked_by is None else order[c.blocked_by], c.expert.name))
+    # Eligible first, then those an exception can place (blocked by the incumbent conflict alone), then the rest
+    # by the order of the rules.
+    order = {None: -2, "conflict": -1, **{reason: i for i, reason in enumerate(RULE_ORDER) if reason != "conflict"}}
+    return sorted(rows, key=lambda c: (order[c.blocked_by], c.expert.name))
 
 
 def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) -> PairDecision:

@@ -18,7 +18,14 @@ from backend.procurement.models import Procurement
 from backend.runs import selectors as selectors_runs
 from backend.runs import services
 from backend.runs.instance import parse_ref
-from backend.runs.models import ACTIVE_RUN_STATUSES, DecisionKind, PairDecision, ProposalStatus, RunStatus
+from backend.runs.models import (
+    ACTIVE_RUN_STATUSES,
+    CoiOverride,
+    DecisionKind,
+    PairDecision,
+    ProposalStatus,
+    RunStatus,
+)
 from backend.runs.rules import incumbent_conflicts
 from backend.runs.selectors import (
     proposal_list,
@@ -253,10 +260,13 @@ def _approval_consequences(proposal) -> dict:
     expert, need = proposal.expert, proposal.need
     vendors = [a.vendor for a in expert.affiliations.select_related("vendor") if a.is_active]
     replaced = proposal.run.replacement.engagement if proposal.run.replacement_id else None
+    exception = CoiOverride.objects.in_force().filter(expert=expert, municipality_id=need.municipality_id,
+                                                      fiscal_year=need.fiscal_year).first()
     return {
         "proposal": proposal, "expert": expert, "need": need, "vendors": vendors, "replaced": replaced,
         "categories": [label for _value, label in ProcurementCategory.choices],
-        "conflicts": incumbent_conflicts(expert, need.municipality_id),
+        "conflicts": [] if exception else incumbent_conflicts(expert, need.municipality_id),
+        "exception": exception,
         "pledge_missing": expert.pledge_signed_on is None,
     }
 
