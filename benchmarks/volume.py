@@ -104,8 +104,8 @@ def volume_summary() -> dict:
     from backend.experts.selectors import expert_list
     from backend.needs.models import Need
     from backend.procurement.models import Procurement, Vendor
+    from backend.restrictions.selectors import restriction_list
     from backend.runs.models import Engagement, MatchRun, Proposal
-    from backend.runs.selectors import restriction_list
 
     coordinator = User.objects.get(username="demo-coordinator")
     municipal = User.objects.get(username="demo-municipal")
@@ -129,7 +129,7 @@ def volume_summary() -> dict:
         "proposals": Proposal.objects.count(),
         "engagements_by_status": dict(Engagement.objects.order_by().values_list("status").annotate(n=Count("id"))),
         "audit_rows_prefecture": AuditLog.objects.filter(prefecture_id=DEMO_PREFECTURE).count(),
-        "restrictions_prefecture": len(restriction_list(user=coordinator)),
+        "restrictions_prefecture": restriction_list(user=coordinator).count(),
     }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend.views import (
+    affiliations,
     candidates,
     consents,
     engagements,
@@ -27,6 +28,10 @@ urlpatterns = [
     path("me/", experts.me, name="me"),
     path("me/edit/", experts.me_edit, name="me-edit"),
     path("me/pledge/", experts.me_pledge, name="me-pledge"),
+    path("me/affiliations/", affiliations.my_affiliations, name="my-affiliations"),
+    path("affiliation-changes/", affiliations.affiliation_changes, name="affiliation-changes"),
+    path("affiliation-changes/<int:pk>/decide/", affiliations.affiliation_change_decide_view,
+         name="affiliation-change-decide"),
     # needs and procurements
     path("needs/", needs.need_index, name="needs"),
     path("needs/new/", needs.need_new, name="need-new"),

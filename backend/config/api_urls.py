@@ -10,7 +10,7 @@ from backend.accounts.apis import (
     TokenLogoutAllApi,
     TokenLogoutApi,
 )
-from backend.experts.apis import ExpertViewSet
+from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
@@ -32,6 +32,7 @@ router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("experts", ExpertViewSet, basename="expert")
+router.register("affiliation-changes", AffiliationChangeViewSet, basename="affiliation-change")
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")

@@ -1,14 +1,30 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.viewsets import WritableScopedViewSet, documented
-from backend.experts.models import Expert
-from backend.experts.selectors import expert_can_change, expert_list
-from backend.experts.serializers import ExpertInputSerializer, ExpertOutputSerializer
-from backend.experts.services import expert_create, expert_deactivate, expert_sign_pledge, expert_update
+from backend.core.api import validate_input
+from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
+from backend.experts.models import AffiliationChange, Expert
+from backend.experts.selectors import affiliation_change_list, expert_can_change, expert_list
+from backend.experts.serializers import (
+    AffiliationChangeInputSerializer,
+    AffiliationChangeOutputSerializer,
+    AffiliationDecisionInputSerializer,
+    ExpertInputSerializer,
+    ExpertOutputSerializer,
+)
+from backend.experts.services import (
+    affiliation_change_decide,
+    affiliation_change_request,
+    expert_create,
+    expert_deactivate,
+    expert_sign_pledge,
+    expert_update,
+)
 
 
 @extend_schema_view(**documented(ExpertInputSerializer, ExpertOutputSerializer))
@@ -41,8 +57,45 @@ class ExpertViewSet(WritableScopedViewSet):
             raise PermissionDenied()
         expert_deactivate(user=user, expert=obj)
 
+    @extend_schema(request=AffiliationChangeInputSerializer, responses={201: AffiliationChangeOutputSerializer})
+    @action(detail=True, methods=["post"], url_path="affiliation-changes")
+    def affiliation_changes(self, request, pk=None):
+        """The expert asks to add or end an affiliation; their coordinator reviews it (/affiliation-changes/)."""
+        expert = self.get_object()
+        data = validate_input(AffiliationChangeInputSerializer, data=request.data)
+        change = affiliation_change_request(user=request.user, expert=expert, **data)
+        return Response(AffiliationChangeOutputSerializer(change).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=None, responses=ExpertOutputSerializer)
     @action(detail=True, methods=["post"])
     def pledge(self, request, pk=None):
         """The expert signs the confidentiality pledge themself; it is dated today."""
         return self.render(expert_sign_pledge(user=request.user, expert=self.get_object()))
+
+
+class AffiliationChangeViewSet(ScopedViewSet):
+    """Experts' requests to change their affiliations; the coordinator of their prefecture accepts (applied,
+    restrictions in force stay) or declines with a reason."""
+
+    queryset = AffiliationChange.objects.none()
+    output_serializer_class = AffiliationChangeOutputSerializer
+    filter_params = {"status": "status", "expert": "expert_id"}
+
+    def scoped_queryset(self, user):
+        return affiliation_change_list(user=user)
+
+    def _decide(self, request, accept: bool):
+        change = self.get_object()
+        data = validate_input(AffiliationDecisionInputSerializer, data=request.data or {})
+        return self.render(affiliation_change_decide(user=request.user, change=change, accept=accept,
+                                                     reason=data["reason"]))
+
+    @extend_schema(request=AffiliationDecisionInputSerializer, responses=AffiliationChangeOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._decide(request, True)
+
+    @extend_schema(request=AffiliationDecisionInputSerializer, responses=AffiliationChangeOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._decide(request, False)

@@ -108,3 +108,48 @@ class Affiliation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.relation in ACTIVE_RELATIONS
+
+
+class AffiliationChangeKind(models.TextChoices):
+    ADD = "add", _("所属の追加")
+    END = "end", _("退職・兼業終了")
+
+
+class AffiliationChangeStatus(models.TextChoices):
+    PENDING = "pending", _("確認待ち")
+    ACCEPTED = "accepted", _("反映済")
+    DECLINED = "declined", _("却下")
+
+
+class AffiliationChange(models.Model):
+    """An expert's request to change their affiliations, applied only once their coordinator accepts it.
+
+    Affiliations are what bid restrictions hang on: a change is recorded, reviewed, and never lifts a
+    restriction already in force (backend/restrictions keeps recorded rows)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="affiliation_changes")
+    kind = models.CharField(_("種類"), max_length=8, choices=AffiliationChangeKind.choices)
+    vendor = models.ForeignKey("procurement.Vendor", verbose_name=_("事業者"), on_delete=models.PROTECT,
+                               related_name="+")
+    relation = models.CharField(_("関係"), max_length=16, choices=AffiliationRelation.choices, blank=True)
+    ended_on = models.DateField(_("退職日・終了日"), null=True, blank=True)
+    note = models.TextField(_("備考"), blank=True)
+    status = models.CharField(_("状況"), max_length=16, choices=AffiliationChangeStatus.choices,
+                              default=AffiliationChangeStatus.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("所属の変更申請")
+        verbose_name_plural = _("所属の変更申請")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="add") | ~Q(relation=""), name="an_added_affiliation_has_relation"),
+            models.CheckConstraint(condition=~Q(kind="end") | Q(ended_on__isnull=False), name="an_ended_affiliation_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.vendor_id} for expert {self.expert_id} ({self.status})"

@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
-from backend.core.choices import AffiliationRelation
+from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.core.errors import bilingual
 from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
-from backend.experts.models import Affiliation, Expert
+from backend.experts.models import Affiliation, AffiliationChange, AffiliationChangeKind, Expert
 from backend.geo.models import Municipality, Prefecture
 from backend.procurement.models import Vendor
 
@@ -91,3 +91,28 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
 
     def get_onsite_prefectures(self, obj) -> list[str]:
         return sorted(p.code for p in obj.onsite_prefectures.all())
+
+
+class AffiliationChangeInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AffiliationChangeKind.choices)
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    relation = serializers.ChoiceField(choices=[(r, label) for r, label in AffiliationRelation.choices
+                                                if r in ACTIVE_RELATIONS], required=False, allow_blank=True,
+                                       default="", help_text="for kind add: employee or side_job")
+    ended_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="for kind end")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AffiliationChangeOutputSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name")
+    vendor_name = serializers.CharField(source="vendor.name")
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
+
+    class Meta:
+        model = AffiliationChange
+        fields = ["id", "expert", "expert_name", "kind", "vendor", "vendor_name", "relation", "ended_on", "note",
+                  "status", "requested_at", "decided_by", "decided_at", "decision_reason"]
+
+
+class AffiliationDecisionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

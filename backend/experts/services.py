@@ -13,9 +13,16 @@ from django.utils import timezone
 
 from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
-from backend.core.choices import WEEKDAY_ORDER, Weekday
+from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
-from backend.experts.models import Affiliation, Expert, ExpertSkill
+from backend.experts.models import (
+    Affiliation,
+    AffiliationChange,
+    AffiliationChangeKind,
+    AffiliationChangeStatus,
+    Expert,
+    ExpertSkill,
+)
 from backend.restrictions.services import restrictions_after_affiliation_change
 from backend.runs.models import HOLDING_STATUSES, Engagement
 
@@ -25,8 +32,9 @@ EXPERT_OWN_FIELDS = frozenset({
     "employment_forms", "skills",
 })
 _NOT_YOURS = {
-    "affiliations": ("所属事業者は入札参加制限の根拠になるため、変更はコーディネーターに依頼してください。",
-                     "Affiliations ground the bid restrictions; ask your coordinator to change them."),
+    "affiliations": ("所属事業者は入札参加制限の根拠になるため、「所属の変更を申請」から申請してください（コーディネーターが確認して反映します）。",
+                     "Affiliations ground the bid restrictions; ask for a change through "
+                     "POST /experts/{id}/affiliation-changes/ (your coordinator reviews it)."),
     "pledge_signed_on": ("誓約書はマイページの「誓約する」から署名してください（署名日は当日になります）。",
                          "Sign the pledge through its own action (POST /experts/{id}/pledge/); it is dated today."),
 }
@@ -223,3 +231,61 @@ def expert_deactivate(*, user, expert: Expert) -> Expert:
     audit_record(actor=user, action="expert.deactivate", obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
+
+
+# -- affiliation changes: asked by the expert, applied by the coordinator ---------------------------------------
+
+def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relation: str = "",
+                               ended_on=None, note: str = "") -> AffiliationChange:
+    """The expert asks to add an affiliation or to end one; nothing changes until the coordinator accepts."""
+    if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
+        raise ForbiddenError.single("expert", "not_yours", "所属の変更を申請できるのは専門人材本人のみです。",
+                                    "Only the expert asks for a change of their own affiliations.")
+    current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_active}
+    if kind == AffiliationChangeKind.END and vendor.pk not in current:
+        raise DomainError.single("vendor", "not_affiliated", "在籍・兼業中の事業者ではありません。",
+                                 "The expert has no current affiliation with this vendor.")
+    if kind == AffiliationChangeKind.ADD and not relation:
+        raise DomainError.single("relation", "required", "関係（在籍・兼業）を選んでください。", "relation is required.")
+    if kind == AffiliationChangeKind.END and ended_on is None:
+        raise DomainError.single("ended_on", "required", "退職日・終了日を入力してください。", "ended_on is required.")
+    with transaction.atomic():
+        change = AffiliationChange.objects.create(expert=expert, kind=kind, vendor=vendor, relation=relation,
+                                                  ended_on=ended_on, note=note.strip())
+        audit_record(actor=user, action="affiliation.request", obj=change, prefecture=expert.home_prefecture,
+                     after={"kind": kind, "vendor": vendor.name, "relation": relation or None,
+                            "ended_on": ended_on, "note": change.note or None})
+    return change
+
+
+def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, reason: str = "") -> AffiliationChange:
+    """The coordinator of the expert's prefecture applies or declines the request. Applying never lifts a
+    restriction in force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
+    if not (user.role == UserRole.COORDINATOR and user.prefecture_id == change.expert.home_prefecture_id):
+        raise ForbiddenError.single("change", "not_yours", "この申請を処理できるのは登録都道府県のコーディネーターのみです。",
+                                    "Only the coordinator of the expert's prefecture decides this request.")
+    with transaction.atomic():
+        change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
+        if change.status != AffiliationChangeStatus.PENDING:
+            raise ConflictError.single("change", "decided", "この申請は既に処理されています。",
+                                       "This request was already decided.")
+        expert = Expert.objects.select_for_update().get(pk=change.expert_id)
+        if accept:
+            before = set(expert.affiliations.values_list("vendor_id", "relation"))
+            if change.kind == AffiliationChangeKind.ADD:
+                Affiliation.objects.update_or_create(expert=expert, vendor=change.vendor, relation=change.relation,
+                                                     defaults={"ended_on": None})
+            else:
+                expert.affiliations.filter(vendor=change.vendor, relation__in=ACTIVE_RELATIONS).delete()
+                Affiliation.objects.update_or_create(
+                    expert=expert, vendor=change.vendor, relation=AffiliationRelation.FORMER_EMPLOYEE,
+                    defaults={"ended_on": change.ended_on})
+            after = set(expert.affiliations.values_list("vendor_id", "relation"))
+            restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=user)
+        change.status = AffiliationChangeStatus.ACCEPTED if accept else AffiliationChangeStatus.DECLINED
+        change.decided_by, change.decided_at, change.decision_reason = user, timezone.now(), reason.strip()
+        change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit_record(actor=user, action="affiliation.accept" if accept else "affiliation.decline", obj=change,
+                     prefecture=expert.home_prefecture, after={"status": change.status,
+                                                               "reason": change.decision_reason or None})
+    return change

@@ -1,8 +1,9 @@
 """Match runs, their proposals, the engagements approved from them, and the coordinator's decisions.
 
 A run stores the exact instance it solved and the exact result, so any proposal can be traced to
-the data it was made from. Engagements are the only source of truth for who serves whom; the
-restriction register (入札参加制限) is derived from them, never stored separately.
+the data it was made from. Engagements are the only source of truth for who serves whom; the restriction
+register (入札参加制限, backend/restrictions) records a row per vendor when an engagement becomes active and keeps
+it, with the engagement's period, after the engagement ends.
 """
 
 import datetime as dt

@@ -557,6 +557,7 @@ def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
         engagement.fee = round(engagement.fee * min(share, 1))
         Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
     engagement.save()
+    restrictions_sync_engagement_end(engagement=engagement)
     audit_record(actor=user, action="engagement.end", obj=engagement, prefecture=engagement.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(engagement), "because": "exception revoked"})
 

@@ -86,3 +86,22 @@ def test_the_exceptions_page_lists_and_revokes(client, coordinator, conflicted):
     done = client.post(f"/exceptions/{exception.pk}/revoke/", {"reason": "見直し", "end_engagements": "on"},
                        follow=True)
     assert "例外を取り消しました。" in done.content.decode()
+
+
+def test_ending_engagements_for_a_revoked_exception_shortens_their_restrictions(coordinator, conflicted):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from backend.restrictions.models import BidRestriction
+    from backend.restrictions.services import restrictions_record_for_engagement
+
+    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+                                  override_reason="他に候補がいない")
+    today = timezone.localdate()
+    Engagement.objects.filter(pk=engagement.pk).update(status="active", starts_on=today - dt.timedelta(days=10),
+                                                       pledge_signed_at=timezone.now())
+    restrictions_record_for_engagement(engagement=Engagement.objects.get(pk=engagement.pk))
+    client_for(coordinator).post(f"/api/v1/exceptions/{CoiOverride.objects.get().pk}/revoke/",
+                                 {"reason": "見直し", "end_engagements": True}, format="json")
+    assert BidRestriction.objects.get(engagement=engagement).ends_on == today
