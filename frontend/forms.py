@@ -55,6 +55,15 @@ def errors_from_domain(exc: DomainError) -> FormErrors:
     return errors_from_list([{"field": p.field, "ja": p.ja, "en": p.en} for p in exc.problems])
 
 
+def flash_problems(request, exc: DomainError) -> None:
+    """A service's refusal as messages on the next page (for actions that redirect)."""
+    from django.contrib import messages
+
+    for _field, msgs in errors_from_domain(exc).items():
+        for message in msgs:
+            messages.error(request, message)
+
+
 def validate(serializer_class, data: dict, *, instance=None, partial: bool = False):
     """(validated data, no errors) or (None, errors), with the serializer's rules and messages."""
     try:

@@ -98,31 +98,29 @@ def need_update(*, user, need: Need, data: dict) -> Need:
     return need
 
 
+def _need_move(*, user, need: Need, from_status: str, to_status: str, action: str, refusal: tuple[str, str, str]):
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    if need.status != from_status:
+        raise ConflictError.single("status", *refusal)
+    before = need_snapshot(need)
+    need.status = to_status
+    need.save(update_fields=["status", "updated_at"])
+    audit_record(actor=user, action=action, obj=need, prefecture=need.municipality.prefecture, before=before,
+                 after=need_snapshot(need))
+    return need
+
+
 @transaction.atomic
 def need_withdraw(*, user, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if need.status != NeedStatus.OPEN:
-        raise ConflictError.single("status", "not_open", "募集中のニーズのみ取り下げられます。",
-                                   "Only an open need can be withdrawn.")
-    before = need_snapshot(need)
-    need.status = NeedStatus.CLOSED
-    need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action="need.withdraw", obj=need, prefecture=need.municipality.prefecture,
-                 before=before, after=need_snapshot(need))
-    return need
+    return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.CLOSED,
+                      action="need.withdraw", refusal=("not_open", "募集中のニーズのみ取り下げられます。",
+                                                       "Only an open need can be withdrawn."))
 
 
 @transaction.atomic
 def need_reopen(*, user, need: Need) -> Need:
     """A withdrawn need is open again, as it was (matched by the next run)."""
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if need.status != NeedStatus.CLOSED:
-        raise ConflictError.single("status", "not_withdrawn", "取り下げたニーズのみ再開できます。",
-                                   "Only a withdrawn need can be reopened.")
-    before = need_snapshot(need)
-    need.status = NeedStatus.OPEN
-    need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action="need.reopen", obj=need, prefecture=need.municipality.prefecture,
-                 before=before, after=need_snapshot(need))
-    return need
+    return _need_move(user=user, need=need, from_status=NeedStatus.CLOSED, to_status=NeedStatus.OPEN,
+                      action="need.reopen", refusal=("not_withdrawn", "取り下げたニーズのみ再開できます。",
+                                                     "Only a withdrawn need can be reopened."))

@@ -57,6 +57,5 @@ def affiliation_change_decide_view(request, pk: int):
         messages.success(request, _("申請を反映しました。記録済みの入札参加制限はそのまま残ります。") if accept
                          else _("申請を却下しました。"))
     except DomainError as exc:
-        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
-            messages.error(request, message)
+        forms.flash_problems(request, exc)
     return redirect("frontend:affiliation-changes")

@@ -60,6 +60,5 @@ def need_candidate_decide(request, pk: int):
                                   kind=kind if kind in DecisionKind.values else None)
             messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
     except DomainError as exc:
-        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
-            messages.error(request, message)
+        forms.flash_problems(request, exc)
     return redirect("frontend:need-candidates", pk=need.pk)

@@ -61,8 +61,7 @@ def consent_revoke(request, pk: int):
     try:
         services.scope_consent_revoke(user=request.user, consent=consent)
     except DomainError as exc:
-        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
-            messages.error(request, message)
+        forms.flash_problems(request, exc)
         return redirect("frontend:consents")
     messages.success(request, _("%(name)sへの同意を撤回しました。以後の合同実行には新たな同意が必要です。")
                      % {"name": consent.grantee.name})

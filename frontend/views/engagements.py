@@ -50,8 +50,7 @@ def engagement_pledge(request, pk: int):
                                         version=forms.text(request.POST, "pledge_version"))
         messages.success(request, _("誓約書に署名しました。"))
     except DomainError as exc:
-        for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
-            messages.error(request, message)
+        forms.flash_problems(request, exc)
     return redirect("frontend:engagements")
 
 
@@ -78,9 +77,7 @@ def engagement_respond(request, pk: int):
                                     pledge_version=forms.text(request.POST, "pledge_version") if accept else "")
         messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
     except DomainError as exc:
-        for _field, msgs in forms.errors_from_domain(exc).items():
-            for message in msgs:
-                messages.error(request, message)
+        forms.flash_problems(request, exc)
     return redirect("frontend:engagements")
 
 
@@ -123,7 +120,5 @@ def replacement_run(request, pk: int):
         run = services.replacement_run(user=request.user, replacement=replacement)
         return redirect("frontend:run", pk=run.pk)
     except DomainError as exc:
-        for _field, msgs in forms.errors_from_domain(exc).items():
-            for message in msgs:
-                messages.error(request, message)
+        forms.flash_problems(request, exc)
     return redirect("frontend:replacements")

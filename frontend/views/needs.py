@@ -155,7 +155,7 @@ def need_withdraw_view(request, pk: int):
         need_withdraw(user=request.user, need=need)
         messages.success(request, _("ニーズを取り下げました。"))
     except DomainError as exc:
-        _flash(request, exc)
+        forms.flash_problems(request, exc)
     return redirect("frontend:needs")
 
 
@@ -166,10 +166,6 @@ def need_reopen_view(request, pk: int):
         need_reopen(user=request.user, need=_changeable(request, pk))
         messages.success(request, _("ニーズを再開しました。次のマッチングの対象になります。"))
     except DomainError as exc:
-        _flash(request, exc)
+        forms.flash_problems(request, exc)
     return redirect("frontend:needs")
 
-
-def _flash(request, exc: DomainError) -> None:
-    for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
-        messages.error(request, message)

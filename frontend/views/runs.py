@@ -208,7 +208,7 @@ def run_cancel(request, pk: int):
     try:
         services.run_cancel(user=request.user, run=run)
     except DomainError as exc:
-        _flash_problems(request, exc)
+        forms.flash_problems(request, exc)
     return redirect("frontend:run", pk=run.pk)
 
 
@@ -220,7 +220,7 @@ def run_rerun(request, pk: int):
     try:
         run = services.run_rerun(user=request.user, run=run)
     except DomainError as exc:
-        _flash_problems(request, exc)
+        forms.flash_problems(request, exc)
         return redirect("frontend:run", pk=run.pk)
     messages.success(request, _("同じ条件で再実行を始めました。"))
     return redirect("frontend:run", pk=run.pk)
@@ -233,13 +233,10 @@ def run_retry(request, pk: int):
     try:
         run = services.run_retry(user=request.user, run=run)
     except DomainError as exc:
-        _flash_problems(request, exc)
+        forms.flash_problems(request, exc)
     return redirect("frontend:run", pk=run.pk)
 
 
-def _flash_problems(request, exc: DomainError) -> None:
-    for message in (m for _f, msgs in forms.errors_from_domain(exc).items() for m in msgs):
-        messages.error(request, message)
 
 
 @role_required(*COORDINATOR)
