@@ -259,7 +259,7 @@ def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: st
                          also_visible_to=[grantee], after=_consent_snapshot(consent))
     except IntegrityError:
         raise ConflictError.single("grantee", "already_granted", f"{grantee.name}への同意は既に有効です。",
-                                   f"Consent to {grantee.pk} for this fiscal year is already in force.") from None
+                                   f"Consent to {grantee.name} for this fiscal year is already in force.") from None
     return consent
 
 

@@ -4,6 +4,7 @@ rule, load and free weekdays, and pins, forbids, or places a conflict-blocked ex
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backend.core.errors import DomainError
@@ -15,16 +16,16 @@ from backend.runs.models import DecisionKind
 from frontend import forms, labels
 from frontend.views.access import COORDINATOR, role_required
 
-STANDING = {
-    None: _("適格"),
-    "out_of_scope": _("この都道府県に対応していない（ルール1）"),
-    "no_skill": _("必須スキルのレベルが足りない（ルール2）"),
-    "no_form": _("任用形態が合わない（ルール3）"),
-    "no_onsite": _("現地勤務ができない（ルール4）"),
-    "no_weekday": _("空いている曜日が合わない（ルール5）"),
-    "over_budget": _("報酬が予算を超える（ルール6）"),
-    "conflict": _("所属事業者がこの市区町村の現在の受託事業者（ルール7）"),
-    "forbidden": _("除外の指定・辞退・交代の対象（ルール8）"),
+STANDING = {  # lazy: worded in the language of each request, not of the import
+    None: gettext_lazy("適格"),
+    "out_of_scope": gettext_lazy("この都道府県に対応していない（ルール1）"),
+    "no_skill": gettext_lazy("必須スキルのレベルが足りない（ルール2）"),
+    "no_form": gettext_lazy("任用形態が合わない（ルール3）"),
+    "no_onsite": gettext_lazy("現地勤務ができない（ルール4）"),
+    "no_weekday": gettext_lazy("空いている曜日が合わない（ルール5）"),
+    "over_budget": gettext_lazy("報酬が予算を超える（ルール6）"),
+    "conflict": gettext_lazy("所属事業者がこの市区町村の現在の受託事業者（ルール7）"),
+    "forbidden": gettext_lazy("除外の指定・辞退・交代の対象（ルール8）"),
 }
 
 

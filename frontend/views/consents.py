@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.errors import DomainError
-from backend.core.fiscal import fiscal_year_label
 from backend.geo.models import Prefecture
 from backend.runs import services
 from backend.runs.selectors import scope_consent_list
 from backend.runs.serializers import ScopeConsentInputSerializer
 from frontend import forms, selectors
+from frontend.templatetags.kenmu import fy
 from frontend.views.access import COORDINATOR, role_required
 
 
@@ -53,7 +53,7 @@ def consent_revoke(request, pk: int):
         return render(request, "frontend/confirm.html", {
             "title": _("同意の撤回の確認"),
             "question": _("%(name)sへの%(fy)sの同意を撤回しますか") % {"name": consent.grantee.name,
-                                                              "fy": fiscal_year_label(consent.fiscal_year)},
+                                                              "fy": fy(consent.fiscal_year)},
             "consequence": _("撤回すると、%(name)sはこの年度の合同マッチングに貴県を含められなくなります。"
                              "すでに実行した結果と承認済みの任用はそのまま残ります。") % {"name": consent.grantee.name},
             "action": reverse("frontend:consent-revoke", args=[consent.pk]), "confirm_label": _("撤回する"),
