@@ -4,10 +4,15 @@ A resource says which selector scopes the queryset for the user, which serialize
 which renders output, and which services write. Object permissions are decided in two steps:
 an object outside the user's scope is 404 (its existence is not revealed); an object in scope
 that the user may read but not change is 403.
+
+A list may be served leaner than the objects: `list_rows` narrows the filtered queryset to the columns the
+list shows (a selector's `*_list_rows`), and `list_serializer_class` turns each row into the same fields
+`output_serializer_class` documents, which is what the schema shows for the list too.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -16,9 +21,18 @@ from rest_framework.response import Response
 from backend.core.api import BilingualValidationError, validate_input
 
 
+def iso_datetime(value):
+    """A datetime as DRF's DateTimeField writes it (ISO 8601 in the current time zone), for list serializers."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     output_serializer_class = None
     input_serializer_class = None
+    list_serializer_class = None  # same fields as output_serializer_class, from the rows of `list_rows`
     filter_params: dict[str, str] = {}  # query parameter -> ORM lookup
 
     def get_serializer_class(self):
@@ -45,6 +59,17 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                     }]) from None
                 filtered = True
         return queryset.distinct() if filtered else queryset
+
+    def list_rows(self, queryset):
+        """The rows a list page serialises; by default the scoped objects themselves."""
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        if self.list_serializer_class is None:
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.list_rows(self.get_queryset()))
+        rows = self.list_serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(rows)
 
     # -- write permissions; override per resource ------------------------------------------
     def can_create(self, user) -> bool:

@@ -9,12 +9,18 @@ from backend.accounts.scoping import is_admin
 from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
 from backend.experts.models import AffiliationChange, Expert
-from backend.experts.selectors import affiliation_change_list, expert_can_change, expert_list
+from backend.experts.selectors import (
+    affiliation_change_list,
+    expert_can_change,
+    expert_list,
+    expert_list_rows,
+)
 from backend.experts.serializers import (
     AffiliationChangeInputSerializer,
     AffiliationChangeOutputSerializer,
     AffiliationDecisionInputSerializer,
     ExpertInputSerializer,
+    ExpertListOutputSerializer,
     ExpertOutputSerializer,
 )
 from backend.experts.services import (
@@ -33,12 +39,16 @@ class ExpertViewSet(WritableScopedViewSet):
 
     queryset = Expert.objects.none()  # for the schema; requests use scoped_queryset
     output_serializer_class = ExpertOutputSerializer
+    list_serializer_class = ExpertListOutputSerializer
     input_serializer_class = ExpertInputSerializer
     filter_params = {"home_prefecture": "home_prefecture_id", "serves": "serves_prefectures",
                      "skill": "skills__skill", "active": "active"}
 
     def scoped_queryset(self, user):
         return expert_list(user=user)
+
+    def list_rows(self, queryset):
+        return expert_list_rows(queryset)
 
     def can_create(self, user):
         return is_admin(user) or user.role == UserRole.COORDINATOR

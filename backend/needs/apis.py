@@ -5,8 +5,8 @@ from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.viewsets import WritableScopedViewSet, documented
 from backend.needs.models import Need
-from backend.needs.selectors import need_can_change, need_list
-from backend.needs.serializers import NeedInputSerializer, NeedOutputSerializer
+from backend.needs.selectors import need_can_change, need_list, need_list_rows
+from backend.needs.serializers import NeedInputSerializer, NeedListOutputSerializer, NeedOutputSerializer
 from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 
 
@@ -16,12 +16,16 @@ class NeedViewSet(WritableScopedViewSet):
 
     queryset = Need.objects.none()  # for the schema; requests use scoped_queryset
     output_serializer_class = NeedOutputSerializer
+    list_serializer_class = NeedListOutputSerializer
     input_serializer_class = NeedInputSerializer
     filter_params = {"municipality": "municipality_id", "fiscal_year": "fiscal_year", "status": "status",
                      "role": "role", "prefecture": "municipality__prefecture_id"}
 
     def scoped_queryset(self, user):
         return need_list(user=user)
+
+    def list_rows(self, queryset):
+        return need_list_rows(queryset)
 
     def can_create(self, user):
         return is_admin(user) or user.role in (UserRole.MUNICIPAL, UserRole.COORDINATOR)

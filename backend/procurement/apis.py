@@ -7,11 +7,13 @@ from backend.procurement.models import Procurement, Vendor
 from backend.procurement.selectors import (
     procurement_can_change,
     procurement_list,
+    procurement_list_rows,
     vendor_can_change,
     vendor_list,
 )
 from backend.procurement.serializers import (
     ProcurementInputSerializer,
+    ProcurementListOutputSerializer,
     ProcurementOutputSerializer,
     VendorInputSerializer,
     VendorOutputSerializer,
@@ -57,12 +59,16 @@ class ProcurementViewSet(WritableScopedViewSet):
 
     queryset = Procurement.objects.none()  # for the schema
     output_serializer_class = ProcurementOutputSerializer
+    list_serializer_class = ProcurementListOutputSerializer
     input_serializer_class = ProcurementInputSerializer
     filter_params = {"municipality": "municipality_id", "status": "status", "category": "category",
                      "fiscal_year": "fiscal_year", "incumbent_vendor": "incumbent_vendor_id"}
 
     def scoped_queryset(self, user):
         return procurement_list(user=user)
+
+    def list_rows(self, queryset):
+        return procurement_list_rows(queryset)
 
     def can_create(self, user):
         return is_admin(user) or user.role == UserRole.MUNICIPAL

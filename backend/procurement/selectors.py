@@ -32,6 +32,14 @@ def procurement_list(*, user) -> QuerySet[Procurement]:
     return scope_by_municipality(queryset, user)
 
 
+def procurement_list_rows(procurements: QuerySet[Procurement]) -> QuerySet:
+    """A list page of `procurements` in one query: the shown columns and two names as dicts (not the whole
+    municipality and vendor rows)."""
+    return procurements.values("id", "municipality_id", "municipality__name", "title", "category", "status",
+                               "incumbent_vendor_id", "incumbent_vendor__name", "fiscal_year", "created_at",
+                               "updated_at")
+
+
 def procurement_can_change(*, user, procurement: Procurement) -> bool:
     if is_admin(user):
         return True

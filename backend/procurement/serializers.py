@@ -3,6 +3,7 @@ from rest_framework import serializers
 from backend.core.choices import ProcurementCategory, ProcurementStatus
 from backend.core.fields import MunicipalityField
 from backend.core.validators import validate_corporate_number
+from backend.core.viewsets import iso_datetime
 from backend.procurement.models import Procurement, Vendor
 
 
@@ -39,3 +40,15 @@ class ProcurementOutputSerializer(serializers.ModelSerializer):
         model = Procurement
         fields = ["id", "municipality", "municipality_name", "title", "category", "status", "incumbent_vendor",
                   "incumbent_vendor_name", "fiscal_year", "created_at", "updated_at"]
+
+
+class ProcurementListOutputSerializer(ProcurementOutputSerializer):
+    """A row of the procurements list (`procurement_list_rows`) with ProcurementOutputSerializer's fields, built
+    in plain Python. tests/backend/api/test_query_counts.py holds every row equal to ProcurementOutputSerializer's."""
+
+    def to_representation(self, row: dict) -> dict:
+        return {"id": row["id"], "municipality": row["municipality_id"], "municipality_name": row["municipality__name"],
+                "title": row["title"], "category": row["category"], "status": row["status"],
+                "incumbent_vendor": row["incumbent_vendor_id"], "incumbent_vendor_name": row["incumbent_vendor__name"],
+                "fiscal_year": row["fiscal_year"], "created_at": iso_datetime(row["created_at"]),
+                "updated_at": iso_datetime(row["updated_at"])}

@@ -31,12 +31,14 @@ from backend.runs.models import (
 from backend.runs.serializers import (
     AcceptInputSerializer,
     ApproveInputSerializer,
+    AuditLogListOutputSerializer,
     AuditLogOutputSerializer,
     CoiOverrideOutputSerializer,
     CoiOverrideRevokeInputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
     DeclineInputSerializer,
+    EngagementListOutputSerializer,
     EngagementOutputSerializer,
     PledgeInputSerializer,
     ProposalOutputSerializer,
@@ -219,11 +221,15 @@ class EngagementViewSet(ScopedViewSet):
 
     queryset = Engagement.objects.none()
     output_serializer_class = EngagementOutputSerializer
+    list_serializer_class = EngagementListOutputSerializer
     filter_params = {"status": "status", "fiscal_year": "fiscal_year", "municipality": "municipality_id",
                      "expert": "expert_id"}
 
     def scoped_queryset(self, user):
         return selectors.engagement_list(user=user)
+
+    def list_rows(self, queryset):
+        return selectors.engagement_list_rows(queryset)
 
     def _respond(self, request, accept: bool, reason: str = ""):
         engagement = self.get_object()
@@ -298,10 +304,14 @@ class AuditLogViewSet(ScopedViewSet):
 
     queryset = AuditLog.objects.none()
     output_serializer_class = AuditLogOutputSerializer
+    list_serializer_class = AuditLogListOutputSerializer
     filter_params = {"action": "action", "object_type": "object_type", "object_id": "object_id"}
 
     def scoped_queryset(self, user):
         return selectors.audit_log_list(user=user)
+
+    def list_rows(self, queryset):
+        return selectors.audit_log_list_rows(queryset)
 
 
 class ImportTemplateApi(APIView):

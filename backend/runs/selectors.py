@@ -157,6 +157,16 @@ def engagement_list(*, user) -> QuerySet[Engagement]:
     return scope_by_municipality(queryset, user, expert_path="expert")
 
 
+def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
+    """A list page of `engagements` in one query: the shown columns as dicts, with the four names from their
+    rows (not the whole expert, municipality, need and exception)."""
+    return engagements.values(
+        "id", "expert_id", "expert__name", "municipality_id", "municipality__name", "need_id", "need__title",
+        "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form", "status",
+        "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version", "declined_by",
+        "coi_override__reason", "replaces_id", "created_at")
+
+
 def replacement_list(*, user) -> QuerySet[ReplacementRequest]:
     queryset = ReplacementRequest.objects.select_related("engagement__municipality", "engagement__expert")
     return scope_by_municipality(queryset, user, path="engagement__municipality")
@@ -169,6 +179,12 @@ def audit_log_list(*, user) -> QuerySet[AuditLog]:
     if user.role == UserRole.COORDINATOR:
         return queryset.filter(scope__contains=[user.prefecture_id])
     return queryset.none()
+
+
+def audit_log_list_rows(entries: QuerySet[AuditLog]) -> QuerySet:
+    """A list page of audit `entries` in one query: the shown columns and the actor's name as dicts."""
+    return entries.values("id", "at", "actor__username", "prefecture_id", "action", "object_type", "object_id",
+                          "before", "after")
 
 
 # -- what a re-run changed ---------------------------------------------------------------------------------
