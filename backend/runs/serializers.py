@@ -41,8 +41,18 @@ class RunSummarySerializer(serializers.Serializer):
     objective = serializers.DictField(allow_null=True, help_text="only for the prefecture that started the run")
 
 
+class RunProgressSerializer(serializers.Serializer):
+    best_primary = serializers.IntegerField(allow_null=True, required=False,
+                                            help_text="only for the prefecture that started the run")
+    bound = serializers.IntegerField(allow_null=True, required=False,
+                                     help_text="only for the prefecture that started the run")
+    elapsed_s = serializers.FloatField(required=False)
+    stage = serializers.CharField(allow_null=True, required=False)
+
+
 class RunOutputSerializer(serializers.ModelSerializer):
     summary = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
 
     class Meta:
         model = MatchRun
@@ -50,12 +60,22 @@ class RunOutputSerializer(serializers.ModelSerializer):
                   "progress", "timings", "error", "cancel_requested", "retry_of", "started_by", "created_at", "started_at",
                   "heartbeat_at", "finished_at", "summary"]
 
-    @extend_schema_field(RunSummarySerializer)
-    def get_summary(self, obj) -> dict:
+    def _reader(self, obj) -> tuple[set[str] | None, bool]:
         request = self.context.get("request")
         prefectures = reader_prefectures(user=request.user) if request else set()
-        whole = prefectures is None or obj.prefecture_id in prefectures
+        return prefectures, prefectures is None or obj.prefecture_id in prefectures
+
+    @extend_schema_field(RunSummarySerializer)
+    def get_summary(self, obj) -> dict:
+        prefectures, whole = self._reader(obj)
         return summary_for(obj.summary or {}, prefectures, whole_run=whole)
+
+    @extend_schema_field(RunProgressSerializer)
+    def get_progress(self, obj) -> dict:
+        """The solver's values describe the whole (joint) run: only its starting prefecture reads them."""
+        _prefectures, whole = self._reader(obj)
+        progress = obj.progress or {}
+        return progress if whole else {k: v for k, v in progress.items() if k in ("elapsed_s", "stage")}
 
 
 class ScopeConsentInputSerializer(serializers.Serializer):

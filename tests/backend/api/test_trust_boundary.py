@@ -131,9 +131,12 @@ def test_each_prefecture_reads_only_its_own_part_of_a_joint_run(coordinator):
     theirs = gunma.get(f"/api/v1/runs/{run.pk}/instance/").json()
     assert [n["id"] for n in theirs["needs"]] == [f"N{world['gunma_need'].pk}"]
     assert len(theirs["procurements"]) == 1 and theirs["coi_overrides"][0]["reason"] == "群馬の例外理由"
+    MatchRun.objects.filter(pk=run.pk).update(progress={"best_primary": 6, "bound": 6, "elapsed_s": 1.0})
     listed = gunma.get("/api/v1/runs/").json()["results"]
     assert [r["id"] for r in listed] == [run.pk]
     assert listed[0]["summary"]["assigned"] == 1  # its own part only
+    assert listed[0]["summary"]["objective"] is None and listed[0]["progress"] == {"elapsed_s": 1.0}
+    assert client_for(coordinator).get(f"/api/v1/runs/{run.pk}/").json()["progress"]["best_primary"] == 6
 
     yamanashi = client_for(CoordinatorFactory(prefecture_id=YAMANASHI))
     assert yamanashi.get(f"/api/v1/runs/{run.pk}/instance/").status_code == 404
