@@ -84,18 +84,23 @@ def _run_for(request, pk):
     return get_object_or_404(run_list(user=request.user), pk=pk)
 
 
-def _progress_context(run) -> dict:
+def _progress_context(request, run) -> dict:
+    """The run's progress; its objective values describe the whole (joint) run: the starting prefecture's only."""
     progress = run.progress or {}
+    prefectures = selectors_runs.reader_prefectures(user=request.user)
+    whole = prefectures is None or run.prefecture_id in prefectures
     limit = (run.params or {}).get("time_limit_s") or 30
-    return {"run": run, "active": run.status in ACTIVE_RUN_STATUSES, "best": progress.get("best_primary"),
-            "bound": progress.get("bound"), "elapsed": progress.get("elapsed_s") or 0, "limit": limit}
+    return {"run": run, "active": run.status in ACTIVE_RUN_STATUSES,
+            "best": progress.get("best_primary") if whole else None,
+            "bound": progress.get("bound") if whole else None, "elapsed": progress.get("elapsed_s") or 0,
+            "limit": limit, "joint_partner": not whole}
 
 
 @role_required(*COORDINATOR)
 def run_progress(request, pk: int):
     """The partial htmx polls while the run is queued or running; when it ends the page reloads."""
     run = _run_for(request, pk)
-    response = render(request, "frontend/runs/_progress.html", _progress_context(run))
+    response = render(request, "frontend/runs/_progress.html", _progress_context(request, run))
     if request.htmx and run.status not in ACTIVE_RUN_STATUSES:
         response["HX-Refresh"] = "true"
     return response
@@ -177,7 +182,7 @@ def _review_context(request, run, *, problems=None) -> dict:
     experts = dict(expert_list(user=request.user).filter(
         pk__in={c.before_expert_id for c in changes} | {c.after_expert_id for c in changes}).values_list("pk", "name"))
     return {
-        **_progress_context(run),
+        **_progress_context(request, run),
         "criteria": [labels.OBJECTIVE_LABELS[name] for name in LATER_OBJECTIVES
                      if objectives is None or name in objectives],
         "changes": [{"need": needs_by_id.get(c.need_id), "before": experts.get(c.before_expert_id),
