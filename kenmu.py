@@ -164,7 +164,8 @@ def web_command(address: str, cpu_count: int | None) -> list:
     """gunicorn with 2 to 4 workers of 4 threads: a slow page never blocks the others, and parallel
     requests wait in the listen backlog instead of being reset (what runserver did under load)."""
     workers = max(2, min(4, cpu_count or 2))
-    return [PY, "-m", "gunicorn", "backend.config.wsgi", "--bind", address, "--workers", str(workers),
+    return [PY, "-m", "gunicorn", "backend.config.wsgi", "--config", "python:backend.config.gunicorn",
+            "--bind", address, "--workers", str(workers),
             "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "10",
             "--access-logfile", "-", "--no-control-socket"]  # its default socket is one per user, not per service
 

@@ -92,7 +92,9 @@ def database_settings(url: str) -> dict:
     if socket_host and not config.get("HOST"):
         config["HOST"] = socket_host
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-    config["CONN_HEALTH_CHECKS"] = True
+    # A `SELECT 1` before each request's first query on a kept connection: on for the task worker, which holds
+    # its connection for hours; the web's gunicorn settings (backend/config/gunicorn.py) turn it off.
+    config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     return config
 
 
