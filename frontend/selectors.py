@@ -4,11 +4,28 @@ so a page can never show more than the API would."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
 from backend.core.fiscal import current_fiscal_year
-from backend.experts.models import Expert
+from backend.experts.models import Expert, ExpertSkill
 from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
@@ -40,7 +57,7 @@ def default_fiscal_year(*, user) -> int:
 
 
 def fiscal_year_choices(*, user) -> list[int]:
-    years = set(need_list(user=user).values_list("fiscal_year", flat=True).distinct())
+    years = set(need_list(user=user).order_by().values_list("fiscal_year", flat=True).distinct())
     now = current_fiscal_year()
     return sorted(years | {now, now + 1})
 
@@ -53,7 +70,7 @@ def needs_by_status(*, user, fiscal_year: int) -> list[tuple[str, str, int]]:
 
 @dataclass(frozen=True)
 class ExpertLoad:
-    expert: Expert
+    expert: Expert  # id, name and capacity_days only
     used_days: int
     engagements: int
 
@@ -62,17 +79,35 @@ class ExpertLoad:
         return self.used_days / self.expert.capacity_days if self.expert.capacity_days else 0.0
 
 
-def expert_loads(*, user, fiscal_year: int) -> list[ExpertLoad]:
-    experts = list(expert_list(user=user).filter(active=True))
-    used: Counter = Counter()
-    held: Counter = Counter()
-    for expert_id, days in Engagement.objects.filter(
-            expert__in=[e.pk for e in experts], fiscal_year=fiscal_year, status__in=HOLDING_STATUSES
-    ).values_list("expert_id", "days_per_year"):
-        used[expert_id] += days
-        held[expert_id] += 1
-    loads = [ExpertLoad(e, used[e.pk], held[e.pk]) for e in experts]
-    return sorted(loads, key=lambda load: (-load.share, load.expert.pk))
+def expert_loads(*, user, fiscal_year: int, limit: int | None = None) -> list[ExpertLoad]:
+    """The user's active experts by load, highest share of capacity first (then by id), the first `limit`:
+    days of their offered and active engagements of the year, wherever they serve, summed in SQL."""
+    holding = Q(engagements__fiscal_year=fiscal_year, engagements__status__in=HOLDING_STATUSES)
+    experts = (expert_list(user=user).filter(active=True).prefetch_related(None).only("id", "name", "capacity_days")
+               .annotate(used=Coalesce(Sum("engagements__days_per_year", filter=holding), 0),
+                         held=Count("engagements", filter=holding))
+               .annotate(share=Case(When(capacity_days=0, then=Value(0.0)),
+                                    default=ExpressionWrapper(Cast("used", FloatField()) / F("capacity_days"),
+                                                              output_field=FloatField())))
+               .order_by("-share", "id"))
+    return [ExpertLoad(e, e.used, e.held) for e in (experts[:limit] if limit else experts)]
+
+
+def active_expert_count(*, user) -> int:
+    return expert_list(user=user).filter(active=True).count()
+
+
+def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySet[Expert]:
+    """The experts page's rows in one query: the shown columns, the skills as one array and the days booked in
+    the year (counted, as on the dashboard, for active experts only)."""
+    booked = (Engagement.objects.filter(expert=OuterRef("pk"), fiscal_year=fiscal_year, status__in=HOLDING_STATUSES)
+              .order_by().values("expert").annotate(days=Sum("days_per_year")).values("days"))
+    skills = ExpertSkill.objects.filter(expert=OuterRef("pk")).order_by("skill").values(
+        row=JSONObject(skill="skill", level="level"))
+    return experts.prefetch_related(None).only(
+        "id", "name", "active", "home_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pledge_signed_on",
+    ).annotate(used_days=Case(When(active=True, then=Coalesce(Subquery(booked), 0)), default=Value(0)),
+               skill_rows=ArraySubquery(skills))
 
 
 @dataclass(frozen=True)
@@ -101,6 +136,7 @@ def coverage_by_municipality(*, user, fiscal_year: int) -> list[Coverage]:
         municipalities = Municipality.objects.filter(prefecture_id=user.prefecture_id)
     else:
         municipalities = Municipality.objects.filter(code__in=list(counts))
+    municipalities = municipalities.only("code", "name", "lat", "lon")
     return [Coverage(m, counts[m.code][NeedStatus.FILLED] + counts[m.code][NeedStatus.OPEN],
                      counts[m.code][NeedStatus.FILLED], counts[m.code][NeedStatus.OPEN])
             for m in municipalities.order_by("code")]
@@ -114,16 +150,39 @@ def latest_run(*, user) -> MatchRun | None:
     return run_list(user=user).first()
 
 
+def dashboard_scope(*, user) -> str:
+    """What the dashboard's figures depend on besides the year: everyone with the same key sees the same
+    figures, so they may share a cached copy (an administrator sees every prefecture)."""
+    return "all" if is_admin(user) else f"{user.role}:{user.prefecture_id}"
+
+
+def need_index_rows(needs: QuerySet) -> QuerySet:
+    """The needs page's rows: the shown columns and the municipality's name (the skills are not shown)."""
+    return needs.prefetch_related(None).only(
+        "id", "municipality__name", "fiscal_year", "role", "title", "pattern", "pattern_days", "onsite_required",
+        "weekdays", "budget", "status")
+
+
+def engagement_index_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """The engagements page's rows: the shown columns with the municipality's, need's and expert's names only
+    (whether an exception applies is read from its id)."""
+    return engagements.select_related(None).select_related("expert", "municipality", "need").only(
+        "id", "municipality__name", "need__title", "expert__name", "fiscal_year", "starts_on", "ends_on", "weekdays",
+        "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
+        "pledge_signed_at", "coi_override_id")
+
+
 def proposals_for_needs(*, needs) -> dict[int, Proposal]:
     """The open proposal (not yet approved or superseded) of each need, for municipal staff to see."""
     rows = Proposal.objects.filter(need__in=[n.pk for n in needs], status=ProposalStatus.PROPOSED).select_related(
-        "expert").order_by("run_id")
+        "expert").only("need", "fee", "expert__name").order_by("run_id")
     return {p.need_id: p for p in rows}
 
 
 def engagements_by_need(*, needs) -> dict[int, Engagement]:
+    """The offered or active engagement of each need, with its expert's name."""
     rows = Engagement.objects.filter(need__in=[n.pk for n in needs], status__in=HOLDING_STATUSES).select_related(
-        "expert")
+        "expert").only("need", "status", "expert__name")
     return {e.need_id: e for e in rows}
 
 

@@ -12,7 +12,7 @@ from backend.runs.models import EngagementStatus, ReplacementStatus
 from backend.runs.pledge import PLEDGE_VERSION, pledge_text
 from backend.runs.selectors import engagement_list, replacement_list
 from backend.runs.serializers import ReplacementInputSerializer
-from frontend import forms
+from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, role_required
 
@@ -21,13 +21,14 @@ ALL_ROLES = ("coordinator", "municipal", "expert")
 
 @role_required(*ALL_ROLES)
 def engagement_index(request):
-    engagements = engagement_list(user=request.user)
-    offered = list(engagements.filter(status=EngagementStatus.OFFERED))
-    # Offers waiting for an answer all show (they are the to-do); the rest go by pages.
+    engagements = selectors.engagement_index_rows(engagement_list(user=request.user))
+    # Offers waiting for an answer (the to-do) come first, by pages of their own (`offers`); the rest by `page`.
+    offered = Paginator(engagements.filter(status=EngagementStatus.OFFERED), PAGE_SIZE).get_page(
+        request.GET.get("offers"))
     page = Paginator(engagements.exclude(status=EngagementStatus.OFFERED), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "frontend/engagements/index.html", {
-        "offered": offered,
+        "offered": offered, "offered_links": _page_links(request, offered, "offers"),
         "pledges": {e.pk: pledge_text(municipality=e.municipality.name) for e in offered},
         "pledge_version": PLEDGE_VERSION,
         "others": page, "page": page,
@@ -35,6 +36,17 @@ def engagement_index(request):
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
         "side": {"municipal": "municipality", "expert": "expert"}.get(request.user.role),
     })
+
+
+def _page_links(request, page, param: str) -> dict:
+    """The previous and next page of `page` under the query parameter `param`, the other parameters kept."""
+    def link(number):
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}"
+
+    return {"prev_url": link(page.previous_page_number()) if page.has_previous() else "",
+            "next_url": link(page.next_page_number()) if page.has_next() else ""}
 
 
 @role_required("expert")

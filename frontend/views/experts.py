@@ -28,10 +28,10 @@ def expert_index(request):
     if query:
         experts = experts.filter(name__icontains=query)
     fiscal_year = fiscal_year_param(request)
-    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
-    loads = {load.expert.pk: load for load in selectors.expert_loads(user=request.user, fiscal_year=fiscal_year)}
+    page = Paginator(selectors.expert_index_rows(experts, fiscal_year=fiscal_year), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "frontend/experts/index.html", {
-        "experts": page, "page": page, "loads": loads, "query": query, "fiscal_year": fiscal_year})
+        "experts": page, "page": page, "query": query, "fiscal_year": fiscal_year})
 
 
 def _profile_context(request, expert):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 
 from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
@@ -36,20 +37,58 @@ def fiscal_year_param(request) -> int:
         user=request.user)
 
 
+class DashboardFigures:
+    """The dashboard's figures, computed on first use: the template caches the parts that show them (per
+    scope, year and language, KENMU_DASHBOARD_CACHE_S seconds), so a cached page computes none of them."""
+
+    LOAD_BARS = 20  # the most loaded experts; the experts page lists everyone
+
+    def __init__(self, *, user, fiscal_year: int):
+        self.user, self.fiscal_year = user, fiscal_year
+
+    @cached_property
+    def fiscal_years(self) -> list[int]:
+        return selectors.fiscal_year_choices(user=self.user)
+
+    @cached_property
+    def needs_by_status(self):
+        return selectors.needs_by_status(user=self.user, fiscal_year=self.fiscal_year)
+
+    @cached_property
+    def load_bars(self):
+        return charts.load_bars(selectors.expert_loads(user=self.user, fiscal_year=self.fiscal_year,
+                                                       limit=self.LOAD_BARS))
+
+    @property
+    def load_height(self) -> int:
+        return len(self.load_bars) * 22 + 4
+
+    @cached_property
+    def experts(self) -> int:
+        return selectors.active_expert_count(user=self.user)
+
+    @cached_property
+    def _coverage(self):
+        return selectors.coverage_by_municipality(user=self.user, fiscal_year=self.fiscal_year)
+
+    @property
+    def coverage(self):
+        return [c for c in self._coverage if c.needs]
+
+    @property
+    def map_points(self):
+        return charts.coverage_map(self._coverage)
+
+
 @role_required(*COORDINATOR)
 def dashboard(request):
     user = request.user
     fiscal_year = fiscal_year_param(request)
-    loads = selectors.expert_loads(user=user, fiscal_year=fiscal_year)
-    coverage = selectors.coverage_by_municipality(user=user, fiscal_year=fiscal_year)
     return render(request, "frontend/dashboard.html", {
         "fiscal_year": fiscal_year,
-        "fiscal_years": selectors.fiscal_year_choices(user=user),
-        "needs_by_status": selectors.needs_by_status(user=user, fiscal_year=fiscal_year),
-        "load_bars": charts.load_bars(loads),
-        "load_height": len(loads) * 22 + 4,
-        "coverage": [c for c in coverage if c.needs],
-        "map_points": charts.coverage_map(coverage),
+        "figures": DashboardFigures(user=user, fiscal_year=fiscal_year),
+        "figures_scope": selectors.dashboard_scope(user=user),
+        "figures_cache_s": settings.KENMU_DASHBOARD_CACHE_S,
         "replacements": selectors.open_replacements(user=user),
         "latest_run": selectors.latest_run(user=user),
     })

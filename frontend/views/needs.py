@@ -30,7 +30,7 @@ def need_index(request):
     status = request.GET.get("status", "")
     if status in NeedStatus.values:
         needs = needs.filter(status=status)
-    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.need_index_rows(needs), PAGE_SIZE).get_page(request.GET.get("page"))
     needs = list(page)
     return render(request, "frontend/needs/index.html", {
         "needs": needs, "page": page,

@@ -98,6 +98,12 @@ def database_settings(url: str) -> dict:
     return config
 
 
+# One memory cache per web process. It holds only what is the same for every user of one scope (the
+# dashboard's figures, keyed by scope, year and language), never anything of one user or one session.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kenmu"}}
+# How long the dashboard's figures are reused before they are counted again; the page shows when they were.
+KENMU_DASHBOARD_CACHE_S = env.int("KENMU_DASHBOARD_CACHE_S", default=30)
+
 AUTH_USER_MODEL = "accounts.User"
 # Axes first: it refuses a locked-out account before any password is checked.
 AUTHENTICATION_BACKENDS = [
