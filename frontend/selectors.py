@@ -142,12 +142,15 @@ def coverage_by_municipality(*, user, fiscal_year: int) -> list[Coverage]:
             for m in municipalities.order_by("code")]
 
 
-def open_replacements(*, user):
-    return replacement_list(user=user).filter(status=ReplacementStatus.OPEN).order_by("created_at")
+def open_replacements(*, user) -> QuerySet:
+    """Open 要員交代 requests as rows: where, who, why and when (not the whole engagement, expert and town)."""
+    return replacement_list(user=user).filter(status=ReplacementStatus.OPEN).order_by("created_at").values(
+        "reason", "created_at", municipality_name=F("engagement__municipality__name"),
+        expert_name=F("engagement__expert__name"))
 
 
 def latest_run(*, user) -> MatchRun | None:
-    return run_list(user=user).first()
+    return run_list(user=user).select_related(None).only("id", "status").first()
 
 
 def dashboard_scope(*, user) -> str:

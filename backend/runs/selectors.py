@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin, scope_by_municipality
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
 from backend.core.models import AuditLog
-from backend.experts.models import Affiliation
-from backend.needs.models import NeedStatus
+from backend.experts.models import Affiliation, Expert
+from backend.geo.models import Municipality
+from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement
 from backend.runs.models import (
     CoiOverride,
@@ -158,13 +159,18 @@ def engagement_list(*, user) -> QuerySet[Engagement]:
 
 
 def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
-    """A list page of `engagements` in one query: the shown columns as dicts, with the four names from their
-    rows (not the whole expert, municipality, need and exception)."""
+    """A list page of `engagements` in one query: the shown columns as dicts and four names. The names are
+    subqueries, which PostgreSQL evaluates for the page's rows only (after the sort and the limit); joins
+    were made for every engagement in scope, in the count too."""
+    def name(model, field: str, key: str):
+        return Subquery(model.objects.filter(pk=OuterRef(key)).values(field))
+
     return engagements.values(
-        "id", "expert_id", "expert__name", "municipality_id", "municipality__name", "need_id", "need__title",
-        "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form", "status",
-        "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version", "declined_by",
-        "coi_override__reason", "replaces_id", "created_at")
+        "id", "expert_id", "municipality_id", "need_id", "fiscal_year", "starts_on", "ends_on", "weekdays",
+        "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
+        "pledge_signed_at", "pledge_version", "declined_by", "replaces_id", "created_at",
+        expert_name=name(Expert, "name", "expert_id"), municipality_name=name(Municipality, "name", "municipality_id"),
+        need_title=name(Need, "title", "need_id"), override_reason=name(CoiOverride, "reason", "coi_override_id"))
 
 
 def replacement_list(*, user) -> QuerySet[ReplacementRequest]:

@@ -173,16 +173,16 @@ class EngagementListOutputSerializer(EngagementOutputSerializer):
 
     def to_representation(self, row: dict) -> dict:
         return {
-            "id": row["id"], "expert": row["expert_id"], "expert_name": row["expert__name"],
-            "municipality": row["municipality_id"], "municipality_name": row["municipality__name"],
-            "need": row["need_id"], "need_title": row["need__title"], "fiscal_year": row["fiscal_year"],
+            "id": row["id"], "expert": row["expert_id"], "expert_name": row["expert_name"],
+            "municipality": row["municipality_id"], "municipality_name": row["municipality_name"],
+            "need": row["need_id"], "need_title": row["need_title"], "fiscal_year": row["fiscal_year"],
             "starts_on": row["starts_on"].isoformat(), "ends_on": row["ends_on"].isoformat(),
             "weekdays": row["weekdays"], "days_per_year": row["days_per_year"], "fee": row["fee"],
             "employment_form": row["employment_form"], "status": row["status"],
             "municipality_accepted_at": iso_datetime(row["municipality_accepted_at"]),
             "expert_accepted_at": iso_datetime(row["expert_accepted_at"]),
             "pledge_signed_at": iso_datetime(row["pledge_signed_at"]), "pledge_version": row["pledge_version"],
-            "declined_by": row["declined_by"], "override_reason": row["coi_override__reason"],
+            "declined_by": row["declined_by"], "override_reason": row["override_reason"],
             "replaces": row["replaces_id"], "created_at": iso_datetime(row["created_at"]),
         }
 
