@@ -32,6 +32,7 @@ def engagement_index(request):
         "pledges": {e.pk: pledge_text(municipality=e.municipality.name) for e in offered},
         "pledge_version": PLEDGE_VERSION,
         "others": page, "page": page,
+        "status_labels": dict(EngagementStatus.choices),  # get_status_display hashes every choice on each call
         "open_replacements": set(replacement_list(user=request.user).filter(
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
         "side": {"municipal": "municipality", "expert": "expert"}.get(request.user.role),

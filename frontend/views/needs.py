@@ -16,6 +16,7 @@ from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
+from backend.runs.models import EngagementStatus
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import STAFF, role_required
@@ -37,6 +38,8 @@ def need_index(request):
         "proposals": selectors.proposals_for_needs(needs=needs),
         "engagements": selectors.engagements_by_need(needs=needs),
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
+        # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
+        "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
     })
 
