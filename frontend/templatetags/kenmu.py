@@ -1,5 +1,6 @@
 """Template filters for the way staff read numbers: 万円, 年度, weekday kanji, choice labels."""
 
+
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -96,11 +97,8 @@ SECTIONS = {
 
 
 @register.filter
-def prefecture_names(codes) -> str:
-    """Prefecture codes as names, for the clerk ("20, 10" -> "長野県、群馬県")."""
-    from backend.geo.models import Prefecture
-
-    names = dict(Prefecture.objects.filter(code__in=list(codes or [])).values_list("code", "name"))
+def prefecture_names(codes, names: dict) -> str:
+    """Prefecture codes as names, for the clerk ("20, 10" -> "長野県、群馬県"); the view passes the names."""
     return "、".join(names.get(code, code) for code in codes or [])
 
 

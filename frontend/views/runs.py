@@ -13,6 +13,7 @@ import matching
 from backend.core.choices import ProcurementCategory
 from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
+from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
 from backend.procurement.models import Procurement
 from backend.runs import selectors as selectors_runs
@@ -47,6 +48,7 @@ def _start_context(request, values, errors) -> dict:
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
         # Only neighbours that consented to joint runs can be chosen (the service refuses the others).
         "consents": selectors.consents_received(user=request.user),
+        "prefecture_names": dict(Prefecture.objects.values_list("code", "name")),
         "objectives": [(name, labels.OBJECTIVE_LABELS[name]) for name in LATER_OBJECTIVES],
     }
 
