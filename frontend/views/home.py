@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
@@ -83,11 +84,16 @@ class DashboardFigures:
 @role_required(*COORDINATOR)
 def dashboard(request):
     user = request.user
-    fiscal_year = fiscal_year_param(request)
+    scope = selectors.dashboard_scope(user=user)
+    if request.GET.get("fy"):
+        fiscal_year = fiscal_year_param(request)
+    else:  # the year the figures default to is one of them
+        fiscal_year = cache.get_or_set(f"dashboard-year:{scope}", lambda: selectors.default_fiscal_year(user=user),
+                                       settings.KENMU_DASHBOARD_CACHE_S)
     return render(request, "frontend/dashboard.html", {
         "fiscal_year": fiscal_year,
         "figures": DashboardFigures(user=user, fiscal_year=fiscal_year),
-        "figures_scope": selectors.dashboard_scope(user=user),
+        "figures_scope": scope,
         "figures_cache_s": settings.KENMU_DASHBOARD_CACHE_S,
         "replacements": selectors.open_replacements(user=user),
         "latest_run": selectors.latest_run(user=user),
