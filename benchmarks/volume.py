@@ -76,6 +76,7 @@ def _approve_and_accept(*, coordinator, run) -> None:
     from backend.accounts.models import User, UserRole
     from backend.core.errors import DomainError
     from backend.runs.selectors import proposal_list
+    from backend.runs.pledge import PLEDGE_VERSION
     from backend.runs.services import engagement_respond, proposal_approve
 
     engagements = []
@@ -90,7 +91,7 @@ def _approve_and_accept(*, coordinator, run) -> None:
         municipal = User(role=UserRole.MUNICIPAL, municipality_id=engagement.municipality_id)
         expert = User(role=UserRole.EXPERT, expert_id=engagement.expert_id)
         engagement_respond(user=municipal, engagement=engagement, accept=True)
-        engagement_respond(user=expert, engagement=engagement, accept=True)
+        engagement_respond(user=expert, engagement=engagement, accept=True, pledge_version=PLEDGE_VERSION)
 
 
 def volume_summary() -> dict:
