@@ -75,8 +75,8 @@ def _approve_and_accept(*, coordinator, run) -> None:
     """Approve every proposal of the run the coordinator may see; both sides accept two offers in three."""
     from backend.accounts.models import User, UserRole
     from backend.core.errors import DomainError
-    from backend.runs.selectors import proposal_list
     from backend.runs.pledge import PLEDGE_VERSION
+    from backend.runs.selectors import proposal_list
     from backend.runs.services import engagement_respond, proposal_approve
 
     engagements = []
