@@ -208,40 +208,36 @@ def run_detail(request, pk: int):
     return render(request, "frontend/runs/detail.html", _review_context(request, run))
 
 
+def _act_on_run(request, pk: int, service, success: str | None = None):
+    """Cancel, retry or re-run: call the service, say what happened, show the run it leads to."""
+    run = _run_for(request, pk)
+    try:
+        run = service(user=request.user, run=run)
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect("frontend:run", pk=run.pk)
+
+
 @role_required(*COORDINATOR)
 @require_POST
 def run_cancel(request, pk: int):
-    run = _run_for(request, pk)
-    try:
-        services.run_cancel(user=request.user, run=run)
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-    return redirect("frontend:run", pk=run.pk)
+    return _act_on_run(request, pk, services.run_cancel)
 
 
 @role_required(*COORDINATOR)
 @require_POST
 def run_rerun(request, pk: int):
     """Re-run with the run's own criteria and today's decisions (pins, forbids, declines)."""
-    run = _run_for(request, pk)
-    try:
-        run = services.run_rerun(user=request.user, run=run)
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-        return redirect("frontend:run", pk=run.pk)
-    messages.success(request, _("同じ条件で再実行を始めました。"))
-    return redirect("frontend:run", pk=run.pk)
+    return _act_on_run(request, pk, services.run_rerun, _("同じ条件で再実行を始めました。"))
 
 
 @role_required(*COORDINATOR)
 @require_POST
 def run_retry(request, pk: int):
-    run = _run_for(request, pk)
-    try:
-        run = services.run_retry(user=request.user, run=run)
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-    return redirect("frontend:run", pk=run.pk)
+    return _act_on_run(request, pk, services.run_retry)
 
 
 
