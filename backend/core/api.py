@@ -201,10 +201,10 @@ def server_error(request):
 
 
 class StrictPageNumberPagination(PageNumberPagination):
-    """Pages of 50; a `page` that is not a positive whole number is a 400 naming it (an empty one too),
+    """Pages of 20 (a screen of rows, and what keeps a list request cheap under load); a `page` that is not a positive whole number is a 400 naming it (an empty one too),
     rather than silently page 1."""
 
-    page_size = 50
+    page_size = 20
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
