@@ -1,12 +1,11 @@
 """API plumbing shared by every app: bilingual errors, input validation, object scoping."""
 
-import functools
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, QueryDict
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -111,6 +110,12 @@ def validate_input(serializer_class, *, data, instance=None, partial: bool = Fal
     raise BilingualValidationError(problems + rest)
 
 
+def readers_language(request):
+    """The language of the person asking (cookie or Accept-Language), for documents the API makes for
+    people (spreadsheets); the API's messages themselves are raised in English and carried in both."""
+    return translation.override(getattr(request, "LANGUAGE_CODE", None) or "ja")
+
+
 def _render(detail_factory) -> dict:
     return {lang: _with_lang(lang, detail_factory) for lang in LANGS}
 
@@ -120,19 +125,35 @@ def _with_lang(lang, factory):
         return str(factory())
 
 
-@functools.cache
-def _msgid_of_japanese() -> dict[str, str]:
-    """Japanese translation -> msgid, for messages DRF and Django translate when they are raised."""
-    catalog = translation.trans_real.translation("ja")._catalog
-    return {str(text): key for key, text in catalog.items() if isinstance(key, str) and key}
+def _in_both(message) -> dict:
+    """A message DRF or Django raised, in both languages, from the catalogues.
+
+    The API runs in English (`ApiInEnglishMiddleware`), so what was raised is DRF's or Django's own msgid,
+    and the Japanese is its translation. A message no catalogue knows stays as it is in both.
+    """
+    return _render(lambda: translation.gettext(str(message)))
 
 
-def _in_both(message: str) -> dict:
-    """A message already rendered in the request's language, in both languages where a catalogue knows it."""
-    message = str(message)
-    msgid = _msgid_of_japanese().get(message, message)
-    texts = _render(lambda: translation.gettext(msgid))
-    return texts if message in texts.values() else {"ja": message, "en": message}
+# Messages DRF formats when it raises them: made again in each language from what they were made of.
+_REMADE = {
+    exceptions.MethodNotAllowed: lambda exc, request: exceptions.MethodNotAllowed(request.method).detail,
+    exceptions.Throttled: lambda exc, request: exceptions.Throttled(exc.wait).detail,
+    exceptions.UnsupportedMediaType: lambda exc, request: exceptions.UnsupportedMediaType(
+        request.content_type).detail,
+}
+
+
+def _texts_of(exc: exceptions.APIException, request) -> dict:
+    if type(exc) in _REMADE and request is not None:
+        return _render(lambda: _REMADE[type(exc)](exc, request))
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's parsers say what is wrong in English only ("JSON parse error - Expecting value: ...").
+        return {"ja": _with_lang("ja", lambda: _("リクエストの本文を読み取れませんでした（%(detail)s）。")
+                                 % {"detail": exc.detail}),
+                "en": str(exc.detail)}
+    if exc.detail == exc.default_detail:
+        return _render(lambda: type(exc).default_detail)
+    return _in_both(exc.detail)
 
 
 def exception_handler(exc, context):
@@ -159,10 +180,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
-        if exc.detail == exc.default_detail:
-            texts = _render(lambda: type(exc).default_detail)
-        else:
-            texts = _in_both(exc.detail)
+        texts = _texts_of(exc, context.get("request"))
         response.data = {"detail": texts["en"], "errors": [{"field": None, "code": code, **texts}]}
     return response
 

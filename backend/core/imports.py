@@ -55,8 +55,17 @@ def parse_weekdays(text: str) -> list[str]:
     return split_list(text)
 
 
+def _by_label(choices) -> dict[str, str]:
+    """Value by label, in either language: a file says 特別職非常勤職員 whatever the page's language is."""
+    by_label = {}
+    for lang in ("en", "ja"):
+        with translation.override(lang):
+            by_label.update({str(label): value for value, label in choices})
+    return by_label
+
+
 def parse_choice_list(text: str, choices) -> list[str]:
-    by_label = {str(label): value for value, label in choices}
+    by_label = _by_label(choices)
     return [by_label.get(part, part) for part in split_list(text)]
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
+from django.utils import translation
 
 NUL = "\x00"
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -159,3 +160,21 @@ def _bad_character(text: str) -> str | None:
 def _printable(name: str) -> str:
     """A field name fit to show back: the offending characters spelled as escapes."""
     return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", name.replace(NUL, "\\u0000"))
+
+
+class ApiInEnglishMiddleware:
+    """Under /api/ every message is raised in English, the language of DRF's and Django's msgids.
+
+    API errors carry both languages (`backend.core.api.exception_handler` renders each from the catalogues);
+    raising them in the page's language would leave the handler to guess which message a translation
+    came from.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        with translation.override("en"):
+            return self.get_response(request)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.core.api import StrictPageNumberPagination, validate_input
+from backend.core.api import StrictPageNumberPagination, readers_language, validate_input
 from backend.procurement.selectors import procurement_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.selectors import restriction_list, restrictions_described, vendor_may_bid
@@ -52,10 +52,11 @@ class RestrictionExportApi(APIView):
         rows = restrictions_described(restriction_list(user=request.user, **_filters(query)))
         file = query["file"]
         stamp = timezone.localdate().isoformat()
-        if file == "xlsx":
-            response = HttpResponse(restrictions_xlsx(rows), content_type=XLSX)
-        else:
-            response = HttpResponse(restrictions_csv(rows), content_type="text/csv; charset=utf-8")
+        with readers_language(request):
+            if file == "xlsx":
+                response = HttpResponse(restrictions_xlsx(rows), content_type=XLSX)
+            else:
+                response = HttpResponse(restrictions_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="restrictions-{stamp}.{file}"'
         return response
 

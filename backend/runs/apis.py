@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.api import BilingualValidationError, validate_input
+from backend.core.api import BilingualValidationError, readers_language, validate_input
 from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
@@ -321,15 +321,20 @@ class ImportTemplateApi(APIView):
     def get(self, request, kind):
         _coordinator_only(request.user)
         file = validate_input(TemplateFormatSerializer, data=request.query_params)["file"]
-        spec = SPECS[kind]()
-        if file == "csv":
-            response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.csv"'
-        else:
-            response = HttpResponse(template_xlsx(spec), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-            response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.xlsx"'
-        return response
+        with readers_language(request):
+            return _template_response(kind, file)
+
+
+def _template_response(kind: str, file: str) -> HttpResponse:
+    spec = SPECS[kind]()
+    if file == "csv":
+        response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.csv"'
+    else:
+        response = HttpResponse(template_xlsx(spec), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.xlsx"'
+    return response
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -134,3 +134,38 @@ def test_messages_drf_raises_already_translated_come_back_in_both_languages(clie
     (error,) = response.json()["errors"]
     assert error["en"] == "Invalid token header. No credentials provided."
     assert error["ja"] != error["en"] and "トークン" in error["ja"]
+
+
+def test_a_method_not_allowed_is_named_in_each_language(coordinator):
+    # DRF formats this one when it raises it; it used to come back in Japanese in the English field.
+    response = client_for(coordinator).put("/api/v1/needs/", {}, format="json",
+                                           HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 405
+    (error,) = response.json()["errors"]
+    assert error["en"] == 'Method "PUT" not allowed.'
+    assert "PUT" in error["ja"] and error["ja"] != error["en"]
+
+
+def test_an_unsupported_media_type_is_named_in_each_language(coordinator):
+    response = client_for(coordinator).generic("POST", "/api/v1/needs/", b"a", content_type="text/csv",
+                                               HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 415
+    (error,) = response.json()["errors"]
+    assert error["en"] == 'Unsupported media type "text/csv" in request.'
+    assert "text/csv" in error["ja"] and error["ja"] != error["en"]
+
+
+def test_a_body_that_is_not_json_is_explained_in_japanese_too(coordinator):
+    response = client_for(coordinator).generic("POST", "/api/v1/needs/", b"{", content_type="application/json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["en"].startswith("JSON parse error")
+    assert error["ja"].startswith("リクエストの本文を読み取れませんでした") and "JSON parse error" in error["ja"]
+
+
+def test_the_error_handler_reads_no_private_catalogue():
+    import inspect
+
+    from backend.core import api
+
+    assert "_catalog" not in inspect.getsource(api)
