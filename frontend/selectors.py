@@ -160,10 +160,22 @@ def dashboard_scope(*, user) -> str:
 
 
 def need_index_rows(needs: QuerySet) -> QuerySet:
-    """The needs page's rows: the shown columns and the municipality's name (the skills are not shown)."""
+    """The needs page's rows in one query: the shown columns, the municipality's name, and the need's offered
+    or active engagement (expert's name, status) or else its open proposal (expert's name, fee) of the
+    latest run. The skills are not shown."""
+    holding = (Engagement.objects.filter(need=OuterRef("pk"), status__in=HOLDING_STATUSES)
+               .order_by("-pk"))
+    proposed = (Proposal.objects.filter(need=OuterRef("pk"), status=ProposalStatus.PROPOSED)
+                .order_by("-run_id"))
     return needs.prefetch_related(None).only(
         "id", "municipality__name", "fiscal_year", "role", "title", "pattern", "pattern_days", "onsite_required",
-        "weekdays", "budget", "status")
+        "weekdays", "budget", "status",
+    ).annotate(
+        engaged_expert=Subquery(holding.values("expert__name")[:1]),
+        engagement_status=Subquery(holding.values("status")[:1]),
+        proposed_expert=Subquery(proposed.values("expert__name")[:1]),
+        proposed_fee=Subquery(proposed.values("fee")[:1]),
+    )
 
 
 def engagement_index_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
@@ -173,20 +185,6 @@ def engagement_index_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagem
         "id", "municipality__name", "need__title", "expert__name", "fiscal_year", "starts_on", "ends_on", "weekdays",
         "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
         "pledge_signed_at", "coi_override_id")
-
-
-def proposals_for_needs(*, needs) -> dict[int, Proposal]:
-    """The open proposal (not yet approved or superseded) of each need, for municipal staff to see."""
-    rows = Proposal.objects.filter(need__in=[n.pk for n in needs], status=ProposalStatus.PROPOSED).select_related(
-        "expert").only("need", "fee", "expert__name").order_by("run_id")
-    return {p.need_id: p for p in rows}
-
-
-def engagements_by_need(*, needs) -> dict[int, Engagement]:
-    """The offered or active engagement of each need, with its expert's name."""
-    rows = Engagement.objects.filter(need__in=[n.pk for n in needs], status__in=HOLDING_STATUSES).select_related(
-        "expert").only("need", "status", "expert__name")
-    return {e.need_id: e for e in rows}
 
 
 def vendor_names(ids) -> dict[int, str]:

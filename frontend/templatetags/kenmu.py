@@ -2,11 +2,13 @@
 
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core import choices
 from backend.core.fiscal import fiscal_year_label
+from backend.geo.models import Prefecture
 
 register = template.Library()
 
@@ -68,6 +70,26 @@ def weekdays(values) -> str:
     if not values:
         return _("指定なし")
     return labels(values, "weekday")
+
+
+@register.filter
+def skill_levels(rows) -> str:
+    """[{"skill": "security", "level": 3}, …] -> 'セキュリティ(Lv3)、…', the level small: one call per row
+    of a list page rather than a loop in the template."""
+    sep = ", " if _english() else "、"
+    return format_html_join(sep, "{}<small>(Lv{})</small>",
+                            ((LABELS["skill"].get(r["skill"], r["skill"]), r["level"]) for r in rows or []))
+
+
+_prefecture_names: dict[str, str] = {}
+
+
+@register.filter
+def prefecture(code) -> str:
+    """A prefecture code as its name ("20" -> "長野県"); the register does not change while the service runs."""
+    if not _prefecture_names:
+        _prefecture_names.update(Prefecture.objects.values_list("code", "name"))
+    return _prefecture_names.get(code, code or "")
 
 
 @register.filter

@@ -35,8 +35,6 @@ def need_index(request):
     needs = list(page)
     return render(request, "frontend/needs/index.html", {
         "needs": needs, "page": page,
-        "proposals": selectors.proposals_for_needs(needs=needs),
-        "engagements": selectors.engagements_by_need(needs=needs),
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
         # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
         "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
