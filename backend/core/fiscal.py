@@ -30,6 +30,19 @@ def fiscal_year_label(year: int) -> str:
     return f"令和{year - 2018}年度" if year >= 2019 else f"{year}年度"
 
 
+# (first day, name) of the eras a date on a screen can fall in, newest first.
+ERAS = ((dt.date(2019, 5, 1), "令和"), (dt.date(1989, 1, 8), "平成"), (dt.date(1926, 12, 25), "昭和"))
+
+
+def era_date(day: dt.date) -> str:
+    """A date as the clerk writes it: 2027-04-01 -> '令和9年4月1日', 2019-05-01 -> '令和元年5月1日'."""
+    for first, name in ERAS:
+        if day >= first:
+            year = day.year - first.year + 1
+            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def days_per_year(pattern: str, days: int) -> tuple[int, int]:
     """(days_per_year, weekly_days) as the exchange format defines them."""
     if pattern == "weekly":

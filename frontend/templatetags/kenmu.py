@@ -1,13 +1,16 @@
 """Template filters for the way staff read numbers: 万円, 年度, weekday kanji, choice labels."""
 
 
+import datetime as dt
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core import choices
-from backend.core.fiscal import fiscal_year_label
+from backend.core.fiscal import era_date, fiscal_year_label
 from backend.geo.models import Prefecture
 
 register = template.Library()
@@ -51,6 +54,25 @@ def fy(value) -> str:
     if value in (None, ""):
         return ""
     return f"FY{int(value)}" if _english() else fiscal_year_label(int(value))
+
+
+@register.filter
+def wareki(value) -> str:
+    """A date (or the local date of a time) as 令和9年4月1日; in English '1 Apr 2027'. ISO stays in the API."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.strftime("%-d %b %Y") if _english() else era_date(value)
+
+
+@register.filter
+def wareki_time(value) -> str:
+    """A time as 令和9年4月1日 14:30 (local time)."""
+    if value in (None, ""):
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{wareki(local.date())} {local:%H:%M}"
 
 
 @register.filter

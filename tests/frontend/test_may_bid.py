@@ -92,5 +92,5 @@ def test_the_register_page_names_procurements_by_title_and_keeps_an_ended_restri
     assert "記録された制限は消えずに残ります" in page
     body = page[page.index("<tbody>"):page.index("</tbody>")]
     assert "信州システム株式会社" in body and TITLE in body and f"P{planned.pk}" not in body
-    assert "2027-04-01〜2027-09-30" in body
+    assert "令和9年4月1日〜令和9年9月30日" in body
     assert STATE_LABELS[state_on_today(dt.date(2027, 4, 1), dt.date(2027, 9, 30))] in body
