@@ -75,9 +75,9 @@ def _approve_and_accept(*, coordinator, run) -> None:
     """Approve every proposal of the run the coordinator may see; both sides accept two offers in three."""
     from backend.accounts.models import User, UserRole
     from backend.core.errors import DomainError
-    from backend.runs.pledge import PLEDGE_VERSION
+    from backend.engagements.pledge import PLEDGE_VERSION
+    from backend.engagements.services import engagement_respond, proposal_approve
     from backend.runs.selectors import proposal_list
-    from backend.runs.services import engagement_respond, proposal_approve
 
     engagements = []
     for proposal in proposal_list(user=coordinator, run=run):
@@ -101,12 +101,13 @@ def volume_summary() -> dict:
     from backend.accounts.models import User
     from backend.core.demo import DEMO_PREFECTURE
     from backend.core.models import AuditLog
+    from backend.engagements.models import Engagement
     from backend.experts.models import Expert
     from backend.experts.selectors import expert_list
     from backend.needs.models import Need
     from backend.procurement.models import Procurement, Vendor
     from backend.restrictions.selectors import restriction_list
-    from backend.runs.models import Engagement, MatchRun, Proposal
+    from backend.runs.models import MatchRun, Proposal
 
     coordinator = User.objects.get(username="demo-coordinator")
     municipal = User.objects.get(username="demo-municipal")

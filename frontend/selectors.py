@@ -25,21 +25,16 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.fiscal import current_fiscal_year
+from backend.engagements.models import HOLDING_STATUSES, Engagement, ReplacementStatus
+from backend.engagements.selectors import engagement_list, replacement_list
 from backend.experts.models import Expert, ExpertSkill
 from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_list
 from backend.procurement.models import Vendor
-from backend.runs.models import (
-    HOLDING_STATUSES,
-    Engagement,
-    MatchRun,
-    Proposal,
-    ProposalStatus,
-    ReplacementStatus,
-)
-from backend.runs.selectors import engagement_list, replacement_list, run_list, scope_consent_list
+from backend.runs.models import MatchRun, Proposal, ProposalStatus
+from backend.runs.selectors import run_list, scope_consent_list
 
 
 def consents_received(*, user) -> QuerySet:

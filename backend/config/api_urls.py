@@ -10,6 +10,12 @@ from backend.accounts.apis import (
     TokenLogoutAllApi,
     TokenLogoutApi,
 )
+from backend.engagements.apis import (
+    CoiOverrideViewSet,
+    EngagementViewSet,
+    ProposalApprovalViewSet,
+    ReplacementViewSet,
+)
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
@@ -17,13 +23,9 @@ from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import (
     AuditLogViewSet,
-    CoiOverrideViewSet,
     DecisionViewSet,
-    EngagementViewSet,
     ImportApi,
     ImportTemplateApi,
-    ProposalViewSet,
-    ReplacementViewSet,
     RunViewSet,
     ScopeConsentViewSet,
 )
@@ -39,7 +41,7 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("runs", RunViewSet, basename="run")
 router.register("scope-consents", ScopeConsentViewSet, basename="scope-consent")
 router.register("exceptions", CoiOverrideViewSet, basename="exception")
-router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("proposals", ProposalApprovalViewSet, basename="proposal")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("engagements", EngagementViewSet, basename="engagement")
 router.register("replacements", ReplacementViewSet, basename="replacement")

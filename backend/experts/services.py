@@ -15,6 +15,7 @@ from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
+from backend.engagements.models import HOLDING_STATUSES, Engagement
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
@@ -24,7 +25,6 @@ from backend.experts.models import (
     ExpertSkill,
 )
 from backend.restrictions.services import restrictions_after_affiliation_change
-from backend.runs.models import HOLDING_STATUSES, Engagement
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
 EXPERT_OWN_FIELDS = frozenset({

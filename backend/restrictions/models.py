@@ -34,7 +34,7 @@ class BidRestriction(models.Model):
                                related_name="bid_restrictions")
     municipality = models.ForeignKey("geo.Municipality", verbose_name=_("市区町村"), on_delete=models.PROTECT,
                                      related_name="bid_restrictions")
-    engagement = models.ForeignKey("runs.Engagement", verbose_name=_("任用・委託"), on_delete=models.PROTECT,
+    engagement = models.ForeignKey("engagements.Engagement", verbose_name=_("任用・委託"), on_delete=models.PROTECT,
                                    related_name="bid_restrictions")
     # The affiliation as it was when the row was written; later changes of the affiliation do not touch it.
     relation = models.CharField(_("所属関係"), max_length=16,

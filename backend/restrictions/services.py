@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from backend.core.audit import audit_record
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
+from backend.engagements.models import Engagement, EngagementStatus
 from backend.experts.models import Affiliation, Expert
 from backend.procurement.models import Vendor
 from backend.restrictions.models import BidRestriction
-from backend.runs.models import Engagement, EngagementStatus
 
 # (vendor id, relation): how services/callers name one affiliation, whatever its ended_on.
 AffiliationKey = tuple[int, str]

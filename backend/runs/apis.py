@@ -1,4 +1,7 @@
-"""API for match runs, proposals, decisions, engagements, replacements and the audit log."""
+"""API for match runs, proposals, decisions, consents to joint runs, imports and the audit log.
+
+Approving a proposal is backend.engagements (its `ProposalApprovalViewSet` is this `ProposalViewSet` with the
+`approve` action, and is what /proposals/ routes to)."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,31 +22,13 @@ from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
-from backend.runs.models import (
-    CoiOverride,
-    Engagement,
-    MatchRun,
-    PairDecision,
-    Proposal,
-    ReplacementRequest,
-    ScopeConsent,
-)
+from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.serializers import (
-    AcceptInputSerializer,
-    ApproveInputSerializer,
     AuditLogListOutputSerializer,
     AuditLogOutputSerializer,
-    CoiOverrideOutputSerializer,
-    CoiOverrideRevokeInputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
-    DeclineInputSerializer,
-    EngagementListOutputSerializer,
-    EngagementOutputSerializer,
-    PledgeInputSerializer,
     ProposalOutputSerializer,
-    ReplacementInputSerializer,
-    ReplacementOutputSerializer,
     RunInputSerializer,
     RunOutputSerializer,
     ScopeConsentInputSerializer,
@@ -52,7 +37,7 @@ from backend.runs.serializers import (
 )
 
 
-def _coordinator_only(user) -> None:
+def coordinator_only(user) -> None:
     if not (is_admin(user) or user.role == UserRole.COORDINATOR):
         raise PermissionDenied()
 
@@ -69,7 +54,7 @@ class RunViewSet(ScopedViewSet):
 
     @extend_schema(request=RunInputSerializer, responses={201: RunOutputSerializer})
     def create(self, request):
-        _coordinator_only(request.user)
+        coordinator_only(request.user)
         data = validate_input(RunInputSerializer, data=request.data)
         run = services.run_enqueue(user=request.user, fiscal_year=data["fiscal_year"], scope=data.get("scope"),
                                    params={"time_limit_s": data["time_limit_s"], "seed": data["seed"],
@@ -119,28 +104,6 @@ class RunViewSet(ScopedViewSet):
         return Response(selectors.run_result_for(user=request.user, run=self.get_object()))
 
 
-class CoiOverrideViewSet(ScopedViewSet):
-    """Exceptions to the incumbent conflict (利益相反の例外): one expert, one municipality, one fiscal year, with
-    the reason, who and when; in force, lapsed (its engagements ended) or revoked."""
-
-    queryset = CoiOverride.objects.none()
-    output_serializer_class = CoiOverrideOutputSerializer
-    input_serializer_class = CoiOverrideRevokeInputSerializer
-    filter_params = {"expert": "expert_id", "municipality": "municipality_id", "fiscal_year": "fiscal_year"}
-
-    def scoped_queryset(self, user):
-        return selectors.coi_override_list(user=user)
-
-    @extend_schema(request=CoiOverrideRevokeInputSerializer, responses=CoiOverrideOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        override = self.get_object()
-        _coordinator_only(request.user)
-        data = validate_input(CoiOverrideRevokeInputSerializer, data=request.data)
-        return self.render(services.coi_override_revoke(user=request.user, override=override, reason=data["reason"],
-                                                        end_engagements=data["end_engagements"]))
-
-
 class ScopeConsentViewSet(ScopedViewSet):
     """Consents to joint runs (広域連携): a prefecture lets a neighbour include it in the neighbour's runs
     for one fiscal year. Both sides read it; only the consenting prefecture grants and revokes."""
@@ -155,7 +118,7 @@ class ScopeConsentViewSet(ScopedViewSet):
 
     @extend_schema(request=ScopeConsentInputSerializer, responses={201: ScopeConsentOutputSerializer})
     def create(self, request):
-        _coordinator_only(request.user)
+        coordinator_only(request.user)
         self.refuse_read_only_fields(request.data)
         data = validate_input(ScopeConsentInputSerializer, data=request.data)
         consent = services.scope_consent_grant(user=request.user, grantee=data["grantee"],
@@ -169,7 +132,8 @@ class ScopeConsentViewSet(ScopedViewSet):
 
 
 class ProposalViewSet(ScopedViewSet):
-    """Proposals of the runs a coordinator may see; approving one creates an offered engagement."""
+    """Proposals of the runs a coordinator may see. Approval (an offered engagement) is added by
+    backend.engagements.apis.ProposalApprovalViewSet, the class the router serves."""
 
     queryset = Proposal.objects.none()
     output_serializer_class = ProposalOutputSerializer
@@ -182,16 +146,6 @@ class ProposalViewSet(ScopedViewSet):
         page = self.paginate_queryset(self.get_queryset())
         context = {**self.get_serializer_context(), "live_states": selectors.proposal_live_states(page)}
         return self.get_paginated_response(ProposalOutputSerializer(page, many=True, context=context).data)
-
-    @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        proposal = self.get_object()
-        _coordinator_only(request.user)
-        data = validate_input(ApproveInputSerializer, data=request.data)
-        engagement = services.proposal_approve(user=request.user, proposal=proposal,
-                                               override_reason=data.get("override_reason"))
-        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
 
 class DecisionViewSet(ScopedViewSet):
@@ -207,88 +161,13 @@ class DecisionViewSet(ScopedViewSet):
 
     @extend_schema(request=DecisionInputSerializer, responses={200: DecisionOutputSerializer})
     def create(self, request):
-        _coordinator_only(request.user)
+        coordinator_only(request.user)
         data = validate_input(DecisionInputSerializer, data=request.data)
         need = get_object_or_404(need_list(user=request.user), pk=data["need"].pk)
         decision = services.decision_set(user=request.user, need=need, expert=data["expert"], kind=data["kind"])
         if decision is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(DecisionOutputSerializer(decision).data)
-
-
-class EngagementViewSet(ScopedViewSet):
-    """Engagements (任用・委託): offers to accept or decline, and replacement requests."""
-
-    queryset = Engagement.objects.none()
-    output_serializer_class = EngagementOutputSerializer
-    list_serializer_class = EngagementListOutputSerializer
-    filter_params = {"status": "status", "fiscal_year": "fiscal_year", "municipality": "municipality_id",
-                     "expert": "expert_id"}
-
-    def scoped_queryset(self, user):
-        return selectors.engagement_list(user=user)
-
-    def list_rows(self, queryset):
-        return selectors.engagement_list_rows(queryset)
-
-    def _respond(self, request, accept: bool, reason: str = ""):
-        engagement = self.get_object()
-        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
-                                                       reason=reason))
-
-    @extend_schema(request=AcceptInputSerializer, responses=EngagementOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """Accept the offer. The expert signs the pledge for the municipality with it (pledge_version), or
-        later through /pledge/; the engagement is active once both sides accepted and the pledge is signed."""
-        engagement = self.get_object()
-        data = validate_input(AcceptInputSerializer, data=request.data or {})
-        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=True,
-                                                       pledge_version=data.get("pledge_version", "")))
-
-    @extend_schema(request=PledgeInputSerializer, responses=EngagementOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def pledge(self, request, pk=None):
-        """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
-        engagement = self.get_object()
-        data = validate_input(PledgeInputSerializer, data=request.data or {})
-        return self.render(services.engagement_sign_pledge(user=request.user, engagement=engagement,
-                                                          version=data["pledge_version"]))
-
-    @extend_schema(request=DeclineInputSerializer, responses=EngagementOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        """Decline the offer; the pair is then not proposed again for this need (a forbid the coordinator sees)."""
-        data = validate_input(DeclineInputSerializer, data=request.data or {})
-        return self._respond(request, False, data.get("reason", ""))
-
-    @extend_schema(request=ReplacementInputSerializer, responses={201: ReplacementOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def replacement(self, request, pk=None):
-        engagement = self.get_object()
-        data = validate_input(ReplacementInputSerializer, data=request.data)
-        replacement = services.replacement_request(user=request.user, engagement=engagement, reason=data["reason"])
-        return Response(ReplacementOutputSerializer(replacement).data, status=status.HTTP_201_CREATED)
-
-
-class ReplacementViewSet(ScopedViewSet):
-    """要員交代 requests; the coordinator re-runs the need without the current expert."""
-
-    queryset = ReplacementRequest.objects.none()
-    output_serializer_class = ReplacementOutputSerializer
-    filter_params = {"status": "status"}
-
-    def scoped_queryset(self, user):
-        return selectors.replacement_list(user=user)
-
-    @extend_schema(request=None, responses={201: RunOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def run(self, request, pk=None):
-        replacement = self.get_object()
-        _coordinator_only(request.user)
-        run = services.replacement_run(user=request.user, replacement=replacement)
-        return Response(RunOutputSerializer(run, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
 
 
 class TemplateFormatSerializer(serializers.Serializer):
@@ -319,7 +198,7 @@ class ImportTemplateApi(APIView):
 
     @extend_schema(parameters=[TemplateFormatSerializer], responses=SPREADSHEETS)
     def get(self, request, kind):
-        _coordinator_only(request.user)
+        coordinator_only(request.user)
         file = validate_input(TemplateFormatSerializer, data=request.query_params)["file"]
         with readers_language(request):
             return _template_response(kind, file)
@@ -351,7 +230,7 @@ class ImportApi(APIView):
         "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
         responses={201: ImportResultSerializer})
     def post(self, request, kind):
-        _coordinator_only(request.user)
+        coordinator_only(request.user)
         upload = request.FILES.get("file")
         if upload is None:
             raise BilingualValidationError([{"field": "file", "code": "required", "ja": "ファイルを選んでください。",

@@ -14,9 +14,14 @@ from django.utils import timezone
 
 from backend.core.choices import Skill
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start, prorate
+from backend.engagements.selectors import (
+    coi_overrides_in_force_for_instance,
+    engagement_holdings_for_instance,
+)
 from backend.experts.models import Affiliation, Expert
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement, Vendor
+from backend.runs.models import DecisionKind, MatchRun, PairDecision, RunStatus
 
 FORMAT = "kenmu.instance/1"
 DEFAULT_COOLING_OFF_DAYS = 730
@@ -131,11 +136,8 @@ def _procurements(municipality_codes: Iterable[str]) -> list[Procurement]:
 
 def _holdings(expert_ids: list[int], fiscal_year: int) -> dict[int, list]:
     """Engagements already offered or active in this fiscal year, by expert."""
-    from backend.runs.models import HOLDING_STATUSES, Engagement
-
     by_expert: dict[int, list] = {}
-    for engagement in Engagement.objects.filter(expert_id__in=expert_ids, fiscal_year=fiscal_year,
-                                                status__in=HOLDING_STATUSES).order_by("id"):
+    for engagement in engagement_holdings_for_instance(expert_ids=expert_ids, fiscal_year=fiscal_year):
         by_expert.setdefault(engagement.expert_id, []).append(engagement)
     return by_expert
 
@@ -196,13 +198,10 @@ def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_
     one need of a replacement, with what is left of it), experts less what they already hold (fixed
     engagements), the coordinators' pins and forbids (declines included), the exceptions in force, and
     what the previous run of the same scope proposed."""
-    from backend.runs.models import CoiOverride, DecisionKind, PairDecision
-
     needs = [replacement.engagement.need] if replacement is not None else None
     decisions = PairDecision.objects.filter(need__municipality__prefecture_id__in=prefecture_codes,
                                             need__fiscal_year=fiscal_year)
-    overrides = CoiOverride.objects.in_force().filter(fiscal_year=fiscal_year,
-                                                      municipality__prefecture_id__in=prefecture_codes)
+    overrides = coi_overrides_in_force_for_instance(fiscal_year=fiscal_year, prefecture_codes=prefecture_codes)
     options = InstanceOptions(
         time_limit_s=time_limit_s,
         pins=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.PIN),
@@ -226,8 +225,6 @@ def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_
 
 def run_instance(run) -> dict:
     """The instance this run solves (its scope, fiscal year, time limit and replacement)."""
-    from backend.runs.models import MatchRun, RunStatus
-
     previous = (MatchRun.objects.filter(scope_key=run.scope_key, status=RunStatus.SUCCEEDED,
                                         created_at__lt=run.created_at).only("result").order_by("-created_at").first())
     return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year,
@@ -237,8 +234,6 @@ def run_instance(run) -> dict:
 
 def latest_scope_run(*, prefecture_codes: list[str], fiscal_year: int):
     """The last successful full run over exactly these prefectures and year (for previous assignments)."""
-    from backend.runs.models import MatchRun, RunStatus
-
     key = f"{'+'.join(sorted(prefecture_codes))}/{fiscal_year}"
     return (MatchRun.objects.filter(scope_key=key, status=RunStatus.SUCCEEDED).only("result")
             .order_by("-created_at").first())

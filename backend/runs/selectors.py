@@ -1,25 +1,20 @@
-"""Reads for match runs, engagements and the audit log (the restriction register is backend.restrictions)."""
+"""Reads for match runs, their proposals and the audit log (engagements are backend.engagements, the
+restriction register backend.restrictions)."""
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin, scope_by_municipality
+from backend.accounts.scoping import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
 from backend.core.models import AuditLog
-from backend.experts.models import Affiliation, Expert
-from backend.geo.models import Municipality
-from backend.needs.models import Need, NeedStatus
+from backend.experts.models import Affiliation
+from backend.experts.selectors import expert_list
+from backend.needs.models import NeedStatus
 from backend.procurement.models import Procurement
-from backend.runs.models import (
-    CoiOverride,
-    Engagement,
-    MatchRun,
-    Proposal,
-    ReplacementRequest,
-    ScopeConsent,
-)
+from backend.runs.instance import expert_ref, parse_ref
+from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
 
 
@@ -43,9 +38,6 @@ def reader_prefectures(*, user) -> set[str] | None:
 
 
 def _visible_expert_refs(user, instance: dict) -> set[str]:
-    from backend.experts.selectors import expert_list
-    from backend.runs.instance import expert_ref, parse_ref
-
     ids = [parse_ref(e["id"]) for e in instance.get("experts", [])]
     return {expert_ref(pk) for pk in expert_list(user=user).filter(pk__in=ids).values_list("pk", flat=True)}
 
@@ -144,40 +136,6 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
     return states
 
 
-def coi_override_list(*, user) -> QuerySet[CoiOverride]:
-    """Exceptions (利益相反の例外) as the user may read them: a coordinator their prefecture's, municipal staff
-    their municipality's (the procurement side sees every exception), an expert their own."""
-    queryset = CoiOverride.objects.select_related("expert", "municipality", "created_by", "revoked_by").prefetch_related(
-        "engagements").order_by("-created_at", "-id")
-    return scope_by_municipality(queryset, user, expert_path="expert")
-
-
-def engagement_list(*, user) -> QuerySet[Engagement]:
-    queryset = Engagement.objects.select_related("expert", "municipality", "need", "coi_override").order_by(
-        "fiscal_year", "municipality_id", "id")
-    return scope_by_municipality(queryset, user, expert_path="expert")
-
-
-def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
-    """A list page of `engagements` in one query: the shown columns as dicts and four names. The names are
-    subqueries, which PostgreSQL evaluates for the page's rows only (after the sort and the limit); joins
-    were made for every engagement in scope, in the count too."""
-    def name(model, field: str, key: str):
-        return Subquery(model.objects.filter(pk=OuterRef(key)).values(field))
-
-    return engagements.values(
-        "id", "expert_id", "municipality_id", "need_id", "fiscal_year", "starts_on", "ends_on", "weekdays",
-        "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
-        "pledge_signed_at", "pledge_version", "declined_by", "replaces_id", "created_at",
-        expert_name=name(Expert, "name", "expert_id"), municipality_name=name(Municipality, "name", "municipality_id"),
-        need_title=name(Need, "title", "need_id"), override_reason=name(CoiOverride, "reason", "coi_override_id"))
-
-
-def replacement_list(*, user) -> QuerySet[ReplacementRequest]:
-    queryset = ReplacementRequest.objects.select_related("engagement__municipality", "engagement__expert")
-    return scope_by_municipality(queryset, user, path="engagement__municipality")
-
-
 def audit_log_list(*, user) -> QuerySet[AuditLog]:
     queryset = AuditLog.objects.select_related("actor").order_by("-at", "-id")
     if is_admin(user):
@@ -213,9 +171,6 @@ def run_previous(*, run: MatchRun) -> MatchRun | None:
 def run_changes(*, user, run: MatchRun) -> list[ProposalChange]:
     """Against the previous run of the same scope: the reader's needs whose proposal changed, with the reason
     the coordinator can act on (a pin or forbid set since, an expert who declined, a new need)."""
-    from backend.runs.instance import parse_ref
-    from backend.runs.models import PairDecision
-
     previous = run_previous(run=run)
     if previous is None:
         return []

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backend.core.errors import DomainError
+from backend.engagements.services import need_place_with_exception
 from backend.experts.selectors import expert_list
 from backend.needs.selectors import need_list
 from backend.runs import services
-from backend.runs.candidates import need_candidates, need_place_with_exception
+from backend.runs.candidates import need_candidates
 from backend.runs.models import DecisionKind
 from frontend import forms, labels
 from frontend.views.access import COORDINATOR, role_required

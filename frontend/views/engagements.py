@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.errors import DomainError
-from backend.runs import services
-from backend.runs.models import EngagementStatus, ReplacementStatus
-from backend.runs.pledge import PLEDGE_VERSION, pledge_text
-from backend.runs.selectors import engagement_list, replacement_list
-from backend.runs.serializers import ReplacementInputSerializer
+from backend.engagements import services
+from backend.engagements.models import EngagementStatus, ReplacementStatus
+from backend.engagements.pledge import PLEDGE_VERSION, pledge_text
+from backend.engagements.selectors import engagement_list, replacement_list
+from backend.engagements.serializers import ReplacementInputSerializer
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, role_required

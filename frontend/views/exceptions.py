@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.runs import services
-from backend.runs.models import HOLDING_STATUSES
-from backend.runs.selectors import coi_override_list
-from backend.runs.serializers import CoiOverrideRevokeInputSerializer
+from backend.engagements import services
+from backend.engagements.models import HOLDING_STATUSES
+from backend.engagements.selectors import coi_override_list
+from backend.engagements.serializers import CoiOverrideRevokeInputSerializer
 from frontend import forms
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, STAFF, role_required

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
 from backend.core.errors import DomainError
+from backend.engagements.models import EngagementStatus
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
-from backend.runs.models import EngagementStatus
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import STAFF, role_required

@@ -12,6 +12,10 @@ from django.views.decorators.http import require_POST
 import matching
 from backend.core.choices import ProcurementCategory
 from backend.core.errors import DomainError
+from backend.engagements import services as engagement_services
+from backend.engagements.models import CoiOverride
+from backend.engagements.rules import incumbent_conflicts
+from backend.engagements.serializers import ApproveInputSerializer
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
@@ -21,13 +25,11 @@ from backend.runs import services
 from backend.runs.instance import parse_ref
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
-    CoiOverride,
     DecisionKind,
     PairDecision,
     ProposalStatus,
     RunStatus,
 )
-from backend.runs.rules import incumbent_conflicts
 from backend.runs.selectors import (
     proposal_list,
     proposal_live_states,
@@ -35,7 +37,7 @@ from backend.runs.selectors import (
     run_instance_for,
     run_list,
 )
-from backend.runs.serializers import ApproveInputSerializer, RunInputSerializer
+from backend.runs.serializers import RunInputSerializer
 from frontend import forms, labels, selectors
 from frontend.views.access import COORDINATOR, role_required
 from matching.formulation import LATER_OBJECTIVES
@@ -281,8 +283,8 @@ def proposal_approve(request, pk: int):
         return render(request, "frontend/runs/approve.html", _approval_consequences(proposal))
     approved, errors = forms.submit(
         ApproveInputSerializer, {"override_reason": forms.text(request.POST, "override_reason")},
-        lambda v: services.proposal_approve(user=request.user, proposal=proposal,
-                                            override_reason=v.get("override_reason")))
+        lambda v: engagement_services.proposal_approve(user=request.user, proposal=proposal,
+                                                       override_reason=v.get("override_reason")))
     if errors is None:
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
         return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")

@@ -7,8 +7,9 @@ vendor could not be placed on purpose.
 
 import pytest
 
+from backend.engagements.models import CoiOverride
 from backend.runs.candidates import need_candidates
-from backend.runs.models import CoiOverride, PairDecision
+from backend.runs.models import PairDecision
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,

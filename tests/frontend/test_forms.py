@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from backend.engagements.models import Engagement
 from backend.needs.models import Need
-from backend.runs.models import Engagement, MatchRun, Proposal
+from backend.runs.models import MatchRun, Proposal
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,

@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.accounts.models import User, UserRole
+from backend.engagements.models import Engagement, EngagementStatus
 from backend.runs.execution import run_execute
-from backend.runs.models import Engagement, EngagementStatus, MatchRun
+from backend.runs.models import MatchRun
 from tests.frontend.browser import PASSWORD, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -87,7 +87,8 @@ def test_run_page_shows_the_unmatched_detail_in_the_active_language(client, db):
 
 
 def test_declining_an_offer_asks_first_and_names_the_consequence(client, db):
-    from backend.runs.models import Engagement, PairDecision
+    from backend.engagements.models import Engagement
+    from backend.runs.models import PairDecision
     from tests.backend.factories import ExpertFactory, ExpertUserFactory, NeedFactory
 
     expert = ExpertFactory()

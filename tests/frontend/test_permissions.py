@@ -103,7 +103,7 @@ def test_another_prefectures_run_and_proposal_are_not_found(client, nagano_coord
 
 
 def test_an_expert_cannot_answer_an_offer_of_someone_else(client, expert_user):
-    from backend.runs.models import Engagement
+    from backend.engagements.models import Engagement
 
     other = ExpertFactory()
     need = NeedFactory()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from backend.runs.models import Engagement
+from backend.engagements.models import Engagement
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,

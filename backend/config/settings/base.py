@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "backend.procurement",
     "backend.needs",
     "backend.runs",
+    "backend.engagements",
     "backend.restrictions",
     "frontend",
 ]

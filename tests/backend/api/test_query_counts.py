@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.core.models import AuditLog
+from backend.engagements.models import CoiOverride, Engagement
 from backend.needs.models import NeedSkill
-from backend.runs.models import CoiOverride, Engagement
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

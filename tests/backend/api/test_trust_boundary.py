@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from backend.core.models import AuditLog
+from backend.engagements.models import Engagement
 from backend.experts.models import Affiliation
 from backend.procurement.models import Vendor
-from backend.runs.models import Engagement, MatchRun, PairDecision, ScopeConsent
+from backend.runs.models import MatchRun, PairDecision, ScopeConsent
 from backend.runs.parts import run_summary_document
 from tests.backend.conftest import client_for
 from tests.backend.factories import (

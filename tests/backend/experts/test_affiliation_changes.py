@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from backend.core.errors import ForbiddenError
+from backend.engagements.models import Engagement
 from backend.experts.models import Affiliation, AffiliationChange
 from backend.restrictions.models import BidRestriction
 from backend.restrictions.services import restrictions_record_for_engagement
-from backend.runs.models import Engagement
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.fiscal import fiscal_year_of
+from backend.engagements.models import Engagement
+from backend.engagements.pledge import PLEDGE_VERSION
+from backend.engagements.services import engagement_respond
 from backend.experts.models import Expert
-from backend.runs.models import Engagement
-from backend.runs.pledge import PLEDGE_VERSION
-from backend.runs.services import engagement_respond
 from tests.backend.factories import ExpertUserFactory, NeedFactory
 
 # A fiscal year that has not begun and whose dates the tests name: 令和9年度.

@@ -5,16 +5,16 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from backend.engagements.models import Engagement
 from backend.restrictions.models import BidRestriction
 from backend.restrictions.services import (
     restrictions_after_affiliation_change,
     restrictions_record_for_engagement,
 )
-from backend.runs.models import Engagement
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,
@@ -90,6 +90,8 @@ def _engagement(expert, status: str) -> Engagement:
 
 def test_the_data_migration_records_engagements_already_active_or_ended_once():
     migration = importlib.import_module("backend.restrictions.migrations.0002_record_existing_engagements")
+    # The models as the migration sees them (Engagement was still the runs app's then), on the same tables.
+    apps = MigrationLoader(connection).project_state(("restrictions", "0002_record_existing_engagements")).apps
     engagements = {}
     for status in ("active", "ended", "offered", "declined"):
         affiliation = AffiliationFactory(relation="employee")

@@ -61,8 +61,9 @@ def test_export_instance_rejects_unknown_prefecture(db):
 def test_export_instance_writes_exactly_what_the_worker_solved(tmp_path, coordinator, django_capture_on_commit_callbacks):
     """Pins, forbids (declines included), exceptions and previous assignments: the exported file is the
     instance a run solves, from the same builder (it used to leave all of them out)."""
+    from backend.engagements.models import CoiOverride
     from backend.runs.execution import run_execute
-    from backend.runs.models import CoiOverride, DecisionKind, MatchRun
+    from backend.runs.models import DecisionKind, MatchRun
     from backend.runs.services import decision_set, run_enqueue
 
     need, other = NeedFactory(municipality_id="202011"), NeedFactory(municipality_id="202011")

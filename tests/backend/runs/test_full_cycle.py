@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from backend.engagements.pledge import PLEDGE_VERSION
 from backend.runs.models import MatchRun
-from backend.runs.pledge import PLEDGE_VERSION
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

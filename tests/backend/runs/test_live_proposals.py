@@ -6,7 +6,7 @@ only when 承認 was pressed, and rows stayed 承認済 after the engagement was
 
 import datetime as dt
 
-from backend.runs.models import Engagement
+from backend.engagements.models import Engagement
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

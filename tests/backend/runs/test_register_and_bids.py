@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from backend.runs.pledge import PLEDGE_VERSION
-from backend.runs.services import engagement_respond, proposal_approve
+from backend.engagements.pledge import PLEDGE_VERSION
+from backend.engagements.services import engagement_respond, proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

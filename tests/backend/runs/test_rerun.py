@@ -1,8 +1,9 @@
 """Re-runs: approved engagements stay fixed and everything else changes as little as possible."""
 
+from backend.engagements.services import proposal_approve
 from backend.runs.execution import run_execute
 from backend.runs.models import DecisionKind, MatchRun, Proposal
-from backend.runs.services import decision_set, proposal_approve, run_enqueue
+from backend.runs.services import decision_set, run_enqueue
 from tests.backend.factories import ExpertFactory, NeedFactory
 
 

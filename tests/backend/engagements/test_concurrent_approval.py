@@ -5,8 +5,8 @@ from itertools import combinations
 import pytest
 
 from backend.core.errors import DomainError
-from backend.runs.models import Engagement
-from backend.runs.services import proposal_approve
+from backend.engagements.models import Engagement
+from backend.engagements.services import proposal_approve
 from tests.backend.concurrency import race
 from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory, ProposalFactory
 

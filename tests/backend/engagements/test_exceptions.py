@@ -7,8 +7,8 @@ of 長野市 after that engagement had ended, and no screen listed or revoked ex
 import pytest
 
 from backend.core.errors import ConflictError
-from backend.runs.models import CoiOverride, Engagement
-from backend.runs.services import engagement_respond, proposal_approve
+from backend.engagements.models import CoiOverride, Engagement
+from backend.engagements.services import engagement_respond, proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from backend.runs.models import CoiOverride, Engagement, EngagementStatus
-from backend.runs.pledge import PLEDGE_VERSION
-from backend.runs.services import proposal_approve
+from backend.engagements.models import CoiOverride, Engagement, EngagementStatus
+from backend.engagements.pledge import PLEDGE_VERSION
+from backend.engagements.services import proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from backend.core.fiscal import months_served, prorate
-from backend.runs.models import Engagement, ReplacementRequest
-from backend.runs.pledge import PLEDGE_VERSION
-from backend.runs.services import engagement_respond, proposal_approve, replacement_request
+from backend.engagements.models import Engagement, ReplacementRequest
+from backend.engagements.pledge import PLEDGE_VERSION
+from backend.engagements.services import engagement_respond, proposal_approve, replacement_request
 from tests.backend.factories import (
     ExpertFactory,
     ExpertUserFactory,

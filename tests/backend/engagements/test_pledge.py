@@ -9,9 +9,9 @@ from django.db import IntegrityError
 
 from backend.core.errors import ConflictError, ForbiddenError
 from backend.core.models import AuditLog
-from backend.runs.models import Engagement
-from backend.runs.pledge import PLEDGE_VERSION
-from backend.runs.services import engagement_respond, engagement_sign_pledge, proposal_approve
+from backend.engagements.models import Engagement
+from backend.engagements.pledge import PLEDGE_VERSION
+from backend.engagements.services import engagement_respond, engagement_sign_pledge, proposal_approve
 from tests.backend.factories import (
     ExpertFactory,
     ExpertUserFactory,

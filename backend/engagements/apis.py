@@ -1,0 +1,139 @@
+"""API for engagements (任用・委託), the exceptions (利益相反の例外), replacement requests (要員交代), and the
+approval of a proposal into an engagement."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from backend.core.api import validate_input
+from backend.core.viewsets import ScopedViewSet
+from backend.engagements import selectors, services
+from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
+from backend.engagements.serializers import (
+    AcceptInputSerializer,
+    ApproveInputSerializer,
+    CoiOverrideOutputSerializer,
+    CoiOverrideRevokeInputSerializer,
+    DeclineInputSerializer,
+    EngagementListOutputSerializer,
+    EngagementOutputSerializer,
+    PledgeInputSerializer,
+    ReplacementInputSerializer,
+    ReplacementOutputSerializer,
+)
+from backend.runs.apis import ProposalViewSet, coordinator_only
+from backend.runs.serializers import RunOutputSerializer
+
+
+class CoiOverrideViewSet(ScopedViewSet):
+    """Exceptions to the incumbent conflict (利益相反の例外): one expert, one municipality, one fiscal year, with
+    the reason, who and when; in force, lapsed (its engagements ended) or revoked."""
+
+    queryset = CoiOverride.objects.none()
+    output_serializer_class = CoiOverrideOutputSerializer
+    input_serializer_class = CoiOverrideRevokeInputSerializer
+    filter_params = {"expert": "expert_id", "municipality": "municipality_id", "fiscal_year": "fiscal_year"}
+
+    def scoped_queryset(self, user):
+        return selectors.coi_override_list(user=user)
+
+    @extend_schema(request=CoiOverrideRevokeInputSerializer, responses=CoiOverrideOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        override = self.get_object()
+        coordinator_only(request.user)
+        data = validate_input(CoiOverrideRevokeInputSerializer, data=request.data)
+        return self.render(services.coi_override_revoke(user=request.user, override=override, reason=data["reason"],
+                                                        end_engagements=data["end_engagements"]))
+
+
+# The router serves /proposals/ with this class: the proposals of backend.runs plus their approval, so that the
+# runs app needs nothing of this one. The docstring is the endpoint's description in the API schema.
+class ProposalApprovalViewSet(ProposalViewSet):
+    """Proposals of the runs a coordinator may see; approving one creates an offered engagement."""
+
+    @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        proposal = self.get_object()
+        coordinator_only(request.user)
+        data = validate_input(ApproveInputSerializer, data=request.data)
+        engagement = services.proposal_approve(user=request.user, proposal=proposal,
+                                               override_reason=data.get("override_reason"))
+        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
+
+
+class EngagementViewSet(ScopedViewSet):
+    """Engagements (任用・委託): offers to accept or decline, and replacement requests."""
+
+    queryset = Engagement.objects.none()
+    output_serializer_class = EngagementOutputSerializer
+    list_serializer_class = EngagementListOutputSerializer
+    filter_params = {"status": "status", "fiscal_year": "fiscal_year", "municipality": "municipality_id",
+                     "expert": "expert_id"}
+
+    def scoped_queryset(self, user):
+        return selectors.engagement_list(user=user)
+
+    def list_rows(self, queryset):
+        return selectors.engagement_list_rows(queryset)
+
+    def _respond(self, request, accept: bool, reason: str = ""):
+        engagement = self.get_object()
+        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
+                                                       reason=reason))
+
+    @extend_schema(request=AcceptInputSerializer, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the offer. The expert signs the pledge for the municipality with it (pledge_version), or
+        later through /pledge/; the engagement is active once both sides accepted and the pledge is signed."""
+        engagement = self.get_object()
+        data = validate_input(AcceptInputSerializer, data=request.data or {})
+        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=True,
+                                                       pledge_version=data.get("pledge_version", "")))
+
+    @extend_schema(request=PledgeInputSerializer, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def pledge(self, request, pk=None):
+        """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
+        engagement = self.get_object()
+        data = validate_input(PledgeInputSerializer, data=request.data or {})
+        return self.render(services.engagement_sign_pledge(user=request.user, engagement=engagement,
+                                                          version=data["pledge_version"]))
+
+    @extend_schema(request=DeclineInputSerializer, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline the offer; the pair is then not proposed again for this need (a forbid the coordinator sees)."""
+        data = validate_input(DeclineInputSerializer, data=request.data or {})
+        return self._respond(request, False, data.get("reason", ""))
+
+    @extend_schema(request=ReplacementInputSerializer, responses={201: ReplacementOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def replacement(self, request, pk=None):
+        engagement = self.get_object()
+        data = validate_input(ReplacementInputSerializer, data=request.data)
+        replacement = services.replacement_request(user=request.user, engagement=engagement, reason=data["reason"])
+        return Response(ReplacementOutputSerializer(replacement).data, status=status.HTTP_201_CREATED)
+
+
+class ReplacementViewSet(ScopedViewSet):
+    """要員交代 requests; the coordinator re-runs the need without the current expert."""
+
+    queryset = ReplacementRequest.objects.none()
+    output_serializer_class = ReplacementOutputSerializer
+    filter_params = {"status": "status"}
+
+    def scoped_queryset(self, user):
+        return selectors.replacement_list(user=user)
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def run(self, request, pk=None):
+        replacement = self.get_object()
+        coordinator_only(request.user)
+        run = services.replacement_run(user=request.user, replacement=replacement)
+        return Response(RunOutputSerializer(run, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)

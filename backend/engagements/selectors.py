@@ -1,0 +1,66 @@
+"""Reads of engagements, the exceptions (利益相反の例外) and replacement requests.
+
+Scoped reads take the user; the unscoped ones (`*_for_instance`) are what a match run's instance is built from,
+and the only reads of this app that backend/runs makes. Nothing here imports backend/runs.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from backend.accounts.scoping import scope_by_municipality
+from backend.engagements.models import HOLDING_STATUSES, CoiOverride, Engagement, ReplacementRequest
+from backend.experts.models import Expert
+from backend.geo.models import Municipality
+from backend.needs.models import Need
+
+
+def coi_override_list(*, user) -> QuerySet[CoiOverride]:
+    """Exceptions (利益相反の例外) as the user may read them: a coordinator their prefecture's, municipal staff
+    their municipality's (the procurement side sees every exception), an expert their own."""
+    queryset = CoiOverride.objects.select_related("expert", "municipality", "created_by", "revoked_by").prefetch_related(
+        "engagements").order_by("-created_at", "-id")
+    return scope_by_municipality(queryset, user, expert_path="expert")
+
+
+def coi_overrides_in_force_for_instance(*, fiscal_year: int, prefecture_codes: Iterable[str] | None = None,
+                                        municipality_code: str | None = None) -> QuerySet[CoiOverride]:
+    """The exceptions in force for a fiscal year, of these prefectures or of one municipality."""
+    queryset = CoiOverride.objects.in_force().filter(fiscal_year=fiscal_year)
+    if prefecture_codes is not None:
+        queryset = queryset.filter(municipality__prefecture_id__in=list(prefecture_codes))
+    if municipality_code is not None:
+        queryset = queryset.filter(municipality_id=municipality_code)
+    return queryset
+
+
+def engagement_holdings_for_instance(*, expert_ids: Iterable[int], fiscal_year: int) -> QuerySet[Engagement]:
+    """The engagements these experts already hold (offered or active) in a fiscal year."""
+    return Engagement.objects.filter(expert_id__in=list(expert_ids), fiscal_year=fiscal_year,
+                                     status__in=HOLDING_STATUSES).order_by("id")
+
+
+def engagement_list(*, user) -> QuerySet[Engagement]:
+    queryset = Engagement.objects.select_related("expert", "municipality", "need", "coi_override").order_by(
+        "fiscal_year", "municipality_id", "id")
+    return scope_by_municipality(queryset, user, expert_path="expert")
+
+
+def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
+    """A list page of `engagements` in one query: the shown columns as dicts and four names. The names are
+    subqueries, which PostgreSQL evaluates for the page's rows only (after the sort and the limit); joins
+    were made for every engagement in scope, in the count too."""
+    def name(model, field: str, key: str):
+        return Subquery(model.objects.filter(pk=OuterRef(key)).values(field))
+
+    return engagements.values(
+        "id", "expert_id", "municipality_id", "need_id", "fiscal_year", "starts_on", "ends_on", "weekdays",
+        "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
+        "pledge_signed_at", "pledge_version", "declined_by", "replaces_id", "created_at",
+        expert_name=name(Expert, "name", "expert_id"), municipality_name=name(Municipality, "name", "municipality_id"),
+        need_title=name(Need, "title", "need_id"), override_reason=name(CoiOverride, "reason", "coi_override_id"))
+
+
+def replacement_list(*, user) -> QuerySet[ReplacementRequest]:
+    queryset = ReplacementRequest.objects.select_related("engagement__municipality", "engagement__expert")
+    return scope_by_municipality(queryset, user, path="engagement__municipality")

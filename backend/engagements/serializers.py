@@ -1,0 +1,99 @@
+from rest_framework import serializers
+
+from backend.core.viewsets import iso_datetime
+from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
+from backend.engagements.pledge import PLEDGE_VERSION
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class EngagementOutputSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name")
+    municipality_name = serializers.CharField(source="municipality.name")
+    need_title = serializers.CharField(source="need.title")
+    override_reason = serializers.CharField(source="coi_override.reason", default=None, allow_null=True)
+
+    class Meta:
+        model = Engagement
+        fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "need", "need_title",
+                  "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form",
+                  "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
+                  "declined_by", "override_reason",
+                  "replaces", "created_at"]
+
+
+class EngagementListOutputSerializer(EngagementOutputSerializer):
+    """A row of the engagements list (`engagement_list_rows`) with EngagementOutputSerializer's fields, which the
+    schema shows for the list, built in plain Python (DRF's field-by-field path cost as much as the query).
+    tests/backend/api/test_query_counts.py holds every row equal to EngagementOutputSerializer's."""
+
+    def to_representation(self, row: dict) -> dict:
+        return {
+            "id": row["id"], "expert": row["expert_id"], "expert_name": row["expert_name"],
+            "municipality": row["municipality_id"], "municipality_name": row["municipality_name"],
+            "need": row["need_id"], "need_title": row["need_title"], "fiscal_year": row["fiscal_year"],
+            "starts_on": row["starts_on"].isoformat(), "ends_on": row["ends_on"].isoformat(),
+            "weekdays": row["weekdays"], "days_per_year": row["days_per_year"], "fee": row["fee"],
+            "employment_form": row["employment_form"], "status": row["status"],
+            "municipality_accepted_at": iso_datetime(row["municipality_accepted_at"]),
+            "expert_accepted_at": iso_datetime(row["expert_accepted_at"]),
+            "pledge_signed_at": iso_datetime(row["pledge_signed_at"]), "pledge_version": row["pledge_version"],
+            "declined_by": row["declined_by"], "override_reason": row["override_reason"],
+            "replaces": row["replaces_id"], "created_at": iso_datetime(row["created_at"]),
+        }
+
+
+class CoiOverrideOutputSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name")
+    municipality_name = serializers.CharField(source="municipality.name")
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
+    state = serializers.SerializerMethodField()
+    engagements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = CoiOverride
+        fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "fiscal_year", "reason",
+                  "created_by", "created_at", "state", "lapsed_at", "revoked_at", "revoked_by", "revoke_reason",
+                  "engagements"]
+
+    def get_state(self, obj) -> str:
+        return "revoked" if obj.revoked_at else "lapsed" if obj.lapsed_at else "in_force"
+
+
+class CoiOverrideRevokeInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    end_engagements = serializers.BooleanField(
+        default=False, help_text="end the engagements that rely on the exception (required when there are any)")
+
+
+class PledgeInputSerializer(serializers.Serializer):
+    pledge_version = serializers.CharField(max_length=16, help_text=f"the version of the pledge text signed "
+                                                                    f"(now {PLEDGE_VERSION})")
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    pledge_version = serializers.CharField(
+        max_length=16, required=False, help_text="the expert signs the pledge with the acceptance (version signed)")
+
+
+class DeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text="optional: why the offer is declined (the coordinator sees it)")
+
+
+class ReplacementInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReplacementOutputSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="engagement.municipality_id")
+    expert = serializers.IntegerField(source="engagement.expert_id")
+    expert_name = serializers.CharField(source="engagement.expert.name")
+
+    class Meta:
+        model = ReplacementRequest
+        fields = ["id", "engagement", "municipality", "expert", "expert_name", "reason", "status", "created_at",
+                  "completed_at"]
