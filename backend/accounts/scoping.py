@@ -7,15 +7,6 @@ def is_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role == UserRole.ADMIN))
 
 
-def prefecture_codes_for(user) -> list[str] | None:
-    """Prefectures whose data the user coordinates; None means all (system administrator)."""
-    if is_admin(user):
-        return None
-    if user.role == UserRole.COORDINATOR:
-        return [user.prefecture_id]
-    return []
-
-
 def scope_by_municipality(queryset, user, *, path: str = "municipality", expert_path: str | None = None):
     """Rows whose municipality (reached through `path`) the user may see: all for an administrator, the
     prefecture's for a coordinator, its own for municipal staff; an expert sees the rows reached through

@@ -185,14 +185,6 @@ def exception_handler(exc, context):
     return response
 
 
-class ReadOnlyModelSerializer(serializers.ModelSerializer):
-    def create(self, validated_data):  # pragma: no cover - output serializers never write
-        raise NotImplementedError
-
-    def update(self, instance, validated_data):  # pragma: no cover
-        raise NotImplementedError
-
-
 def _api_error(status: int, code: str, ja: str, en: str):
     from django.http import JsonResponse
 

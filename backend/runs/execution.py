@@ -5,7 +5,6 @@ never import this module, so services and tasks no longer import each other.
 """
 
 import logging
-import os
 import time
 
 from django.conf import settings
@@ -57,9 +56,6 @@ def run_execute(*, run_id: int) -> str:
         with _stage(timings, "instance_s"):
             instance = run_instance(run)
             MatchRun.objects.filter(pk=run.pk).update(instance=instance)
-        delay = float(os.environ.get("KENMU_TEST_SOLVE_DELAY_S", "0"))  # fault-injection hook for tests
-        if delay:
-            _sleep_with_heartbeat(run.pk, delay)
         with _stage(timings, "solve_s"):
             result = solve_with_heartbeat(
                 instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
@@ -83,13 +79,6 @@ class _stage:
 
     def __exit__(self, *exc):
         self.timings[self.name] = round(time.perf_counter() - self.started, 3)
-
-
-def _sleep_with_heartbeat(run_id: int, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        _beat(run_id, {"best_primary": None, "bound": None, "elapsed_s": 0})
-        time.sleep(min(0.2, max(0.0, end - time.monotonic())))
 
 
 def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None,

@@ -9,9 +9,11 @@ from playwright.sync_api import expect
 
 from backend.accounts.models import User, UserRole
 from backend.engagements.models import Engagement, EngagementStatus
+from backend.runs import execution
 from backend.runs.execution import run_execute
 from backend.runs.models import MatchRun
 from tests.frontend.browser import PASSWORD, shot, sign_in
+from tests.support.slow_solve import slowed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +72,8 @@ def _run_match(page, live_server):
 
 
 def test_need_to_active_engagement_and_replacement(browser, live_server, seeded, monkeypatch):
-    monkeypatch.setenv("KENMU_TEST_SOLVE_DELAY_S", "3")  # keep the run visibly running for the progress bar
+    # Keep the run visibly running for the progress bar.
+    monkeypatch.setattr(execution, "solve_with_heartbeat", slowed(execution.solve_with_heartbeat, 3))
     municipal = sign_in(browser, live_server, "demo-municipal")
     _post_need(municipal, live_server)
 

@@ -26,7 +26,7 @@ def _worker(extra_env: dict, log: Path) -> subprocess.Popen:
     url = f"postgres://{settings['USER']}@/{settings['NAME']}?host={quote(settings['HOST'], safe='')}"
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "backend.config.settings.test",
            **extra_env}
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay",
+    return subprocess.Popen([sys.executable, "-m", "tests.support.slow_solve", "db_worker", "--no-startup-delay",
                              "--interval", "0.2"], cwd=ROOT, env=env, start_new_session=True,
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
 
@@ -44,7 +44,7 @@ def test_a_killed_worker_leaves_a_failed_run_that_can_be_retried(committed_db, t
     coordinator = CoordinatorFactory(prefecture_id="20")
     run = run_enqueue(user=coordinator, fiscal_year=2027)
     log = tmp_path / "worker.log"
-    worker = _worker({"KENMU_TEST_SOLVE_DELAY_S": "120"}, log)
+    worker = _worker({"KENMU_SLOW_SOLVE_S": "120"}, log)
     try:
         started = _wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == "running")
         assert started, f"the worker never started the run:\n{log.read_text()[-3000:]}"

@@ -49,7 +49,7 @@ def _manage(url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def _start_worker(url: str, log: Path, *args: str, **extra_env: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_worker", "--no-startup-delay",
+    return subprocess.Popen([sys.executable, "-m", "tests.support.slow_solve", "run_worker", "--no-startup-delay",
                              "--interval", "0.2", *args], cwd=ROOT, env=_env(url, **extra_env),
                             start_new_session=True, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
@@ -171,7 +171,7 @@ def test_the_worker_reaps_abandoned_tasks_and_stale_runs_on_its_periodic_pass(co
 def test_sigterm_lets_the_current_task_finish_and_exits_zero(committed_db, tmp_path):
     run = run_enqueue(user=CoordinatorFactory(prefecture_id="20"), fiscal_year=2027)
     log = tmp_path / "worker.log"
-    worker = _start_worker(_session_url(), log, KENMU_TEST_SOLVE_DELAY_S="2")
+    worker = _start_worker(_session_url(), log, KENMU_SLOW_SOLVE_S="2")
     try:
         assert _wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == "running"), log.read_text()
         worker.send_signal(signal.SIGTERM)
