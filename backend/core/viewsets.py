@@ -10,7 +10,6 @@ list shows (a selector's `*_list_rows`), and `list_serializer_class` turns each 
 `output_serializer_class` documents, which is what the schema shows for the list too.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -19,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.core.api import BilingualValidationError, validate_input
+from backend.core.filters import ScopedFilterBackend
 
 
 def iso_datetime(value):
@@ -47,7 +47,8 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     output_serializer_class = None
     input_serializer_class = None
     list_serializer_class = None  # same fields as output_serializer_class, from the rows of `list_rows`
-    filter_params: dict[str, str] = {}  # query parameter -> ORM lookup
+    filter_backends = [ScopedFilterBackend]
+    filterset_class = None  # the app's FilterSet (backend/<app>/filters.py): filters the list, shown in the schema
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update") and self.request.method != "GET":
@@ -58,21 +59,7 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         raise NotImplementedError
 
     def get_queryset(self):
-        queryset = self.scoped_queryset(self.request.user)
-        filtered = False
-        for param, lookup in self.filter_params.items():
-            value = self.request.query_params.get(param)
-            if value not in (None, ""):
-                try:
-                    queryset = queryset.filter(**{lookup: value})
-                except (ValueError, TypeError, DjangoValidationError):
-                    raise BilingualValidationError([{
-                        "field": param, "code": "invalid_filter",
-                        "ja": f"絞り込み条件 {param} の値が不正です: {value}",
-                        "en": f"Invalid value for filter {param}: {value}",
-                    }]) from None
-                filtered = True
-        return queryset.distinct() if filtered else queryset
+        return self.scoped_queryset(self.request.user)
 
     def list_rows(self, queryset):
         """The rows a list page serialises; by default the scoped objects themselves."""
@@ -81,7 +68,7 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def list(self, request, *args, **kwargs):
         if self.list_serializer_class is None:
             return super().list(request, *args, **kwargs)
-        objects = self.get_queryset()
+        objects = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(_CountedRows(objects, self.list_rows(objects)))
         rows = self.list_serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(rows)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet
 from backend.engagements import selectors, services
+from backend.engagements.filters import CoiOverrideFilter, EngagementFilter, ReplacementFilter
 from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
 from backend.engagements.serializers import (
     AcceptInputSerializer,
@@ -33,7 +34,7 @@ class CoiOverrideViewSet(ScopedViewSet):
     queryset = CoiOverride.objects.none()
     output_serializer_class = CoiOverrideOutputSerializer
     input_serializer_class = CoiOverrideRevokeInputSerializer
-    filter_params = {"expert": "expert_id", "municipality": "municipality_id", "fiscal_year": "fiscal_year"}
+    filterset_class = CoiOverrideFilter
 
     def scoped_queryset(self, user):
         return selectors.coi_override_list(user=user)
@@ -70,8 +71,7 @@ class EngagementViewSet(ScopedViewSet):
     queryset = Engagement.objects.none()
     output_serializer_class = EngagementOutputSerializer
     list_serializer_class = EngagementListOutputSerializer
-    filter_params = {"status": "status", "fiscal_year": "fiscal_year", "municipality": "municipality_id",
-                     "expert": "expert_id"}
+    filterset_class = EngagementFilter
 
     def scoped_queryset(self, user):
         return selectors.engagement_list(user=user)
@@ -124,7 +124,7 @@ class ReplacementViewSet(ScopedViewSet):
 
     queryset = ReplacementRequest.objects.none()
     output_serializer_class = ReplacementOutputSerializer
-    filter_params = {"status": "status"}
+    filterset_class = ReplacementFilter
 
     def scoped_queryset(self, user):
         return selectors.replacement_list(user=user)

@@ -8,6 +8,7 @@ from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
+from backend.experts.filters import AffiliationChangeFilter, ExpertFilter
 from backend.experts.models import AffiliationChange, Expert
 from backend.experts.selectors import (
     affiliation_change_list,
@@ -41,8 +42,7 @@ class ExpertViewSet(WritableScopedViewSet):
     output_serializer_class = ExpertOutputSerializer
     list_serializer_class = ExpertListOutputSerializer
     input_serializer_class = ExpertInputSerializer
-    filter_params = {"home_prefecture": "home_prefecture_id", "serves": "serves_prefectures",
-                     "skill": "skills__skill", "active": "active"}
+    filterset_class = ExpertFilter
 
     def scoped_queryset(self, user):
         return expert_list(user=user)
@@ -89,7 +89,7 @@ class AffiliationChangeViewSet(ScopedViewSet):
 
     queryset = AffiliationChange.objects.none()
     output_serializer_class = AffiliationChangeOutputSerializer
-    filter_params = {"status": "status", "expert": "expert_id"}
+    filterset_class = AffiliationChangeFilter
 
     def scoped_queryset(self, user):
         return affiliation_change_list(user=user)

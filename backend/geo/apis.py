@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from backend.core.viewsets import ScopedViewSet
+from backend.geo.filters import MunicipalityFilter
 from backend.geo.models import Municipality, Prefecture
 
 
@@ -34,7 +35,7 @@ class MunicipalityViewSet(ScopedViewSet):
     queryset = Municipality.objects.none()
     lookup_field = "code"
     output_serializer_class = MunicipalityOutputSerializer
-    filter_params = {"prefecture": "prefecture_id", "kind": "kind", "name": "name__contains"}
+    filterset_class = MunicipalityFilter
 
     def scoped_queryset(self, user):
         return Municipality.objects.order_by("code")

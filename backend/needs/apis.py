@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.viewsets import WritableScopedViewSet, documented
+from backend.needs.filters import NeedFilter
 from backend.needs.models import Need
 from backend.needs.selectors import need_can_change, need_list, need_list_rows
 from backend.needs.serializers import NeedInputSerializer, NeedListOutputSerializer, NeedOutputSerializer
@@ -18,8 +19,7 @@ class NeedViewSet(WritableScopedViewSet):
     output_serializer_class = NeedOutputSerializer
     list_serializer_class = NeedListOutputSerializer
     input_serializer_class = NeedInputSerializer
-    filter_params = {"municipality": "municipality_id", "fiscal_year": "fiscal_year", "status": "status",
-                     "role": "role", "prefecture": "municipality__prefecture_id"}
+    filterset_class = NeedFilter
 
     def scoped_queryset(self, user):
         return need_list(user=user)

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_view
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.viewsets import WritableScopedViewSet, documented
+from backend.procurement.filters import ProcurementFilter, VendorFilter
 from backend.procurement.models import Procurement, Vendor
 from backend.procurement.selectors import (
     procurement_can_change,
@@ -34,7 +35,7 @@ class VendorViewSet(WritableScopedViewSet):
     queryset = Vendor.objects.none()  # for the schema
     output_serializer_class = VendorOutputSerializer
     input_serializer_class = VendorInputSerializer
-    filter_params = {"name": "name__icontains", "corporate_number": "corporate_number"}
+    filterset_class = VendorFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def scoped_queryset(self, user):
@@ -61,8 +62,7 @@ class ProcurementViewSet(WritableScopedViewSet):
     output_serializer_class = ProcurementOutputSerializer
     list_serializer_class = ProcurementListOutputSerializer
     input_serializer_class = ProcurementInputSerializer
-    filter_params = {"municipality": "municipality_id", "status": "status", "category": "category",
-                     "fiscal_year": "fiscal_year", "incumbent_vendor": "incumbent_vendor_id"}
+    filterset_class = ProcurementFilter
 
     def scoped_queryset(self, user):
         return procurement_list(user=user)

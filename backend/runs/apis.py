@@ -22,6 +22,7 @@ from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
+from backend.runs.filters import AuditLogFilter, ProposalFilter, RunFilter, ScopeConsentFilter
 from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.serializers import (
     AuditLogListOutputSerializer,
@@ -47,7 +48,7 @@ class RunViewSet(ScopedViewSet):
 
     queryset = MatchRun.objects.none()
     output_serializer_class = RunOutputSerializer
-    filter_params = {"status": "status", "fiscal_year": "fiscal_year"}
+    filterset_class = RunFilter
 
     def scoped_queryset(self, user):
         return selectors.run_list(user=user)
@@ -111,7 +112,7 @@ class ScopeConsentViewSet(ScopedViewSet):
     queryset = ScopeConsent.objects.none()
     output_serializer_class = ScopeConsentOutputSerializer
     input_serializer_class = ScopeConsentInputSerializer
-    filter_params = {"fiscal_year": "fiscal_year", "grantor": "grantor_id", "grantee": "grantee_id"}
+    filterset_class = ScopeConsentFilter
 
     def scoped_queryset(self, user):
         return selectors.scope_consent_list(user=user)
@@ -137,7 +138,7 @@ class ProposalViewSet(ScopedViewSet):
 
     queryset = Proposal.objects.none()
     output_serializer_class = ProposalOutputSerializer
-    filter_params = {"run": "run_id", "status": "status", "need": "need_id"}
+    filterset_class = ProposalFilter
 
     def scoped_queryset(self, user):
         return selectors.proposal_scope(user=user).order_by("-run_id", "need_id")
@@ -184,7 +185,7 @@ class AuditLogViewSet(ScopedViewSet):
     queryset = AuditLog.objects.none()
     output_serializer_class = AuditLogOutputSerializer
     list_serializer_class = AuditLogListOutputSerializer
-    filter_params = {"action": "action", "object_type": "object_type", "object_id": "object_id"}
+    filterset_class = AuditLogFilter
 
     def scoped_queryset(self, user):
         return selectors.audit_log_list(user=user)

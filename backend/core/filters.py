@@ -1,0 +1,50 @@
+"""Query-string filters for the API lists: django-filter FilterSets, documented in the schema.
+
+Each app declares its FilterSets in `filters.py`; a viewset names one as `filterset_class`. A value a filter
+cannot read (a year that is not a number, a status that does not exist) is a 400 that names the parameter,
+in both languages; a key filter (`expert=12`) is a plain number, so a row outside the reader's scope and a row
+that does not exist look the same: an empty list.
+"""
+
+import django_filters
+from django.utils import translation
+from django_filters.rest_framework import DjangoFilterBackend
+
+from backend.core.api import LANGS, BilingualValidationError
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise BilingualValidationError(_problems_in_both(filterset))
+        return filterset.qs
+
+
+def _problems_in_both(filterset) -> list[dict]:
+    messages = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            again = type(filterset)(filterset.data, queryset=filterset.queryset, request=filterset.request)
+            again.is_valid()
+            messages[lang] = {name: [str(m) for error in errors for m in error]
+                              for name, errors in again.form.errors.as_data().items()}
+    return [{"field": name, "code": "invalid_filter", "ja": ja, "en": en}
+            for name, texts in messages["ja"].items()
+            for ja, en in zip(texts, messages["en"][name], strict=True)]
+
+
+def key(field_name: str, **kwargs) -> django_filters.NumberFilter:
+    """A filter on a foreign key by its number."""
+    return django_filters.NumberFilter(field_name=field_name, **kwargs)
+
+
+def code(field_name: str, **kwargs) -> django_filters.CharFilter:
+    """A filter on a code (a prefecture's "20", a municipality's "202011")."""
+    return django_filters.CharFilter(field_name=field_name, **kwargs)
+
+
+def fiscal_year() -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(field_name="fiscal_year")
