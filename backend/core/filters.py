@@ -7,7 +7,9 @@ that does not exist look the same: an empty list.
 """
 
 import django_filters
+from django import forms
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from backend.core.api import LANGS, BilingualValidationError
@@ -36,9 +38,30 @@ def _problems_in_both(filterset) -> list[dict]:
             for ja, en in zip(texts, messages["en"][name], strict=True)]
 
 
-def key(field_name: str, **kwargs) -> django_filters.NumberFilter:
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number, as the schema documents keys and years (django-filter's NumberFilter takes 0.5)."""
+
+    field_class = forms.IntegerField
+
+
+class _TrueOrFalse(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("true か false で指定してください。"), code="invalid")
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    """`true` or `false`, as the schema documents a boolean (django-filter's also takes "null", "1", "yes")."""
+
+    field_class = _TrueOrFalse
+
+
+def key(field_name: str, **kwargs) -> WholeNumberFilter:
     """A filter on a foreign key by its number."""
-    return django_filters.NumberFilter(field_name=field_name, **kwargs)
+    return WholeNumberFilter(field_name=field_name, **kwargs)
 
 
 def code(field_name: str, **kwargs) -> django_filters.CharFilter:
@@ -46,5 +69,5 @@ def code(field_name: str, **kwargs) -> django_filters.CharFilter:
     return django_filters.CharFilter(field_name=field_name, **kwargs)
 
 
-def fiscal_year() -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name="fiscal_year")
+def fiscal_year() -> WholeNumberFilter:
+    return WholeNumberFilter(field_name="fiscal_year")

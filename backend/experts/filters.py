@@ -1,7 +1,7 @@
 import django_filters
 
 from backend.core.choices import Skill
-from backend.core.filters import code, key
+from backend.core.filters import TrueOrFalseFilter, code, key
 from backend.experts.models import AffiliationChange, AffiliationChangeStatus, Expert
 
 
@@ -9,7 +9,7 @@ class ExpertFilter(django_filters.FilterSet):
     home_prefecture = code("home_prefecture_id")
     serves = code("serves_prefectures", distinct=True)
     skill = django_filters.ChoiceFilter(field_name="skills__skill", choices=Skill.choices, distinct=True)
-    active = django_filters.BooleanFilter()
+    active = TrueOrFalseFilter()
 
     class Meta:
         model = Expert

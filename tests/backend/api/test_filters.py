@@ -38,7 +38,7 @@ def test_a_year_that_is_not_a_number_is_refused_by_name(client):
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert (error["field"], error["code"]) == ("fiscal_year", "invalid_filter")
-    assert error["en"] == "Enter a number." and error["ja"] != error["en"]
+    assert error["en"] == "Enter a whole number." and error["ja"] != error["en"]
 
 
 def test_a_status_that_does_not_exist_is_refused_not_answered_with_nothing(client):
@@ -57,3 +57,13 @@ def test_filters_narrow_the_list(client):
     assert client.get("/api/v1/needs/", {"fiscal_year": 2028}).json()["count"] == 1
     skilled = client.get("/api/v1/experts/", {"skill": "network"}).json()
     assert skilled["count"] == 1 and skilled["results"][0]["skills"] == {"network": 2, "data": 1}
+
+
+def test_active_takes_true_or_false_only(client):
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    assert client.get("/api/v1/experts/", {"active": "true"}).status_code == 200
+    response = client.get("/api/v1/experts/", {"active": "null"})
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["field"] == "active" and error["ja"] == "true か false で指定してください。"
+    assert error["en"] == "Enter true or false."
