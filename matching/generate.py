@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import EMPLOYMENT_FORMS, INSTANCE_FORMAT, WEEKDAYS
+from .model import EMPLOYMENT_FORMS, INSTANCE_FORMATS, WEEKDAYS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SKILLS = ("planning", "procurement", "security", "network", "data", "ai_rpa", "standardization", "bpr",
@@ -253,7 +253,7 @@ def generate(scale_name: str = "prefecture", *, seed: int = 0, prefecture: str =
     procurements = gen.procurements(sorted({m for m in munis if any(n["municipality"] == m.code for n in needs)},
                                            key=lambda m: m.code))
     return {
-        "format": INSTANCE_FORMAT, "fiscal_year": fiscal_year, "cooling_off_days": 730, "time_limit_s": 60,
+        "format": INSTANCE_FORMATS[0], "fiscal_year": fiscal_year, "cooling_off_days": 730, "time_limit_s": 60,
         "skills": list(SKILLS), "experts": experts, "needs": needs,
         "vendors": [{"id": v, "name": f"Vendor {v}"} for v in gen.vendors],
         "procurements": procurements, "pins": [], "forbids": [], "coi_overrides": _overrides(experts, procurements, rng),
