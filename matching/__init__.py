@@ -1,4 +1,5 @@
-"""kenmu matching engine: assigns shared digital experts to municipal needs (kenmu.instance/1 → kenmu.result/1).
+"""kenmu matching engine: assigns shared digital experts to municipal needs
+(kenmu.instance/1 or /2 → kenmu.result/2).
 
 Public API:
     solve(instance, *, time_limit_s=None, workers=2, seed=0, on_progress=None, should_stop=None) -> dict
@@ -6,19 +7,34 @@ Public API:
     validate_result(instance, result) -> list[str]           (empty list: valid)
     SolveOptions, InstanceError, greedy_solve
     blocking_rules(instance) -> {(expert id, need id): reason or None}   (rules 1-8, no solver)
+Vocabulary for the service: INSTANCE_FORMAT (the one to write), INSTANCE_FORMATS (read), RESULT_FORMAT,
+    LEAD_CRITERIA and ALLOWED_LEADS (an instance's `lead`), LEAD_STAGES (stages solved as the lead),
+    LATER_OBJECTIVES (the stages a run may choose), EMPLOYMENT_FORMS, ROLES, FLAG_KINDS, RULE_REASONS.
 
 Pure Python + OR-Tools; never imports Django.
 """
 
 from .eligibility import pair_allowed
+from .formulation import LATER_OBJECTIVES
 from .loading import InstanceError, load_instance
-from .model import RULE_REASONS
+from .model import (
+    ALLOWED_LEADS,
+    DEFAULT_LEAD,
+    EMPLOYMENT_FORMS,
+    FLAG_KINDS,
+    INSTANCE_FORMAT,
+    INSTANCE_FORMATS,
+    LEAD_CRITERIA,
+    RESULT_FORMAT,
+    ROLES,
+    RULE_REASONS,
+)
 from .solver import SolveOptions, solve
 from .validate import validate_result
 
 
 def greedy_solve(instance) -> dict:
-    """The greedy baseline as a kenmu.result/1 dict (status "feasible", bound = trivial upper bound)."""
+    """The greedy baseline as a kenmu.result/2 dict (status "feasible", bound = trivial upper bound)."""
     from .baseline import greedy_result
 
     return greedy_result(load_instance(instance))
@@ -36,5 +52,11 @@ def blocking_rules(instance) -> dict[tuple[str, str], str | None]:
     return out
 
 
-__all__ = ["InstanceError", "SolveOptions", "blocking_rules", "greedy_solve", "load_instance", "solve",
+# The stages of the lead objective, heaviest first, for each allowed lead: the lead criteria, then filled needs.
+LEAD_STAGES: dict[tuple[str, ...], tuple[str, ...]] = {
+    lead: tuple("primary" if name == "priority" else name for name in lead) + ("filled",) for lead in ALLOWED_LEADS}
+
+__all__ = ["ALLOWED_LEADS", "DEFAULT_LEAD", "EMPLOYMENT_FORMS", "FLAG_KINDS", "INSTANCE_FORMAT", "INSTANCE_FORMATS",
+           "LATER_OBJECTIVES", "LEAD_CRITERIA", "LEAD_STAGES", "RESULT_FORMAT", "ROLES", "RULE_REASONS",
+           "InstanceError", "SolveOptions", "blocking_rules", "greedy_solve", "load_instance", "solve",
            "validate_result"]

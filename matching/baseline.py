@@ -9,7 +9,7 @@ from .explain import unmatched
 from .flags import flags_for
 from .formulation import modelled_pairs
 from .greedy import greedy
-from .model import RESULT_FORMAT, Instance, mask_weekdays
+from .model import RESULT_FORMAT, Instance, assignment_record
 from .weekdays import assign_weekdays
 
 
@@ -30,13 +30,21 @@ def greedy_result(inst: Instance) -> dict:
         days.update(zip(((e, r) for r in rs), masks, strict=True))
     primary = sum(inst.needs[r].priority for _, r in chosen)
     upper = sum(r.priority for k, r in enumerate(inst.needs) if cands.empty_at[k] is None)
+    lead = _lead(inst, chosen, cands, primary, upper)
     return {
-        "format": RESULT_FORMAT, "status": "optimal" if primary == upper else "feasible",
-        "assignments": [{"need": inst.needs[r].id, "expert": inst.experts[e].id,
-                         "weekdays": mask_weekdays(days.get((e, r), 0)),
-                         "days_per_year": inst.needs[r].days_per_year, "fee": inst.fee(e, r)} for e, r in chosen],
+        "format": RESULT_FORMAT, "status": "optimal" if all(x["value"] == x["bound"] for x in lead) else "feasible",
+        "assignments": [assignment_record(inst, e, r, days.get((e, r), 0)) for e, r in chosen],
         "unmatched": unmatched(inst, table, cands, chosen),
         "flags": flags_for(inst, chosen),
-        "objective": {"primary": primary, "primary_bound": upper},
+        "objective": {"primary": primary, "primary_bound": upper, "lead": lead},
         "stats": {"wall_time_s": round(time.perf_counter() - started, 3), "solver": "greedy"},
     }
+
+
+def _lead(inst: Instance, chosen, cands, primary: int, upper: int) -> list[dict]:
+    """Lead entries with trivial bounds: every need, or municipality, that has an allowed expert."""
+    covered = len({inst.needs[r].municipality for _, r in chosen})
+    reachable = len({r.municipality for k, r in enumerate(inst.needs) if cands.empty_at[k] is None})
+    entries = {"priority": {"name": "priority", "value": primary, "bound": upper},
+               "coverage": {"name": "coverage", "value": covered, "bound": reachable}}
+    return [entries[name] for name in inst.lead]

@@ -20,8 +20,9 @@ SHORT = {"primary": "prim", "skill_fit": "skill", "bid_restrictions": "bid", "ke
          "keep_previous": "prev", "fee": "fee", "travel": "trav", "filled": "fill"}
 
 
-def bench_one(scale: str, seed: int, options: SolveOptions) -> dict:
-    doc = generate(scale, seed=seed, **SCALE_ARGS.get(scale, {}))
+def bench_one(scale: str, seed: int, options: SolveOptions, version: int = 1,
+              lead: tuple[str, ...] = ("priority",)) -> dict:
+    doc = generate(scale, seed=seed, version=version, lead=lead, **SCALE_ARGS.get(scale, {}))
     inst = load_instance(doc)
     started = time.perf_counter()
     base = greedy_result(inst)
@@ -39,6 +40,8 @@ def bench_one(scale: str, seed: int, options: SolveOptions) -> dict:
         "wall_s": result["stats"]["wall_time_s"], "greedy_primary": base["objective"]["primary"],
         "greedy_s": round(greedy_s, 3), "valid": not problems, "problems": problems[:3],
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "lead_s": sum(s["seconds"] for s in stages if s["name"] in ("primary", "coverage")),
+        "lead": result["objective"].get("lead"),
     }
 
 
@@ -66,6 +69,35 @@ def main(args) -> int:
             row = bench_one(scale, seed, options)
             rows.append(row)
             print(_row(row), flush=True)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(rows, f, indent=1)
+    return 0 if all(r["valid"] for r in rows) else 1
+
+
+VERSION_PLANS = (("v1", 1, ("priority",)), ("v2", 2, ("priority",)), ("v2 coverage", 2, ("coverage", "priority")))
+VERSIONS_HEADER = ("| instance | plan | needs | pairs | status | lead (value/bound) | lead s | later s | total s | "
+                   "valid |\n|---|---|---|---|---|---|---|---|---|---|")
+
+
+def versions_main(args) -> int:
+    """`python -m matching bench-versions`: each instance under version 1, version 2 and version 2 with the
+    coverage lead, one after the other in the same process, so the figures are side by side."""
+    options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, backend=args.backend,
+                           stages=("primary",) if args.primary_only else None)
+    rows = []
+    print(VERSIONS_HEADER, flush=True)
+    for scale in args.scales.split(","):
+        for seed in (int(s) for s in args.seeds.split(",")):
+            for label, version, lead in VERSION_PLANS:
+                row = bench_one(scale, seed, options, version, lead)
+                row["plan"] = label
+                rows.append(row)
+                leads = ", ".join(f"{x['name']} {x['value']}/{x['bound']}" for x in row["lead"] or [])
+                later = sum(s for n, (s, _) in row["stages"].items() if n not in ("primary", "coverage"))
+                print(f"| {scale} s{seed} | {label} | {row['needs']} | {row['pairs']} | {row['status']} | {leads} | "
+                      f"{row['lead_s']:.2f} | {later:.2f} | {row['wall_s']:.2f} | {'yes' if row['valid'] else 'NO'} |",
+                      flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=1)

@@ -107,7 +107,7 @@ class ExpertTable:
         if r.weekly_days > 0:
             cand = cand[_POPCOUNT[self.weekdays[cand] & r.weekdays] >= r.weekly_days]
         out.append(cand)
-        cand = cand[self.rate[cand] * r.days_per_year <= r.budget]
+        cand = cand[self.within_budget(r, cand)]
         out.append(cand)
         bad = self._conflicted.get(r.municipality)
         if bad and len(cand):
@@ -120,6 +120,22 @@ class ExpertTable:
             cand = cand[np.array([i not in bad for i in cand], dtype=bool)]
         out.append(cand)
         return out
+
+    def costs(self, r: Need, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per candidate: what the expert accepts (daily_rate x days), fee(e, r) and travel_cost(e, r)."""
+        accepted = self.rate[cand] * r.days_per_year
+        fee = accepted if r.offered_fee is None else np.full(len(cand), r.offered_fee, dtype=np.int64)
+        if self.inst.travel_yen_per_km and r.onsite_days and r.location is not None and len(cand):
+            k = self.inst.need_index[r.id]
+            travel = np.array([self.inst.travel_cost(int(e), k) for e in cand], dtype=np.int64)
+        else:
+            travel = np.zeros(len(cand), dtype=np.int64)
+        return accepted, fee, travel
+
+    def within_budget(self, r: Need, cand: np.ndarray) -> np.ndarray:
+        """Rule 6: the expert accepts the fee, and fee and travel fit the budget."""
+        accepted, fee, travel = self.costs(r, cand)
+        return (accepted <= fee) & (fee + travel <= r.budget)
 
     def conflicted(self, municipality: str) -> set[int]:
         return self._conflicted.get(municipality, set())
@@ -142,10 +158,10 @@ def pair_allowed(inst: Instance, e: int, r: int) -> int | None:
     checks = (
         lambda: need.prefecture in ex.serves_prefectures,
         lambda: all(ex.skills.get(s, 0) >= lvl for s, lvl in need.required_skills.items()),
-        lambda: bool(ex.employment_forms & need.employment_forms),
+        lambda: any(f in ex.employment_forms for f in need.employment_forms),
         lambda: not need.onsite_required or need.prefecture in ex.onsite_prefectures,
         lambda: need.weekly_days == 0 or bin(ex.weekdays & need.weekdays).count("1") >= need.weekly_days,
-        lambda: ex.daily_rate * need.days_per_year <= need.budget,
+        lambda: inst.accepted_fee(e, r) <= inst.fee(e, r) and inst.fee(e, r) + inst.travel_cost(e, r) <= need.budget,
         lambda: not _conflict(inst, e, r),
         lambda: (ex.id, need.id) not in inst.forbids
         and not (need.replacement_requested and need.current_expert == ex.id),

@@ -81,12 +81,33 @@ def _no_weekday(inst: Instance, need: Need, before) -> Detail:
 
 
 def _over_budget(inst: Instance, need: Need, before) -> Detail:
-    fees = sorted((inst.experts[int(e)].daily_rate * need.days_per_year, inst.experts[int(e)].id)
-                  for e in before)
-    (fee, fee_ja), (budget, budget_ja), who = _yen(fees[0][0]), _yen(need.budget), fees[0][1]
-    return (f"lowest eligible fee {fee} > budget {budget}; a budget of {fee} would match {who}",
-            f"条件を満たす専門人材の最低報酬 {fee_ja} が予算 {budget_ja} を超えています。"
-            f"予算を {fee_ja} にすれば {who} と合致します。")
+    """Rule 6 fails in two ways: the offered fee is below what an expert accepts, or fee and travel exceed
+    the budget. The detail names each way that occurs, with the amounts of the closest expert."""
+    r = inst.need_index[need.id]
+    costs = [(inst.accepted_fee(int(e), r), inst.fee(int(e), r), inst.travel_cost(int(e), r),
+              inst.experts[int(e)].id) for e in before]
+    below = [(a, i) for a, f, _, i in costs if a > f]
+    over = [(f + t, f, t, i) for a, f, t, i in costs if a <= f]
+    en, ja = [], []
+    if below:
+        (low, who), offered = min(below), need.offered_fee
+        en.append(f"offered fee {offered:,} is below what {len(below)} eligible experts accept "
+                  f"(lowest {low:,}, {who})")
+        ja.append(f"提示報酬 {offered:,}円 は、条件を満たす専門人材 {len(below)}名の希望最低額を下回っています"
+                  f"（最も低い {who} で {low:,}円）。")
+    if over:
+        total, f, t, who = min(over)
+        (tot, tot_ja), (budget, budget_ja) = _yen(total), _yen(need.budget)
+        if need.offered_fee is None and t == 0:  # the wording of version 1
+            en.append(f"lowest eligible fee {tot} > budget {budget}; a budget of {tot} would match {who}")
+            ja.append(f"条件を満たす専門人材の最低報酬 {tot_ja} が予算 {budget_ja} を超えています。"
+                      f"予算を {tot_ja} にすれば {who} と合致します。")
+        else:
+            en.append(f"fee and travel exceed the budget: lowest fee {f:,} + travel {t:,} = {tot} > budget "
+                      f"{budget}; a budget of {tot} would match {who}")
+            ja.append(f"報酬と旅費の合計が予算を超えています（最も低い {who} で報酬 {f:,}円 ＋ 旅費 {t:,}円 ＝ "
+                      f"{tot_ja} ＞ 予算 {budget_ja}）。予算を {tot_ja} にすれば {who} と合致します。")
+    return "; ".join(en), "".join(ja)
 
 
 def _conflict(inst: Instance, need: Need, before) -> Detail:

@@ -1,6 +1,7 @@
 """Procurement flags: bid restrictions and notices, fully determined by the assignments.
 
-This module owns the four flag kinds of the spec, keyed and sorted deterministically, and the
+This module owns the five flag kinds of the spec (four per expert and municipality, form_notice per
+assignment), keyed and sorted deterministically, and the
 per-(expert, municipality) bid-restriction weight the solver minimises. It never solves.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import CATEGORIES, FLAG_KINDS, Instance
+from .model import CATEGORIES, FLAG_KINDS, FORM_NOTICE_FORM, FORM_NOTICE_ROLE, Instance
 
 _KIND_RANK = {k: i for i, k in enumerate(FLAG_KINDS)}
 
@@ -31,6 +32,7 @@ class ProcurementIndex:
 def flags_for(inst: Instance, pairs: Iterable[tuple[int, int]], index: ProcurementIndex | None = None) -> list[dict]:
     """All flags for the assigned (expert index, need index) pairs, each once per key, sorted."""
     index = index or ProcurementIndex(inst)
+    pairs = list(pairs)
     served = sorted({(inst.experts[e].id, inst.needs[r].municipality, e) for e, r in pairs})
     out: list[dict] = []
     start = inst.fiscal_start
@@ -51,7 +53,21 @@ def flags_for(inst: Instance, pairs: Iterable[tuple[int, int]], index: Procureme
             out.append({"kind": "former_vendor_notice", "expert": expert_id, "vendor": v, "municipality": m})
         if active and not ex.confidentiality_pledge:
             out.append({"kind": "pledge_required", "expert": expert_id, "vendor": None, "municipality": m})
-    out.sort(key=lambda f: (f["expert"], f["municipality"], _KIND_RANK[f["kind"]], f["vendor"] or ""))
+    out += form_notices(inst, pairs)
+    out.sort(key=lambda f: (f["expert"], f["municipality"], _KIND_RANK[f["kind"]], f["vendor"] or "",
+                            f.get("need", "")))
+    return out
+
+
+def form_notices(inst: Instance, pairs: Iterable[tuple[int, int]]) -> list[dict]:
+    """form_notice per assignment whose employment form is special_part_time for a dx_supporter need."""
+    out = []
+    for e, r in pairs:
+        need = inst.needs[r]
+        form = inst.employment_form(e, r)
+        if form == FORM_NOTICE_FORM and need.role == FORM_NOTICE_ROLE:
+            out.append({"kind": "form_notice", "expert": inst.experts[e].id, "vendor": None,
+                        "municipality": need.municipality, "need": need.id, "form": form})
     return out
 
 

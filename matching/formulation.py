@@ -16,7 +16,7 @@ import numpy as np
 
 from .eligibility import Candidates
 from .flags import ProcurementIndex, bid_weight
-from .model import Instance
+from .model import Instance, km
 from .weekdays import hall_sets, popcount
 
 # The lexicographic order (documented in docs/matching.md).
@@ -27,14 +27,23 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("bid_restrictions", "min"),   # procurement ids listed by bid_restriction flags
     ("keep_current", "max"),       # needs kept with current_expert (no replacement asked)
     ("keep_previous", "max"),      # pairs kept from previous_assignments
-    ("fee", "min"),                # sum of fee / budget, in 0.1 % (FEE_UNITS_PER_BUDGET)
-    ("travel", "min"),             # onsite needs: km from home to location x days_per_year, in 100 km-days
+    ("fee", "min"),                # sum of (fee + travel_cost) / budget, in 0.1 % (FEE_UNITS_PER_BUDGET)
+    ("travel", "min"),             # onsite needs: km from home to location x onsite_days, in 100 km-days
 )
 # The primary and the number of filled needs are solved first as one objective ("lead"); the stages after
-# them are the criteria a run may choose.
+# them are the criteria a run may choose. With the instance's lead ["coverage", "priority"], coverage (the
+# number of municipalities with an assigned need) comes first in that one objective (`lead_stages`).
 LEAD: tuple[str, ...] = ("primary", "filled")
+COVERAGE = "coverage"
 LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
-SENSES: dict[str, str] = dict(STAGES) | {"lead": "max"}
+SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max"}
+# The spec's names of the lead criteria against the stages that hold them.
+LEAD_STAGE = {"priority": "primary", "coverage": COVERAGE}
+
+
+def lead_stages(inst: Instance) -> tuple[str, ...]:
+    """The stages of the lead objective, heaviest first: the instance's lead criteria, then filled needs."""
+    return tuple(LEAD_STAGE[name] for name in inst.lead) + ("filled",)
 
 # Largest product of (stage range + 1) folded into one weighted objective, per backend. Below 2**50 every
 # objective value is an integer a double holds exactly (2**53), and SCIP (integral-objective cutoff) and
@@ -87,6 +96,9 @@ class LinearModel:
     rows: list[Row]
     objectives: dict[str, list[tuple[int, int]]]
     y_of: dict[tuple[int, str], int]
+    lead: tuple[str, ...] = LEAD  # stages folded into the lead objective, heaviest first
+    z_of: dict[str, int] = field(default_factory=dict)  # coverage: one variable per municipality
+    offered_fees: bool = False  # some need of the component has an offered_fee (stage_blocks' plan)
 
     @property
     def n_x(self) -> int:
@@ -120,8 +132,14 @@ def components(inst: Instance, pairs: list[tuple[int, int]]) -> list[Component]:
             a = parent[a]
         return a
 
-    for e, r in pairs:
-        a, b = find(e), find(n_e + r)
+    links = [(e, n_e + r) for e, r in pairs]
+    if COVERAGE in lead_stages(inst):
+        # Coverage counts a municipality once, so needs of one municipality must share a component.
+        first_need: dict[str, int] = {}
+        for _, r in pairs:
+            links.append((n_e + first_need.setdefault(inst.needs[r].municipality, r), n_e + r))
+    for u, v in links:
+        a, b = find(u), find(v)
         if a != b:
             parent[max(a, b)] = min(a, b)
     groups: dict[int, list[tuple[int, int]]] = {}
@@ -135,26 +153,20 @@ def components(inst: Instance, pairs: list[tuple[int, int]]) -> list[Component]:
     return comps
 
 
-def _distance_km(a, b) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def pair_scores(inst: Instance, e: int, r: int) -> dict[str, int]:
     """Per-pair coefficients of every stage except bid restrictions (which are per municipality)."""
     ex, need = inst.experts[e], inst.needs[r]
-    fee = ex.daily_rate * need.days_per_year
+    cost = inst.fee(e, r) + inst.travel_cost(e, r)
     travel = 0
-    if need.onsite_required and ex.home is not None and need.location is not None:
-        travel = round(_distance_km(ex.home, need.location) * need.days_per_year / TRAVEL_UNIT_KM_DAYS)
+    if need.onsite_days and ex.home is not None and need.location is not None:
+        travel = round(km(ex.home, need.location) * need.onsite_days / TRAVEL_UNIT_KM_DAYS)
     return {
         "primary": need.priority,
         "filled": 1,
         "skill_fit": sum(min(ex.skills.get(s, 0), lvl) for s, lvl in need.desired_skills.items()),
         "keep_current": int(need.current_expert == ex.id and not need.replacement_requested),
         "keep_previous": int((ex.id, need.id) in inst.previous),
-        "fee": (fee * FEE_UNITS_PER_BUDGET) // need.budget if need.budget else 0,
+        "fee": (cost * FEE_UNITS_PER_BUDGET) // need.budget if need.budget else 0,
         "travel": travel,
     }
 
@@ -181,19 +193,57 @@ def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> Li
     for e, js in by_expert.items():
         rows += _expert_rows(inst, comp, e, js, fixed)
     objectives = {name: [] for name, _ in STAGES}
+    objectives[COVERAGE] = []
     for j, (e, r) in enumerate(comp.pairs):
         for name, coef in pair_scores(inst, e, r).items():
             if coef:
                 objectives[name].append((j, coef))
     n_vars, y_of = _bid_rows(inst, comp, procurements, rows, objectives)
-    model = LinearModel(comp, n_vars, rows, objectives, y_of)
-    objectives["lead"] = _weighted(model, LEAD)
+    lead = lead_stages(inst)
+    z_of: dict[str, int] = {}
+    if COVERAGE in lead:
+        n_vars, z_of = _coverage_rows(inst, comp, n_vars, rows, objectives)
+    offered = any(inst.needs[r].offered_fee is not None for r in comp.needs)
+    model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, offered)
+    objectives["lead"] = _weighted(model, lead)
     return model
 
 
+def _coverage_rows(inst: Instance, comp: Component, n: int, rows: list[Row],
+                   objectives: dict[str, list[tuple[int, int]]]) -> tuple[int, dict[str, int]]:
+    """z[m] <= sum of x over the pairs of m's needs, z[m] <= 1: at an optimum z[m] says whether m is covered."""
+    by_municipality: dict[str, list[int]] = {}
+    for j, (_, r) in enumerate(comp.pairs):
+        by_municipality.setdefault(inst.needs[r].municipality, []).append(j)
+    z_of = {}
+    for m in sorted(by_municipality):
+        z_of[m] = n
+        objectives[COVERAGE].append((n, 1))
+        rows.append(Row([(n, 1)] + [(j, -1) for j in by_municipality[m]], -math.inf, 0, f"coverage_{m}"))
+        n += 1
+    return n, z_of
+
+
+def lead_weights(model: LinearModel) -> dict[str, int]:
+    """The weight of each stage in the lead objective (the product of (range + 1) of the stages after it)."""
+    weights, weight = {}, 1
+    for name in reversed(model.lead):
+        weights[name] = weight
+        weight *= stage_range(model, name) + 1
+    return weights
+
+
+def lead_part(model: LinearModel, weighted: int, name: str) -> int:
+    """The value of one lead stage read back from a solution's value of the weighted lead objective."""
+    weights = lead_weights(model)
+    i = model.lead.index(name)
+    above = weighted % weights[model.lead[i - 1]] if i > 0 else weighted
+    return above // weights[name]
+
+
 def lead_weight(model: LinearModel) -> int:
-    """The weight of the primary in the lead objective: one more than the number of needs it can fill."""
-    return stage_range(model, "filled") + 1
+    """The weight of the primary in the lead objective (one more than the number of needs it can fill)."""
+    return lead_weights(model)["primary"]
 
 
 def _weighted(model: LinearModel, names: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
@@ -255,8 +305,10 @@ def _bid_rows(inst: Instance, comp: Component, procurements: ProcurementIndex, r
 def stage_range(model: LinearModel, name: str) -> int:
     """An upper bound on how far the stage's value can move: per need the largest |coefficient| of its
     candidates (a need has at most one expert), and every y term for the bid-restriction stage."""
+    if name == "lead":
+        return math.prod(stage_range(model, n) + 1 for n in model.lead) - 1
     terms = model.objectives[name]
-    if name == "bid_restrictions":
+    if name in ("bid_restrictions", COVERAGE):
         return sum(abs(c) for _, c in terms)
     widest: dict[int, int] = {}
     for v, c in terms:
@@ -273,10 +325,14 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
     carries the lead (primary and filled needs) as its heaviest term, which spares it a dense lead row;
     or the lead is kept by one row and the stages start their own blocks. Each later block keeps the
     stages before it by rows. No block's weight product exceeds max_scale.
+
+    With offered fees (version 2) the lead-first plan is taken whenever it exists: a fee that is the same
+    for every candidate of a need leaves the block's LP far weaker under a lead row (北海道 v2: 7–10 s with
+    the row, 1.0–1.8 s lead-first; docs/benchmarks.md).
     """
     names = [name for name, _ in stages]
     plans = [_greedy_groups(model, names, ["lead"], max_scale), _greedy_groups(model, names, [], max_scale)]
-    groups = min(plans, key=len)
+    groups = plans[0] if model.offered_fees and plans[0] else min(plans, key=len)
     blocks = []
     for group in groups:
         stages_only = tuple(n for n in group if n != "lead")

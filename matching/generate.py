@@ -4,7 +4,9 @@ This module owns the synthetic distributions (documented in docs/matching.md, se
 "Generator"): work patterns after the survey (週1日 32.8%, 週2–3日 24.3%, 月1日 16.1%, the rest a few
 days a year), fees of 140–696万円 a year for one day a week (daily rate ≈ fee / 48), skills by
 role, employment forms, vendors, procurements and affiliations. Everything is drawn from one
-`random.Random(seed)`: the same arguments give the same instance, byte for byte.
+`random.Random(seed)`: the same arguments give the same instance, byte for byte. A version 2
+instance is the version 1 instance of the same seed plus the new fields (offered fees, on-site days,
+the travel rate, the lead), drawn from a second generator so that the two differ in nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import EMPLOYMENT_FORMS, INSTANCE_FORMAT, WEEKDAYS
+from .model import DEFAULT_LEAD, EMPLOYMENT_FORMS, INSTANCE_FORMATS, WEEKDAYS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SKILLS = ("planning", "procurement", "security", "network", "data", "ai_rpa", "standardization", "bpr",
@@ -40,6 +42,11 @@ ROLE_SKILLS = {
 PATTERNS = ((0.328, "weekly", 1), (0.243, "weekly", 2), (0.0, "weekly", 3), (0.161, "monthly", 1),
             (0.268, "few", 0))
 FEE_MIN, FEE_MAX = 1_400_000, 6_960_000  # yen a year for one day a week
+# Version 2: a municipality's offered fee, yen a year per weekly day (or for a post of a few days a year).
+OFFER_MIN, OFFER_MAX = 1_000_000, 7_000_000
+OFFERED_SHARE = 0.75          # needs with an offered fee; the others pay the expert's daily rate
+TRAVEL_YEN_PER_KM = 37        # the usual rate for a private car on official business
+ONSITE_SHARES = (1.0, 0.5, 0.25)  # share of days_per_year worked on site, for needs that require it
 
 
 @dataclass(frozen=True)
@@ -235,8 +242,8 @@ def _select(scale_name: str, prefecture: str, region: str) -> list[Municipality]
 
 
 def generate(scale_name: str = "prefecture", *, seed: int = 0, prefecture: str = "20", region: str = "chubu",
-             fiscal_year: int = 2027) -> dict:
-    """A kenmu.instance/1 dict at the given scale; deterministic in all arguments."""
+             fiscal_year: int = 2027, version: int = 1, lead: tuple[str, ...] = DEFAULT_LEAD) -> dict:
+    """A kenmu.instance/1 dict (or /2 with `version=2`) at the given scale; deterministic in all arguments."""
     scale = SCALES[scale_name]
     munis = _select(scale_name, prefecture, region)
     gen = _Gen(scale, munis, seed)
@@ -252,14 +259,33 @@ def generate(scale_name: str = "prefecture", *, seed: int = 0, prefecture: str =
     _current_experts(needs, experts, rng)
     procurements = gen.procurements(sorted({m for m in munis if any(n["municipality"] == m.code for n in needs)},
                                            key=lambda m: m.code))
-    return {
-        "format": INSTANCE_FORMAT, "fiscal_year": fiscal_year, "cooling_off_days": 730, "time_limit_s": 60,
+    doc = {
+        "format": INSTANCE_FORMATS[0], "fiscal_year": fiscal_year, "cooling_off_days": 730, "time_limit_s": 60,
         "skills": list(SKILLS), "experts": experts, "needs": needs,
         "vendors": [{"id": v, "name": f"Vendor {v}"} for v in gen.vendors],
         "procurements": procurements, "pins": [], "forbids": [], "coi_overrides": _overrides(experts, procurements, rng),
         "generator": {"scale": scale_name, "seed": seed, "prefecture": prefecture if scale_name == "prefecture" else None,
                       "region": region if scale_name == "region" else None},
     }
+    return doc if version == 1 else _version2(doc, seed, lead)
+
+
+def _version2(doc: dict, seed: int, lead: tuple[str, ...]) -> dict:
+    """The new fields of version 2 over a version 1 instance: offered fees of 100万–700万円 a year per weekly
+    day (skewed low, rounded to 10,000 yen) for 75% of needs, budgets that hold the offer plus 0–15% for
+    travel, on-site days (all, half or a quarter of the days), 37 yen per km, and the lead."""
+    rng = random.Random(f"v2-{seed}")
+    for n in doc["needs"]:
+        if n["onsite_required"]:
+            n["onsite_days"] = max(1, round(n["days_per_year"] * rng.choice(ONSITE_SHARES)))
+        if rng.random() < OFFERED_SHARE:
+            offer = OFFER_MIN + (OFFER_MAX - OFFER_MIN) * rng.betavariate(1.6, 3.2)
+            n["offered_fee"] = int(round(offer * max(1, n["weekly_days"]), -4))
+            n["budget"] = max(n["budget"] if n["offered_fee"] <= n["budget"] else 0,
+                              int(round(n["offered_fee"] * rng.uniform(1.0, 1.15), -4)))
+    generator = doc.pop("generator")
+    return {**doc, "format": INSTANCE_FORMATS[1], "lead": list(lead), "travel_yen_per_km": TRAVEL_YEN_PER_KM,
+            "generator": {**generator, "version": 2}}
 
 
 def _current_experts(needs: list[dict], experts: list[dict], rng: random.Random) -> None:

@@ -1,8 +1,10 @@
-"""Reading and validating a `kenmu.instance/1` document into an `Instance`.
+"""Reading and validating a `kenmu.instance/1` or `/2` document into an `Instance`.
 
 This module owns every input check of the exchange format: a missing field, a wrong type, an
 out-of-range value or a dangling id becomes an `InstanceError` whose message names the field and
-the id. It never solves and never raises anything else on bad input.
+the id. It never solves and never raises anything else on bad input. A version 1 document is read
+as a version 2 one with every new field at its default: its new fields (offered_fee, onsite_days,
+travel_yen_per_km, lead) are not read, as version 1 ignores unknown fields.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from .model import (
+    ALLOWED_LEADS,
     CATEGORIES,
+    DEFAULT_LEAD,
     EMPLOYMENT_FORMS,
-    INSTANCE_FORMAT,
+    INSTANCE_FORMATS,
     PROCUREMENT_STATUSES,
     RELATIONS,
     ROLES,
@@ -216,7 +220,7 @@ def _expert(reader: _Reader, obj: Any, i: int, skills: set[str] | None) -> Exper
         confidentiality_pledge=fields["confidentiality_pledge"], home=home)
 
 
-def _need(reader: _Reader, obj: Any, i: int, skills: set[str] | None) -> Need | None:
+def _need(reader: _Reader, obj: Any, i: int, skills: set[str] | None, version: int) -> Need | None:
     where = _where("needs", i, obj)
     if not isinstance(obj, dict):
         reader.problems.append(f"{where}: must be an object")
@@ -241,15 +245,43 @@ def _need(reader: _Reader, obj: Any, i: int, skills: set[str] | None) -> Need | 
         replacement_requested=g(obj, where, "replacement_requested", _bool, default=False),
     )
     location = _point(reader, obj, where, "location")
+    offered_fee, onsite_days = _fee_and_onsite(reader, obj, where, f, version)
     if len(reader.problems) > n0:
         return None
     return Need(
         id=f["id"], municipality=f["municipality"], prefecture=f["prefecture"], role=f["role"],
         days_per_year=f["days_per_year"], weekly_days=f["weekly_days"], weekdays=weekday_mask(f["weekdays"]),
         onsite_required=f["onsite_required"], budget=f["budget"], required_skills=dict(f["required_skills"]),
-        desired_skills=dict(f["desired_skills"]), employment_forms=frozenset(f["employment_forms"]),
+        desired_skills=dict(f["desired_skills"]), employment_forms=tuple(dict.fromkeys(f["employment_forms"])),
         priority=f["priority"], current_expert=f["current_expert"],
-        replacement_requested=f["replacement_requested"], location=location)
+        replacement_requested=f["replacement_requested"], location=location, offered_fee=offered_fee,
+        onsite_days=onsite_days)
+
+
+def _fee_and_onsite(reader: _Reader, obj: Mapping, where: str, f: dict, version: int) -> tuple[int | None, int]:
+    """offered_fee (at most the budget) and onsite_days (0 off site, 1 to days_per_year on site)."""
+    onsite, days, budget = f["onsite_required"], f["days_per_year"], f["budget"]
+    default_days = days if onsite and days is not None else 0
+    if version < 2:
+        return None, default_days
+    offered = reader.get(obj, where, "offered_fee", _int(0, MAX_YEN), default=None)
+    if offered is not None and budget is not None and offered > budget:
+        reader.fail(where, "offered_fee", f"must not exceed the budget {budget}, got {offered}")
+    onsite_days = reader.get(obj, where, "onsite_days", _int(0, 366), default=None)
+    if onsite_days is None:
+        return offered, default_days
+    if onsite is False and onsite_days != 0:
+        reader.fail(where, "onsite_days", f"must be 0 when onsite_required is false, got {onsite_days}")
+    elif onsite is True and days is not None and not 1 <= onsite_days <= days:
+        reader.fail(where, "onsite_days", f"must be between 1 and days_per_year ({days}) when onsite_required "
+                                          f"is true, got {onsite_days}")
+    return offered, onsite_days
+
+
+def _lead(v: Any) -> str | None:
+    if not isinstance(v, list) or tuple(v) not in ALLOWED_LEADS:
+        return f"must be one of {[list(lead) for lead in ALLOWED_LEADS]}"
+    return None
 
 
 def _procurement(reader: _Reader, obj: Any, i: int) -> Procurement | None:
@@ -340,15 +372,22 @@ def instance_from_dict(doc: Any) -> Instance:
         raise InstanceError(["instance: must be a JSON object"])
     problems: list[str] = []
     reader = _Reader(problems)
-    if doc.get("format") != INSTANCE_FORMAT:
-        problems.append(f"instance: field 'format' must be \"{INSTANCE_FORMAT}\", got {doc.get('format')!r}")
+    if doc.get("format") not in INSTANCE_FORMATS:
+        problems.append(f"instance: field 'format' must be one of {list(INSTANCE_FORMATS)}, got {doc.get('format')!r}")
+    version = 1 if doc.get("format") == INSTANCE_FORMATS[0] else 2
+    travel_rate, lead = 0, list(DEFAULT_LEAD)
+    if version >= 2:
+        # Yen per km; at most 100,000 so that travel costs stay exact integers in 64-bit arithmetic.
+        travel_rate = reader.get(doc, "instance", "travel_yen_per_km", _int(0, MAX_COUNT), default=0)
+        lead = reader.get(doc, "instance", "lead", _lead, default=list(DEFAULT_LEAD))
     fiscal_year = reader.get(doc, "instance", "fiscal_year", _int(1900, 2999))
     cooling = reader.get(doc, "instance", "cooling_off_days", _int(0, MAX_COUNT))
     time_limit = reader.get(doc, "instance", "time_limit_s", _number, default=None)
     skill_list = reader.get(doc, "instance", "skills", _list_of(), default=None)
     skills = set(skill_list) if skill_list is not None else None
     experts = [e for i, o in enumerate(_list(reader, doc, "experts", True)) if (e := _expert(reader, o, i, skills))]
-    needs = [r for i, o in enumerate(_list(reader, doc, "needs", True)) if (r := _need(reader, o, i, skills))]
+    needs = [r for i, o in enumerate(_list(reader, doc, "needs", True))
+             if (r := _need(reader, o, i, skills, version))]
     vendor_docs = _list(reader, doc, "vendors", required=False)
     vendors = []
     for i, v in enumerate(vendor_docs):
@@ -382,7 +421,8 @@ def instance_from_dict(doc: Any) -> Instance:
         time_limit_s=float(time_limit) if time_limit is not None else None,
         experts=tuple(experts), needs=tuple(needs), vendors=tuple(vendors), procurements=tuple(procurements),
         pins=tuple(dict.fromkeys(pins)), forbids=frozenset(forbids), coi_overrides=frozenset(overrides),
-        previous=frozenset(previous))
+        previous=frozenset(previous), travel_yen_per_km=travel_rate or 0,
+        lead=tuple(lead or DEFAULT_LEAD))
 
 
 def load_instance(source: Instance | Mapping | str | Path) -> Instance:

@@ -8,11 +8,13 @@ files and never solves anything.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-INSTANCE_FORMAT = "kenmu.instance/1"
-RESULT_FORMAT = "kenmu.result/1"
+INSTANCE_FORMAT = "kenmu.instance/2"
+INSTANCE_FORMATS: tuple[str, ...] = ("kenmu.instance/1", "kenmu.instance/2")  # version 1 reads with v2 defaults
+RESULT_FORMAT = "kenmu.result/2"  # the answer to an instance of either version
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_BIT = {d: 1 << i for i, d in enumerate(WEEKDAYS)}
@@ -32,7 +34,16 @@ RULE_NAMES = {1: "scope", 2: "skills", 3: "form", 4: "onsite", 5: "weekdays", 6:
               11: "weekday schedule"}
 
 FLAG_KINDS: tuple[str, ...] = ("bid_restriction", "incumbent_conflict_overridden", "former_vendor_notice",
-                               "pledge_required")
+                               "pledge_required", "form_notice")
+# form_notice: 特別職非常勤職員 is for posts that advise (地方公務員法 第3条第3項第3号), not hands-on support work.
+FORM_NOTICE_FORM, FORM_NOTICE_ROLE = "special_part_time", "dx_supporter"
+
+# The lead: the criteria solved and proven before everything else, in order (spec, Objective).
+LEAD_CRITERIA: tuple[str, ...] = ("priority", "coverage")
+ALLOWED_LEADS: tuple[tuple[str, ...], ...] = (("priority",), ("coverage", "priority"))
+DEFAULT_LEAD: tuple[str, ...] = ("priority",)
+
+EARTH_RADIUS_KM = 6371.0
 
 
 class Status(StrEnum):
@@ -104,11 +115,13 @@ class Need:
     budget: int
     required_skills: dict[str, int]
     desired_skills: dict[str, int]
-    employment_forms: frozenset[str]
+    employment_forms: tuple[str, ...]  # in the municipality's order of preference, each once
     priority: int
     current_expert: str | None
     replacement_requested: bool
     location: Point | None = None
+    offered_fee: int | None = None  # yearly fee the municipality pays; None: the expert's daily_rate x days
+    onsite_days: int = 0            # days of days_per_year worked at the municipality
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,8 @@ class Instance:
     forbids: frozenset[tuple[str, str]]
     coi_overrides: frozenset[tuple[str, str]]
     previous: frozenset[tuple[str, str]] = frozenset()
+    travel_yen_per_km: int = 0
+    lead: tuple[str, ...] = DEFAULT_LEAD
     expert_index: dict[str, int] = field(default_factory=dict, compare=False)
     need_index: dict[str, int] = field(default_factory=dict, compare=False)
 
@@ -162,5 +177,38 @@ class Instance:
     def procurements_of(self, municipality: str) -> list[Procurement]:
         return [p for p in self.procurements if p.municipality == municipality]
 
-    def fee(self, e: int, r: int) -> int:
+    def accepted_fee(self, e: int, r: int) -> int:
+        """The least the expert accepts for the need: daily_rate x days_per_year."""
         return self.experts[e].daily_rate * self.needs[r].days_per_year
+
+    def fee(self, e: int, r: int) -> int:
+        """fee(e, r): the need's offered_fee when set, else what the expert asks."""
+        offered = self.needs[r].offered_fee
+        return offered if offered is not None else self.accepted_fee(e, r)
+
+    def travel_cost(self, e: int, r: int) -> int:
+        """travel_cost(e, r) = onsite_days x floor(2 km x travel_yen_per_km + 0.5): a round trip per onsite day."""
+        ex, need = self.experts[e], self.needs[r]
+        if not self.travel_yen_per_km or not need.onsite_days or ex.home is None or need.location is None:
+            return 0
+        return need.onsite_days * math.floor(2 * km(ex.home, need.location) * self.travel_yen_per_km + 0.5)
+
+    def employment_form(self, e: int, r: int) -> str | None:
+        """The first form of the need's order of preference that the expert also holds."""
+        held = self.experts[e].employment_forms
+        return next((f for f in self.needs[r].employment_forms if f in held), None)
+
+
+def km(a: Point, b: Point) -> float:
+    """Great-circle distance by the haversine formula, R = 6371.0 km, in double precision."""
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def assignment_record(inst: Instance, e: int, r: int, weekdays: int) -> dict:
+    """One entry of a result's `assignments`."""
+    need = inst.needs[r]
+    return {"need": need.id, "expert": inst.experts[e].id, "weekdays": mask_weekdays(weekdays),
+            "days_per_year": need.days_per_year, "fee": inst.fee(e, r), "travel_cost": inst.travel_cost(e, r),
+            "employment_form": inst.employment_form(e, r)}

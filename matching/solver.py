@@ -2,8 +2,8 @@
 
 This module owns the run: pin check, candidate pairs, independent components, the stage order
 (formulation.STAGES), time budgets, progress reports and cancellation, and the assembly of the
-`kenmu.result/1` document. The lead (primary objective, then filled needs) is solved and proven for every
-component first; each later stage keeps every earlier stage at its achieved value. It never imports Django.
+`kenmu.result/2` document. The lead (the instance's lead criteria, then filled needs) is solved and proven
+for every component first; each later stage keeps every earlier stage at its achieved value. It never imports Django.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .eligibility import Candidates, ExpertTable, candidates
 from .explain import unmatched
 from .flags import ProcurementIndex, flags_for
 from .formulation import (
+    COVERAGE,
     LEAD,
     MAX_BLOCK_SCALE,
     SENSES,
@@ -29,13 +30,15 @@ from .formulation import (
     StageBlock,
     build,
     components,
-    lead_weight,
+    lead_part,
+    lead_stages,
+    lead_weights,
     modelled_pairs,
     stage_blocks,
 )
 from .greedy import greedy
 from .loading import load_instance
-from .model import RESULT_FORMAT, Instance, Status, mask_weekdays
+from .model import RESULT_FORMAT, Instance, Status, assignment_record
 from .pins import pin_conflicts
 from .weekdays import assign_weekdays
 
@@ -69,6 +72,7 @@ class _Piece:
     backend: object = None
     outcomes: dict[str, StageOutcome] = field(default_factory=dict)
     primary_bound: int = 0
+    coverage_bound: int = 0
     rows_added: set[str] = field(default_factory=set)  # stages already kept by a row in the backend
 
     @property
@@ -141,21 +145,23 @@ class _Run:
             served = {(e, self.inst.needs[r].municipality) for e, r in comp.pairs if (e, r) in chosen}
             for key, y in model.y_of.items():
                 values[y] = int(key in served)
+            for m, z in model.z_of.items():
+                values[z] = int(any(m == municipality for _, municipality in served))
             trivial = sum(self.inst.needs[r].priority for r in comp.needs)
-            pieces.append(_Piece(comp, model, values, primary_bound=trivial))
+            pieces.append(_Piece(comp, model, values, primary_bound=trivial, coverage_bound=len(model.z_of)))
         return pieces
 
     def _backend(self, piece: _Piece, index: int, pieces: list[_Piece]):
         if piece.backend is None:
             def on_solution(value: int, bound: float) -> None:
                 others = sum(_stage_value(p, "primary") for k, p in enumerate(pieces) if k != index)
-                self._emit(others + value // lead_weight(piece.model), None, "primary")
+                self._emit(others + lead_part(piece.model, value, "primary"), None, "primary")
             piece.backend = make_backend(self.opts.backend, piece.model, seed=self.opts.seed,
                                          workers=self.opts.workers, on_solution=on_solution)
         return piece.backend
 
     def _primary(self, pieces: list[_Piece]) -> None:
-        """The lead objective per component: priorities, then filled needs (weight: needs + 1)."""
+        """The lead objective per component: the lead criteria (coverage, priorities), then filled needs."""
         budget = self.limit * self.opts.primary_share
         left = sum(p.size for p in pieces)
         for k, piece in enumerate(pieces):
@@ -167,17 +173,32 @@ class _Run:
             outcome = self._backend(piece, k, pieces).solve(terms, "max", min(share, self.limit - self.elapsed()),
                                                             piece.values, self.should_stop)
             self._record(piece, "lead", outcome)
-            weight = lead_weight(piece.model)
-            bound = None if outcome.bound is None else math.floor(outcome.bound + 1e-6) // weight
-            for name in LEAD:
-                proven = outcome.status == OPTIMAL
+            self._lead_bounds(piece, outcome)
+            proven = outcome.status == OPTIMAL
+            bounds = {"primary": piece.primary_bound, COVERAGE: piece.coverage_bound}
+            for name in piece.model.lead:
                 value = _stage_value(piece, name)
                 piece.outcomes[name] = StageOutcome(
-                    outcome.status, value, value if proven else (bound if name == "primary" else None), None,
-                    outcome.seconds if name == "primary" else 0.0)
-            if bound is not None:
-                piece.primary_bound = min(piece.primary_bound, bound)
+                    outcome.status, value, value if proven else bounds.get(name), None,
+                    outcome.seconds if name == piece.model.lead[0] else 0.0)
             self._report(pieces, "primary")
+
+    @staticmethod
+    def _lead_bounds(piece: _Piece, outcome: StageOutcome) -> None:
+        """Bounds of the lead criteria from the bound of the weighted lead objective. A criterion's bound holds
+        among the solutions that reach the criteria before it, so the primary's bound after coverage is read
+        only when coverage is proven (else the trivial bound, the sum of priorities, stays)."""
+        if outcome.bound is None:
+            return
+        model, bound = piece.model, math.floor(outcome.bound + 1e-6)
+        weights = lead_weights(model)
+        if model.lead[0] == COVERAGE:
+            piece.coverage_bound = min(piece.coverage_bound, bound // weights[COVERAGE])
+            covered = _stage_value(piece, COVERAGE)
+            if covered < piece.coverage_bound:
+                return
+            bound -= covered * weights[COVERAGE]
+        piece.primary_bound = min(piece.primary_bound, bound // weights["primary"])
 
     def _later_stages(self, pieces: list[_Piece]) -> None:
         """Every stage after the lead, piece by piece, in blocks solved with one weighted objective.
@@ -199,7 +220,7 @@ class _Run:
             # block after one that carried the lead is faster with a row each for primary and filled needs
             # (national pool: 40 s against 21 s at worst).
             first = plans[id(piece)][0] if plans[id(piece)] else None
-            fixed = list(LEAD) if first is not None and first.carries_lead else ["lead"]
+            fixed = list(piece.model.lead) if first is not None and first.carries_lead else ["lead"]
             for block in plans[id(piece)]:
                 if self.stopped() or self.elapsed() >= self.limit - 0.01:
                     return
@@ -259,6 +280,10 @@ class _Run:
         bound = sum(p.primary_bound for p in pieces)
         proven = all(p.outcomes.get("primary") and p.outcomes["primary"].status == OPTIMAL for p in pieces)
         bound = primary if proven else max(bound, primary)
+        covered = len({self.inst.needs[r].municipality for _, r in chosen})
+        coverage_bound = covered if proven else max(covered, sum(p.coverage_bound for p in pieces))
+        lead = {"priority": {"name": "priority", "value": primary, "bound": bound},
+                "coverage": {"name": "coverage", "value": covered, "bound": coverage_bound}}
         stages = self._stage_stats(pieces, primary, bound)
         return {
             "format": RESULT_FORMAT,
@@ -267,6 +292,7 @@ class _Run:
             "unmatched": unmatched(self.inst, table, cands, chosen),
             "flags": flags_for(self.inst, chosen),
             "objective": {"primary": primary, "primary_bound": bound,
+                          "lead": [lead[name] for name in self.inst.lead],
                           "stages": {s["name"]: s["value"] for s in stages}},
             "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": stages,
                       "preprocessing_s": {k: round(v, 3) for k, v in self.timings.items()},
@@ -290,12 +316,12 @@ class _Run:
             if masks is None:
                 raise RuntimeError(f"internal error: weekdays of expert {inst.experts[e].id} do not fit")
             days.update({(e, r): m for r, m in zip(rs, masks, strict=True)})
-        return [{"need": inst.needs[r].id, "expert": inst.experts[e].id, "weekdays": mask_weekdays(days.get((e, r), 0)),
-                 "days_per_year": inst.needs[r].days_per_year, "fee": inst.fee(e, r)} for e, r in chosen]
+        return [assignment_record(inst, e, r, days.get((e, r), 0)) for e, r in chosen]
 
     def _stage_stats(self, pieces: list[_Piece], primary: int, bound: int) -> list[dict]:
         out = []
-        for name, sense in STAGES:
+        order = STAGES[:len(LEAD)] + ((COVERAGE, "max"),) * (COVERAGE in lead_stages(self.inst)) + STAGES[len(LEAD):]
+        for name, sense in order:
             ran = [p.outcomes[name] for p in pieces if name in p.outcomes]
             value = sum(_terms(p.model.objectives[name], p.values) for p in pieces)
             if name == "primary":
@@ -324,7 +350,7 @@ class _Run:
             "format": RESULT_FORMAT, "status": Status.INFEASIBLE.value, "assignments": [],
             "unmatched": unmatched(self.inst, table, cands, [], pins_conflict=True),
             "flags": [], "conflicting_pins": conflicts,
-            "objective": {"primary": None, "primary_bound": None},
+            "objective": {"primary": None, "primary_bound": None, "lead": []},
             "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": [], "cancelled": False,
                       "seed": self.opts.seed, "workers": self.opts.workers, "backend": self.opts.backend},
         }

@@ -1,7 +1,8 @@
-"""The executable specification: checks a `kenmu.result/1` against its instance without a solver.
+"""The executable specification: checks a `kenmu.result/2` against its instance without a solver.
 
-Every hard rule (1-12), every unmatched reason, every flag (none missing, none invented, once
-per key), the fees, the weekdays and the objective are recomputed here in plain Python, written
+Every hard rule (1-12), every unmatched reason (and what an over_budget detail must name), every
+flag (none missing, none invented, once per key), the fees, travel costs, employment forms, the
+weekdays and the objective with its lead are recomputed here in plain Python, written
 apart from the solver's own modules so that a bug in one is caught by the other. It never imports
 OR-Tools and never changes its inputs.
 """
@@ -9,6 +10,7 @@ OR-Tools and never changes its inputs.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -28,6 +30,33 @@ from .model import (
 )
 
 REASONS = (*RULE_REASONS, "capacity")
+
+
+def spec_km(a, b) -> float:
+    """The spec's km(e, r): haversine, R = 6371.0 km, double precision (the same operations as the solver's,
+    so that the floor in travel_cost rounds alike)."""
+    la1, lo1, la2, lo2 = math.radians(a.lat), math.radians(a.lon), math.radians(b.lat), math.radians(b.lon)
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def spec_travel_cost(inst: Instance, ex: Expert, need: Need) -> int:
+    """r.onsite_days x floor(2 x km x travel_yen_per_km + 0.5); 0 without both points or without a rate."""
+    if ex.home is None or need.location is None or inst.travel_yen_per_km == 0:
+        return 0
+    return need.onsite_days * math.floor(2 * spec_km(ex.home, need.location) * inst.travel_yen_per_km + 0.5)
+
+
+def spec_fee(ex: Expert, need: Need) -> int:
+    return need.offered_fee if need.offered_fee is not None else ex.daily_rate * need.days_per_year
+
+
+def spec_form(ex: Expert, need: Need) -> str | None:
+    """The first form in the need's order of preference that the expert also holds."""
+    for f in need.employment_forms:
+        if f in ex.employment_forms:
+            return f
+    return None
 
 
 def _mask(days) -> int:
@@ -61,7 +90,8 @@ class Rules:
             shared = [d for d in WEEKDAYS if ex.weekdays & WEEKDAY_BIT[d] and need.weekdays & WEEKDAY_BIT[d]]
             return need.weekly_days <= 0 or len(shared) >= need.weekly_days
         if k == 6:
-            return ex.daily_rate * need.days_per_year <= need.budget
+            fee = spec_fee(ex, need)
+            return ex.daily_rate * need.days_per_year <= fee and fee + spec_travel_cost(self.inst, ex, need) <= need.budget
         if k == 7:
             active = {a.vendor for a in ex.affiliations if a.relation in ACTIVE_RELATIONS}
             return not (active & self.incumbents.get(need.municipality, set())) \
@@ -109,11 +139,16 @@ def expected_flags(inst: Instance, pairs: list[tuple[Expert, Need]]) -> list[dic
         if active and not ex.confidentiality_pledge:
             key = ("pledge_required", ex.id, None, m)
             flags[key] = {"kind": key[0], "expert": ex.id, "vendor": None, "municipality": m}
+        if spec_form(ex, need) == "special_part_time" and need.role == "dx_supporter":
+            key = ("form_notice", ex.id, None, m, need.id)
+            flags[key] = {"kind": key[0], "expert": ex.id, "vendor": None, "municipality": m, "need": need.id,
+                          "form": "special_part_time"}
     return list(flags.values())
 
 
 def _flag_key(f: Mapping) -> tuple:
-    return (f.get("kind"), f.get("expert"), f.get("vendor"), f.get("municipality"))
+    key = (f.get("kind"), f.get("expert"), f.get("vendor"), f.get("municipality"))
+    return key + (f.get("need"),) if f.get("kind") == "form_notice" else key
 
 
 def _weekdays_fit(items: list[tuple[int, int]]) -> bool:
@@ -176,7 +211,7 @@ class _Check:
         if isinstance(stats, Mapping) and not _is_number(stats.get("wall_time_s")):
             self.fail("stats.wall_time_s must be a number")
         for a in res.get("assignments") if isinstance(res.get("assignments"), list) else []:
-            for name in ("fee", "days_per_year"):
+            for name in ("fee", "days_per_year", "travel_cost"):
                 if isinstance(a, Mapping) and not _is_int(a.get(name)):
                     self.fail(f"assignment {a.get('need')!r}: {name} must be an integer, got {a.get(name)!r}")
             if isinstance(a, Mapping) and not (isinstance(a.get("weekdays"), list)
@@ -198,8 +233,13 @@ class _Check:
                 self.fail(f"{where}: breaks rule {k} ({RULE_REASONS[k - 1]})")
             if a.get("days_per_year") != need.days_per_year:
                 self.fail(f"{where}: days_per_year {a.get('days_per_year')} != {need.days_per_year}")
-            if a.get("fee") != ex.daily_rate * need.days_per_year:
-                self.fail(f"{where}: fee {a.get('fee')} != {ex.daily_rate * need.days_per_year}")
+            if a.get("fee") != spec_fee(ex, need):
+                self.fail(f"{where}: fee {a.get('fee')} != {spec_fee(ex, need)}")
+            if a.get("travel_cost") != spec_travel_cost(self.inst, ex, need):
+                self.fail(f"{where}: travel_cost {a.get('travel_cost')} != {spec_travel_cost(self.inst, ex, need)}")
+            if a.get("employment_form") != spec_form(ex, need):
+                self.fail(f"{where}: employment_form {a.get('employment_form')!r} != {spec_form(ex, need)!r} "
+                          "(the need's first form the expert holds)")
             self._weekdays(where, ex, need, a.get("weekdays"))
             pairs.append((ex, need, a))
         for need_id, n in seen.items():
@@ -263,17 +303,30 @@ class _Check:
                 self.fail(f"unmatched {need.id}: reason {u.get('reason')!r}, expected {want!r}")
             if not isinstance(u.get("detail"), str) or not u["detail"]:
                 self.fail(f"unmatched {need.id}: detail missing")
-            elif want == "over_budget" and not self._names_lowest_fee(need, u["detail"]):
-                self.fail(f"unmatched {need.id}: over_budget detail does not name the lowest eligible fee")
+            elif want == "over_budget":
+                for problem in self._over_budget_detail(need, u["detail"]):
+                    self.fail(f"unmatched {need.id}: over_budget detail {problem}")
         for need in self.inst.needs:
             if need.id not in assigned and listed[need.id] != 1:
                 self.fail(f"unmatched: need {need.id} is listed {listed[need.id]} times, expected once")
 
-    def _names_lowest_fee(self, need: Need, detail: str) -> bool:
+    def _over_budget_detail(self, need: Need, detail: str) -> list[str]:
+        """The detail says which way rule 6 fails, with the amounts: an offered fee below what experts accept
+        (the offer and the lowest accepted fee), or fee and travel over the budget (the lowest total and the
+        budget)."""
         eligible = self.rules.passing(need, 5)
-        lowest = min(e.daily_rate * need.days_per_year for e in eligible)
         numbers = {int(x.replace(",", "")) for x in re.findall(r"\d[\d,]*", detail)}
-        return lowest in numbers and need.budget in numbers
+        out = []
+        asks = [e.daily_rate * need.days_per_year for e in eligible]
+        below = [a for a, e in zip(asks, eligible, strict=True) if a > spec_fee(e, need)]
+        over = [spec_fee(e, need) + spec_travel_cost(self.inst, e, need)
+                for a, e in zip(asks, eligible, strict=True) if a <= spec_fee(e, need)]
+        if below and not ("accept" in detail and {need.offered_fee, min(below)} <= numbers):
+            out.append(f"does not say the offered fee {need.offered_fee} is below what experts accept "
+                       f"(lowest {min(below)})")
+        if over and not ("budget" in detail and {min(over), need.budget} <= numbers):
+            out.append(f"does not name the lowest fee and travel {min(over)} against the budget {need.budget}")
+        return out
 
     def _flags(self, pairs) -> None:
         flags = self.result["flags"]
@@ -302,11 +355,29 @@ class _Check:
             self.fail(f"objective.primary_bound {bound!r} must be a number >= primary {primary}")
         elif self.result["status"] == "optimal" and bound != primary:
             self.fail(f"status optimal but primary_bound {bound} != primary {primary}")
+        values = {"priority": primary, "coverage": len({need.municipality for _, need, _ in pairs})}
+        lead = obj.get("lead")
+        if not isinstance(lead, list) or [x.get("name") if isinstance(x, Mapping) else None
+                                          for x in lead] != list(self.inst.lead):
+            self.fail(f"objective.lead must list {list(self.inst.lead)} in that order, got {lead!r}")
+            return
+        for entry in lead:
+            name, value, bound = entry["name"], entry.get("value"), entry.get("bound")
+            if value != values[name]:
+                self.fail(f"objective.lead {name}: value {value!r} != {values[name]}")
+            elif not _is_number(bound) or bound < value:
+                self.fail(f"objective.lead {name}: bound {bound!r} must be a number >= value {value}")
+            elif self.result["status"] == "optimal" and bound != value:
+                self.fail(f"objective.lead {name}: status optimal but bound {bound} != value {value}")
+            if name == "priority" and (value, bound) != (obj.get("primary"), obj.get("primary_bound")):
+                self.fail("objective.primary and primary_bound must be the value and bound of the priority entry")
 
     def _infeasible(self) -> None:
         res = self.result
         if res["assignments"]:
             self.fail("infeasible result must assign nothing")
+        if res["objective"].get("lead") != [] or res["objective"].get("primary") is not None:
+            self.fail("infeasible result must have objective primary null and lead []")
         listed = res.get("conflicting_pins")
         if not isinstance(listed, list) or not listed:
             self.fail("infeasible result must list conflicting_pins")

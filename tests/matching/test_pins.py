@@ -77,7 +77,7 @@ def test_fixed_assignment_with_unavailable_weekday_breaks_rule_11():
 
 def test_validator_rejects_a_wrong_infeasibility_claim():
     doc = instance([expert("E1")], [need("N1")], pins=[{"expert": "E1", "need": "N1"}])
-    fake = {"format": "kenmu.result/1", "status": "infeasible", "assignments": [], "unmatched": [], "flags": [],
+    fake = {"format": "kenmu.result/2", "status": "infeasible", "assignments": [], "unmatched": [], "flags": [],
             "conflicting_pins": [{"expert": "E1", "need": "N1", "reason": "rule 10 capacity: no"}],
-            "objective": {"primary": None, "primary_bound": None}, "stats": {"wall_time_s": 0.0}}
+            "objective": {"primary": None, "primary_bound": None, "lead": []}, "stats": {"wall_time_s": 0.0}}
     assert any("does not break rule 10" in p for p in validate_result(doc, fake))

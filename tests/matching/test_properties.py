@@ -68,8 +68,9 @@ def instances(draw, max_experts=4, max_needs=5):
                        for e in draw(st.lists(st.integers(0, n_e - 1), max_size=1))])
 
 
-def brute_force_primary(doc) -> int | None:
-    """Best sum of priorities over every assignment that keeps rules 1-12; None if the pins cannot hold."""
+def brute_force_primary(doc, key=lambda chosen: sum(r.priority for _, r in chosen)):
+    """Best sum of priorities (or `key`) over every assignment that keeps rules 1-12; None if the pins
+    cannot hold."""
     inst = load_instance(doc)
     rules = Rules(inst)
     options = [[None] + [e for e in inst.experts if not rules.broken(e, r)] for r in inst.needs]
@@ -85,7 +86,7 @@ def brute_force_primary(doc) -> int | None:
         if all(len(v) <= v[0][0].max_engagements and sum(r.days_per_year for _, r in v) <= v[0][0].capacity_days
                and _weekdays_fit([(e.weekdays & r.weekdays, r.weekly_days) for e, r in v if r.weekly_days])
                for v in load.values()):
-            value = sum(r.priority for _, r in chosen)
+            value = key(chosen)
             best = value if best is None else max(best, value)
     return best
 
@@ -116,3 +117,54 @@ def test_weighted_stage_blocks_reach_the_same_lexicographic_values_as_stage_by_s
     one_by_one = solve(doc, options=SolveOptions(time_limit_s=10, max_block_scale=1))
     if blocks["status"] != "infeasible":
         assert blocks["objective"]["stages"] == one_by_one["objective"]["stages"]
+
+
+@st.composite
+def version2_instances(draw):
+    """The random instances above with version 2 fields: offers, on-site days, homes, travel, the lead."""
+    doc = draw(instances())
+    doc["format"] = "kenmu.instance/2"
+    doc["travel_yen_per_km"] = draw(st.sampled_from([0, 37, 500]))
+    doc["lead"] = draw(st.sampled_from([["priority"], ["coverage", "priority"]]))
+    places = [{"lat": 36.65, "lon": 138.18}, {"lat": 36.24, "lon": 137.97}, None]
+    for e in doc["experts"]:
+        e["home"] = draw(st.sampled_from(places))
+    for n in doc["needs"]:
+        n["location"] = draw(st.sampled_from(places))
+        n["offered_fee"] = draw(st.sampled_from([None, 400_000, n["budget"]]))
+        if n["offered_fee"] is not None:
+            n["offered_fee"] = min(n["offered_fee"], n["budget"])
+        if n["onsite_required"]:
+            n["onsite_days"] = draw(st.integers(1, n["days_per_year"]))
+        n["role"] = draw(st.sampled_from(["dx_supporter", "cio_adviser"]))
+    return doc
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(version2_instances())
+def test_random_version_2_results_pass_the_validator(doc):
+    result = solve(doc, time_limit_s=10)
+    assert validate_result(doc, result) == []
+    if result["status"] != "infeasible":
+        assert [x["name"] for x in result["objective"]["lead"]] == doc["lead"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(version2_instances())
+def test_coverage_then_priority_equals_brute_force_on_tiny_instances(doc):
+    doc["lead"] = ["coverage", "priority"]
+    doc["needs"], doc["experts"] = doc["needs"][:4], doc["experts"][:3]
+    names = {e["id"] for e in doc["experts"]}
+    for key in ("pins", "forbids", "coi_overrides"):
+        doc[key] = [p for p in doc[key] if p["expert"] in names and p.get("need", "N0") in {n["id"] for n in doc["needs"]}]
+    for n in doc["needs"]:
+        if n["current_expert"] not in names:
+            n["current_expert"] = None
+    result = solve(doc, time_limit_s=10)
+    best = brute_force_primary(doc, key=lambda chosen: (len({r.municipality for _, r in chosen}),
+                                                        sum(r.priority for _, r in chosen)))
+    if best is None:
+        assert result["status"] == "infeasible"
+    else:
+        assert result["status"] == "optimal"
+        assert tuple(x["value"] for x in result["objective"]["lead"]) == best

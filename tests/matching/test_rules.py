@@ -34,7 +34,7 @@ def test_each_pair_rule_allows_when_met():
 def test_weekday_rule_does_not_apply_to_non_weekly_needs():
     result = solved(instance([expert("E1", weekdays=[])], [need("N1", weekly_days=0, days_per_year=12, weekdays=[])]))
     assert result["assignments"] == [{"need": "N1", "expert": "E1", "weekdays": [], "days_per_year": 12,
-                                      "fee": 600_000}]
+                                      "fee": 600_000, "travel_cost": 0, "employment_form": "special_part_time"}]
 
 
 def test_conflict_uses_active_affiliations_and_ongoing_procurements_only():

@@ -9,7 +9,7 @@ def test_heartbeat_reports_progress_and_the_result_is_the_engines():
     beats = []
     result = solve_with_heartbeat(instance, time_limit_s=20, seed=0, workers=2,
                                   beat=lambda p: beats.append(p) or False, interval_s=0.01)
-    assert result["format"] == "kenmu.result/1" and result["status"] == "optimal"
+    assert result["format"] == "kenmu.result/2" and result["status"] == "optimal"
     assert beats, "no heartbeat while solving"
     assert set(beats[-1]) >= {"best_primary", "bound", "elapsed_s", "stage"}
     assert beats[-1]["elapsed_s"] > 0
