@@ -30,6 +30,23 @@ def fiscal_year_label(year: int) -> str:
     return f"令和{year - 2018}年度" if year >= 2019 else f"{year}年度"
 
 
+REIWA_START = dt.date(2019, 5, 1)
+
+
+def wareki_date(day: dt.date, *, english: bool = False) -> str:
+    """A date as staff read it: 2026-04-07 -> '令和8年4月7日' (令和元年 for 2019); English pages: '2026-04-07'."""
+    if english or day < REIWA_START:
+        return day.isoformat() if english else f"{day.year}年{day.month}月{day.day}日"
+    year = day.year - 2018
+    return f"令和{'元' if year == 1 else year}年{day.month}月{day.day}日"
+
+
+def wareki_datetime(moment: dt.datetime, *, english: bool = False) -> str:
+    """A moment in the local time zone: '令和8年4月7日 9:05'."""
+    local = timezone.localtime(moment)
+    return f"{wareki_date(local.date(), english=english)} {local.hour}:{local.minute:02d}"
+
+
 def days_per_year(pattern: str, days: int) -> tuple[int, int]:
     """(days_per_year, weekly_days) as the exchange format defines them."""
     if pattern == "weekly":
