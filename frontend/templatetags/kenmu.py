@@ -1,12 +1,14 @@
 """Template filters for the way staff read numbers: 万円, 年度, weekday kanji, choice labels."""
 
+import datetime as dt
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core import choices
-from backend.core.fiscal import fiscal_year_label
+from backend.core.fiscal import fiscal_year_label, wareki_date, wareki_datetime
 
 register = template.Library()
 
@@ -52,6 +54,22 @@ def fy(value) -> str:
 
 
 @register.filter
+def wareki(value) -> str:
+    """A date (or the date of a datetime) as '令和8年4月7日'; English pages: '2026-04-07'."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return wareki_date(value, english=_english())
+
+
+@register.filter
+def wareki_time(value) -> str:
+    """A datetime as '令和8年4月7日 9:05'."""
+    return "" if value in (None, "") else wareki_datetime(value, english=_english())
+
+
+@register.filter
 def label(value, kind: str) -> str:
     """The Japanese (or English) label of a vocabulary value: {{ "mon"|label:"weekday" }}."""
     return str(LABELS[kind].get(value, value))
@@ -93,6 +111,7 @@ SECTIONS = {
     "need-new": "needs", "need-edit": "needs", "procurement-edit": "procurements",
     "run": "runs", "run-new": "runs", "proposal-approve": "runs", "replacement-new": "engagements",
     "replacement-run": "replacements", "me-pledge": "me",
+    "invitation-new": "invitations", "user-deactivate": "users",
 }
 
 
