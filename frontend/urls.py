@@ -2,6 +2,7 @@ from django.urls import path
 
 from frontend.views import (
     affiliations,
+    applications,
     candidates,
     consents,
     engagements,
@@ -28,6 +29,11 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", people.invitation_revoke_view, name="invitation-revoke"),
     path("welcome/<str:token>/", people.invitation_accept_view, name="invitation-accept"),
     path("users/", people.user_index, name="users"),
+    path("apply/", applications.apply_index, name="apply"),
+    path("apply/<str:code>/", applications.apply_form, name="apply-form"),
+    path("applications/", applications.application_index, name="applications"),
+    path("applications/<int:pk>/", applications.application_detail, name="application"),
+    path("applications/<int:pk>/decide/", applications.application_decide, name="application-decide"),
     path("users/<int:pk>/deactivate/", people.user_deactivate_view, name="user-deactivate"),
     path("password/reset/", people.password_reset, name="password-reset"),
     path("password/reset/sent/", people.password_reset_done, name="password-reset-done"),

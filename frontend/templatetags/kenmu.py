@@ -111,7 +111,7 @@ SECTIONS = {
     "need-new": "needs", "need-edit": "needs", "procurement-edit": "procurements",
     "run": "runs", "run-new": "runs", "proposal-approve": "runs", "replacement-new": "engagements",
     "replacement-run": "replacements", "me-pledge": "me",
-    "invitation-new": "invitations", "user-deactivate": "users",
+    "invitation-new": "invitations", "user-deactivate": "users", "application": "applications",
 }
 
 

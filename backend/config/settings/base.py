@@ -249,6 +249,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="kenmu <noreply@localhost
 KENMU_BASE_URL = env("KENMU_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # An invitation's set-password link works this long, once.
 KENMU_INVITATION_VALID_DAYS = 7
+# The public expert application page: at most this many submissions per client address per hour.
+KENMU_APPLICATIONS_PER_HOUR = env.int("KENMU_APPLICATIONS_PER_HOUR", default=5)
 
 # Match runs: a run whose heartbeat is older than this is considered dead (worker killed).
 KENMU_RUN_HEARTBEAT_S = env.int("KENMU_RUN_HEARTBEAT_S", default=5)
