@@ -82,3 +82,40 @@ def test_an_expert_is_invited_set_a_password_and_sign_in(browser, live_server, s
     # the link is used up
     page.goto(_link_mailed_to("hanako@example.jp"))
     expect(page.get_by_text("このリンクは既に使用されています")).to_be_visible()
+
+
+def test_an_expert_applies_in_public_and_a_coordinator_accepts(browser, live_server, seeded, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.KENMU_BASE_URL = live_server.url
+    context = browser.new_context(locale="ja-JP")
+    context.set_default_timeout(15_000)
+    applicant = context.new_page()
+    applicant.goto(f"{live_server.url}/apply/")
+    applicant.get_by_role("link", name="長野県").click()
+    applicant.get_by_label("氏名（必須）").fill("応募 四郎")
+    applicant.get_by_label("ふりがな（必須）").fill("おうぼ しろう")
+    applicant.get_by_label("メールアドレス（必須）").fill("shiro@example.jp")
+    applicant.get_by_label("情報セキュリティ").select_option("3")
+    applicant.get_by_label("年間稼働可能日数（必須）").fill("48")
+    applicant.locator("#f-weekdays").get_by_label("水").check()
+    applicant.get_by_label("希望する日額報酬の下限（円）（必須）").fill("50000")
+    applicant.locator("#f-employment_forms").get_by_label("業務委託").check()
+    applicant.get_by_label("事業者名1").fill("松本ソフト合同会社")
+    applicant.get_by_role("button", name="応募する").click()
+    expect(applicant.locator(".error-summary")).to_contain_text("秘密保持の誓約に同意してください")
+    applicant.get_by_label("秘密保持の誓約", exact=False).check()
+    applicant.get_by_role("button", name="応募する").click()
+    expect(applicant.get_by_role("heading", name="応募を受け付けました")).to_be_visible()
+
+    coordinator = sign_in(browser, live_server, "demo-coordinator")
+    coordinator.get_by_role("link", name="人材の応募").click()
+    expect(coordinator.get_by_role("link", name=re.compile(r"審査待ち（1）"))).to_be_visible()
+    coordinator.get_by_role("link", name="応募 四郎").click()
+    shot(coordinator, "coordinator-application-review")
+    coordinator.get_by_role("button", name="登録して招待する").click()
+    expect(coordinator.get_by_text("応募 四郎 さんを専門人材として登録し")).to_be_visible()
+
+    page = _set_password_and_sign_in(browser, _link_mailed_to("shiro@example.jp"), "shiro@example.jp")
+    expect(page.get_by_text("応募 四郎").first).to_be_visible()
