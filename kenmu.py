@@ -170,6 +170,19 @@ def web_command(address: str, cpu_count: int | None) -> list:
             "--access-logfile", "-", "--no-control-socket"]  # its default socket is one per user, not per service
 
 
+def mail_destination(env: dict) -> str:
+    """Where the task worker delivers mail (invitations, password resets): EMAIL_URL's server, or files."""
+    if env.get("EMAIL_URL") or _dotenv_has("EMAIL_URL"):
+        return "mail (invitations, password resets) goes to the SMTP server in EMAIL_URL"
+    return f"mail (invitations, password resets) is written as files to {ROOT / '.data' / 'mail'}/ (set EMAIL_URL to send it)"
+
+
+def _dotenv_has(name: str) -> bool:
+    dotenv = ROOT / ".env"
+    return dotenv.exists() and any(line.split("=", 1)[0].strip() == name
+                                   for line in dotenv.read_text().splitlines() if "=" in line)
+
+
 def serve(argv: list[str]) -> int:
     ensure_venv()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
@@ -190,6 +203,7 @@ def serve(argv: list[str]) -> int:
         manage("collectstatic", "--no-input", "-v", "0", env=env)
         supervisor.start()
         say(f"kenmu is running at http://{address}/  (API docs: http://{address}/api/docs/). Ctrl-C stops it.")
+        say(mail_destination(env))
         if address.rsplit(":", 1)[0] not in ("127.0.0.1", "localhost"):
             say("reaching it under another name needs that name in ALLOWED_HOSTS (environment or .env)")
         supervisor.run()

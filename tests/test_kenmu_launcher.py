@@ -93,3 +93,11 @@ def test_the_secret_key_is_generated_once_kept_private_and_reused(tmp_path):
     assert len(first) >= 50
     assert path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no draft left behind
+
+
+def test_the_quick_start_says_where_mail_goes(monkeypatch, tmp_path):
+    monkeypatch.setattr(kenmu, "ROOT", tmp_path)
+    assert f"{tmp_path / '.data' / 'mail'}/" in kenmu.mail_destination({})
+    assert "EMAIL_URL" in kenmu.mail_destination({"EMAIL_URL": "smtp://mail.example.jp:587"})
+    (tmp_path / ".env").write_text("EMAIL_URL=smtp+tls://mail.example.jp:587\n")
+    assert "SMTP server" in kenmu.mail_destination({})

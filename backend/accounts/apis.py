@@ -1,18 +1,26 @@
 """The signed-in user, and API tokens for scripts: a token login that django-axes watches like the login
-page, logout of one token or all, and the owner's list of tokens with revocation."""
+page, logout of one token or all, and the owner's list of tokens with revocation. Coordinators' invitations
+and the accounts of their prefecture."""
 
 from django.contrib.auth import authenticate, user_logged_in
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
+from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
+from backend.accounts.models import Invitation, User, UserRole
+from backend.accounts.scoping import is_admin
 from backend.accounts.serializers import (
     ErrorOutputSerializer,
+    InvitationInputSerializer,
+    InvitationOutputSerializer,
+    ManagedUserOutputSerializer,
     MeOutputSerializer,
     TokenListOutputSerializer,
     TokenLoginInputSerializer,
@@ -20,6 +28,7 @@ from backend.accounts.serializers import (
 )
 from backend.core.api import validate_input
 from backend.core.errors import DomainError
+from backend.core.viewsets import ScopedViewSet
 
 
 def _issued(secret, expiry) -> Response:
@@ -103,3 +112,59 @@ class TokenDetailApi(APIView):
         if not services.auth_token_revoke(user=request.user, token_key=token_key):
             raise NotFound
         return Response(status=204)
+
+
+class IsCoordinator(BasePermission):
+    """Prefecture coordinators and system administrators; municipal staff and experts get 403."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and (is_admin(user) or user.role == UserRole.COORDINATOR))
+
+
+class InvitationViewSet(ScopedViewSet):
+    """Invitations of the coordinator's prefecture: municipal staff (a municipality of the prefecture) or an
+    expert (one the coordinator sees, or a new one by name) get a one-time link, valid 7 days, to set their
+    password. Another prefecture's invitation is a 404. The link itself is only ever in the mail."""
+
+    queryset = Invitation.objects.none()
+    permission_classes = (IsCoordinator,)
+    output_serializer_class = InvitationOutputSerializer
+
+    def scoped_queryset(self, user):
+        return selectors.invitation_list(user=user)
+
+    @extend_schema(request=InvitationInputSerializer, responses={201: InvitationOutputSerializer})
+    def create(self, request):
+        data = validate_input(InvitationInputSerializer, data=request.data)
+        invitation = services.invitation_create(actor=request.user, **data)
+        return self.render(invitation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=InvitationOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        """A new link to the same address, valid 7 days from now; the earlier link stops working."""
+        return self.render(services.invitation_resend(actor=request.user, invitation=self.get_object()))
+
+    @extend_schema(request=None, responses=InvitationOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """The link stops working and the login that never signed in is deactivated."""
+        return self.render(services.invitation_revoke(actor=request.user, invitation=self.get_object()))
+
+
+class ManagedUserViewSet(ScopedViewSet):
+    """Municipal staff and experts of the coordinator's prefecture; deactivating one ends their sessions
+    and tokens and keeps the account (and its history)."""
+
+    queryset = User.objects.none()
+    permission_classes = (IsCoordinator,)
+    output_serializer_class = ManagedUserOutputSerializer
+
+    def scoped_queryset(self, user):
+        return selectors.managed_user_list(user=user)
+
+    @extend_schema(request=None, responses=ManagedUserOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        return self.render(services.user_deactivate(actor=request.user, user=self.get_object()))

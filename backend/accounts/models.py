@@ -1,8 +1,11 @@
-"""Users and their one role: a prefecture coordinator, municipal staff, or an expert."""
+"""Users and their one role: a prefecture coordinator, municipal staff, or an expert; and the invitations
+that bring them in (a one-time link to set a password)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +28,8 @@ class User(AbstractUser):
         "experts.Expert", verbose_name=_("専門人材"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="user",
     )
+    # The language of the mail kenmu sends this user (pages follow the browser's choice).
+    language = models.CharField(_("言語"), max_length=2, choices=settings.LANGUAGES, default="ja")
 
     class Meta:
         verbose_name = _("利用者")
@@ -51,3 +56,55 @@ class User(AbstractUser):
     @property
     def is_expert(self) -> bool:
         return self.role == UserRole.EXPERT
+
+
+class InvitationState(models.TextChoices):
+    SENT = "sent", _("送信済み")
+    USED = "used", _("使用済み")
+    EXPIRED = "expired", _("期限切れ")
+    REVOKED = "revoked", _("取り消し")
+
+
+class Invitation(models.Model):
+    """A one-time link for `user` to set their password, valid until `expires_at`.
+
+    The link's secret is an HMAC (SECRET_KEY) of the invitation and `nonce`; the row keeps the nonce and a
+    SHA-256 of the secret, so neither a database copy alone nor a task row can open an account. Resending
+    draws a new nonce: the earlier link stops working.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("利用者"), on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("メールアドレス"))
+    prefecture = models.ForeignKey("geo.Prefecture", verbose_name=_("都道府県"), on_delete=models.PROTECT,
+                                   related_name="+")
+    invited_by = models.ForeignKey(User, verbose_name=_("招待者"), null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(_("送信日時"))
+    expires_at = models.DateTimeField(_("有効期限"))
+    used_at = models.DateTimeField(_("使用日時"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("取り消し日時"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True),
+                                   name="invitation_used_or_revoked_not_both"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return InvitationState.REVOKED
+        if self.used_at:
+            return InvitationState.USED
+        if self.expires_at <= timezone.now():
+            return InvitationState.EXPIRED
+        return InvitationState.SENT

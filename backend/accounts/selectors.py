@@ -1,13 +1,38 @@
-"""Reads on accounts: the API tokens a user holds, scoped to that user."""
+"""Reads on accounts, scoped to the reader: API tokens (their owner's), invitations and the users a
+coordinator manages (their prefecture's)."""
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
-from backend.accounts.models import User
+from backend.accounts.models import Invitation, User, UserRole
+from backend.accounts.scoping import is_admin
 
 
 def auth_token_list(*, user: User) -> QuerySet[AuthToken]:
     """The user's tokens that still work, newest first."""
     now = timezone.now()
     return AuthToken.objects.filter(Q(expiry__gt=now) | Q(expiry__isnull=True), user=user).order_by("-created")
+
+
+def invitation_list(*, user: User) -> QuerySet[Invitation]:
+    """A coordinator's prefecture's invitations, newest first; everyone else but administrators: none."""
+    queryset = Invitation.objects.select_related("user__municipality", "user__expert", "invited_by").order_by(
+        "-sent_at", "-id")
+    if is_admin(user):
+        return queryset
+    if user.role == UserRole.COORDINATOR:
+        return queryset.filter(prefecture_id=user.prefecture_id)
+    return queryset.none()
+
+
+def managed_user_list(*, user: User) -> QuerySet[User]:
+    """The municipal staff and experts of a coordinator's prefecture (the accounts they may deactivate)."""
+    queryset = User.objects.filter(role__in=[UserRole.MUNICIPAL, UserRole.EXPERT]).select_related(
+        "municipality", "expert").order_by("role", "username")
+    if is_admin(user):
+        return queryset
+    if user.role == UserRole.COORDINATOR:
+        pref = user.prefecture_id
+        return queryset.filter(Q(municipality__prefecture_id=pref) | Q(expert__home_prefecture_id=pref))
+    return queryset.none()

@@ -1,10 +1,13 @@
-"""API input and output of the accounts app: the signed-in user and API tokens (never their secrets
-except once, in the response that issues one)."""
+"""API input and output of the accounts app: the signed-in user, API tokens (never their secrets
+except once, in the response that issues one), invitations (never their links) and managed users."""
 
+from django.conf import settings
 from knox.models import AuthToken
 from rest_framework import serializers
 
-from backend.accounts.models import User
+from backend.accounts.models import Invitation, InvitationState, User, UserRole
+from backend.experts.models import Expert
+from backend.geo.models import Municipality
 
 
 class MeOutputSerializer(serializers.ModelSerializer):
@@ -46,3 +49,36 @@ class ErrorOutputSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     errors = ErrorItemSerializer(many=True)
+
+
+class InvitationInputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=[UserRole.MUNICIPAL, UserRole.EXPERT])
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, default="ja")
+    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False,
+                                                      allow_null=True, default=None,
+                                                      help_text="for role municipal: a municipality of your prefecture")
+    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all(), required=False, allow_null=True,
+                                                default=None, help_text="for role expert: an expert you can see")
+    new_expert_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                            help_text="for role expert without `expert`: registers a new expert")
+
+
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    role = serializers.CharField(source="user.role")
+    municipality = serializers.CharField(source="user.municipality_id", allow_null=True)
+    expert = serializers.IntegerField(source="user.expert_id", allow_null=True)
+    state = serializers.ChoiceField(choices=InvitationState.choices)
+    invited_by = serializers.CharField(source="invited_by.username", default=None, allow_null=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "username", "role", "municipality", "expert", "prefecture", "state", "sent_at",
+                  "expires_at", "used_at", "revoked_at", "invited_by"]
+
+
+class ManagedUserOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "role", "municipality", "expert", "is_active", "last_login"]

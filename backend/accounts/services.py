@@ -1,14 +1,317 @@
-"""Writes on accounts: API tokens (django-rest-knox) are issued and revoked here and nowhere else.
+"""Writes on accounts: invitations and the set-password link, coordinators made from the command line,
+deactivation, and API tokens (django-rest-knox), each here and nowhere else.
 
-Only a SHA-512 digest of a token is stored; its secret leaves the server once, in the issuing response.
+Only digests of secrets are stored: a knox token's SHA-512, an invitation link's SHA-256 (the link itself
+is an HMAC of the invitation with SECRET_KEY, made again by the mail worker). Mail is queued with
+`mail_enqueue` and leaves after the transaction commits, from the task worker.
 """
 
-from datetime import datetime
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from knox.models import AuthToken
 
-from backend.accounts.models import User
+from backend.accounts.models import Invitation, InvitationState, User, UserRole
+from backend.accounts.scoping import is_admin
+from backend.core.audit import audit_record
+from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
+from backend.core.mail import link
+from backend.core.tasks import mail_enqueue
 
+
+class AuditAction:
+    INVITATION_SEND = "invitation.send"
+    INVITATION_RESEND = "invitation.resend"
+    INVITATION_REVOKE = "invitation.revoke"
+    INVITATION_USE = "invitation.use"
+    COORDINATOR_CREATE = "user.create_coordinator"
+    USER_DEACTIVATE = "user.deactivate"
+    PASSWORD_RESET_REQUEST = "user.password_reset_request"
+    PASSWORD_RESET = "user.password_reset"
+    PASSWORD_CHANGE = "user.password_change"
+
+
+INVITED_ROLES = (UserRole.MUNICIPAL, UserRole.EXPERT)
+
+
+# -- the set-password link ---------------------------------------------------------------------------------
+
+def invitation_token(invitation: Invitation) -> str:
+    """The secret in the invitation's link; only SECRET_KEY and the row's nonce make it again."""
+    return salted_hmac("kenmu.invitation", f"{invitation.pk}:{invitation.nonce}").hexdigest()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_link(invitation: Invitation) -> str:
+    return link(reverse("frontend:invitation-accept", args=[invitation_token(invitation)]))
+
+
+def _issue(invitation: Invitation) -> None:
+    """A new link (the earlier one stops working), valid KENMU_INVITATION_VALID_DAYS from now."""
+    now = timezone.now()
+    invitation.nonce = secrets.token_urlsafe(16)
+    invitation.sent_at, invitation.expires_at = now, now + timedelta(days=settings.KENMU_INVITATION_VALID_DAYS)
+    if invitation.pk is None:  # the digest needs the primary key: a unique placeholder until it exists
+        invitation.token_hash = secrets.token_hex(32)
+        invitation.save()
+    invitation.token_hash = token_digest(invitation_token(invitation))
+    invitation.save()
+
+
+def invitation_snapshot(invitation: Invitation) -> dict:
+    return {"email": invitation.email, "user": invitation.user.username, "role": invitation.user.role,
+            "municipality": invitation.user.municipality_id, "expert": invitation.user.expert_id,
+            "state": invitation.state, "expires_at": invitation.expires_at}
+
+
+# -- who belongs to which prefecture --------------------------------------------------------------------------
+
+def user_prefecture_code(user: User) -> str | None:
+    if user.role == UserRole.COORDINATOR:
+        return user.prefecture_id
+    if user.role == UserRole.MUNICIPAL and user.municipality_id:
+        return user.municipality.prefecture_id
+    if user.role == UserRole.EXPERT and user.expert_id:
+        return user.expert.home_prefecture_id
+    return None
+
+
+def _check_coordinator_of(actor: User, prefecture_code: str | None) -> None:
+    if is_admin(actor) or (actor.role == UserRole.COORDINATOR and actor.prefecture_id == prefecture_code):
+        return
+    raise ForbiddenError.single("prefecture", "not_your_prefecture",
+                                "担当の都道府県の利用者のみ招待・管理できます。",
+                                "A coordinator invites and manages users of their own prefecture only.")
+
+
+def _check_new_login(email: str) -> str:
+    username = email.strip().lower()
+    if User.objects.filter(username=username).exists():
+        raise ConflictError.single("email", "exists", "このメールアドレスのアカウントは既にあります。",
+                                   "An account with this e-mail address already exists.")
+    return username
+
+
+def invitation_send(*, actor: User | None, user: User, prefecture_code: str, send: bool = True) -> Invitation:
+    """An invitation for `user`, in the caller's transaction; its mail is queued for after the commit."""
+    invitation = Invitation(user=user, email=user.email, prefecture_id=prefecture_code,
+                            invited_by=actor if getattr(actor, "pk", None) else None)
+    _issue(invitation)
+    audit_record(actor=actor, action=AuditAction.INVITATION_SEND, obj=invitation, prefecture=prefecture_code,
+                 after=invitation_snapshot(invitation))
+    if send:
+        mail_enqueue(message="invitation", object_id=invitation.pk)
+    return invitation
+
+
+def invited_user_create(*, email: str, role: str, language: str = "ja", municipality=None, expert=None,
+                        prefecture=None) -> User:
+    """A login that cannot sign in until its password is set through an invitation."""
+    user = User(username=_check_new_login(email), email=email.strip(), role=role, language=language,
+                municipality=municipality, expert=expert, prefecture=prefecture)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic(durable=True)
+def invitation_create(*, actor: User, email: str, role: str, language: str = "ja", municipality=None,
+                      expert=None, new_expert_name: str = "") -> Invitation:
+    """A coordinator invites municipal staff of a municipality of their prefecture, or an expert: one they
+    can see, or one registered now by name (the expert fills in availability, skills and fees after
+    signing in)."""
+    from backend.experts.selectors import expert_list
+    from backend.experts.services import expert_create
+
+    if role not in INVITED_ROLES:
+        raise DomainError.single("role", "invalid", "招待できるのは市区町村職員と専門人材です。",
+                                 "Only municipal staff and experts are invited.")
+    if role == UserRole.MUNICIPAL:
+        if municipality is None:
+            raise DomainError.single("municipality", "required", "市区町村を選んでください。",
+                                     "municipality is required.")
+        prefecture_code = municipality.prefecture_id
+        _check_coordinator_of(actor, prefecture_code)
+        expert = None
+    else:
+        municipality = None
+        if expert is None:
+            if not new_expert_name.strip():
+                raise DomainError.single("expert", "required", "専門人材を選ぶか、新しい専門人材の氏名を入力してください。",
+                                         "Choose an expert or give the name of a new one.")
+            _check_coordinator_of(actor, actor.prefecture_id)
+            expert = expert_create(user=actor, data={"name": new_expert_name.strip(), "email": email.strip(),
+                                                     "capacity_days": 0, "daily_rate": 0, "weekdays": [],
+                                                     "employment_forms": []})
+        elif not expert_list(user=actor).filter(pk=expert.pk).exists():
+            raise ForbiddenError.single("expert", "not_visible", "この専門人材は招待できません。",
+                                        "This expert is not one you can invite.")
+        if User.objects.filter(expert=expert).exists():
+            raise ConflictError.single("expert", "has_login", "この専門人材には既にアカウントがあります。",
+                                       "This expert already has an account.")
+        prefecture_code = expert.home_prefecture_id
+        _check_coordinator_of(actor, prefecture_code)
+    user = invited_user_create(email=email, role=role, language=language, municipality=municipality,
+                               expert=expert)
+    return invitation_send(actor=actor, user=user, prefecture_code=prefecture_code)
+
+
+def _locked_open_invitation(invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if invitation.state not in (InvitationState.SENT, InvitationState.EXPIRED):
+        raise ConflictError.single("invitation", invitation.state, "この招待は既に使用済みか取り消されています。",
+                                   "This invitation was already used or revoked.")
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
+    """A new link, valid 7 days from now, to the same address; the earlier link stops working."""
+    _check_coordinator_of(actor, invitation.prefecture_id)
+    invitation = _locked_open_invitation(invitation)
+    before = invitation_snapshot(invitation)
+    _issue(invitation)
+    audit_record(actor=actor, action=AuditAction.INVITATION_RESEND, obj=invitation,
+                 prefecture=invitation.prefecture_id, before=before, after=invitation_snapshot(invitation))
+    mail_enqueue(message="invitation", object_id=invitation.pk)
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """The link stops working and the login that never signed in is deactivated (kept for the history)."""
+    _check_coordinator_of(actor, invitation.prefecture_id)
+    invitation = _locked_open_invitation(invitation)
+    before = invitation_snapshot(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    User.objects.filter(pk=invitation.user_id).update(is_active=False)
+    audit_record(actor=actor, action=AuditAction.INVITATION_REVOKE, obj=invitation,
+                 prefecture=invitation.prefecture_id, before=before, after=invitation_snapshot(invitation))
+    return invitation
+
+
+class InvitationUnusable(Exception):
+    """The link is unknown, used, expired or revoked; `state` says which (None: unknown)."""
+
+    def __init__(self, state: str | None):
+        super().__init__(state or "unknown")
+        self.state = state
+
+
+def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
+    """The open invitation a link names, or InvitationUnusable."""
+    queryset = Invitation.objects.select_related("user", "prefecture")
+    if for_update:
+        queryset = queryset.select_for_update()
+    invitation = queryset.filter(token_hash=token_digest(token)).first()
+    if invitation is None or not constant_time_compare(invitation_token(invitation), token):
+        raise InvitationUnusable(None)
+    if invitation.state != InvitationState.SENT:
+        raise InvitationUnusable(invitation.state)
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_accept(*, token: str, password: str) -> User:
+    """The invitee sets their password: the link is used up, the login can sign in."""
+    invitation = invitation_for_token(token, for_update=True)
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(*[FieldProblem("password", "weak", str(m), str(m)) for m in exc.messages]) from None
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    audit_record(actor=user, action=AuditAction.INVITATION_USE, obj=invitation, prefecture=invitation.prefecture_id,
+                 after=invitation_snapshot(invitation))
+    return user
+
+
+@transaction.atomic(durable=True)
+def coordinator_create(*, actor: User | None, username: str, email: str, prefecture,
+                       language: str = "ja") -> tuple[User, str]:
+    """A coordinator of one prefecture and their set-password link, for the caller to hand over (the
+    command line prints it; nothing is mailed)."""
+    if User.objects.filter(username=username).exists():
+        raise ConflictError.single("username", "exists", "このユーザー名は既に使われています。",
+                                   "This username is taken.")
+    user = User(username=username, email=email, role=UserRole.COORDINATOR, prefecture=prefecture,
+                language=language)
+    user.set_unusable_password()
+    user.save()
+    audit_record(actor=actor, action=AuditAction.COORDINATOR_CREATE, obj=user, prefecture=prefecture,
+                 after={"username": username, "email": email, "prefecture": prefecture.pk})
+    invitation = invitation_send(actor=actor, user=user, prefecture_code=prefecture.pk, send=False)
+    return user, invitation_link(invitation)
+
+
+def _end_sessions(user: User) -> int:
+    """Delete the user's signed-in sessions (the session store keeps the user id inside the data)."""
+    ended = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+             if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic(durable=True)
+def user_deactivate(*, actor: User, user: User) -> User:
+    """The user can no longer sign in: tokens revoked, sessions ended. Nothing is deleted; the history
+    (audit rows, engagements, needs) keeps naming them."""
+    if user.role not in INVITED_ROLES and not is_admin(actor):
+        raise ForbiddenError.single("user", "not_yours", "コーディネーターが無効にできるのは市区町村職員と専門人材です。",
+                                    "A coordinator deactivates municipal staff and experts only.")
+    prefecture_code = user_prefecture_code(user)
+    _check_coordinator_of(actor, prefecture_code)
+    if user.pk == actor.pk:
+        raise DomainError.single("user", "self", "自分のアカウントは無効にできません。",
+                                 "You cannot deactivate your own account.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    tokens, _ = AuthToken.objects.filter(user=user).delete()
+    sessions = _end_sessions(user)
+    audit_record(actor=actor, action=AuditAction.USER_DEACTIVATE, obj=user, prefecture=prefecture_code,
+                 before={"is_active": True}, after={"is_active": False, "tokens_revoked": tokens,
+                                                    "sessions_ended": sessions})
+    return user
+
+
+# -- passwords (Django's reset and change views call these through their forms) ------------------------------
+
+def password_reset_request(*, email: str) -> None:
+    """Mail a reset link to each active user with this address and a password; the caller answers the same
+    whether or not there is one."""
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    for user in users:
+        if not user.has_usable_password():
+            continue
+        audit_record(actor=None, action=AuditAction.PASSWORD_RESET_REQUEST, obj=user,
+                     prefecture=user_prefecture_code(user))
+        mail_enqueue(message="password_reset", object_id=user.pk)
+
+
+def password_changed(*, user: User, reset: bool) -> None:
+    audit_record(actor=user, action=AuditAction.PASSWORD_RESET if reset else AuditAction.PASSWORD_CHANGE,
+                 obj=user, prefecture=user_prefecture_code(user))
+
+
+# -- API tokens ------------------------------------------------------------------------------------------
 
 def auth_token_issue(*, user: User) -> tuple[str, datetime]:
     """A new token for the user, valid for REST_KNOX["TOKEN_TTL"]: (secret, expiry)."""

@@ -2,6 +2,8 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from backend.accounts.apis import (
+    InvitationViewSet,
+    ManagedUserViewSet,
     MeApi,
     TokenApi,
     TokenDetailApi,
@@ -32,6 +34,8 @@ from backend.runs.apis import (
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("users", ManagedUserViewSet, basename="user")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("experts", ExpertViewSet, basename="expert")
 router.register("affiliation-changes", AffiliationChangeViewSet, basename="affiliation-change")

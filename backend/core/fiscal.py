@@ -43,6 +43,13 @@ def era_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def wareki_datetime(moment: dt.datetime, *, english: bool = False) -> str:
+    """A moment in the local time zone, for mail: '令和9年4月1日 9:05' (English: '1 Apr 2027 9:05')."""
+    local = timezone.localtime(moment)
+    day = local.date().strftime("%-d %b %Y") if english else era_date(local.date())
+    return f"{day} {local.hour}:{local.minute:02d}"
+
+
 def days_per_year(pattern: str, days: int) -> tuple[int, int]:
     """(days_per_year, weekly_days) as the exchange format defines them."""
     if pattern == "weekly":

@@ -153,3 +153,54 @@ class AffiliationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.vendor_id} for expert {self.expert_id} ({self.status})"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("審査待ち")
+    ACCEPTED = "accepted", _("登録済み")
+    DECLINED = "declined", _("見送り")
+
+
+class ExpertApplication(models.Model):
+    """An expert's application to a prefecture's pool, made without an account. Nothing of it is listed
+    anywhere but to that prefecture's coordinators until one accepts it: then the Expert and their login
+    are created together and the applicant is invited to set a password."""
+
+    prefecture = models.ForeignKey("geo.Prefecture", verbose_name=_("応募先の都道府県"), on_delete=models.PROTECT,
+                                   related_name="+")
+    name = models.CharField(_("氏名"), max_length=100)
+    name_kana = models.CharField(_("ふりがな"), max_length=100)
+    email = models.EmailField(_("メールアドレス"))
+    phone = models.CharField(_("電話番号"), max_length=32, blank=True)
+    skills = models.JSONField(_("スキル"), default=dict)  # {skill: level 1-3}
+    capacity_days = models.PositiveSmallIntegerField(_("年間稼働可能日数"))
+    weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("稼働可能曜日"),
+                          default=list)
+    daily_rate = models.PositiveIntegerField(_("希望する日額報酬の下限(円)"))
+    employment_forms = ArrayField(models.CharField(max_length=24, choices=EmploymentForm.choices),
+                                  verbose_name=_("受入可能な任用形態"), default=list)
+    # [{"vendor_name": "…", "relation": "employee" | "side_job" | "former_employee", "ended_on": "YYYY-MM-DD"}]
+    affiliations = models.JSONField(_("所属事業者"), default=list)
+    pledge_agreed_at = models.DateTimeField(_("秘密保持の誓約"))
+    language = models.CharField(_("言語"), max_length=2, default="ja")
+    status = models.CharField(_("状況"), max_length=16, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.PENDING)
+    submitted_at = models.DateTimeField(_("応募日時"), auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("理由"), blank=True)
+    expert = models.OneToOneField(Expert, null=True, blank=True, on_delete=models.SET_NULL, related_name="application")
+
+    class Meta:
+        verbose_name = _("専門人材の応募")
+        verbose_name_plural = _("専門人材の応募")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="accepted") | Q(expert__isnull=False),
+                                   name="an_accepted_application_has_its_expert"),
+            models.CheckConstraint(condition=~Q(status="declined") | ~Q(decision_reason=""),
+                                   name="a_declined_application_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.prefecture_id} ({self.status})"

@@ -141,3 +141,44 @@ class AffiliationChangeOutputSerializer(serializers.ModelSerializer):
 
 class AffiliationDecisionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ApplicationAffiliationInputSerializer(serializers.Serializer):
+    vendor_name = serializers.CharField(max_length=200)
+    relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
+    ended_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
+            raise serializers.ValidationError(
+                {"ended_on": bilingual("元在籍の場合は退職日が必要です。",
+                                       "ended_on is required for a former_employee affiliation.")}, code="required")
+        return attrs
+
+
+class ExpertApplicationInputSerializer(serializers.Serializer):
+    """An application to a prefecture's pool, from the public page (no account)."""
+
+    name = serializers.CharField(max_length=100)
+    name_kana = serializers.CharField(max_length=100)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    skills = SkillLevelsField()
+    capacity_days = serializers.IntegerField(min_value=1, max_value=366)
+    weekdays = weekday_list(allow_empty=False)
+    daily_rate = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    employment_forms = employment_form_list(allow_empty=False)
+    affiliations = ApplicationAffiliationInputSerializer(many=True, required=False, default=list)
+    pledge = serializers.BooleanField()
+
+    def validate_skills(self, value):
+        if not value:
+            raise serializers.ValidationError(bilingual("スキルを1つ以上選んでください。", "Choose at least one skill."),
+                                              code="required")
+        return value
+
+    def validate_pledge(self, value):
+        if not value:
+            raise serializers.ValidationError(bilingual(
+                "秘密保持の誓約に同意してください。", "You must agree to the confidentiality pledge."), code="required")
+        return value

@@ -7,21 +7,26 @@ day it is signed. No limit ever drops below what the expert already holds.
 """
 
 from collections import defaultdict
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
 from backend.core.audit import audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
+from backend.core.tasks import mail_enqueue
 from backend.engagements.models import HOLDING_STATUSES, Engagement
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
     AffiliationChangeKind,
     AffiliationChangeStatus,
+    ApplicationStatus,
     Expert,
+    ExpertApplication,
     ExpertSkill,
 )
 from backend.restrictions.services import restrictions_after_affiliation_change
@@ -289,3 +294,95 @@ def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, 
                      prefecture=expert.home_prefecture, after={"status": change.status,
                                                                "reason": change.decision_reason or None})
     return change
+
+
+# -- applications to a prefecture's pool: made in public, accepted or declined by its coordinator ------------
+
+def application_snapshot(application: ExpertApplication) -> dict:
+    return {"name": application.name, "email": application.email, "status": application.status,
+            "expert": application.expert_id, "reason": application.decision_reason or None}
+
+
+@transaction.atomic(durable=True)
+def expert_application_submit(*, prefecture, data: dict, language: str) -> ExpertApplication:
+    """Stored for the prefecture's coordinators only; nothing is listed or matched before one accepts."""
+    application = ExpertApplication.objects.create(
+        prefecture=prefecture, name=data["name"], name_kana=data["name_kana"], email=data["email"],
+        phone=data.get("phone", ""), skills=dict(sorted(data["skills"].items())),
+        capacity_days=data["capacity_days"], weekdays=data["weekdays"], daily_rate=data["daily_rate"],
+        employment_forms=data["employment_forms"],
+        affiliations=[{"vendor_name": a["vendor_name"].strip(), "relation": a["relation"],
+                       "ended_on": a["ended_on"].isoformat() if a.get("ended_on") else None}
+                      for a in data.get("affiliations", [])],
+        pledge_agreed_at=timezone.now(), language=language)
+    audit_record(actor=None, action="application.submit", obj=application, prefecture=prefecture,
+                 after=application_snapshot(application))
+    return application
+
+
+def _check_application_coordinator(user, application: ExpertApplication) -> None:
+    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == application.prefecture_id)):
+        raise ForbiddenError.single("application", "not_yours", "この応募を審査できるのは応募先の都道府県のコーディネーターのみです。",
+                                    "Only the coordinators of the prefecture applied to review this application.")
+
+
+def _locked_pending(application: ExpertApplication) -> ExpertApplication:
+    application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise ConflictError.single("application", "decided", "この応募は既に審査済みです。",
+                                   "This application was already decided.")
+    return application
+
+
+@transaction.atomic(durable=True)
+def expert_application_accept(*, user, application: ExpertApplication, vendors: list) -> Expert:
+    """The Expert (affiliations mapped to the register: `vendors[i]` is a Vendor for the i-th affiliation,
+    or None to register its name as a new vendor), their login and the invitation to set a password, in
+    one transaction; the invitation mail leaves after the commit."""
+    from backend.accounts.services import invitation_send, invited_user_create
+    from backend.procurement.services import vendor_create
+
+    _check_application_coordinator(user, application)
+    application = _locked_pending(application)
+    if len(vendors) != len(application.affiliations):
+        raise DomainError.single("vendors", "mismatch", "所属事業者ごとに対応する事業者を選んでください。",
+                                 "Give one vendor (or none, to register it) per affiliation.")
+    affiliations = []
+    for row, vendor in zip(application.affiliations, vendors, strict=True):
+        vendor = vendor or vendor_create(user=user, data={"name": row["vendor_name"]})
+        ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
+        affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
+    expert = expert_create(user=user, data={
+        "name": application.name, "name_kana": application.name_kana, "email": application.email,
+        "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
+        "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,
+        "skills": application.skills, "affiliations": affiliations,
+        "pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
+    login = invited_user_create(email=application.email, role=UserRole.EXPERT, language=application.language,
+                                expert=expert)
+    before = application_snapshot(application)
+    application.status, application.expert = ApplicationStatus.ACCEPTED, expert
+    application.decided_by, application.decided_at = user, timezone.now()
+    application.save(update_fields=["status", "expert", "decided_by", "decided_at"])
+    audit_record(actor=user, action="application.accept", obj=application, prefecture=application.prefecture_id,
+                 before=before, after=application_snapshot(application))
+    invitation_send(actor=user, user=login, prefecture_code=application.prefecture_id)
+    return expert
+
+
+@transaction.atomic(durable=True)
+def expert_application_decline(*, user, application: ExpertApplication, reason: str) -> ExpertApplication:
+    """Declined with a reason, which the applicant is told by mail (after the commit)."""
+    _check_application_coordinator(user, application)
+    if not reason.strip():
+        raise DomainError.single("reason", "required", "見送る理由を入力してください（応募者にメールで伝えます）。",
+                                 "Give a reason; the applicant is told it by mail.")
+    application = _locked_pending(application)
+    before = application_snapshot(application)
+    application.status, application.decision_reason = ApplicationStatus.DECLINED, reason.strip()
+    application.decided_by, application.decided_at = user, timezone.now()
+    application.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    audit_record(actor=user, action="application.decline", obj=application, prefecture=application.prefecture_id,
+                 before=before, after=application_snapshot(application))
+    mail_enqueue(message="application_declined", object_id=application.pk)
+    return application

@@ -1,6 +1,5 @@
 """Template filters for the way staff read numbers: 万円, 年度, weekday kanji, choice labels."""
 
-
 import datetime as dt
 
 from django import template
@@ -137,6 +136,7 @@ SECTIONS = {
     "need-new": "needs", "need-edit": "needs", "procurement-edit": "procurements",
     "run": "runs", "run-new": "runs", "proposal-approve": "runs", "replacement-new": "engagements",
     "replacement-run": "replacements", "me-pledge": "me",
+    "invitation-new": "invitations", "user-deactivate": "users", "application": "applications",
 }
 
 

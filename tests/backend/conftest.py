@@ -55,3 +55,22 @@ def committed_db(transactional_db):
 
     register_load()
     yield
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on 127.0.0.1 and a free port, and the settings EMAIL_URL=smtp://… makes for it."""
+    from aiosmtpd.controller import Controller
+
+    from backend.config.settings.base import email_settings
+    from tests.backend.mail import SmtpInbox, free_port
+
+    inbox = SmtpInbox("127.0.0.1", free_port())
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    for name, value in email_settings(inbox.url).items():
+        setattr(settings, name, value)
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -228,6 +228,31 @@ TASKS = {
     }
 }
 
+
+def email_settings(url: str | None) -> dict:
+    """Django's EMAIL_* settings for an EMAIL_URL (smtp://host:587, smtp+tls://user:pass@host:587,
+    smtp+ssl://...); without one, mail is written as files under .data/mail/ for a newcomer to read."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(BASE_DIR / ".data" / "mail")}
+    config = environ.Env.email_url_config(url)
+    if config["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+        raise environ.ImproperlyConfigured("EMAIL_URL must be smtp://, smtp+tls:// or smtp+ssl://")
+    return {key: value for key, value in config.items() if key != "EMAIL_FILE_PATH"}
+
+
+# Mail is sent by the task worker only (backend.core.mail), after the transaction that caused it commits.
+vars().update(email_settings(env("EMAIL_URL", default="")))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="kenmu <noreply@localhost>")
+# Links in mail point here: the worker has no request to take a host name from (and a Host header is
+# what the client says, never what a link in a password mail may trust).
+KENMU_BASE_URL = env("KENMU_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An invitation's set-password link works this long, once.
+KENMU_INVITATION_VALID_DAYS = 7
+# The public expert application page: at most this many submissions per client address per hour.
+KENMU_APPLICATIONS_PER_HOUR = env.int("KENMU_APPLICATIONS_PER_HOUR", default=5)
+
 # Match runs: a run whose heartbeat is older than this is considered dead (worker killed).
 KENMU_RUN_HEARTBEAT_S = env.int("KENMU_RUN_HEARTBEAT_S", default=5)
 KENMU_RUN_STALE_AFTER_S = env.int("KENMU_RUN_STALE_AFTER_S", default=60)

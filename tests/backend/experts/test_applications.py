@@ -1,0 +1,134 @@
+"""Expert applications: submitted in public, seen only by the coordinators of the prefecture applied to,
+accepted (Expert, login and invitation in one transaction) or declined with a reason the applicant is mailed."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+
+from backend.accounts.models import Invitation, User, UserRole
+from backend.core.errors import DomainError, ForbiddenError
+from backend.core.models import AuditLog
+from backend.experts.models import ApplicationStatus, Expert, ExpertApplication
+from backend.experts.selectors import expert_application_list, expert_list
+from backend.experts.services import (
+    expert_application_accept,
+    expert_application_decline,
+    expert_application_submit,
+)
+from backend.geo.models import Prefecture
+from backend.procurement.models import Vendor
+from tests.backend.factories import VendorFactory
+
+APPLICATION = {"name": "応募 次郎", "name_kana": "おうぼ じろう", "email": "jiro@example.jp", "phone": "090-0000-0000",
+               "skills": {"security": 3, "data": 2}, "capacity_days": 48, "weekdays": ["tue", "thu"],
+               "daily_rate": 45_000, "employment_forms": ["contract"],
+               "affiliations": [{"vendor_name": "信州システム株式会社", "relation": "side_job", "ended_on": None},
+                                {"vendor_name": "新しい会社", "relation": "employee", "ended_on": None}],
+               "pledge": True}
+
+
+@pytest.fixture
+def application(db):
+    return expert_application_submit(prefecture=Prefecture.objects.get(code="20"), data=APPLICATION, language="ja")
+
+
+def test_an_application_is_seen_only_by_the_coordinators_it_was_sent_to(application, coordinator, other_coordinator,
+                                                                        municipal, expert_user):
+    assert list(expert_application_list(user=coordinator)) == [application]
+    for other in (other_coordinator, municipal, expert_user):
+        assert not expert_application_list(user=other).exists()
+    assert not Expert.objects.filter(name="応募 次郎").exists()  # listed nowhere before acceptance
+    with pytest.raises(ForbiddenError):
+        expert_application_accept(user=other_coordinator, application=application, vendors=[None, None])
+    with pytest.raises(ForbiddenError):
+        expert_application_decline(user=other_coordinator, application=application, reason="x")
+
+
+def test_accepting_creates_the_expert_the_login_and_the_invitation_together(application, coordinator,
+                                                                            django_capture_on_commit_callbacks):
+    known = VendorFactory(name="信州システム株式会社")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        expert = expert_application_accept(user=coordinator, application=application, vendors=[known, None])
+    assert len(queued) == 1  # the invitation mail, after the commit
+    assert (expert.home_prefecture_id, expert.daily_rate, expert.weekdays) == ("20", 45_000, ["tue", "thu"])
+    assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "data": 2}
+    assert expert.pledge_signed_on is not None
+    created = Vendor.objects.get(name="新しい会社")
+    assert set(expert.affiliations.values_list("vendor_id", "relation")) == {(known.pk, "side_job"),
+                                                                          (created.pk, "employee")}
+    login = User.objects.get(expert=expert)
+    assert (login.username, login.role, login.has_usable_password()) == ("jiro@example.jp", UserRole.EXPERT, False)
+    assert Invitation.objects.get(user=login).state == "sent"
+    assert expert_list(user=coordinator).filter(pk=expert.pk).exists()
+    application.refresh_from_db()
+    assert (application.status, application.expert) == (ApplicationStatus.ACCEPTED, expert)
+    assert AuditLog.objects.filter(action="application.accept", object_id=str(application.pk)).exists()
+
+
+def test_an_acceptance_that_fails_leaves_nothing_behind(application, coordinator):
+    User.objects.create_user("jiro@example.jp", role=UserRole.ADMIN)  # the login cannot be made
+    with pytest.raises(DomainError):
+        expert_application_accept(user=coordinator, application=application, vendors=[None, None])
+    assert not Expert.objects.filter(name="応募 次郎").exists()
+    assert not Vendor.objects.filter(name="新しい会社").exists()
+    assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_declining_needs_a_reason_and_mails_it_to_the_applicant(committed_db):
+    from tests.backend.factories import CoordinatorFactory
+    from tests.backend.mail import run_queued_tasks
+
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    application = expert_application_submit(prefecture=Prefecture.objects.get(code="20"), data=APPLICATION,
+                                            language="ja")
+    with pytest.raises(DomainError):
+        expert_application_decline(user=coordinator, application=application, reason="  ")
+    expert_application_decline(user=coordinator, application=application, reason="今年度の募集は終了しました。")
+    run_queued_tasks()
+    (message,) = mail.outbox
+    assert message.to == ["jiro@example.jp"] and "長野県への応募について" in message.subject
+    assert "今年度の募集は終了しました。" in message.body
+    assert AuditLog.objects.filter(action="application.decline").exists()
+
+
+def test_the_public_page_takes_an_application_without_an_account(client, db):
+    cache.clear()
+    form = {"name": "応募 三郎", "name_kana": "おうぼ さぶろう", "email": "saburo@example.jp", "skill_security": "2",
+            "capacity_days": "24", "weekdays": ["mon"], "daily_rate": "40000", "employment_forms": ["contract"],
+            "aff-0-vendor_name": "甲府データ", "aff-0-relation": "employee", "pledge": "on"}
+    response = client.post("/apply/19/", form)
+    assert response.status_code == 200 and "応募を受け付けました" in response.content.decode()
+    stored = ExpertApplication.objects.get(email="saburo@example.jp")
+    assert (stored.prefecture_id, stored.affiliations[0]["vendor_name"]) == ("19", "甲府データ")
+    without_pledge = client.post("/apply/19/", {**form, "pledge": ""})
+    assert without_pledge.status_code == 400 and "秘密保持の誓約に同意してください" in without_pledge.content.decode()
+
+
+def test_the_public_page_limits_submissions_per_address(client, db, settings):
+    cache.clear()
+    settings.KENMU_APPLICATIONS_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post("/apply/20/", {"name": ""}, REMOTE_ADDR="192.0.2.7").status_code == 400
+    limited = client.post("/apply/20/", {"name": ""}, REMOTE_ADDR="192.0.2.7")
+    assert limited.status_code == 429 and "多すぎます" in limited.content.decode()
+    assert client.post("/apply/20/", {"name": ""}, REMOTE_ADDR="192.0.2.8").status_code == 400  # another address
+
+
+@pytest.mark.parametrize("who", ["municipal", "expert_user", "other_coordinator"])
+def test_only_the_prefectures_coordinator_reviews(client, request, who, application):
+    client.force_login(request.getfixturevalue(who))
+    expected = 404 if who == "other_coordinator" else 403
+    assert client.get(f"/applications/{application.pk}/").status_code == expected
+    assert client.post(f"/applications/{application.pk}/decide/", {"decision": "decline",
+                                                                   "reason": "x"}).status_code == expected
+    assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.PENDING
+
+
+def test_the_review_page_counts_and_accepts(client, application, coordinator):
+    client.force_login(coordinator)
+    page = client.get("/applications/").content.decode()
+    assert "審査待ち（1）" in page and "応募 次郎" in page
+    done = client.post(f"/applications/{application.pk}/decide/", {"decision": "accept"}, follow=True)
+    assert "招待メールを送りました" in done.content.decode()
+    assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
