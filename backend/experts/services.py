@@ -17,6 +17,7 @@ from backend.accounts.scoping import is_admin
 from backend.core.audit import audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
+from backend.core.services import model_update
 from backend.core.tasks import mail_enqueue
 from backend.engagements.models import HOLDING_STATUSES, Engagement
 from backend.experts.models import (
@@ -184,9 +185,7 @@ def expert_create(*, user, data: dict) -> Expert:
     _check_pledge_date(data)
     home = _home_prefecture_for(user=user, data=data)
     expert = Expert(home_prefecture=home)
-    for field in SCALAR_FIELDS:
-        if field in data:
-            setattr(expert, field, data[field])
+    model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
     expert.full_clean(exclude=["weekdays", "employment_forms"])
     expert.save()
     _write_relations(expert, data, actor=user)
@@ -201,9 +200,7 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
     expert.home_prefecture = _home_prefecture_for(user=user, data=data, current=expert.home_prefecture)
-    for field in SCALAR_FIELDS:
-        if field in data:
-            setattr(expert, field, data[field])
+    model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
     _check_commitments(expert)
     expert.save()
     _write_relations(expert, data, actor=user)

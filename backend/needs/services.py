@@ -7,6 +7,7 @@ from backend.core.audit import audit_record
 from backend.core.choices import WorkPattern
 from backend.core.errors import ConflictError, DomainError
 from backend.core.fiscal import days_per_year
+from backend.core.services import model_update
 from backend.needs.models import Need, NeedSkill, NeedStatus
 from backend.needs.terms import terms_problems
 
@@ -46,9 +47,7 @@ def _municipality_for(*, user, data, current=None):
 
 
 def _apply(need: Need, data: dict) -> None:
-    for field in SCALAR_FIELDS:
-        if field in data:
-            setattr(need, field, data[field])
+    model_update(instance=need, fields=SCALAR_FIELDS, data=data)
     if need.pattern != WorkPattern.WEEKLY and "weekdays" not in data and not need.weekdays:
         need.weekdays = []
     need.days_per_year, need.weekly_days = days_per_year(need.pattern, need.pattern_days)

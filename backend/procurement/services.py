@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 from backend.accounts.models import UserRole
 from backend.core.audit import audit_record
 from backend.core.errors import DomainError, ForbiddenError
+from backend.core.services import model_update
 from backend.procurement.models import Procurement, Vendor
 from backend.procurement.selectors import vendor_can_change, vendor_relying_prefectures
 
@@ -49,7 +50,7 @@ def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
     if "corporate_number" in data:
         vendor.corporate_number = data["corporate_number"] or None
         _corporate_number_free(vendor.corporate_number, exclude_pk=vendor.pk)
-    vendor.name = data.get("name", vendor.name)
+    model_update(instance=vendor, fields=("name",), data=data)
     vendor.save()
     audit_record(actor=user, action="vendor.update", obj=vendor, prefecture=vendor.prefecture_id,
                  also_visible_to=vendor_relying_prefectures(vendor=vendor), before=before,
@@ -91,9 +92,7 @@ def procurement_create(*, user, data: dict) -> Procurement:
 def procurement_update(*, user, procurement: Procurement, data: dict) -> Procurement:
     before = _procurement_snapshot(procurement)
     procurement.municipality = _municipality_for(user=user, data=data, current=procurement.municipality)
-    for field in ("title", "category", "status", "incumbent_vendor", "fiscal_year"):
-        if field in data:
-            setattr(procurement, field, data[field])
+    model_update(instance=procurement, fields=("title", "category", "status", "incumbent_vendor", "fiscal_year"), data=data)
     procurement.save()
     audit_record(actor=user, action="procurement.update", obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
