@@ -17,6 +17,9 @@ from backend.core.api import LANGS, BilingualValidationError
 
 class ScopedFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or filterset_class.base_filters.keys().isdisjoint(request.query_params):
+            return queryset  # nothing to filter by: no form to build on every unfiltered list request
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
