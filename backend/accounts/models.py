@@ -25,6 +25,11 @@ class User(AbstractUser):
         "experts.Expert", verbose_name=_("専門人材"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="user",
     )
+    # The language of what is sent to the user (notifications, their e-mail): "ja" or "en".
+    language = models.CharField(_("言語"), max_length=8, default="ja")
+    # Kept by backend/notifications' services (a recount in SQL on each change), so that the header shows it on
+    # every page from the user row the request already loaded, without a query of its own.
+    unread_notifications = models.PositiveIntegerField(_("未読のお知らせ"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("利用者")

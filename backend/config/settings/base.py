@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backend.runs",
     "backend.engagements",
     "backend.restrictions",
+    "backend.notifications",
     "frontend",
 ]
 
@@ -227,6 +228,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Where the site is reached from outside: notifications' e-mails link to their pages under it.
+KENMU_SITE_URL = env("KENMU_SITE_URL", default="http://localhost:8000")
 
 # Match runs: a run whose heartbeat is older than this is considered dead (worker killed).
 KENMU_RUN_HEARTBEAT_S = env.int("KENMU_RUN_HEARTBEAT_S", default=5)
