@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -60,8 +61,8 @@ def notification_read_all(request):
 
 def _back(request) -> str:
     """The list page the user was on (its page number kept)."""
-    page = request.POST.get("page", "")
-    return f"/notifications/?page={page}" if page.isdigit() else "/notifications/"
+    page, url = request.POST.get("page", ""), reverse("frontend:notifications")
+    return f"{url}?page={page}" if page.isdigit() else url
 
 
 @login_required

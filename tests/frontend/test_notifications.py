@@ -113,8 +113,7 @@ def test_the_settings_page_turns_email_off_per_kind(client, coordinator):
     client.force_login(coordinator)
     page = client.get("/notifications/settings/").content.decode()
     assert 'value="run_failed" checked' in page and 'value="pledge_to_sign"' not in page
-    kept = [k for k in ("offer_accepted", "offer_declined", "engagement_active", "replacement_requested",
-                        "run_finished")]
+    kept = ["offer_accepted", "offer_declined", "engagement_active", "replacement_requested", "run_finished"]
     response = client.post("/notifications/settings/", {"email": kept}, follow=True)
     assert "お知らせのメール設定を保存しました。" in response.content.decode()
     assert notification_muted_kinds(user=coordinator) == ["run_failed"]
