@@ -10,6 +10,7 @@ from frontend.views import (
     experts,
     home,
     needs,
+    notifications,
     people,
     procurements,
     register,
@@ -84,6 +85,12 @@ urlpatterns = [
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
     path("replacements/", engagements.replacement_index, name="replacements"),
     path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),
+    # notifications
+    path("notifications/", notifications.notification_index, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
+    path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification-open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
     # register and import
     path("restrictions/", register.restriction_index, name="restrictions"),
     path("may-bid/", register.may_bid, name="may-bid"),

@@ -30,6 +30,9 @@ class User(AbstractUser):
     )
     # The language of the mail kenmu sends this user (pages follow the browser's choice).
     language = models.CharField(_("言語"), max_length=2, choices=settings.LANGUAGES, default="ja")
+    # Kept by backend/notifications' services (a recount in SQL on each change), so that the header shows it on
+    # every page from the user row the request already loaded, without a query of its own.
+    unread_notifications = models.PositiveIntegerField(_("未読のお知らせ"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("利用者")

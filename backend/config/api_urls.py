@@ -21,6 +21,7 @@ from backend.engagements.apis import (
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
+from backend.notifications.apis import NotificationViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import (
@@ -50,6 +51,7 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("engagements", EngagementViewSet, basename="engagement")
 router.register("replacements", ReplacementViewSet, basename="replacement")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),

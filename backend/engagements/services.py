@@ -12,6 +12,7 @@ backend.runs never imports this module.
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.accounts.models import UserRole
@@ -36,6 +37,9 @@ from backend.engagements.rules import (
 )
 from backend.experts.models import Expert
 from backend.needs.models import Need, NeedStatus
+from backend.notifications.models import NotificationKind
+from backend.notifications.selectors import recipients_coordinators, recipients_parties
+from backend.notifications.services import notify
 from backend.restrictions.services import restrictions_record_for_engagement, restrictions_sync_engagement_end
 from backend.runs.candidates import need_candidates
 from backend.runs.instance import successor_terms
@@ -130,7 +134,37 @@ def _engagement_create(*, user, proposal, expert, need, override, replaced) -> E
     need.save(update_fields=["status", "updated_at"])
     audit_record(actor=user, action="proposal.approve", obj=proposal, prefecture=need.municipality.prefecture,
                  before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk})
+    _tell(engagement, NotificationKind.OFFER_AWAITING,
+          recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
     return engagement
+
+
+# -- notifications ------------------------------------------------------------------------------------
+
+def _tell(engagement: Engagement, kind: str, recipients, **extra) -> None:
+    """Notify of an event of this engagement, inside the service's transaction; the link is the offer's row."""
+    notify(recipients=recipients, kind=kind, link=f"{reverse('frontend:engagements')}#engagement-{engagement.pk}",
+           params={"engagement": engagement.pk, "municipality": engagement.municipality.name,
+                   "need": engagement.need.title or "—", "expert": engagement.expert.name, **extra})
+
+
+def _tell_answer(engagement: Engagement, *, side: str, accept: bool) -> None:
+    """The coordinators hear each answer; once the engagement is active, all three sides hear that instead."""
+    if engagement.status == EngagementStatus.ACTIVE:
+        _tell_active(engagement)
+        return
+    answered_by = engagement.municipality.name if side == "municipality" else engagement.expert.name
+    _tell(engagement, NotificationKind.OFFER_ACCEPTED if accept else NotificationKind.OFFER_DECLINED,
+          recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id), answered_by=answered_by)
+    if accept and side == "expert" and not engagement.pledge_signed_at:
+        # Accepted without the pledge (the API allows it): the engagement waits for the expert's signature.
+        _tell(engagement, NotificationKind.PLEDGE_TO_SIGN, recipients_parties(expert_id=engagement.expert_id))
+
+
+def _tell_active(engagement: Engagement) -> None:
+    _tell(engagement, NotificationKind.ENGAGEMENT_ACTIVE, recipients_parties(
+        municipality_id=engagement.municipality_id, expert_id=engagement.expert_id,
+        prefecture_id=engagement.municipality.prefecture_id))
 
 
 # -- offers -------------------------------------------------------------------------------------------
@@ -182,8 +216,8 @@ def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
 def engagement_sign_pledge(*, user, engagement: Engagement, version: str) -> Engagement:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
     with transaction.atomic():
-        engagement = Engagement.objects.select_for_update().select_related("municipality__prefecture").get(
-            pk=engagement.pk)
+        engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
+            "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
         if _side_of(user, engagement) != "expert":
             raise ForbiddenError.single("engagement", "not_the_expert", "誓約書に署名できるのは任用される専門人材のみです。",
                                         "Only the engagement's expert signs its pledge.")
@@ -193,6 +227,8 @@ def engagement_sign_pledge(*, user, engagement: Engagement, version: str) -> Eng
         _sign_pledge(user=user, engagement=engagement, version=version)
         _activate_if_ready(user=user, engagement=engagement)
         engagement.save()
+        if engagement.status == EngagementStatus.ACTIVE:
+            _tell_active(engagement)
     return engagement
 
 
@@ -201,8 +237,9 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
     """The municipality and the expert each accept or decline; the expert may sign the pledge with the
     acceptance. Active once both accepted and the pledge is signed."""
     with transaction.atomic():
-        engagement = Engagement.objects.select_for_update().select_related("municipality__prefecture", "need").get(
-            pk=engagement.pk)
+        # The expert comes for the notifications' text, unlocked: approvals lock experts before needs.
+        engagement = Engagement.objects.select_for_update(of=("self", "need")).select_related(
+            "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
         side = _side_of(user, engagement)
         if engagement.status != EngagementStatus.OFFERED:
             raise ConflictError.single("status", "not_offered", "承諾待ちの任用ではありません。",
@@ -224,6 +261,7 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
         audit_record(actor=user, action="engagement.accept" if accept else "engagement.decline", obj=engagement,
                      prefecture=engagement.municipality.prefecture, before=before,
                      after={**_engagement_snapshot(engagement), **({} if accept else {"reason": reason.strip()})})
+        _tell_answer(engagement, side=side, accept=accept)
     return engagement
 
 
@@ -373,6 +411,11 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
             audit_record(actor=user, action="replacement.request", obj=request,
                          prefecture=engagement.municipality.prefecture, after={"engagement": engagement.pk,
                                                                                 "reason": request.reason})
+            notify(recipients=recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id),
+                   kind=NotificationKind.REPLACEMENT_REQUESTED, link=reverse("frontend:replacements"),
+                   params={"replacement": request.pk, "engagement": engagement.pk,
+                           "municipality": engagement.municipality.name, "expert": engagement.expert.name,
+                           "reason": request.reason})
     except IntegrityError:
         raise ConflictError.single("engagement", "already_requested", "この任用の交代は既に依頼されています。",
                                    "A replacement is already requested for this engagement.") from None

@@ -9,9 +9,13 @@ import time
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.core.audit import audit_record
+from backend.notifications.models import NotificationKind
+from backend.notifications.services import notify
 from backend.runs.instance import DEFAULT_TIME_LIMIT_S, parse_ref, run_instance
 from backend.runs.models import MatchRun, Proposal, ProposalStatus, RunStatus
 from backend.runs.parts import run_summary_document
@@ -99,6 +103,20 @@ def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = 
         run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings", "summary"])
         audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture,
                      also_visible_to=run.scope, before=before, after=_run_snapshot(run))
+        _tell_starter(run)
+
+
+# A cancelled run is the coordinator's own doing: nobody is told of it.
+_KIND_BY_STATUS = {RunStatus.SUCCEEDED: NotificationKind.RUN_FINISHED, RunStatus.INFEASIBLE: NotificationKind.RUN_FINISHED,
+                   RunStatus.FAILED: NotificationKind.RUN_FAILED}
+
+
+def _tell_starter(run: MatchRun) -> None:
+    kind = _KIND_BY_STATUS.get(run.status)
+    if kind is None or run.started_by_id is None:
+        return
+    notify(recipients=User.objects.filter(pk=run.started_by_id), kind=kind, link=reverse("frontend:run", args=[run.pk]),
+           params={"run": run.pk, "proposals": len((run.result or {}).get("assignments", []))})
 
 
 def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:

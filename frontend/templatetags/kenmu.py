@@ -135,7 +135,7 @@ SECTIONS = {
     "expert": "experts", "expert-new": "experts", "expert-edit": "experts",
     "need-new": "needs", "need-edit": "needs", "procurement-edit": "procurements",
     "run": "runs", "run-new": "runs", "proposal-approve": "runs", "replacement-new": "engagements",
-    "replacement-run": "replacements", "me-pledge": "me",
+    "replacement-run": "replacements", "me-pledge": "me", "notification-settings": "notifications",
     "invitation-new": "invitations", "user-deactivate": "users", "application": "applications",
 }
 

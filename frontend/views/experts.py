@@ -14,6 +14,7 @@ from backend.experts.services import EXPERT_OWN_FIELDS, expert_create, expert_si
 from backend.geo.models import Prefecture
 from backend.procurement.selectors import vendor_list
 from frontend import charts, forms, selectors
+from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, role_required
 from frontend.views.home import fiscal_year_param
@@ -60,7 +61,8 @@ def expert_detail(request, pk: int):
 @role_required(*EXPERT)
 def me(request):
     expert = get_object_or_404(expert_list(user=request.user), pk=request.user.expert_id)
-    return render(request, "frontend/experts/me.html", _profile_context(request, expert))
+    return render(request, "frontend/experts/me.html", {**_profile_context(request, expert),
+                                                        "todo": todo_list(user=request.user)})
 
 
 # -- the expert form -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
 from frontend import charts, selectors
+from frontend.todo import todo_list
 from frontend.views.access import COORDINATOR, role_required
 
 # django-axes watches this login through the form's authenticate(request, ...): five failures in a row
@@ -97,4 +98,5 @@ def dashboard(request):
         "figures_cache_s": settings.KENMU_DASHBOARD_CACHE_S,
         "replacements": selectors.open_replacements(user=user),
         "latest_run": selectors.latest_run(user=user),
+        "todo": todo_list(user=user),
     })

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.accounts.models import UserRole
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
 from backend.core.errors import DomainError
 from backend.engagements.models import EngagementStatus
@@ -18,6 +19,7 @@ from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
 from frontend import forms, selectors
+from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
 from frontend.views.access import STAFF, role_required
 
@@ -39,6 +41,8 @@ def need_index(request):
         # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
         "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        # The municipal staff's home page: their to-do list on top.
+        "todo": todo_list(user=request.user) if request.user.role == UserRole.MUNICIPAL else [],
     })
 
 

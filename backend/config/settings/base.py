@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backend.runs",
     "backend.engagements",
     "backend.restrictions",
+    "backend.notifications",
     "frontend",
 ]
 

@@ -1,0 +1,79 @@
+"""What each kind of notification says: a subject and one line, from the kind and its parameters.
+
+Rendered in the current language (the callers switch to the recipient's); the parameters are plain values
+the caller passed to `notify` and that the notification keeps, so a notification can be rendered again.
+"""
+
+from django.utils.translation import gettext as _
+
+from backend.notifications.models import NotificationKind
+
+
+def _offer_awaiting(p: dict) -> tuple[str, str]:
+    return (_("任用の打診：%(municipality)s「%(need)s」") % p,
+            _("%(municipality)s「%(need)s」への%(expert)sさんの任用が承認されました。承諾するか辞退するかを回答してください。") % p)
+
+
+def _offer_accepted(p: dict) -> tuple[str, str]:
+    return (_("打診が承諾されました：%(municipality)s「%(need)s」") % p,
+            _("%(answered_by)sが%(municipality)s「%(need)s」への%(expert)sさんの任用の打診を承諾しました。") % p)
+
+
+def _offer_declined(p: dict) -> tuple[str, str]:
+    return (_("打診が辞退されました：%(municipality)s「%(need)s」") % p,
+            _("%(answered_by)sが%(municipality)s「%(need)s」への%(expert)sさんの任用の打診を辞退しました。ニーズは募集中に戻りました。") % p)
+
+
+def _engagement_active(p: dict) -> tuple[str, str]:
+    return (_("任用が始まります：%(municipality)s「%(need)s」") % p,
+            _("%(municipality)s「%(need)s」への%(expert)sさんの任用が双方に承諾され、稼働中になりました。") % p)
+
+
+def _replacement_requested(p: dict) -> tuple[str, str]:
+    return (_("要員交代の依頼：%(municipality)s") % p,
+            _("%(municipality)sが%(expert)sさんの交代を依頼しました。理由：%(reason)s") % p)
+
+
+def _run_finished(p: dict) -> tuple[str, str]:
+    return (_("マッチング #%(run)s が終わりました") % p,
+            _("マッチング #%(run)s が終わりました。提案は%(proposals)s件です。確認して承認してください。") % p)
+
+
+def _run_failed(p: dict) -> tuple[str, str]:
+    return (_("マッチング #%(run)s が失敗しました") % p,
+            _("マッチング #%(run)s が失敗しました。内容を確認して再実行してください。") % p)
+
+
+def _pledge_to_sign(p: dict) -> tuple[str, str]:
+    return (_("誓約書への署名のお願い：%(municipality)s") % p,
+            _("%(municipality)s「%(need)s」の任用を始めるには、%(municipality)sへの情報漏洩防止の誓約書に署名してください。") % p)
+
+
+def _invitation(p: dict) -> tuple[str, str]:
+    return (_("kenmu への招待"), _("%(invited_by)sさんから kenmu への招待が届いています。") % p)
+
+
+def _application_outcome(p: dict) -> tuple[str, str]:
+    if p["accepted"]:
+        return _("登録申請が承認されました"), _("専門人材としての登録申請が承認されました。") % p
+    return _("登録申請の結果"), _("専門人材としての登録申請は承認されませんでした。") % p
+
+
+RENDERERS = {
+    NotificationKind.OFFER_AWAITING: _offer_awaiting,
+    NotificationKind.OFFER_ACCEPTED: _offer_accepted,
+    NotificationKind.OFFER_DECLINED: _offer_declined,
+    NotificationKind.ENGAGEMENT_ACTIVE: _engagement_active,
+    NotificationKind.REPLACEMENT_REQUESTED: _replacement_requested,
+    NotificationKind.RUN_FINISHED: _run_finished,
+    NotificationKind.RUN_FAILED: _run_failed,
+    NotificationKind.PLEDGE_TO_SIGN: _pledge_to_sign,
+    NotificationKind.INVITATION: _invitation,
+    NotificationKind.APPLICATION_OUTCOME: _application_outcome,
+}
+
+
+def notification_render(*, kind: str, params: dict) -> tuple[str, str]:
+    """The subject and the one line of a notification, in the current language. A missing parameter is a
+    KeyError: a caller's mistake, found by its tests rather than shown to a user as a blank."""
+    return RENDERERS[NotificationKind(kind)](params)

@@ -1,0 +1,82 @@
+"""The to-do list on each role's home page: what waits for the user, as counts with links.
+
+Every count of a role comes in one query (scalar subqueries on the user's row) and only the home pages ask
+for it; the header's unread count is a column of the user row instead (backend/notifications).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Func, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User, UserRole
+from backend.engagements.models import EngagementStatus, ReplacementStatus
+from backend.engagements.selectors import engagement_list, replacement_list
+from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
+from backend.experts.selectors import affiliation_change_list, expert_application_list
+from backend.runs.models import Proposal, ProposalStatus, RunStatus
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    # COUNT as a plain function: no GROUP BY, so an empty set counts 0 rather than giving no row.
+    return Subquery(queryset.select_related(None).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+def _coordinator(user) -> dict:
+    offered = engagement_list(user=user).filter(status=EngagementStatus.OFFERED)
+    return {
+        # Proposals of the prefecture's own finished runs: only the prefecture that ran a match approves.
+        "proposals": (_("確認待ちの提案"), Proposal.objects.filter(
+            status=ProposalStatus.PROPOSED, run__status=RunStatus.SUCCEEDED, run__prefecture_id=user.prefecture_id),
+            reverse("frontend:runs")),
+        "offers": (_("回答待ちの打診"), offered, reverse("frontend:engagements")),
+        "replacements": (_("対応待ちの要員交代"), replacement_list(user=user).filter(status=ReplacementStatus.OPEN),
+                         reverse("frontend:replacements")),
+        "affiliation_changes": (_("判断待ちの所属の変更申請"), affiliation_change_list(user=user).filter(
+            status=AffiliationChangeStatus.PENDING), reverse("frontend:affiliation-changes")),
+        "applications": (_("判断待ちの登録申請"), expert_application_list(user=user).filter(
+            status=ApplicationStatus.PENDING), reverse("frontend:applications")),
+    }
+
+
+def _municipal(user) -> dict:
+    offered = engagement_list(user=user).filter(status=EngagementStatus.OFFERED)
+    return {
+        "offers": (_("回答待ちの打診"), offered.filter(municipality_accepted_at__isnull=True),
+                   reverse("frontend:engagements")),
+        "replacements": (_("対応中の要員交代"), replacement_list(user=user).filter(status=ReplacementStatus.OPEN),
+                         reverse("frontend:engagements")),
+    }
+
+
+def _expert(user) -> dict:
+    offered = engagement_list(user=user).filter(status=EngagementStatus.OFFERED)
+    return {
+        "offers": (_("回答待ちの打診"), offered.filter(expert_accepted_at__isnull=True),
+                   reverse("frontend:engagements")),
+        "pledges": (_("署名待ちの誓約書"), offered.filter(pledge_signed_at__isnull=True),
+                    reverse("frontend:engagements")),
+    }
+
+
+ITEMS = {UserRole.COORDINATOR: _coordinator, UserRole.MUNICIPAL: _municipal, UserRole.EXPERT: _expert}
+
+
+def todo_list(*, user) -> list[TodoItem]:
+    """The role's to-do counts in one query; none for a role without a to-do list."""
+    items = ITEMS.get(user.role)
+    if items is None or not user.pk:
+        return []
+    items = items(user)
+    counts = User.objects.filter(pk=user.pk).values(**{key: _count(qs) for key, (_label, qs, _url) in items.items()})
+    row = counts.get()
+    return [TodoItem(key=key, label=label, count=row[key] or 0, url=url) for key, (label, _qs, url) in items.items()]
