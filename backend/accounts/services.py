@@ -22,23 +22,10 @@ from knox.models import AuthToken
 
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.mail import link
 from backend.core.tasks import mail_enqueue
-
-
-class AuditAction:
-    INVITATION_SEND = "invitation.send"
-    INVITATION_RESEND = "invitation.resend"
-    INVITATION_REVOKE = "invitation.revoke"
-    INVITATION_USE = "invitation.use"
-    COORDINATOR_CREATE = "user.create_coordinator"
-    USER_DEACTIVATE = "user.deactivate"
-    PASSWORD_RESET_REQUEST = "user.password_reset_request"
-    PASSWORD_RESET = "user.password_reset"
-    PASSWORD_CHANGE = "user.password_change"
-
 
 INVITED_ROLES = (UserRole.MUNICIPAL, UserRole.EXPERT)
 
@@ -255,7 +242,7 @@ def coordinator_create(*, actor: User | None, username: str, email: str, prefect
                 language=language)
     user.set_unusable_password()
     user.save()
-    audit_record(actor=actor, action=AuditAction.COORDINATOR_CREATE, obj=user, prefecture=prefecture,
+    audit_record(actor=actor, action=AuditAction.USER_CREATE_COORDINATOR, obj=user, prefecture=prefecture,
                  after={"username": username, "email": email, "prefecture": prefecture.pk})
     invitation = invitation_send(actor=actor, user=user, prefecture_code=prefecture.pk, send=False)
     return user, invitation_link(invitation)
@@ -301,13 +288,13 @@ def password_reset_request(*, email: str) -> None:
     for user in users:
         if not user.has_usable_password():
             continue
-        audit_record(actor=None, action=AuditAction.PASSWORD_RESET_REQUEST, obj=user,
+        audit_record(actor=None, action=AuditAction.USER_PASSWORD_RESET_REQUEST, obj=user,
                      prefecture=user_prefecture_code(user))
         mail_enqueue(message="password_reset", object_id=user.pk)
 
 
 def password_changed(*, user: User, reset: bool) -> None:
-    audit_record(actor=user, action=AuditAction.PASSWORD_RESET if reset else AuditAction.PASSWORD_CHANGE,
+    audit_record(actor=user, action=AuditAction.USER_PASSWORD_RESET if reset else AuditAction.USER_PASSWORD_CHANGE,
                  obj=user, prefecture=user_prefecture_code(user))
 
 

@@ -5,8 +5,63 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import AuditLog
+
+
+class AuditAction(models.TextChoices):
+    """Every action an audit row can record, with the words the audit log page shows."""
+
+    NEED_SUBMIT = "need.submit", _("ニーズの登録")
+    NEED_UPDATE = "need.update", _("ニーズの変更")
+    NEED_WITHDRAW = "need.withdraw", _("ニーズの取り下げ")
+    NEED_REOPEN = "need.reopen", _("ニーズの再開")
+    EXPERT_CREATE = "expert.create", _("専門人材の登録")
+    EXPERT_UPDATE = "expert.update", _("専門人材の変更")
+    EXPERT_DEACTIVATE = "expert.deactivate", _("専門人材の登録停止")
+    EXPERT_SIGN_PLEDGE = "expert.sign_pledge", _("秘密保持誓約の署名（専門人材）")
+    AFFILIATION_REQUEST = "affiliation.request", _("所属の変更申請")
+    AFFILIATION_ACCEPT = "affiliation.accept", _("所属の変更申請の判断")
+    AFFILIATION_CHANGE = "affiliation.change", _("所属の変更")
+    APPLICATION_SUBMIT = "application.submit", _("登録申請の受付")
+    APPLICATION_ACCEPT = "application.accept", _("登録申請の承認")
+    APPLICATION_DECLINE = "application.decline", _("登録申請の見送り")
+    VENDOR_CREATE = "vendor.create", _("事業者の登録")
+    VENDOR_UPDATE = "vendor.update", _("事業者の変更")
+    PROCUREMENT_CREATE = "procurement.create", _("調達の登録")
+    PROCUREMENT_UPDATE = "procurement.update", _("調達の変更")
+    PROCUREMENT_DELETE = "procurement.delete", _("調達の削除")
+    RUN_ENQUEUE = "run.enqueue", _("マッチングの開始")
+    RUN_CANCEL = "run.cancel", _("マッチングの中止")
+    RUN_STALE = "run.stale", _("応答のないマッチングの打ち切り")
+    RUN_SUCCEEDED = "run.succeeded", _("マッチングの完了")
+    RUN_INFEASIBLE = "run.infeasible", _("マッチングの実行不能")
+    RUN_FAILED = "run.failed", _("マッチングの失敗")
+    RUN_CANCELLED = "run.cancelled", _("マッチングの中止（完了時）")
+    DECISION_SET = "decision.set", _("固定・除外の指定")
+    PROPOSAL_APPROVE = "proposal.approve", _("提案の承認")
+    ENGAGEMENT_ACCEPT = "engagement.accept", _("任用・委託の承諾")
+    ENGAGEMENT_END = "engagement.end", _("任用・委託の終了")
+    ENGAGEMENT_SIGN_PLEDGE = "engagement.sign_pledge", _("秘密保持誓約の署名")
+    COI_OVERRIDE_CREATE = "coi_override.create", _("利益相反の例外の記録")
+    COI_OVERRIDE_LAPSE = "coi_override.lapse", _("利益相反の例外の失効")
+    COI_OVERRIDE_REVOKE = "coi_override.revoke", _("利益相反の例外の取消")
+    REPLACEMENT_REQUEST = "replacement.request", _("要員交代の依頼")
+    REPLACEMENT_COMPLETE = "replacement.complete", _("要員交代の完了")
+    SCOPE_CONSENT_GRANT = "scope_consent.grant", _("広域連携の同意")
+    SCOPE_CONSENT_REVOKE = "scope_consent.revoke", _("広域連携の同意の撤回")
+    NOTIFICATION_EMAIL_PREFERENCE = "notification.email_preference", _("お知らせのメール設定")
+    INVITATION_SEND = "invitation.send", _("招待の送信")
+    INVITATION_RESEND = "invitation.resend", _("招待の再送")
+    INVITATION_REVOKE = "invitation.revoke", _("招待の取り消し")
+    INVITATION_USE = "invitation.use", _("招待によるパスワード設定")
+    USER_CREATE_COORDINATOR = "user.create_coordinator", _("コーディネーターの作成")
+    USER_DEACTIVATE = "user.deactivate", _("アカウントの停止")
+    USER_PASSWORD_RESET_REQUEST = "user.password_reset_request", _("パスワード再設定の依頼")
+    USER_PASSWORD_RESET = "user.password_reset", _("パスワードの再設定")
+    USER_PASSWORD_CHANGE = "user.password_change", _("パスワードの変更")
 
 
 def _plain(value: Any) -> Any:
@@ -17,7 +72,7 @@ def _code(prefecture) -> str:
     return prefecture if isinstance(prefecture, str) else prefecture.pk
 
 
-def audit_record(*, actor, action: str, obj, prefecture=None, also_visible_to: Iterable = (),
+def audit_record(*, actor, action: AuditAction, obj, prefecture=None, also_visible_to: Iterable = (),
                  before: dict | None = None, after: dict | None = None) -> AuditLog:
     """One audit row. `prefecture` is where the change happened; coordinators of it and of every
     prefecture in `also_visible_to` (Prefecture objects or codes) may read the row."""

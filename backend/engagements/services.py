@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start, months_served, prorate
 from backend.engagements.models import (
@@ -62,7 +62,7 @@ def _override_for(*, user, expert: Expert, need: Need, reason: str | None) -> Co
         return existing
     override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
                                           fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
-    audit_record(actor=user, action="coi_override.create", obj=override, prefecture=need.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=need.municipality.prefecture,
                  after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason})
     return override
 
@@ -132,7 +132,7 @@ def _engagement_create(*, user, proposal, expert, need, override, replaced) -> E
     proposal.save(update_fields=["status"])
     need.status = NeedStatus.FILLED
     need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action="proposal.approve", obj=proposal, prefecture=need.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.PROPOSAL_APPROVE, obj=proposal, prefecture=need.municipality.prefecture,
                  before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk})
     _tell(engagement, NotificationKind.OFFER_AWAITING,
           recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
@@ -207,7 +207,7 @@ def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
                                    "誓約書の文面が更新されています。最新の文面を確認して署名してください。",
                                    f"The pledge text changed; sign version {PLEDGE_VERSION}.")
     engagement.pledge_signed_at, engagement.pledge_version = timezone.now(), version
-    audit_record(actor=user, action="engagement.sign_pledge", obj=engagement,
+    audit_record(actor=user, action=AuditAction.ENGAGEMENT_SIGN_PLEDGE, obj=engagement,
                  prefecture=engagement.municipality.prefecture,
                  after={"version": version, "municipality": engagement.municipality_id,
                         "signed_at": engagement.pledge_signed_at})
@@ -258,7 +258,7 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
             _remember_decline(user=user, engagement=engagement, side=side, reason=reason.strip())
             _lapse_exception_if_unused(user=user, engagement=engagement)
         engagement.save()
-        audit_record(actor=user, action="engagement.accept" if accept else "engagement.decline", obj=engagement,
+        audit_record(actor=user, action=AuditAction.ENGAGEMENT_ACCEPT if accept else "engagement.decline", obj=engagement,
                      prefecture=engagement.municipality.prefecture, before=before,
                      after={**_engagement_snapshot(engagement), **({} if accept else {"reason": reason.strip()})})
         _tell_answer(engagement, side=side, accept=accept)
@@ -277,7 +277,7 @@ def _hand_over(*, user, successor: Engagement) -> None:
     old.ends_on = ends_on
     old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "updated_at"])
     _lapse_exception_if_unused(user=user, engagement=old)
-    audit_record(actor=user, action="engagement.end", obj=old, prefecture=old.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=old, prefecture=old.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(old), "days_per_year": old.days_per_year,
                                        "fee": old.fee, "successor": successor.pk})
     replacement = ReplacementRequest.objects.filter(engagement=old, status=ReplacementStatus.OPEN).first()
@@ -305,7 +305,7 @@ def _lapse_exception_if_unused(*, user, engagement: Engagement) -> None:
     before = _exception_snapshot(override)
     override.lapsed_at = timezone.now()
     override.save(update_fields=["lapsed_at"])
-    audit_record(actor=user, action="coi_override.lapse", obj=override, prefecture=override.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.COI_OVERRIDE_LAPSE, obj=override, prefecture=override.municipality.prefecture,
                  before=before, after=_exception_snapshot(override))
 
 
@@ -337,7 +337,7 @@ def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagem
         before = _exception_snapshot(override)
         override.revoked_at, override.revoked_by, override.revoke_reason = timezone.now(), user, reason.strip()
         override.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        audit_record(actor=user, action="coi_override.revoke", obj=override,
+        audit_record(actor=user, action=AuditAction.COI_OVERRIDE_REVOKE, obj=override,
                      prefecture=override.municipality.prefecture, before=before, after=_exception_snapshot(override))
     return override
 
@@ -357,7 +357,7 @@ def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
         Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
     engagement.save()
     restrictions_sync_engagement_end(engagement=engagement)
-    audit_record(actor=user, action="engagement.end", obj=engagement, prefecture=engagement.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=engagement, prefecture=engagement.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(engagement), "because": "exception revoked"})
 
 
@@ -377,14 +377,14 @@ def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) 
     with transaction.atomic():
         override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
                                               fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
-        audit_record(actor=user, action="coi_override.create", obj=override,
+        audit_record(actor=user, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
                      prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason,
                             "need": need.pk})
         decision, _ = PairDecision.objects.update_or_create(
             need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": user, "declined_by": "",
                                                 "reason": ""})
-        audit_record(actor=user, action="decision.set", obj=need, prefecture=need.municipality.prefecture,
+        audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "kind": DecisionKind.PIN, "exception": override.pk})
     return decision
 
@@ -408,7 +408,7 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
             # A pin on the current expert would contradict the request; the replacement run excludes them.
             PairDecision.objects.filter(need_id=engagement.need_id, expert_id=engagement.expert_id,
                                         kind=DecisionKind.PIN).delete()
-            audit_record(actor=user, action="replacement.request", obj=request,
+            audit_record(actor=user, action=AuditAction.REPLACEMENT_REQUEST, obj=request,
                          prefecture=engagement.municipality.prefecture, after={"engagement": engagement.pk,
                                                                                 "reason": request.reason})
             notify(recipients=recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id),
@@ -435,7 +435,7 @@ def _replacement_complete(*, user, replacement: ReplacementRequest, successor: E
     replacement.status = ReplacementStatus.COMPLETED
     replacement.completed_at = timezone.now()
     replacement.save(update_fields=["status", "completed_at"])
-    audit_record(actor=user, action="replacement.complete", obj=replacement,
+    audit_record(actor=user, action=AuditAction.REPLACEMENT_COMPLETE, obj=replacement,
                  prefecture=successor.municipality.prefecture,
                  after={"successor": successor.pk, "replaced": replacement.engagement_id})
 

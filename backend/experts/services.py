@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.services import model_update
@@ -189,7 +189,7 @@ def expert_create(*, user, data: dict) -> Expert:
     expert.full_clean(exclude=["weekdays", "employment_forms"])
     expert.save()
     _write_relations(expert, data, actor=user)
-    audit_record(actor=user, action="expert.create", obj=expert, prefecture=home, after=expert_snapshot(expert))
+    audit_record(actor=user, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture=home, after=expert_snapshot(expert))
     return expert
 
 
@@ -204,7 +204,7 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
     _check_commitments(expert)
     expert.save()
     _write_relations(expert, data, actor=user)
-    audit_record(actor=user, action="expert.update", obj=expert, prefecture=expert.home_prefecture,
+    audit_record(actor=user, action=AuditAction.EXPERT_UPDATE, obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
@@ -219,7 +219,7 @@ def expert_sign_pledge(*, user, expert: Expert) -> Expert:
     before = expert_snapshot(expert)
     expert.pledge_signed_on = timezone.localdate()
     expert.save(update_fields=["pledge_signed_on", "updated_at"])
-    audit_record(actor=user, action="expert.sign_pledge", obj=expert, prefecture=expert.home_prefecture,
+    audit_record(actor=user, action=AuditAction.EXPERT_SIGN_PLEDGE, obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
@@ -230,7 +230,7 @@ def expert_deactivate(*, user, expert: Expert) -> Expert:
     before = expert_snapshot(expert)
     expert.active = False
     expert.save(update_fields=["active", "updated_at"])
-    audit_record(actor=user, action="expert.deactivate", obj=expert, prefecture=expert.home_prefecture,
+    audit_record(actor=user, action=AuditAction.EXPERT_DEACTIVATE, obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
@@ -254,7 +254,7 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
     with transaction.atomic():
         change = AffiliationChange.objects.create(expert=expert, kind=kind, vendor=vendor, relation=relation,
                                                   ended_on=ended_on, note=note.strip())
-        audit_record(actor=user, action="affiliation.request", obj=change, prefecture=expert.home_prefecture,
+        audit_record(actor=user, action=AuditAction.AFFILIATION_REQUEST, obj=change, prefecture=expert.home_prefecture,
                      after={"kind": kind, "vendor": vendor.name, "relation": relation or None,
                             "ended_on": ended_on, "note": change.note or None})
     return change
@@ -287,7 +287,7 @@ def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, 
         change.status = AffiliationChangeStatus.ACCEPTED if accept else AffiliationChangeStatus.DECLINED
         change.decided_by, change.decided_at, change.decision_reason = user, timezone.now(), reason.strip()
         change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        audit_record(actor=user, action="affiliation.accept" if accept else "affiliation.decline", obj=change,
+        audit_record(actor=user, action=AuditAction.AFFILIATION_ACCEPT if accept else "affiliation.decline", obj=change,
                      prefecture=expert.home_prefecture, after={"status": change.status,
                                                                "reason": change.decision_reason or None})
     return change
@@ -312,7 +312,7 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
                        "ended_on": a["ended_on"].isoformat() if a.get("ended_on") else None}
                       for a in data.get("affiliations", [])],
         pledge_agreed_at=timezone.now(), language=language)
-    audit_record(actor=None, action="application.submit", obj=application, prefecture=prefecture,
+    audit_record(actor=None, action=AuditAction.APPLICATION_SUBMIT, obj=application, prefecture=prefecture,
                  after=application_snapshot(application))
     return application
 
@@ -361,7 +361,7 @@ def expert_application_accept(*, user, application: ExpertApplication, vendors: 
     application.status, application.expert = ApplicationStatus.ACCEPTED, expert
     application.decided_by, application.decided_at = user, timezone.now()
     application.save(update_fields=["status", "expert", "decided_by", "decided_at"])
-    audit_record(actor=user, action="application.accept", obj=application, prefecture=application.prefecture_id,
+    audit_record(actor=user, action=AuditAction.APPLICATION_ACCEPT, obj=application, prefecture=application.prefecture_id,
                  before=before, after=application_snapshot(application))
     invitation_send(actor=user, user=login, prefecture_code=application.prefecture_id)
     return expert
@@ -379,7 +379,7 @@ def expert_application_decline(*, user, application: ExpertApplication, reason: 
     application.status, application.decision_reason = ApplicationStatus.DECLINED, reason.strip()
     application.decided_by, application.decided_at = user, timezone.now()
     application.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    audit_record(actor=user, action="application.decline", obj=application, prefecture=application.prefecture_id,
+    audit_record(actor=user, action=AuditAction.APPLICATION_DECLINE, obj=application, prefecture=application.prefecture_id,
                  before=before, after=application_snapshot(application))
     mail_enqueue(message="application_declined", object_id=application.pk)
     return application

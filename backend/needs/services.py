@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from backend.accounts.models import UserRole
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
 from backend.core.errors import ConflictError, DomainError
 from backend.core.fiscal import days_per_year
@@ -76,7 +76,7 @@ def need_submit(*, user, data: dict) -> Need:
     _apply(need, data)
     need.save()
     _write_skills(need, data)
-    audit_record(actor=user, action="need.submit", obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
                  after=need_snapshot(need))
     return need
 
@@ -92,7 +92,7 @@ def need_update(*, user, need: Need, data: dict) -> Need:
     _apply(need, data)
     need.save()
     _write_skills(need, data)
-    audit_record(actor=user, action="need.update", obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.NEED_UPDATE, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need
 
@@ -113,7 +113,7 @@ def _need_move(*, user, need: Need, from_status: str, to_status: str, action: st
 def need_withdraw(*, user, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
     return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.CLOSED,
-                      action="need.withdraw", refusal=("not_open", "募集中のニーズのみ取り下げられます。",
+                      action=AuditAction.NEED_WITHDRAW, refusal=("not_open", "募集中のニーズのみ取り下げられます。",
                                                        "Only an open need can be withdrawn."))
 
 
@@ -121,5 +121,5 @@ def need_withdraw(*, user, need: Need) -> Need:
 def need_reopen(*, user, need: Need) -> Need:
     """A withdrawn need is open again, as it was (matched by the next run)."""
     return _need_move(user=user, need=need, from_status=NeedStatus.CLOSED, to_status=NeedStatus.OPEN,
-                      action="need.reopen", refusal=("not_withdrawn", "取り下げたニーズのみ再開できます。",
+                      action=AuditAction.NEED_REOPEN, refusal=("not_withdrawn", "取り下げたニーズのみ再開できます。",
                                                      "Only a withdrawn need can be reopened."))

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from backend.accounts.models import User
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError
 from backend.notifications.models import EmailPreference, Notification, NotificationKind
 from backend.notifications.tasks import send_notification_email
@@ -102,6 +102,6 @@ def notification_email_preference_update(*, user, muted_kinds: Iterable[str]) ->
     before = {"muted_kinds": list(preference.muted_kinds)}
     preference.muted_kinds = muted_kinds
     preference.save(update_fields=["muted_kinds", "updated_at"])
-    audit_record(actor=user, action="notification.email_preference", obj=preference, before=before,
+    audit_record(actor=user, action=AuditAction.NOTIFICATION_EMAIL_PREFERENCE, obj=preference, before=before,
                  after={"muted_kinds": muted_kinds})
     return preference

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from backend.accounts.models import UserRole
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, ForbiddenError
 from backend.core.services import model_update
 from backend.procurement.models import Procurement, Vendor
@@ -35,7 +35,7 @@ def vendor_create(*, user, data: dict) -> Vendor:
     _corporate_number_free(number)
     vendor = Vendor.objects.create(name=data["name"], corporate_number=number,
                                    prefecture_id=_registering_prefecture(user))
-    audit_record(actor=user, action="vendor.create", obj=vendor, prefecture=vendor.prefecture_id,
+    audit_record(actor=user, action=AuditAction.VENDOR_CREATE, obj=vendor, prefecture=vendor.prefecture_id,
                  after=_vendor_snapshot(vendor))
     return vendor
 
@@ -52,7 +52,7 @@ def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
         _corporate_number_free(vendor.corporate_number, exclude_pk=vendor.pk)
     model_update(instance=vendor, fields=("name",), data=data)
     vendor.save()
-    audit_record(actor=user, action="vendor.update", obj=vendor, prefecture=vendor.prefecture_id,
+    audit_record(actor=user, action=AuditAction.VENDOR_UPDATE, obj=vendor, prefecture=vendor.prefecture_id,
                  also_visible_to=vendor_relying_prefectures(vendor=vendor), before=before,
                  after=_vendor_snapshot(vendor))
     return vendor
@@ -83,7 +83,7 @@ def procurement_create(*, user, data: dict) -> Procurement:
         municipality=municipality, title=data["title"], category=data["category"], status=data["status"],
         incumbent_vendor=data.get("incumbent_vendor"), fiscal_year=data["fiscal_year"],
     )
-    audit_record(actor=user, action="procurement.create", obj=procurement, prefecture=municipality.prefecture,
+    audit_record(actor=user, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
                  after=_procurement_snapshot(procurement))
     return procurement
 
@@ -94,7 +94,7 @@ def procurement_update(*, user, procurement: Procurement, data: dict) -> Procure
     procurement.municipality = _municipality_for(user=user, data=data, current=procurement.municipality)
     model_update(instance=procurement, fields=("title", "category", "status", "incumbent_vendor", "fiscal_year"), data=data)
     procurement.save()
-    audit_record(actor=user, action="procurement.update", obj=procurement,
+    audit_record(actor=user, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
                  after=_procurement_snapshot(procurement))
     return procurement
@@ -103,6 +103,6 @@ def procurement_update(*, user, procurement: Procurement, data: dict) -> Procure
 @transaction.atomic
 def procurement_delete(*, user, procurement: Procurement) -> None:
     before = _procurement_snapshot(procurement)
-    audit_record(actor=user, action="procurement.delete", obj=procurement,
+    audit_record(actor=user, action=AuditAction.PROCUREMENT_DELETE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before)
     procurement.delete()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from backend.runs.instance import DEFAULT_TIME_LIMIT_S, parse_ref, run_instance
@@ -101,7 +101,7 @@ def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = 
             run.progress = {**run.progress, "best_primary": objective.get("primary"),
                             "bound": objective.get("primary_bound")}
         run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings", "summary"])
-        audit_record(actor=None, action=f"run.{status}", obj=run, prefecture=run.prefecture,
+        audit_record(actor=None, action=AuditAction(f"run.{status}"), obj=run, prefecture=run.prefecture,
                      also_visible_to=run.scope, before=before, after=_run_snapshot(run))
         _tell_starter(run)
 

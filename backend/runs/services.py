@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
-from backend.core.audit import audit_record
+from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.fiscal import fiscal_year_label
 from backend.experts.models import Expert
@@ -96,7 +96,7 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
             run.status = RunStatus.FAILED
             run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at"])
-            audit_record(actor=None, action="run.stale", obj=run, prefecture=run.prefecture, before=before,
+            audit_record(actor=None, action=AuditAction.RUN_STALE, obj=run, prefecture=run.prefecture, before=before,
                          after=_run_snapshot(run))
             reaped.append(run.pk)
     return reaped
@@ -144,7 +144,7 @@ def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, param
     try:
         with transaction.atomic():
             run.save()
-            audit_record(actor=user, action="run.enqueue", obj=run, prefecture=run.prefecture,
+            audit_record(actor=user, action=AuditAction.RUN_ENQUEUE, obj=run, prefecture=run.prefecture,
                          also_visible_to=run.scope, after=_run_snapshot(run))
             transaction.on_commit(lambda: _enqueue_task(run.pk))
     except IntegrityError:
@@ -181,7 +181,7 @@ def run_cancel(*, user, run: MatchRun) -> MatchRun:
             run.status = RunStatus.CANCELLED
             run.finished_at = timezone.now()
         run.save(update_fields=["cancel_requested", "status", "finished_at"])
-        audit_record(actor=user, action="run.cancel", obj=run, prefecture=run.prefecture, before=before,
+        audit_record(actor=user, action=AuditAction.RUN_CANCEL, obj=run, prefecture=run.prefecture, before=before,
                      after=_run_snapshot(run))
     return run
 
@@ -226,7 +226,7 @@ def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairD
             decision, _ = PairDecision.objects.update_or_create(
                 need=need, expert=expert,
                 defaults={"kind": kind, "created_by": user, "declined_by": "", "reason": ""})
-        audit_record(actor=user, action="decision.set", obj=need, prefecture=need.municipality.prefecture,
+        audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
                      before=before, after={"expert": expert.pk, "kind": kind})
     return decision
 
@@ -250,7 +250,7 @@ def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: st
         with transaction.atomic():
             consent = ScopeConsent.objects.create(grantor_id=user.prefecture_id, grantee=grantee,
                                                   fiscal_year=fiscal_year, note=note, granted_by=user)
-            audit_record(actor=user, action="scope_consent.grant", obj=consent, prefecture=consent.grantor_id,
+            audit_record(actor=user, action=AuditAction.SCOPE_CONSENT_GRANT, obj=consent, prefecture=consent.grantor_id,
                          also_visible_to=[grantee], after=_consent_snapshot(consent))
     except IntegrityError:
         raise ConflictError.single("grantee", "already_granted", f"{grantee.name}への同意は既に有効です。",
@@ -271,6 +271,6 @@ def scope_consent_revoke(*, user, consent: ScopeConsent) -> ScopeConsent:
         before = _consent_snapshot(consent)
         consent.revoked_at, consent.revoked_by = timezone.now(), user
         consent.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=user, action="scope_consent.revoke", obj=consent, prefecture=consent.grantor_id,
+        audit_record(actor=user, action=AuditAction.SCOPE_CONSENT_REVOKE, obj=consent, prefecture=consent.grantor_id,
                      also_visible_to=[consent.grantee_id], before=before, after=_consent_snapshot(consent))
     return consent
