@@ -95,6 +95,7 @@ urlpatterns = [
     path("restrictions/", register.restriction_index, name="restrictions"),
     path("may-bid/", register.may_bid, name="may-bid"),
     path("audit/", register.audit_index, name="audit"),
+    path("audit/export.csv", register.audit_export, name="audit-export"),
     path("import/", register.import_view, name="import"),
     path("import/template/<str:kind>.<str:file>", register.import_template, name="import-template"),
 ]

@@ -3,14 +3,18 @@ and the Excel/CSV import of experts and needs."""
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backend.core.api import BilingualValidationError
+from backend.core.audit import AuditAction
 from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
+from backend.core.spreadsheet import csv_bytes
 from backend.procurement.selectors import procurement_list, vendor_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.models import RestrictionState
@@ -21,11 +25,15 @@ from backend.restrictions.selectors import (
     vendor_may_bid,
 )
 from backend.restrictions.serializers import MayBidQuerySerializer
+from backend.runs.selectors import audit_log_list
 from frontend import forms
+from frontend.audit import audit_filter, audit_query, audit_rows, kind_choices
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, STAFF, role_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A CSV of the audit log holds at most this many rows (the newest); narrow the filters for older ones.
+AUDIT_EXPORT_ROWS = 20_000
 
 
 def _date(text: str) -> dt.date | None:
@@ -135,8 +143,30 @@ def import_template(request, kind: str, file: str):
 
 @role_required(*COORDINATOR)
 def audit_index(request):
-    """The audit log of the coordinator's prefecture: who changed what, when, before and after."""
-    from backend.runs.selectors import audit_log_list
+    """The audit log of the coordinator's prefecture: who changed what, when, field by field, filtered."""
+    query, problems = audit_query(request.GET)
+    entries = audit_filter(audit_log_list(user=request.user), query)
+    for problem in problems:
+        messages.error(request, problem)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "frontend/audit.html", {
+        "page": page, "rows": audit_rows(page), "query": query, "nav": "audit",
+        "actions": AuditAction.choices, "kinds": kind_choices(),
+        "actors": audit_log_list(user=request.user).exclude(actor=None).order_by()
+                  .values_list("actor__username", flat=True).distinct(),
+        "export_query": request.GET.urlencode(),
+    })
 
-    page = Paginator(audit_log_list(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "frontend/audit.html", {"page": page, "nav": "audit"})
+
+@role_required(*COORDINATOR)
+def audit_export(request):
+    """The filtered audit log as CSV (UTF-8 with BOM), every cell inert."""
+    query, _problems = audit_query(request.GET)
+    rows = audit_rows(audit_filter(audit_log_list(user=request.user), query)[:AUDIT_EXPORT_ROWS])
+    header = [_("日時"), _("操作者"), _("操作"), _("対象の種類"), _("対象"), _("変更内容")]
+    body = csv_bytes(header=header, rows=(
+        [timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"), r.actor, r.action, r.kind, r.name,
+         "; ".join(f"{c.field}: {c.before} → {c.after}" for c in r.changes)] for r in rows))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{timezone.localdate().isoformat()}.csv"'
+    return response

@@ -46,21 +46,6 @@ def test_anonymous_visitors_are_sent_to_login(client, db):
     assert response.status_code == 302 and response.url.startswith("/login/")
 
 
-def test_audit_log_page_shows_the_coordinators_prefecture_only(client, django_user_model):
-    from backend.core.models import AuditLog
-    from tests.backend.factories import CoordinatorFactory
-
-    AuditLog.objects.create(action="need.update", object_type="Need", object_id="1", prefecture_id="20",
-                            scope=["20"], before={"priority": 3}, after={"priority": 5})
-    AuditLog.objects.create(action="need.update", object_type="Need", object_id="2", prefecture_id="19",
-                            scope=["19"])
-    client.force_login(CoordinatorFactory(prefecture_id="20"))
-    page = client.get("/audit/").content.decode()
-    assert "Need #1" in page and "Need #2" not in page
-    client.force_login(CoordinatorFactory(prefecture_id="19"))
-    assert "Need #1" not in client.get("/audit/").content.decode()
-
-
 def test_run_page_shows_the_unmatched_detail_in_the_active_language(client, db):
     from django.utils.html import escape
 

@@ -1,0 +1,173 @@
+"""The audit log as a clerk reads it: actions and objects in words, what changed field by field, filters
+(who, what, when, which object) and the same rows as CSV.
+
+Names are looked up for one page at a time, one query per kind of object on it. An object deleted since
+keeps its kind and number ("調達 #12"), so the row still says what was touched.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from backend.core.audit import AuditAction
+from backend.core.models import AuditLog
+
+# kind (the model's name, as audit_record stores it) -> (model, label, related rows to fetch, name of an object)
+KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
+    "Need": ("needs.Need", pgettext_lazy("audit object", "ニーズ"), ("municipality",),
+             lambda o: f"{o.municipality.name}：{o.title or o.get_role_display()}"),
+    "Expert": ("experts.Expert", pgettext_lazy("audit object", "専門人材"), (), lambda o: o.name),
+    "Engagement": ("engagements.Engagement", pgettext_lazy("audit object", "任用・委託"), ("expert", "municipality"),
+                   lambda o: f"{o.expert.name} → {o.municipality.name}"),
+    "Proposal": ("runs.Proposal", pgettext_lazy("audit object", "提案"), ("expert", "need__municipality"),
+                 lambda o: f"{o.expert.name} → {o.need.municipality.name}"),
+    "MatchRun": ("runs.MatchRun", pgettext_lazy("audit object", "マッチング"), ("prefecture",),
+                 lambda o: f"{o.prefecture.name} #{o.pk}"),
+    "PairDecision": ("runs.PairDecision", pgettext_lazy("audit object", "固定・除外"), ("expert", "need__municipality"),
+                     lambda o: f"{o.expert.name} → {o.need.municipality.name}"),
+    "ScopeConsent": ("runs.ScopeConsent", pgettext_lazy("audit object", "広域連携の同意"), ("grantor", "grantee"),
+                     lambda o: f"{o.grantor.name} → {o.grantee.name}"),
+    "CoiOverride": ("engagements.CoiOverride", pgettext_lazy("audit object", "利益相反の例外"), ("expert", "municipality"),
+                    lambda o: f"{o.expert.name} → {o.municipality.name}"),
+    "ReplacementRequest": ("engagements.ReplacementRequest", pgettext_lazy("audit object", "要員交代"),
+                           ("engagement__expert", "engagement__municipality"),
+                           lambda o: f"{o.engagement.expert.name} → {o.engagement.municipality.name}"),
+    "Vendor": ("procurement.Vendor", pgettext_lazy("audit object", "事業者"), (), lambda o: o.name),
+    "Procurement": ("procurement.Procurement", pgettext_lazy("audit object", "調達"), ("municipality",),
+                    lambda o: f"{o.municipality.name}：{o.title}"),
+    "AffiliationChange": ("experts.AffiliationChange", pgettext_lazy("audit object", "所属の変更申請"), ("expert", "vendor"),
+                          lambda o: f"{o.expert.name}：{o.vendor.name}"),
+    "ExpertApplication": ("experts.ExpertApplication", pgettext_lazy("audit object", "登録申請"), (), lambda o: o.name),
+    "Invitation": ("accounts.Invitation", pgettext_lazy("audit object", "招待"), (), lambda o: o.email),
+    "User": ("accounts.User", pgettext_lazy("audit object", "利用者"), (), lambda o: o.username),
+}
+SHOWN_CHANGES = 8
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: dt.datetime
+    actor: str
+    action: str
+    kind: str
+    name: str
+    changes: list[Change]
+    more: int  # changes not shown
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str = ""
+    action: str = ""
+    kind: str = ""
+    object_id: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def audit_query(params) -> tuple[AuditQuery, list[str]]:
+    """The filters of the page's form, and a message per value that cannot be read (that filter is dropped)."""
+    problems, dates = [], {}
+    for key, label in (("since", _("開始日")), ("until", _("終了日"))):
+        text = params.get(key, "").strip()
+        try:
+            dates[key] = dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            dates[key] = None
+            problems.append(_("%(field)sは日付（例：2027-04-01）で入力してください。") % {"field": label})
+    action = params.get("action", "")
+    kind = params.get("kind", "")
+    return AuditQuery(actor=params.get("actor", "").strip(), action=action if action in AuditAction.values else "",
+                      kind=kind if kind in KINDS else "", object_id=params.get("object", "").strip(),
+                      **dates), problems
+
+
+def audit_filter(entries: QuerySet[AuditLog], query: AuditQuery) -> QuerySet[AuditLog]:
+    if query.actor:
+        entries = entries.filter(actor__username=query.actor)
+    if query.action:
+        entries = entries.filter(action=query.action)
+    if query.kind:
+        entries = entries.filter(object_type=query.kind)
+    if query.object_id:
+        entries = entries.filter(object_id=query.object_id)
+    if query.since:
+        entries = entries.filter(at__date__gte=query.since)
+    if query.until:
+        entries = entries.filter(at__date__lte=query.until)
+    return entries
+
+
+def _names(entries: Iterable[AuditLog]) -> dict[tuple[str, str], str]:
+    ids = defaultdict(set)
+    for entry in entries:
+        if entry.object_type in KINDS and entry.object_id.isdigit():
+            ids[entry.object_type].add(int(entry.object_id))
+    names = {}
+    for kind, pks in ids.items():
+        model, _label, related, name = KINDS[kind]
+        for obj in apps.get_model(model).objects.select_related(*related).filter(pk__in=pks):
+            names[(kind, str(obj.pk))] = name(obj)
+    return names
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("はい") if value else _("いいえ")
+    if isinstance(value, list):
+        return "、".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return "、".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _field_label(kind: str, field: str) -> str:
+    if kind in KINDS:
+        try:
+            return str(apps.get_model(KINDS[kind][0])._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            pass
+    return field
+
+
+def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]:
+    before, after = before or {}, after or {}
+    return [Change(_field_label(kind, key), _shown(before.get(key)), _shown(after.get(key)))
+            for key in sorted(set(before) | set(after), key=lambda k: (list(after).index(k) if k in after else 999))
+            if before.get(key) != after.get(key)]
+
+
+def audit_rows(entries: Iterable[AuditLog]) -> list[AuditRow]:
+    entries = list(entries)
+    names = _names(entries)
+    labels = dict(AuditAction.choices)
+    rows = []
+    for entry in entries:
+        kind = str(KINDS[entry.object_type][1]) if entry.object_type in KINDS else entry.object_type
+        changes = _changes(entry.object_type, entry.before, entry.after)
+        rows.append(AuditRow(
+            at=entry.at, actor=entry.actor.username if entry.actor else _("システム"),
+            action=str(labels.get(entry.action, entry.action)), kind=kind,
+            name=names.get((entry.object_type, entry.object_id), f"#{entry.object_id}"),
+            changes=changes[:SHOWN_CHANGES], more=max(0, len(changes) - SHOWN_CHANGES)))
+    return rows
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind, str(label)) for kind, (_model, label, _related, _name) in KINDS.items()]

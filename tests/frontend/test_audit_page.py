@@ -1,0 +1,84 @@
+"""The audit log page speaks the clerk's language: actions and objects by name, changes field by field,
+filters by who, what, when and which object, and a CSV of what is shown."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from backend.core.audit import AuditAction, audit_record
+from backend.core.models import AuditLog
+from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(html: str) -> str:
+    return html[html.index("<tbody>"):html.index("</tbody>")]
+
+
+@pytest.fixture
+def logged(db):
+    clerk = CoordinatorFactory(prefecture_id="20", username="suzuki")
+    need = NeedFactory(municipality_id="202011", title="窓口DX", priority=3)
+    audit_record(actor=clerk, action=AuditAction.NEED_UPDATE, obj=need, prefecture="20",
+                 before={"priority": 3, "budget": 2_000_000}, after={"priority": 5, "budget": 2_000_000})
+    expert = ExpertFactory(name="山田 花子")
+    audit_record(actor=None, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture="20", after={"name": "山田 花子"})
+    audit_record(actor=None, action=AuditAction.NEED_UPDATE, obj=NeedFactory(municipality_id="192015"),
+                 prefecture="19")
+    old = audit_record(actor=clerk, action=AuditAction.NEED_WITHDRAW, obj=need, prefecture="20")
+    AuditLog.objects.filter(pk=old.pk).update(at=timezone.make_aware(dt.datetime(2026, 4, 1, 10, 0)))
+    return clerk
+
+
+def test_rows_name_the_action_the_object_and_what_changed(client, logged):
+    client.force_login(logged)
+    rows = _rows(client.get("/audit/").content.decode())
+    assert "ニーズの変更" in rows and "ニーズ：長野市：窓口DX" in rows
+    assert "優先度：3 → 5" in rows and "予算" not in rows  # only what changed
+    assert "専門人材の登録" in rows and "専門人材：山田 花子" in rows
+    assert "need.update" not in rows and "Need #" not in rows and "{" not in rows
+    assert "松本" not in rows and rows.count("<tr>") == 3  # 山梨県's row is not 長野県's
+
+
+def test_filters_by_who_what_and_when(client, logged):
+    client.force_login(logged)
+    by_clerk = _rows(client.get("/audit/", {"actor": "suzuki"}).content.decode())
+    assert by_clerk.count("<tr>") == 2 and "専門人材の登録" not in by_clerk
+    withdrawn = _rows(client.get("/audit/", {"action": "need.withdraw"}).content.decode())
+    assert withdrawn.count("<tr>") == 1 and "ニーズの取り下げ" in withdrawn
+    since = _rows(client.get("/audit/", {"since": "2026-05-01"}).content.decode())
+    assert since.count("<tr>") == 2 and "ニーズの取り下げ" not in since
+    experts = _rows(client.get("/audit/", {"kind": "Expert"}).content.decode())
+    assert experts.count("<tr>") == 1
+
+
+def test_a_date_that_cannot_be_read_is_said_and_the_rest_still_filters(client, logged):
+    client.force_login(logged)
+    page = client.get("/audit/", {"since": "令和8年", "actor": "suzuki"}).content.decode()
+    assert "開始日は日付（例：2027-04-01）で入力してください。" in page
+    assert _rows(page).count("<tr>") == 2
+
+
+def test_the_csv_holds_the_filtered_rows_in_words_and_inert(client, logged):
+    ExpertFactory(name="=HYPERLINK(1)")
+    audit_record(actor=None, action=AuditAction.EXPERT_CREATE, obj=ExpertFactory(name="=cmd|x"), prefecture="20",
+                 after={"name": "=cmd|x"})
+    client.force_login(logged)
+    response = client.get("/audit/export.csv", {"kind": "Expert"})
+    assert response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0] == ["日時", "操作者", "操作", "対象の種類", "対象", "変更内容"]
+    assert len(table) == 3 and {row[3] for row in table[1:]} == {"専門人材"}
+    assert all(not cell.startswith("=") for row in table for cell in row)
+
+
+def test_only_coordinators_read_the_log(client, logged):
+    from tests.backend.factories import MunicipalStaffFactory
+
+    client.force_login(MunicipalStaffFactory(municipality_id="202011"))
+    assert client.get("/audit/").status_code == 403
+    assert client.get("/audit/export.csv").status_code == 403
