@@ -8,6 +8,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -24,10 +25,11 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
+from backend.core.choices import ACTIVE_RELATIONS, Skill
 from backend.core.fiscal import current_fiscal_year
 from backend.engagements.models import HOLDING_STATUSES, Engagement, ReplacementStatus
 from backend.engagements.selectors import engagement_list, replacement_list
-from backend.experts.models import Expert, ExpertSkill
+from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality
 from backend.needs.models import NeedStatus
@@ -90,6 +92,58 @@ def expert_loads(*, user, fiscal_year: int, limit: int | None = None) -> list[Ex
 
 def active_expert_count(*, user) -> int:
     return expert_list(user=user).filter(active=True).count()
+
+
+@dataclass(frozen=True)
+class ExpertQuery:
+    """The experts page's filters: name, a skill (at a level or above), a prefecture served, whether days
+    are left in the year, the pledge, a current vendor, listed or not."""
+
+    name: str = ""
+    skill: str = ""
+    level: int = 1
+    serves: str = ""
+    availability: str = ""  # "free": days left in the year; "full": none left
+    pledge: str = ""  # "signed" / "unsigned"
+    vendor: str = ""
+    listed: str = ""  # "yes" / "no" / "" (both)
+
+    @classmethod
+    def from_params(cls, params) -> "ExpertQuery":
+        def one_of(key: str, allowed, default: str = "") -> str:
+            value = params.get(key, default)
+            return value if value in allowed else default
+
+        return cls(name=params.get("q", "").strip(), skill=one_of("skill", Skill.values),
+                   level=int(one_of("level", ("1", "2", "3"), "1")), serves=params.get("serves", "").strip(),
+                   availability=one_of("availability", ("free", "full")),
+                   pledge=one_of("pledge", ("signed", "unsigned")), vendor=params.get("vendor", "").strip(),
+                   listed=one_of("listed", ("yes", "no")))
+
+
+def expert_filter(rows: QuerySet[Expert], query: ExpertQuery) -> QuerySet[Expert]:
+    """The rows of `expert_index_rows` narrowed by the page's filters (EXISTS subqueries: no duplicate rows)."""
+    if query.name:
+        rows = rows.filter(Q(name__icontains=query.name) | Q(name_kana__icontains=query.name))
+    if query.skill:
+        rows = rows.filter(Exists(ExpertSkill.objects.filter(expert=OuterRef("pk"), skill=query.skill,
+                                                             level__gte=query.level)))
+    if query.serves:
+        rows = rows.filter(Exists(Expert.serves_prefectures.through.objects.filter(
+            expert_id=OuterRef("pk"), prefecture_id=query.serves)))
+    if query.availability == "free":
+        rows = rows.filter(active=True, used_days__lt=F("capacity_days"))
+    elif query.availability == "full":
+        rows = rows.filter(used_days__gte=F("capacity_days"))
+    if query.pledge:
+        rows = rows.filter(pledge_signed_on__isnull=query.pledge == "unsigned")
+    if query.vendor:
+        rows = rows.filter(Exists(Affiliation.objects.filter(
+            expert=OuterRef("pk"), vendor__name__icontains=query.vendor, relation__in=ACTIVE_RELATIONS,
+            ended_on__isnull=True)))
+    if query.listed:
+        rows = rows.filter(active=query.listed == "yes")
+    return rows
 
 
 def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySet[Expert]:

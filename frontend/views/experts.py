@@ -24,15 +24,15 @@ BLANK_AFFILIATION_ROWS = 2
 
 @role_required(*COORDINATOR)
 def expert_index(request):
-    experts = expert_list(user=request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        experts = experts.filter(name__icontains=query)
     fiscal_year = fiscal_year_param(request)
-    page = Paginator(selectors.expert_index_rows(experts, fiscal_year=fiscal_year), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    query = selectors.ExpertQuery.from_params(request.GET)
+    rows = selectors.expert_filter(selectors.expert_index_rows(expert_list(user=request.user),
+                                                                fiscal_year=fiscal_year), query)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "frontend/experts/index.html", {
-        "experts": page, "page": page, "query": query, "fiscal_year": fiscal_year})
+        "experts": page, "page": page, "query": query, "fiscal_year": fiscal_year,
+        "skills": Skill.choices, "prefectures": Prefecture.objects.order_by("code").values_list("code", "name"),
+        "filtered": query != selectors.ExpertQuery()})
 
 
 def _profile_context(request, expert):
