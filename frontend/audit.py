@@ -6,6 +6,8 @@ keeps its kind and number ("調達 #12"), so the row still says what was touched
 """
 
 import datetime as dt
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -13,11 +15,14 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from backend.core.audit import AuditAction
 from backend.core.models import AuditLog
+from backend.geo.models import Municipality, Prefecture
+from frontend.templatetags.kenmu import wareki, wareki_time
 
 # kind (the model's name, as audit_record stores it) -> (model, label, related rows to fetch, name of an object)
 KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
@@ -125,32 +130,72 @@ def _names(entries: Iterable[AuditLog]) -> dict[tuple[str, str], str]:
     return names
 
 
-def _shown(value) -> str:
+def _shown(value, field=None) -> str:
+    """A stored value as the clerk reads it: a choice's label, a municipality's or prefecture's name, a date in
+    the era; lists joined."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("はい") if value else _("いいえ")
     if isinstance(value, list):
-        return "、".join(_shown(v) for v in value)
+        return "、".join(_shown(v, field) for v in value)
     if isinstance(value, dict):
         return "、".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    choices = dict(getattr(getattr(field, "base_field", field), "choices", None) or ())
+    if str(value) in choices:
+        return str(choices[str(value)])
+    related = getattr(field, "related_model", None)
+    if related is not None and related._meta.label in PLACE_NAMES:
+        return PLACE_NAMES[related._meta.label]().get(str(value), str(value))
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return _when(value)
     return str(value)
 
 
-def _field_label(kind: str, field: str) -> str:
+def _when(text: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if len(text) == 10:
+        return wareki(moment.date())
+    return wareki_time(moment if timezone.is_aware(moment) else timezone.make_aware(moment))
+
+
+@functools.cache
+def _municipality_names() -> dict[str, str]:
+    return dict(Municipality.objects.values_list("code", "name"))
+
+
+@functools.cache
+def _prefecture_names() -> dict[str, str]:
+    return dict(Prefecture.objects.values_list("code", "name"))
+
+
+PLACE_NAMES = {"geo.Municipality": _municipality_names, "geo.Prefecture": _prefecture_names}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _field(kind: str, name: str):
     if kind in KINDS:
         try:
-            return str(apps.get_model(KINDS[kind][0])._meta.get_field(field).verbose_name)
+            return apps.get_model(KINDS[kind][0])._meta.get_field(name)
         except FieldDoesNotExist:
             pass
-    return field
+    return None
 
 
 def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]:
     before, after = before or {}, after or {}
-    return [Change(_field_label(kind, key), _shown(before.get(key)), _shown(after.get(key)))
-            for key in sorted(set(before) | set(after), key=lambda k: (list(after).index(k) if k in after else 999))
-            if before.get(key) != after.get(key)]
+    order = {key: index for index, key in enumerate([*after, *before])}
+    changes = []
+    for key in sorted(set(before) | set(after), key=order.get):
+        if before.get(key) == after.get(key):
+            continue
+        field = _field(kind, key)
+        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
+        changes.append(Change(label, _shown(before.get(key), field), _shown(after.get(key), field)))
+    return changes
 
 
 def audit_rows(entries: Iterable[AuditLog]) -> list[AuditRow]:

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from backend.accounts.lockout import lockout_minutes
@@ -99,4 +100,5 @@ def dashboard(request):
         "replacements": selectors.open_replacements(user=user),
         "latest_run": selectors.latest_run(user=user),
         "todo": todo_list(user=user),
+        "shown_at": timezone.now(),
     })

@@ -82,3 +82,15 @@ def test_only_coordinators_read_the_log(client, logged):
     client.force_login(MunicipalStaffFactory(municipality_id="202011"))
     assert client.get("/audit/").status_code == 403
     assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_values_are_shown_as_labels_names_and_era_dates(client, logged):
+    need = NeedFactory(municipality_id="202011")
+    audit_record(actor=None, action=AuditAction.NEED_UPDATE, obj=need, prefecture="20",
+                 before={"status": "open", "municipality": "202011", "updated_at": "2027-04-01T01:00:00Z"},
+                 after={"status": "closed", "municipality": "202029", "updated_at": "2027-04-02T01:00:00Z"})
+    client.force_login(logged)
+    rows = _rows(client.get("/audit/", {"kind": "Need", "object": need.pk}).content.decode())
+    assert "状況：募集中 → 取下げ" in rows
+    assert "長野市 → 松本市" in rows and "202011" not in rows
+    assert "令和9年4月1日 10:00 → 令和9年4月2日 10:00" in rows
