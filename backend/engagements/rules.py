@@ -8,7 +8,9 @@ and asks this module what is broken now. Rule numbers follow the exchange format
 
 from dataclasses import dataclass
 
-from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
+from django.utils import translation
+
+from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus, Skill, Weekday
 from backend.core.errors import FieldProblem
 from backend.experts.models import Expert
 from backend.needs.models import Need
@@ -35,8 +37,24 @@ def common_employment_form(expert: Expert, need: Need) -> str | None:
     return next((f for f in need.employment_forms if f in expert.employment_forms), None)
 
 
-def _problem(rule: int, ja: str, en: str) -> FieldProblem:
-    return FieldProblem(field="proposal", code=f"rule_{rule}", ja=f"ルール{rule}: {ja}", en=f"rule {rule}: {en}")
+# Each hard rule by what it is about, as the screens name it (the exchange format numbers them).
+RULE_WORDS = {
+    1: ("対象範囲", "scope"), 2: ("スキル", "skills"), 3: ("任用形態", "employment form"), 4: ("現地勤務", "on-site work"),
+    5: ("曜日", "weekdays"), 6: ("予算", "budget"), 7: ("利益相反", "conflict of interest"),
+    8: ("除外の指定", "forbidden pair"), 9: ("兼務数の上限", "engagement limit"), 10: ("年間稼働日数", "capacity"),
+    11: ("曜日の重複", "weekday clash"),
+}
+
+
+def _problem(rule: int, ja: str, en: str, *, field: str = "proposal") -> FieldProblem:
+    ja_word, en_word = RULE_WORDS[rule]
+    return FieldProblem(field=field, code=f"rule_{rule}", ja=f"{ja_word}：{ja}", en=f"{en_word}: {en}")
+
+
+def _labels(values, choices, lang: str) -> str:
+    with translation.override(lang):
+        names = dict(choices)
+        return ("、" if lang == "ja" else ", ").join(str(names.get(v, v)) for v in values)
 
 
 def _pair_problems(p: Placement) -> list[FieldProblem]:
@@ -48,8 +66,8 @@ def _pair_problems(p: Placement) -> list[FieldProblem]:
     levels = {s.skill: s.level for s in expert.skills.all()}
     short = [s.skill for s in need.skills.all() if s.required and levels.get(s.skill, 0) < s.level]
     if short:
-        problems.append(_problem(2, f"必須スキルが不足しています: {', '.join(short)}",
-                                 f"required skills missing: {', '.join(short)}"))
+        problems.append(_problem(2, f"必須スキルが不足しています（{_labels(short, Skill.choices, 'ja')}）。",
+                                 f"required skills missing: {_labels(short, Skill.choices, 'en')}"))
     if common_employment_form(expert, need) is None:
         problems.append(_problem(3, "任用形態が合いません。", "no common employment form"))
     if need.onsite_required and need.municipality.prefecture_id not in {x.code for x in expert.onsite_prefectures.all()}:
@@ -78,8 +96,8 @@ def _joint_problems(p: Placement, holdings: list) -> list[FieldProblem]:
             f"capacity exceeded ({used} approved + {p.days_per_year} > {expert.capacity_days} days)"))
     taken = sorted({d for e in holdings for d in e.weekdays} & set(p.weekdays))
     if taken:
-        problems.append(_problem(11, f"同じ曜日に別の勤務があります: {', '.join(taken)}",
-                                 f"already serving elsewhere on {', '.join(taken)}"))
+        problems.append(_problem(11, f"同じ曜日に別の勤務があります（{_labels(taken, Weekday.choices, 'ja')}）。",
+                                 f"already serving elsewhere on {_labels(taken, Weekday.choices, 'en')}"))
     return problems
 
 
@@ -88,12 +106,11 @@ def placement_problems(p: Placement, *, holdings: list, forbidden: bool, replace
     """Every hard rule the placement breaks now; empty when it may be approved."""
     problems = _pair_problems(p)
     if conflicts and not overridden:
-        ids = ", ".join(f"{c.title}(#{c.pk})" for c in conflicts)
-        problems.append(FieldProblem(
-            field="override_reason", code="rule_7",
-            ja=f"ルール7: 人材の所属事業者がこの市区町村の契約中の調達の受託者です（{ids}）。承認するには理由を記録してください。",
-            en=f"rule 7: the expert's vendor is the incumbent of ongoing procurements here ({ids}); "
-               "approving needs a written override reason"))
+        titles = "、".join(c.title for c in conflicts)
+        problems.append(_problem(
+            7, f"人材の所属事業者がこの市区町村の契約中の調達の受託者です（{titles}）。承認するには理由を記録してください。",
+            f"the expert's vendor is the incumbent of ongoing procurements here ({', '.join(c.title for c in conflicts)}); "
+            "approving needs a written override reason", field="override_reason"))
     if forbidden or (replaced_expert_id is not None and replaced_expert_id == p.expert.pk):
         problems.append(_problem(8, "この組み合わせは除外されています。", "this pair is forbidden"))
     return problems + _joint_problems(p, holdings)
