@@ -6,9 +6,11 @@ so that each message is shown next to its field in the active language. Domain e
 services are mapped the same way. This module never writes; the views call the services.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _l
 
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.choices import Skill
@@ -43,11 +45,59 @@ class FormErrors:
         return self.by_field.items()
 
 
+# What each form field is called on the page, for messages that name it.
+FIELD_LABELS = {
+    "municipality": _l("市区町村"), "fiscal_year": _l("年度"), "role": _l("役割"), "title": _l("件名"),
+    "description": _l("業務内容"), "pattern": _l("勤務形態"), "pattern_days": _l("日数"), "weekdays": _l("曜日"),
+    "budget": _l("予算"), "required_skills": _l("必須スキル"), "desired_skills": _l("歓迎スキル"),
+    "employment_forms": _l("任用形態"), "priority": _l("優先度"), "name": _l("氏名"), "name_kana": _l("ふりがな"),
+    "email": _l("メールアドレス"), "phone": _l("電話番号"), "home_prefecture": _l("登録都道府県"),
+    "base_municipality": _l("拠点の市区町村"), "serves_prefectures": _l("担当できる都道府県"),
+    "onsite_prefectures": _l("現地勤務できる都道府県"), "capacity_days": _l("年間稼働日数"),
+    "max_engagements": _l("最大兼務数"), "daily_rate": _l("日額報酬"), "pledge_signed_on": _l("誓約書の署名日"),
+    "affiliations": _l("所属"), "vendor": _l("事業者"), "relation": _l("関係"), "ended_on": _l("退職日"),
+    "reason": _l("理由"), "category": _l("調達区分"), "status": _l("状況"), "incumbent_vendor": _l("受託事業者"),
+    "corporate_number": _l("法人番号"), "note": _l("備考"),
+}
+# DRF's message codes, said as a clerk would (ja): the field's name, then what to do.
+NATURAL = {
+    "required": _l("%(label)sを入力してください。"), "null": _l("%(label)sを入力してください。"),
+    "blank": _l("%(label)sを入力してください。"), "invalid_choice": _l("%(label)sは一覧から選んでください。"),
+    "empty": _l("%(label)sを1つ以上選んでください。"), "not_a_list": _l("%(label)sを1つ以上選んでください。"),
+    "min_length": _l("%(label)sを1つ以上選んでください。"),
+    "does_not_exist": _l("%(label)sが見つかりません。一覧から選び直してください。"),
+    "incorrect_type": _l("%(label)sが見つかりません。一覧から選び直してください。"),
+    "invalid_type": _l("%(label)sは半角の数字で入力してください。"),
+    "max_value": _l("%(label)sは%(limit)s以下で入力してください。"),
+    "min_value": _l("%(label)sは%(limit)s以上で入力してください。"),
+}
+
+
+def _label(path: str) -> str:
+    """"affiliations[0].vendor" -> 事業者; "required_skills.security" -> 必須スキル."""
+    parts = [p.split("[")[0] for p in path.split(".")]
+    for part in reversed(parts):
+        if part in FIELD_LABELS:
+            return str(FIELD_LABELS[part])
+    return ""
+
+
+def natural(error: dict) -> str:
+    """The page's message for one API error: DRF's generic wording ("この値は5以下にしてください。",
+    "主キー "99" は不正です") replaced by one that names the field; the services' own messages stay."""
+    message = error.get(_lang()) or error.get("ja") or ""
+    label, code = _label(error.get("field") or ""), error.get("code", "")
+    if not label or code not in NATURAL or label in (error.get("ja") or ""):
+        return message  # a message that already names the field says more than the generic one would
+    numbers = re.findall(r"\d[\d,]*", error.get("en") or "")
+    return str(NATURAL[code]) % {"label": label, "limit": numbers[-1] if numbers else ""}
+
+
 def errors_from_list(errors: list[dict]) -> FormErrors:
-    """The bilingual error list the API renders ({field, ja, en}) as per-field messages."""
-    result, lang = FormErrors(), _lang()
+    """The bilingual error list the API renders ({field, code, ja, en}) as per-field messages."""
+    result = FormErrors()
     for error in errors:
-        result.add(error.get("field"), error.get(lang) or error.get("ja") or "")
+        result.add(error.get("field"), natural(error))
     return result
 
 

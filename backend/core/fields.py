@@ -1,5 +1,6 @@
 """Serializer fields for the shared vocabulary, with errors that name the bad value."""
 
+from django.utils import translation
 from rest_framework import serializers
 
 from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday
@@ -30,6 +31,15 @@ def employment_form_list(**kwargs):
     return ChoiceListField(EmploymentForm.choices, **kwargs)
 
 
+def _skill_labels() -> dict[str, str]:
+    """A skill by its label in either language (情報セキュリティ, Information security) as well as its code."""
+    by_label = {}
+    for lang in ("en", "ja"):
+        with translation.override(lang):
+            by_label.update({str(label): value for value, label in Skill.choices})
+    return by_label
+
+
 class SkillLevelsField(serializers.DictField):
     """{"security": 3, "planning": 2}: keys from the skill taxonomy, levels 1 (basic) to 3 (expert)."""
 
@@ -37,11 +47,17 @@ class SkillLevelsField(serializers.DictField):
         super().__init__(child=serializers.IntegerField(), **kwargs)
 
     def to_internal_value(self, data):
-        values = super().to_internal_value(data)
+        by_label = _skill_labels()
+        values = {by_label.get(str(k).strip(), k): v for k, v in super().to_internal_value(data).items()}
         errors = {}
         for skill, level in values.items():
             if skill not in Skill.values:
-                errors[skill] = [bilingual(f"未知のスキルです: {skill}", f"Unknown skill: {skill}")]
+                with translation.override("ja"):
+                    known_ja = "、".join(str(label) for label in Skill.labels)
+                with translation.override("en"):
+                    known_en = ", ".join(str(label) for label in Skill.labels)
+                errors[skill] = [bilingual(f"スキル「{skill}」は一覧にありません。次から選んでください：{known_ja}",
+                                           f"The skill \"{skill}\" is not in the list; choose from: {known_en}")]
             elif not 1 <= level <= 3:
                 errors[skill] = [bilingual(f"スキルのレベルは1から3で指定してください ({level})。",
                                             f"Skill level must be 1 to 3 (got {level}).")]

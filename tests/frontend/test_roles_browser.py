@@ -33,7 +33,11 @@ def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, l
         page.locator("#f-employment_forms").get_by_label(label).uncheck()
     page.get_by_role("button", name="保存").click()
     expect(page.locator("#employment_forms-errors")).to_be_visible()
-    expect(page.locator(".error-summary")).to_be_visible()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # the keyboard and a screen reader start at what to fix
+    expect(summary).to_contain_text("任用形態を1つ以上選んでください。")
+    expect(summary).not_to_contain_text("リストは空ではいけません")
     shot(page, "coordinator-expert-form-error")
     page.locator("#f-employment_forms").get_by_label("業務委託").check()
     page.get_by_label("年間稼働可能日数").fill("120")
