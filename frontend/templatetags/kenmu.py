@@ -105,6 +105,22 @@ def skill_levels(rows) -> str:
 _prefecture_names: dict[str, str] = {}
 
 
+# The eight regions (地方) by the first and last prefecture code of each.
+REGIONS = ((1, 1, "北海道"), (2, 7, "東北"), (8, 14, "関東"), (15, 23, "中部"), (24, 30, "近畿"), (31, 35, "中国"),
+           (36, 39, "四国"), (40, 47, "九州・沖縄"))
+
+
+@register.filter
+def by_region(prefectures) -> list[tuple[str, list]]:
+    """Prefectures (objects with .code) grouped by region, in code order, for the prefecture picker."""
+    groups = []
+    for first, last, name in REGIONS:
+        members = [p for p in prefectures if first <= int(p.code) <= last]
+        if members:
+            groups.append((_(name), members))
+    return groups
+
+
 @register.filter
 def prefecture(code) -> str:
     """A prefecture code as its name ("20" -> "長野県"); the register does not change while the service runs."""

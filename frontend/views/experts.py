@@ -150,6 +150,10 @@ def _expert_form(request, expert, *, by_coordinator: bool, done):
 
     saved, errors = forms.submit(ExpertInputSerializer, data, save, partial=expert is not None)
     if errors is None:
+        if expert is None:
+            messages.success(request, _("専門人材「%(name)s」を登録しました。") % {"name": saved.name})
+        else:
+            messages.success(request, _("「%(name)s」の登録内容を保存しました。") % {"name": saved.name})
         return done(saved)
     values = {**data, "affiliations": [{**a, "ended_on": a["ended_on"] or ""} for a in data["affiliations"]]}
     context = _form_context(values, errors, expert=expert, by_coordinator=by_coordinator)

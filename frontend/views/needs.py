@@ -121,6 +121,9 @@ def _need_form(request, need):
 
     saved, errors = forms.submit(NeedInputSerializer, data, save, instance=need)
     if errors is None:
+        name = saved.title or saved.get_role_display()
+        messages.success(request, (_("ニーズ「%(name)s」を登録しました。") if need is None
+                                   else _("ニーズ「%(name)s」を保存しました。")) % {"name": name})
         return redirect("frontend:needs")
     values = {**data, "budget_man": forms.text(request.POST, "budget_man")}
     return render(request, "frontend/needs/form.html", _form_context(request, values, errors, need), status=400)

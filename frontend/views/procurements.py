@@ -1,7 +1,9 @@
 """Procurements (調達) with their incumbent vendors, and the shared vendor register."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
@@ -49,6 +51,7 @@ def procurement_index(request):
     data = _data(request.POST)
     created, errors = forms.submit(ProcurementInputSerializer, data, lambda v: procurement_create(user=request.user, data=v))
     if errors is None:
+        messages.success(request, _("調達「%(title)s」を登録しました。") % {"title": created.title})
         return redirect("frontend:procurements")
     return render(request, "frontend/procurements/index.html", _context(request, data, errors), status=400)
 
@@ -66,6 +69,7 @@ def procurement_edit(request, pk: int):
     updated, errors = forms.submit(ProcurementInputSerializer, data, partial=True,
                              action=lambda v: procurement_update(user=request.user, procurement=procurement, data=v))
     if errors is None:
+        messages.success(request, _("調達「%(title)s」を保存しました。") % {"title": updated.title})
         return redirect("frontend:procurements")
     return render(request, "frontend/procurements/edit.html", _context(request, data, errors, procurement),
                   status=400)
@@ -79,6 +83,7 @@ def vendor_new(request):
             "corporate_number": forms.text(request.POST, "corporate_number") or None}
     vendor, errors = forms.submit(VendorInputSerializer, data, lambda v: vendor_create(user=request.user, data=v))
     if errors is None:
+        messages.success(request, _("事業者「%(name)s」を登録しました。") % {"name": vendor.name})
         return redirect("frontend:procurements")
     context = _context(request, _initial(request), None, vendor_values=data, vendor_errors=errors)
     return render(request, "frontend/procurements/index.html", context, status=400)

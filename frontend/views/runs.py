@@ -80,6 +80,7 @@ def run_new(request):
 
     run, errors = forms.submit(RunInputSerializer, data, enqueue)
     if errors is None:
+        messages.success(request, _("マッチングを開始しました。終わるとこの画面に提案が表示されます。"))
         return redirect("frontend:run", pk=run.pk)
     return render(request, "frontend/runs/index.html", _start_context(request, data, errors), status=400)
 

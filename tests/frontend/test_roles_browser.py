@@ -116,3 +116,25 @@ def test_english_switch_and_tablet_layout(browser, live_server, seeded):
     expect(page.get_by_role("link", name="ダッシュボード")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="本文へ移動")).to_be_focused()
+    # On a tablet the header keeps to a few lines: well under a third of the screen.
+    header = page.locator("header.top").bounding_box()
+    assert header["height"] < 1180 / 4
+
+
+def test_the_prefecture_picker_narrows_by_name_and_counts_the_ticks(browser, live_server, seeded):
+    page = sign_in(browser, live_server, "demo-coordinator")
+    expert = Expert.objects.filter(home_prefecture_id="20").order_by("id").first()
+    page.goto(f"{live_server.url}/experts/{expert.pk}/edit/")
+    picker = page.locator("#f-onsite_prefectures")
+    count = picker.locator("[data-picker-count]")
+    before = int(re.search(r"\d+", count.inner_text()).group())
+    assert not expert.onsite_prefectures.filter(code="47").exists()
+    picker.get_by_label("都道府県名で絞り込む").fill("沖縄")
+    expect(picker.get_by_label("沖縄県")).to_be_visible()
+    expect(picker.get_by_label("長野県")).to_be_hidden()
+    picker.get_by_label("沖縄県").check()
+    expect(count).to_contain_text(f"{before + 1}件選択中")
+    shot(page, "coordinator-prefecture-picker")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("保存しました")).to_be_visible()
+    assert "47" in {p.code for p in expert.onsite_prefectures.all()}
