@@ -9,8 +9,7 @@ services are mapped the same way. This module never writes; the views call the s
 import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import get_language, gettext_lazy
 
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.choices import Skill
@@ -47,29 +46,29 @@ class FormErrors:
 
 # What each form field is called on the page, for messages that name it.
 FIELD_LABELS = {
-    "municipality": _l("市区町村"), "fiscal_year": _l("年度"), "role": _l("役割"), "title": _l("件名"),
-    "description": _l("業務内容"), "pattern": _l("勤務形態"), "pattern_days": _l("日数"), "weekdays": _l("曜日"),
-    "budget": _l("予算"), "required_skills": _l("必須スキル"), "desired_skills": _l("歓迎スキル"),
-    "employment_forms": _l("任用形態"), "priority": _l("優先度"), "name": _l("氏名"), "name_kana": _l("ふりがな"),
-    "email": _l("メールアドレス"), "phone": _l("電話番号"), "home_prefecture": _l("登録都道府県"),
-    "base_municipality": _l("拠点の市区町村"), "serves_prefectures": _l("担当できる都道府県"),
-    "onsite_prefectures": _l("現地勤務できる都道府県"), "capacity_days": _l("年間稼働日数"),
-    "max_engagements": _l("最大兼務数"), "daily_rate": _l("日額報酬"), "pledge_signed_on": _l("誓約書の署名日"),
-    "affiliations": _l("所属"), "vendor": _l("事業者"), "relation": _l("関係"), "ended_on": _l("退職日"),
-    "reason": _l("理由"), "category": _l("調達区分"), "status": _l("状況"), "incumbent_vendor": _l("受託事業者"),
-    "corporate_number": _l("法人番号"), "note": _l("備考"),
+    "municipality": gettext_lazy("市区町村"), "fiscal_year": gettext_lazy("年度"), "role": gettext_lazy("役割"), "title": gettext_lazy("件名"),
+    "description": gettext_lazy("業務内容"), "pattern": gettext_lazy("勤務形態"), "pattern_days": gettext_lazy("日数"), "weekdays": gettext_lazy("曜日"),
+    "budget": gettext_lazy("予算"), "required_skills": gettext_lazy("必須スキル"), "desired_skills": gettext_lazy("歓迎スキル"),
+    "employment_forms": gettext_lazy("任用形態"), "priority": gettext_lazy("優先度"), "name": gettext_lazy("氏名"), "name_kana": gettext_lazy("ふりがな"),
+    "email": gettext_lazy("メールアドレス"), "phone": gettext_lazy("電話番号"), "home_prefecture": gettext_lazy("登録都道府県"),
+    "base_municipality": gettext_lazy("拠点の市区町村"), "serves_prefectures": gettext_lazy("担当できる都道府県"),
+    "onsite_prefectures": gettext_lazy("現地勤務できる都道府県"), "capacity_days": gettext_lazy("年間稼働日数"),
+    "max_engagements": gettext_lazy("最大兼務数"), "daily_rate": gettext_lazy("日額報酬"), "pledge_signed_on": gettext_lazy("誓約書の署名日"),
+    "affiliations": gettext_lazy("所属"), "vendor": gettext_lazy("事業者"), "relation": gettext_lazy("関係"), "ended_on": gettext_lazy("退職日"),
+    "reason": gettext_lazy("理由"), "category": gettext_lazy("調達区分"), "status": gettext_lazy("状況"), "incumbent_vendor": gettext_lazy("受託事業者"),
+    "corporate_number": gettext_lazy("法人番号"), "note": gettext_lazy("備考"),
 }
 # DRF's message codes, said as a clerk would (ja): the field's name, then what to do.
 NATURAL = {
-    "required": _l("%(label)sを入力してください。"), "null": _l("%(label)sを入力してください。"),
-    "blank": _l("%(label)sを入力してください。"), "invalid_choice": _l("%(label)sは一覧から選んでください。"),
-    "empty": _l("%(label)sを1つ以上選んでください。"), "not_a_list": _l("%(label)sを1つ以上選んでください。"),
-    "min_length": _l("%(label)sを1つ以上選んでください。"),
-    "does_not_exist": _l("%(label)sが見つかりません。一覧から選び直してください。"),
-    "incorrect_type": _l("%(label)sが見つかりません。一覧から選び直してください。"),
-    "invalid_type": _l("%(label)sは半角の数字で入力してください。"),
-    "max_value": _l("%(label)sは%(limit)s以下で入力してください。"),
-    "min_value": _l("%(label)sは%(limit)s以上で入力してください。"),
+    "required": gettext_lazy("%(label)sを入力してください。"), "null": gettext_lazy("%(label)sを入力してください。"),
+    "blank": gettext_lazy("%(label)sを入力してください。"), "invalid_choice": gettext_lazy("%(label)sは一覧から選んでください。"),
+    "empty": gettext_lazy("%(label)sを1つ以上選んでください。"), "not_a_list": gettext_lazy("%(label)sを1つ以上選んでください。"),
+    "min_length": gettext_lazy("%(label)sを1つ以上選んでください。"),
+    "does_not_exist": gettext_lazy("%(label)sが見つかりません。一覧から選び直してください。"),
+    "incorrect_type": gettext_lazy("%(label)sが見つかりません。一覧から選び直してください。"),
+    "invalid_type": gettext_lazy("%(label)sは半角の数字で入力してください。"),
+    "max_value": gettext_lazy("%(label)sは%(limit)s以下で入力してください。"),
+    "min_value": gettext_lazy("%(label)sは%(limit)s以上で入力してください。"),
 }
 
 

@@ -280,3 +280,16 @@ def test_every_message_in_the_code_is_in_the_catalogue(entries):
     missing = {msgid if context is None else f"{context}|{msgid}": path
                for (context, msgid), path in code_msgids().items() if (context, msgid) not in catalogue}
     assert missing == {}, "new messages: run manage.py makemessages -l en and translate them"
+
+
+def test_no_module_renames_a_translation_function_makemessages_would_not_see():
+    """`gettext_lazy as _l` hides every message from makemessages (and from this check): English pages then
+    show the Japanese. Only the names makemessages knows may be used."""
+    renamed = []
+    for path in (ROOT / "backend").rglob("*.py"), (ROOT / "frontend").rglob("*.py"):
+        for file in path:
+            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                    renamed += [f"{file.relative_to(ROOT)}: {a.name} as {a.asname}" for a in node.names
+                                if a.asname and a.asname not in PYTHON_KEYWORDS]
+    assert renamed == []

@@ -22,14 +22,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from backend.core.api import BilingualValidationError, bilingual_errors
-from backend.core.choices import EmploymentForm, Role, Weekday, WorkPattern
+from backend.core.choices import AffiliationRelation, EmploymentForm, Role, Weekday, WorkPattern
 from backend.core.errors import DomainError
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+from backend.geo.models import Municipality, Prefecture
+from backend.procurement.models import Vendor
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +81,61 @@ def parse_choice(text: str, choices) -> str:
 
 
 def parse_skills(text: str) -> dict:
-    """'security:3 planning:2'. Levels stay text: the serializer turns numbers into ints and rejects the
-    rest ('²', 'high'), so parsing never raises."""
+    """'情報セキュリティ:3、企画・計画:2' (or by code, 'security:3'; a full-width colon too). Names are read by
+    the serializer; levels stay text: it turns numbers into ints and rejects the rest ('²', 'high'), so
+    parsing never raises."""
     skills = {}
-    for part in split_list(text):
-        name, _, level = part.partition(":")
+    for part in split_list(text.replace("：", ":")):
+        name, _sep, level = part.partition(":")
         skills[name] = level
     return skills
+
+
+def parse_prefectures(text: str) -> list[str]:
+    """'長野県、山梨県' or '長野 山梨' or '20 19': prefecture codes; anything unknown is passed on as typed."""
+    by_name = {}
+    for code, name in Prefecture.objects.values_list("code", "name"):
+        by_name.update({name: code, name.rstrip("都道府県") or name: code, code: code, code.lstrip("0"): code})
+    return [by_name.get(part, part) for part in split_list(text)]
+
+
+def parse_municipality(text: str) -> str:
+    """A 団体コード, or a name: '長野県長野市', or '長野市' when only one municipality has that name."""
+    text = text.strip()
+    if text.isdigit():
+        return text
+    for prefecture in Prefecture.objects.values_list("name", flat=True):
+        if text.startswith(prefecture) and len(text) > len(prefecture):
+            found = Municipality.objects.filter(prefecture__name=prefecture, name=text[len(prefecture):])
+            return found.values_list("code", flat=True).first() or text
+    codes = list(Municipality.objects.filter(name=text).values_list("code", flat=True)[:2])
+    return codes[0] if len(codes) == 1 else text
+
+
+def parse_man_yen(text: str) -> int | str:
+    """'240' or '240.5' (万円) as yen; anything else is passed on for the serializer to refuse."""
+    try:
+        return round(float(text.replace(",", "")) * 10_000)
+    except ValueError:
+        return text
+
+
+def _vendor_id(name: str) -> int | str:
+    return Vendor.objects.filter(name=name.strip()).values_list("pk", flat=True).first() or name
+
+
+def combine_affiliations(data: dict) -> dict:
+    """所属事業者1, 関係1, 退職日1 (and 2) as the affiliations list the serializer takes."""
+    affiliations = []
+    for n in (1, 2):
+        vendor = data.pop(f"aff{n}_vendor", None)
+        relation = data.pop(f"aff{n}_relation", None)
+        ended_on = data.pop(f"aff{n}_ended_on", None)
+        if vendor or relation:
+            affiliations.append({"vendor": vendor, "relation": relation, "ended_on": ended_on or None})
+    if affiliations:
+        data["affiliations"] = affiliations
+    return data
 
 
 @dataclass(frozen=True)
@@ -92,6 +144,8 @@ class Column:
     field: str
     parse: Callable[[str], object] = str
     example: str = ""
+    how: str = ""  # what to write, for the template's instruction sheet
+    aliases: tuple[str, ...] = ()  # headers of earlier templates, still read
 
 
 @dataclass(frozen=True)
@@ -100,15 +154,24 @@ class ImportSpec:
     columns: tuple[Column, ...]
     serializer: type
     write: Callable  # (user, data) -> object
+    sheet: str = ""  # the data sheet's title in the template; the importer reads it when present
+    combine: Callable[[dict], dict] = staticmethod(lambda data: data)  # several columns into one field
 
     def header_for(self, field: str) -> str:
         root = field.split(".")[0].split("[")[0]
+        if root == "affiliations" and "[" in field:  # affiliations[0].vendor -> 所属事業者1
+            n = int(field.split("[")[1].split("]")[0]) + 1
+            leaf = field.rsplit(".", 1)[-1] if "." in field else "vendor"
+            root = f"aff{n}_{leaf}"
         return next((c.header for c in self.columns if c.field == root), root)
 
 
 def template_xlsx(spec: ImportSpec) -> bytes:
-    return xlsx_bytes(title=spec.name, header=[c.header for c in spec.columns],
-                      rows=[[c.example for c in spec.columns]])
+    """The data sheet (headers and one example row) and an instruction sheet: what each column takes."""
+    instructions = (_("記入方法"), [_("列"), _("書き方"), _("例")],
+                    [[c.header, str(c.how), c.example] for c in spec.columns])
+    return xlsx_bytes(title=spec.sheet or spec.name, header=[c.header for c in spec.columns],
+                      rows=[[c.example for c in spec.columns]], more_sheets=[instructions])
 
 
 def template_csv(spec: ImportSpec) -> bytes:
@@ -224,6 +287,9 @@ def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadli
         raise _not_a_workbook(name) from None
     try:
         sheet = workbook.active
+        data_sheets = [ws for ws in workbook.worksheets if ws.title in DATA_SHEETS]
+        if data_sheets:  # the template's data sheet, even when the workbook was saved on its instructions
+            sheet = data_sheets[0]
         if not isinstance(sheet, ReadOnlyWorksheet):
             raise _file_problem(
                 "no_worksheet",
@@ -325,20 +391,28 @@ def _table(rows: Iterable[Sequence], *, name: str, limits: ImportLimits, deadlin
     return table
 
 
+def _cell(row: dict[str, str], column: Column) -> str:
+    for header in (column.header, *column.aliases):
+        if header in row:
+            return (row.get(header) or "").strip()
+    return ""
+
+
 def _row_data(spec: ImportSpec, row: dict[str, str]) -> dict:
     data = {}
     for column in spec.columns:
-        text = (row.get(column.header) or "").strip()
+        text = _cell(row, column)
         if text:
             data[column.field] = column.parse(text)
-    return data
+    return spec.combine(data)
 
 
 def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
                 deadline: Deadline | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
     deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
-    missing = [c.header for c in spec.columns[:1] if rows and c.header not in rows[0]]
+    missing = [c.header for c in spec.columns[:1]
+               if rows and not any(h in rows[0] for h in (c.header, *c.aliases))]
     if missing:
         raise _file_problem("missing_header", f"見出しがテンプレートと違います（{missing[0]} がありません）。",
                             f"The headers do not match the template ({missing[0]} is missing).")
@@ -374,26 +448,42 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     return created
 
 
+SKILL_HOW = gettext_lazy("スキル名:レベル（1〜3）を「、」で区切って。スキル名：企画・計画、調達、情報セキュリティ、ネットワーク、"
+               "データ利活用、AI・RPA、標準化・ガバメントクラウド、業務改革(BPR)、人材育成、DX戦略")
+FORMS_HOW = gettext_lazy("特別職非常勤職員、任期付短時間職員、会計年度任用職員、業務委託、委嘱 から1つ以上（「、」で区切って）")
+WEEKDAYS_HOW = gettext_lazy("月火水木金土日 の文字を並べて（例：月火木）")
+PREFECTURES_HOW = gettext_lazy("都道府県名を「、」で区切って（例：長野県、山梨県）")
+
+
 def _expert_spec() -> ImportSpec:
     from backend.experts.serializers import ExpertInputSerializer
     from backend.experts.services import expert_create
 
     return ImportSpec("experts", (
-        Column("氏名", "name", example="山田 花子"),
+        Column("氏名", "name", example="山田 花子", how=gettext_lazy("必須")),
         Column("ふりがな", "name_kana", example="やまだ はなこ"),
         Column("メールアドレス", "email", example="hanako@example.jp"),
-        Column("電話番号", "phone"),
-        Column("対応都道府県", "serves_prefectures", split_list, "20 19"),
-        Column("現地対応都道府県", "onsite_prefectures", split_list, "20"),
-        Column("年間稼働日数", "capacity_days", example="96"),
-        Column("稼働曜日", "weekdays", parse_weekdays, "月火木"),
-        Column("最大兼務数", "max_engagements", example="3"),
-        Column("日額報酬(円)", "daily_rate", example="50000"),
+        Column("電話番号", "phone", example="026-000-0000"),
+        Column("対応都道府県", "serves_prefectures", parse_prefectures, "長野県、山梨県", how=PREFECTURES_HOW),
+        Column("現地対応都道府県", "onsite_prefectures", parse_prefectures, "長野県", how=PREFECTURES_HOW),
+        Column("年間稼働日数", "capacity_days", example="96", how=gettext_lazy("必須。年度あたりの日数（週1日なら48）")),
+        Column("稼働曜日", "weekdays", parse_weekdays, "月火木", how=WEEKDAYS_HOW),
+        Column("最大兼務数", "max_engagements", example="3", how=gettext_lazy("同時に引き受けられる任用の数（1〜20）")),
+        Column("日額報酬の下限(円)", "daily_rate", example="50000", how=gettext_lazy("必須。1日あたり受け入れる最低の報酬（円）"),
+               aliases=("日額報酬(円)",)),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
-               "特別職非常勤職員 業務委託"),
-        Column("秘密保持誓約の署名日", "pledge_signed_on", example="2026-04-01"),
-        Column("スキル", "skills", parse_skills, "security:3 planning:2"),
-    ), ExpertInputSerializer, expert_create)
+               "特別職非常勤職員、業務委託", how=FORMS_HOW),
+        Column("秘密保持誓約の署名日", "pledge_signed_on", example="2026-04-01", how=gettext_lazy("署名済みなら日付（2026-04-01）")),
+        Column("スキル", "skills", parse_skills, "情報セキュリティ:3、企画・計画:2", how=SKILL_HOW),
+        Column("所属事業者1", "aff1_vendor", _vendor_id,
+               how=gettext_lazy("登録済みの事業者名（先に「調達・受託事業者」で登録）")),
+        Column("関係1", "aff1_relation", lambda t: parse_choice(t, AffiliationRelation.choices),
+               how=gettext_lazy("在籍、兼業、元在籍 のいずれか")),
+        Column("退職日1", "aff1_ended_on", example="", how=gettext_lazy("元在籍のときは必須（2025-06-30）")),
+        Column("所属事業者2", "aff2_vendor", _vendor_id, how=gettext_lazy("2社目があれば")),
+        Column("関係2", "aff2_relation", lambda t: parse_choice(t, AffiliationRelation.choices)),
+        Column("退職日2", "aff2_ended_on"),
+    ), ExpertInputSerializer, expert_create, sheet="専門人材", combine=combine_affiliations)
 
 
 def _need_spec() -> ImportSpec:
@@ -401,21 +491,24 @@ def _need_spec() -> ImportSpec:
     from backend.needs.services import need_submit
 
     return ImportSpec("needs", (
-        Column("団体コード", "municipality", example="202011"),
-        Column("年度", "fiscal_year", example="2027"),
-        Column("役割", "role", lambda t: parse_choice(t, Role.choices), "CIO補佐官"),
+        Column("市区町村", "municipality", parse_municipality, "長野市",
+               how=gettext_lazy("必須。市区町村名（同名があるときは「長野県長野市」）または団体コード"), aliases=("団体コード",)),
+        Column("年度", "fiscal_year", example="2027", how=gettext_lazy("必須。西暦の年度（令和9年度なら2027）")),
+        Column("役割", "role", lambda t: parse_choice(t, Role.choices), "CIO補佐官",
+               how=gettext_lazy("CIO補佐官、CISO補佐官、情報化推進支援員、その他 のいずれか")),
         Column("件名", "title", example="CIO補佐官の募集"),
-        Column("勤務パターン", "pattern", lambda t: PATTERN_WORDS.get(t, t), "週"),
-        Column("日数", "pattern_days", example="1"),
-        Column("勤務可能曜日", "weekdays", parse_weekdays, "月火水木金"),
-        Column("現地勤務", "onsite_required", lambda t: t.lower() in YES, "要"),
-        Column("年間予算(円)", "budget", example="2400000"),
-        Column("必須スキル", "required_skills", parse_skills, "security:2"),
-        Column("歓迎スキル", "desired_skills", parse_skills, "planning:2"),
+        Column("勤務パターン", "pattern", lambda t: PATTERN_WORDS.get(t, t), "週", how=gettext_lazy("週、月、年 のいずれか")),
+        Column("日数", "pattern_days", example="1", how=gettext_lazy("週・月・年あたりの日数")),
+        Column("勤務可能曜日", "weekdays", parse_weekdays, "月火水木金", how=WEEKDAYS_HOW),
+        Column("現地勤務", "onsite_required", lambda t: t.lower() in YES, "要", how=gettext_lazy("要 または 空欄")),
+        Column("年間予算(万円)", "budget", parse_man_yen, "240", how=gettext_lazy("必須。万円で（240万円なら240）")),
+        Column("必須スキル", "required_skills", parse_skills, "情報セキュリティ:2", how=SKILL_HOW),
+        Column("歓迎スキル", "desired_skills", parse_skills, "企画・計画:2", how=SKILL_HOW),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
-               "特別職非常勤職員"),
-        Column("優先度", "priority", example="3"),
-    ), NeedInputSerializer, need_submit)
+               "特別職非常勤職員", how=FORMS_HOW),
+        Column("優先度", "priority", example="3", how=gettext_lazy("1（低）〜5（高）")),
+    ), NeedInputSerializer, need_submit, sheet="ニーズ")
 
 
+DATA_SHEETS = ("専門人材", "ニーズ")
 SPECS = {"experts": _expert_spec, "needs": _need_spec}

@@ -39,15 +39,18 @@ def csv_bytes(*, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(*, title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """One sheet: a bold, frozen header row, then the rows; every text cell is stored as text."""
+def xlsx_bytes(*, title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]],
+               more_sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = ()) -> bytes:
+    """A sheet with a bold, frozen header row, then the rows (and any `more_sheets` of the same shape after it);
+    every text cell is stored as text."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, value, font=bold) for value in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    for sheet_title, sheet_header, sheet_rows in ((title, header, rows), *more_sheets):
+        sheet = workbook.create_sheet(sheet_title)
+        sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_cell(sheet, value, font=bold) for value in sheet_header])
+        for row in sheet_rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

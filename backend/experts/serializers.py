@@ -10,7 +10,11 @@ from backend.procurement.models import Vendor
 
 
 class AffiliationInputSerializer(serializers.Serializer):
-    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(), error_messages={
+        "incorrect_type": bilingual("事業者が登録されていません。先に事業者を登録してから指定してください。",
+                                    "The vendor is not registered; register it first."),
+        "does_not_exist": bilingual("事業者が見つかりません。登録済みの事業者から選んでください。",
+                                    "The vendor was not found; choose a registered vendor.")})
     relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
     ended_on = serializers.DateField(required=False, allow_null=True)
 

@@ -50,14 +50,14 @@ def test_one_bad_row_stops_the_whole_import_and_names_row_and_column(coordinator
     client = client_for(coordinator)
     header, example = _template_rows(client, "needs")
     bad = list(example)
-    bad[header.index("年間予算(円)")] = "-5"
+    bad[header.index("年間予算(万円)")] = "-5"
     worse = list(example)
-    worse[header.index("団体コード")] = "202012"
+    worse[header.index("市区町村")] = "202012"
     response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, example, bad, worse])},
                            format="multipart")
     assert response.status_code == 400
     errors = {(e["row"], e["column"]) for e in response.json()["errors"]}
-    assert errors == {(3, "年間予算(円)"), (4, "団体コード")}
+    assert errors == {(3, "年間予算(万円)"), (4, "市区町村")}
     assert all(e["ja"] and e["en"] for e in response.json()["errors"])
     assert Need.objects.count() == 0
 
@@ -282,3 +282,68 @@ def test_an_import_over_the_time_limit_stops_with_a_400(coordinator):
     error = _file_error(_post(client, "needs", "needs.csv", template), "timeout", "needs.csv")
     assert "制限時間（0秒）" in error["ja"]
     _stored_nothing()
+
+
+def test_the_template_speaks_the_clerks_language_and_explains_itself(coordinator):
+    response = client_for(coordinator).get("/api/v1/import/needs/template/?file=xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["ニーズ", "記入方法"]
+    header, example = [[c.value for c in row] for row in workbook["ニーズ"].iter_rows()]
+    row = dict(zip(header, example, strict=True))
+    assert row["市区町村"] == "長野市" and row["年間予算(万円)"] == "240"
+    assert row["必須スキル"] == "情報セキュリティ:2"
+    instructions = {r[0].value: r[1].value for r in workbook["記入方法"].iter_rows(min_row=2)}
+    assert set(instructions) == set(header) and "万円" in instructions["年間予算(万円)"]
+
+
+def test_names_in_place_of_codes_are_read(coordinator):
+    from backend.procurement.models import Vendor
+
+    vendor = Vendor.objects.create(name="信州システム株式会社", prefecture_id="20")
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "experts")
+    row = dict(zip(header, example, strict=True))
+    row.update({"対応都道府県": "長野、山梨県", "所属事業者1": "信州システム株式会社", "関係1": "在籍",
+                "スキル": "情報セキュリティ：3、業務改革(BPR):1"})
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    expert = Expert.objects.get()
+    assert {p.code for p in expert.serves_prefectures.all()} == {"20", "19"}
+    assert list(expert.affiliations.values_list("vendor_id", "relation")) == [(vendor.pk, "employee")]
+    assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "bpr": 1}
+
+
+def test_an_unregistered_vendor_is_named_by_row_and_column(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "experts")
+    row = dict(zip(header, example, strict=True))
+    row.update({"所属事業者1": "未登録株式会社", "関係1": "在籍"})
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["row"], error["column"]) == (2, "所属事業者1") and "登録されていません" in error["ja"]
+
+
+def test_a_needs_file_by_municipality_name_and_budget_in_man_yen(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    row = dict(zip(header, example, strict=True))
+    row.update({"市区町村": "長野県松本市", "年間予算(万円)": "240.5"})
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    need = Need.objects.get()
+    assert (need.municipality_id, need.budget) == ("202029", 2_405_000)
+
+
+def test_a_workbook_saved_on_its_instruction_sheet_still_reads_the_data_sheet(coordinator):
+    client = client_for(coordinator)
+    workbook = load_workbook(io.BytesIO(client.get("/api/v1/import/needs/template/?file=xlsx").content))
+    workbook.active = 1  # the clerk saved it looking at 記入方法
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("needs.xlsx", buffer.getvalue())
+    response = client.post("/api/v1/import/needs/", {"file": upload}, format="multipart")
+    assert response.status_code == 201, response.content
