@@ -10,7 +10,6 @@ list shows (a selector's `*_list_rows`), and `list_serializer_class` turns each 
 `output_serializer_class` documents, which is what the schema shows for the list too.
 """
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -128,8 +127,7 @@ class WritableScopedViewSet(ScopedViewSet):
         self.refuse_read_only_fields(request.data)
         data = validate_input(self.input_serializer_class, data=request.data,
                               context=self.get_serializer_context())
-        with transaction.atomic():
-            obj = self.create_object(user=request.user, data=data)
+        obj = self.create_object(user=request.user, data=data)  # the service owns its transaction
         return self.render(obj, status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -137,8 +135,7 @@ class WritableScopedViewSet(ScopedViewSet):
         self.refuse_read_only_fields(request.data)
         data = validate_input(self.input_serializer_class, data=request.data, instance=obj, partial=partial,
                               context=self.get_serializer_context())
-        with transaction.atomic():
-            obj = self.update_object(user=request.user, obj=obj, data=data)
+        obj = self.update_object(user=request.user, obj=obj, data=data)
         return self.render(obj)
 
     def partial_update(self, request, *args, **kwargs):
@@ -146,8 +143,7 @@ class WritableScopedViewSet(ScopedViewSet):
 
     def destroy(self, request, *args, **kwargs):
         obj = self.object_for_change()
-        with transaction.atomic():
-            self.delete_object(user=request.user, obj=obj)
+        self.delete_object(user=request.user, obj=obj)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -193,7 +193,7 @@ def expert_create(*, user, data: dict) -> Expert:
     return expert
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def expert_update(*, user, expert: Expert, data: dict) -> Expert:
     _check_fields_are_theirs(user=user, expert=expert, data=data)
     _check_pledge_date(data)
@@ -224,7 +224,7 @@ def expert_sign_pledge(*, user, expert: Expert) -> Expert:
     return expert
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def expert_deactivate(*, user, expert: Expert) -> Expert:
     """Experts are never deleted (engagements and the audit log refer to them); they retire."""
     before = expert_snapshot(expert)

@@ -81,7 +81,7 @@ def need_submit(*, user, data: dict) -> Need:
     return need
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def need_update(*, user, need: Need, data: dict) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
     if need.status != NeedStatus.OPEN:
@@ -109,7 +109,7 @@ def _need_move(*, user, need: Need, from_status: str, to_status: str, action: st
     return need
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def need_withdraw(*, user, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
     return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.CLOSED,
@@ -117,7 +117,7 @@ def need_withdraw(*, user, need: Need) -> Need:
                                                        "Only an open need can be withdrawn."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def need_reopen(*, user, need: Need) -> Need:
     """A withdrawn need is open again, as it was (matched by the next run)."""
     return _need_move(user=user, need=need, from_status=NeedStatus.CLOSED, to_status=NeedStatus.OPEN,

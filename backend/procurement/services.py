@@ -40,7 +40,7 @@ def vendor_create(*, user, data: dict) -> Vendor:
     return vendor
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
     if not vendor_can_change(user=user, vendor=vendor):
         raise ForbiddenError.single("vendor", "not_yours", "この事業者は登録した都道府県のみが変更できます。",
@@ -88,7 +88,7 @@ def procurement_create(*, user, data: dict) -> Procurement:
     return procurement
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def procurement_update(*, user, procurement: Procurement, data: dict) -> Procurement:
     before = _procurement_snapshot(procurement)
     procurement.municipality = _municipality_for(user=user, data=data, current=procurement.municipality)
@@ -100,7 +100,7 @@ def procurement_update(*, user, procurement: Procurement, data: dict) -> Procure
     return procurement
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def procurement_delete(*, user, procurement: Procurement) -> None:
     before = _procurement_snapshot(procurement)
     audit_record(actor=user, action=AuditAction.PROCUREMENT_DELETE, obj=procurement,
