@@ -1,6 +1,21 @@
-"""Test-wide fixtures: the real register loaded once per session into a real PostgreSQL."""
+"""Test-wide fixtures: the real register loaded once per session into a real PostgreSQL; Hypothesis profiles."""
+
+from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# CI runs `--hypothesis-profile=ci --hypothesis-seed=...` (.ci/run): the same examples on every run, and a
+# failing one is saved under .hypothesis/examples, so the next run on that machine replays it first.
+# (derandomize=True would do the first but forbids an example database, hence the fixed seed instead.)
+settings.register_profile(
+    "ci",
+    database=DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples"),
+    print_blob=True,  # a failure prints the @reproduce_failure line that replays it anywhere
+)
 
 
 @pytest.fixture(scope="session")

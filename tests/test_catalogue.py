@@ -1,4 +1,4 @@
-"""The English catalogue (locale/en/LC_MESSAGES/django.po) is complete, compiled and in step with the code.
+"""The English catalogue (backend/locale/en/LC_MESSAGES/django.po) is complete, compiled and in step with the code.
 
 Runs without gettext tools and without a database: the .po is read by a small parser, the .mo by Python's
 gettext, Python sources by `ast` and templates by Django's own `templatize` (what makemessages feeds to
@@ -18,7 +18,7 @@ import pytest
 from django.utils.translation.template import templatize
 
 ROOT = Path(__file__).resolve().parents[1]
-PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PO = ROOT / "backend" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 SOURCES = [ROOT / "backend", ROOT / "frontend"]
 

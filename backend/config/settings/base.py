@@ -147,7 +147,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Inside the backend package, so that an installed kenmu (pip install .) carries its catalogue.
+LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
