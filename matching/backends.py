@@ -61,7 +61,7 @@ def _terms_value(terms: list[tuple[int, int]], values: list[int]) -> int:
 class MipBackend:
     """SCIP, HiGHS or CBC through pywraplp; single-threaded, deterministic."""
 
-    def __init__(self, model: LinearModel, solver_id: str = "SCIP", seed: int = 0, workers: int = 1):
+    def __init__(self, model: LinearModel, solver_id: str = "SCIP", seed: int = 0):
         from ortools.linear_solver import pywraplp
 
         self.pywraplp = pywraplp

@@ -137,9 +137,6 @@ class ExpertTable:
         accepted, fee, travel = self.costs(r, cand)
         return (accepted <= fee) & (fee + travel <= r.budget)
 
-    def conflicted(self, municipality: str) -> set[int]:
-        return self._conflicted.get(municipality, set())
-
 
 def candidates(inst: Instance, table: ExpertTable | None = None) -> Candidates:
     """Allowed experts per need and the cumulative reason for needs that have none."""

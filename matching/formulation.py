@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .eligibility import Candidates
 from .flags import ProcurementIndex, bid_weight
 from .model import Instance, km
@@ -354,7 +352,3 @@ def _greedy_groups(model: LinearModel, names: list[str], first: list[str], max_s
         scale *= width
     groups.append(current)
     return [g for g in groups if g != ["lead"]]
-
-
-def x_values_to_pairs(model: LinearModel, values: np.ndarray | list[int]) -> list[tuple[int, int]]:
-    return [model.component.pairs[j] for j in range(model.n_x) if values[j] > 0.5]

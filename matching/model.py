@@ -174,9 +174,6 @@ class Instance:
     def fiscal_start(self) -> dt.date:
         return dt.date(self.fiscal_year, 4, 1)
 
-    def procurements_of(self, municipality: str) -> list[Procurement]:
-        return [p for p in self.procurements if p.municipality == municipality]
-
     def accepted_fee(self, e: int, r: int) -> int:
         """The least the expert accepts for the need: daily_rate x days_per_year."""
         return self.experts[e].daily_rate * self.needs[r].days_per_year

@@ -80,16 +80,18 @@ class _Piece:
         return len(self.comp.pairs) + 10
 
 
-def solve(instance: Instance | Mapping, *, time_limit_s: float | None = None, workers: int = 2, seed: int = 0,
-          on_progress: ProgressCallback | None = None, should_stop: Callable[[], bool] | None = None,
-          options: SolveOptions | None = None) -> dict:
+def solve(instance: Instance | Mapping, *, time_limit_s: float | None = None, workers: int | None = None,
+          seed: int | None = None, on_progress: ProgressCallback | None = None,
+          should_stop: Callable[[], bool] | None = None, options: SolveOptions | None = None) -> dict:
     """Solve an instance (dict or Instance) and return a `kenmu.result/1` dict.
 
     on_progress receives dicts {"best_primary", "bound", "elapsed", "stage"}; should_stop is polled
     (also during a solver call) and ends the run early with the best solution found so far.
     Raises loading.InstanceError on invalid input.
     """
-    opts = options or SolveOptions(workers=workers, seed=seed)
+    if options is not None and (workers is not None or seed is not None):
+        raise TypeError("solve(): give workers and seed inside options, not beside it (they would be ignored)")
+    opts = options or SolveOptions(workers=2 if workers is None else workers, seed=0 if seed is None else seed)
     if time_limit_s is not None:
         opts = dataclasses.replace(opts, time_limit_s=time_limit_s)
     return _Run(load_instance(instance), opts, on_progress, should_stop).result()

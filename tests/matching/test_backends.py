@@ -23,3 +23,8 @@ def test_backend_reaches_the_stage_by_stage_optimum(nagano, reference, backend):
     assert validate_result(nagano, result) == []
     assert result["status"] == "optimal"
     assert result["objective"]["stages"] == reference["objective"]["stages"]
+
+
+def test_workers_or_seed_beside_options_is_refused_not_ignored(nagano):
+    with pytest.raises(TypeError, match="inside options"):
+        solve(nagano, workers=8, options=SolveOptions(time_limit_s=5))
