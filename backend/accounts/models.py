@@ -48,18 +48,6 @@ class User(AbstractUser):
             ),
         ]
 
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == UserRole.COORDINATOR
-
-    @property
-    def is_municipal(self) -> bool:
-        return self.role == UserRole.MUNICIPAL
-
-    @property
-    def is_expert(self) -> bool:
-        return self.role == UserRole.EXPERT
-
 
 class InvitationState(models.TextChoices):
     SENT = "sent", _("送信済み")
