@@ -127,3 +127,46 @@ def test_engagements_are_invisible_outside_their_parties(request, coordinator, r
     engagement = proposal_approve(user=coordinator, proposal=ProposalFactory())
     user = request.getfixturevalue(role)
     assert client_for(user).get(f"/api/v1/engagements/{engagement.pk}/").status_code == 404
+
+
+def _serves_elsewhere(proposal):
+    proposal.expert.serves_prefectures.set(["19"])
+
+
+def _loses_the_skill(proposal):
+    proposal.expert.skills.filter(skill="security").update(level=1)
+
+
+def _drops_the_form(proposal):
+    proposal.expert.employment_forms = ["commission"]
+    proposal.expert.save()
+
+
+def _cannot_go_onsite(proposal):
+    proposal.need.onsite_required = True
+    proposal.need.onsite_days = proposal.need.days_per_year
+    proposal.need.save()
+    proposal.expert.onsite_prefectures.set(["19"])
+
+
+def _changes_weekdays(proposal):
+    proposal.expert.weekdays = ["fri"]
+    proposal.expert.save()
+
+
+@pytest.mark.parametrize(("change", "rule", "words"), [
+    (_serves_elsewhere, "rule_1", "対象範囲："),
+    (_loses_the_skill, "rule_2", "スキル：必須スキルが不足しています（情報セキュリティ）。"),
+    (_drops_the_form, "rule_3", "任用形態："),
+    (_cannot_go_onsite, "rule_4", "現地勤務："),
+    (_changes_weekdays, "rule_5", "曜日："),
+])
+def test_approval_refuses_each_pair_rule_broken_since_the_run(coordinator, change, rule, words):
+    proposal = ProposalFactory(weekdays=["mon"])
+    change(proposal)
+    response = _approve(coordinator, proposal)
+    assert response.status_code == 409, response.content
+    errors = response.json()["errors"]
+    assert [e["code"] for e in errors] == [rule]
+    assert errors[0]["ja"].startswith(words) and "ルール" not in errors[0]["ja"]
+    assert not Engagement.objects.exists()
