@@ -1,5 +1,6 @@
 """Random small instances: every result passes the validator; on tiny ones the primary equals brute force."""
 
+import copy
 import itertools
 from collections import defaultdict
 
@@ -96,6 +97,14 @@ def brute_force_primary(doc, key=lambda chosen: sum(r.priority for _, r in chose
 def test_random_results_pass_the_validator(doc):
     result = solve(doc, time_limit_s=10)
     assert validate_result(doc, result) == []
+    # ... and the same validator still sees a defect planted in that very result (one that accepted
+    # everything would pass the line above).
+    broken = copy.deepcopy(result)
+    if broken["assignments"]:
+        broken["assignments"][0]["fee"] += 1
+    else:
+        broken["unmatched"].append({"need": "N-unknown", "reason": "capacity"})
+    assert validate_result(doc, broken) != []
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,6 +2,8 @@
 
 import copy
 
+import pytest
+
 from matching import solve, validate_result
 
 from .conftest import expert, instance, need
@@ -58,3 +60,35 @@ def test_validator_reports_malformed_results_instead_of_crashing():
     assert _broken(lambda r: r["stats"].pop("wall_time_s"))
     assert _broken(lambda r: r["assignments"][0].update(fee=float(r["assignments"][0]["fee"])))
     assert _broken(lambda r: r["assignments"][0].update(days_per_year=48.0))
+
+
+# Each mutation and the defect the validator must name for it: reporting *some* problem is not enough, a
+# validator that blamed the wrong thing would send the reader looking in the wrong place.
+MUTATIONS = {
+    "a weekday outside e ∩ r": (lambda r: r["assignments"][0].update(weekdays=["wed"]),
+                                "weekdays ['wed'] not all in e.weekdays ∩ r.weekdays"),
+    "one weekday twice": (lambda r: r["assignments"][1].update(weekdays=r["assignments"][0]["weekdays"]),
+                          "is named twice on"),
+    "fee + 1": (lambda r: r["assignments"][0].update(fee=r["assignments"][0]["fee"] + 1), "fee 2400001 != 2400000"),
+    "travel + 1": (lambda r: r["assignments"][0].update(travel_cost=r["assignments"][0]["travel_cost"] + 1),
+                   "travel_cost 1 != 0"),
+    "another form": (lambda r: r["assignments"][0].update(employment_form="commission"),
+                     "employment_form 'commission' != 'special_part_time'"),
+    "a swapped reason": (lambda r: r["unmatched"][0].update(reason="capacity"),
+                         "reason 'capacity', expected 'out_of_scope'"),
+    "an unmatched need dropped": (lambda r: r["unmatched"].clear(), "need N3 is listed 0 times"),
+    "a flag dropped": (lambda r: r["flags"].pop(), "flag missing: ('bid_restriction'"),
+    "a flag twice": (lambda r: r["flags"].append(copy.deepcopy(r["flags"][0])), "appears 2 times"),
+    "a need assigned twice": (lambda r: r["assignments"].append(copy.deepcopy(r["assignments"][0])),
+                              "need N1 has 2 experts"),
+    "a wrong primary": (lambda r: r["objective"].update(primary=99), "objective.primary 99 != sum of priorities 6"),
+    "a bound above an optimal value": (lambda r: r["objective"].update(primary_bound=r["objective"]["primary"] + 1),
+                                       "status optimal but primary_bound 7 != primary 6"),
+}
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_each_mutation_is_reported_as_its_own_defect(name):
+    mutate, defect = MUTATIONS[name]
+    problems = _broken(mutate)
+    assert any(defect in p for p in problems), problems
