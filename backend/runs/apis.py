@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.api import BilingualValidationError, readers_language, validate_input
-from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
+from backend.intake.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
 from backend.runs.filters import AuditLogFilter, ProposalFilter, RunFilter, ScopeConsentFilter

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
-from backend.core.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.core.spreadsheet import csv_bytes
+from backend.intake.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.procurement.selectors import procurement_list, vendor_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.models import RestrictionState

@@ -32,7 +32,11 @@ from backend.core.api import BilingualValidationError, bilingual_errors
 from backend.core.choices import AffiliationRelation, EmploymentForm, Role, Weekday, WorkPattern
 from backend.core.errors import DomainError
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+from backend.experts.serializers import ExpertInputSerializer
+from backend.experts.services import expert_create
 from backend.geo.models import Municipality, Prefecture
+from backend.needs.serializers import NeedInputSerializer
+from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
 
 logger = logging.getLogger(__name__)
@@ -456,9 +460,6 @@ PREFECTURES_HOW = gettext_lazy("都道府県名を「、」で区切って（例
 
 
 def _expert_spec() -> ImportSpec:
-    from backend.experts.serializers import ExpertInputSerializer
-    from backend.experts.services import expert_create
-
     return ImportSpec("experts", (
         Column("氏名", "name", example="山田 花子", how=gettext_lazy("必須")),
         Column("ふりがな", "name_kana", example="やまだ はなこ"),
@@ -487,9 +488,6 @@ def _expert_spec() -> ImportSpec:
 
 
 def _need_spec() -> ImportSpec:
-    from backend.needs.serializers import NeedInputSerializer
-    from backend.needs.services import need_submit
-
     return ImportSpec("needs", (
         Column("市区町村", "municipality", parse_municipality, "長野市",
                how=gettext_lazy("必須。市区町村名（同名があるときは「長野県長野市」）または団体コード"), aliases=("団体コード",)),
