@@ -2,10 +2,10 @@ from rest_framework import serializers
 
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.core.errors import bilingual
-from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
+from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
 from backend.experts.models import Affiliation, AffiliationChange, AffiliationChangeKind, Expert
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 
 
@@ -31,9 +31,9 @@ class ExpertInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     home_prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(), required=False)
-    home_municipality = serializers.PrimaryKeyRelatedField(
-        queryset=Municipality.objects.all(), required=False, allow_null=True
-    )
+    home_municipality = MunicipalityField(
+        required=False, allow_null=True,
+        help_text="団体コード of where the expert travels from: its office gives the engine's home (travel cost).")
     serves_prefectures = serializers.PrimaryKeyRelatedField(
         queryset=Prefecture.objects.all(), many=True, required=False
     )
