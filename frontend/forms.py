@@ -154,6 +154,14 @@ def man_yen(post, name: str):
         return value
 
 
+def yen_as_man(yen) -> str:
+    """Yen as the 万円 a form field shows ("240", "240.5"); the reverse of man_yen."""
+    if not isinstance(yen, int):
+        return str(yen or "")
+    man = yen / 10_000
+    return f"{man:.0f}" if man == int(man) else f"{man:g}"
+
+
 def skill_levels(post, prefix: str) -> dict[str, int]:
     """Levels chosen in one select per skill, named f"{prefix}{skill}"; blank means not needed."""
     levels = {}

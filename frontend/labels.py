@@ -62,6 +62,11 @@ FLAGS = {
         _("誓約書が必要"),
         _("所属事業者があり、情報漏洩防止の誓約書が未提出です。任用前に署名を求めてください。"),
     ),
+    "form_notice": (
+        _("任用形態の確認"),
+        _("情報化推進支援員を特別職非常勤職員として任用する提案です。特別職非常勤職員は専門的な知識に基づく助言・調査・診断の職"
+          "（地方公務員法第3条第3項第3号）に限られます。実務的な支援であれば会計年度任用職員か業務委託を検討してください。"),
+    ),
 }
 
 
@@ -71,6 +76,18 @@ def reason_text(code: str) -> tuple[str, str]:
 
 def flag_text(kind: str) -> tuple[str, str]:
     return FLAGS.get(kind, (kind, ""))
+
+# What comes first in a run (the engine's `lead`), keyed by its criteria joined with ",".
+LEADS = {
+    "priority": _("優先度優先（優先度の合計を最大に）"),
+    "coverage,priority": _("カバー優先（希望したすべての市区町村に1人ずつ）"),
+}
+
+
+def lead_text(lead) -> str:
+    key = ",".join(lead or ("priority",))
+    return LEADS.get(key, key)
+
 
 # The criteria the engine applies after the primary (filled needs by priority), in its fixed order.
 OBJECTIVE_LABELS = {

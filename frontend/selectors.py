@@ -218,7 +218,7 @@ def need_index_rows(needs: QuerySet) -> QuerySet:
                 .order_by("-run_id"))
     return needs.prefetch_related(None).only(
         "id", "municipality__name", "fiscal_year", "role", "title", "pattern", "pattern_days", "onsite_required",
-        "weekdays", "budget", "status",
+        "weekdays", "budget", "offered_fee", "priority", "adjusted_priority", "status",
     ).annotate(
         engaged_expert=Subquery(holding.values("expert__name")[:1]),
         engagement_status=Subquery(holding.values("status")[:1]),

@@ -60,6 +60,7 @@ urlpatterns = [
     path("needs/<int:pk>/reopen/", needs.need_reopen_view, name="need-reopen"),
     path("needs/<int:pk>/candidates/", candidates.need_candidates_view, name="need-candidates"),
     path("needs/<int:pk>/candidates/decide/", candidates.need_candidate_decide, name="need-candidate-decide"),
+    path("needs/<int:pk>/priority/", candidates.need_priority_adjust, name="need-priority"),
     path("procurements/", procurements.procurement_index, name="procurements"),
     path("procurements/<int:pk>/edit/", procurements.procurement_edit, name="procurement-edit"),
     path("vendors/new/", procurements.vendor_new, name="vendor-new"),

@@ -188,7 +188,15 @@ def _seed_municipality(rng, municipality, vendors, fiscal_year) -> None:
     required = _skills(rng, rng.randint(1, 2), low=1)
     required = {k: min(v, 2) for k, v in required.items()}
     desired = {k: v for k, v in _skills(rng, 2).items() if k not in required}
+    budget = int(per_year * rng.choice([45_000, 60_000, 75_000, 90_000, 120_000]))
+    offer = {}
+    if rng.random() < 0.4:
+        # A municipality that sets its own 報酬: the survey's range, 100万 to 700万円 a year, in 10万円 steps.
+        fee = rng.randrange(1_000_000, 7_000_001, 100_000)
+        offer = {"fee_basis": "annual", "fee_amount": fee}
+        budget = max(budget, fee + 200_000)  # room for travel (費用弁償)
     need_submit(user=staff, data={
+        **offer,
         "fiscal_year": fiscal_year,
         "role": role,
         "title": f"{municipality.name} {dict(Role.choices)[role]}",
@@ -196,7 +204,7 @@ def _seed_municipality(rng, municipality, vendors, fiscal_year) -> None:
         "pattern_days": days,
         "weekdays": sorted(rng.sample(WEEKDAYS, min(5, max(days, rng.choice([3, 4, 5])))), key=WEEKDAYS.index),
         "onsite_required": rng.random() < 0.5,
-        "budget": int(per_year * rng.choice([45_000, 60_000, 75_000, 90_000, 120_000])),
+        "budget": budget,
         "required_skills": required,
         "desired_skills": desired,
         "employment_forms": rng.sample(EmploymentForm.values, rng.randint(1, 3)),

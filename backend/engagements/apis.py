@@ -23,6 +23,7 @@ from backend.engagements.serializers import (
     ReplacementInputSerializer,
     ReplacementOutputSerializer,
 )
+from backend.engagements.terms import terms_asked
 from backend.runs.apis import ProposalViewSet, coordinator_only
 from backend.runs.serializers import RunOutputSerializer
 
@@ -61,7 +62,7 @@ class ProposalApprovalViewSet(ProposalViewSet):
         coordinator_only(request.user)
         data = validate_input(ApproveInputSerializer, data=request.data)
         engagement = services.proposal_approve(user=request.user, proposal=proposal,
-                                               override_reason=data.get("override_reason"))
+                                               override_reason=data.get("override_reason"), terms=terms_asked(data))
         return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
 

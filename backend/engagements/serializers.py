@@ -1,12 +1,25 @@
 from rest_framework import serializers
 
+from backend.core.choices import EmploymentForm
 from backend.core.viewsets import iso_datetime
 from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
 from backend.engagements.pledge import PLEDGE_VERSION
 
 
 class ApproveInputSerializer(serializers.Serializer):
+    """The approval and the contract terms the coordinator confirms; each left out is the proposal's (fee,
+    employment form) or the default term (from today or 1 April to 31 March)."""
+
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    fee = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000_000,
+                                   help_text="The yearly fee (yen); at least the expert's lowest daily fee × days, at "
+                                             "most the budget less travel. Prorated by month for a later start.")
+    fee_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                       help_text="Why the fee differs from the proposal's (required then).")
+    employment_form = serializers.ChoiceField(choices=EmploymentForm.choices, required=False,
+                                              help_text="Any form both the need and the expert accept.")
+    starts_on = serializers.DateField(required=False, help_text="Within the need's fiscal year.")
+    ends_on = serializers.DateField(required=False, help_text="By 31 March; 任期付短時間職員 up to 3 years.")
 
 
 class EngagementOutputSerializer(serializers.ModelSerializer):
@@ -18,8 +31,8 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Engagement
         fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "need", "need_title",
-                  "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "employment_form",
-                  "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
+                  "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "travel_cost", "fee_reason",
+                  "employment_form", "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
                   "declined_by", "override_reason",
                   "replaces", "created_at"]
 
@@ -36,6 +49,7 @@ class EngagementListOutputSerializer(EngagementOutputSerializer):
             "need": row["need_id"], "need_title": row["need_title"], "fiscal_year": row["fiscal_year"],
             "starts_on": row["starts_on"].isoformat(), "ends_on": row["ends_on"].isoformat(),
             "weekdays": row["weekdays"], "days_per_year": row["days_per_year"], "fee": row["fee"],
+            "travel_cost": row["travel_cost"], "fee_reason": row["fee_reason"],
             "employment_form": row["employment_form"], "status": row["status"],
             "municipality_accepted_at": iso_datetime(row["municipality_accepted_at"]),
             "expert_accepted_at": iso_datetime(row["expert_accepted_at"]),

@@ -19,7 +19,7 @@ from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
-from backend.core.fiscal import fiscal_year_end, fiscal_year_start, months_served, prorate
+from backend.core.fiscal import months_served
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
@@ -31,10 +31,10 @@ from backend.engagements.models import (
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.engagements.rules import (
     Placement,
-    common_employment_form,
     incumbent_conflicts,
     placement_problems,
 )
+from backend.engagements.terms import TermsAsked, amounts_for_year, terms_problems, terms_resolve
 from backend.experts.models import Expert
 from backend.needs.models import Need, NeedStatus
 from backend.notifications.models import NotificationKind
@@ -72,8 +72,10 @@ def _proposal_snapshot(p: Proposal) -> dict:
             "fee": p.fee}
 
 
-def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = None) -> Engagement:
-    """Turn a proposal into an offered engagement after re-checking every hard rule as of now."""
+def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = None,
+                     terms: TermsAsked | None = None) -> Engagement:
+    """Turn a proposal into an offered engagement after re-checking every hard rule as of now, on the contract
+    terms the coordinator confirms (fee, employment form, start and end; the proposal's by default)."""
     with transaction.atomic():
         # Lock order: expert, then need. Every approval locks in this order, so none deadlock.
         expert = Expert.objects.select_for_update().get(pk=proposal.expert_id)
@@ -98,9 +100,9 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
             raise ConflictError.single("proposal", "need_taken", "このニーズは既に充足されています。",
                                        "This need already has an engagement.")
         override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
-        terms = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year,
-                                                             "budget": need.budget}
-        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays), **terms)
+        left = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year, "budget": need.budget}
+        terms_left = {"days_per_year": left["days_per_year"], "budget": left["budget"]}
+        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays), **terms_left)
         problems = placement_problems(
             placement, holdings=_holdings_locked(expert, need.fiscal_year),
             forbidden=PairDecision.objects.filter(need=need, expert=expert, kind=DecisionKind.FORBID).exists(),
@@ -109,31 +111,40 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         )
         if problems:
             raise ConflictError(*problems)
+        # The placement holds; then the terms the coordinator confirms must too.
+        confirmed = terms_resolve(terms or TermsAsked(), proposal=proposal, expert=expert, need=need,
+                                  today=timezone.localdate())
+        refused = terms_problems(confirmed, proposal=proposal, expert=expert, need=need, **terms_left)
+        if refused:
+            raise DomainError(*refused)
         # A successor is offered next to the current engagement; the hand-over happens when it is active.
         engagement = _engagement_create(user=user, proposal=proposal, expert=expert, need=need, override=override,
-                                        replaced=replaced)
+                                        replaced=replaced, confirmed=confirmed,
+                                        days_per_year=terms_left["days_per_year"])
     return engagement
 
 
-def _engagement_create(*, user, proposal, expert, need, override, replaced) -> Engagement:
+def _engagement_create(*, user, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:
     before = _proposal_snapshot(proposal)
-    # Starting after 1 April (a successor, an approval during the year), days and fee are prorated by month.
-    starts_on = max(fiscal_year_start(need.fiscal_year), timezone.localdate())
-    ends_on = fiscal_year_end(need.fiscal_year)
+    # Starting after 1 April (an approval during the year), days, fee and travel are prorated by month; a
+    # successor's proposal already states the rest of the year.
+    amounts = amounts_for_year(confirmed, days_per_year=days_per_year, travel_cost=proposal.travel_cost,
+                               fiscal_year=need.fiscal_year, successor=replaced is not None)
     engagement = Engagement.objects.create(
         expert=expert, municipality=need.municipality, need=need, proposal=proposal,
-        fiscal_year=need.fiscal_year, starts_on=starts_on, ends_on=ends_on, weekdays=list(proposal.weekdays),
-        days_per_year=prorate(need.days_per_year, start=starts_on, end=ends_on),
-        fee=prorate(expert.daily_rate * need.days_per_year, start=starts_on, end=ends_on),
-        employment_form=common_employment_form(expert, need), coi_override=override, replaces=replaced,
-        approved_by=user,
+        fiscal_year=need.fiscal_year, starts_on=confirmed.starts_on, ends_on=confirmed.ends_on,
+        weekdays=list(proposal.weekdays), **amounts, fee_reason=confirmed.fee_reason,
+        employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=user,
     )
     proposal.status = ProposalStatus.APPROVED
     proposal.save(update_fields=["status"])
     need.status = NeedStatus.FILLED
     need.save(update_fields=["status", "updated_at"])
     audit_record(actor=user, action=AuditAction.PROPOSAL_APPROVE, obj=proposal, prefecture=need.municipality.prefecture,
-                 before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk})
+                 before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,
+                                       "fee": confirmed.fee, "fee_reason": confirmed.fee_reason,
+                                       "employment_form": confirmed.employment_form,
+                                       "starts_on": confirmed.starts_on, "ends_on": confirmed.ends_on})
     _tell(engagement, NotificationKind.OFFER_AWAITING,
           recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
     return engagement
@@ -274,8 +285,9 @@ def _hand_over(*, user, successor: Engagement) -> None:
     share = months_served(old.starts_on, ends_on) / max(months_served(old.starts_on, old.ends_on), 1e-9)
     old.status = EngagementStatus.ENDED
     old.days_per_year, old.fee = round(old.days_per_year * share), round(old.fee * share)
+    old.travel_cost = round(old.travel_cost * share)
     old.ends_on = ends_on
-    old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "updated_at"])
+    old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "travel_cost", "updated_at"])
     _lapse_exception_if_unused(user=user, engagement=old)
     audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=old, prefecture=old.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(old), "days_per_year": old.days_per_year,
@@ -354,6 +366,7 @@ def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
         engagement.status, engagement.ends_on = EngagementStatus.ENDED, max(today, engagement.starts_on)
         engagement.days_per_year = round(engagement.days_per_year * min(share, 1))
         engagement.fee = round(engagement.fee * min(share, 1))
+        engagement.travel_cost = round(engagement.travel_cost * min(share, 1))
         Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
     engagement.save()
     restrictions_sync_engagement_end(engagement=engagement)

@@ -2,10 +2,10 @@ from rest_framework import serializers
 
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.core.errors import bilingual
-from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
+from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
 from backend.experts.models import Affiliation, AffiliationChange, AffiliationChangeKind, Expert
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 
 
@@ -35,9 +35,9 @@ class ExpertInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     home_prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(), required=False)
-    base_municipality = serializers.PrimaryKeyRelatedField(
-        queryset=Municipality.objects.all(), required=False, allow_null=True
-    )
+    home_municipality = MunicipalityField(
+        required=False, allow_null=True,
+        help_text="団体コード of where the expert travels from: its office gives the engine's home (travel cost).")
     serves_prefectures = serializers.PrimaryKeyRelatedField(
         queryset=Prefecture.objects.all(), many=True, required=False
     )
@@ -82,7 +82,7 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expert
         fields = [
-            "id", "name", "name_kana", "email", "phone", "home_prefecture", "base_municipality",
+            "id", "name", "name_kana", "email", "phone", "home_prefecture", "home_municipality",
             "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays", "max_engagements",
             "daily_rate", "employment_forms", "pledge_signed_on", "confidentiality_pledge", "skills",
             "affiliations", "active", "created_at", "updated_at",
@@ -107,7 +107,7 @@ class ExpertListOutputSerializer(ExpertOutputSerializer):
         return {
             "id": row["id"], "name": row["name"], "name_kana": row["name_kana"], "email": row["email"],
             "phone": row["phone"], "home_prefecture": row["home_prefecture_id"],
-            "base_municipality": row["base_municipality_id"], "serves_prefectures": row["serves_codes"],
+            "home_municipality": row["home_municipality_id"], "serves_prefectures": row["serves_codes"],
             "onsite_prefectures": row["onsite_codes"], "capacity_days": row["capacity_days"],
             "weekdays": row["weekdays"], "max_engagements": row["max_engagements"], "daily_rate": row["daily_rate"],
             "employment_forms": row["employment_forms"],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.models import Municipality, Prefecture, PrefectureSetting
 
 
 @admin.register(Prefecture)
@@ -14,3 +14,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_filter = ["prefecture", "kind"]
     search_fields = ["code", "name", "kana"]
     list_select_related = ["prefecture"]
+
+
+@admin.register(PrefectureSetting)
+class PrefectureSettingAdmin(admin.ModelAdmin):
+    list_display = ["prefecture", "travel_yen_per_km", "special_grant_rate"]

@@ -1,4 +1,4 @@
-"""Loading the municipal register: idempotent, all or nothing."""
+"""Loading the municipal register (idempotent, all or nothing), and changing a prefecture's settings."""
 
 import csv
 from dataclasses import dataclass
@@ -7,8 +7,9 @@ from pathlib import Path
 from django.db import transaction
 
 from backend.config.embedded_db import REPO_ROOT
+from backend.core.audit import AuditAction, audit_record
 from backend.core.validators import is_valid_municipality_code
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.models import Municipality, Prefecture, PrefectureSetting
 
 FIXTURES_DIR = REPO_ROOT / "fixtures"
 
@@ -56,3 +57,19 @@ def register_load(*, directory: Path = FIXTURES_DIR) -> RegisterLoadResult:
     )
     created = sum(1 for r in municipalities if r["code"] not in existing)
     return RegisterLoadResult(len(prefectures), len(municipalities), created, len(municipalities) - created)
+
+
+@transaction.atomic
+def prefecture_setting_update(*, user, prefecture: Prefecture, data: dict) -> PrefectureSetting:
+    """Change a prefecture's settings (the travel rate, the estimated 特別交付税 rate); the row is created on the
+    first change."""
+    setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture=prefecture)
+    before = {"travel_yen_per_km": setting.travel_yen_per_km, "special_grant_rate": setting.special_grant_rate}
+    for field in ("travel_yen_per_km", "special_grant_rate"):
+        if field in data:
+            setattr(setting, field, data[field])
+    setting.save()
+    audit_record(actor=user, action=AuditAction.PREFECTURE_SETTING_UPDATE, obj=setting, prefecture=prefecture, before=before,
+                 after={"travel_yen_per_km": setting.travel_yen_per_km,
+                        "special_grant_rate": setting.special_grant_rate})
+    return setting

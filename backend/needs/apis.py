@@ -3,12 +3,18 @@ from rest_framework.decorators import action
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
+from backend.core.api import validate_input
 from backend.core.viewsets import WritableScopedViewSet, documented
 from backend.needs.filters import NeedFilter
 from backend.needs.models import Need
 from backend.needs.selectors import need_can_change, need_list, need_list_rows
-from backend.needs.serializers import NeedInputSerializer, NeedListOutputSerializer, NeedOutputSerializer
-from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
+from backend.needs.serializers import (
+    NeedInputSerializer,
+    NeedListOutputSerializer,
+    NeedOutputSerializer,
+    NeedPriorityInputSerializer,
+)
+from backend.needs.services import need_adjust_priority, need_reopen, need_submit, need_update, need_withdraw
 
 
 @extend_schema_view(**documented(NeedInputSerializer, NeedOutputSerializer))
@@ -47,3 +53,13 @@ class NeedViewSet(WritableScopedViewSet):
     def reopen(self, request, pk=None):
         """Open a withdrawn need again."""
         return self.render(need_reopen(user=request.user, need=self.object_for_change()))
+
+    @extend_schema(request=NeedPriorityInputSerializer, responses=NeedOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="adjust-priority")
+    def adjust_priority(self, request, pk=None):
+        """The coordinator adjusts the priority the engine uses (1-5), with a reason; null takes it back.
+        The municipality's own `priority` is kept. Coordinators of the need's prefecture only."""
+        need = self.get_object()  # 404 outside the user's scope
+        data = validate_input(NeedPriorityInputSerializer, data=request.data)
+        return self.render(need_adjust_priority(user=request.user, need=need, adjusted_priority=data["adjusted_priority"],
+                                                reason=data["priority_reason"]))

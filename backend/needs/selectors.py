@@ -9,7 +9,9 @@ from backend.needs.models import Need, NeedSkill
 # The columns the needs list shows (NeedListOutputSerializer); the municipality's name and prefecture come with them.
 LIST_COLUMNS = ("id", "municipality_id", "municipality__name", "municipality__prefecture_id", "fiscal_year", "role",
                 "title", "description", "pattern", "pattern_days", "days_per_year", "weekly_days", "weekdays",
-                "onsite_required", "budget", "employment_forms", "priority", "status", "created_at", "updated_at")
+                "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
+                "fee_includes_tax", "offered_fee", "employment_forms", "priority", "adjusted_priority",
+                "priority_reason", "status", "created_at", "updated_at")
 
 
 def need_list(*, user) -> QuerySet[Need]:

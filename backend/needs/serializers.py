@@ -1,10 +1,12 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from backend.core.choices import Role, WorkPattern
 from backend.core.errors import bilingual
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
-from backend.needs.models import Need
+from backend.needs.models import FeeBasis, Need
 from backend.needs.terms import terms_problems
 
 
@@ -18,7 +20,17 @@ class NeedInputSerializer(serializers.Serializer):
     pattern_days = serializers.IntegerField(min_value=1, max_value=240)
     weekdays = weekday_list(required=False)
     onsite_required = serializers.BooleanField(default=False)
+    onsite_days = serializers.IntegerField(min_value=0, max_value=366, required=False,
+                                           help_text="On-site days per year; 0 or absent with onsite_required: every day.")
     budget = serializers.IntegerField(min_value=0, max_value=1_000_000_000)
+    fee_basis = serializers.ChoiceField(choices=FeeBasis.choices, allow_blank=True, required=False,
+                                        help_text="How the offered fee is stated; blank: no offer (daily rate × days).")
+    fee_amount = serializers.IntegerField(min_value=1, max_value=1_000_000_000, allow_null=True, required=False,
+                                          help_text="The fee as entered, in yen per year, month, day or hour.")
+    fee_hours_per_day = serializers.DecimalField(max_digits=4, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("24"),
+                                                 allow_null=True, required=False,
+                                                 help_text="Working hours per day, for an hourly fee only.")
+    fee_includes_tax = serializers.BooleanField(required=False, help_text="The amount includes tax (業務委託).")
     required_skills = SkillLevelsField(required=False)
     desired_skills = SkillLevelsField(required=False)
     employment_forms = employment_form_list(allow_empty=False)
@@ -52,9 +64,11 @@ class NeedOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "municipality", "municipality_name", "prefecture", "fiscal_year", "role", "title",
             "description", "pattern", "pattern_days", "days_per_year", "weekly_days", "weekdays",
-            "onsite_required", "budget", "required_skills", "desired_skills", "employment_forms", "priority",
-            "status", "created_at", "updated_at",
+            "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
+            "fee_includes_tax", "offered_fee", "required_skills", "desired_skills", "employment_forms", "priority",
+            "adjusted_priority", "priority_reason", "status", "created_at", "updated_at",
         ]
+        read_only_fields = ["offered_fee", "adjusted_priority", "priority_reason"]
 
     def get_required_skills(self, obj) -> dict[str, int]:
         return {s.skill: s.level for s in obj.skills.all() if s.required}
@@ -76,9 +90,21 @@ class NeedListOutputSerializer(NeedOutputSerializer):
             "title": row["title"], "description": row["description"], "pattern": row["pattern"],
             "pattern_days": row["pattern_days"], "days_per_year": row["days_per_year"],
             "weekly_days": row["weekly_days"], "weekdays": row["weekdays"], "onsite_required": row["onsite_required"],
-            "budget": row["budget"],
+            "onsite_days": row["onsite_days"], "budget": row["budget"], "fee_basis": row["fee_basis"],
+            "fee_amount": row["fee_amount"],
+            "fee_hours_per_day": None if row["fee_hours_per_day"] is None else str(row["fee_hours_per_day"]),
+            "fee_includes_tax": row["fee_includes_tax"], "offered_fee": row["offered_fee"],
             "required_skills": {s["skill"]: s["level"] for s in skills if s["required"]},
             "desired_skills": {s["skill"]: s["level"] for s in skills if not s["required"]},
-            "employment_forms": row["employment_forms"], "priority": row["priority"], "status": row["status"],
+            "employment_forms": row["employment_forms"], "priority": row["priority"],
+            "adjusted_priority": row["adjusted_priority"], "priority_reason": row["priority_reason"],
+            "status": row["status"],
             "created_at": iso_datetime(row["created_at"]), "updated_at": iso_datetime(row["updated_at"]),
         }
+
+
+class NeedPriorityInputSerializer(serializers.Serializer):
+    """The coordinator's adjustment of a need's priority; null takes it back."""
+
+    adjusted_priority = serializers.IntegerField(min_value=1, max_value=5, allow_null=True)
+    priority_reason = serializers.CharField(required=False, allow_blank=True, default="")

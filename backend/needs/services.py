@@ -3,16 +3,18 @@
 from django.db import transaction
 
 from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
-from backend.core.errors import ConflictError, DomainError
+from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.fiscal import days_per_year
 from backend.core.services import model_update
-from backend.needs.models import Need, NeedSkill, NeedStatus
-from backend.needs.terms import terms_problems
+from backend.needs.models import FeeBasis, Need, NeedSkill, NeedStatus
+from backend.needs.terms import fee_problems, onsite_problems, terms_problems, yearly_fee
 
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
-                 "onsite_required", "budget", "employment_forms", "priority"]
+                 "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
+                 "fee_includes_tax", "employment_forms", "priority"]
 
 
 def need_snapshot(need: Need) -> dict:
@@ -22,6 +24,9 @@ def need_snapshot(need: Need) -> dict:
         "municipality": need.municipality_id,
         "days_per_year": need.days_per_year,
         "weekly_days": need.weekly_days,
+        "offered_fee": need.offered_fee,
+        "adjusted_priority": need.adjusted_priority,
+        "priority_reason": need.priority_reason,
         "skills": sorted([s.skill, s.level, s.required] for s in need.skills.all()),
     }
 
@@ -47,13 +52,36 @@ def _municipality_for(*, user, data, current=None):
 
 
 def _apply(need: Need, data: dict) -> None:
+    every_day_onsite = need.onsite_required and need.onsite_days == need.days_per_year
     model_update(instance=need, fields=SCALAR_FIELDS, data=data)
     if need.pattern != WorkPattern.WEEKLY and "weekdays" not in data and not need.weekdays:
         need.weekdays = []
     need.days_per_year, need.weekly_days = days_per_year(need.pattern, need.pattern_days)
-    problems = terms_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
+    _settle_onsite_days(need, stated="onsite_days" in data, every_day_onsite=every_day_onsite)
+    if need.fee_basis != FeeBasis.HOURLY:
+        need.fee_hours_per_day = None
+    need.fee_basis = need.fee_basis or ""
+    problems = (terms_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
+                + onsite_problems(onsite_required=need.onsite_required, onsite_days=need.onsite_days,
+                                  days_per_year=need.days_per_year)
+                + fee_problems(basis=need.fee_basis, amount=need.fee_amount, hours_per_day=need.fee_hours_per_day,
+                               days_per_year=need.days_per_year, budget=need.budget))
     if problems:
         raise DomainError(*problems)
+    # Derived, never taken from input: a daily or hourly offer follows the days when the pattern changes.
+    need.offered_fee = yearly_fee(basis=need.fee_basis, amount=need.fee_amount, days_per_year=need.days_per_year,
+                                  hours_per_day=need.fee_hours_per_day)
+
+
+def _settle_onsite_days(need: Need, *, stated: bool, every_day_onsite: bool) -> None:
+    """On-site work asked without a number of days (or 0) means every working day, the engine's default; so
+    does an unchanged "every day" when the pattern changes. Off-site needs have none unless one is stated
+    (then the service refuses it, naming the field)."""
+    if not need.onsite_required:
+        if not stated:
+            need.onsite_days = 0
+    elif not need.onsite_days or (not stated and every_day_onsite):
+        need.onsite_days = need.days_per_year
 
 
 def _write_skills(need: Need, data: dict) -> None:
@@ -123,3 +151,32 @@ def need_reopen(*, user, need: Need) -> Need:
     return _need_move(user=user, need=need, from_status=NeedStatus.CLOSED, to_status=NeedStatus.OPEN,
                       action=AuditAction.NEED_REOPEN, refusal=("not_withdrawn", "取り下げたニーズのみ再開できます。",
                                                      "Only a withdrawn need can be reopened."))
+
+
+@transaction.atomic
+def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, reason: str) -> Need:
+    """The coordinator's adjustment of a need's priority (1-5) with its reason, used by the engine in place of
+    the municipality's own priority, which is kept and shown next to it. None takes the adjustment back."""
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    if not (is_admin(user) or (user.role == UserRole.COORDINATOR
+                               and user.prefecture_id == need.municipality.prefecture_id)):
+        raise ForbiddenError.single("adjusted_priority", "coordinators_only",
+                                    "優先度の調整は都道府県のコーディネーターのみが行えます。",
+                                    "Only the prefecture's coordinator can adjust a need's priority.")
+    if need.status != NeedStatus.OPEN:
+        raise ConflictError.single("status", "not_open", "募集中のニーズのみ優先度を調整できます。",
+                                   "Only an open need's priority can be adjusted.")
+    reason = (reason or "").strip()
+    if adjusted_priority is not None and not 1 <= adjusted_priority <= 5:
+        raise DomainError.single("adjusted_priority", "out_of_range", "調整後の優先度は1から5で指定してください。",
+                                 "The adjusted priority must be 1 to 5.")
+    if adjusted_priority is not None and not reason:
+        raise DomainError.single("priority_reason", "required", "優先度を調整する理由を入力してください。",
+                                 "Give the reason for adjusting the priority.")
+    before = need_snapshot(need)
+    need.adjusted_priority = adjusted_priority
+    need.priority_reason = reason if adjusted_priority is not None else ""
+    need.save(update_fields=["adjusted_priority", "priority_reason", "updated_at"])
+    audit_record(actor=user, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
+                 before=before, after=need_snapshot(need))
+    return need

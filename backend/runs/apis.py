@@ -59,7 +59,7 @@ class RunViewSet(ScopedViewSet):
         data = validate_input(RunInputSerializer, data=request.data)
         run = services.run_enqueue(user=request.user, fiscal_year=data["fiscal_year"], scope=data.get("scope"),
                                    params={"time_limit_s": data["time_limit_s"], "seed": data["seed"],
-                                           "objectives": data.get("objectives")})
+                                           "objectives": data.get("objectives"), "lead": data.get("lead")})
         return self.render(run, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=RunOutputSerializer)

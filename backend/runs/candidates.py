@@ -12,6 +12,7 @@ import matching
 from backend.engagements.selectors import coi_overrides_in_force_for_instance
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
+from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need
 from backend.runs.instance import InstanceOptions, instance_build, need_ref, parse_ref
 from backend.runs.models import DecisionKind, PairDecision
@@ -43,7 +44,9 @@ def need_candidates(*, user, need: Need) -> list[Candidate]:
                                                     municipality_code=need.municipality_id)
     options = InstanceOptions(
         forbids=tuple((e, need.pk) for e, d in decisions.items() if d.kind == DecisionKind.FORBID),
-        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides))
+        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
+        # Travel counts against the budget (rule 6) as in the prefecture's own runs.
+        travel_yen_per_km=prefecture_setting(code=need.municipality.prefecture_id).travel_yen_per_km)
     instance = instance_build(prefecture_codes=[need.municipality.prefecture_id], fiscal_year=need.fiscal_year,
                               options=options, needs=[need])
     rules = matching.blocking_rules(instance)

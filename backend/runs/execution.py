@@ -119,11 +119,19 @@ def _tell_starter(run: MatchRun) -> None:
            params={"run": run.pk, "proposals": len((run.result or {}).get("assignments", []))})
 
 
-def _flags_by_pair(result: dict) -> dict[tuple[str, str], list[dict]]:
+def _flags_by_assignment(result: dict, municipality_of: dict[str, str]) -> dict[str, list[dict]]:
+    """The flags of each assignment, by need id. A flag about one assignment (form_notice) names its need and
+    goes to that proposal only; a flag about the expert serving the municipality (bid restriction, pledge …)
+    goes to each of the expert's proposals there."""
     by_pair: dict[tuple[str, str], list[dict]] = {}
+    by_need: dict[str, list[dict]] = {}
     for flag in result.get("flags", []):
-        by_pair.setdefault((flag["expert"], flag["municipality"]), []).append(flag)
-    return by_pair
+        if flag.get("need"):
+            by_need.setdefault(flag["need"], []).append(flag)
+        else:
+            by_pair.setdefault((flag["expert"], flag["municipality"]), []).append(flag)
+    return {a["need"]: by_pair.get((a["expert"], municipality_of[a["need"]]), []) + by_need.get(a["need"], [])
+            for a in result["assignments"]}
 
 
 def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> str:
@@ -134,7 +142,7 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
         _finish(run_id, status=RunStatus.INFEASIBLE, result=result, timings=timings)
         return "infeasible"
     municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
-    flags = _flags_by_pair(result)
+    flags = _flags_by_assignment(result, municipality_of)
     started = time.perf_counter()
     with transaction.atomic():
         run = MatchRun.objects.get(pk=run_id)
@@ -144,7 +152,8 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
         Proposal.objects.bulk_create([
             Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
                      weekdays=a["weekdays"], days_per_year=a["days_per_year"], fee=a["fee"],
-                     flags=flags.get((a["expert"], municipality_of[a["need"]]), []))
+                     travel_cost=a.get("travel_cost", 0), employment_form=a.get("employment_form", ""),
+                     flags=flags[a["need"]])
             for a in result["assignments"]
         ])
         timings["store_s"] = round(time.perf_counter() - started, 3)

@@ -1,4 +1,4 @@
-"""Builds the `kenmu.instance/1` document the solver reads (../shared/spec/exchange-format.md).
+"""Builds the `kenmu.instance/2` document the solver reads (../shared/spec/exchange-format.md).
 
 This module owns the mapping from database rows to exchange-format ids and fields. Ids are
 prefixed primary keys (E12, N7, V3, P40) so that a result can always be traced back.
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+import matching
 from backend.core.choices import Skill
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start, prorate
 from backend.engagements.selectors import (
@@ -19,11 +20,12 @@ from backend.engagements.selectors import (
     engagement_holdings_for_instance,
 )
 from backend.experts.models import Affiliation, Expert
+from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement, Vendor
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, RunStatus
 
-FORMAT = "kenmu.instance/1"
+FORMAT = matching.INSTANCE_FORMAT
 DEFAULT_COOLING_OFF_DAYS = 730
 DEFAULT_TIME_LIMIT_S = 30
 
@@ -57,6 +59,8 @@ class InstanceOptions:
     pins: tuple[tuple[int, int], ...] = ()
     forbids: tuple[tuple[int, int], ...] = ()
     coi_overrides: tuple[tuple[int, str, str], ...] = ()  # (expert pk, municipality code, reason)
+    travel_yen_per_km: int = 0
+    lead: tuple[str, ...] = matching.DEFAULT_LEAD
     extra: dict = field(default_factory=dict)
 
 
@@ -64,7 +68,7 @@ def _experts(prefecture_codes: list[str]) -> list[Expert]:
     return list(
         Expert.objects.filter(active=True, serves_prefectures__in=prefecture_codes)
         .distinct()
-        .select_related("base_municipality")
+        .select_related("home_municipality")
         .prefetch_related(
             "skills", "serves_prefectures", "onsite_prefectures",
             Prefetch("affiliations", queryset=Affiliation.objects.order_by("vendor_id", "relation")),
@@ -103,14 +107,14 @@ def expert_document(expert: Expert) -> dict:
         ],
         "confidentiality_pledge": expert.pledge_signed_on is not None,
     }
-    if expert.base_municipality is not None:
-        doc["home"] = {"lat": expert.base_municipality.lat, "lon": expert.base_municipality.lon}
+    if expert.home_municipality is not None:
+        doc["home"] = {"lat": expert.home_municipality.lat, "lon": expert.home_municipality.lon}
     return doc
 
 
 def need_document(need: Need) -> dict:
     skills = list(need.skills.all())
-    return {
+    doc = {
         "id": need_ref(need.pk),
         "municipality": need.municipality_id,
         "prefecture": need.municipality.prefecture_id,
@@ -119,15 +123,20 @@ def need_document(need: Need) -> dict:
         "weekly_days": need.weekly_days,
         "weekdays": list(need.weekdays),
         "onsite_required": need.onsite_required,
+        "onsite_days": need.onsite_days,
         "budget": need.budget,
         "required_skills": {s.skill: s.level for s in skills if s.required},
         "desired_skills": {s.skill: s.level for s in skills if not s.required},
         "employment_forms": list(need.employment_forms),
-        "priority": need.priority,
+        # The coordinator's adjustment, when there is one, is the priority the engine weighs.
+        "priority": need.adjusted_priority or need.priority,
         "current_expert": None,
         "replacement_requested": False,
         "location": {"lat": need.municipality.lat, "lon": need.municipality.lon},
     }
+    if need.offered_fee is not None:
+        doc["offered_fee"] = need.offered_fee
+    return doc
 
 
 def _procurements(municipality_codes: Iterable[str]) -> list[Procurement]:
@@ -172,6 +181,8 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
         "fiscal_year": fiscal_year,
         "cooling_off_days": options.cooling_off_days,
         "time_limit_s": options.time_limit_s,
+        "lead": list(options.lead),
+        "travel_yen_per_km": options.travel_yen_per_km,
         "skills": list(Skill.values),
         "experts": [_remaining(expert_document(e), holdings.get(e.pk, [])) for e in experts],
         "needs": [need_document(n) for n in needs],
@@ -192,12 +203,20 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
 
 # -- the instance a run solves: the one builder (the worker and `manage.py export_instance` both use it) ------
 
+def lead_of(params: dict | None) -> tuple[str, ...]:
+    """The lead a run's params ask for, if the engine allows it; else the engine's default."""
+    lead = tuple((params or {}).get("lead") or ())
+    return lead if lead in matching.ALLOWED_LEADS else matching.DEFAULT_LEAD
+
+
 def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_s: int = DEFAULT_TIME_LIMIT_S,
-                   replacement=None, previous_run=None) -> dict:
+                   replacement=None, previous_run=None, run_by: str | None = None,
+                   lead: tuple[str, ...] = matching.DEFAULT_LEAD) -> dict:
     """The instance for these prefectures and fiscal year as a run would solve it today: open needs (or the
     one need of a replacement, with what is left of it), experts less what they already hold (fixed
     engagements), the coordinators' pins and forbids (declines included), the exceptions in force, and
-    what the previous run of the same scope proposed."""
+    what the previous run of the same scope proposed. Travel is reimbursed at the rate of the prefecture
+    that runs the match (`run_by`, by default the first of the scope); `lead` is the run's lead."""
     needs = [replacement.engagement.need] if replacement is not None else None
     decisions = PairDecision.objects.filter(need__municipality__prefecture_id__in=prefecture_codes,
                                             need__fiscal_year=fiscal_year)
@@ -207,6 +226,8 @@ def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_
         pins=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.PIN),
         forbids=tuple((d.expert_id, d.need_id) for d in decisions if d.kind == DecisionKind.FORBID),
         coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
+        travel_yen_per_km=prefecture_setting(code=run_by or prefecture_codes[0]).travel_yen_per_km,
+        lead=lead,
     )
     instance = instance_build(prefecture_codes=prefecture_codes, fiscal_year=fiscal_year, options=options,
                               needs=needs)
@@ -229,7 +250,8 @@ def run_instance(run) -> dict:
                                         created_at__lt=run.created_at).only("result").order_by("-created_at").first())
     return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year,
                           time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
-                          replacement=run.replacement if run.replacement_id else None, previous_run=previous)
+                          replacement=run.replacement if run.replacement_id else None, previous_run=previous,
+                          run_by=run.prefecture_id, lead=lead_of(run.params))
 
 
 def latest_scope_run(*, prefecture_codes: list[str], fiscal_year: int):
@@ -241,14 +263,21 @@ def latest_scope_run(*, prefecture_codes: list[str], fiscal_year: int):
 
 def successor_terms(current) -> dict:
     """What is left of a need for a successor (要員交代) starting today (or on 1 April): the days of the remaining
-    months, and the budget less what the current engagement is paid until the day before."""
+    months, and the budget less what the current engagement is paid until the day before; the on-site days
+    and the offered fee of those months too. The offered fee is capped at what is left of the budget (the
+    current engagement may have been paid more than the offer), so that the instance stays valid."""
     starts_on = max(fiscal_year_start(current.fiscal_year), timezone.localdate())
     ends_on = fiscal_year_end(current.fiscal_year)
-    paid = prorate(current.fee, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
+    paid = prorate(current.fee + current.travel_cost, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
         if starts_on > current.starts_on else 0
     need = current.need
-    return {"days_per_year": max(1, prorate(need.days_per_year, start=starts_on, end=ends_on)),
-            "budget": max(0, need.budget - paid)}
+    days = max(1, prorate(need.days_per_year, start=starts_on, end=ends_on))
+    terms = {"days_per_year": days, "budget": max(0, need.budget - paid)}
+    if need.onsite_required:
+        terms["onsite_days"] = min(days, max(1, prorate(need.onsite_days, start=starts_on, end=ends_on)))
+    if need.offered_fee is not None:
+        terms["offered_fee"] = min(terms["budget"], prorate(need.offered_fee, start=starts_on, end=ends_on))
+    return terms
 
 
 def _drop_dangling_decisions(instance: dict) -> None:

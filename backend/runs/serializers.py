@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.core.errors import bilingual
 from backend.core.models import AuditLog
 from backend.core.viewsets import iso_datetime
 from backend.experts.models import Expert
@@ -9,7 +10,7 @@ from backend.needs.models import Need
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.parts import summary_for
 from backend.runs.selectors import proposal_live_states, reader_prefectures
-from matching.formulation import LATER_OBJECTIVES
+from matching import ALLOWED_LEADS, LATER_OBJECTIVES, LEAD_CRITERIA
 
 
 class RunInputSerializer(serializers.Serializer):
@@ -21,6 +22,17 @@ class RunInputSerializer(serializers.Serializer):
     objectives = serializers.ListField(
         child=serializers.ChoiceField(choices=LATER_OBJECTIVES), required=False, max_length=len(LATER_OBJECTIVES),
         help_text="Which criteria after the primary to apply, in the engine's fixed order (default: all).")
+    lead = serializers.ListField(
+        child=serializers.ChoiceField(choices=LEAD_CRITERIA), required=False, max_length=len(LEAD_CRITERIA),
+        help_text='What comes first: ["priority"] (default) or ["coverage", "priority"] (every municipality '
+                  'that asked gets one expert before the priority sum counts).')
+
+    def validate_lead(self, value):
+        if tuple(value) not in ALLOWED_LEADS:
+            allowed = " / ".join(",".join(lead) for lead in ALLOWED_LEADS)
+            raise serializers.ValidationError(bilingual(f"第一基準は {allowed} のいずれかです。",
+                                                        f"The lead must be one of {allowed}."))
+        return value
 
 
 class RunSummarySerializer(serializers.Serializer):
@@ -114,7 +126,8 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["id", "run", "need", "need_title", "municipality", "municipality_name", "expert", "expert_name",
-                  "weekdays", "days_per_year", "fee", "flags", "status", "engagement", "live"]
+                  "weekdays", "days_per_year", "fee", "travel_cost", "employment_form", "flags", "status",
+                  "engagement", "live"]
 
     live = serializers.SerializerMethodField()
 

@@ -30,7 +30,7 @@ from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.needs.selectors import need_list
-from backend.runs.instance import DEFAULT_TIME_LIMIT_S
+from backend.runs.instance import DEFAULT_TIME_LIMIT_S, lead_of
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
     MatchRun,
@@ -67,6 +67,8 @@ def _clean_params(params: dict | None) -> dict:
         # The criteria after the primary to apply (None: all), always in the engine's fixed order.
         "objectives": (None if params.get("objectives") is None
                        else [n for n in LATER_OBJECTIVES if n in set(params["objectives"])]),
+        # What comes first: the priority sum, or one expert for every municipality that asked, then priority.
+        "lead": list(lead_of(params)),
     }
 
 

@@ -11,6 +11,7 @@ from backend.core.errors import DomainError
 from backend.engagements.services import need_place_with_exception
 from backend.experts.selectors import expert_list
 from backend.needs.selectors import need_list
+from backend.needs.services import need_adjust_priority
 from backend.runs import services
 from backend.runs.candidates import need_candidates
 from backend.runs.models import DecisionKind
@@ -61,6 +62,24 @@ def need_candidate_decide(request, pk: int):
             services.decision_set(user=request.user, need=need, expert=expert,
                                   kind=kind if kind in DecisionKind.values else None)
             messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    return redirect("frontend:need-candidates", pk=need.pk)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def need_priority_adjust(request, pk: int):
+    """The coordinator's priority for the engine, with a reason; blank takes the adjustment back."""
+    need = _need(request, pk)
+    value = forms.number_or_text(request.POST, "adjusted_priority")
+    try:
+        if value != "" and value not in range(1, 6):
+            raise DomainError.single("adjusted_priority", "out_of_range", "調整後の優先度は1から5で指定してください。",
+                                     "The adjusted priority must be 1 to 5.")
+        need_adjust_priority(user=request.user, need=need, adjusted_priority=value or None,
+                             reason=forms.text(request.POST, "priority_reason"))
+        messages.success(request, _("優先度の調整を保存しました。次のマッチングから使われます。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)
     return redirect("frontend:need-candidates", pk=need.pk)

@@ -13,12 +13,13 @@ from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPatte
 from backend.core.errors import DomainError
 from backend.engagements.models import EngagementStatus
 from backend.geo.models import Municipality
-from backend.needs.models import NeedStatus
+from backend.needs.models import FeeBasis, NeedStatus
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
 from frontend import forms, selectors
+from frontend.templatetags.kenmu import man_yen
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
 from frontend.views.access import STAFF, role_required
@@ -57,14 +58,36 @@ def need_data(post, *, by_coordinator: bool) -> dict:
         "weekdays": post.getlist("weekdays"),
         "onsite_required": forms.checkbox(post, "onsite_required"),
         "budget": forms.man_yen(post, "budget_man"),
+        "fee_basis": forms.text(post, "fee_basis"),
+        "fee_amount": _fee_amount(post),
+        "fee_hours_per_day": forms.text(post, "fee_hours_per_day") or None,
+        "fee_includes_tax": forms.checkbox(post, "fee_includes_tax"),
         "required_skills": forms.skill_levels(post, "req_"),
         "desired_skills": forms.skill_levels(post, "des_"),
         "employment_forms": post.getlist("employment_forms"),
         "priority": forms.number_or_text(post, "priority"),
     }
+    onsite_days = forms.number_or_text(post, "onsite_days")
+    if onsite_days != "" or data["onsite_required"]:
+        data["onsite_days"] = onsite_days or 0  # blank with on-site work: every working day
     if by_coordinator:
         data["municipality"] = forms.text(post, "municipality")
     return data
+
+
+def _fee_amount(post):
+    """Yearly and monthly offers are typed in 万円 like the budget; daily and hourly ones in 円."""
+    if forms.text(post, "fee_basis") in (FeeBasis.ANNUAL, FeeBasis.MONTHLY):
+        amount = forms.man_yen(post, "fee_amount")
+    else:
+        amount = forms.number_or_text(post, "fee_amount")
+    return None if amount == "" else amount
+
+
+def _fee_amount_shown(need) -> str:
+    if need.fee_amount is None:
+        return ""
+    return _man(need.fee_amount) if need.fee_basis in (FeeBasis.ANNUAL, FeeBasis.MONTHLY) else str(need.fee_amount)
 
 
 def _initial(need, *, user) -> dict:
@@ -72,6 +95,7 @@ def _initial(need, *, user) -> dict:
         return {"fiscal_year": selectors.default_fiscal_year(user=user), "pattern": WorkPattern.WEEKLY,
                 "pattern_days": 1, "weekdays": ["mon", "tue", "wed", "thu", "fri"], "priority": 3,
                 "employment_forms": [], "required_skills": {}, "desired_skills": {}, "budget_man": "",
+                "fee_basis": "", "fee_amount": "", "fee_hours_per_day": "", "onsite_days": "",
                 "municipality": user.municipality_id or ""}
     skills = list(need.skills.all())
     return {
@@ -79,6 +103,9 @@ def _initial(need, *, user) -> dict:
         "title": need.title, "description": need.description, "pattern": need.pattern,
         "pattern_days": need.pattern_days, "weekdays": need.weekdays, "onsite_required": need.onsite_required,
         "budget_man": _man(need.budget), "employment_forms": need.employment_forms, "priority": need.priority,
+        "onsite_days": need.onsite_days if need.onsite_required else "", "fee_basis": need.fee_basis,
+        "fee_amount": _fee_amount_shown(need), "fee_hours_per_day": need.fee_hours_per_day or "",
+        "fee_includes_tax": need.fee_includes_tax,
         "required_skills": {s.skill: s.level for s in skills if s.required},
         "desired_skills": {s.skill: s.level for s in skills if not s.required},
     }
@@ -101,6 +128,7 @@ def _form_context(request, values, errors, need) -> dict:
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
         "roles": Role.choices, "patterns": [(v, label, PATTERN_LIMITS[v]) for v, label in WorkPattern.choices],
         "weekday_choices": Weekday.choices, "form_choices": EmploymentForm.choices,
+        "fee_bases": FeeBasis.choices,
         "skill_rows": [(v, label, values["required_skills"].get(v, ""), values["desired_skills"].get(v, ""))
                        for v, label in Skill.choices],
     }
@@ -122,10 +150,15 @@ def _need_form(request, need):
     saved, errors = forms.submit(NeedInputSerializer, data, save, instance=need)
     if errors is None:
         name = saved.title or saved.get_role_display()
-        messages.success(request, (_("ニーズ「%(name)s」を登録しました。") if need is None
-                                   else _("ニーズ「%(name)s」を保存しました。")) % {"name": name})
+        saved_message = (_("ニーズ「%(name)s」を登録しました。") if need is None
+                         else _("ニーズ「%(name)s」を保存しました。")) % {"name": name}
+        if saved.offered_fee is not None:
+            saved_message += _("提示報酬は年額%(fee)sです。") % {"fee": man_yen(saved.offered_fee)}
+        messages.success(request, saved_message)
         return redirect("frontend:needs")
-    values = {**data, "budget_man": forms.text(request.POST, "budget_man")}
+    values = {**data, "budget_man": forms.text(request.POST, "budget_man"),
+              "fee_amount": forms.text(request.POST, "fee_amount"), "onsite_days": forms.text(request.POST, "onsite_days"),
+              "fee_hours_per_day": forms.text(request.POST, "fee_hours_per_day")}
     return render(request, "frontend/needs/form.html", _form_context(request, values, errors, need), status=400)
 
 

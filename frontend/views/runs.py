@@ -5,17 +5,25 @@ import re
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 import matching
-from backend.core.choices import ProcurementCategory
+from backend.core.choices import EmploymentForm, ProcurementCategory
 from backend.core.errors import DomainError
 from backend.engagements import services as engagement_services
 from backend.engagements.models import CoiOverride
 from backend.engagements.rules import incumbent_conflicts
 from backend.engagements.serializers import ApproveInputSerializer
+from backend.engagements.terms import (
+    TermsAsked,
+    common_forms,
+    form_notice,
+    terms_asked,
+    terms_resolve,
+)
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
@@ -52,13 +60,14 @@ def _start_context(request, values, errors) -> dict:
         "consents": selectors.consents_received(user=request.user),
         "prefecture_names": dict(Prefecture.objects.values_list("code", "name")),
         "objectives": [(name, labels.OBJECTIVE_LABELS[name]) for name in LATER_OBJECTIVES],
+        "leads": list(labels.LEADS.items()),
     }
 
 
 @role_required(*COORDINATOR)
 def run_index(request):
     values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30,
-              "objectives": list(LATER_OBJECTIVES)}
+              "objectives": list(LATER_OBJECTIVES), "lead": ",".join(matching.DEFAULT_LEAD)}
     return render(request, "frontend/runs/index.html", _start_context(request, values, None))
 
 
@@ -68,7 +77,8 @@ def run_new(request):
     scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
     data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
             "time_limit_s": forms.number_or_text(request.POST, "time_limit_s"),
-            "objectives": request.POST.getlist("objectives")}
+            "objectives": request.POST.getlist("objectives"),
+            "lead": [c for c in forms.text(request.POST, "lead").split(",") if c] or list(matching.DEFAULT_LEAD)}
     if data["time_limit_s"] == "":
         del data["time_limit_s"]  # the serializer's default
 
@@ -76,13 +86,15 @@ def run_new(request):
         return services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
                                     scope=validated.get("scope"),
                                     params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"],
-                                            "objectives": validated.get("objectives", [])})
+                                            "objectives": validated.get("objectives", []),
+                                            "lead": validated.get("lead")})
 
     run, errors = forms.submit(RunInputSerializer, data, enqueue)
     if errors is None:
         messages.success(request, _("マッチングを開始しました。終わるとこの画面に提案が表示されます。"))
         return redirect("frontend:run", pk=run.pk)
-    return render(request, "frontend/runs/index.html", _start_context(request, data, errors), status=400)
+    values = {**data, "lead": ",".join(data["lead"])}
+    return render(request, "frontend/runs/index.html", _start_context(request, values, errors), status=400)
 
 
 def _run_for(request, pk):
@@ -190,6 +202,7 @@ def _review_context(request, run, *, problems=None) -> dict:
         **_progress_context(request, run),
         "criteria": [labels.OBJECTIVE_LABELS[name] for name in LATER_OBJECTIVES
                      if objectives is None or name in objectives],
+        "lead": labels.lead_text((run.params or {}).get("lead")),
         "changes": [{"need": needs_by_id.get(c.need_id), "before": experts.get(c.before_expert_id),
                      "after": experts.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
                     for c in changes],
@@ -259,7 +272,31 @@ def decision_set(request, pk: int):
     return redirect("frontend:run", pk=run.pk)
 
 
-def _approval_consequences(proposal) -> dict:
+TERM_FIELDS = ("fee", "fee_reason", "employment_form", "starts_on", "ends_on")
+
+
+def _terms_values(proposal, post=None) -> dict:
+    """The contract terms on the approval page: the proposal's and the default term, or what was posted."""
+    if post is not None:
+        return {"fee_man": forms.text(post, "fee_man"), "fee_reason": forms.text(post, "fee_reason"),
+                "employment_form": forms.text(post, "employment_form"), "starts_on": forms.text(post, "starts_on"),
+                "ends_on": forms.text(post, "ends_on")}
+    need = proposal.need
+    terms = terms_resolve(TermsAsked(), proposal=proposal, expert=proposal.expert, need=need,
+                          today=timezone.localdate())
+    return {"fee_man": forms.yen_as_man(terms.fee), "fee_reason": "", "employment_form": terms.employment_form,
+            "starts_on": terms.starts_on.isoformat(), "ends_on": terms.ends_on.isoformat()}
+
+
+def _terms_data(post) -> dict:
+    """The approval's input in the API's shape; a blank field takes the default."""
+    data = {"override_reason": forms.text(post, "override_reason"), "fee": forms.man_yen(post, "fee_man"),
+            "fee_reason": forms.text(post, "fee_reason"), "employment_form": forms.text(post, "employment_form"),
+            "starts_on": forms.text(post, "starts_on"), "ends_on": forms.text(post, "ends_on")}
+    return {k: v for k, v in data.items() if v != "" or k in ("override_reason", "fee_reason")}
+
+
+def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
     expert, need = proposal.expert, proposal.need
     vendors = [a.vendor for a in expert.affiliations.select_related("vendor") if a.is_active]
     replaced = proposal.run.replacement.engagement if proposal.run.replacement_id else None
@@ -271,6 +308,13 @@ def _approval_consequences(proposal) -> dict:
         "conflicts": [] if exception else incumbent_conflicts(expert, need.municipality_id),
         "exception": exception,
         "pledge_missing": expert.pledge_signed_on is None,
+        "values": values or _terms_values(proposal), "errors": errors,
+        "forms": [(f, EmploymentForm(f).label) for f in common_forms(expert, need)],
+        "notice_forms": [f for f in common_forms(expert, need) if form_notice(role=need.role, employment_form=f)],
+        "lowest_fee": expert.daily_rate * proposal.days_per_year,
+        "highest_fee": need.budget - proposal.travel_cost,
+        "default_term": terms_resolve(TermsAsked(), proposal=proposal, expert=expert, need=need,
+                                      today=timezone.localdate()),
     }
 
 
@@ -283,12 +327,17 @@ def proposal_approve(request, pk: int):
     if request.POST.get("confirmed") != "1":
         return render(request, "frontend/runs/approve.html", _approval_consequences(proposal))
     approved, errors = forms.submit(
-        ApproveInputSerializer, {"override_reason": forms.text(request.POST, "override_reason")},
+        ApproveInputSerializer, _terms_data(request.POST),
         lambda v: engagement_services.proposal_approve(user=request.user, proposal=proposal,
-                                                       override_reason=v.get("override_reason")))
+                                                       override_reason=v.get("override_reason"), terms=terms_asked(v)))
     if errors is None:
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
         return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
+    if any(errors.get(name) for name in TERM_FIELDS):
+        # The terms were refused: the same page again, each message next to its field.
+        context = _approval_consequences(proposal, values=_terms_values(proposal, request.POST), errors=errors)
+        context["override_reason"] = forms.text(request.POST, "override_reason")
+        return render(request, "frontend/runs/approve.html", context, status=400)
     context = _review_context(request, proposal.run, problems={proposal.pk: errors})
     context["override_reason"] = forms.text(request.POST, "override_reason")
     return render(request, "frontend/runs/detail.html", context, status=409)

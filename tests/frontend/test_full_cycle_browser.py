@@ -24,7 +24,7 @@ def _post_need(page, live_server):
     page.goto(f"{live_server.url}/needs/new/")
     page.get_by_label("役割").select_option(label="CISO補佐官")
     page.get_by_label("件名").fill(TITLE)
-    page.get_by_label("日数").fill("3")
+    page.get_by_label("日数", exact=True).fill("3")
     page.locator("#f-weekdays").get_by_label("月").check()
     for day in ("火", "水", "木", "金"):
         page.locator("#f-weekdays").get_by_label(day).uncheck()
@@ -34,7 +34,7 @@ def _post_need(page, live_server):
     # The serializer's rule, shown next to the field: three days a week need three weekdays.
     expect(page.locator("#weekdays-errors")).to_contain_text("勤務可能曜日を3日以上選んでください")
     shot(page, "municipal-need-form-error")
-    page.get_by_label("日数").fill("1")
+    page.get_by_label("日数", exact=True).fill("1")
     for day in ("月", "火", "水", "木", "金"):
         page.locator("#f-weekdays").get_by_label(day).check()
     for form in ("任期付短時間職員", "会計年度任用職員", "業務委託", "委嘱"):

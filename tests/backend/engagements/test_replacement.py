@@ -40,6 +40,12 @@ def _active(expert, need):
         pledge_version=PLEDGE_VERSION)
 
 
+def _successor_proposal(*, run, need, expert):
+    """A successor's proposal as a replacement run makes it: the days and fee of the rest of the year."""
+    days = prorate(need.days_per_year, start=TODAY, end=dt.date(2028, 3, 31))
+    return ProposalFactory(run=run, need=need, expert=expert, days_per_year=days, fee=expert.daily_rate * days)
+
+
 def test_months_are_counted_by_the_share_of_days_served():
     assert months_served(dt.date(2027, 4, 1), dt.date(2027, 9, 30)) == 6
     assert months_served(dt.date(2027, 10, 15), dt.date(2028, 3, 31)) == pytest.approx(5 + 17 / 31)
@@ -54,12 +60,13 @@ def test_the_current_engagement_ends_only_when_the_successor_is_active(coordinat
     staff = MunicipalStaffFactory(municipality_id="202011")
     request = replacement_request(user=staff, engagement=current, reason="週の後半に来てほしい")
     run = MatchRunFactory(kind="replacement", replacement=request)
-    successor = proposal_approve(user=coordinator, proposal=ProposalFactory(run=run, need=need,
-                                                                            expert=successor_expert))
+    successor = proposal_approve(user=coordinator, proposal=_successor_proposal(run=run, need=need,
+                                                                               expert=successor_expert))
     current.refresh_from_db()
     assert current.status == "active" and current.ends_on == dt.date(2028, 3, 31)
     assert successor.starts_on == TODAY and successor.replaces_id == current.pk
-    assert successor.fee == prorate(60_000 * 48, start=TODAY, end=dt.date(2028, 3, 31))
+    rest = prorate(48, start=TODAY, end=dt.date(2028, 3, 31))
+    assert (successor.days_per_year, successor.fee) == (rest, 60_000 * rest)
 
     engagement_respond(user=staff, engagement=successor, accept=True)
     current.refresh_from_db()
@@ -78,7 +85,7 @@ def test_a_declined_successor_leaves_the_current_engagement_and_the_request_open
     current = _active(ExpertFactory(), need)
     staff = MunicipalStaffFactory(municipality_id="202011")
     request = replacement_request(user=staff, engagement=current, reason="交代したい")
-    successor = proposal_approve(user=coordinator, proposal=ProposalFactory(
+    successor = proposal_approve(user=coordinator, proposal=_successor_proposal(
         run=MatchRunFactory(kind="replacement", replacement=request), need=need, expert=ExpertFactory()))
     engagement_respond(user=staff, engagement=successor, accept=False)
     current.refresh_from_db()

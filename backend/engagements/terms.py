@@ -1,0 +1,138 @@
+"""The contract terms the coordinator confirms when approving a proposal (報酬・任用形態・任期).
+
+The engine proposes a fee, a form and the weekdays; the contract is what the municipality and the expert
+sign. The coordinator may change the fee (with a reason), choose any employment form both sides accept,
+and set the term. This module says which terms may be confirmed and what they come to for the fiscal year;
+it never writes. Every refusal names the field, in Japanese and English.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from backend.core.choices import EmploymentForm, Role
+from backend.core.errors import FieldProblem
+from backend.core.fiscal import fiscal_year_end, fiscal_year_start, prorate
+
+# 任期付短時間職員: a term of up to 3 years (地方公共団体の一般職の任期付職員の採用に関する法律; an ordinance may
+# allow 5, which kenmu does not record, so it keeps to 3). Every other form is engaged for one fiscal year.
+MULTI_YEAR_FORMS = {EmploymentForm.FIXED_TERM_SHORT: 3}
+
+
+def form_notice(*, role: str, employment_form: str) -> bool:
+    """The pair the engine flags (form_notice): 特別職非常勤職員 for a hands-on 情報化推進支援員 post."""
+    return role == Role.DX_SUPPORTER and employment_form == EmploymentForm.SPECIAL_PART_TIME
+
+
+def common_forms(expert, need) -> list[str]:
+    """The forms both accept, in the municipality's order of preference."""
+    return [f for f in need.employment_forms if f in expert.employment_forms]
+
+
+def latest_end(*, employment_form: str, starts_on: dt.date, fiscal_year: int) -> dt.date:
+    years = MULTI_YEAR_FORMS.get(employment_form)
+    if years is None:
+        return fiscal_year_end(fiscal_year)
+    return starts_on.replace(year=starts_on.year + years) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class TermsAsked:
+    """What the coordinator asks for; None takes the proposal's value (fee, form) or the default term."""
+
+    fee: int | None = None
+    fee_reason: str = ""
+    employment_form: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+def terms_asked(data: dict) -> TermsAsked:
+    """The terms in validated approval input (ApproveInputSerializer)."""
+    return TermsAsked(fee=data.get("fee"), fee_reason=data.get("fee_reason", ""),
+                      employment_form=data.get("employment_form") or None, starts_on=data.get("starts_on"),
+                      ends_on=data.get("ends_on"))
+
+
+@dataclass(frozen=True)
+class Terms:
+    fee: int  # a year's fee (or, for a successor, the fee of the rest of the year), as the proposal states it
+    fee_reason: str
+    employment_form: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+def terms_resolve(asked: TermsAsked, *, proposal, expert, need, today: dt.date) -> Terms:
+    form = asked.employment_form or proposal.employment_form or next(iter(common_forms(expert, need)), "")
+    starts_on = asked.starts_on or max(fiscal_year_start(need.fiscal_year), today)
+    return Terms(fee=proposal.fee if asked.fee is None else asked.fee, fee_reason=(asked.fee_reason or "").strip(),
+                 employment_form=form, starts_on=starts_on, ends_on=asked.ends_on or fiscal_year_end(need.fiscal_year))
+
+
+def terms_problems(terms: Terms, *, proposal, expert, need, days_per_year: int, budget: int) -> list[FieldProblem]:
+    """What keeps these terms from being confirmed. `days_per_year` and `budget` are the placement's (what is left
+    of them for a successor)."""
+    return (_fee_problems(terms, proposal=proposal, expert=expert, days_per_year=days_per_year, budget=budget)
+            + _form_problems(terms, expert=expert, need=need) + _term_problems(terms, fiscal_year=need.fiscal_year))
+
+
+def _fee_problems(terms: Terms, *, proposal, expert, days_per_year: int, budget: int) -> list[FieldProblem]:
+    problems = []
+    lowest = expert.daily_rate * days_per_year
+    highest = budget - proposal.travel_cost
+    if terms.fee < lowest:
+        problems.append(FieldProblem(
+            "fee", "below_daily_rate",
+            f"報酬 {terms.fee:,}円 は、人材の日額報酬の下限 {expert.daily_rate:,}円 × {days_per_year}日 = {lowest:,}円 を下回ります。",
+            f"The fee {terms.fee:,} yen is below the expert's lowest daily fee {expert.daily_rate:,} yen × "
+            f"{days_per_year} days = {lowest:,} yen."))
+    if terms.fee > highest:
+        problems.append(FieldProblem(
+            "fee", "over_budget",
+            f"報酬 {terms.fee:,}円 は、予算 {budget:,}円 から費用弁償 {proposal.travel_cost:,}円 を引いた {highest:,}円 を超えます。",
+            f"The fee {terms.fee:,} yen exceeds the budget {budget:,} yen less travel {proposal.travel_cost:,} yen "
+            f"= {highest:,} yen."))
+    if terms.fee != proposal.fee and not terms.fee_reason:
+        problems.append(FieldProblem(
+            "fee_reason", "required", f"提案の報酬（{proposal.fee:,}円）と異なる報酬には、理由を記録してください。",
+            f"A fee other than the proposal's ({proposal.fee:,} yen) needs a reason."))
+    return problems
+
+
+def _form_problems(terms: Terms, *, expert, need) -> list[FieldProblem]:
+    if terms.employment_form in common_forms(expert, need):
+        return []
+    return [FieldProblem("employment_form", "not_accepted",
+                         "任用形態は、市区町村と人材の双方が受け入れる形態から選んでください。",
+                         "Choose an employment form that both the municipality and the expert accept.")]
+
+
+def _term_problems(terms: Terms, *, fiscal_year: int) -> list[FieldProblem]:
+    first, last = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
+    if not first <= terms.starts_on <= last:
+        return [FieldProblem("starts_on", "outside_fiscal_year", "開始日は、ニーズの年度内の日付にしてください。",
+                             "The start must fall in the need's fiscal year.")]
+    if terms.ends_on < terms.starts_on:
+        return [FieldProblem("ends_on", "before_start", "終了日は開始日以降にしてください。",
+                             "The end must not be before the start.")]
+    if terms.ends_on > latest_end(employment_form=terms.employment_form, starts_on=terms.starts_on,
+                                  fiscal_year=fiscal_year):
+        if terms.employment_form in MULTI_YEAR_FORMS:
+            return [FieldProblem("ends_on", "over_three_years", "任期付短時間職員の任期は3年以内です（開始日から3年）。",
+                                 "A fixed-term short-time post lasts at most 3 years from its start.")]
+        return [FieldProblem("ends_on", "outside_fiscal_year",
+                             "この任用形態の任期は年度内です。終了日は年度末（3月31日）までにしてください。",
+                             "This employment form is engaged within the fiscal year: end by 31 March.")]
+    return []
+
+
+def amounts_for_year(terms: Terms, *, days_per_year: int, travel_cost: int, fiscal_year: int,
+                     successor: bool) -> dict:
+    """Days, fee and travel of the engagement in its first fiscal year: prorated by the months served from the
+    start to the end (or to 31 March). A successor's proposal already states the rest of the year."""
+    if successor:
+        return {"days_per_year": days_per_year, "fee": terms.fee, "travel_cost": travel_cost}
+    end = min(terms.ends_on, fiscal_year_end(fiscal_year))
+    return {"days_per_year": max(1, prorate(days_per_year, start=terms.starts_on, end=end)),
+            "fee": prorate(terms.fee, start=terms.starts_on, end=end),
+            "travel_cost": prorate(travel_cost, start=terms.starts_on, end=end)}
