@@ -33,8 +33,8 @@ def _setup_django() -> None:
 def seed_volume() -> dict[str, float]:
     """Write the volume once; returns seconds per step."""
     from backend.accounts.models import User, UserRole
-    from backend.core.demo import DEMO_PREFECTURE
     from backend.core.fiscal import current_fiscal_year
+    from backend.demo.demo import DEMO_PREFECTURE
     from backend.geo.models import Prefecture
     from backend.runs.benchmark import instance_load
     from backend.runs.execution import run_execute
@@ -99,8 +99,8 @@ def volume_summary() -> dict:
     from django.db.models import Count
 
     from backend.accounts.models import User
-    from backend.core.demo import DEMO_PREFECTURE
     from backend.core.models import AuditLog
+    from backend.demo.demo import DEMO_PREFECTURE
     from backend.engagements.models import Engagement
     from backend.experts.models import Expert
     from backend.experts.selectors import expert_list

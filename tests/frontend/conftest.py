@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture
 def demo(db):
     """The demo of 長野県 with 山梨県 and 群馬県 (the register is loaded once per session)."""
-    from backend.core.demo import demo_seed
+    from backend.demo.demo import demo_seed
 
     return demo_seed()
 
@@ -38,7 +38,7 @@ def browser():
 @pytest.fixture
 def seeded(transactional_db):
     """Committed data for the live server: the register (the flush after each test empties it) and the demo."""
-    from backend.core.demo import demo_seed
+    from backend.demo.demo import demo_seed
     from backend.geo.services import register_load
 
     register_load()

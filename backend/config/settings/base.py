@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "backend.core",
+    "backend.demo",
     "backend.geo",
     "backend.accounts",
     "backend.experts",

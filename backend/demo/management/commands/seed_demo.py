@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from backend.core.demo import demo_seed
+from backend.demo.demo import demo_seed
 
 
 class Command(BaseCommand):
