@@ -85,6 +85,8 @@ class Engagement(models.Model):
     weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), default=list)
     days_per_year = models.PositiveSmallIntegerField(_("年間日数"))
     fee = models.PositiveIntegerField(_("年額(円)"))
+    travel_cost = models.PositiveIntegerField(_("費用弁償(円)"), default=0)
+    fee_reason = models.TextField(_("報酬が提案と異なる理由"), blank=True)
     employment_form = models.CharField(_("任用形態"), max_length=24, choices=EmploymentForm.choices)
     status = models.CharField(_("状況"), max_length=16, choices=EngagementStatus.choices,
                               default=EngagementStatus.OFFERED)

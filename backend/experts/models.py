@@ -16,8 +16,9 @@ class Expert(models.Model):
     home_prefecture = models.ForeignKey(
         "geo.Prefecture", verbose_name=_("登録都道府県"), on_delete=models.PROTECT, related_name="registered_experts"
     )
-    base_municipality = models.ForeignKey(
-        "geo.Municipality", verbose_name=_("拠点の市区町村"), null=True, blank=True, on_delete=models.PROTECT,
+    # Where the expert travels from (自宅・拠点): its office coordinates are the engine's `home`, for travel cost.
+    home_municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("自宅・拠点の市区町村"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     serves_prefectures = models.ManyToManyField(
@@ -31,7 +32,8 @@ class Expert(models.Model):
         models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("稼働可能曜日"), default=list
     )
     max_engagements = models.PositiveSmallIntegerField(_("最大兼務数"), default=3)
-    daily_rate = models.PositiveIntegerField(_("日額報酬(円)"))
+    # The lowest fee per working day the expert accepts; a municipality's offered fee may be higher.
+    daily_rate = models.PositiveIntegerField(_("日額報酬の下限(円)"))
     employment_forms = ArrayField(
         models.CharField(max_length=24, choices=EmploymentForm.choices), verbose_name=_("受入可能な任用形態"),
         default=list,

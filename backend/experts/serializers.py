@@ -31,7 +31,7 @@ class ExpertInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     home_prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(), required=False)
-    base_municipality = serializers.PrimaryKeyRelatedField(
+    home_municipality = serializers.PrimaryKeyRelatedField(
         queryset=Municipality.objects.all(), required=False, allow_null=True
     )
     serves_prefectures = serializers.PrimaryKeyRelatedField(
@@ -78,7 +78,7 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expert
         fields = [
-            "id", "name", "name_kana", "email", "phone", "home_prefecture", "base_municipality",
+            "id", "name", "name_kana", "email", "phone", "home_prefecture", "home_municipality",
             "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays", "max_engagements",
             "daily_rate", "employment_forms", "pledge_signed_on", "confidentiality_pledge", "skills",
             "affiliations", "active", "created_at", "updated_at",
@@ -103,7 +103,7 @@ class ExpertListOutputSerializer(ExpertOutputSerializer):
         return {
             "id": row["id"], "name": row["name"], "name_kana": row["name_kana"], "email": row["email"],
             "phone": row["phone"], "home_prefecture": row["home_prefecture_id"],
-            "base_municipality": row["base_municipality_id"], "serves_prefectures": row["serves_codes"],
+            "home_municipality": row["home_municipality_id"], "serves_prefectures": row["serves_codes"],
             "onsite_prefectures": row["onsite_codes"], "capacity_days": row["capacity_days"],
             "weekdays": row["weekdays"], "max_engagements": row["max_engagements"], "daily_rate": row["daily_rate"],
             "employment_forms": row["employment_forms"],

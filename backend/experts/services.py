@@ -34,7 +34,7 @@ from backend.restrictions.services import restrictions_after_affiliation_change
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
 EXPERT_OWN_FIELDS = frozenset({
-    "email", "phone", "base_municipality", "onsite_prefectures", "capacity_days", "weekdays", "daily_rate",
+    "email", "phone", "home_municipality", "onsite_prefectures", "capacity_days", "weekdays", "daily_rate",
     "employment_forms", "skills",
 })
 _NOT_YOURS = {
@@ -46,7 +46,7 @@ _NOT_YOURS = {
 }
 
 SCALAR_FIELDS = [
-    "name", "name_kana", "email", "phone", "base_municipality", "capacity_days", "weekdays",
+    "name", "name_kana", "email", "phone", "home_municipality", "capacity_days", "weekdays",
     "max_engagements", "daily_rate", "employment_forms", "pledge_signed_on", "active",
 ]
 

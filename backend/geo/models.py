@@ -1,5 +1,7 @@
 """The real register of Japan's 47 prefectures and 1,741 municipalities (fixtures/, see SOURCES.md)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +68,25 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefecture.name}{self.name}" if "prefecture" in self.__dict__ else self.name
+
+
+class PrefectureSetting(models.Model):
+    """A prefecture's settings for matching and cost: one row per prefecture, created when first read."""
+
+    prefecture = models.OneToOneField(Prefecture, verbose_name=_("都道府県"), primary_key=True,
+                                      on_delete=models.CASCADE, related_name="setting")
+    travel_yen_per_km = models.PositiveIntegerField(_("費用弁償の単価(円/km)"), default=37)
+    # The estimated share of the cost of external CIO補佐官等 covered by 特別交付税 (for the cost report).
+    special_grant_rate = models.DecimalField(_("特別交付税措置の想定率"), max_digits=4, decimal_places=3,
+                                             default=Decimal("0.5"))
+
+    class Meta:
+        verbose_name = _("都道府県の設定")
+        verbose_name_plural = _("都道府県の設定")
+        constraints = [
+            models.CheckConstraint(condition=Q(special_grant_rate__gte=0, special_grant_rate__lte=1),
+                                   name="special_grant_rate_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"settings of {self.prefecture_id}"

@@ -15,6 +15,15 @@ class NeedStatus(models.TextChoices):
     CLOSED = "closed", _("取下げ")
 
 
+class FeeBasis(models.TextChoices):
+    """How the municipality states the fee it offers (報酬の定め方); the engine reads the yearly amount."""
+
+    ANNUAL = "annual", _("年額")
+    MONTHLY = "monthly", _("月額")
+    DAILY = "daily", _("日額")
+    HOURLY = "hourly", _("時間額")
+
+
 class Need(models.Model):
     municipality = models.ForeignKey(
         "geo.Municipality", verbose_name=_("市区町村"), on_delete=models.PROTECT, related_name="needs"
@@ -35,7 +44,18 @@ class Need(models.Model):
     employment_forms = ArrayField(
         models.CharField(max_length=24, choices=EmploymentForm.choices), verbose_name=_("任用形態"), default=list
     )
+    onsite_days = models.PositiveSmallIntegerField(_("年間の現地勤務日数"), default=0)
+    # The fee the municipality pays whoever fills the post (条例・予算で定める報酬), as entered and per year.
+    fee_basis = models.CharField(_("報酬の定め方"), max_length=8, choices=FeeBasis.choices, blank=True, default="")
+    fee_amount = models.PositiveIntegerField(_("報酬額(円)"), null=True, blank=True)
+    fee_hours_per_day = models.DecimalField(_("1日あたり勤務時間"), max_digits=4, decimal_places=2, null=True,
+                                            blank=True)
+    fee_includes_tax = models.BooleanField(_("税込"), default=False)
+    offered_fee = models.PositiveIntegerField(_("提示報酬(年額・円)"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("優先度"), default=3)
+    # The coordinator's adjustment of the municipality's priority, with its reason; the engine uses it when set.
+    adjusted_priority = models.PositiveSmallIntegerField(_("調整後の優先度"), null=True, blank=True)
+    priority_reason = models.TextField(_("優先度調整の理由"), blank=True)
     status = models.CharField(_("状況"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -61,6 +81,21 @@ class Need(models.Model):
                                    name="need_employment_forms_valid"),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="need_role_valid"),
             models.CheckConstraint(condition=Q(pattern__in=WorkPattern.values), name="need_pattern_valid"),
+            models.CheckConstraint(condition=Q(adjusted_priority__isnull=True)
+                                   | Q(adjusted_priority__gte=1, adjusted_priority__lte=5),
+                                   name="need_adjusted_priority_1_5"),
+            # The engine refuses an instance that breaks these; the service refuses first, naming the field.
+            models.CheckConstraint(condition=Q(offered_fee__isnull=True) | Q(offered_fee__lte=F("budget")),
+                                   name="need_offered_fee_within_budget"),
+            models.CheckConstraint(condition=Q(onsite_required=False, onsite_days=0)
+                                   | Q(onsite_required=True, onsite_days__gte=1, onsite_days__lte=F("days_per_year")),
+                                   name="need_onsite_days_fit"),
+            models.CheckConstraint(condition=(Q(fee_basis="") & Q(fee_amount__isnull=True) & Q(offered_fee__isnull=True))
+                                   | (~Q(fee_basis="") & Q(fee_amount__isnull=False) & Q(offered_fee__isnull=False)),
+                                   name="need_fee_basis_amount_together"),
+            models.CheckConstraint(condition=Q(fee_basis="hourly", fee_hours_per_day__isnull=False)
+                                   | (~Q(fee_basis="hourly") & Q(fee_hours_per_day__isnull=True)),
+                                   name="need_fee_hours_only_hourly"),
         ]
 
     def __str__(self) -> str:

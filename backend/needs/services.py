@@ -51,6 +51,11 @@ def _apply(need: Need, data: dict) -> None:
     if need.pattern != WorkPattern.WEEKLY and "weekdays" not in data and not need.weekdays:
         need.weekdays = []
     need.days_per_year, need.weekly_days = days_per_year(need.pattern, need.pattern_days)
+    # Asked for on-site work without a number of days: on site every working day (the engine's default).
+    if not need.onsite_required:
+        need.onsite_days = 0
+    elif not need.onsite_days:
+        need.onsite_days = need.days_per_year
     problems = terms_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
     if problems:
         raise DomainError(*problems)

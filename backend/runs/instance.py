@@ -64,7 +64,7 @@ def _experts(prefecture_codes: list[str]) -> list[Expert]:
     return list(
         Expert.objects.filter(active=True, serves_prefectures__in=prefecture_codes)
         .distinct()
-        .select_related("base_municipality")
+        .select_related("home_municipality")
         .prefetch_related(
             "skills", "serves_prefectures", "onsite_prefectures",
             Prefetch("affiliations", queryset=Affiliation.objects.order_by("vendor_id", "relation")),
@@ -103,8 +103,8 @@ def expert_document(expert: Expert) -> dict:
         ],
         "confidentiality_pledge": expert.pledge_signed_on is not None,
     }
-    if expert.base_municipality is not None:
-        doc["home"] = {"lat": expert.base_municipality.lat, "lon": expert.base_municipality.lon}
+    if expert.home_municipality is not None:
+        doc["home"] = {"lat": expert.home_municipality.lat, "lon": expert.home_municipality.lon}
     return doc
 
 

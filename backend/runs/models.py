@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.choices import Weekday
+from backend.core.choices import EmploymentForm, Weekday
 
 
 class RunStatus(models.TextChoices):
@@ -125,6 +125,8 @@ class Proposal(models.Model):
     weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), default=list)
     days_per_year = models.PositiveSmallIntegerField()
     fee = models.PositiveIntegerField()
+    travel_cost = models.PositiveIntegerField(default=0)
+    employment_form = models.CharField(max_length=24, choices=EmploymentForm.choices, blank=True)
     flags = models.JSONField(default=list)
     status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
 

@@ -106,6 +106,8 @@ class NeedFactory(factory.django.DjangoModelFactory):
     weekly_days = 1
     weekdays = factory.LazyFunction(lambda: ["mon", "tue", "wed", "thu", "fri"])
     budget = 2_400_000
+    onsite_required = False
+    onsite_days = factory.LazyAttribute(lambda need: need.days_per_year if need.onsite_required else 0)
     employment_forms = factory.LazyFunction(lambda: ["special_part_time"])
     priority = 3
 
