@@ -13,6 +13,8 @@ from backend.needs.terms import terms_problems
 
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
                  "onsite_required", "budget", "employment_forms", "priority"]
+# A renewal is edited like an open need before the municipality confirms it; it stays awaiting confirmation.
+EDITABLE_STATUSES = (NeedStatus.OPEN, NeedStatus.RENEWAL)
 
 
 def need_snapshot(need: Need) -> dict:
@@ -89,9 +91,9 @@ def need_submit(*, user, data: dict) -> Need:
 @transaction.atomic
 def need_update(*, user, need: Need, data: dict) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if need.status != NeedStatus.OPEN:
-        raise ConflictError.single("status", "not_open", "募集中のニーズのみ変更できます。",
-                                   "Only an open need can be changed.")
+    if need.status not in EDITABLE_STATUSES:
+        raise ConflictError.single("status", "not_open", "募集中か継続の確認待ちのニーズのみ変更できます。",
+                                   "Only an open need or a renewal awaiting confirmation can be changed.")
     before = need_snapshot(need)
     need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
     _apply(need, data)
