@@ -58,6 +58,7 @@ FIELD_LABELS = {
     "affiliations": _l("所属"), "vendor": _l("事業者"), "relation": _l("関係"), "ended_on": _l("退職日"),
     "reason": _l("理由"), "category": _l("調達区分"), "status": _l("状況"), "incumbent_vendor": _l("受託事業者"),
     "corporate_number": _l("法人番号"), "note": _l("備考"),
+    "special_grant_percent": _l("特別交付税の措置率"), "travel_yen_per_km": _l("費用弁償の単価"),
 }
 # DRF's message codes, said as a clerk would (ja): the field's name, then what to do.
 NATURAL = {
