@@ -11,7 +11,7 @@ from django.db import transaction
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, ForbiddenError
+from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.engagements.models import Engagement, EngagementStatus
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedSkill, NeedStatus
@@ -57,7 +57,8 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
     municipality's confirmation. Engagements offered, declined or ended are not renewed."""
     _check_coordinator(user, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
-    Prefecture.objects.select_for_update().get(pk=prefecture_id)
+    if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
+        raise DomainError.single("prefecture", "not_found", "都道府県が見つかりません。", "No such prefecture.")
     engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
                                             status=EngagementStatus.ACTIVE)
     sources = list(engagements.filter(renewal__isnull=True).select_related("need").prefetch_related("need__skills")

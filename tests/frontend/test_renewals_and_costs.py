@@ -57,6 +57,20 @@ def test_the_coordinator_prepares_and_the_municipality_confirms_on_the_page(clie
     assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
 
 
+def test_pending_renewals_are_on_the_municipalitys_to_do_list(client, nagano_coordinator, nagano_staff):
+    from frontend.todo import todo_list
+
+    active()
+    active(municipality="202029")
+    client.force_login(nagano_coordinator)
+    client.post("/renewals/prepare/", {"fiscal_year": "2027"})
+    assert {i.key: i.count for i in todo_list(user=nagano_staff)}["renewals"] == 1
+    renewal = Need.objects.get(municipality_id="202011", status=NeedStatus.RENEWAL)
+    client.force_login(nagano_staff)
+    client.post(f"/renewals/{renewal.pk}/confirm/")
+    assert {i.key: i.count for i in todo_list(user=nagano_staff)}["renewals"] == 0
+
+
 def test_the_municipality_drops_after_a_confirmation_step(client, nagano_coordinator, nagano_staff):
     source = active(title="窓口DX")
     client.force_login(nagano_coordinator)
