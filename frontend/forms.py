@@ -51,12 +51,15 @@ FIELD_LABELS = {
     "budget": gettext_lazy("予算"), "required_skills": gettext_lazy("必須スキル"), "desired_skills": gettext_lazy("歓迎スキル"),
     "employment_forms": gettext_lazy("任用形態"), "priority": gettext_lazy("優先度"), "name": gettext_lazy("氏名"), "name_kana": gettext_lazy("ふりがな"),
     "email": gettext_lazy("メールアドレス"), "phone": gettext_lazy("電話番号"), "home_prefecture": gettext_lazy("登録都道府県"),
-    "base_municipality": gettext_lazy("拠点の市区町村"), "serves_prefectures": gettext_lazy("担当できる都道府県"),
+    "home_municipality": gettext_lazy("自宅・拠点の市区町村"), "serves_prefectures": gettext_lazy("担当できる都道府県"),
     "onsite_prefectures": gettext_lazy("現地勤務できる都道府県"), "capacity_days": gettext_lazy("年間稼働日数"),
     "max_engagements": gettext_lazy("最大兼務数"), "daily_rate": gettext_lazy("日額報酬"), "pledge_signed_on": gettext_lazy("誓約書の署名日"),
     "affiliations": gettext_lazy("所属"), "vendor": gettext_lazy("事業者"), "relation": gettext_lazy("関係"), "ended_on": gettext_lazy("退職日"),
     "reason": gettext_lazy("理由"), "category": gettext_lazy("調達区分"), "status": gettext_lazy("状況"), "incumbent_vendor": gettext_lazy("受託事業者"),
     "corporate_number": gettext_lazy("法人番号"), "note": gettext_lazy("備考"),
+    "special_grant_percent": gettext_lazy("特別交付税の措置率"), "travel_yen_per_km": gettext_lazy("費用弁償の単価"),
+    "offered_fee": gettext_lazy("提示報酬"), "fee_amount": gettext_lazy("提示報酬の金額"),
+    "fee_hours_per_day": gettext_lazy("1日の時間数"), "onsite_days": gettext_lazy("現地勤務の日数"),
 }
 # DRF's message codes, said as a clerk would (ja): the field's name, then what to do.
 NATURAL = {

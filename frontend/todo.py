@@ -15,6 +15,8 @@ from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
 from backend.experts.selectors import affiliation_change_list, expert_application_list
+from backend.needs.models import NeedStatus
+from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
 
 
@@ -55,6 +57,8 @@ def _municipal(user) -> dict:
                    reverse("frontend:engagements")),
         "replacements": (_("対応中の要員交代"), replacement_list(user=user).filter(status=ReplacementStatus.OPEN),
                          reverse("frontend:engagements")),
+        "renewals": (_("確認待ちの継続"), renewal_list(user=user).filter(status=NeedStatus.RENEWAL),
+                     reverse("frontend:renewals")),
     }
 
 

@@ -5,6 +5,7 @@ from frontend.views import (
     applications,
     candidates,
     consents,
+    costs,
     engagements,
     exceptions,
     experts,
@@ -14,6 +15,7 @@ from frontend.views import (
     people,
     procurements,
     register,
+    renewals,
     runs,
 )
 
@@ -86,6 +88,14 @@ urlpatterns = [
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
     path("replacements/", engagements.replacement_index, name="replacements"),
     path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),
+    # renewals into the next fiscal year, and what it costs
+    path("renewals/", renewals.renewal_index, name="renewals"),
+    path("renewals/prepare/", renewals.renewal_prepare_view, name="renewal-prepare"),
+    path("renewals/<int:pk>/confirm/", renewals.renewal_confirm_view, name="renewal-confirm"),
+    path("renewals/<int:pk>/drop/", renewals.renewal_drop_view, name="renewal-drop"),
+    path("costs/", costs.cost_index, name="costs"),
+    path("costs/export.xlsx", costs.cost_export, name="costs-export"),
+    path("settings/", costs.setting_edit, name="settings"),
     # notifications
     path("notifications/", notifications.notification_index, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),

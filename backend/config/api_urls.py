@@ -23,6 +23,7 @@ from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
+from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import (
     AuditLogViewSet,
@@ -43,6 +44,7 @@ router.register("affiliation-changes", AffiliationChangeViewSet, basename="affil
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")
+router.register("renewals", RenewalViewSet, basename="renewal")
 router.register("runs", RunViewSet, basename="run")
 router.register("scope-consents", ScopeConsentViewSet, basename="scope-consent")
 router.register("exceptions", CoiOverrideViewSet, basename="exception")

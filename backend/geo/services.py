@@ -2,12 +2,17 @@
 
 import csv
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
+from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
 from backend.config.embedded_db import REPO_ROOT
 from backend.core.audit import AuditAction, audit_record
+from backend.core.errors import ForbiddenError
+from backend.core.services import model_update
 from backend.core.validators import is_valid_municipality_code
 from backend.geo.models import Municipality, Prefecture, PrefectureSetting
 
@@ -59,17 +64,29 @@ def register_load(*, directory: Path = FIXTURES_DIR) -> RegisterLoadResult:
     return RegisterLoadResult(len(prefectures), len(municipalities), created, len(municipalities) - created)
 
 
+SETTING_FIELDS = ("special_grant_rate", "travel_yen_per_km")
+RATE_STEP = Decimal("0.001")  # the column's three decimals
+
+
+def prefecture_setting_snapshot(setting: PrefectureSetting) -> dict:
+    rate = Decimal(setting.special_grant_rate).quantize(RATE_STEP)  # a new row holds the default as given, 0.5
+    return {"special_grant_rate": str(rate), "travel_yen_per_km": setting.travel_yen_per_km}
+
+
 @transaction.atomic
-def prefecture_setting_update(*, user, prefecture: Prefecture, data: dict) -> PrefectureSetting:
-    """Change a prefecture's settings (the travel rate, the estimated 特別交付税 rate); the row is created on the
-    first change."""
-    setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture=prefecture)
-    before = {"travel_yen_per_km": setting.travel_yen_per_km, "special_grant_rate": setting.special_grant_rate}
-    for field in ("travel_yen_per_km", "special_grant_rate"):
-        if field in data:
-            setattr(setting, field, data[field])
-    setting.save()
-    audit_record(actor=user, action=AuditAction.PREFECTURE_SETTING_UPDATE, obj=setting, prefecture=prefecture, before=before,
-                 after={"travel_yen_per_km": setting.travel_yen_per_km,
-                        "special_grant_rate": setting.special_grant_rate})
+def prefecture_setting_update(*, user, prefecture_id: str, data: dict) -> PrefectureSetting:
+    """Change a prefecture's settings (the estimated 特別交付税 rate, a Decimal from 0 to 1; the travel
+    reimbursement per km, whole yen); the row is created on the first change."""
+    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id)):
+        raise ForbiddenError.single("prefecture", "not_your_prefecture", "担当都道府県の設定のみ変更できます。",
+                                    "A coordinator changes the settings of their own prefecture only.")
+    setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture_id=prefecture_id)
+    before = prefecture_setting_snapshot(setting)
+    if "special_grant_rate" in data:
+        data = {**data, "special_grant_rate": Decimal(data["special_grant_rate"]).quantize(RATE_STEP)}
+    if model_update(instance=setting, fields=SETTING_FIELDS, data=data):
+        setting.full_clean()
+        setting.save()
+        audit_record(actor=user, action=AuditAction.PREFECTURE_SETTING_UPDATE, obj=setting,
+                     prefecture=prefecture_id, before=before, after=prefecture_setting_snapshot(setting))
     return setting

@@ -13,6 +13,8 @@ class NeedStatus(models.TextChoices):
     OPEN = "open", _("募集中")
     FILLED = "filled", _("充足")
     CLOSED = "closed", _("取下げ")
+    # Copied from last year's engagement (継続), waiting for the municipality to confirm it: not matched until then.
+    RENEWAL = "renewal", _("継続の確認待ち")
 
 
 class FeeBasis(models.TextChoices):
@@ -57,6 +59,12 @@ class Need(models.Model):
     adjusted_priority = models.PositiveSmallIntegerField(_("調整後の優先度"), null=True, blank=True)
     priority_reason = models.TextField(_("優先度調整の理由"), blank=True)
     status = models.CharField(_("状況"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    # The expert serving the post now (the engine's `current_expert`): set on a renewal, kept after confirmation.
+    current_expert = models.ForeignKey("experts.Expert", verbose_name=_("現在の専門人材"), null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    # The engagement of the previous fiscal year this need renews; one renewal per engagement, ever.
+    renewed_from = models.OneToOneField("engagements.Engagement", verbose_name=_("継続元の任用・委託"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="renewal")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -96,6 +104,9 @@ class Need(models.Model):
             models.CheckConstraint(condition=Q(fee_basis="hourly", fee_hours_per_day__isnull=False)
                                    | (~Q(fee_basis="hourly") & Q(fee_hours_per_day__isnull=True)),
                                    name="need_fee_hours_only_hourly"),
+            # Only a renewal waits for the municipality's confirmation.
+            models.CheckConstraint(condition=~Q(status="renewal") | Q(renewed_from__isnull=False),
+                                   name="need_renewal_has_source"),
         ]
 
     def __str__(self) -> str:

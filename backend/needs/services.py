@@ -15,6 +15,8 @@ from backend.needs.terms import fee_problems, onsite_problems, terms_problems, y
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
                  "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
                  "fee_includes_tax", "employment_forms", "priority"]
+# A renewal is edited like an open need before the municipality confirms it; it stays awaiting confirmation.
+EDITABLE_STATUSES = (NeedStatus.OPEN, NeedStatus.RENEWAL)
 
 
 def need_snapshot(need: Need) -> dict:
@@ -112,9 +114,9 @@ def need_submit(*, user, data: dict) -> Need:
 @transaction.atomic(durable=True)
 def need_update(*, user, need: Need, data: dict) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if need.status != NeedStatus.OPEN:
-        raise ConflictError.single("status", "not_open", "募集中のニーズのみ変更できます。",
-                                   "Only an open need can be changed.")
+    if need.status not in EDITABLE_STATUSES:
+        raise ConflictError.single("status", "not_open", "募集中か継続の確認待ちのニーズのみ変更できます。",
+                                   "Only an open need or a renewal awaiting confirmation can be changed.")
     before = need_snapshot(need)
     need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
     _apply(need, data)

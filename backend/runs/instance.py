@@ -7,7 +7,7 @@ It only reads; it never writes.
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -61,7 +61,6 @@ class InstanceOptions:
     coi_overrides: tuple[tuple[int, str, str], ...] = ()  # (expert pk, municipality code, reason)
     travel_yen_per_km: int = 0
     lead: tuple[str, ...] = matching.DEFAULT_LEAD
-    extra: dict = field(default_factory=dict)
 
 
 def _experts(prefecture_codes: list[str]) -> list[Expert]:
@@ -130,7 +129,8 @@ def need_document(need: Need) -> dict:
         "employment_forms": list(need.employment_forms),
         # The coordinator's adjustment, when there is one, is the priority the engine weighs.
         "priority": need.adjusted_priority or need.priority,
-        "current_expert": None,
+        # A confirmed renewal keeps its expert unless a rule or the expert says otherwise.
+        "current_expert": expert_ref(need.current_expert_id) if need.current_expert_id else None,
         "replacement_requested": False,
         "location": {"lat": need.municipality.lat, "lon": need.municipality.lon},
     }
@@ -197,7 +197,6 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
         "forbids": [{"expert": expert_ref(e), "need": need_ref(n)} for e, n in options.forbids],
         "coi_overrides": [{"expert": expert_ref(e), "municipality": m, "reason": r}
                           for e, m, r in options.coi_overrides],
-        **options.extra,
     }
 
 
@@ -289,3 +288,6 @@ def _drop_dangling_decisions(instance: dict) -> None:
     instance["coi_overrides"] = [o for o in instance["coi_overrides"] if o["expert"] in experts]
     instance["previous_assignments"] = [p for p in instance.get("previous_assignments", [])
                                         if p["expert"] in experts and p["need"] in needs]
+    for need in instance["needs"]:  # a renewal's expert who has left the pool is nobody's current expert
+        if need.get("current_expert") not in experts:
+            need["current_expert"] = None

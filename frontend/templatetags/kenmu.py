@@ -153,6 +153,8 @@ SECTIONS = {
     "run": "runs", "run-new": "runs", "proposal-approve": "runs", "replacement-new": "engagements",
     "replacement-run": "replacements", "me-pledge": "me", "notification-settings": "notifications",
     "invitation-new": "invitations", "user-deactivate": "users", "application": "applications",
+    "renewal-prepare": "renewals", "renewal-confirm": "renewals", "renewal-drop": "renewals",
+    "costs-export": "costs",
 }
 
 

@@ -1,0 +1,109 @@
+"""Writes of renewals: the coordinator prepares a year's renewals at once; municipal staff confirm or drop each.
+
+Preparing is idempotent: an engagement is renewed at most once (Need.renewed_from is one-to-one), so running it
+twice, or two coordinators at the same moment, creates no second need; a dropped renewal stays dropped.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from backend.accounts.models import UserRole
+from backend.accounts.scoping import is_admin
+from backend.core.audit import AuditAction, audit_record
+from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.engagements.models import Engagement, EngagementStatus
+from backend.geo.models import Prefecture
+from backend.needs.models import Need, NeedSkill, NeedStatus
+from backend.needs.services import need_snapshot
+
+# The terms a renewal keeps from the need of the engagement it continues (the fee fields with the budget they
+# must fit). The coordinator's adjusted priority is not kept: it was a judgement about last year's round.
+RENEWED_TERMS = ("role", "title", "description", "pattern", "pattern_days", "days_per_year", "weekly_days",
+                 "weekdays", "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount",
+                 "fee_hours_per_day", "fee_includes_tax", "offered_fee", "priority")
+
+
+@dataclass(frozen=True)
+class RenewalsPrepared:
+    created: list[Need]
+    already: int  # engagements of the year renewed before (confirmed, pending or dropped)
+
+
+def renewal_snapshot(need: Need) -> dict:
+    return {**need_snapshot(need), "renewed_from": need.renewed_from_id, "current_expert": need.current_expert_id,
+            "onsite_days": need.onsite_days, "offered_fee": need.offered_fee}
+
+
+def _check_coordinator(user, prefecture_id: str) -> None:
+    if is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id):
+        return
+    raise ForbiddenError.single("prefecture", "not_your_prefecture",
+                                "担当都道府県の継続のみ準備できます。",
+                                "A coordinator prepares the renewals of their own prefecture only.")
+
+
+def _renewal_of(engagement: Engagement, *, fiscal_year: int, user) -> Need:
+    source = engagement.need
+    return Need(municipality_id=engagement.municipality_id, fiscal_year=fiscal_year, status=NeedStatus.RENEWAL,
+                employment_forms=[engagement.employment_form], current_expert_id=engagement.expert_id,
+                renewed_from=engagement, created_by=user if user.pk else None,
+                **{name: getattr(source, name) for name in RENEWED_TERMS})
+
+
+@transaction.atomic
+def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPrepared:
+    """Each engagement active in `fiscal_year - 1` in the prefecture becomes a need of `fiscal_year` awaiting the
+    municipality's confirmation. Engagements offered, declined or ended are not renewed."""
+    _check_coordinator(user, prefecture_id)
+    # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
+    if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
+        raise DomainError.single("prefecture", "not_found", "都道府県が見つかりません。", "No such prefecture.")
+    engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
+                                            status=EngagementStatus.ACTIVE)
+    sources = list(engagements.filter(renewal__isnull=True).select_related("need").prefetch_related("need__skills")
+                   .order_by("municipality_id", "id"))
+    created = []
+    for engagement in sources:
+        need = _renewal_of(engagement, fiscal_year=fiscal_year, user=user)
+        need.save()
+        NeedSkill.objects.bulk_create([NeedSkill(need=need, skill=s.skill, level=s.level, required=s.required)
+                                       for s in engagement.need.skills.all()])
+        audit_record(actor=user, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
+                     after=renewal_snapshot(need))
+        created.append(need)
+    return RenewalsPrepared(created=created, already=engagements.filter(renewal__isnull=False).count())
+
+
+def _check_municipal(user, need: Need) -> None:
+    if is_admin(user) or (user.role == UserRole.MUNICIPAL and user.municipality_id == need.municipality_id):
+        return
+    raise ForbiddenError.single("need", "not_your_municipality",
+                                "継続の確認と取りやめは、その市区町村の職員が行います。",
+                                "The staff of the need's municipality confirm or drop a renewal.")
+
+
+def _renewal_move(*, user, need: Need, to_status: str, action: AuditAction) -> Need:
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
+    _check_municipal(user, need)
+    if need.status != NeedStatus.RENEWAL:
+        raise ConflictError.single("status", "not_pending", "この継続は既に確認済みか取りやめ済みです。",
+                                   "This renewal was already confirmed or dropped.")
+    before = renewal_snapshot(need)
+    need.status = to_status
+    need.save(update_fields=["status", "updated_at"])
+    audit_record(actor=user, action=action, obj=need, prefecture=need.municipality.prefecture_id, before=before,
+                 after=renewal_snapshot(need))
+    return need
+
+
+@transaction.atomic
+def renewal_confirm(*, user, need: Need) -> Need:
+    """The municipality confirms a renewal: it becomes an open need, matched by the next run."""
+    return _renewal_move(user=user, need=need, to_status=NeedStatus.OPEN, action=AuditAction.NEED_RENEWAL_CONFIRM)
+
+
+@transaction.atomic
+def renewal_drop(*, user, need: Need) -> Need:
+    """The municipality does not continue the post: the renewal is withdrawn (and can be reopened as a need)."""
+    return _renewal_move(user=user, need=need, to_status=NeedStatus.CLOSED, action=AuditAction.NEED_RENEWAL_DROP)

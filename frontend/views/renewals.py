@@ -1,0 +1,83 @@
+"""Renewals (継続): the coordinator prepares next year's needs from this year's active engagements; the
+municipality's staff confirm, edit (the need form) or drop each one."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backend.core.errors import DomainError
+from backend.core.fiscal import current_fiscal_year, fiscal_year_label
+from backend.needs.models import NeedStatus
+from backend.renewals.selectors import renewal_list
+from backend.renewals.services import renewal_confirm, renewal_drop, renewal_prepare
+from frontend import forms
+from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, role_required
+
+
+def _target_year(value: str) -> int:
+    """The year the renewals are for: the one asked, else next year (renewals are prepared in the spring)."""
+    return int(value) if value.isdigit() and 2001 <= int(value) <= 2100 else current_fiscal_year() + 1
+
+
+def _back(fiscal_year: int):
+    return redirect(f"{reverse('frontend:renewals')}?fy={fiscal_year}")
+
+
+@role_required(*STAFF)
+def renewal_index(request):
+    fiscal_year = _target_year(request.GET.get("fy", ""))
+    now = current_fiscal_year()
+    return render(request, "frontend/renewals/index.html", {
+        "renewals": renewal_list(user=request.user, fiscal_year=fiscal_year), "fy": fiscal_year,
+        "previous_fy": fiscal_year - 1, "fiscal_years": list(range(now - 1, now + 3)),
+        "status_labels": dict(NeedStatus.choices), "pending": NeedStatus.RENEWAL,
+    })
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def renewal_prepare_view(request):
+    fiscal_year = _target_year(forms.text(request.POST, "fiscal_year"))
+    try:
+        prepared = renewal_prepare(user=request.user, prefecture_id=request.user.prefecture_id,
+                                   fiscal_year=fiscal_year)
+        messages.success(request, _("%(fy)sの継続ニーズを%(n)s件作成しました（作成済みのもの%(m)s件はそのままです）。"
+                                    "市区町村の確認を待ちます。")
+                         % {"fy": fiscal_year_label(fiscal_year), "n": len(prepared.created), "m": prepared.already})
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    return _back(fiscal_year)
+
+
+@role_required(*MUNICIPAL)
+@require_POST
+def renewal_confirm_view(request, pk: int):
+    need = get_object_or_404(renewal_list(user=request.user), pk=pk)
+    try:
+        renewal_confirm(user=request.user, need=need)
+        messages.success(request, _("「%(need)s」の継続を確認しました。募集中になり、次のマッチングの対象になります。")
+                         % {"need": need.title or need.get_role_display()})
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    return _back(need.fiscal_year)
+
+
+@role_required(*MUNICIPAL)
+@require_POST
+def renewal_drop_view(request, pk: int):
+    need = get_object_or_404(renewal_list(user=request.user), pk=pk)
+    if request.POST.get("confirmed") != "1":
+        return render(request, "frontend/confirm.html", {
+            "title": _("継続の取りやめの確認"),
+            "question": _("「%(need)s」を継続しませんか") % {"need": need.title or need.get_role_display()},
+            "consequence": _("取りやめたニーズは取下げになり、マッチングの対象になりません。あとで「再開」すると募集中に戻ります。"),
+            "action": reverse("frontend:renewal-drop", args=[need.pk]), "confirm_label": _("継続しない"),
+            "back": f"{reverse('frontend:renewals')}?fy={need.fiscal_year}"})
+    try:
+        renewal_drop(user=request.user, need=need)
+        messages.success(request, _("「%(need)s」の継続を取りやめました。") % {"need": need.title or need.get_role_display()})
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    return _back(need.fiscal_year)

@@ -1,0 +1,160 @@
+"""The renewals page (prepare, confirm, drop, edit) and the costs pages (table, Excel, settings), by role."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from backend.engagements.models import Engagement
+from backend.engagements.pledge import PLEDGE_VERSION
+from backend.geo.models import PrefectureSetting
+from backend.needs.models import Need, NeedStatus
+from tests.backend.factories import (
+    CoordinatorFactory,
+    ExpertFactory,
+    ExpertUserFactory,
+    MunicipalStaffFactory,
+    NeedFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def active(*, municipality="202011", fiscal_year=2026, role="cio_adviser", fee=2_400_000, travel=0, title="CIO"):
+    need = NeedFactory(municipality_id=municipality, fiscal_year=fiscal_year, status="filled", role=role, title=title)
+    return Engagement.objects.create(
+        expert=ExpertFactory(name="信州 一郎"), municipality_id=municipality, need=need, fiscal_year=fiscal_year,
+        starts_on=dt.date(fiscal_year, 4, 1), ends_on=dt.date(fiscal_year + 1, 3, 31), weekdays=["mon"],
+        days_per_year=48, fee=fee, travel_cost=travel, employment_form="contract", status="active",
+        pledge_signed_at=timezone.now(), pledge_version=PLEDGE_VERSION)
+
+
+@pytest.fixture
+def nagano_coordinator():
+    return CoordinatorFactory(prefecture_id="20")
+
+
+@pytest.fixture
+def nagano_staff():
+    return MunicipalStaffFactory(municipality_id="202011")
+
+
+def test_the_coordinator_prepares_and_the_municipality_confirms_on_the_page(client, nagano_coordinator,
+                                                                           nagano_staff):
+    source = active(title="窓口DX")
+    client.force_login(nagano_coordinator)
+    page = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズを1件作成しました" in page
+    assert "窓口DX" in page and "信州 一郎" in page and "継続の確認待ち" in page
+    need = Need.objects.get(renewed_from=source)
+    assert client.post(f"/renewals/{need.pk}/confirm/").status_code == 403  # the municipality confirms
+    client.force_login(nagano_staff)
+    page = client.post(f"/renewals/{need.pk}/confirm/", follow=True).content.decode()
+    assert "「窓口DX」の継続を確認しました。" in page
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
+
+
+def test_pending_renewals_are_on_the_municipalitys_to_do_list(client, nagano_coordinator, nagano_staff):
+    from frontend.todo import todo_list
+
+    active()
+    active(municipality="202029")
+    client.force_login(nagano_coordinator)
+    client.post("/renewals/prepare/", {"fiscal_year": "2027"})
+    assert {i.key: i.count for i in todo_list(user=nagano_staff)}["renewals"] == 1
+    renewal = Need.objects.get(municipality_id="202011", status=NeedStatus.RENEWAL)
+    client.force_login(nagano_staff)
+    client.post(f"/renewals/{renewal.pk}/confirm/")
+    assert {i.key: i.count for i in todo_list(user=nagano_staff)}["renewals"] == 0
+
+
+def test_the_municipality_drops_after_a_confirmation_step(client, nagano_coordinator, nagano_staff):
+    source = active(title="窓口DX")
+    client.force_login(nagano_coordinator)
+    client.post("/renewals/prepare/", {"fiscal_year": "2027"})
+    need = Need.objects.get(renewed_from=source)
+    client.force_login(nagano_staff)
+    assert "継続の取りやめの確認" in client.post(f"/renewals/{need.pk}/drop/").content.decode()
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.RENEWAL
+    page = client.post(f"/renewals/{need.pk}/drop/", {"confirmed": "1"}, follow=True).content.decode()
+    assert "継続を取りやめました" in page
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.CLOSED
+
+
+def test_the_municipality_edits_a_renewal_with_the_need_form(client, nagano_coordinator, nagano_staff):
+    source = active(title="窓口DX")
+    client.force_login(nagano_coordinator)
+    client.post("/renewals/prepare/", {"fiscal_year": "2027"})
+    need = Need.objects.get(renewed_from=source)
+    client.force_login(nagano_staff)
+    page = client.post(f"/needs/{need.pk}/edit/", {
+        "fiscal_year": "2027", "role": "cio_adviser", "title": "窓口DX（継続）", "pattern": "weekly",
+        "pattern_days": "1", "weekdays": ["mon", "tue"], "budget_man": "260", "employment_forms": ["contract"],
+        "priority": "3"}, follow=True).content.decode()
+    assert "ニーズ「窓口DX（継続）」を保存しました。" in page
+    need.refresh_from_db()
+    assert (need.budget, need.status) == (2_600_000, NeedStatus.RENEWAL)
+
+
+def test_renewal_pages_refuse_others(client, nagano_coordinator, nagano_staff):
+    source = active()
+    client.force_login(nagano_coordinator)
+    client.post("/renewals/prepare/", {"fiscal_year": "2027"})
+    need = Need.objects.get(renewed_from=source)
+    client.force_login(nagano_staff)
+    assert client.post("/renewals/prepare/", {"fiscal_year": "2027"}).status_code == 403
+    client.force_login(MunicipalStaffFactory(municipality_id="202029"))
+    assert client.post(f"/renewals/{need.pk}/confirm/").status_code == 404
+    assert "CIO" not in client.get("/renewals/?fy=2027").content.decode()
+    client.force_login(ExpertUserFactory())
+    assert client.get("/renewals/").status_code == 403
+    assert client.get("/costs/").status_code == 403
+    assert client.get("/costs/export.xlsx").status_code == 403
+
+
+def test_the_costs_page_shows_man_yen_and_the_estimate(client, nagano_coordinator):
+    PrefectureSetting.objects.create(prefecture_id="20", special_grant_rate=Decimal("0.4"))
+    active(fiscal_year=2027, fee=2_400_000, travel=100_000)
+    active(fiscal_year=2027, municipality="202029", role="dx_supporter", fee=1_200_000)
+    client.force_login(nagano_coordinator)
+    page = client.get("/costs/?fy=2027").content.decode()
+    assert "費用（令和9年度）" in page and "長野市" in page and "松本市" in page and "合計" in page
+    assert "特別交付税（見込み）" in page and "長野県の措置率 40%" in page
+    assert "100万円" in page  # 0.4 × 2,500,000 on 長野市's CIO; 松本市's DX supporter gets none
+    assert "370万円" in page  # committed total 2,500,000 + 1,200,000
+
+
+def test_the_excel_has_yen_and_the_same_total(client, nagano_coordinator):
+    active(fiscal_year=2027, fee=2_400_000, travel=100_000)
+    active(fiscal_year=2027, municipality="202029", fee=1_000_000)
+    client.force_login(nagano_coordinator)
+    response = client.get("/costs/export.xlsx?fy=2027")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    total = next(r for r in rows if r[1] == "合計")
+    assert total[5:8] == (3_500_000, 1_750_000, 1_750_000)  # committed, grant 0.5 (default), net
+
+
+def test_municipal_staff_see_only_their_municipality(client, nagano_staff):
+    active(fiscal_year=2027)
+    active(fiscal_year=2027, municipality="202029")
+    client.force_login(nagano_staff)
+    page = client.get("/costs/?fy=2027").content.decode()
+    assert "長野市" in page and "松本市" not in page
+    assert client.get("/settings/").status_code == 403
+
+
+def test_the_coordinator_changes_the_settings_with_a_message(client, nagano_coordinator):
+    client.force_login(nagano_coordinator)
+    assert 'value="50"' in client.get("/settings/").content.decode()
+    page = client.post("/settings/", {"special_grant_percent": "35", "travel_yen_per_km": "40"},
+                       follow=True).content.decode()
+    assert "設定を保存しました。" in page
+    setting = PrefectureSetting.objects.get(pk="20")
+    assert (setting.special_grant_rate, setting.travel_yen_per_km) == (Decimal("0.350"), 40)
+    refused = client.post("/settings/", {"special_grant_percent": "150", "travel_yen_per_km": "40"})
+    assert refused.status_code == 400 and "特別交付税の措置率は100以下で入力してください。" in refused.content.decode()
+    assert PrefectureSetting.objects.get(pk="20").special_grant_rate == Decimal("0.350")
