@@ -4,7 +4,12 @@ Rendered in the current language (the callers switch to the recipient's); the pa
 the caller passed to `notify` and that the notification keeps, so a notification can be rendered again.
 """
 
+import datetime as dt
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from backend.core.fiscal import fiscal_year_label, wareki_datetime
 
 from backend.notifications.models import NotificationKind
 
@@ -34,14 +39,26 @@ def _replacement_requested(p: dict) -> tuple[str, str]:
             _("%(municipality)sが%(expert)sさんの交代を依頼しました。理由：%(reason)s") % p)
 
 
+def _run_named(p: dict) -> dict:
+    """A run by its fiscal year and start, as its page names it (older notices kept only its number)."""
+    if "fy" not in p:
+        return {**p, "run_name": f"#{p['run']}"}
+    english = (get_language() or "ja").startswith("en")
+    year = f"FY{p['fy']}" if english else fiscal_year_label(p["fy"])
+    started = dt.datetime.fromisoformat(p["started"])
+    return {**p, "run_name": f"{year} {wareki_datetime(started, english=english)}"}
+
+
 def _run_finished(p: dict) -> tuple[str, str]:
-    return (_("マッチング #%(run)s が終わりました") % p,
-            _("マッチング #%(run)s が終わりました。提案は%(proposals)s件です。確認して承認してください。") % p)
+    p = _run_named(p)
+    return (_("マッチング（%(run_name)s）が終わりました") % p,
+            _("マッチング（%(run_name)s）が終わりました。提案は%(proposals)s件です。確認して承認してください。") % p)
 
 
 def _run_failed(p: dict) -> tuple[str, str]:
-    return (_("マッチング #%(run)s が失敗しました") % p,
-            _("マッチング #%(run)s が失敗しました。内容を確認して再実行してください。") % p)
+    p = _run_named(p)
+    return (_("マッチング（%(run_name)s）が失敗しました") % p,
+            _("マッチング（%(run_name)s）が失敗しました。内容を確認して再実行してください。") % p)
 
 
 def _pledge_to_sign(p: dict) -> tuple[str, str]:

@@ -60,6 +60,8 @@ def instance_load(instance: dict) -> dict[str, int]:
         Need(municipality_id=n["municipality"], fiscal_year=instance["fiscal_year"], role=n["role"],
              pattern=_pattern(n)[0], pattern_days=_pattern(n)[1], days_per_year=n["days_per_year"],
              weekly_days=n["weekly_days"], weekdays=n["weekdays"], onsite_required=n["onsite_required"],
+             # version 1 instances work on site every day they work there
+             onsite_days=n.get("onsite_days") or (n["days_per_year"] if n["onsite_required"] else 0),
              budget=n["budget"], employment_forms=n["employment_forms"], priority=n["priority"])
         for n in instance["needs"]
     ], batch_size=1000)

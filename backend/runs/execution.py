@@ -116,7 +116,8 @@ def _tell_starter(run: MatchRun) -> None:
     if kind is None or run.started_by_id is None:
         return
     notify(recipients=User.objects.filter(pk=run.started_by_id), kind=kind, link=reverse("frontend:run", args=[run.pk]),
-           params={"run": run.pk, "proposals": len((run.result or {}).get("assignments", []))})
+           params={"run": run.pk, "fy": run.fiscal_year, "started": run.created_at.isoformat(),
+                   "proposals": len((run.result or {}).get("assignments", []))})
 
 
 def _flags_by_assignment(result: dict, municipality_of: dict[str, str]) -> dict[str, list[dict]]:

@@ -17,7 +17,8 @@ TASK = "backend.notifications.tasks.send_notification_email"
 
 
 def _notify(*users, run=1):
-    return notify(recipients=users, kind=K.RUN_FAILED, link=f"/runs/{run}/", params={"run": run})
+    return notify(recipients=users, kind=K.RUN_FAILED, link=f"/runs/{run}/",
+                  params={"run": run, "fy": 2027, "started": "2027-04-01T01:00:00+00:00"})
 
 
 def test_the_list_shows_only_the_users_own_notifications_newest_first(municipal, coordinator):
@@ -92,7 +93,7 @@ def test_the_task_mails_the_notification_once_in_the_recipients_language(setting
     assert notification_email_send(notification_id=notification.pk) == "skipped"
     (message,) = mail.outbox
     assert message.to == ["staff@example.org"]
-    assert message.subject == "[kenmu] Match run #7 failed"
+    assert message.subject == "[kenmu] Match run (FY2027 1 Apr 2027 10:00) failed"
     assert "https://kenmu.example.jp/runs/7/" in message.body
     assert "https://kenmu.example.jp/notifications/settings/" in message.body
 
@@ -113,4 +114,4 @@ def test_the_email_task_runs_through_the_tasks_api(municipal):
     municipal.save()
     (notification,) = _notify(municipal)
     assert send_notification_email.call(notification.pk) == "sent"
-    assert mail.outbox[0].subject == "[kenmu] マッチング #1 が失敗しました"
+    assert mail.outbox[0].subject == "[kenmu] マッチング（令和9年度 令和9年4月1日 10:00）が失敗しました"

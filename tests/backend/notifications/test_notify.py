@@ -131,9 +131,10 @@ def test_nothing_is_told_when_the_action_rolls_back(coordinator, municipal, expe
 def test_a_notification_is_written_in_the_recipients_language(coordinator, municipal):
     english = MunicipalStaffFactory(language="en")
     with translation.override("ja"):
-        notify(recipients=[municipal, english], kind=K.RUN_FAILED, link="/runs/1/", params={"run": 1})
-    assert Notification.objects.get(recipient=municipal).subject == "マッチング #1 が失敗しました"
-    assert Notification.objects.get(recipient=english).subject == "Match run #1 failed"
+        notify(recipients=[municipal, english], kind=K.RUN_FAILED, link="/runs/1/",
+               params={"run": 1, "fy": 2027, "started": "2027-04-01T01:00:00+00:00"})
+    assert Notification.objects.get(recipient=municipal).subject == "マッチング（令和9年度 令和9年4月1日 10:00）が失敗しました"
+    assert Notification.objects.get(recipient=english).subject == "Match run (FY2027 1 Apr 2027 10:00) failed"
     assert Notification.objects.get(recipient=english).language == "en"
 
 
