@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core.fiscal import fiscal_year_label, wareki_datetime
-
 from backend.notifications.models import NotificationKind
 
 
