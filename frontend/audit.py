@@ -147,6 +147,8 @@ def _shown(value, field=None) -> str:
     related = getattr(field, "related_model", None)
     if related is not None and related._meta.label in PLACE_NAMES:
         return PLACE_NAMES[related._meta.label]().get(str(value), str(value))
+    if related is not None and related.__name__ in KINDS and str(value).isdigit():
+        return _object_name(related.__name__, int(value))
     if isinstance(value, str) and ISO_DATE.match(value):
         return _when(value)
     return str(value)
@@ -176,6 +178,30 @@ PLACE_NAMES = {"geo.Municipality": _municipality_names, "geo.Prefecture": _prefe
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
+def _object_name(kind: str, pk: int) -> str:
+    """A related object named as the log names objects (an audit page shows at most a page of rows)."""
+    model, _label, related, name = KINDS[kind]
+    obj = apps.get_model(model).objects.select_related(*related).filter(pk=pk).first()
+    return name(obj) if obj is not None else f"#{pk}"
+
+
+# Keys of the services' snapshots that are not a field of the object's model.
+SNAPSHOT_LABELS = {
+    "municipality_accepted_at": pgettext_lazy("audit field", "市区町村の承諾日時"),
+    "expert_accepted_at": pgettext_lazy("audit field", "専門人材の承諾日時"),
+    "declined_by": pgettext_lazy("audit field", "辞退した側"),
+    "signed_at": pgettext_lazy("audit field", "署名日時"),
+    "version": pgettext_lazy("audit field", "誓約書の版"),
+    "engagement": pgettext_lazy("audit field", "任用・委託"),
+    "expert": pgettext_lazy("audit field", "専門人材"),
+    "need": pgettext_lazy("audit field", "ニーズ"),
+    "skills": pgettext_lazy("audit field", "スキル"),
+    "affiliations": pgettext_lazy("audit field", "所属"),
+    "required_skills": pgettext_lazy("audit field", "必須スキル"),
+    "desired_skills": pgettext_lazy("audit field", "歓迎スキル"),
+}
+
+
 def _field(kind: str, name: str):
     if kind in KINDS:
         try:
@@ -193,7 +219,8 @@ def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]
         if before.get(key) == after.get(key):
             continue
         field = _field(kind, key)
-        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
+        label = (str(SNAPSHOT_LABELS[key]) if key in SNAPSHOT_LABELS
+                 else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key)
         changes.append(Change(label, _shown(before.get(key), field), _shown(after.get(key), field)))
     return changes
 

@@ -94,3 +94,22 @@ def test_values_are_shown_as_labels_names_and_era_dates(client, logged):
     assert "状況：募集中 → 取下げ" in rows
     assert "長野市 → 松本市" in rows and "202011" not in rows
     assert "令和9年4月1日 10:00 → 令和9年4月2日 10:00" in rows
+
+
+def test_snapshot_keys_and_related_objects_are_named(client, logged):
+    from backend.engagements.models import Engagement
+    from tests.backend.factories import ExpertFactory
+
+    expert = ExpertFactory(name="佐藤 次郎")
+    need = NeedFactory(municipality_id="202011", title="庁内LAN")
+    engagement = Engagement.objects.create(
+        expert=expert, municipality_id="202011", need=need, fiscal_year=2027, starts_on=dt.date(2027, 4, 1),
+        ends_on=dt.date(2028, 3, 31), weekdays=["mon"], days_per_year=48, fee=2_400_000,
+        employment_form="special_part_time")
+    audit_record(actor=None, action=AuditAction.ENGAGEMENT_ACCEPT, obj=engagement, prefecture="20",
+                 before={"expert_accepted_at": None, "expert": None},
+                 after={"expert_accepted_at": "2027-04-01T01:00:00Z", "expert": expert.pk})
+    client.force_login(logged)
+    rows = _rows(client.get("/audit/", {"kind": "Engagement"}).content.decode())
+    assert "専門人材の承諾日時：— → 令和9年4月1日 10:00" in rows
+    assert "専門人材：— → 佐藤 次郎" in rows and "accepted at" not in rows
