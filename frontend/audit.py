@@ -6,7 +6,6 @@ keeps its kind and number ("調達 #12"), so the row still says what was touched
 """
 
 import datetime as dt
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -21,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from backend.core.audit import AuditAction
 from backend.core.models import AuditLog
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.selectors import place_names
 from frontend.templatetags.kenmu import wareki, wareki_time
 
 # kind (the model's name, as audit_record stores it) -> (model, label, related rows to fetch, name of an object)
@@ -146,7 +145,7 @@ def _shown(value, field=None) -> str:
         return str(choices[str(value)])
     related = getattr(field, "related_model", None)
     if related is not None and related._meta.label in PLACE_NAMES:
-        return PLACE_NAMES[related._meta.label]().get(str(value), str(value))
+        return place_names(PLACE_NAMES[related._meta.label]).get(str(value), str(value))
     if related is not None and related.__name__ in KINDS and str(value).isdigit():
         return _object_name(related.__name__, int(value))
     if isinstance(value, str) and ISO_DATE.match(value):
@@ -164,17 +163,7 @@ def _when(text: str) -> str:
     return wareki_time(moment if timezone.is_aware(moment) else timezone.make_aware(moment))
 
 
-@functools.cache
-def _municipality_names() -> dict[str, str]:
-    return dict(Municipality.objects.values_list("code", "name"))
-
-
-@functools.cache
-def _prefecture_names() -> dict[str, str]:
-    return dict(Prefecture.objects.values_list("code", "name"))
-
-
-PLACE_NAMES = {"geo.Municipality": _municipality_names, "geo.Prefecture": _prefecture_names}
+PLACE_NAMES = {"geo.Municipality": "municipality", "geo.Prefecture": "prefecture"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 
 

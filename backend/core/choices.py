@@ -1,6 +1,7 @@
 """The vocabulary shared by models, API, UI and the exchange format (one word for one thing)."""
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,3 +71,13 @@ class WorkPattern(models.TextChoices):
     WEEKLY = "weekly", _("週あたり日数")
     MONTHLY = "monthly", _("月あたり日数")
     YEARLY = "yearly", _("年あたり日数")
+
+
+def value_by_label(choices) -> dict[str, str]:
+    """Value by label in either language, and by the value itself: a clerk's file or form may say
+    特別職非常勤職員, Special part-time or special_part_time, whatever the page's language is."""
+    by_label = {value: value for value, _label in choices}
+    for lang in ("en", "ja"):
+        with translation.override(lang):
+            by_label.update({str(label): value for value, label in choices})
+    return by_label

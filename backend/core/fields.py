@@ -3,7 +3,7 @@
 from django.utils import translation
 from rest_framework import serializers
 
-from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday
+from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday, value_by_label
 from backend.core.errors import bilingual
 
 
@@ -31,15 +31,6 @@ def employment_form_list(**kwargs):
     return ChoiceListField(EmploymentForm.choices, **kwargs)
 
 
-def _skill_labels() -> dict[str, str]:
-    """A skill by its label in either language (情報セキュリティ, Information security) as well as its code."""
-    by_label = {}
-    for lang in ("en", "ja"):
-        with translation.override(lang):
-            by_label.update({str(label): value for value, label in Skill.choices})
-    return by_label
-
-
 class SkillLevelsField(serializers.DictField):
     """{"security": 3, "planning": 2}: keys from the skill taxonomy, levels 1 (basic) to 3 (expert)."""
 
@@ -47,7 +38,7 @@ class SkillLevelsField(serializers.DictField):
         super().__init__(child=serializers.IntegerField(), **kwargs)
 
     def to_internal_value(self, data):
-        by_label = _skill_labels()
+        by_label = value_by_label(Skill.choices)
         values = {by_label.get(str(k).strip(), k): v for k, v in super().to_internal_value(data).items()}
         errors = {}
         for skill, level in values.items():

@@ -44,10 +44,10 @@ def era_date(day: dt.date) -> str:
 
 
 def wareki_datetime(moment: dt.datetime, *, english: bool = False) -> str:
-    """A moment in the local time zone, for mail: '令和9年4月1日 9:05' (English: '1 Apr 2027 9:05')."""
-    local = timezone.localtime(moment)
+    """A moment in the local time zone, for screens and mail: '令和9年4月1日 09:05' (English: '1 Apr 2027 09:05')."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     day = local.date().strftime("%-d %b %Y") if english else era_date(local.date())
-    return f"{day} {local.hour}:{local.minute:02d}"
+    return f"{day} {local:%H:%M}"
 
 
 def days_per_year(pattern: str, days: int) -> tuple[int, int]:

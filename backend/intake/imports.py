@@ -29,7 +29,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from backend.core.api import BilingualValidationError, bilingual_errors
-from backend.core.choices import AffiliationRelation, EmploymentForm, Role, Weekday, WorkPattern
+from backend.core.choices import (
+    AffiliationRelation,
+    EmploymentForm,
+    Role,
+    Weekday,
+    WorkPattern,
+    value_by_label,
+)
 from backend.core.errors import DomainError
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
@@ -63,17 +70,8 @@ def parse_weekdays(text: str) -> list[str]:
     return split_list(text)
 
 
-def _by_label(choices) -> dict[str, str]:
-    """Value by label, in either language: a file says 特別職非常勤職員 whatever the page's language is."""
-    by_label = {}
-    for lang in ("en", "ja"):
-        with translation.override(lang):
-            by_label.update({str(label): value for value, label in choices})
-    return by_label
-
-
 def parse_choice_list(text: str, choices) -> list[str]:
-    by_label = _by_label(choices)
+    by_label = value_by_label(choices)
     return [by_label.get(part, part) for part in split_list(text)]
 
 

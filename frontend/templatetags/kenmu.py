@@ -9,8 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core import choices
-from backend.core.fiscal import era_date, fiscal_year_label
-from backend.geo.models import Prefecture
+from backend.core.fiscal import era_date, fiscal_year_label, wareki_datetime
+from backend.geo.selectors import place_names
 
 register = template.Library()
 
@@ -68,10 +68,7 @@ def wareki(value) -> str:
 @register.filter
 def wareki_time(value) -> str:
     """A time as 令和9年4月1日 14:30 (local time)."""
-    if value in (None, ""):
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{wareki(local.date())} {local:%H:%M}"
+    return "" if value in (None, "") else wareki_datetime(value, english=_english())
 
 
 @register.filter
@@ -102,9 +99,6 @@ def skill_levels(rows) -> str:
                             ((LABELS["skill"].get(r["skill"], r["skill"]), r["level"]) for r in rows or []))
 
 
-_prefecture_names: dict[str, str] = {}
-
-
 # The eight regions (地方) by the first and last prefecture code of each.
 REGIONS = ((1, 1, "北海道"), (2, 7, "東北"), (8, 14, "関東"), (15, 23, "中部"), (24, 30, "近畿"), (31, 35, "中国"),
            (36, 39, "四国"), (40, 47, "九州・沖縄"))
@@ -124,9 +118,7 @@ def by_region(prefectures) -> list[tuple[str, list]]:
 @register.filter
 def prefecture(code) -> str:
     """A prefecture code as its name ("20" -> "長野県"); the register does not change while the service runs."""
-    if not _prefecture_names:
-        _prefecture_names.update(Prefecture.objects.values_list("code", "name"))
-    return _prefecture_names.get(code, code or "")
+    return place_names("prefecture").get(code, code or "")
 
 
 @register.filter
