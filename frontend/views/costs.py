@@ -18,6 +18,7 @@ from backend.geo.selectors import prefecture_setting
 from backend.geo.services import prefecture_setting_update
 from frontend import forms
 from frontend.views.access import COORDINATOR, STAFF, role_required
+from frontend.views.home import fiscal_year_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,25 +28,20 @@ def percent(rate: Decimal) -> str:
     return f"{(Decimal(rate) * 100).normalize():f}"
 
 
-def _fiscal_year(request) -> int:
-    value = request.GET.get("fy", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else current_fiscal_year()
-
-
 @role_required(*STAFF)
 def cost_index(request):
-    fiscal_year = _fiscal_year(request)
+    fiscal_year = fiscal_year_param(request)
     now = current_fiscal_year()
     table = cost_table(user=request.user, fiscal_year=fiscal_year)
     return render(request, "frontend/costs/index.html", {
-        "table": table, "fy": fiscal_year, "fiscal_years": list(range(now - 2, now + 3)),
+        "table": table, "fy": fiscal_year, "fiscal_years": sorted({*range(now - 2, now + 3), fiscal_year}),
         "rates": [(code, percent(rate)) for code, rate in sorted(table.rates.items())],
     })
 
 
 @role_required(*STAFF)
 def cost_export(request):
-    fiscal_year = _fiscal_year(request)
+    fiscal_year = fiscal_year_param(request)
     response = HttpResponse(cost_xlsx(cost_table(user=request.user, fiscal_year=fiscal_year)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="kenmu-costs-{fiscal_year}.xlsx"'
     return response

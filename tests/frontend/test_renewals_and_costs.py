@@ -158,3 +158,12 @@ def test_the_coordinator_changes_the_settings_with_a_message(client, nagano_coor
     refused = client.post("/settings/", {"special_grant_percent": "150", "travel_yen_per_km": "40"})
     assert refused.status_code == 400 and "特別交付税の措置率は100以下で入力してください。" in refused.content.decode()
     assert PrefectureSetting.objects.get(pk="20").special_grant_rate == Decimal("0.350")
+
+
+def test_the_costs_page_opens_on_the_year_the_needs_are_for(client):
+    from tests.backend.factories import CoordinatorFactory, NeedFactory
+
+    NeedFactory(municipality_id="202011", fiscal_year=2031, budget=3_000_000)
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    page = client.get("/costs/").content.decode()
+    assert "令和13年度" in page.split("</h1>")[0] and "長野市" in page
