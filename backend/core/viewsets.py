@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.filters import ScopedFilterBackend
+from backend.core.reuse import reuse_data
 
 
 def iso_datetime(value):
@@ -65,6 +66,10 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return queryset
 
     def list(self, request, *args, **kwargs):
+        # A list is a pure read: built once per database snapshot and reader (backend/core/reuse.py).
+        return reuse_data(request, lambda: self.list_response(request, *args, **kwargs))
+
+    def list_response(self, request, *args, **kwargs):
         if self.list_serializer_class is None:
             return super().list(request, *args, **kwargs)
         objects = self.filter_queryset(self.get_queryset())

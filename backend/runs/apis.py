@@ -143,7 +143,7 @@ class ProposalViewSet(ScopedViewSet):
     def scoped_queryset(self, user):
         return selectors.proposal_scope(user=user).order_by("-run_id", "need_id")
 
-    def list(self, request, *args, **kwargs):
+    def list_response(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = {**self.get_serializer_context(), "live_states": selectors.proposal_live_states(page)}
         return self.get_paginated_response(ProposalOutputSerializer(page, many=True, context=context).data)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.errors import DomainError
+from backend.core.reuse import reuse_page
 from backend.engagements import services
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.pledge import PLEDGE_VERSION, pledge_text
@@ -20,6 +21,7 @@ ALL_ROLES = ("coordinator", "municipal", "expert")
 
 
 @role_required(*ALL_ROLES)
+@reuse_page
 def engagement_index(request):
     engagements = selectors.engagement_index_rows(engagement_list(user=request.user))
     # Offers waiting for an answer (the to-do) come first, by pages of their own (`offers`); the rest by `page`.
@@ -117,6 +119,7 @@ def replacement_new(request, pk: int):
 
 
 @role_required(*COORDINATOR)
+@reuse_page
 def replacement_index(request):
     return render(request, "frontend/engagements/replacements.html", {
         "replacements": replacement_list(user=request.user).select_related("requested_by").order_by(

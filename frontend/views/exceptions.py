@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from backend.core.reuse import reuse_page
 from backend.engagements import services
 from backend.engagements.models import HOLDING_STATUSES
 from backend.engagements.selectors import coi_override_list
@@ -18,6 +19,7 @@ from frontend.views.access import COORDINATOR, STAFF, role_required
 
 
 @role_required(*STAFF)
+@reuse_page
 def exception_index(request):
     exceptions = coi_override_list(user=request.user)
     expert = request.GET.get("expert", "")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from backend.core.choices import AffiliationRelation, EmploymentForm, Skill, Weekday
+from backend.core.reuse import reuse_page
 from backend.experts.selectors import expert_can_change, expert_list
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import EXPERT_OWN_FIELDS, expert_create, expert_sign_pledge, expert_update
@@ -23,6 +24,7 @@ BLANK_AFFILIATION_ROWS = 2
 
 
 @role_required(*COORDINATOR)
+@reuse_page
 def expert_index(request):
     fiscal_year = fiscal_year_param(request)
     query = selectors.ExpertQuery.from_params(request.GET)

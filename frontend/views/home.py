@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 
 from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
+from backend.core.reuse import reuse_page
 from frontend import charts, selectors
 from frontend.todo import todo_list
 from frontend.views.access import COORDINATOR, role_required
@@ -84,6 +85,7 @@ class DashboardFigures:
 
 
 @role_required(*COORDINATOR)
+@reuse_page
 def dashboard(request):
     user = request.user
     scope = selectors.dashboard_scope(user=user)

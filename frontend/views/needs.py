@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.accounts.models import UserRole
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
 from backend.core.errors import DomainError
+from backend.core.reuse import reuse_page
 from backend.engagements.models import EngagementStatus
 from backend.geo.models import Municipality
 from backend.needs.models import FeeBasis, NeedStatus
@@ -26,6 +27,7 @@ from frontend.views.access import STAFF, role_required
 
 
 @role_required(*STAFF)
+@reuse_page
 def need_index(request):
     needs = need_list(user=request.user)
     fiscal_year = request.GET.get("fy", "")

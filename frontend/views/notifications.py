@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.core.reuse import reuse_page
 from backend.notifications import services
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import notification_list, notification_muted_kinds
@@ -25,6 +26,7 @@ KINDS_BY_ROLE = {
 
 
 @login_required
+@reuse_page
 def notification_index(request):
     page = Paginator(notification_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "frontend/notifications/index.html", {"page": page, "notifications": list(page)})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
+from backend.core.reuse import reuse_page
 from backend.procurement.selectors import procurement_can_change, procurement_list, vendor_list
 from backend.procurement.serializers import ProcurementInputSerializer, VendorInputSerializer
 from backend.procurement.services import procurement_create, procurement_update, vendor_create
@@ -42,6 +43,7 @@ def _data(post) -> dict:
 
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
+@reuse_page
 def procurement_index(request):
     """The list, and (for municipal staff) the form that registers a new procurement."""
     if request.method == "GET":

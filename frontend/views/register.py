@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
+from backend.core.reuse import reuse_page
 from backend.core.spreadsheet import csv_bytes
 from backend.intake.imports import SPECS, import_upload, template_csv, template_xlsx
 from backend.procurement.selectors import procurement_list, vendor_list
@@ -48,6 +49,7 @@ def _id(text: str) -> int | None:
 
 
 @role_required(*STAFF)
+@reuse_page
 def restriction_index(request):
     """The register as recorded, newest first; ended restrictions stay listed. Filters: vendor, a day on
     which the restrictions were in force, and the state today."""
@@ -142,6 +144,7 @@ def import_template(request, kind: str, file: str):
 
 
 @role_required(*COORDINATOR)
+@reuse_page
 def audit_index(request):
     """The audit log of the coordinator's prefecture: who changed what, when, field by field, filtered."""
     query, problems = audit_query(request.GET)

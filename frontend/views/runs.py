@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 import matching
 from backend.core.choices import EmploymentForm, ProcurementCategory
 from backend.core.errors import DomainError
+from backend.core.reuse import reuse_page
 from backend.engagements import services as engagement_services
 from backend.engagements.models import CoiOverride
 from backend.engagements.rules import incumbent_conflicts
@@ -65,6 +66,7 @@ def _start_context(request, values, errors) -> dict:
 
 
 @role_required(*COORDINATOR)
+@reuse_page
 def run_index(request):
     values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30,
               "objectives": list(LATER_OBJECTIVES), "lead": ",".join(matching.DEFAULT_LEAD)}

@@ -104,7 +104,14 @@ def database_settings(url: str) -> dict:
 
 # One memory cache per web process. It holds only what is the same for every user of one scope (the
 # dashboard's figures, keyed by scope, year and language), never anything of one user or one session.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kenmu"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kenmu"},
+    # Lists and pages kept per database snapshot (backend/core/reuse.py): per process, least recently used out.
+    "reuse": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kenmu-reuse",
+              "TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 500}},
+}
+# Reuse a list or page while the database is unchanged (backend/core/reuse.py); 0 builds every one afresh.
+KENMU_REUSE_READS = env.bool("KENMU_REUSE_READS", default=True)
 # How long the dashboard's figures are reused before they are counted again; the page shows when they were.
 KENMU_DASHBOARD_CACHE_S = env.int("KENMU_DASHBOARD_CACHE_S", default=30)
 

@@ -1,0 +1,118 @@
+"""Lists and pages reused per database snapshot (backend/core/reuse.py): reused while nothing changed, never
+across a write, never to another reader, never inside a transaction, never swallowing a message.
+
+These tests commit (transactional database): the snapshot only moves when a write is committed.
+"""
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from backend.core.reuse import database_snapshot
+from backend.needs.models import Need
+from tests.backend.conftest import client_for
+from tests.backend.factories import CoordinatorFactory, MunicipalStaffFactory, NeedFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEEDS_API = "/api/v1/needs/"
+
+
+@pytest.fixture
+def register(committed_db):
+    return committed_db
+
+
+def _titles(response):
+    return sorted(row["title"] for row in response.json()["results"])
+
+
+def _queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_an_unchanged_list_is_built_once_and_served_again(register):
+    NeedFactory(title="セキュリティ顧問")
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    first, built = _queries(client, NEEDS_API)
+    again, reused = _queries(client, NEEDS_API)
+    assert again.json() == first.json()
+    assert reused == 1 < built  # only the snapshot is read: the view did not run
+
+
+def test_a_committed_write_is_seen_at_once(register):
+    need = NeedFactory(title="旧タイトル")
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    assert _titles(client.get(NEEDS_API)) == ["旧タイトル"]
+    Need.objects.filter(pk=need.pk).update(title="新タイトル")  # a write that sends no signal
+    assert _titles(client.get(NEEDS_API)) == ["新タイトル"]
+
+
+def test_a_reader_never_gets_another_readers_list(register):
+    NeedFactory(title="長野市の求人", municipality_id="202011")
+    nagano = client_for(CoordinatorFactory(prefecture_id="20"))
+    gunma = client_for(CoordinatorFactory(prefecture_id="10"))
+    assert _titles(nagano.get(NEEDS_API)) == ["長野市の求人"]
+    assert _titles(gunma.get(NEEDS_API)) == []
+    other_clerk = client_for(MunicipalStaffFactory(municipality_id="202029"))
+    assert _titles(other_clerk.get(NEEDS_API)) == []
+
+
+def test_the_query_and_language_are_part_of_what_is_reused(register):
+    NeedFactory(title="一件目")
+    NeedFactory(title="二件目", fiscal_year=2028)
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    assert _titles(client.get(NEEDS_API + "?fiscal_year=2028")) == ["二件目"]
+    assert _titles(client.get(NEEDS_API)) == ["一件目", "二件目"]
+    bad_ja = client.get(NEEDS_API + "?fiscal_year=x", HTTP_ACCEPT_LANGUAGE="ja")
+    assert bad_ja.status_code == 400
+
+
+def test_nothing_is_reused_inside_a_transaction(register):
+    with transaction.atomic():
+        assert database_snapshot() is None
+    assert database_snapshot()
+
+
+def test_a_deactivated_user_is_refused_not_served_what_was_kept(register):
+    user = CoordinatorFactory(prefecture_id="20", username="kept")
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("frontend:needs")).status_code == 200
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get(reverse("frontend:needs"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_page_is_reused_and_a_waiting_message_is_still_shown(register):
+    NeedFactory(title="セキュリティ顧問")
+    client = Client()
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    client.get(reverse("frontend:needs"))  # the first page gives the CSRF cookie; it is not kept
+    first, built = _queries(client, reverse("frontend:needs"))
+    again, reused = _queries(client, reverse("frontend:needs"))
+    assert again.content == first.content and reused < built
+    # A message set by the last save (a cookie, as Django's messages keep it) is shown, not swallowed.
+    storage = CookieStorage(first.wsgi_request)
+    storage.add(constants.SUCCESS, "保存しました。")
+    storage.update(first)
+    client.cookies[CookieStorage.cookie_name] = first.cookies[CookieStorage.cookie_name].value
+    shown = client.get(reverse("frontend:needs"))
+    assert "保存しました。" in shown.content.decode()
+    assert "保存しました。" not in client.get(reverse("frontend:needs")).content.decode()
+
+
+def test_turned_off_every_read_is_built(register, settings):
+    settings.KENMU_REUSE_READS = False
+    NeedFactory()
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    _, built = _queries(client, NEEDS_API)
+    _, again = _queries(client, NEEDS_API)
+    assert again == built
