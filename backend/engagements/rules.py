@@ -24,6 +24,7 @@ class Placement:
     weekdays: list[str]
     days_per_year: int
     budget: int  # the need's budget, or what is left of it for a successor (要員交代)
+    travel_cost: int = 0  # the proposal's travel reimbursement (費用弁償), paid from the same budget
 
 
 def incumbent_conflicts(expert: Expert, municipality_code: str) -> list[Procurement]:
@@ -77,9 +78,17 @@ def _pair_problems(p: Placement) -> list[FieldProblem]:
         if len(set(p.weekdays)) != need.weekly_days or not set(p.weekdays) <= allowed:
             problems.append(_problem(5, "曜日が合いません（人材の稼働曜日が変わった可能性があります）。",
                                      "the weekdays no longer fit the expert's and the need's weekdays"))
-    if expert.daily_rate * p.days_per_year > p.budget:
-        problems.append(_problem(6, f"報酬 {expert.daily_rate * p.days_per_year:,}円 が予算 {p.budget:,}円 を超えます。",
-                                 f"fee {expert.daily_rate * p.days_per_year:,} yen exceeds budget {p.budget:,} yen"))
+    lowest = expert.daily_rate * p.days_per_year
+    if lowest + p.travel_cost > p.budget:
+        if p.travel_cost:
+            problems.append(_problem(
+                6, f"人材の報酬の下限 {lowest:,}円 と費用弁償 {p.travel_cost:,}円 の計 {lowest + p.travel_cost:,}円 が"
+                   f"予算 {p.budget:,}円 を超えます。",
+                f"the expert's lowest fee {lowest:,} yen and travel {p.travel_cost:,} yen "
+                f"({lowest + p.travel_cost:,} yen) exceed the budget {p.budget:,} yen"))
+        else:
+            problems.append(_problem(6, f"報酬 {lowest:,}円 が予算 {p.budget:,}円 を超えます。",
+                                     f"fee {lowest:,} yen exceeds budget {p.budget:,} yen"))
     return problems
 
 

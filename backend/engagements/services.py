@@ -19,7 +19,6 @@ from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
-from backend.core.fiscal import months_served
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
@@ -34,7 +33,13 @@ from backend.engagements.rules import (
     incumbent_conflicts,
     placement_problems,
 )
-from backend.engagements.terms import TermsAsked, amounts_for_year, terms_problems, terms_resolve
+from backend.engagements.terms import (
+    TermsAsked,
+    amounts_for_year,
+    share_served,
+    terms_problems,
+    terms_resolve,
+)
 from backend.experts.models import Expert
 from backend.needs.models import Need, NeedStatus
 from backend.notifications.models import NotificationKind
@@ -102,7 +107,8 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
         left = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year, "budget": need.budget}
         terms_left = {"days_per_year": left["days_per_year"], "budget": left["budget"]}
-        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays), **terms_left)
+        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays),
+                              travel_cost=proposal.travel_cost, **terms_left)
         problems = placement_problems(
             placement, holdings=_holdings_locked(expert, need.fiscal_year),
             forbidden=PairDecision.objects.filter(need=need, expert=expert, kind=DecisionKind.FORBID).exists(),
@@ -282,7 +288,7 @@ def _hand_over(*, user, successor: Engagement) -> None:
     old = Engagement.objects.select_for_update().get(pk=successor.replaces_id)
     before = {**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee}
     ends_on = successor.starts_on - dt.timedelta(days=1)  # before old.starts_on if it never began
-    share = months_served(old.starts_on, ends_on) / max(months_served(old.starts_on, old.ends_on), 1e-9)
+    share = share_served(starts_on=old.starts_on, ends_on=old.ends_on, fiscal_year=old.fiscal_year, until=ends_on)
     old.status = EngagementStatus.ENDED
     old.days_per_year, old.fee = round(old.days_per_year * share), round(old.fee * share)
     old.travel_cost = round(old.travel_cost * share)
@@ -361,12 +367,12 @@ def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
         Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
     else:
         today = timezone.localdate()
-        share = months_served(engagement.starts_on, today) / max(
-            months_served(engagement.starts_on, engagement.ends_on), 1e-9)
+        share = share_served(starts_on=engagement.starts_on, ends_on=engagement.ends_on,
+                             fiscal_year=engagement.fiscal_year, until=today)
         engagement.status, engagement.ends_on = EngagementStatus.ENDED, max(today, engagement.starts_on)
-        engagement.days_per_year = round(engagement.days_per_year * min(share, 1))
-        engagement.fee = round(engagement.fee * min(share, 1))
-        engagement.travel_cost = round(engagement.travel_cost * min(share, 1))
+        engagement.days_per_year = round(engagement.days_per_year * share)
+        engagement.fee = round(engagement.fee * share)
+        engagement.travel_cost = round(engagement.travel_cost * share)
         Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
     engagement.save()
     restrictions_sync_engagement_end(engagement=engagement)

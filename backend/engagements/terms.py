@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from backend.core.choices import EmploymentForm, Role
 from backend.core.errors import FieldProblem
-from backend.core.fiscal import fiscal_year_end, fiscal_year_start, prorate
+from backend.core.fiscal import fiscal_year_end, fiscal_year_start, months_served, prorate
 
 # 任期付短時間職員: a term of up to 3 years (地方公共団体の一般職の任期付職員の採用に関する法律; an ordinance may
 # allow 5, which kenmu does not record, so it keeps to 3). Every other form is engaged for one fiscal year.
@@ -124,6 +124,15 @@ def _term_problems(terms: Terms, *, fiscal_year: int) -> list[FieldProblem]:
                              "この任用形態の任期は年度内です。終了日は年度末（3月31日）までにしてください。",
                              "This employment form is engaged within the fiscal year: end by 31 March.")]
     return []
+
+
+def share_served(*, starts_on: dt.date, ends_on: dt.date, fiscal_year: int, until: dt.date) -> float:
+    """The share of an engagement's stored days, fee and travel served by `until`. They are its first fiscal
+    year's (`amounts_for_year`), so the share is of that year's months: from the start to the end or 31 March,
+    whichever comes first (a three-year 任期付短時間職員 ended in October has served half its stored year)."""
+    year_end = fiscal_year_end(fiscal_year)
+    covered = months_served(starts_on, min(ends_on, year_end))
+    return min(months_served(starts_on, min(until, year_end)) / max(covered, 1e-9), 1.0)
 
 
 def amounts_for_year(terms: Terms, *, days_per_year: int, travel_cost: int, fiscal_year: int,

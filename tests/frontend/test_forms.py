@@ -4,16 +4,20 @@ import pytest
 from django.utils import timezone
 
 from backend.engagements.models import Engagement
+from backend.engagements.services import replacement_request
 from backend.needs.models import Need
 from backend.runs.models import MatchRun, Proposal
+from tests.backend.engagements.test_replacement import _active
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,
     ExpertFactory,
     ExpertUserFactory,
+    MatchRunFactory,
     MunicipalStaffFactory,
     NeedFactory,
     ProcurementFactory,
+    ProposalFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +163,19 @@ def test_the_run_form_offers_every_criterion_checked_and_keeps_the_ones_chosen(c
                                               "objectives": ["travel", "skill_fit"]})
     assert response.status_code == 302
     assert MatchRun.objects.get().params["objectives"] == ["skill_fit", "travel"]
+
+
+def test_a_successors_fee_is_asked_for_the_rest_of_the_year_not_a_years_fee(client):
+    """要員交代: the successor's proposal states the fee from its start to 31 March; the approval form said
+    年額 (a year's fee) for it."""
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    need = NeedFactory(municipality_id="202011", status="filled")
+    current = _active(ExpertFactory(), need)
+    request = replacement_request(user=MunicipalStaffFactory(municipality_id="202011"), engagement=current,
+                                  reason="交代を希望")
+    proposal = ProposalFactory(run=MatchRunFactory(kind="replacement", replacement=request), need=need)
+    client.force_login(coordinator)
+    asked = client.post(f"/proposals/{proposal.pk}/approve/", {}).content.decode()
+    assert "報酬（年度末までの額・万円）" in asked and "報酬（年額・万円）" not in asked
+    plain = ProposalFactory(need=NeedFactory(municipality_id="202011"))
+    assert "報酬（年額・万円）" in client.post(f"/proposals/{plain.pk}/approve/", {}).content.decode()

@@ -80,6 +80,18 @@ def test_approval_refuses_an_expert_whose_rate_now_exceeds_the_budget(coordinato
     assert "rule_6" in [e["code"] for e in response.json()["errors"]]
 
 
+def test_approval_counts_travel_against_the_budget_as_the_run_did(coordinator):
+    """Rule 6 of format version 2 is fee + travel within the budget: an expert whose lowest fee still fits the
+    budget but not with the proposal's travel reimbursement (費用弁償) is refused, with both amounts named."""
+    proposal = ProposalFactory(expert=ExpertFactory(daily_rate=45_000), need=NeedFactory(budget=2_400_000),
+                               travel_cost=300_000)
+    response = _approve(coordinator, proposal)
+    assert response.status_code == 409, response.content
+    (error,) = [e for e in response.json()["errors"] if e["code"] == "rule_6"]
+    assert "費用弁償 300,000円" in error["ja"] and "travel 300,000 yen" in error["en"]
+    assert not Engagement.objects.exists()
+
+
 def test_a_proposal_cannot_be_approved_twice(coordinator):
     proposal = ProposalFactory()
     assert _approve(coordinator, proposal).status_code == 201

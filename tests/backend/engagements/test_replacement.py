@@ -102,3 +102,25 @@ def test_the_replacement_form_refuses_an_engagement_that_is_not_active(client):
     page = response.content.decode()
     assert "稼働中の任用だけです" in page and "「辞退」" in page
     assert 'name="reason"' not in page
+
+
+def test_a_multi_year_engagement_handed_over_keeps_the_months_of_its_first_year(coordinator, mid_year):
+    """任期付短時間職員 for three years: the stored fee and days are the first fiscal year's, so the hand-over
+    prorates them over that year's months, not over the whole three-year term (which gave a third of it)."""
+    need = NeedFactory(municipality_id="202011", status="filled", budget=3_600_000, employment_forms=["fixed_term_short"])
+    current_expert, successor_expert = ExpertFactory(employment_forms=["fixed_term_short"]), ExpertFactory(
+        daily_rate=60_000, employment_forms=["fixed_term_short"])
+    current = _active(current_expert, need)
+    Engagement.objects.filter(pk=current.pk).update(employment_form="fixed_term_short", ends_on=dt.date(2030, 3, 31))
+    staff = MunicipalStaffFactory(municipality_id="202011")
+    request = replacement_request(user=staff, engagement=current, reason="専門分野の変更")
+    run = MatchRunFactory(kind="replacement", replacement=request)
+    successor = proposal_approve(user=coordinator, proposal=_successor_proposal(run=run, need=need,
+                                                                               expert=successor_expert))
+    engagement_respond(user=staff, engagement=successor, accept=True)
+    engagement_respond(user=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True,
+                       pledge_version=PLEDGE_VERSION)
+    current.refresh_from_db()
+    served = months_served(dt.date(2027, 4, 1), dt.date(2027, 10, 14))
+    assert current.ends_on == dt.date(2027, 10, 14)
+    assert (current.fee, current.days_per_year) == (round(2_400_000 * served / 12), round(48 * served / 12))
