@@ -188,6 +188,8 @@ SNAPSHOT_LABELS = {
     "affiliations": pgettext_lazy("audit field", "所属"),
     "required_skills": pgettext_lazy("audit field", "必須スキル"),
     "desired_skills": pgettext_lazy("audit field", "歓迎スキル"),
+    # Recorded before Expert.active was renamed listed (登録中): old rows keep the old key.
+    "active": pgettext_lazy("audit field", "登録中"),
 }
 
 

@@ -80,7 +80,7 @@ def expert_loads(*, user, fiscal_year: int, limit: int | None = None) -> list[Ex
     """The user's active experts by load, highest share of capacity first (then by id), the first `limit`:
     days of their offered and active engagements of the year, wherever they serve, summed in SQL."""
     holding = Q(engagements__fiscal_year=fiscal_year, engagements__status__in=HOLDING_STATUSES)
-    experts = (expert_list(user=user).filter(active=True).prefetch_related(None).only("id", "name", "capacity_days")
+    experts = (expert_list(user=user).filter(listed=True).prefetch_related(None).only("id", "name", "capacity_days")
                .annotate(used=Coalesce(Sum("engagements__days_per_year", filter=holding), 0),
                          held=Count("engagements", filter=holding))
                .annotate(share=Case(When(capacity_days=0, then=Value(0.0)),
@@ -91,7 +91,7 @@ def expert_loads(*, user, fiscal_year: int, limit: int | None = None) -> list[Ex
 
 
 def active_expert_count(*, user) -> int:
-    return expert_list(user=user).filter(active=True).count()
+    return expert_list(user=user).filter(listed=True).count()
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def expert_filter(rows: QuerySet[Expert], query: ExpertQuery) -> QuerySet[Expert
         rows = rows.filter(Exists(Expert.serves_prefectures.through.objects.filter(
             expert_id=OuterRef("pk"), prefecture_id=query.serves)))
     if query.availability == "free":
-        rows = rows.filter(active=True, used_days__lt=F("capacity_days"))
+        rows = rows.filter(listed=True, used_days__lt=F("capacity_days"))
     elif query.availability == "full":
         rows = rows.filter(used_days__gte=F("capacity_days"))
     if query.pledge:
@@ -142,7 +142,7 @@ def expert_filter(rows: QuerySet[Expert], query: ExpertQuery) -> QuerySet[Expert
             expert=OuterRef("pk"), vendor__name__icontains=query.vendor, relation__in=ACTIVE_RELATIONS,
             ended_on__isnull=True)))
     if query.listed:
-        rows = rows.filter(active=query.listed == "yes")
+        rows = rows.filter(listed=query.listed == "yes")
     return rows
 
 
@@ -154,8 +154,8 @@ def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySe
     skills = ExpertSkill.objects.filter(expert=OuterRef("pk")).order_by("skill").values(
         row=JSONObject(skill="skill", level="level"))
     return experts.prefetch_related(None).only(
-        "id", "name", "active", "home_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pledge_signed_on",
-    ).annotate(used_days=Case(When(active=True, then=Coalesce(Subquery(booked), 0)), default=Value(0)),
+        "id", "name", "listed", "home_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pledge_signed_on",
+    ).annotate(used_days=Case(When(listed=True, then=Coalesce(Subquery(booked), 0)), default=Value(0)),
                skill_rows=ArraySubquery(skills))
 
 

@@ -9,7 +9,7 @@ class ExpertFilter(django_filters.FilterSet):
     home_prefecture = code("home_prefecture_id")
     serves = code("serves_prefectures", distinct=True)
     skill = django_filters.ChoiceFilter(field_name="skills__skill", choices=Skill.choices, distinct=True)
-    active = TrueOrFalseFilter()
+    listed = TrueOrFalseFilter()
 
     class Meta:
         model = Expert

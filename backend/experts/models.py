@@ -39,7 +39,8 @@ class Expert(models.Model):
         default=list,
     )
     pledge_signed_on = models.DateField(_("秘密保持誓約の署名日"), null=True, blank=True)
-    active = models.BooleanField(_("登録中"), default=True)
+    # Listed in the pool (登録中): offered to runs. Only engagements are "active" (docs/glossary.md).
+    listed = models.BooleanField(_("登録中"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,7 +109,7 @@ class Affiliation(models.Model):
         return f"{self.vendor_id}:{self.relation}"
 
     @property
-    def is_active(self) -> bool:
+    def is_current(self) -> bool:
         return self.relation in ACTIVE_RELATIONS
 
 

@@ -52,7 +52,7 @@ class ExpertInputSerializer(serializers.Serializer):
     pledge_signed_on = serializers.DateField(required=False, allow_null=True)
     skills = SkillLevelsField(required=False)
     affiliations = AffiliationInputSerializer(many=True, required=False)
-    active = serializers.BooleanField(required=False)
+    listed = serializers.BooleanField(required=False)
 
     def validate_affiliations(self, value):
         keys = [(a["vendor"].pk, a["relation"]) for a in value]
@@ -65,11 +65,11 @@ class ExpertInputSerializer(serializers.Serializer):
 
 class AffiliationOutputSerializer(serializers.ModelSerializer):
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
-    active = serializers.BooleanField(source="is_active", read_only=True)
+    current = serializers.BooleanField(source="is_current", read_only=True)
 
     class Meta:
         model = Affiliation
-        fields = ["id", "vendor", "vendor_name", "relation", "ended_on", "active"]
+        fields = ["id", "vendor", "vendor_name", "relation", "ended_on", "current"]
 
 
 class ExpertOutputSerializer(serializers.ModelSerializer):
@@ -85,7 +85,7 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
             "id", "name", "name_kana", "email", "phone", "home_prefecture", "home_municipality",
             "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays", "max_engagements",
             "daily_rate", "employment_forms", "pledge_signed_on", "confidentiality_pledge", "skills",
-            "affiliations", "active", "created_at", "updated_at",
+            "affiliations", "listed", "created_at", "updated_at",
         ]
 
     def get_skills(self, obj) -> dict[str, int]:
@@ -116,8 +116,8 @@ class ExpertListOutputSerializer(ExpertOutputSerializer):
             "skills": {s["skill"]: s["level"] for s in row["skill_rows"]},
             "affiliations": [{"id": a["id"], "vendor": a["vendor"], "vendor_name": a["vendor_name"],
                               "relation": a["relation"], "ended_on": a["ended_on"],
-                              "active": a["relation"] in ACTIVE_RELATIONS} for a in row["affiliation_rows"]],
-            "active": row["active"], "created_at": iso_datetime(row["created_at"]),
+                              "current": a["relation"] in ACTIVE_RELATIONS} for a in row["affiliation_rows"]],
+            "listed": row["listed"], "created_at": iso_datetime(row["created_at"]),
             "updated_at": iso_datetime(row["updated_at"]),
         }
 

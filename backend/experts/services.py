@@ -67,7 +67,7 @@ def expert_snapshot(expert: Expert) -> dict:
         "affiliations": [
             [a.vendor_id, a.relation, a.ended_on] for a in expert.affiliations.order_by("vendor_id", "relation")
         ],
-        "active": expert.active,
+        "listed": expert.listed,
     }
 
 
@@ -228,8 +228,8 @@ def expert_sign_pledge(*, user, expert: Expert) -> Expert:
 def expert_deactivate(*, user, expert: Expert) -> Expert:
     """Experts are never deleted (engagements and the audit log refer to them); they retire."""
     before = expert_snapshot(expert)
-    expert.active = False
-    expert.save(update_fields=["active", "updated_at"])
+    expert.listed = False
+    expert.save(update_fields=["listed", "updated_at"])
     audit_record(actor=user, action=AuditAction.EXPERT_DEACTIVATE, obj=expert, prefecture=expert.home_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
@@ -243,7 +243,7 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
     if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
         raise ForbiddenError.single("expert", "not_yours", "所属の変更を申請できるのは専門人材本人のみです。",
                                     "Only the expert asks for a change of their own affiliations.")
-    current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_active}
+    current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_current}
     if kind == AffiliationChangeKind.END and vendor.pk not in current:
         raise DomainError.single("vendor", "not_affiliated", "在籍・兼業中の事業者ではありません。",
                                  "The expert has no current affiliation with this vendor.")

@@ -104,7 +104,7 @@ def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -
     try:
         with transaction.atomic():
             # Measure only the generated data: whatever the database already holds sits out (rolled back).
-            Expert.objects.update(active=False)
+            Expert.objects.update(listed=False)
             started = time.perf_counter()
             instance_load(instance)
             load_s = time.perf_counter() - started

@@ -65,7 +65,7 @@ class InstanceOptions:
 
 def _experts(prefecture_codes: list[str]) -> list[Expert]:
     return list(
-        Expert.objects.filter(active=True, serves_prefectures__in=prefecture_codes)
+        Expert.objects.filter(listed=True, serves_prefectures__in=prefecture_codes)
         .distinct()
         .select_related("home_municipality")
         .prefetch_related(

@@ -88,7 +88,7 @@ def expert_data(post, *, by_coordinator: bool) -> dict:
         "affiliations": _affiliation_rows(post),
     }
     if by_coordinator:
-        data["active"] = forms.checkbox(post, "active")
+        data["listed"] = forms.checkbox(post, "listed")
         data["pledge_signed_on"] = forms.text(post, "pledge_signed_on") or None
         return data
     return {name: value for name, value in data.items() if name in EXPERT_OWN_FIELDS}
@@ -121,7 +121,7 @@ def _initial(expert) -> dict:
         "skills": {s.skill: s.level for s in expert.skills.all()},
         "affiliations": [{"vendor": str(a.vendor_id), "relation": a.relation,
                           "ended_on": a.ended_on.isoformat() if a.ended_on else ""} for a in expert.affiliations.all()],
-        "active": expert.active,
+        "listed": expert.listed,
     }
 
 

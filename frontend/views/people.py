@@ -48,7 +48,7 @@ def _invite_context(request, values, errors) -> dict:
     user = request.user
     return {"values": values, "errors": errors,
             "municipalities": Municipality.objects.filter(prefecture_id=user.prefecture_id).order_by("code"),
-            "experts": expert_list(user=user).filter(user__isnull=True, active=True).prefetch_related(None)
+            "experts": expert_list(user=user).filter(user__isnull=True, listed=True).prefetch_related(None)
                                              .only("id", "name", "email"),
             "roles": [(UserRole.MUNICIPAL, UserRole.MUNICIPAL.label), (UserRole.EXPERT, UserRole.EXPERT.label)]}
 

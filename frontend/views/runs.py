@@ -300,7 +300,7 @@ def _terms_data(post) -> dict:
 
 def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
     expert, need = proposal.expert, proposal.need
-    vendors = [a.vendor for a in expert.affiliations.select_related("vendor") if a.is_active]
+    vendors = [a.vendor for a in expert.affiliations.select_related("vendor") if a.is_current]
     replaced = proposal.run.replacement.engagement if proposal.run.replacement_id else None
     exception = CoiOverride.objects.in_force().filter(expert=expert, municipality_id=need.municipality_id,
                                                       fiscal_year=need.fiscal_year).first()

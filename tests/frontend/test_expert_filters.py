@@ -22,7 +22,7 @@ def pool(client):
                             pledge_signed_on=dt.date(2026, 4, 1), serves=["20", "19"])
     AffiliationFactory(expert=network, vendor=VendorFactory(name="信州システム株式会社"), relation="employee")
     ExpertFactory(name="未誓 三郎", skill_levels={"data": 2}, capacity_days=0)
-    ExpertFactory(name="停止 四郎", active=False, pledge_signed_on=dt.date(2026, 4, 1))
+    ExpertFactory(name="停止 四郎", listed=False, pledge_signed_on=dt.date(2026, 4, 1))
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     return client
 

@@ -82,7 +82,7 @@ def test_expert_form_shows_the_former_employee_rule_on_its_row(client):
     client.force_login(coordinator)
     response = client.post(f"/experts/{expert.pk}/edit/", {
         "name": expert.name, "capacity_days": "96", "weekdays": ["mon"], "max_engagements": "3",
-        "daily_rate": "50000", "employment_forms": ["contract"], "active": "on", "affiliation_rows": "1",
+        "daily_rate": "50000", "employment_forms": ["contract"], "listed": "on", "affiliation_rows": "1",
         "aff-0-vendor": str(vendor.pk), "aff-0-relation": "former_employee", "aff-0-ended_on": ""})
     assert response.status_code == 400
     assert "元在籍の場合は退職日が必要です" in response.content.decode()
@@ -96,7 +96,7 @@ def test_an_expert_updates_availability_but_stays_active(client):
         "daily_rate": "60000", "employment_forms": ["contract"], "skill_security": "3", "affiliation_rows": "0"})
     assert response.status_code == 302
     user.expert.refresh_from_db()
-    assert (user.expert.capacity_days, user.expert.weekdays, user.expert.active) == (48, ["tue", "thu"], True)
+    assert (user.expert.capacity_days, user.expert.weekdays, user.expert.listed) == (48, ["tue", "thu"], True)
 
 
 def test_signing_the_pledge_needs_the_agreement_box(client):

@@ -81,7 +81,7 @@ def test_expert_signs_the_pledge_and_changes_availability(browser, live_server, 
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("heading", name=re.compile("プロフィール"))).to_be_visible()
     expert = Expert.objects.get(user__username="demo-expert")
-    assert expert.weekdays == ["wed"] and expert.active
+    assert expert.weekdays == ["wed"] and expert.listed
     assert expert.skills.get(skill="security").level == 3
     shot(page, "expert-profile-edited")
 

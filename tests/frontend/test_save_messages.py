@@ -24,7 +24,7 @@ def test_saving_an_expert_says_so(client):
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     page = client.post(f"/experts/{expert.pk}/edit/", {
         "name": "山田 花子", "capacity_days": "96", "weekdays": ["mon"], "max_engagements": "3",
-        "daily_rate": "50000", "employment_forms": ["contract"], "active": "on", "affiliation_rows": "0",
+        "daily_rate": "50000", "employment_forms": ["contract"], "listed": "on", "affiliation_rows": "0",
     }, follow=True).content.decode()
     assert "「山田 花子」の登録内容を保存しました。" in page
 

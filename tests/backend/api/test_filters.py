@@ -61,9 +61,9 @@ def test_filters_narrow_the_list(client):
 
 def test_active_takes_true_or_false_only(client):
     client.force_login(CoordinatorFactory(prefecture_id="20"))
-    assert client.get("/api/v1/experts/", {"active": "true"}).status_code == 200
-    response = client.get("/api/v1/experts/", {"active": "null"})
+    assert client.get("/api/v1/experts/", {"listed": "true"}).status_code == 200
+    response = client.get("/api/v1/experts/", {"listed": "null"})
     assert response.status_code == 400
     (error,) = response.json()["errors"]
-    assert error["field"] == "active" and error["ja"] == "true か false で指定してください。"
+    assert error["field"] == "listed" and error["ja"] == "true か false で指定してください。"
     assert error["en"] == "Enter true or false."

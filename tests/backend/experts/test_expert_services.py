@@ -91,9 +91,9 @@ def test_a_retired_expert_stays_in_the_register_inactive_and_audited():
 
     expert_deactivate(user=coordinator, expert=expert)
 
-    assert Expert.objects.get(pk=expert.pk).active is False
+    assert Expert.objects.get(pk=expert.pk).listed is False
     row = AuditLog.objects.get(action="expert.deactivate", object_id=str(expert.pk))
-    assert (row.before["active"], row.after["active"], row.actor_id) == (True, False, coordinator.pk)
+    assert (row.before["listed"], row.after["listed"], row.actor_id) == (True, False, coordinator.pk)
 
 
 @pytest.fixture

@@ -166,7 +166,7 @@ def test_a_confirmed_renewal_names_its_expert_as_current_in_the_instance(coordin
 
     expert = ExpertFactory(home_prefecture_id="20")
     need = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=expert)
-    gone = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=ExpertFactory(active=False))
+    gone = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=ExpertFactory(listed=False))
     instance = scope_instance(prefecture_codes=["20"], fiscal_year=2028)
     by_id = {n["id"]: n for n in instance["needs"]}
     from backend.runs.instance import need_ref
