@@ -160,6 +160,24 @@ def test_the_coordinator_changes_the_settings_with_a_message(client, nagano_coor
     assert PrefectureSetting.objects.get(pk="20").special_grant_rate == Decimal("0.350")
 
 
+@pytest.mark.parametrize(("percent", "per_km", "shown"), [
+    ("", "", ["特別交付税の措置率を入力してください。", "費用弁償の単価を入力してください。"]),
+    ("abc", "37", ["特別交付税の措置率は半角の数字で入力してください（例：50）。"]),
+    ("1000", "37", ["特別交付税の措置率は100以下で入力してください。"]),
+    ("12.345", "37", ["特別交付税の措置率は小数第1位までで入力してください。"]),
+])
+def test_the_settings_page_says_what_is_wrong_with_each_field_as_a_clerk_would(client, nagano_coordinator,
+                                                                                percent, per_km, shown):
+    client.force_login(nagano_coordinator)
+    refused = client.post("/settings/", {"special_grant_percent": percent, "travel_yen_per_km": per_km})
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert all(message in page for message in shown), page
+    for generic in ("有効な数値", "桁数", "最大4桁", "半角の数字で入力してください。</"):
+        assert generic not in page
+    assert not PrefectureSetting.objects.filter(pk="20").exists()
+
+
 def test_the_costs_page_opens_on_the_year_the_needs_are_for(client):
     from tests.backend.factories import CoordinatorFactory, NeedFactory
 
