@@ -57,6 +57,21 @@ def test_the_coordinator_prepares_and_the_municipality_confirms_on_the_page(clie
     assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
 
 
+def test_preparing_says_what_it_did_without_counting_zeros(client, nagano_coordinator):
+    client.force_login(nagano_coordinator)
+    nothing = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和8年度に稼働中の任用・委託がないため、令和9年度の継続ニーズは作成しませんでした。" in nothing
+    active(title="窓口DX")
+    first = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズを1件作成しました。市区町村の確認を待ちます。" in first
+    active(municipality="202029", title="情報政策")
+    second = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズを1件作成しました（作成済みのもの1件はそのままです）。" in second
+    again = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズは作成済みです（2件）。新しく作成したものはありません。" in again
+    assert all("0件" not in page for page in (nothing, first, again))
+
+
 def test_pending_renewals_are_on_the_municipalitys_to_do_list(client, nagano_coordinator, nagano_staff):
     from frontend.todo import todo_list
 
