@@ -1,6 +1,8 @@
 """Expert applications: the public page where an expert applies to a prefecture's pool (no account,
 limited per address), and the coordinator's review (counts, accept, decline with a reason)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,9 +89,13 @@ def application_index(request):
 
 
 def _detail(request, application, errors=None, status=200):
+    # The application keeps its affiliations as the applicant wrote them (dates as ISO text); the page shows dates.
+    affiliations = [{**row, "ended_on": date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None}
+                    for row in application.affiliations]
     return render(request, "frontend/applications/detail.html", {
         "application": application, "errors": errors, "vendors": Vendor.objects.order_by("name", "id").only("id", "name"),
-        "status_labels": dict(ApplicationStatus.choices), "skills": sorted(application.skills.items())}, status=status)
+        "affiliations": affiliations, "status_labels": dict(ApplicationStatus.choices),
+        "skills": sorted(application.skills.items())}, status=status)
 
 
 @role_required(*COORDINATOR)
