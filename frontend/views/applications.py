@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from backend.experts.services import (
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 from frontend import forms
+from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, role_required
 
 AFFILIATION_ROWS = 3
@@ -83,8 +85,9 @@ def application_index(request):
     applications = expert_application_list(user=request.user)
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "frontend/applications/index.html", {
-        "applications": applications[:200], "status": status, "statuses": ApplicationStatus.choices,
+        "applications": page, "page": page, "status": status, "statuses": ApplicationStatus.choices,
         "counts": expert_application_counts(user=request.user), "status_labels": dict(ApplicationStatus.choices)})
 
 

@@ -147,3 +147,15 @@ def test_the_review_page_shows_each_affiliation_with_its_end_as_a_wareki_date(cl
     expert_application_decline(user=coordinator, application=application, reason="今年度の募集は終了しました。")
     decided = client.get(f"/applications/{application.pk}/").content.decode()
     assert "松本ソフト合同会社（元在籍・令和7年3月31日まで）" in decided  # still told after the decision
+
+
+def test_the_review_list_pages_through_every_application_instead_of_cutting_it_off(client, coordinator, db):
+    for index in range(25):
+        expert_application_submit(prefecture=Prefecture.objects.get(code="20"), language="ja",
+                                  data={**APPLICATION, "name": f"応募 {index:02d}", "email": f"a{index}@example.jp"})
+    client.force_login(coordinator)
+    first = client.get("/applications/?status=pending").content.decode()
+    assert "25件中 1〜20件目" in first and "審査待ち（25）" in first
+    second = client.get("/applications/?status=pending&page=2").content.decode()
+    assert "25件中 21〜25件目" in second
+    assert "応募 00" in second and "応募 00" not in first  # the oldest come last, on the second page
