@@ -132,3 +132,13 @@ def test_the_schema_documents_the_applications_endpoints():
     body = decline["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert schema["components"]["schemas"][body]["required"] == ["reason"]
     assert {"200", "400", "403", "404", "409"} <= set(decline["responses"])
+
+
+def test_an_administrator_accepts_into_the_prefecture_applied_to(application, django_capture_on_commit_callbacks):
+    from tests.backend.factories import UserFactory
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(UserFactory(is_superuser=True)).post(
+            f"/api/v1/applications/{application.pk}/accept/", {"vendors": [None, None]}, format="json")
+    assert response.status_code == 200, response.content
+    assert Expert.objects.get(pk=response.json()["expert"]).home_prefecture_id == "20"
