@@ -18,7 +18,7 @@ from backend.engagements.apis import (
     ProposalApprovalViewSet,
     ReplacementViewSet,
 )
-from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
+from backend.experts.apis import AffiliationChangeViewSet, ExpertApplicationViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
@@ -41,6 +41,7 @@ router.register("users", ManagedUserViewSet, basename="user")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("experts", ExpertViewSet, basename="expert")
 router.register("affiliation-changes", AffiliationChangeViewSet, basename="affiliation-change")
+router.register("applications", ExpertApplicationViewSet, basename="application")
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")

@@ -2,7 +2,13 @@ import django_filters
 
 from backend.core.choices import Skill
 from backend.core.filters import TrueOrFalseFilter, code, key
-from backend.experts.models import AffiliationChange, AffiliationChangeStatus, Expert
+from backend.experts.models import (
+    AffiliationChange,
+    AffiliationChangeStatus,
+    ApplicationStatus,
+    Expert,
+    ExpertApplication,
+)
 
 
 class ExpertFilter(django_filters.FilterSet):
@@ -22,4 +28,12 @@ class AffiliationChangeFilter(django_filters.FilterSet):
 
     class Meta:
         model = AffiliationChange
+        fields = []
+
+
+class ExpertApplicationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
+
+    class Meta:
+        model = ExpertApplication
         fields = []

@@ -4,7 +4,13 @@ from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.core.errors import bilingual
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
-from backend.experts.models import Affiliation, AffiliationChange, AffiliationChangeKind, Expert
+from backend.experts.models import (
+    Affiliation,
+    AffiliationChange,
+    AffiliationChangeKind,
+    Expert,
+    ExpertApplication,
+)
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 
@@ -186,3 +192,44 @@ class ExpertApplicationInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(bilingual(
                 "秘密保持の誓約に同意してください。", "You must agree to the confidentiality pledge."), code="required")
         return value
+
+
+class ApplicationAffiliationOutputSerializer(serializers.Serializer):
+    """An affiliation as the applicant wrote it: a vendor's name, not yet a vendor of the register."""
+
+    vendor_name = serializers.CharField()
+    relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
+    ended_on = serializers.DateField(allow_null=True)
+
+
+class ExpertApplicationOutputSerializer(serializers.ModelSerializer):
+    skills = serializers.SerializerMethodField()
+    affiliations = ApplicationAffiliationOutputSerializer(many=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
+
+    class Meta:
+        model = ExpertApplication
+        fields = ["id", "prefecture", "name", "name_kana", "email", "phone", "skills", "capacity_days", "weekdays",
+                  "daily_rate", "employment_forms", "affiliations", "pledge_agreed_at", "language", "status",
+                  "submitted_at", "decided_by", "decided_at", "decision_reason", "expert"]
+
+    def get_skills(self, obj) -> dict[str, int]:
+        return dict(obj.skills)
+
+
+class ApplicationAcceptInputSerializer(serializers.Serializer):
+    vendors = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, error_messages={
+            "does_not_exist": bilingual("事業者が見つかりません。登録済みの事業者から選んでください。",
+                                        "The vendor was not found; choose a registered vendor.")}),
+        required=False, default=list,
+        help_text="One per affiliation of the application, in its order: the id of the registered vendor it is, "
+                  "or null to register the name the applicant wrote as a new vendor.")
+
+
+class ApplicationDeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Mailed to the applicant.", error_messages={
+        "required": bilingual("見送る理由を入力してください（応募者にメールで伝えます）。",
+                              "Give a reason; the applicant is told it by mail."),
+        "blank": bilingual("見送る理由を入力してください（応募者にメールで伝えます）。",
+                           "Give a reason; the applicant is told it by mail.")})

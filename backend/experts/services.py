@@ -47,7 +47,7 @@ _NOT_YOURS = {
 
 SCALAR_FIELDS = [
     "name", "name_kana", "email", "phone", "home_municipality", "capacity_days", "weekdays",
-    "max_engagements", "daily_rate", "employment_forms", "pledge_signed_on", "active",
+    "max_engagements", "daily_rate", "employment_forms", "pledge_signed_on", "listed",
 ]
 
 
@@ -350,6 +350,7 @@ def expert_application_accept(*, user, application: ExpertApplication, vendors: 
         ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
         affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
     expert = expert_create(user=user, data={
+        "home_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
         "name": application.name, "name_kana": application.name_kana, "email": application.email,
         "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
         "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,

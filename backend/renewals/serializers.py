@@ -25,4 +25,5 @@ class RenewalOutputSerializer(serializers.ModelSerializer):
 
 class RenewalsPreparedOutputSerializer(serializers.Serializer):
     created = RenewalOutputSerializer(many=True)
-    already = serializers.IntegerField()
+    already = serializers.IntegerField(
+        help_text="Engagements renewed by an earlier preparation (confirmed, pending or dropped); not those in created.")

@@ -61,6 +61,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
         raise DomainError.single("prefecture", "not_found", "都道府県が見つかりません。", "No such prefecture.")
     engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
                                             status=EngagementStatus.ACTIVE)
+    already = engagements.filter(renewal__isnull=False).count()  # before this call adds its own
     sources = list(engagements.filter(renewal__isnull=True).select_related("need").prefetch_related("need__skills")
                    .order_by("municipality_id", "id"))
     created = []
@@ -72,7 +73,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
         audit_record(actor=user, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
                      after=renewal_snapshot(need))
         created.append(need)
-    return RenewalsPrepared(created=created, already=engagements.filter(renewal__isnull=False).count())
+    return RenewalsPrepared(created=created, already=already)
 
 
 def _check_municipal(user, need: Need) -> None:

@@ -1,8 +1,11 @@
 """Expert applications: the public page where an expert applies to a prefecture's pool (no account,
 limited per address), and the coordinator's review (counts, accept, decline with a reason)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +26,7 @@ from backend.experts.services import (
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 from frontend import forms
+from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, role_required
 
 AFFILIATION_ROWS = 3
@@ -81,15 +85,20 @@ def application_index(request):
     applications = expert_application_list(user=request.user)
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "frontend/applications/index.html", {
-        "applications": applications[:200], "status": status, "statuses": ApplicationStatus.choices,
+        "applications": page, "page": page, "status": status, "statuses": ApplicationStatus.choices,
         "counts": expert_application_counts(user=request.user), "status_labels": dict(ApplicationStatus.choices)})
 
 
 def _detail(request, application, errors=None, status=200):
+    # The application keeps its affiliations as the applicant wrote them (dates as ISO text); the page shows dates.
+    affiliations = [{**row, "ended_on": date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None}
+                    for row in application.affiliations]
     return render(request, "frontend/applications/detail.html", {
         "application": application, "errors": errors, "vendors": Vendor.objects.order_by("name", "id").only("id", "name"),
-        "status_labels": dict(ApplicationStatus.choices), "skills": sorted(application.skills.items())}, status=status)
+        "affiliations": affiliations, "status_labels": dict(ApplicationStatus.choices),
+        "skills": sorted(application.skills.items())}, status=status)
 
 
 @role_required(*COORDINATOR)

@@ -108,7 +108,7 @@ def _affiliation_rows(post) -> list[dict]:
 def _initial(expert) -> dict:
     if expert is None:
         return {"weekdays": [], "employment_forms": [], "serves_prefectures": [], "onsite_prefectures": [],
-                "skills": {}, "affiliations": [], "active": True, "max_engagements": 3}
+                "skills": {}, "affiliations": [], "listed": True, "max_engagements": 3}
     return {
         "name": expert.name, "name_kana": expert.name_kana, "email": expert.email, "phone": expert.phone,
         "serves_prefectures": [p.code for p in expert.serves_prefectures.all()],

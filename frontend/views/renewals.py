@@ -43,12 +43,25 @@ def renewal_prepare_view(request):
     try:
         prepared = renewal_prepare(user=request.user, prefecture_id=request.user.prefecture_id,
                                    fiscal_year=fiscal_year)
-        messages.success(request, _("%(fy)sの継続ニーズを%(n)s件作成しました（作成済みのもの%(m)s件はそのままです）。"
-                                    "市区町村の確認を待ちます。")
-                         % {"fy": fiscal_year_label(fiscal_year), "n": len(prepared.created), "m": prepared.already})
     except DomainError as exc:
         forms.flash_problems(request, exc)
+        return _back(fiscal_year)
+    messages.success(request, _prepared_message(prepared, fiscal_year))
     return _back(fiscal_year)
+
+
+def _prepared_message(prepared, fiscal_year: int) -> str:
+    """What the preparation did, without "0件" where nothing was done."""
+    names = {"fy": fiscal_year_label(fiscal_year), "previous": fiscal_year_label(fiscal_year - 1),
+             "n": len(prepared.created), "m": prepared.already}
+    if prepared.created and prepared.already:
+        return _("%(fy)sの継続ニーズを%(n)s件作成しました（作成済みのもの%(m)s件はそのままです）。"
+                 "市区町村の確認を待ちます。") % names
+    if prepared.created:
+        return _("%(fy)sの継続ニーズを%(n)s件作成しました。市区町村の確認を待ちます。") % names
+    if prepared.already:
+        return _("%(fy)sの継続ニーズは作成済みです（%(m)s件）。新しく作成したものはありません。") % names
+    return _("%(previous)sに稼働中の任用・委託がないため、%(fy)sの継続ニーズは作成しませんでした。") % names
 
 
 @role_required(*MUNICIPAL)

@@ -88,6 +88,20 @@ def test_expert_form_shows_the_former_employee_rule_on_its_row(client):
     assert "元在籍の場合は退職日が必要です" in response.content.decode()
 
 
+def test_a_new_expert_is_listed_unless_the_box_is_cleared_and_the_edit_unlists(client):
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    expert = ExpertFactory(home_prefecture_id="20")
+    client.force_login(coordinator)
+    assert '<input type="checkbox" name="listed" checked>' in client.get("/experts/new/").content.decode()
+
+    response = client.post(f"/experts/{expert.pk}/edit/", {
+        "name": expert.name, "capacity_days": "96", "weekdays": ["mon"], "max_engagements": "3",
+        "daily_rate": "50000", "employment_forms": ["contract"], "affiliation_rows": "0"})
+    assert response.status_code == 302
+    expert.refresh_from_db()
+    assert expert.listed is False
+
+
 def test_an_expert_updates_availability_but_stays_active(client):
     user = ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
     client.force_login(user)

@@ -57,6 +57,21 @@ def test_the_coordinator_prepares_and_the_municipality_confirms_on_the_page(clie
     assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
 
 
+def test_preparing_says_what_it_did_without_counting_zeros(client, nagano_coordinator):
+    client.force_login(nagano_coordinator)
+    nothing = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和8年度に稼働中の任用・委託がないため、令和9年度の継続ニーズは作成しませんでした。" in nothing
+    active(title="窓口DX")
+    first = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズを1件作成しました。市区町村の確認を待ちます。" in first
+    active(municipality="202029", title="情報政策")
+    second = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズを1件作成しました（作成済みのもの1件はそのままです）。" in second
+    again = client.post("/renewals/prepare/", {"fiscal_year": "2027"}, follow=True).content.decode()
+    assert "令和9年度の継続ニーズは作成済みです（2件）。新しく作成したものはありません。" in again
+    assert all("0件" not in page for page in (nothing, first, again))
+
+
 def test_pending_renewals_are_on_the_municipalitys_to_do_list(client, nagano_coordinator, nagano_staff):
     from frontend.todo import todo_list
 
@@ -158,6 +173,24 @@ def test_the_coordinator_changes_the_settings_with_a_message(client, nagano_coor
     refused = client.post("/settings/", {"special_grant_percent": "150", "travel_yen_per_km": "40"})
     assert refused.status_code == 400 and "特別交付税の措置率は100以下で入力してください。" in refused.content.decode()
     assert PrefectureSetting.objects.get(pk="20").special_grant_rate == Decimal("0.350")
+
+
+@pytest.mark.parametrize(("percent", "per_km", "shown"), [
+    ("", "", ["特別交付税の措置率を入力してください。", "費用弁償の単価を入力してください。"]),
+    ("abc", "37", ["特別交付税の措置率は半角の数字で入力してください（例：50）。"]),
+    ("1000", "37", ["特別交付税の措置率は100以下で入力してください。"]),
+    ("12.345", "37", ["特別交付税の措置率は小数第1位までで入力してください。"]),
+])
+def test_the_settings_page_says_what_is_wrong_with_each_field_as_a_clerk_would(client, nagano_coordinator,
+                                                                                percent, per_km, shown):
+    client.force_login(nagano_coordinator)
+    refused = client.post("/settings/", {"special_grant_percent": percent, "travel_yen_per_km": per_km})
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert all(message in page for message in shown), page
+    for generic in ("有効な数値", "桁数", "最大4桁", "半角の数字で入力してください。</"):
+        assert generic not in page
+    assert not PrefectureSetting.objects.filter(pk="20").exists()
 
 
 def test_the_costs_page_opens_on_the_year_the_needs_are_for(client):

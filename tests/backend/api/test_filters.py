@@ -27,7 +27,8 @@ def test_the_needs_filters_are_in_the_schema_with_their_types(schema):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/experts/", "/api/v1/engagements/", "/api/v1/procurements/",
-                                  "/api/v1/runs/", "/api/v1/audit-log/", "/api/v1/municipalities/"])
+                                  "/api/v1/runs/", "/api/v1/audit-log/", "/api/v1/municipalities/",
+                                  "/api/v1/applications/"])
 def test_every_list_documents_more_than_its_page(schema, path):
     assert set(_parameters(schema, path)) - {"page"}
 

@@ -10,10 +10,13 @@ from django.utils import timezone
 
 from backend.core.models import AuditLog
 from backend.engagements.models import CoiOverride, Engagement
+from backend.experts.services import expert_application_decline, expert_application_submit
+from backend.geo.models import Prefecture
 from backend.needs.models import NeedSkill
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,
+    CoordinatorFactory,
     ExpertFactory,
     MatchRunFactory,
     NeedFactory,
@@ -30,6 +33,13 @@ def _engagement(*, expert=None, override=None, status="offered") -> Engagement:
         days_per_year=48, fee=2_400_000, employment_form="special_part_time", status=status,
         municipality_accepted_at=timezone.now(), coi_override=override,
         pledge_signed_at=timezone.now() if status == "active" else None)
+
+
+def _application(index: int):
+    return expert_application_submit(prefecture=Prefecture.objects.get(code="20"), language="ja", data={
+        "name": f"応募 {index}", "name_kana": "おうぼ", "email": f"applicant{index}@example.jp",
+        "skills": {"security": 2}, "capacity_days": 48, "weekdays": ["mon"], "daily_rate": 40_000,
+        "employment_forms": ["contract"], "affiliations": []})
 
 
 def _make(endpoint: str, count: int) -> None:
@@ -50,6 +60,11 @@ def _make(endpoint: str, count: int) -> None:
                                     prefecture_id="20", scope=["20"], before={"priority": 3}, after={"priority": 5})
         elif endpoint == "runs":
             MatchRunFactory(summary={"by_prefecture": {"20": {"assigned": index, "unmatched": 1, "flags": 0}}})
+        elif endpoint == "applications":
+            application = _application(index)
+            if index % 2:
+                expert_application_decline(user=CoordinatorFactory(prefecture_id="20"), application=application,
+                                           reason="今年度の募集は終了しました。")
 
 
 def _queries(client, url) -> int:
@@ -59,7 +74,7 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("endpoint", ["experts", "needs", "procurements", "vendors", "municipalities", "engagements",
-                                      "audit-log", "runs"])
+                                      "audit-log", "runs", "applications"])
 def test_list_endpoint_query_count_does_not_grow_with_rows(coordinator, endpoint):
     client = client_for(coordinator)
     url = f"/api/v1/{endpoint}/"

@@ -1,6 +1,8 @@
 """Expert applications: submitted in public, seen only by the coordinators of the prefecture applied to,
 accepted (Expert, login and invitation in one transaction) or declined with a reason the applicant is mailed."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -132,3 +134,28 @@ def test_the_review_page_counts_and_accepts(client, application, coordinator):
     done = client.post(f"/applications/{application.pk}/decide/", {"decision": "accept"}, follow=True)
     assert "招待メールを送りました" in done.content.decode()
     assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
+
+
+def test_the_review_page_shows_each_affiliation_with_its_end_as_a_wareki_date(client, coordinator, db):
+    application = expert_application_submit(prefecture=Prefecture.objects.get(code="20"), language="ja", data={
+        **APPLICATION, "affiliations": [{"vendor_name": "松本ソフト合同会社", "relation": "former_employee",
+                                         "ended_on": dt.date(2025, 3, 31)}]})
+    client.force_login(coordinator)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "松本ソフト合同会社（元在籍・令和7年3月31日まで）" in page
+    assert "2025-03-31" not in page
+    expert_application_decline(user=coordinator, application=application, reason="今年度の募集は終了しました。")
+    decided = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "松本ソフト合同会社（元在籍・令和7年3月31日まで）" in decided  # still told after the decision
+
+
+def test_the_review_list_pages_through_every_application_instead_of_cutting_it_off(client, coordinator, db):
+    for index in range(25):
+        expert_application_submit(prefecture=Prefecture.objects.get(code="20"), language="ja",
+                                  data={**APPLICATION, "name": f"応募 {index:02d}", "email": f"a{index}@example.jp"})
+    client.force_login(coordinator)
+    first = client.get("/applications/?status=pending").content.decode()
+    assert "25件中 1〜20件目" in first and "審査待ち（25）" in first
+    second = client.get("/applications/?status=pending&page=2").content.decode()
+    assert "25件中 21〜25件目" in second
+    assert "応募 00" in second and "応募 00" not in first  # the oldest come last, on the second page

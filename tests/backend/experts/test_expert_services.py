@@ -96,6 +96,19 @@ def test_a_retired_expert_stays_in_the_register_inactive_and_audited():
     assert (row.before["listed"], row.after["listed"], row.actor_id) == (True, False, coordinator.pk)
 
 
+def test_a_coordinator_unlists_and_relists_an_expert_through_the_edit():
+    expert = ExpertFactory(home_prefecture_id="20")
+    coordinator = CoordinatorFactory(prefecture_id="20")
+
+    expert_update(user=coordinator, expert=expert, data={"listed": False})
+    assert Expert.objects.get(pk=expert.pk).listed is False
+
+    expert_update(user=coordinator, expert=expert, data={"listed": True})
+    assert Expert.objects.get(pk=expert.pk).listed is True
+    row = AuditLog.objects.filter(action="expert.update", object_id=str(expert.pk)).latest("pk")
+    assert (row.before["listed"], row.after["listed"]) == (False, True)
+
+
 @pytest.fixture
 def employed():
     affiliation = AffiliationFactory(relation="employee")

@@ -60,7 +60,8 @@ def test_renewal_creates_one_need_per_active_engagement_of_the_prefecture_last_y
 
 
 def test_preparing_twice_creates_no_duplicates(coordinator, last_year):
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    first = renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    assert len(first.created) == 2 and first.already == 0  # what it just made is not "renewed before"
     again = renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
     assert again.created == [] and again.already == 2
     assert Need.objects.filter(renewed_from__isnull=False).count() == 2
