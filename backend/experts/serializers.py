@@ -1,7 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
-from backend.core.errors import bilingual
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
 from backend.experts.models import Affiliation, AffiliationChange, AffiliationChangeKind, Expert
@@ -11,18 +11,15 @@ from backend.procurement.models import Vendor
 
 class AffiliationInputSerializer(serializers.Serializer):
     vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(), error_messages={
-        "incorrect_type": bilingual("事業者が登録されていません。先に事業者を登録してから指定してください。",
-                                    "The vendor is not registered; register it first."),
-        "does_not_exist": bilingual("事業者が見つかりません。登録済みの事業者から選んでください。",
-                                    "The vendor was not found; choose a registered vendor.")})
+        "incorrect_type": _("事業者が登録されていません。先に事業者を登録してから指定してください。"),
+        "does_not_exist": _("事業者が見つかりません。登録済みの事業者から選んでください。")})
     relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
     ended_on = serializers.DateField(required=False, allow_null=True)
 
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": bilingual("元在籍の場合は退職日が必要です。",
-                                       "ended_on is required for a former_employee affiliation.")}, code="required"
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code="required"
             )
         if attrs["relation"] != AffiliationRelation.FORMER_EMPLOYEE:
             attrs["ended_on"] = None
@@ -57,9 +54,7 @@ class ExpertInputSerializer(serializers.Serializer):
     def validate_affiliations(self, value):
         keys = [(a["vendor"].pk, a["relation"]) for a in value]
         if len(keys) != len(set(keys)):
-            raise serializers.ValidationError(bilingual(
-                "同じ事業者と関係の組み合わせが重複しています。",
-                "The same vendor and relation appear twice."), code="duplicate")
+            raise serializers.ValidationError(_("同じ事業者と関係の組み合わせが重複しています。"), code="duplicate")
         return value
 
 
@@ -155,8 +150,7 @@ class ApplicationAffiliationInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": bilingual("元在籍の場合は退職日が必要です。",
-                                       "ended_on is required for a former_employee affiliation.")}, code="required")
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code="required")
         return attrs
 
 
@@ -177,12 +171,11 @@ class ExpertApplicationInputSerializer(serializers.Serializer):
 
     def validate_skills(self, value):
         if not value:
-            raise serializers.ValidationError(bilingual("スキルを1つ以上選んでください。", "Choose at least one skill."),
+            raise serializers.ValidationError(_("スキルを1つ以上選んでください。"),
                                               code="required")
         return value
 
     def validate_pledge(self, value):
         if not value:
-            raise serializers.ValidationError(bilingual(
-                "秘密保持の誓約に同意してください。", "You must agree to the confidentiality pledge."), code="required")
+            raise serializers.ValidationError(_("秘密保持の誓約に同意してください。"), code="required")
         return value

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.core.audit import AuditAction, audit_record
@@ -17,8 +18,7 @@ def _vendor_snapshot(vendor: Vendor) -> dict:
 
 def _corporate_number_free(number, exclude_pk=None) -> None:
     if number and Vendor.objects.filter(corporate_number=number).exclude(pk=exclude_pk).exists():
-        raise DomainError.single("corporate_number", "unique", "この法人番号の事業者は既に登録されています。",
-                                 "A vendor with this corporate number is already registered.")
+        raise DomainError.single("corporate_number", "unique", _("この法人番号の事業者は既に登録されています。"))
 
 
 def _registering_prefecture(user) -> str | None:
@@ -43,8 +43,7 @@ def vendor_create(*, user, data: dict) -> Vendor:
 @transaction.atomic(durable=True)
 def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
     if not vendor_can_change(user=user, vendor=vendor):
-        raise ForbiddenError.single("vendor", "not_yours", "この事業者は登録した都道府県のみが変更できます。",
-                                    "Only the prefecture that registered this vendor can change it.")
+        raise ForbiddenError.single("vendor", "not_yours", _("この事業者は登録した都道府県のみが変更できます。"))
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     before = _vendor_snapshot(vendor)
     if "corporate_number" in data:
@@ -68,11 +67,10 @@ def _municipality_for(*, user, data, current=None):
     if user.role == UserRole.MUNICIPAL:
         if requested is not None and requested.pk != user.municipality_id:
             raise DomainError.single("municipality", "not_your_municipality",
-                                     "自分の市区町村の調達のみ登録できます。",
-                                     "Municipal staff can register procurements of their own municipality only.")
+                                     _("自分の市区町村の調達のみ登録できます。"))
         return user.municipality
     if requested is None and current is None:
-        raise DomainError.single("municipality", "required", "市区町村は必須です。", "municipality is required.")
+        raise DomainError.single("municipality", "required", _("市区町村は必須です。"))
     return requested or current
 
 

@@ -1,5 +1,6 @@
 """API for renewals (継続): list them, prepare a year's (coordinators), confirm or drop one (municipal staff)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -47,8 +48,7 @@ class RenewalViewSet(ScopedViewSet):
         prefecture = request.user.prefecture_id if request.user.role == UserRole.COORDINATOR else data.get(
             "prefecture")
         if not prefecture:
-            raise DomainError.single("prefecture", "required", "都道府県を指定してください。",
-                                     "Name the prefecture whose renewals to prepare.")
+            raise DomainError.single("prefecture", "required", _("都道府県を指定してください。"))
         prepared = services.renewal_prepare(user=request.user, prefecture_id=prefecture,
                                             fiscal_year=data["fiscal_year"])
         created = self.scoped_queryset(request.user).filter(pk__in=[n.pk for n in prepared.created])

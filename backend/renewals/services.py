@@ -7,6 +7,7 @@ twice, or two coordinators at the same moment, creates no second need; a dropped
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
@@ -39,8 +40,7 @@ def _check_coordinator(user, prefecture_id: str) -> None:
     if is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id):
         return
     raise ForbiddenError.single("prefecture", "not_your_prefecture",
-                                "担当都道府県の継続のみ準備できます。",
-                                "A coordinator prepares the renewals of their own prefecture only.")
+                                _("担当都道府県の継続のみ準備できます。"))
 
 
 def _renewal_of(engagement: Engagement, *, fiscal_year: int, user) -> Need:
@@ -58,7 +58,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
     _check_coordinator(user, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
-        raise DomainError.single("prefecture", "not_found", "都道府県が見つかりません。", "No such prefecture.")
+        raise DomainError.single("prefecture", "not_found", _("都道府県が見つかりません。"))
     engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
                                             status=EngagementStatus.ACTIVE)
     sources = list(engagements.filter(renewal__isnull=True).select_related("need").prefetch_related("need__skills")
@@ -79,16 +79,14 @@ def _check_municipal(user, need: Need) -> None:
     if is_admin(user) or (user.role == UserRole.MUNICIPAL and user.municipality_id == need.municipality_id):
         return
     raise ForbiddenError.single("need", "not_your_municipality",
-                                "継続の確認と取りやめは、その市区町村の職員が行います。",
-                                "The staff of the need's municipality confirm or drop a renewal.")
+                                _("継続の確認と取りやめは、その市区町村の職員が行います。"))
 
 
 def _renewal_move(*, user, need: Need, to_status: str, action: AuditAction) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
     _check_municipal(user, need)
     if need.status != NeedStatus.RENEWAL:
-        raise ConflictError.single("status", "not_pending", "この継続は既に確認済みか取りやめ済みです。",
-                                   "This renewal was already confirmed or dropped.")
+        raise ConflictError.single("status", "not_pending", _("この継続は既に確認済みか取りやめ済みです。"))
     before = renewal_snapshot(need)
     need.status = to_status
     need.save(update_fields=["status", "updated_at"])

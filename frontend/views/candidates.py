@@ -75,8 +75,7 @@ def need_priority_adjust(request, pk: int):
     value = forms.number_or_text(request.POST, "adjusted_priority")
     try:
         if value != "" and value not in range(1, 6):
-            raise DomainError.single("adjusted_priority", "out_of_range", "調整後の優先度は1から5で指定してください。",
-                                     "The adjusted priority must be 1 to 5.")
+            raise DomainError.single("adjusted_priority", "out_of_range", gettext_lazy("調整後の優先度は1から5で指定してください。"))
         need_adjust_priority(user=request.user, need=need, adjusted_priority=value or None,
                              reason=forms.text(request.POST, "priority_reason"))
         messages.success(request, _("優先度の調整を保存しました。次のマッチングから使われます。"))
