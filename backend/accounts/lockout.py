@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.errors import ErrorCode
 from backend.core.errors import FieldProblem, interpolate
-
-LOCKED_OUT = "locked_out"
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
@@ -47,7 +46,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     """AXES_LOCKOUT_CALLABLE: a 429 in the API's bilingual error shape, or the 429 page for a person."""
     status = settings.AXES_HTTP_RESPONSE_CODE
     if request.path.startswith("/api/"):
-        error = FieldProblem(None, LOCKED_OUT, lockout_message()).as_error()
+        error = FieldProblem(None, ErrorCode.LOCKED_OUT, lockout_message()).as_error()
         body = {"detail": error["en"], "errors": [error]}
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     return render(request, "429.html", {"lockout_minutes": lockout_minutes()}, status=status)

@@ -21,6 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
@@ -79,14 +80,14 @@ def user_prefecture_code(user: User) -> str | None:
 def _check_coordinator_of(actor: User, prefecture_code: str | None) -> None:
     if is_admin(actor) or (actor.role == UserRole.COORDINATOR and actor.prefecture_id == prefecture_code):
         return
-    raise ForbiddenError.single("prefecture", "not_your_prefecture",
+    raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当の都道府県の利用者のみ招待・管理できます。"))
 
 
 def _check_new_login(email: str) -> str:
     username = email.strip().lower()
     if User.objects.filter(username=username).exists():
-        raise ConflictError.single("email", "exists", _("このメールアドレスのアカウントは既にあります。"))
+        raise ConflictError.single("email", ErrorCode.EXISTS, _("このメールアドレスのアカウントは既にあります。"))
     return username
 
 
@@ -122,10 +123,10 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
     from backend.experts.services import expert_create
 
     if role not in INVITED_ROLES:
-        raise DomainError.single("role", "invalid", _("招待できるのは市区町村職員と専門人材です。"))
+        raise DomainError.single("role", ErrorCode.INVALID, _("招待できるのは市区町村職員と専門人材です。"))
     if role == UserRole.MUNICIPAL:
         if municipality is None:
-            raise DomainError.single("municipality", "required", _("市区町村を選んでください。"))
+            raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村を選んでください。"))
         prefecture_code = municipality.prefecture_id
         _check_coordinator_of(actor, prefecture_code)
         expert = None
@@ -133,15 +134,15 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
         municipality = None
         if expert is None:
             if not new_expert_name.strip():
-                raise DomainError.single("expert", "required", _("専門人材を選ぶか、新しい専門人材の氏名を入力してください。"))
+                raise DomainError.single("expert", ErrorCode.REQUIRED, _("専門人材を選ぶか、新しい専門人材の氏名を入力してください。"))
             _check_coordinator_of(actor, actor.prefecture_id)
             expert = expert_create(user=actor, data={"name": new_expert_name.strip(), "email": email.strip(),
                                                      "capacity_days": 0, "daily_rate": 0, "weekdays": [],
                                                      "employment_forms": []})
         elif not expert_list(user=actor).filter(pk=expert.pk).exists():
-            raise ForbiddenError.single("expert", "not_visible", _("この専門人材は招待できません。"))
+            raise ForbiddenError.single("expert", ErrorCode.NOT_VISIBLE, _("この専門人材は招待できません。"))
         if User.objects.filter(expert=expert).exists():
-            raise ConflictError.single("expert", "has_login", _("この専門人材には既にアカウントがあります。"))
+            raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
         prefecture_code = expert.home_prefecture_id
         _check_coordinator_of(actor, prefecture_code)
     user = invited_user_create(email=email, role=role, language=language, municipality=municipality,
@@ -212,7 +213,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError(*[FieldProblem("password", "weak", m) for m in exc.messages]) from None
+        raise DomainError(*[FieldProblem("password", ErrorCode.WEAK, m) for m in exc.messages]) from None
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
@@ -229,7 +230,7 @@ def coordinator_create(*, actor: User | None, username: str, email: str, prefect
     """A coordinator of one prefecture and their set-password link, for the caller to hand over (the
     command line prints it; nothing is mailed)."""
     if User.objects.filter(username=username).exists():
-        raise ConflictError.single("username", "exists", _("このユーザー名は既に使われています。"))
+        raise ConflictError.single("username", ErrorCode.EXISTS, _("このユーザー名は既に使われています。"))
     user = User(username=username, email=email, role=UserRole.COORDINATOR, prefecture=prefecture,
                 language=language)
     user.set_unusable_password()
@@ -253,11 +254,11 @@ def user_deactivate(*, actor: User, user: User) -> User:
     """The user can no longer sign in: tokens revoked, sessions ended. Nothing is deleted; the history
     (audit rows, engagements, needs) keeps naming them."""
     if user.role not in INVITED_ROLES and not is_admin(actor):
-        raise ForbiddenError.single("user", "not_yours", _("コーディネーターが無効にできるのは市区町村職員と専門人材です。"))
+        raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, _("コーディネーターが無効にできるのは市区町村職員と専門人材です。"))
     prefecture_code = user_prefecture_code(user)
     _check_coordinator_of(actor, prefecture_code)
     if user.pk == actor.pk:
-        raise DomainError.single("user", "self", _("自分のアカウントは無効にできません。"))
+        raise DomainError.single("user", ErrorCode.SELF, _("自分のアカウントは無効にできません。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     user.is_active = False
     user.save(update_fields=["is_active"])

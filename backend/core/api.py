@@ -13,7 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from backend.core.errors import LANGS, DomainError, FieldProblem, in_language, interpolate
+from backend.core.errors import LANGS, DomainError, ErrorCode, FieldProblem, in_language, interpolate
 
 
 def _flatten(detail, prefix: str = "") -> list[tuple[str, str, str]]:
@@ -82,7 +82,7 @@ def _type_problems(serializer, data) -> list[dict]:
         for kind, types, message in _TYPE_OF:
             if isinstance(field, kind):
                 # The field is named by "field"; the page shows the message next to its label.
-                problems += [FieldProblem(path, "invalid_type", message).as_error()
+                problems += [FieldProblem(path, ErrorCode.INVALID_TYPE, message).as_error()
                              for path, value in values
                              if not isinstance(value, types) or (types == (int,) and isinstance(value, bool))]
                 break
@@ -168,7 +168,7 @@ def exception_handler(exc, context):
         return Response({"detail": exc.detail, "errors": exc.errors}, status=exc.status_code)
     if isinstance(exc, IntegrityError):
         # The atomic service rolled back; a database constraint caught what validation did not.
-        errors = [FieldProblem(None, "conflict", _("データの整合性制約に違反したため保存しませんでした。")).as_error()]
+        errors = [FieldProblem(None, ErrorCode.CONFLICT, _("データの整合性制約に違反したため保存しませんでした。")).as_error()]
         return Response({"detail": errors[0]["en"], "errors": errors}, status=409)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
@@ -195,13 +195,13 @@ def _api_error(status: int, code: str, message):
 def page_not_found(request, exception=None):
     """404 for a URL that matches no route: JSON in the API's error shape under /api/, the page elsewhere."""
     if request.path.startswith("/api/"):
-        return _api_error(404, "not_found", _("見つかりません。"))
+        return _api_error(404, ErrorCode.NOT_FOUND, _("見つかりません。"))
     return html_page_not_found(request, exception)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return _api_error(500, "server_error", _("サーバーで問題が発生しました。管理者に連絡してください。"))
+        return _api_error(500, ErrorCode.SERVER_ERROR, _("サーバーで問題が発生しました。管理者に連絡してください。"))
     return html_server_error(request)
 
 
@@ -214,7 +214,7 @@ class StrictPageNumberPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
-            raise BilingualValidationError.of(FieldProblem(self.page_query_param, "invalid_page",
+            raise BilingualValidationError.of(FieldProblem(self.page_query_param, ErrorCode.INVALID_PAGE,
                                                            _("ページは1以上の整数で指定してください。")))
         return super().paginate_queryset(queryset, request, view)
 

@@ -6,12 +6,32 @@ exception handler (`backend.core.api`) renders each message in both languages, a
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import pgettext
 
 LANGS = ("ja", "en")
+
+
+class ErrorCode(StrEnum):
+    """The codes of the errors every app shares (input, pages, the request itself); each app keeps its own."""
+
+    CONFLICT = "conflict"
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+    INVALID_CORPORATE_NUMBER = "invalid_corporate_number"
+    INVALID_FILTER = "invalid_filter"
+    INVALID_MUNICIPALITY_CODE = "invalid_municipality_code"
+    INVALID_PAGE = "invalid_page"
+    INVALID_TYPE = "invalid_type"
+    NOT_FOUND = "not_found"
+    NULL_CHARACTER = "null_character"
+    PARSE_ERROR = "parse_error"
+    READ_ONLY = "read_only"
+    SERVER_ERROR = "server_error"
+    UNPAIRED_SURROGATE = "unpaired_surrogate"
 
 
 def _interpolated(template, params: Mapping) -> str:

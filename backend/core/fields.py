@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday, value_by_label
-from backend.core.errors import interpolate, joined
+from backend.core.errors import ErrorCode, interpolate, joined
 
 
 class ChoiceListField(serializers.ListField):
@@ -19,7 +19,7 @@ class ChoiceListField(serializers.ListField):
         values = super().to_internal_value(data)
         if len(set(values)) != len(values):
             raise serializers.ValidationError(_("同じ値が重複しています。"),
-                                              code="duplicate")
+                                              code=ErrorCode.DUPLICATE)
         return sorted(values, key=self._order.index)
 
 
@@ -68,5 +68,5 @@ class MunicipalityField(serializers.PrimaryKeyRelatedField):
         if not is_valid_municipality_code(code):
             raise serializers.ValidationError(interpolate(
                 _("団体コード %(code)s は不正です（検査数字を含む6桁の数字）。"), code=code,
-            ), code="invalid_municipality_code")
+            ), code=ErrorCode.INVALID_MUNICIPALITY_CODE)
         return super().to_internal_value(code)

@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.errors import FieldProblem, interpolate
+from backend.core.errors import ErrorCode, FieldProblem, interpolate
 
 NUL = "\x00"
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -30,8 +30,8 @@ SUSPECT_FORM = re.compile(rb"\x00|%00")
 SUSPECT_JSON = re.compile(rb"\x00|\\u(?:0000|d[89a-f])", re.IGNORECASE)
 
 MESSAGES = {
-    "null_character": _("%(where)sに NUL 文字（U+0000）が含まれています。この文字は保存できないため、取り除いてから送信してください。"),
-    "unpaired_surrogate": _("%(where)sに対になっていないサロゲート文字（U+D800〜U+DFFF）が含まれています。"
+    ErrorCode.NULL_CHARACTER: _("%(where)sに NUL 文字（U+0000）が含まれています。この文字は保存できないため、取り除いてから送信してください。"),
+    ErrorCode.UNPAIRED_SURROGATE: _("%(where)sに対になっていないサロゲート文字（U+D800〜U+DFFF）が含まれています。"
                             "この文字は保存できないため、取り除いてから送信してください。"),
 }
 
@@ -67,7 +67,7 @@ def _api_response(found: Unstorable) -> JsonResponse:
 
 
 def _api_malformed_form(exc: MultiPartParserError) -> JsonResponse:
-    return _api_400(FieldProblem(None, "parse_error",
+    return _api_400(FieldProblem(None, ErrorCode.PARSE_ERROR,
                                  interpolate(_("multipart 形式のフォームデータを読み取れませんでした（%(detail)s）。"),
                                              detail=exc)))
 
@@ -80,7 +80,7 @@ def _api_400(problem: FieldProblem) -> JsonResponse:
 
 def _unstorable(request) -> Iterator[Unstorable]:
     if NUL in request.path:
-        yield Unstorable("path", "null_character", _("URL のパス"))
+        yield Unstorable("path", ErrorCode.NULL_CHARACTER, _("URL のパス"))
     query = request.META.get("QUERY_STRING", "")
     if "%00" in query or NUL in query:
         yield from _in_fields(request.GET, _("クエリパラメータ「%(name)s」"))
@@ -146,9 +146,9 @@ def _walk(document) -> Iterator[tuple[str, str]]:
 
 def _bad_character(text: str) -> str | None:
     if NUL in text:
-        return "null_character"
+        return ErrorCode.NULL_CHARACTER
     if SURROGATE.search(text):
-        return "unpaired_surrogate"
+        return ErrorCode.UNPAIRED_SURROGATE
     return None
 
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.errors import interpolate
+from backend.core.errors import ErrorCode, interpolate
 
 
 def municipality_check_digit(first5: str) -> str:
@@ -21,7 +21,7 @@ def validate_municipality_code(value: str) -> None:
     if not is_valid_municipality_code(str(value)):
         raise ValidationError(
             interpolate(_("団体コードは検査数字を含む6桁の数字で指定してください (%(value)s)。"), value=value),
-            code="invalid_municipality_code",
+            code=ErrorCode.INVALID_MUNICIPALITY_CODE,
         )
 
 
@@ -37,5 +37,5 @@ def validate_corporate_number(value: str) -> None:
     if not (len(value) == 13 and value.isascii() and value.isdigit() and value[0] == corporate_number_check_digit(value[1:])):
         raise ValidationError(
             interpolate(_("法人番号は検査数字を含む13桁の数字で指定してください (%(value)s)。"), value=value),
-            code="invalid_corporate_number",
+            code=ErrorCode.INVALID_CORPORATE_NUMBER,
         )

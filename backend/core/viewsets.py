@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.core.api import BilingualValidationError, validate_input
-from backend.core.errors import FieldProblem, interpolate
+from backend.core.errors import ErrorCode, FieldProblem, interpolate
 from backend.core.filters import ScopedFilterBackend
 
 
@@ -101,7 +101,7 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         refused = sorted((set(data.keys()) & shown) - writable)
         if refused:
             raise BilingualValidationError.of(*(
-                FieldProblem(name, "read_only", interpolate(_("この項目（%(name)s）はここでは変更できません。"), name=name))
+                FieldProblem(name, ErrorCode.READ_ONLY, interpolate(_("この項目（%(name)s）はここでは変更できません。"), name=name))
                 for name in refused))
 
     def render(self, obj, status_code=status.HTTP_200_OK):

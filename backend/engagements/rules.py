@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus, Skill, Weekday
 from backend.core.errors import FieldProblem, interpolate, joined
+from backend.engagements.errors import ErrorCode
 from backend.experts.models import Expert
 from backend.needs.models import Need
 from backend.procurement.models import Procurement
@@ -48,7 +49,7 @@ RULE_WORDS = {
 
 
 def _problem(rule: int, message, *, field: str = "proposal") -> FieldProblem:
-    return FieldProblem(field=field, code=f"rule_{rule}",
+    return FieldProblem(field=field, code=ErrorCode(f"rule_{rule}"),
                         message=interpolate(_("%(rule)s：%(problem)s"), rule=RULE_WORDS[rule], problem=message))
 
 

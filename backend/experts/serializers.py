@@ -4,6 +4,7 @@ from rest_framework import serializers
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
+from backend.experts.errors import ErrorCode
 from backend.experts.models import Affiliation, AffiliationChange, AffiliationChangeKind, Expert
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
@@ -19,7 +20,7 @@ class AffiliationInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code="required"
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code=ErrorCode.REQUIRED
             )
         if attrs["relation"] != AffiliationRelation.FORMER_EMPLOYEE:
             attrs["ended_on"] = None
@@ -54,7 +55,7 @@ class ExpertInputSerializer(serializers.Serializer):
     def validate_affiliations(self, value):
         keys = [(a["vendor"].pk, a["relation"]) for a in value]
         if len(keys) != len(set(keys)):
-            raise serializers.ValidationError(_("同じ事業者と関係の組み合わせが重複しています。"), code="duplicate")
+            raise serializers.ValidationError(_("同じ事業者と関係の組み合わせが重複しています。"), code=ErrorCode.DUPLICATE)
         return value
 
 
@@ -150,7 +151,7 @@ class ApplicationAffiliationInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code="required")
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code=ErrorCode.REQUIRED)
         return attrs
 
 
@@ -172,10 +173,10 @@ class ExpertApplicationInputSerializer(serializers.Serializer):
     def validate_skills(self, value):
         if not value:
             raise serializers.ValidationError(_("スキルを1つ以上選んでください。"),
-                                              code="required")
+                                              code=ErrorCode.REQUIRED)
         return value
 
     def validate_pledge(self, value):
         if not value:
-            raise serializers.ValidationError(_("秘密保持の誓約に同意してください。"), code="required")
+            raise serializers.ValidationError(_("秘密保持の誓約に同意してください。"), code=ErrorCode.REQUIRED)
         return value

@@ -21,6 +21,7 @@ from backend.core.errors import ConflictError, DomainError, FieldProblem, Forbid
 from backend.core.services import model_update
 from backend.core.tasks import mail_enqueue
 from backend.engagements.models import HOLDING_STATUSES, Engagement
+from backend.experts.errors import ErrorCode
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
@@ -76,18 +77,18 @@ def _home_prefecture_for(*, user, data, current=None):
     if user.role == UserRole.COORDINATOR:
         if requested is not None and requested.pk != user.prefecture_id:
             raise DomainError.single(
-                "home_prefecture", "not_your_prefecture",
+                "home_prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                 _("登録都道府県は担当の都道府県のみ指定できます。"),
             )
         return user.prefecture
     if user.role == UserRole.EXPERT:
         if requested is not None and current is not None and requested.pk != current.pk:
             raise DomainError.single(
-                "home_prefecture", "read_only", _("登録都道府県は変更できません。"),
+                "home_prefecture", ErrorCode.READ_ONLY, _("登録都道府県は変更できません。"),
             )
         return current
     if requested is None and current is None:
-        raise DomainError.single("home_prefecture", "required", _("登録都道府県は必須です。"))
+        raise DomainError.single("home_prefecture", ErrorCode.REQUIRED, _("登録都道府県は必須です。"))
     return requested or current
 
 
@@ -118,10 +119,10 @@ def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
     if user.role != UserRole.EXPERT:
         return
     if user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", "not_yours", _("他の専門人材の情報は変更できません。"))
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("他の専門人材の情報は変更できません。"))
     problems = []
     for name in sorted(set(data) - EXPERT_OWN_FIELDS):
-        problems.append(FieldProblem(name, "not_yours", _NOT_YOURS.get(name, _NOT_YOURS_OTHERWISE)))
+        problems.append(FieldProblem(name, ErrorCode.NOT_YOURS, _NOT_YOURS.get(name, _NOT_YOURS_OTHERWISE)))
     if problems:
         raise DomainError(*problems)
 
@@ -129,7 +130,7 @@ def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
 def _check_pledge_date(data: dict) -> None:
     signed = data.get("pledge_signed_on")
     if signed and signed > timezone.localdate():
-        raise DomainError.single("pledge_signed_on", "in_future", _("誓約書の署名日に未来の日付は指定できません。"))
+        raise DomainError.single("pledge_signed_on", ErrorCode.IN_FUTURE, _("誓約書の署名日に未来の日付は指定できません。"))
 
 
 def expert_commitments(*, expert: Expert) -> dict:
@@ -153,17 +154,17 @@ def _check_commitments(expert: Expert) -> None:
     problems = []
     if expert.capacity_days < held["days"]:
         problems.append(FieldProblem(
-            "capacity_days", "below_commitments",
+            "capacity_days", ErrorCode.BELOW_COMMITMENTS,
             interpolate(_("年間稼働可能日数は、既に引き受けている%(days)s日より少なくできません。"), days=held["days"])))
     if expert.max_engagements < held["engagements"]:
         problems.append(FieldProblem(
-            "max_engagements", "below_commitments",
+            "max_engagements", ErrorCode.BELOW_COMMITMENTS,
             interpolate(_("最大兼務数は、既に引き受けている%(engagements)s件より少なくできません。"),
                         engagements=held["engagements"])))
     dropped = held["weekdays"] - set(expert.weekdays)
     if dropped:
         problems.append(FieldProblem(
-            "weekdays", "below_commitments",
+            "weekdays", ErrorCode.BELOW_COMMITMENTS,
             interpolate(_("勤務が決まっている曜日（%(weekdays)s）は稼働可能曜日から外せません。"),
                         weekdays=joined(Weekday(d).label for d in WEEKDAY_ORDER if d in dropped))))
     if problems:
@@ -203,7 +204,7 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
 def expert_sign_pledge(*, user, expert: Expert) -> Expert:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) themself; it is dated today."""
     if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", "not_yours", _("誓約書に署名できるのは専門人材本人のみです。"))
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("誓約書に署名できるのは専門人材本人のみです。"))
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
     expert.pledge_signed_on = timezone.localdate()
@@ -230,14 +231,14 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
                                ended_on=None, note: str = "") -> AffiliationChange:
     """The expert asks to add an affiliation or to end one; nothing changes until the coordinator accepts."""
     if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", "not_yours", _("所属の変更を申請できるのは専門人材本人のみです。"))
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("所属の変更を申請できるのは専門人材本人のみです。"))
     current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_active}
     if kind == AffiliationChangeKind.END and vendor.pk not in current:
-        raise DomainError.single("vendor", "not_affiliated", _("在籍・兼業中の事業者ではありません。"))
+        raise DomainError.single("vendor", ErrorCode.NOT_AFFILIATED, _("在籍・兼業中の事業者ではありません。"))
     if kind == AffiliationChangeKind.ADD and not relation:
-        raise DomainError.single("relation", "required", _("関係（在籍・兼業）を選んでください。"))
+        raise DomainError.single("relation", ErrorCode.REQUIRED, _("関係（在籍・兼業）を選んでください。"))
     if kind == AffiliationChangeKind.END and ended_on is None:
-        raise DomainError.single("ended_on", "required", _("退職日・終了日を入力してください。"))
+        raise DomainError.single("ended_on", ErrorCode.REQUIRED, _("退職日・終了日を入力してください。"))
     with transaction.atomic():
         change = AffiliationChange.objects.create(expert=expert, kind=kind, vendor=vendor, relation=relation,
                                                   ended_on=ended_on, note=note.strip())
@@ -251,11 +252,11 @@ def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, 
     """The coordinator of the expert's prefecture applies or declines the request. Applying never lifts a
     restriction in force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
     if not (user.role == UserRole.COORDINATOR and user.prefecture_id == change.expert.home_prefecture_id):
-        raise ForbiddenError.single("change", "not_yours", _("この申請を処理できるのは登録都道府県のコーディネーターのみです。"))
+        raise ForbiddenError.single("change", ErrorCode.NOT_YOURS, _("この申請を処理できるのは登録都道府県のコーディネーターのみです。"))
     with transaction.atomic():
         change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
         if change.status != AffiliationChangeStatus.PENDING:
-            raise ConflictError.single("change", "decided", _("この申請は既に処理されています。"))
+            raise ConflictError.single("change", ErrorCode.DECIDED, _("この申請は既に処理されています。"))
         expert = Expert.objects.select_for_update().get(pk=change.expert_id)
         if accept:
             before = set(expert.affiliations.values_list("vendor_id", "relation"))
@@ -304,13 +305,13 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
 
 def _check_application_coordinator(user, application: ExpertApplication) -> None:
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == application.prefecture_id)):
-        raise ForbiddenError.single("application", "not_yours", _("この応募を審査できるのは応募先の都道府県のコーディネーターのみです。"))
+        raise ForbiddenError.single("application", ErrorCode.NOT_YOURS, _("この応募を審査できるのは応募先の都道府県のコーディネーターのみです。"))
 
 
 def _locked_pending(application: ExpertApplication) -> ExpertApplication:
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:
-        raise ConflictError.single("application", "decided", _("この応募は既に審査済みです。"))
+        raise ConflictError.single("application", ErrorCode.DECIDED, _("この応募は既に審査済みです。"))
     return application
 
 
@@ -325,7 +326,7 @@ def expert_application_accept(*, user, application: ExpertApplication, vendors: 
     _check_application_coordinator(user, application)
     application = _locked_pending(application)
     if len(vendors) != len(application.affiliations):
-        raise DomainError.single("vendors", "mismatch", _("所属事業者ごとに対応する事業者を選んでください。"))
+        raise DomainError.single("vendors", ErrorCode.MISMATCH, _("所属事業者ごとに対応する事業者を選んでください。"))
     affiliations = []
     for row, vendor in zip(application.affiliations, vendors, strict=True):
         vendor = vendor or vendor_create(user=user, data={"name": row["vendor_name"]})
@@ -354,7 +355,7 @@ def expert_application_decline(*, user, application: ExpertApplication, reason: 
     """Declined with a reason, which the applicant is told by mail (after the commit)."""
     _check_application_coordinator(user, application)
     if not reason.strip():
-        raise DomainError.single("reason", "required", _("見送る理由を入力してください（応募者にメールで伝えます）。"))
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("見送る理由を入力してください（応募者にメールで伝えます）。"))
     application = _locked_pending(application)
     before = application_snapshot(application)
     application.status, application.decision_reason = ApplicationStatus.DECLINED, reason.strip()

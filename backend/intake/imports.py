@@ -42,6 +42,7 @@ from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
 from backend.geo.models import Municipality, Prefecture
+from backend.intake.errors import ErrorCode
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
@@ -216,17 +217,17 @@ class Deadline:
     def check(self) -> None:
         if time.monotonic() >= self.at:
             if self.file_name:
-                raise _file_problem("timeout", interpolate(
+                raise _file_problem(ErrorCode.TIMEOUT, interpolate(
                     gettext_lazy("ファイル「%(name)s」の読み取りと検証が制限時間（%(seconds)s秒）を超えたため、"
                                  "取り込みを中止しました。ファイルを分けて取り込んでください。"),
                     name=self.file_name, seconds=f"{self.seconds:g}"))
-            raise _file_problem("timeout", interpolate(
+            raise _file_problem(ErrorCode.TIMEOUT, interpolate(
                 gettext_lazy("ファイルの読み取りと検証が制限時間（%(seconds)s秒）を超えたため、"
                              "取り込みを中止しました。ファイルを分けて取り込んでください。"),
                 seconds=f"{self.seconds:g}"))
 
 
-NO_FILE = FieldProblem("file", "required", gettext_lazy("ファイルを選んでください。"))
+NO_FILE = FieldProblem("file", ErrorCode.REQUIRED, gettext_lazy("ファイルを選んでください。"))
 
 
 def _file_problem(code: str, message) -> BilingualValidationError:
@@ -250,7 +251,7 @@ def read_rows(upload, *, deadline: Deadline | None = None) -> list[dict[str, str
     deadline = deadline or Deadline.start(file_name=name, seconds=limits.max_seconds)
     suffix = name.lower().rpartition(".")[2]
     if suffix not in ("xlsx", "csv"):
-        raise _file_problem("invalid", gettext_lazy("ファイルは .xlsx か .csv にしてください。"))
+        raise _file_problem(ErrorCode.INVALID, gettext_lazy("ファイルは .xlsx か .csv にしてください。"))
     raw = _read_bounded(upload, name=name, limits=limits)
     read_table = _xlsx_table if suffix == "xlsx" else _csv_table
     try:
@@ -259,10 +260,10 @@ def read_rows(upload, *, deadline: Deadline | None = None) -> list[dict[str, str
         raise
     except Exception:  # a corrupt file can fail anywhere inside zipfile, openpyxl's XML parsing or csv
         logger.info("import: %s could not be read", name, exc_info=True)
-        raise _file_problem("unreadable", interpolate(
+        raise _file_problem(ErrorCode.UNREADABLE, interpolate(
             gettext_lazy("ファイル「%(name)s」を読み取れませんでした。テンプレートを使ってください。"), name=name)) from None
     if not table:
-        raise _file_problem("empty", interpolate(
+        raise _file_problem(ErrorCode.EMPTY, interpolate(
             gettext_lazy("ファイル「%(name)s」にデータがありません（空のファイルです）。"), name=name))
     headers = table[0]
     return [dict(zip(headers, row, strict=False)) for row in table[1:]]
@@ -279,7 +280,7 @@ def _read_bounded(upload, *, name: str, limits: ImportLimits) -> bytes:
         raw = upload.read(limits.max_bytes + 1)
         if len(raw) <= limits.max_bytes:
             return raw
-    raise _file_problem("too_large", interpolate(
+    raise _file_problem(ErrorCode.TOO_LARGE, interpolate(
         gettext_lazy("ファイル「%(name)s」は大きすぎます。取り込めるファイルは %(limit)s バイトまでです。"),
         name=name, limit=f"{limits.max_bytes:,}"))
 
@@ -296,7 +297,7 @@ def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadli
         if data_sheets:  # the template's data sheet, even when the workbook was saved on its instructions
             sheet = data_sheets[0]
         if not isinstance(sheet, ReadOnlyWorksheet):
-            raise _file_problem("no_worksheet", interpolate(
+            raise _file_problem(ErrorCode.NO_WORKSHEET, interpolate(
                 gettext_lazy("ファイル「%(name)s」で開いているシートがワークシートではありません（グラフシートなど）。"
                              "取り込むデータのシートを選んだ状態で保存してください。"), name=name))
         _check_declared_range(sheet, name=name, limits=limits)
@@ -307,7 +308,7 @@ def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadli
 
 
 def _not_a_workbook(name: str) -> BilingualValidationError:
-    return _file_problem("not_a_workbook", interpolate(
+    return _file_problem(ErrorCode.NOT_A_WORKBOOK, interpolate(
         gettext_lazy("ファイル「%(name)s」は Excel ブック（.xlsx）ではありません。Excel 97-2003 形式（.xls）などの場合は、"
                      ".xlsx 形式で保存し直してください。"), name=name))
 
@@ -322,7 +323,7 @@ def _check_workbook_archive(raw: bytes, *, name: str, limits: ImportLimits) -> N
     except zipfile.BadZipFile:
         raise _not_a_workbook(name) from None
     if unpacked > limits.max_unzipped_bytes:
-        raise _file_problem("too_large", interpolate(
+        raise _file_problem(ErrorCode.TOO_LARGE, interpolate(
             gettext_lazy("ファイル「%(name)s」は展開すると %(unpacked)s バイトになり、上限の %(limit)s バイトを超えます。"),
             name=name, unpacked=f"{unpacked:,}", limit=f"{limits.max_unzipped_bytes:,}"))
 
@@ -331,7 +332,7 @@ def _check_declared_range(sheet: ReadOnlyWorksheet, *, name: str, limits: Import
     """Refuse a sheet whose declared used range is absurd before iterating over it."""
     rows, columns = sheet.max_row or 0, sheet.max_column or 0
     if rows > (limits.max_rows + 1) * DECLARED_RANGE_SLACK or columns > limits.max_columns * DECLARED_RANGE_SLACK:
-        raise _file_problem("too_large", interpolate(
+        raise _file_problem(ErrorCode.TOO_LARGE, interpolate(
             gettext_lazy("ファイル「%(name)s」のシート「%(sheet)s」は使用範囲が %(rows)s 行 × %(columns)s 列あり、"
                          "取り込める大きさ（%(max_rows)s 行・%(max_columns)s 列）を大きく超えています。"
                          "不要な行や列を削除してください。"),
@@ -341,7 +342,7 @@ def _check_declared_range(sheet: ReadOnlyWorksheet, *, name: str, limits: Import
 
 def _csv_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
     if b"\x00" in raw:
-        raise _file_problem("null_character", interpolate(
+        raise _file_problem(ErrorCode.NULL_CHARACTER, interpolate(
             gettext_lazy("ファイル「%(name)s」に NUL 文字が含まれています。CSV（UTF-8 または Shift_JIS）で保存し直してください。"),
             name=name))
     return _table(csv.reader(io.StringIO(_decode_csv(raw, name=name))), name=name, limits=limits,
@@ -356,7 +357,7 @@ def _decode_csv(raw: bytes, *, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_problem("encoding", interpolate(
+    raise _file_problem(ErrorCode.ENCODING, interpolate(
         gettext_lazy("ファイル「%(name)s」の文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。"),
         name=name))
 
@@ -370,14 +371,14 @@ def _table(rows: Iterable[Sequence], *, name: str, limits: ImportLimits, deadlin
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > limits.max_columns:
-            raise _file_problem("too_many_columns", interpolate(
+            raise _file_problem(ErrorCode.TOO_MANY_COLUMNS, interpolate(
                 gettext_lazy("ファイル「%(name)s」の %(row)s 行目は列が多すぎます。取り込める列は %(limit)s 列までです。"),
                 name=name, row=number, limit=limits.max_columns))
         if table and not cells:
             continue
         table.append(cells)
         if len(table) - 1 > limits.max_rows:
-            raise _file_problem("too_many_rows", interpolate(
+            raise _file_problem(ErrorCode.TOO_MANY_ROWS, interpolate(
                 gettext_lazy("ファイル「%(name)s」のデータ行が多すぎます。一度に取り込めるのは %(limit)s 行までです。"
                              "ファイルを分けて取り込んでください。"), name=name, limit=f"{limits.max_rows:,}"))
     return table
@@ -406,7 +407,7 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     missing = [c.header for c in spec.columns[:1]
                if rows and not any(h in rows[0] for h in (c.header, *c.aliases))]
     if missing:
-        raise _file_problem("missing_header", interpolate(
+        raise _file_problem(ErrorCode.MISSING_HEADER, interpolate(
             gettext_lazy("見出しがテンプレートと違います（%(header)s がありません）。"), header=missing[0]))
     validated, errors = [], []
     for number, row in enumerate(rows, start=2):
@@ -427,7 +428,7 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     if errors:
         raise BilingualValidationError(errors)
     if not validated:
-        raise _file_problem("no_rows", gettext_lazy("データ行がありません。"))
+        raise _file_problem(ErrorCode.NO_ROWS, gettext_lazy("データ行がありません。"))
     created = []
     with transaction.atomic():
         for number, data in validated:

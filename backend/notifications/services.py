@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import User
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, interpolate
+from backend.notifications.errors import ErrorCode
 from backend.notifications.models import EmailPreference, Notification, NotificationKind
 from backend.notifications.tasks import send_notification_email
 from backend.notifications.texts import notification_render
@@ -97,7 +98,7 @@ def notification_email_preference_update(*, user, muted_kinds: Iterable[str]) ->
     muted_kinds = sorted(set(muted_kinds))
     unknown = [k for k in muted_kinds if k not in NotificationKind.values]
     if unknown:
-        raise DomainError.single("muted_kinds", "unknown_kind", interpolate(_("お知らせの種類が不正です: %(kinds)s"),
+        raise DomainError.single("muted_kinds", ErrorCode.UNKNOWN_KIND, interpolate(_("お知らせの種類が不正です: %(kinds)s"),
                                                                                  kinds=", ".join(unknown)))
     preference, _created = EmailPreference.objects.select_for_update().get_or_create(user_id=user.pk)
     before = {"muted_kinds": list(preference.muted_kinds)}

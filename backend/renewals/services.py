@@ -17,6 +17,7 @@ from backend.engagements.models import Engagement, EngagementStatus
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedSkill, NeedStatus
 from backend.needs.services import need_snapshot
+from backend.renewals.errors import ErrorCode
 
 # The terms a renewal keeps from the need of the engagement it continues (the fee fields with the budget they
 # must fit). The coordinator's adjusted priority is not kept: it was a judgement about last year's round.
@@ -39,7 +40,7 @@ def renewal_snapshot(need: Need) -> dict:
 def _check_coordinator(user, prefecture_id: str) -> None:
     if is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id):
         return
-    raise ForbiddenError.single("prefecture", "not_your_prefecture",
+    raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当都道府県の継続のみ準備できます。"))
 
 
@@ -58,7 +59,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
     _check_coordinator(user, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
-        raise DomainError.single("prefecture", "not_found", _("都道府県が見つかりません。"))
+        raise DomainError.single("prefecture", ErrorCode.NOT_FOUND, _("都道府県が見つかりません。"))
     engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
                                             status=EngagementStatus.ACTIVE)
     sources = list(engagements.filter(renewal__isnull=True).select_related("need").prefetch_related("need__skills")
@@ -78,7 +79,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
 def _check_municipal(user, need: Need) -> None:
     if is_admin(user) or (user.role == UserRole.MUNICIPAL and user.municipality_id == need.municipality_id):
         return
-    raise ForbiddenError.single("need", "not_your_municipality",
+    raise ForbiddenError.single("need", ErrorCode.NOT_YOUR_MUNICIPALITY,
                                 _("継続の確認と取りやめは、その市区町村の職員が行います。"))
 
 
@@ -86,7 +87,7 @@ def _renewal_move(*, user, need: Need, to_status: str, action: AuditAction) -> N
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
     _check_municipal(user, need)
     if need.status != NeedStatus.RENEWAL:
-        raise ConflictError.single("status", "not_pending", _("この継続は既に確認済みか取りやめ済みです。"))
+        raise ConflictError.single("status", ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。"))
     before = renewal_snapshot(need)
     need.status = to_status
     need.save(update_fields=["status", "updated_at"])
