@@ -9,9 +9,8 @@ and asks this module what is broken now. Rule numbers follow the exchange format
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus, Skill, Weekday
+from backend.core.choices import ACTIVE_RELATIONS, RULES, ProcurementStatus, Skill, Weekday
 from backend.core.errors import FieldProblem, interpolate, joined
 from backend.engagements.errors import ErrorCode
 from backend.experts.models import Expert
@@ -39,18 +38,9 @@ def common_employment_form(expert: Expert, need: Need) -> str | None:
     return next((f for f in need.employment_forms if f in expert.employment_forms), None)
 
 
-# Each hard rule by what it is about, as the screens name it (the exchange format numbers them).
-RULE_WORDS = {
-    1: pgettext_lazy("rule", "対象範囲"), 2: pgettext_lazy("rule", "スキル"), 3: pgettext_lazy("rule", "任用形態"),
-    4: pgettext_lazy("rule", "現地勤務"), 5: pgettext_lazy("rule", "曜日"), 6: pgettext_lazy("rule", "予算"),
-    7: pgettext_lazy("rule", "利益相反"), 8: pgettext_lazy("rule", "除外の指定"), 9: pgettext_lazy("rule", "兼務数の上限"),
-    10: pgettext_lazy("rule", "年間稼働日数"), 11: pgettext_lazy("rule", "曜日の重複"),
-}
-
-
 def _problem(rule: int, message, *, field: str = "proposal") -> FieldProblem:
     return FieldProblem(field=field, code=ErrorCode(f"rule_{rule}"),
-                        message=interpolate(_("%(rule)s：%(problem)s"), rule=RULE_WORDS[rule], problem=message))
+                        message=interpolate(_("%(rule)s：%(problem)s"), rule=RULES[rule].word, problem=message))
 
 
 def _labels(values, choices):
