@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.choices import Skill
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, in_both
 
 
 def _lang() -> str:
@@ -104,7 +104,7 @@ def errors_from_list(errors: list[dict]) -> FormErrors:
 
 
 def errors_from_domain(exc: DomainError) -> FormErrors:
-    return errors_from_list([{"field": p.field, "ja": p.ja, "en": p.en} for p in exc.problems])
+    return errors_from_list([{"field": p.field, **in_both(p.message)} for p in exc.problems])
 
 
 def flash_problems(request, exc: DomainError) -> None:

@@ -6,44 +6,12 @@ words them for people, in Japanese msgids with English translations.
 
 from django.utils.translation import gettext_lazy as _
 
-UNMATCHED_REASONS = {
-    "out_of_scope": (
-        _("この都道府県に対応する人材がいません（ルール1）。"),
-        _("近隣県と合同でマッチングを実行するか、人材の「対応する都道府県」にこの県を加えてください。"),
-    ),
-    "no_skill": (
-        _("必須スキルのレベルを満たす人材がいません（ルール2）。"),
-        _("必須スキルのレベルを下げるか、一部を歓迎スキルに移してください。"),
-    ),
-    "no_form": (
-        _("受け入れ可能な任用形態が人材と一致しません（ルール3）。"),
-        _("任用形態の選択肢を増やしてください（例：業務委託も可とする）。"),
-    ),
-    "no_onsite": (
-        _("現地勤務ができる人材がいません（ルール4）。"),
-        _("オンライン対応を認める（現地勤務を不要にする）か、現地対応できる人材を登録してください。"),
-    ),
-    "no_weekday": (
-        _("勤務可能曜日が合う人材がいません（ルール5）。"),
-        _("勤務可能曜日を増やすか、週あたり日数を減らしてください。"),
-    ),
-    "over_budget": (
-        _("条件に合う人材の報酬が予算を超えます（ルール6）。"),
-        _("予算を増やすか、日数を減らしてください。詳細に最も安い候補の報酬が表示されます。"),
-    ),
-    "conflict": (
-        _("条件に合う人材は全員、この市区町村の現在の受託事業者に所属しています（ルール7）。"),
-        _("利益相反の例外を理由付きで記録するか、所属のない人材を登録してください。"),
-    ),
-    "forbidden": (
-        _("条件に合う人材は全員、コーディネーターが除外しています（ルール8）。"),
-        _("除外の指定を見直してください。"),
-    ),
-    "capacity": (
-        _("条件に合う人材はいますが、優先度の高い他のニーズに割り当てられました。"),
-        _("優先度を上げる、稼働日数に余裕のある人材を登録する、または特定の人材を固定して再実行してください。"),
-    ),
-}
+from backend.core.choices import RULES
+from matching import REASON_OF_RULE
+
+# Keyed by the engine's reasons; the words live with the rules (backend.core.choices.RULES).
+UNMATCHED_REASONS = {REASON_OF_RULE[rule]: (words.unmatched, words.fix)
+                     for rule, words in RULES.items() if words.unmatched is not None}
 
 FLAGS = {
     "bid_restriction": (

@@ -32,6 +32,11 @@ CAPACITY = "capacity"
 RULE_NAMES = {1: "scope", 2: "skills", 3: "form", 4: "onsite", 5: "weekdays", 6: "budget", 7: "conflict",
               8: "forbids and replacement", 9: "one expert per need, max_engagements", 10: "capacity",
               11: "weekday schedule"}
+# Every reason a result may give for an unmatched need, and the one each hard rule leaves a need unmatched by:
+# rules 1-8 each have their own; 9-11 (engagement limit, capacity, weekday clash) are capacity to the engine.
+UNMATCHED_REASONS: tuple[str, ...] = (*RULE_REASONS, CAPACITY)
+REASON_OF_RULE: dict[int, str] = {rule: RULE_REASONS[rule - 1] if rule <= len(RULE_REASONS) else CAPACITY
+                                  for rule in RULE_NAMES}
 
 FLAG_KINDS: tuple[str, ...] = ("bid_restriction", "incumbent_conflict_overridden", "former_vendor_notice",
                                "pledge_required", "form_notice")

@@ -5,8 +5,11 @@ import pytest
 from django.utils import translation
 
 from backend.core import choices
+from backend.core.choices import RULES
+from frontend.labels import UNMATCHED_REASONS
 from frontend.templatetags.kenmu import LABELS
-from matching import model
+from matching import REASON_OF_RULE, RULE_NAMES, model
+from matching import UNMATCHED_REASONS as ENGINE_REASONS
 from matching.generate import SKILLS
 
 PAIRS = [
@@ -38,3 +41,18 @@ def test_every_value_has_a_label_in_each_language(kind, django_choices, engine_v
     with translation.override("ja"):
         japanese = [str(LABELS[kind][value]) for value in engine_values]
     assert english != japanese
+
+
+def test_the_rules_are_the_engines_and_each_unmatched_reason_is_worded_once():
+    assert list(RULES) == list(RULE_NAMES)
+    assert list(UNMATCHED_REASONS) == list(ENGINE_REASONS)
+    carriers = [REASON_OF_RULE[rule] for rule, words in RULES.items() if words.unmatched is not None]
+    assert sorted(carriers) == sorted(ENGINE_REASONS)  # one rule words each reason: none twice, none missing
+    assert all((words.unmatched is None) == (words.fix is None) for words in RULES.values())
+
+
+def test_every_rule_has_its_own_word_in_each_language():
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            words = [str(rules.word) for rules in RULES.values()]
+        assert all(words) and len(set(words)) == len(words)

@@ -3,6 +3,7 @@ page, logout of one token or all, and the owner's list of tokens with revocation
 and the accounts of their prefecture."""
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from rest_framework import status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
+from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, User, UserRole
 from backend.accounts.scoping import is_admin
 from backend.accounts.serializers import (
@@ -59,9 +61,8 @@ class TokenLoginApi(APIView):
         # middleware then answers 429 instead of this view's 400.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            raise DomainError.single("non_field_errors", "authorization",
-                                     ja="ユーザー名またはパスワードが正しくありません。",
-                                     en="Unable to log in with provided credentials.")
+            raise DomainError.single("non_field_errors", ErrorCode.AUTHORIZATION,
+                                     _("ユーザー名またはパスワードが正しくありません。"))
         # A login like the page's: last_login is set and django-axes clears the failures.
         user_logged_in.send(sender=type(user), request=request._request, user=user)
         return _issued(*services.auth_token_issue(user=user))

@@ -8,8 +8,10 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-LOCKED_OUT = "locked_out"
+from backend.accounts.errors import ErrorCode
+from backend.core.errors import FieldProblem, interpolate
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
@@ -33,14 +35,10 @@ def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
-def lockout_messages() -> dict[str, str]:
-    minutes = lockout_minutes()
-    return {
-        "ja": f"ログインに続けて失敗したため、このアカウントは{minutes}分間ロックされています。"
-              "お困りの場合は、都道府県のコーディネーターまたはシステム管理者にお問い合わせください。",
-        "en": f"Too many failed logins: this account is locked for {minutes} minutes. "
-              "If you need help, contact your prefecture's coordinator or the system administrator.",
-    }
+def lockout_message():
+    return interpolate(_("ログインに続けて失敗したため、このアカウントは%(minutes)s分間ロックされています。"
+                         "お困りの場合は、都道府県のコーディネーターまたはシステム管理者にお問い合わせください。"),
+                       minutes=lockout_minutes())
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
@@ -48,7 +46,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     """AXES_LOCKOUT_CALLABLE: a 429 in the API's bilingual error shape, or the 429 page for a person."""
     status = settings.AXES_HTTP_RESPONSE_CODE
     if request.path.startswith("/api/"):
-        messages = lockout_messages()
-        body = {"detail": messages["en"], "errors": [{"field": None, "code": LOCKED_OUT, **messages}]}
+        error = FieldProblem(None, ErrorCode.LOCKED_OUT, lockout_message()).as_error()
+        body = {"detail": error["en"], "errors": [error]}
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     return render(request, "429.html", {"lockout_minutes": lockout_minutes()}, status=status)

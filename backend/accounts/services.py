@@ -18,8 +18,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
@@ -78,16 +80,14 @@ def user_prefecture_code(user: User) -> str | None:
 def _check_coordinator_of(actor: User, prefecture_code: str | None) -> None:
     if is_admin(actor) or (actor.role == UserRole.COORDINATOR and actor.prefecture_id == prefecture_code):
         return
-    raise ForbiddenError.single("prefecture", "not_your_prefecture",
-                                "担当の都道府県の利用者のみ招待・管理できます。",
-                                "A coordinator invites and manages users of their own prefecture only.")
+    raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
+                                _("担当の都道府県の利用者のみ招待・管理できます。"))
 
 
 def _check_new_login(email: str) -> str:
     username = email.strip().lower()
     if User.objects.filter(username=username).exists():
-        raise ConflictError.single("email", "exists", "このメールアドレスのアカウントは既にあります。",
-                                   "An account with this e-mail address already exists.")
+        raise ConflictError.single("email", ErrorCode.EXISTS, _("このメールアドレスのアカウントは既にあります。"))
     return username
 
 
@@ -123,12 +123,10 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
     from backend.experts.services import expert_create
 
     if role not in INVITED_ROLES:
-        raise DomainError.single("role", "invalid", "招待できるのは市区町村職員と専門人材です。",
-                                 "Only municipal staff and experts are invited.")
+        raise DomainError.single("role", ErrorCode.INVALID, _("招待できるのは市区町村職員と専門人材です。"))
     if role == UserRole.MUNICIPAL:
         if municipality is None:
-            raise DomainError.single("municipality", "required", "市区町村を選んでください。",
-                                     "municipality is required.")
+            raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村を選んでください。"))
         prefecture_code = municipality.prefecture_id
         _check_coordinator_of(actor, prefecture_code)
         expert = None
@@ -136,18 +134,15 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
         municipality = None
         if expert is None:
             if not new_expert_name.strip():
-                raise DomainError.single("expert", "required", "専門人材を選ぶか、新しい専門人材の氏名を入力してください。",
-                                         "Choose an expert or give the name of a new one.")
+                raise DomainError.single("expert", ErrorCode.REQUIRED, _("専門人材を選ぶか、新しい専門人材の氏名を入力してください。"))
             _check_coordinator_of(actor, actor.prefecture_id)
             expert = expert_create(user=actor, data={"name": new_expert_name.strip(), "email": email.strip(),
                                                      "capacity_days": 0, "daily_rate": 0, "weekdays": [],
                                                      "employment_forms": []})
         elif not expert_list(user=actor).filter(pk=expert.pk).exists():
-            raise ForbiddenError.single("expert", "not_visible", "この専門人材は招待できません。",
-                                        "This expert is not one you can invite.")
+            raise ForbiddenError.single("expert", ErrorCode.NOT_VISIBLE, _("この専門人材は招待できません。"))
         if User.objects.filter(expert=expert).exists():
-            raise ConflictError.single("expert", "has_login", "この専門人材には既にアカウントがあります。",
-                                       "This expert already has an account.")
+            raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
         prefecture_code = expert.home_prefecture_id
         _check_coordinator_of(actor, prefecture_code)
     user = invited_user_create(email=email, role=role, language=language, municipality=municipality,
@@ -158,8 +153,7 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
 def _locked_open_invitation(invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     if invitation.state not in (InvitationState.SENT, InvitationState.EXPIRED):
-        raise ConflictError.single("invitation", invitation.state, "この招待は既に使用済みか取り消されています。",
-                                   "This invitation was already used or revoked.")
+        raise ConflictError.single("invitation", invitation.state, _("この招待は既に使用済みか取り消されています。"))
     return invitation
 
 
@@ -219,7 +213,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError(*[FieldProblem("password", "weak", str(m), str(m)) for m in exc.messages]) from None
+        raise DomainError(*[FieldProblem("password", ErrorCode.WEAK, m) for m in exc.messages]) from None
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
@@ -236,8 +230,7 @@ def coordinator_create(*, actor: User | None, username: str, email: str, prefect
     """A coordinator of one prefecture and their set-password link, for the caller to hand over (the
     command line prints it; nothing is mailed)."""
     if User.objects.filter(username=username).exists():
-        raise ConflictError.single("username", "exists", "このユーザー名は既に使われています。",
-                                   "This username is taken.")
+        raise ConflictError.single("username", ErrorCode.EXISTS, _("このユーザー名は既に使われています。"))
     user = User(username=username, email=email, role=UserRole.COORDINATOR, prefecture=prefecture,
                 language=language)
     user.set_unusable_password()
@@ -261,17 +254,15 @@ def user_deactivate(*, actor: User, user: User) -> User:
     """The user can no longer sign in: tokens revoked, sessions ended. Nothing is deleted; the history
     (audit rows, engagements, needs) keeps naming them."""
     if user.role not in INVITED_ROLES and not is_admin(actor):
-        raise ForbiddenError.single("user", "not_yours", "コーディネーターが無効にできるのは市区町村職員と専門人材です。",
-                                    "A coordinator deactivates municipal staff and experts only.")
+        raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, _("コーディネーターが無効にできるのは市区町村職員と専門人材です。"))
     prefecture_code = user_prefecture_code(user)
     _check_coordinator_of(actor, prefecture_code)
     if user.pk == actor.pk:
-        raise DomainError.single("user", "self", "自分のアカウントは無効にできません。",
-                                 "You cannot deactivate your own account.")
+        raise DomainError.single("user", ErrorCode.SELF, _("自分のアカウントは無効にできません。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    tokens, _ = AuthToken.objects.filter(user=user).delete()
+    tokens, _by_model = AuthToken.objects.filter(user=user).delete()
     sessions = _end_sessions(user)
     audit_record(actor=actor, action=AuditAction.USER_DEACTIVATE, obj=user, prefecture=prefecture_code,
                  before={"is_active": True}, after={"is_active": False, "tokens_revoked": tokens,
@@ -309,7 +300,7 @@ def auth_token_issue(*, user: User) -> tuple[str, datetime]:
 def auth_token_revoke(*, user: User, token_key: str) -> bool:
     """Revoke the user's token named by its key; False when the user has no such token (another user's
     token is not theirs to revoke, and is not revealed to exist)."""
-    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    deleted, _by_model = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return deleted > 0
 
 

@@ -3,17 +3,17 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found as html_page_not_found
+from django.views.defaults import server_error as html_server_error
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from backend.core.errors import DomainError
-
-LANGS = ("ja", "en")
+from backend.core.errors import LANGS, DomainError, ErrorCode, FieldProblem, in_language, interpolate
 
 
 def _flatten(detail, prefix: str = "") -> list[tuple[str, str, str]]:
@@ -56,12 +56,17 @@ class BilingualValidationError(exceptions.APIException):
         self.status_code = status_code
         super().__init__(detail=errors[0]["en"] if errors else "invalid")
 
+    @classmethod
+    def of(cls, *problems: FieldProblem, **extra) -> "BilingualValidationError":
+        """Problems whose messages are rendered in both languages, each with the same extra keys (row, column)."""
+        return cls([{**p.as_error(), **extra} for p in problems])
+
 
 # JSON types each kind of field takes as it is documented: DRF would quietly turn 0 into "0" or "7" into 7.
-_TYPE_OF = ((serializers.BooleanField, (bool,), "true か false", "true or false"),
-            (serializers.IntegerField, (int,), "整数", "a whole number"),
-            (serializers.ChoiceField, (str,), "文字列", "a string"),
-            (serializers.CharField, (str,), "文字列", "a string"))
+_TYPE_OF = ((serializers.BooleanField, (bool,), _("true か false で指定してください。")),
+            (serializers.IntegerField, (int,), _("整数で指定してください。")),
+            (serializers.ChoiceField, (str,), _("文字列で指定してください。")),
+            (serializers.CharField, (str,), _("文字列で指定してください。")))
 
 
 def _type_problems(serializer, data) -> list[dict]:
@@ -74,11 +79,10 @@ def _type_problems(serializer, data) -> list[dict]:
         if isinstance(field, serializers.ListField) and isinstance(data[name], list):
             field = field.child
             values = [(f"{name}[{i}]", v) for i, v in enumerate(data[name])]
-        for kind, types, ja, en in _TYPE_OF:
+        for kind, types, message in _TYPE_OF:
             if isinstance(field, kind):
                 # The field is named by "field"; the page shows the message next to its label.
-                problems += [{"field": path, "code": "invalid_type", "ja": f"{ja}で指定してください。",
-                              "en": f"Enter {en}."}
+                problems += [FieldProblem(path, ErrorCode.INVALID_TYPE, message).as_error()
                              for path, value in values
                              if not isinstance(value, types) or (types == (int,) and isinstance(value, bool))]
                 break
@@ -148,8 +152,8 @@ def _texts_of(exc: exceptions.APIException, request) -> dict:
         return _render(lambda: _REMADE[type(exc)](exc, request))
     if isinstance(exc, exceptions.ParseError):
         # DRF's parsers say what is wrong in English only ("JSON parse error - Expecting value: ...").
-        return {"ja": _with_lang("ja", lambda: _("リクエストの本文を読み取れませんでした（%(detail)s）。")
-                                 % {"detail": exc.detail}),
+        return {"ja": in_language(interpolate(_("リクエストの本文を読み取れませんでした（%(detail)s）。"),
+                                              detail=exc.detail), "ja"),
                 "en": str(exc.detail)}
     if exc.detail == exc.default_detail:
         return _render(lambda: type(exc).default_detail)
@@ -158,15 +162,13 @@ def _texts_of(exc: exceptions.APIException, request) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        errors = [{"field": p.field, "code": p.code, "ja": p.ja, "en": p.en} for p in exc.problems]
+        errors = [p.as_error() for p in exc.problems]
         return Response({"detail": errors[0]["en"], "errors": errors}, status=exc.status_code)
     if isinstance(exc, BilingualValidationError):
         return Response({"detail": exc.detail, "errors": exc.errors}, status=exc.status_code)
     if isinstance(exc, IntegrityError):
         # The atomic service rolled back; a database constraint caught what validation did not.
-        errors = [{"field": None, "code": "conflict",
-                   "ja": "データの整合性制約に違反したため保存しませんでした。",
-                   "en": "Not saved: the change violates a database integrity constraint."}]
+        errors = [FieldProblem(None, ErrorCode.CONFLICT, _("データの整合性制約に違反したため保存しませんでした。")).as_error()]
         return Response({"detail": errors[0]["en"], "errors": errors}, status=409)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
@@ -185,28 +187,21 @@ def exception_handler(exc, context):
     return response
 
 
-def _api_error(status: int, code: str, ja: str, en: str):
-    from django.http import JsonResponse
-
-    return JsonResponse({"detail": en, "errors": [{"field": None, "code": code, "ja": ja, "en": en}]},
-                        status=status)
+def _api_error(status: int, code: str, message):
+    error = FieldProblem(None, code, message).as_error()
+    return JsonResponse({"detail": error["en"], "errors": [error]}, status=status)
 
 
 def page_not_found(request, exception=None):
     """404 for a URL that matches no route: JSON in the API's error shape under /api/, the page elsewhere."""
     if request.path.startswith("/api/"):
-        return _api_error(404, "not_found", "見つかりません。", "Not found.")
-    from django.views.defaults import page_not_found as html_page_not_found
-
+        return _api_error(404, ErrorCode.NOT_FOUND, _("見つかりません。"))
     return html_page_not_found(request, exception)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return _api_error(500, "server_error", "サーバーで問題が発生しました。管理者に連絡してください。",
-                          "The server had a problem; contact the administrator.")
-    from django.views.defaults import server_error as html_server_error
-
+        return _api_error(500, ErrorCode.SERVER_ERROR, _("サーバーで問題が発生しました。管理者に連絡してください。"))
     return html_server_error(request)
 
 
@@ -219,9 +214,8 @@ class StrictPageNumberPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
-            raise BilingualValidationError([{"field": self.page_query_param, "code": "invalid_page",
-                                             "ja": "ページは1以上の整数で指定してください。",
-                                             "en": "page must be a whole number from 1."}])
+            raise BilingualValidationError.of(FieldProblem(self.page_query_param, ErrorCode.INVALID_PAGE,
+                                                           _("ページは1以上の整数で指定してください。")))
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

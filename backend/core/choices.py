@@ -1,8 +1,12 @@
 """The vocabulary shared by models, API, UI and the exchange format (one word for one thing)."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Weekday(models.TextChoices):
@@ -81,3 +85,49 @@ def value_by_label(choices) -> dict[str, str]:
         with translation.override(lang):
             by_label.update({str(label): value for value, label in choices})
     return by_label
+
+
+@dataclass(frozen=True)
+class RuleWords:
+    """How screens name a hard rule (by what it is about, never by its number) and, on the rule that carries
+    the engine's unmatched reason for it, why a need was left without an expert and what to change."""
+
+    word: Promise
+    unmatched: Promise | None = None
+    fix: Promise | None = None
+
+
+# The hard rules of the exchange format, numbered as `matching.RULE_NAMES`. Approval refusals name a rule by
+# its word; the result page explains an unmatched need by the rule `matching.REASON_OF_RULE` gives its reason
+# (rules 9-11 are one reason to the engine, capacity, and rule 10 carries its text).
+RULES: dict[int, RuleWords] = {
+    1: RuleWords(pgettext_lazy("rule", "対象範囲"),
+                 _("この都道府県に対応する人材がいません（ルール1）。"),
+                 _("近隣県と合同でマッチングを実行するか、人材の「対応する都道府県」にこの県を加えてください。")),
+    2: RuleWords(pgettext_lazy("rule", "スキル"),
+                 _("必須スキルのレベルを満たす人材がいません（ルール2）。"),
+                 _("必須スキルのレベルを下げるか、一部を歓迎スキルに移してください。")),
+    3: RuleWords(pgettext_lazy("rule", "任用形態"),
+                 _("受け入れ可能な任用形態が人材と一致しません（ルール3）。"),
+                 _("任用形態の選択肢を増やしてください（例：業務委託も可とする）。")),
+    4: RuleWords(pgettext_lazy("rule", "現地勤務"),
+                 _("現地勤務ができる人材がいません（ルール4）。"),
+                 _("オンライン対応を認める（現地勤務を不要にする）か、現地対応できる人材を登録してください。")),
+    5: RuleWords(pgettext_lazy("rule", "曜日"),
+                 _("勤務可能曜日が合う人材がいません（ルール5）。"),
+                 _("勤務可能曜日を増やすか、週あたり日数を減らしてください。")),
+    6: RuleWords(pgettext_lazy("rule", "予算"),
+                 _("条件に合う人材の報酬が予算を超えます（ルール6）。"),
+                 _("予算を増やすか、日数を減らしてください。詳細に最も安い候補の報酬が表示されます。")),
+    7: RuleWords(pgettext_lazy("rule", "利益相反"),
+                 _("条件に合う人材は全員、この市区町村の現在の受託事業者に所属しています（ルール7）。"),
+                 _("利益相反の例外を理由付きで記録するか、所属のない人材を登録してください。")),
+    8: RuleWords(pgettext_lazy("rule", "除外の指定"),
+                 _("条件に合う人材は全員、コーディネーターが除外しています（ルール8）。"),
+                 _("除外の指定を見直してください。")),
+    9: RuleWords(pgettext_lazy("rule", "兼務数の上限")),
+    10: RuleWords(pgettext_lazy("rule", "年間稼働日数"),
+                  _("条件に合う人材はいますが、優先度の高い他のニーズに割り当てられました。"),
+                  _("優先度を上げる、稼働日数に余裕のある人材を登録する、または特定の人材を固定して再実行してください。")),
+    11: RuleWords(pgettext_lazy("rule", "曜日の重複")),
+}

@@ -1,10 +1,10 @@
 """Serializer fields for the shared vocabulary, with errors that name the bad value."""
 
-from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday, value_by_label
-from backend.core.errors import bilingual
+from backend.core.errors import ErrorCode, interpolate, joined
 
 
 class ChoiceListField(serializers.ListField):
@@ -18,8 +18,8 @@ class ChoiceListField(serializers.ListField):
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
         if len(set(values)) != len(values):
-            raise serializers.ValidationError(bilingual("同じ値が重複しています。", "Values must not repeat."),
-                                              code="duplicate")
+            raise serializers.ValidationError(_("同じ値が重複しています。"),
+                                              code=ErrorCode.DUPLICATE)
         return sorted(values, key=self._order.index)
 
 
@@ -43,15 +43,10 @@ class SkillLevelsField(serializers.DictField):
         errors = {}
         for skill, level in values.items():
             if skill not in Skill.values:
-                with translation.override("ja"):
-                    known_ja = "、".join(str(label) for label in Skill.labels)
-                with translation.override("en"):
-                    known_en = ", ".join(str(label) for label in Skill.labels)
-                errors[skill] = [bilingual(f"スキル「{skill}」は一覧にありません。次から選んでください：{known_ja}",
-                                           f"The skill \"{skill}\" is not in the list; choose from: {known_en}")]
+                errors[skill] = [interpolate(_("スキル「%(skill)s」は一覧にありません。次から選んでください：%(known)s"),
+                                             skill=skill, known=joined(Skill.labels))]
             elif not 1 <= level <= 3:
-                errors[skill] = [bilingual(f"スキルのレベルは1から3で指定してください ({level})。",
-                                            f"Skill level must be 1 to 3 (got {level}).")]
+                errors[skill] = [interpolate(_("スキルのレベルは1から3で指定してください (%(level)s)。"), level=level)]
         if errors:
             raise serializers.ValidationError(errors)
         return values
@@ -71,8 +66,7 @@ class MunicipalityField(serializers.PrimaryKeyRelatedField):
 
         code = str(data)
         if not is_valid_municipality_code(code):
-            raise serializers.ValidationError(bilingual(
-                f"団体コード {code} は不正です（検査数字を含む6桁の数字）。",
-                f"Municipality code {code} is invalid (6 digits including the check digit).",
-            ), code="invalid_municipality_code")
+            raise serializers.ValidationError(interpolate(
+                _("団体コード %(code)s は不正です（検査数字を含む6桁の数字）。"), code=code,
+            ), code=ErrorCode.INVALID_MUNICIPALITY_CODE)
         return super().to_internal_value(code)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from backend.core.api import LANGS, BilingualValidationError
+from backend.core.errors import ErrorCode
 
 
 class ScopedFilterBackend(DjangoFilterBackend):
@@ -36,7 +37,7 @@ def _problems_in_both(filterset) -> list[dict]:
             again.is_valid()
             messages[lang] = {name: [str(m) for error in errors for m in error]
                               for name, errors in again.form.errors.as_data().items()}
-    return [{"field": name, "code": "invalid_filter", "ja": ja, "en": en}
+    return [{"field": name, "code": ErrorCode.INVALID_FILTER, "ja": ja, "en": en}
             for name, texts in messages["ja"].items()
             for ja, en in zip(texts, messages["en"][name], strict=True)]
 
@@ -53,7 +54,7 @@ class _TrueOrFalse(forms.Field):
             return None
         if value in ("true", "false"):
             return value == "true"
-        raise forms.ValidationError(_("true か false で指定してください。"), code="invalid")
+        raise forms.ValidationError(_("true か false で指定してください。"), code=ErrorCode.INVALID)
 
 
 class TrueOrFalseFilter(django_filters.BooleanFilter):

@@ -4,6 +4,8 @@ import calendar
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 WEEKS_PER_YEAR = 48
 MONTHS_PER_YEAR = 12
@@ -28,6 +30,15 @@ def fiscal_year_end(year: int) -> dt.date:
 def fiscal_year_label(year: int) -> str:
     """Japanese era label used on screens and exports, e.g. 2027 -> '令和9年度'."""
     return f"令和{year - 2018}年度" if year >= 2019 else f"{year}年度"
+
+
+def _fiscal_year_in_language(year: int) -> str:
+    return f"FY{year}" if (get_language() or "ja").startswith("en") else fiscal_year_label(year)
+
+
+def fiscal_year_named(year: int):
+    """A fiscal year as a message names it when rendered: 令和9年度 in Japanese, FY2027 in English."""
+    return lazy(_fiscal_year_in_language, str)(year)
 
 
 # (first day, name) of the eras a date on a screen can fall in, newest first.

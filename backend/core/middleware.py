@@ -19,6 +19,10 @@ from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.errors import ErrorCode, FieldProblem, interpolate
 
 NUL = "\x00"
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -26,16 +30,9 @@ SUSPECT_FORM = re.compile(rb"\x00|%00")
 SUSPECT_JSON = re.compile(rb"\x00|\\u(?:0000|d[89a-f])", re.IGNORECASE)
 
 MESSAGES = {
-    "null_character": (
-        "{where_ja}に NUL 文字（U+0000）が含まれています。この文字は保存できないため、取り除いてから送信してください。",
-        "{where_en} contains a NUL character (U+0000), which cannot be stored; remove it and send again.",
-    ),
-    "unpaired_surrogate": (
-        "{where_ja}に対になっていないサロゲート文字（U+D800〜U+DFFF）が含まれています。"
-        "この文字は保存できないため、取り除いてから送信してください。",
-        "{where_en} contains an unpaired surrogate (U+D800-U+DFFF), which cannot be stored; "
-        "remove it and send again.",
-    ),
+    ErrorCode.NULL_CHARACTER: _("%(where)sに NUL 文字（U+0000）が含まれています。この文字は保存できないため、取り除いてから送信してください。"),
+    ErrorCode.UNPAIRED_SURROGATE: _("%(where)sに対になっていないサロゲート文字（U+D800〜U+DFFF）が含まれています。"
+                            "この文字は保存できないため、取り除いてから送信してください。"),
 }
 
 
@@ -43,8 +40,7 @@ MESSAGES = {
 class Unstorable:
     field: str
     code: str
-    where_ja: str
-    where_en: str
+    where: Promise  # lazy: the place is named in whichever language the message is rendered
 
 
 class RejectUnstorableInputMiddleware:
@@ -67,35 +63,34 @@ class RejectUnstorableInputMiddleware:
 
 
 def _api_response(found: Unstorable) -> JsonResponse:
-    ja, en = MESSAGES[found.code]
-    return _api_400({"field": found.field, "code": found.code,
-                     "ja": ja.format(where_ja=found.where_ja), "en": en.format(where_en=found.where_en)})
+    return _api_400(FieldProblem(found.field, found.code, interpolate(MESSAGES[found.code], where=found.where)))
 
 
 def _api_malformed_form(exc: MultiPartParserError) -> JsonResponse:
-    return _api_400({"field": None, "code": "parse_error",
-                     "ja": f"multipart 形式のフォームデータを読み取れませんでした（{exc}）。",
-                     "en": f"Multipart form parse error - {exc}"})
+    return _api_400(FieldProblem(None, ErrorCode.PARSE_ERROR,
+                                 interpolate(_("multipart 形式のフォームデータを読み取れませんでした（%(detail)s）。"),
+                                             detail=exc)))
 
 
-def _api_400(error: dict) -> JsonResponse:
+def _api_400(problem: FieldProblem) -> JsonResponse:
+    error = problem.as_error()
     return JsonResponse({"detail": error["en"], "errors": [error]}, status=400,
                         json_dumps_params={"ensure_ascii": False})
 
 
 def _unstorable(request) -> Iterator[Unstorable]:
     if NUL in request.path:
-        yield Unstorable("path", "null_character", "URL のパス", "The URL path")
+        yield Unstorable("path", ErrorCode.NULL_CHARACTER, _("URL のパス"))
     query = request.META.get("QUERY_STRING", "")
     if "%00" in query or NUL in query:
-        yield from _in_fields(request.GET, "クエリパラメータ", "Query parameter")
+        yield from _in_fields(request.GET, _("クエリパラメータ「%(name)s」"))
     content_type = request.content_type or ""
     if content_type == "multipart/form-data" and request.method == "POST":
-        yield from _in_fields(request.POST, "フォーム項目", "Form field")  # request.FILES is not read
+        yield from _in_fields(request.POST, _("フォーム項目「%(name)s」"))  # request.FILES is not read
     elif content_type == "application/x-www-form-urlencoded":
         body = _body(request)
         if SUSPECT_FORM.search(body):
-            yield from _in_fields(QueryDict(body, encoding=request.encoding), "フォーム項目", "Form field")
+            yield from _in_fields(QueryDict(body, encoding=request.encoding), _("フォーム項目「%(name)s」"))
     elif content_type == "application/json" or content_type.endswith("+json"):
         body = _body(request)
         if SUSPECT_JSON.search(body):
@@ -110,12 +105,12 @@ def _body(request) -> bytes:
         return b""
 
 
-def _in_fields(fields: QueryDict, kind_ja: str, kind_en: str) -> Iterator[Unstorable]:
+def _in_fields(fields: QueryDict, where: Promise) -> Iterator[Unstorable]:
     for name, values in fields.lists():
         code = next((c for c in map(_bad_character, (name, *values)) if c), None)
         if code:
             shown = _printable(name)
-            yield Unstorable(shown, code, f"{kind_ja}「{shown}」", f"{kind_en} {shown}")
+            yield Unstorable(shown, code, interpolate(where, name=shown))
 
 
 def _in_json(body: bytes) -> Iterator[Unstorable]:
@@ -125,7 +120,7 @@ def _in_json(body: bytes) -> Iterator[Unstorable]:
         return
     for path, code in _walk(data):
         field = path or "body"
-        yield Unstorable(field, code, f"項目「{field}」", f"Field {field}")
+        yield Unstorable(field, code, interpolate(_("項目「%(name)s」"), name=field))
 
 
 def _walk(document) -> Iterator[tuple[str, str]]:
@@ -151,9 +146,9 @@ def _walk(document) -> Iterator[tuple[str, str]]:
 
 def _bad_character(text: str) -> str | None:
     if NUL in text:
-        return "null_character"
+        return ErrorCode.NULL_CHARACTER
     if SURROGATE.search(text):
-        return "unpaired_surrogate"
+        return ErrorCode.UNPAIRED_SURROGATE
     return None
 
 

@@ -1,8 +1,9 @@
 """Check digits of the codes public-sector data is keyed on."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from backend.core.errors import bilingual
+from backend.core.errors import ErrorCode, interpolate
 
 
 def municipality_check_digit(first5: str) -> str:
@@ -19,9 +20,8 @@ def is_valid_municipality_code(code: str) -> bool:
 def validate_municipality_code(value: str) -> None:
     if not is_valid_municipality_code(str(value)):
         raise ValidationError(
-            bilingual(f"団体コードは検査数字を含む6桁の数字で指定してください ({value})。",
-                      f"A municipality code is 6 digits including a valid check digit (got {value})."),
-            code="invalid_municipality_code",
+            interpolate(_("団体コードは検査数字を含む6桁の数字で指定してください (%(value)s)。"), value=value),
+            code=ErrorCode.INVALID_MUNICIPALITY_CODE,
         )
 
 
@@ -36,7 +36,6 @@ def validate_corporate_number(value: str) -> None:
     value = str(value)
     if not (len(value) == 13 and value.isascii() and value.isdigit() and value[0] == corporate_number_check_digit(value[1:])):
         raise ValidationError(
-            bilingual(f"法人番号は検査数字を含む13桁の数字で指定してください ({value})。",
-                      f"A corporate number is 13 digits including a valid check digit (got {value})."),
-            code="invalid_corporate_number",
+            interpolate(_("法人番号は検査数字を含む13桁の数字で指定してください (%(value)s)。"), value=value),
+            code=ErrorCode.INVALID_CORPORATE_NUMBER,
         )

@@ -11,12 +11,14 @@ list shows (a selector's `*_list_rows`), and `list_serializer_class` turns each 
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.core.api import BilingualValidationError, validate_input
+from backend.core.errors import ErrorCode, FieldProblem, interpolate
 from backend.core.filters import ScopedFilterBackend
 from backend.core.reuse import reuse_data
 
@@ -103,11 +105,9 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         shown = set(self.output_serializer_class().fields)
         refused = sorted((set(data.keys()) & shown) - writable)
         if refused:
-            raise BilingualValidationError([{
-                "field": name, "code": "read_only",
-                "ja": f"この項目（{name}）はここでは変更できません。",
-                "en": f"{name} cannot be changed here.",
-            } for name in refused])
+            raise BilingualValidationError.of(*(
+                FieldProblem(name, ErrorCode.READ_ONLY, interpolate(_("この項目（%(name)s）はここでは変更できません。"), name=name))
+                for name in refused))
 
     def render(self, obj, status_code=status.HTTP_200_OK):
         obj = self.scoped_queryset(self.request.user).get(pk=obj.pk) if hasattr(obj, "pk") else obj

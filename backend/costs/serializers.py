@@ -1,6 +1,5 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-
-from backend.core.errors import bilingual
 
 
 class PrefectureSettingInputSerializer(serializers.Serializer):
@@ -9,9 +8,7 @@ class PrefectureSettingInputSerializer(serializers.Serializer):
     # No limit on the digits: 1000 is refused as "100以下", not as a number with too many digits.
     special_grant_percent = serializers.DecimalField(
         max_digits=None, decimal_places=1, min_value=0, max_value=100, error_messages={
-            "invalid": bilingual("特別交付税の措置率は半角の数字で入力してください（例：50）。",
-                                 "Enter the special grant rate as a number, e.g. 50."),
-            "max_decimal_places": bilingual("特別交付税の措置率は小数第1位までで入力してください。",
-                                            "Give the special grant rate to one decimal place at most."),
+            "invalid": _("特別交付税の措置率は半角の数字で入力してください（例：50）。"),
+            "max_decimal_places": _("特別交付税の措置率は小数第1位までで入力してください。"),
         })
     travel_yen_per_km = serializers.IntegerField(min_value=0, max_value=1000)

@@ -132,7 +132,6 @@ class Engagement(models.Model):
 class ReplacementStatus(models.TextChoices):
     OPEN = "open", _("対応中")
     COMPLETED = "completed", _("完了")
-    WITHDRAWN = "withdrawn", _("取下げ")
 
 
 class ReplacementRequest(models.Model):

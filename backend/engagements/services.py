@@ -14,11 +14,13 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
+from backend.engagements.errors import ErrorCode
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
@@ -91,19 +93,16 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         expert = Expert.objects.prefetch_related("skills", "serves_prefectures", "onsite_prefectures",
                                                  "affiliations").get(pk=expert.pk)
         if proposal.status != ProposalStatus.PROPOSED:
-            raise ConflictError.single("proposal", "not_proposed", "この提案は既に処理済みです。",
-                                       "This proposal was already approved or superseded.")
+            raise ConflictError.single("proposal", ErrorCode.NOT_PROPOSED, _("この提案は既に処理済みです。"))
         replacement = proposal.run.replacement if proposal.run.kind == RunKind.REPLACEMENT else None
         replaced = replacement.engagement if replacement else None
         if replaced is not None and (replaced.status != EngagementStatus.ACTIVE or Engagement.objects.filter(
                 replaces=replaced, status=EngagementStatus.OFFERED).exists()):
-            raise ConflictError.single("proposal", "successor_pending",
-                                       "この任用の後任は既に承認され承諾待ちか、任用が既に終了しています。",
-                                       "A successor is already offered for this engagement, or it has ended.")
+            raise ConflictError.single("proposal", ErrorCode.SUCCESSOR_PENDING,
+                                       _("この任用の後任は既に承認され承諾待ちか、任用が既に終了しています。"))
         if replaced is None and (need.status != NeedStatus.OPEN or need.engagements.filter(
                 status__in=HOLDING_STATUSES).exists()):
-            raise ConflictError.single("proposal", "need_taken", "このニーズは既に充足されています。",
-                                       "This need already has an engagement.")
+            raise ConflictError.single("proposal", ErrorCode.NEED_TAKEN, _("このニーズは既に充足されています。"))
         override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
         left = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year, "budget": need.budget}
         terms_left = {"days_per_year": left["days_per_year"], "budget": left["budget"]}
@@ -197,8 +196,7 @@ def _side_of(user, engagement: Engagement) -> str:
         return "municipality"
     if user.role == UserRole.EXPERT and user.expert_id == engagement.expert_id:
         return "expert"
-    raise DomainError.single("engagement", "not_a_party", "この任用の当事者ではありません。",
-                             "Only the municipality or the expert of this engagement can answer the offer.")
+    raise DomainError.single("engagement", ErrorCode.NOT_A_PARTY, _("この任用の当事者ではありません。"))
 
 
 def _remember_decline(*, user, engagement: Engagement, side: str, reason: str) -> None:
@@ -220,9 +218,8 @@ def _activate_if_ready(*, user, engagement: Engagement) -> None:
 
 def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
     if version != PLEDGE_VERSION:
-        raise ConflictError.single("pledge_version", "outdated",
-                                   "誓約書の文面が更新されています。最新の文面を確認して署名してください。",
-                                   f"The pledge text changed; sign version {PLEDGE_VERSION}.")
+        raise ConflictError.single("pledge_version", ErrorCode.OUTDATED,
+                                   _("誓約書の文面が更新されています。最新の文面を確認して署名してください。"))
     engagement.pledge_signed_at, engagement.pledge_version = timezone.now(), version
     audit_record(actor=user, action=AuditAction.ENGAGEMENT_SIGN_PLEDGE, obj=engagement,
                  prefecture=engagement.municipality.prefecture,
@@ -236,11 +233,9 @@ def engagement_sign_pledge(*, user, engagement: Engagement, version: str) -> Eng
         engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
             "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
         if _side_of(user, engagement) != "expert":
-            raise ForbiddenError.single("engagement", "not_the_expert", "誓約書に署名できるのは任用される専門人材のみです。",
-                                        "Only the engagement's expert signs its pledge.")
+            raise ForbiddenError.single("engagement", ErrorCode.NOT_THE_EXPERT, _("誓約書に署名できるのは任用される専門人材のみです。"))
         if engagement.status != EngagementStatus.OFFERED or engagement.pledge_signed_at:
-            raise ConflictError.single("status", "not_awaiting_pledge", "この任用は誓約書の署名を待っていません。",
-                                       "This engagement is not waiting for a pledge.")
+            raise ConflictError.single("status", ErrorCode.NOT_AWAITING_PLEDGE, _("この任用は誓約書の署名を待っていません。"))
         _sign_pledge(user=user, engagement=engagement, version=version)
         _activate_if_ready(user=user, engagement=engagement)
         engagement.save()
@@ -259,8 +254,7 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
             "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
         side = _side_of(user, engagement)
         if engagement.status != EngagementStatus.OFFERED:
-            raise ConflictError.single("status", "not_offered", "承諾待ちの任用ではありません。",
-                                       "This engagement is not waiting for an answer.")
+            raise ConflictError.single("status", ErrorCode.NOT_OFFERED, _("承諾待ちの任用ではありません。"))
         before = _engagement_snapshot(engagement)
         now = timezone.now()
         if accept:
@@ -333,23 +327,19 @@ def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagem
     names them."""
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR
                                and user.prefecture_id == override.municipality.prefecture_id)):
-        raise ForbiddenError.single("exception", "not_yours", "この例外を取り消せるのは、その市区町村の都道府県のみです。",
-                                    "Only the municipality's prefecture can revoke this exception.")
+        raise ForbiddenError.single("exception", ErrorCode.NOT_YOURS, _("この例外を取り消せるのは、その市区町村の都道府県のみです。"))
     if not (reason or "").strip():
-        raise DomainError.single("reason", "required", "取り消す理由を記入してください。", "Give the reason.")
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("取り消す理由を記入してください。"))
     with transaction.atomic():
         override = CoiOverride.objects.select_for_update().get(pk=override.pk)
         if override.revoked_at is not None:
-            raise ConflictError.single("exception", "already_revoked", "この例外は既に取り消されています。",
-                                       "This exception is already revoked.")
+            raise ConflictError.single("exception", ErrorCode.ALREADY_REVOKED, _("この例外は既に取り消されています。"))
         relying = list(override.engagements.filter(status__in=HOLDING_STATUSES).select_related("municipality"))
         if relying and not end_engagements:
-            names = "、".join(f"{e.expert.name}（{e.get_status_display()}）" for e in relying)
-            raise ConflictError.single(
-                "end_engagements", "relied_on",
-                f"この例外で配置した任用があります: {names}。取り消すには、これらの任用を終了することを選んでください。",
-                f"Engagements rely on this exception ({', '.join(str(e.pk) for e in relying)}); "
-                "choose to end them to revoke it.")
+            raise ConflictError.single("end_engagements", ErrorCode.RELIED_ON, interpolate(
+                _("この例外で配置した任用があります: %(engagements)s。取り消すには、これらの任用を終了することを選んでください。"),
+                engagements=joined(interpolate(_("%(expert)s（%(status)s）"), expert=e.expert.name,
+                                               status=e.get_status_display()) for e in relying)))
         for engagement in relying:
             _end_for_revoked_exception(user=user, engagement=engagement)
         before = _exception_snapshot(override)
@@ -384,15 +374,13 @@ def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) 
     """Place an expert blocked only by the incumbent conflict: record the exception (this expert, this
     municipality, this fiscal year, with the reason) and pin the pair, so the next run proposes them."""
     if not (reason or "").strip():
-        raise DomainError.single("reason", "required", "例外として配置する理由を記入してください。",
-                                 "Give the reason for the exception.")
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("例外として配置する理由を記入してください。"))
     if need.status != NeedStatus.OPEN:
-        raise ConflictError.single("need", "not_open", "募集中のニーズではありません。", "The need is not open.")
+        raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
     standing = next((c for c in need_candidates(user=user, need=need) if c.expert.pk == expert.pk), None)
     if standing is None or standing.blocked_by != "conflict":
-        raise ConflictError.single("expert", "not_conflict_only",
-                                   "この人材は利益相反だけで除外されているわけではないため、例外では配置できません。",
-                                   "This expert is not blocked by the incumbent conflict alone.")
+        raise ConflictError.single("expert", ErrorCode.NOT_CONFLICT_ONLY,
+                                   _("この人材は利益相反だけで除外されているわけではないため、例外では配置できません。"))
     with transaction.atomic():
         override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
                                               fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
@@ -400,7 +388,7 @@ def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) 
                      prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason,
                             "need": need.pk})
-        decision, _ = PairDecision.objects.update_or_create(
+        decision, _created = PairDecision.objects.update_or_create(
             need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": user, "declined_by": "",
                                                 "reason": ""})
         audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
@@ -412,14 +400,11 @@ def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) 
 
 def replacement_request(*, user, engagement: Engagement, reason: str) -> ReplacementRequest:
     if user.role != UserRole.MUNICIPAL or user.municipality_id != engagement.municipality_id:
-        raise DomainError.single("engagement", "not_your_engagement", "自分の市区町村の任用のみ交代を依頼できます。",
-                                 "Only staff of the engagement's municipality can ask for a replacement.")
+        raise DomainError.single("engagement", ErrorCode.NOT_YOUR_ENGAGEMENT, _("自分の市区町村の任用のみ交代を依頼できます。"))
     if not (reason or "").strip():
-        raise DomainError.single("reason", "required", "交代を依頼する理由を記入してください。",
-                                 "Give the reason for the replacement.")
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("交代を依頼する理由を記入してください。"))
     if engagement.status != EngagementStatus.ACTIVE:
-        raise ConflictError.single("engagement", "not_active", "稼働中の任用のみ交代を依頼できます。",
-                                   "Only an active engagement can be replaced.")
+        raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("稼働中の任用のみ交代を依頼できます。"))
     try:
         with transaction.atomic():
             request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),
@@ -436,15 +421,13 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
                            "municipality": engagement.municipality.name, "expert": engagement.expert.name,
                            "reason": request.reason})
     except IntegrityError:
-        raise ConflictError.single("engagement", "already_requested", "この任用の交代は既に依頼されています。",
-                                   "A replacement is already requested for this engagement.") from None
+        raise ConflictError.single("engagement", ErrorCode.ALREADY_REQUESTED, _("この任用の交代は既に依頼されています。")) from None
     return request
 
 
 def replacement_run(*, user, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
     if replacement.status != ReplacementStatus.OPEN:
-        raise ConflictError.single("replacement", "not_open", "対応中の交代依頼ではありません。",
-                                   "This replacement request is not open.")
+        raise ConflictError.single("replacement", ErrorCode.NOT_OPEN, _("対応中の交代依頼ではありません。"))
     engagement = replacement.engagement
     return run_enqueue(user=user, fiscal_year=engagement.fiscal_year,
                        scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)

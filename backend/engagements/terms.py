@@ -9,9 +9,12 @@ it never writes. Every refusal names the field, in Japanese and English.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from backend.core.choices import EmploymentForm, Role
-from backend.core.errors import FieldProblem
+from backend.core.errors import FieldProblem, interpolate
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start, months_served, prorate
+from backend.engagements.errors import ErrorCode
 
 # 任期付短時間職員: a term of up to 3 years (地方公共団体の一般職の任期付職員の採用に関する法律; an ordinance may
 # allow 5, which kenmu does not record, so it keeps to 3). Every other form is engaged for one fiscal year.
@@ -82,47 +85,42 @@ def _fee_problems(terms: Terms, *, proposal, expert, days_per_year: int, budget:
     highest = budget - proposal.travel_cost
     if terms.fee < lowest:
         problems.append(FieldProblem(
-            "fee", "below_daily_rate",
-            f"報酬 {terms.fee:,}円 は、人材の日額報酬の下限 {expert.daily_rate:,}円 × {days_per_year}日 = {lowest:,}円 を下回ります。",
-            f"The fee {terms.fee:,} yen is below the expert's lowest daily fee {expert.daily_rate:,} yen × "
-            f"{days_per_year} days = {lowest:,} yen."))
+            "fee", ErrorCode.BELOW_DAILY_RATE,
+            interpolate(_("報酬 %(fee)s円 は、人材の日額報酬の下限 %(daily_rate)s円 × %(days)s日 = %(lowest)s円 を下回ります。"),
+                        fee=f"{terms.fee:,}", daily_rate=f"{expert.daily_rate:,}", days=days_per_year,
+                        lowest=f"{lowest:,}")))
     if terms.fee > highest:
         problems.append(FieldProblem(
-            "fee", "over_budget",
-            f"報酬 {terms.fee:,}円 は、予算 {budget:,}円 から費用弁償 {proposal.travel_cost:,}円 を引いた {highest:,}円 を超えます。",
-            f"The fee {terms.fee:,} yen exceeds the budget {budget:,} yen less travel {proposal.travel_cost:,} yen "
-            f"= {highest:,} yen."))
+            "fee", ErrorCode.OVER_BUDGET,
+            interpolate(_("報酬 %(fee)s円 は、予算 %(budget)s円 から費用弁償 %(travel)s円 を引いた %(highest)s円 を超えます。"),
+                        fee=f"{terms.fee:,}", budget=f"{budget:,}", travel=f"{proposal.travel_cost:,}",
+                        highest=f"{highest:,}")))
     if terms.fee != proposal.fee and not terms.fee_reason:
         problems.append(FieldProblem(
-            "fee_reason", "required", f"提案の報酬（{proposal.fee:,}円）と異なる報酬には、理由を記録してください。",
-            f"A fee other than the proposal's ({proposal.fee:,} yen) needs a reason."))
+            "fee_reason", ErrorCode.REQUIRED,
+            interpolate(_("提案の報酬（%(fee)s円）と異なる報酬には、理由を記録してください。"), fee=f"{proposal.fee:,}")))
     return problems
 
 
 def _form_problems(terms: Terms, *, expert, need) -> list[FieldProblem]:
     if terms.employment_form in common_forms(expert, need):
         return []
-    return [FieldProblem("employment_form", "not_accepted",
-                         "任用形態は、市区町村と人材の双方が受け入れる形態から選んでください。",
-                         "Choose an employment form that both the municipality and the expert accept.")]
+    return [FieldProblem("employment_form", ErrorCode.NOT_ACCEPTED,
+                         _("任用形態は、市区町村と人材の双方が受け入れる形態から選んでください。"))]
 
 
 def _term_problems(terms: Terms, *, fiscal_year: int) -> list[FieldProblem]:
     first, last = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
     if not first <= terms.starts_on <= last:
-        return [FieldProblem("starts_on", "outside_fiscal_year", "開始日は、ニーズの年度内の日付にしてください。",
-                             "The start must fall in the need's fiscal year.")]
+        return [FieldProblem("starts_on", ErrorCode.OUTSIDE_FISCAL_YEAR, _("開始日は、ニーズの年度内の日付にしてください。"))]
     if terms.ends_on < terms.starts_on:
-        return [FieldProblem("ends_on", "before_start", "終了日は開始日以降にしてください。",
-                             "The end must not be before the start.")]
+        return [FieldProblem("ends_on", ErrorCode.BEFORE_START, _("終了日は開始日以降にしてください。"))]
     if terms.ends_on > latest_end(employment_form=terms.employment_form, starts_on=terms.starts_on,
                                   fiscal_year=fiscal_year):
         if terms.employment_form in MULTI_YEAR_FORMS:
-            return [FieldProblem("ends_on", "over_three_years", "任期付短時間職員の任期は3年以内です（開始日から3年）。",
-                                 "A fixed-term short-time post lasts at most 3 years from its start.")]
-        return [FieldProblem("ends_on", "outside_fiscal_year",
-                             "この任用形態の任期は年度内です。終了日は年度末（3月31日）までにしてください。",
-                             "This employment form is engaged within the fiscal year: end by 31 March.")]
+            return [FieldProblem("ends_on", ErrorCode.OVER_THREE_YEARS, _("任期付短時間職員の任期は3年以内です（開始日から3年）。"))]
+        return [FieldProblem("ends_on", ErrorCode.OUTSIDE_FISCAL_YEAR,
+                             _("この任用形態の任期は年度内です。終了日は年度末（3月31日）までにしてください。"))]
     return []
 
 

@@ -1,9 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
-from backend.core.errors import bilingual
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
+from backend.experts.errors import ErrorCode
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
@@ -17,18 +18,15 @@ from backend.procurement.models import Vendor
 
 class AffiliationInputSerializer(serializers.Serializer):
     vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(), error_messages={
-        "incorrect_type": bilingual("事業者が登録されていません。先に事業者を登録してから指定してください。",
-                                    "The vendor is not registered; register it first."),
-        "does_not_exist": bilingual("事業者が見つかりません。登録済みの事業者から選んでください。",
-                                    "The vendor was not found; choose a registered vendor.")})
+        "incorrect_type": _("事業者が登録されていません。先に事業者を登録してから指定してください。"),
+        "does_not_exist": _("事業者が見つかりません。登録済みの事業者から選んでください。")})
     relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
     ended_on = serializers.DateField(required=False, allow_null=True)
 
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": bilingual("元在籍の場合は退職日が必要です。",
-                                       "ended_on is required for a former_employee affiliation.")}, code="required"
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code=ErrorCode.REQUIRED
             )
         if attrs["relation"] != AffiliationRelation.FORMER_EMPLOYEE:
             attrs["ended_on"] = None
@@ -63,9 +61,7 @@ class ExpertInputSerializer(serializers.Serializer):
     def validate_affiliations(self, value):
         keys = [(a["vendor"].pk, a["relation"]) for a in value]
         if len(keys) != len(set(keys)):
-            raise serializers.ValidationError(bilingual(
-                "同じ事業者と関係の組み合わせが重複しています。",
-                "The same vendor and relation appear twice."), code="duplicate")
+            raise serializers.ValidationError(_("同じ事業者と関係の組み合わせが重複しています。"), code=ErrorCode.DUPLICATE)
         return value
 
 
@@ -161,8 +157,7 @@ class ApplicationAffiliationInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
-                {"ended_on": bilingual("元在籍の場合は退職日が必要です。",
-                                       "ended_on is required for a former_employee affiliation.")}, code="required")
+                {"ended_on": _("元在籍の場合は退職日が必要です。")}, code=ErrorCode.REQUIRED)
         return attrs
 
 
@@ -183,14 +178,13 @@ class ExpertApplicationInputSerializer(serializers.Serializer):
 
     def validate_skills(self, value):
         if not value:
-            raise serializers.ValidationError(bilingual("スキルを1つ以上選んでください。", "Choose at least one skill."),
-                                              code="required")
+            raise serializers.ValidationError(_("スキルを1つ以上選んでください。"),
+                                              code=ErrorCode.REQUIRED)
         return value
 
     def validate_pledge(self, value):
         if not value:
-            raise serializers.ValidationError(bilingual(
-                "秘密保持の誓約に同意してください。", "You must agree to the confidentiality pledge."), code="required")
+            raise serializers.ValidationError(_("秘密保持の誓約に同意してください。"), code=ErrorCode.REQUIRED)
         return value
 
 
@@ -220,8 +214,7 @@ class ExpertApplicationOutputSerializer(serializers.ModelSerializer):
 class ApplicationAcceptInputSerializer(serializers.Serializer):
     vendors = serializers.ListField(
         child=serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, error_messages={
-            "does_not_exist": bilingual("事業者が見つかりません。登録済みの事業者から選んでください。",
-                                        "The vendor was not found; choose a registered vendor.")}),
+            "does_not_exist": _("事業者が見つかりません。登録済みの事業者から選んでください。")}),
         required=False, default=list,
         help_text="One per affiliation of the application, in its order: the id of the registered vendor it is, "
                   "or null to register the name the applicant wrote as a new vendor.")
@@ -229,7 +222,5 @@ class ApplicationAcceptInputSerializer(serializers.Serializer):
 
 class ApplicationDeclineInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Mailed to the applicant.", error_messages={
-        "required": bilingual("見送る理由を入力してください（応募者にメールで伝えます）。",
-                              "Give a reason; the applicant is told it by mail."),
-        "blank": bilingual("見送る理由を入力してください（応募者にメールで伝えます）。",
-                           "Give a reason; the applicant is told it by mail.")})
+        "required": _("見送る理由を入力してください（応募者にメールで伝えます）。"),
+        "blank": _("見送る理由を入力してください（応募者にメールで伝えます）。")})

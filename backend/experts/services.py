@@ -11,15 +11,17 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
-from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
+from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
 from backend.core.services import model_update
 from backend.core.tasks import mail_enqueue
 from backend.engagements.models import HOLDING_STATUSES, Engagement
+from backend.experts.errors import ErrorCode
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
@@ -38,12 +40,11 @@ EXPERT_OWN_FIELDS = frozenset({
     "employment_forms", "skills",
 })
 _NOT_YOURS = {
-    "affiliations": ("所属事業者は入札参加制限の根拠になるため、「所属の変更を申請」から申請してください（コーディネーターが確認して反映します）。",
-                     "Affiliations ground the bid restrictions; ask for a change through "
-                     "POST /experts/{id}/affiliation-changes/ (your coordinator reviews it)."),
-    "pledge_signed_on": ("誓約書はマイページの「誓約する」から署名してください（署名日は当日になります）。",
-                         "Sign the pledge through its own action (POST /experts/{id}/pledge/); it is dated today."),
+    "affiliations": _("所属事業者は入札参加制限の根拠になるため、「所属の変更を申請」から申請してください"
+                      "（コーディネーターが確認して反映します）。"),
+    "pledge_signed_on": _("誓約書はマイページの「誓約する」から署名してください（署名日は当日になります）。"),
 }
+_NOT_YOURS_OTHERWISE = _("この項目は専門人材本人は変更できません。変更が必要な場合はコーディネーターに依頼してください。")
 
 SCALAR_FIELDS = [
     "name", "name_kana", "email", "phone", "home_municipality", "capacity_days", "weekdays",
@@ -76,21 +77,18 @@ def _home_prefecture_for(*, user, data, current=None):
     if user.role == UserRole.COORDINATOR:
         if requested is not None and requested.pk != user.prefecture_id:
             raise DomainError.single(
-                "home_prefecture", "not_your_prefecture",
-                "登録都道府県は担当の都道府県のみ指定できます。",
-                "A coordinator can register experts only in their own prefecture.",
+                "home_prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
+                _("登録都道府県は担当の都道府県のみ指定できます。"),
             )
         return user.prefecture
     if user.role == UserRole.EXPERT:
         if requested is not None and current is not None and requested.pk != current.pk:
             raise DomainError.single(
-                "home_prefecture", "read_only", "登録都道府県は変更できません。",
-                "An expert cannot change the registering prefecture.",
+                "home_prefecture", ErrorCode.READ_ONLY, _("登録都道府県は変更できません。"),
             )
         return current
     if requested is None and current is None:
-        raise DomainError.single("home_prefecture", "required", "登録都道府県は必須です。",
-                                 "home_prefecture is required.")
+        raise DomainError.single("home_prefecture", ErrorCode.REQUIRED, _("登録都道府県は必須です。"))
     return requested or current
 
 
@@ -121,14 +119,10 @@ def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
     if user.role != UserRole.EXPERT:
         return
     if user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", "not_yours", "他の専門人材の情報は変更できません。",
-                                    "An expert can change only their own record.")
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("他の専門人材の情報は変更できません。"))
     problems = []
     for name in sorted(set(data) - EXPERT_OWN_FIELDS):
-        ja, en = _NOT_YOURS.get(name, (
-            "この項目は専門人材本人は変更できません。変更が必要な場合はコーディネーターに依頼してください。",
-            f"{name} is not changed by the expert; ask your coordinator."))
-        problems.append(FieldProblem(name, "not_yours", ja, en))
+        problems.append(FieldProblem(name, ErrorCode.NOT_YOURS, _NOT_YOURS.get(name, _NOT_YOURS_OTHERWISE)))
     if problems:
         raise DomainError(*problems)
 
@@ -136,8 +130,7 @@ def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
 def _check_pledge_date(data: dict) -> None:
     signed = data.get("pledge_signed_on")
     if signed and signed > timezone.localdate():
-        raise DomainError.single("pledge_signed_on", "in_future", "誓約書の署名日に未来の日付は指定できません。",
-                                 "The pledge cannot be dated in the future.")
+        raise DomainError.single("pledge_signed_on", ErrorCode.IN_FUTURE, _("誓約書の署名日に未来の日付は指定できません。"))
 
 
 def expert_commitments(*, expert: Expert) -> dict:
@@ -161,21 +154,19 @@ def _check_commitments(expert: Expert) -> None:
     problems = []
     if expert.capacity_days < held["days"]:
         problems.append(FieldProblem(
-            "capacity_days", "below_commitments",
-            f"年間稼働可能日数は、既に引き受けている{held['days']}日より少なくできません。",
-            f"capacity_days cannot drop below the {held['days']} days already held."))
+            "capacity_days", ErrorCode.BELOW_COMMITMENTS,
+            interpolate(_("年間稼働可能日数は、既に引き受けている%(days)s日より少なくできません。"), days=held["days"])))
     if expert.max_engagements < held["engagements"]:
         problems.append(FieldProblem(
-            "max_engagements", "below_commitments",
-            f"最大兼務数は、既に引き受けている{held['engagements']}件より少なくできません。",
-            f"max_engagements cannot drop below the {held['engagements']} engagements already held."))
+            "max_engagements", ErrorCode.BELOW_COMMITMENTS,
+            interpolate(_("最大兼務数は、既に引き受けている%(engagements)s件より少なくできません。"),
+                        engagements=held["engagements"])))
     dropped = held["weekdays"] - set(expert.weekdays)
     if dropped:
-        names = "、".join(str(Weekday(d).label) for d in WEEKDAY_ORDER if d in dropped)
         problems.append(FieldProblem(
-            "weekdays", "below_commitments",
-            f"勤務が決まっている曜日（{names}）は稼働可能曜日から外せません。",
-            f"Weekdays already booked ({', '.join(sorted(dropped))}) cannot be removed."))
+            "weekdays", ErrorCode.BELOW_COMMITMENTS,
+            interpolate(_("勤務が決まっている曜日（%(weekdays)s）は稼働可能曜日から外せません。"),
+                        weekdays=joined(Weekday(d).label for d in WEEKDAY_ORDER if d in dropped))))
     if problems:
         raise ConflictError(*problems)
 
@@ -213,8 +204,7 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
 def expert_sign_pledge(*, user, expert: Expert) -> Expert:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) themself; it is dated today."""
     if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", "not_yours", "誓約書に署名できるのは専門人材本人のみです。",
-                                    "Only the expert themself signs the pledge.")
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("誓約書に署名できるのは専門人材本人のみです。"))
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
     expert.pledge_signed_on = timezone.localdate()
@@ -241,16 +231,14 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
                                ended_on=None, note: str = "") -> AffiliationChange:
     """The expert asks to add an affiliation or to end one; nothing changes until the coordinator accepts."""
     if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", "not_yours", "所属の変更を申請できるのは専門人材本人のみです。",
-                                    "Only the expert asks for a change of their own affiliations.")
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("所属の変更を申請できるのは専門人材本人のみです。"))
     current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_current}
     if kind == AffiliationChangeKind.END and vendor.pk not in current:
-        raise DomainError.single("vendor", "not_affiliated", "在籍・兼業中の事業者ではありません。",
-                                 "The expert has no current affiliation with this vendor.")
+        raise DomainError.single("vendor", ErrorCode.NOT_AFFILIATED, _("在籍・兼業中の事業者ではありません。"))
     if kind == AffiliationChangeKind.ADD and not relation:
-        raise DomainError.single("relation", "required", "関係（在籍・兼業）を選んでください。", "relation is required.")
+        raise DomainError.single("relation", ErrorCode.REQUIRED, _("関係（在籍・兼業）を選んでください。"))
     if kind == AffiliationChangeKind.END and ended_on is None:
-        raise DomainError.single("ended_on", "required", "退職日・終了日を入力してください。", "ended_on is required.")
+        raise DomainError.single("ended_on", ErrorCode.REQUIRED, _("退職日・終了日を入力してください。"))
     with transaction.atomic():
         change = AffiliationChange.objects.create(expert=expert, kind=kind, vendor=vendor, relation=relation,
                                                   ended_on=ended_on, note=note.strip())
@@ -264,13 +252,11 @@ def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, 
     """The coordinator of the expert's prefecture applies or declines the request. Applying never lifts a
     restriction in force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
     if not (user.role == UserRole.COORDINATOR and user.prefecture_id == change.expert.home_prefecture_id):
-        raise ForbiddenError.single("change", "not_yours", "この申請を処理できるのは登録都道府県のコーディネーターのみです。",
-                                    "Only the coordinator of the expert's prefecture decides this request.")
+        raise ForbiddenError.single("change", ErrorCode.NOT_YOURS, _("この申請を処理できるのは登録都道府県のコーディネーターのみです。"))
     with transaction.atomic():
         change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
         if change.status != AffiliationChangeStatus.PENDING:
-            raise ConflictError.single("change", "decided", "この申請は既に処理されています。",
-                                       "This request was already decided.")
+            raise ConflictError.single("change", ErrorCode.DECIDED, _("この申請は既に処理されています。"))
         expert = Expert.objects.select_for_update().get(pk=change.expert_id)
         if accept:
             before = set(expert.affiliations.values_list("vendor_id", "relation"))
@@ -319,15 +305,13 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
 
 def _check_application_coordinator(user, application: ExpertApplication) -> None:
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == application.prefecture_id)):
-        raise ForbiddenError.single("application", "not_yours", "この応募を審査できるのは応募先の都道府県のコーディネーターのみです。",
-                                    "Only the coordinators of the prefecture applied to review this application.")
+        raise ForbiddenError.single("application", ErrorCode.NOT_YOURS, _("この応募を審査できるのは応募先の都道府県のコーディネーターのみです。"))
 
 
 def _locked_pending(application: ExpertApplication) -> ExpertApplication:
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:
-        raise ConflictError.single("application", "decided", "この応募は既に審査済みです。",
-                                   "This application was already decided.")
+        raise ConflictError.single("application", ErrorCode.DECIDED, _("この応募は既に審査済みです。"))
     return application
 
 
@@ -342,8 +326,7 @@ def expert_application_accept(*, user, application: ExpertApplication, vendors: 
     _check_application_coordinator(user, application)
     application = _locked_pending(application)
     if len(vendors) != len(application.affiliations):
-        raise DomainError.single("vendors", "mismatch", "所属事業者ごとに対応する事業者を選んでください。",
-                                 "Give one vendor (or none, to register it) per affiliation.")
+        raise DomainError.single("vendors", ErrorCode.MISMATCH, _("所属事業者ごとに対応する事業者を選んでください。"))
     affiliations = []
     for row, vendor in zip(application.affiliations, vendors, strict=True):
         vendor = vendor or vendor_create(user=user, data={"name": row["vendor_name"]})
@@ -373,8 +356,7 @@ def expert_application_decline(*, user, application: ExpertApplication, reason: 
     """Declined with a reason, which the applicant is told by mail (after the commit)."""
     _check_application_coordinator(user, application)
     if not reason.strip():
-        raise DomainError.single("reason", "required", "見送る理由を入力してください（応募者にメールで伝えます）。",
-                                 "Give a reason; the applicant is told it by mail.")
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("見送る理由を入力してください（応募者にメールで伝えます）。"))
     application = _locked_pending(application)
     before = application_snapshot(application)
     application.status, application.decision_reason = ApplicationStatus.DECLINED, reason.strip()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
@@ -14,6 +15,7 @@ from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ForbiddenError
 from backend.core.services import model_update
 from backend.core.validators import is_valid_municipality_code
+from backend.geo.errors import ErrorCode
 from backend.geo.models import Municipality, Prefecture, PrefectureSetting
 
 FIXTURES_DIR = REPO_ROOT / "fixtures"
@@ -78,8 +80,7 @@ def prefecture_setting_update(*, user, prefecture_id: str, data: dict) -> Prefec
     """Change a prefecture's settings (the estimated 特別交付税 rate, a Decimal from 0 to 1; the travel
     reimbursement per km, whole yen); the row is created on the first change."""
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id)):
-        raise ForbiddenError.single("prefecture", "not_your_prefecture", "担当都道府県の設定のみ変更できます。",
-                                    "A coordinator changes the settings of their own prefecture only.")
+        raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE, _("担当都道府県の設定のみ変更できます。"))
     setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture_id=prefecture_id)
     before = prefecture_setting_snapshot(setting)
     if "special_grant_rate" in data:

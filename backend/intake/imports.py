@@ -37,11 +37,12 @@ from backend.core.choices import (
     WorkPattern,
     value_by_label,
 )
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, FieldProblem, interpolate
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
 from backend.geo.models import Municipality, Prefecture
+from backend.intake.errors import ErrorCode
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
@@ -215,18 +216,22 @@ class Deadline:
 
     def check(self) -> None:
         if time.monotonic() >= self.at:
-            named = f"「{self.file_name}」" if self.file_name else ""
-            raise _file_problem(
-                "timeout",
-                f"ファイル{named}の読み取りと検証が制限時間（{self.seconds:g}秒）を超えたため、"
-                "取り込みを中止しました。ファイルを分けて取り込んでください。",
-                f"Import of {self.file_name or 'the file'} stopped: reading and validating took longer than "
-                f"{self.seconds:g} s. Split the file.")
+            if self.file_name:
+                raise _file_problem(ErrorCode.TIMEOUT, interpolate(
+                    gettext_lazy("ファイル「%(name)s」の読み取りと検証が制限時間（%(seconds)s秒）を超えたため、"
+                                 "取り込みを中止しました。ファイルを分けて取り込んでください。"),
+                    name=self.file_name, seconds=f"{self.seconds:g}"))
+            raise _file_problem(ErrorCode.TIMEOUT, interpolate(
+                gettext_lazy("ファイルの読み取りと検証が制限時間（%(seconds)s秒）を超えたため、"
+                             "取り込みを中止しました。ファイルを分けて取り込んでください。"),
+                seconds=f"{self.seconds:g}"))
 
 
-def _file_problem(code: str, ja: str, en: str) -> BilingualValidationError:
-    return BilingualValidationError([{"field": "file", "code": code, "ja": ja, "en": en, "row": None,
-                                      "column": None}])
+NO_FILE = FieldProblem("file", ErrorCode.REQUIRED, gettext_lazy("ファイルを選んでください。"))
+
+
+def _file_problem(code: str, message) -> BilingualValidationError:
+    return BilingualValidationError.of(FieldProblem("file", code, message), row=None, column=None)
 
 
 def import_upload(*, spec: ImportSpec, user, upload) -> list:
@@ -246,7 +251,7 @@ def read_rows(upload, *, deadline: Deadline | None = None) -> list[dict[str, str
     deadline = deadline or Deadline.start(file_name=name, seconds=limits.max_seconds)
     suffix = name.lower().rpartition(".")[2]
     if suffix not in ("xlsx", "csv"):
-        raise _file_problem("invalid", "ファイルは .xlsx か .csv にしてください。", "Upload a .xlsx or .csv file.")
+        raise _file_problem(ErrorCode.INVALID, gettext_lazy("ファイルは .xlsx か .csv にしてください。"))
     raw = _read_bounded(upload, name=name, limits=limits)
     read_table = _xlsx_table if suffix == "xlsx" else _csv_table
     try:
@@ -255,11 +260,11 @@ def read_rows(upload, *, deadline: Deadline | None = None) -> list[dict[str, str
         raise
     except Exception:  # a corrupt file can fail anywhere inside zipfile, openpyxl's XML parsing or csv
         logger.info("import: %s could not be read", name, exc_info=True)
-        raise _file_problem("unreadable", f"ファイル「{name}」を読み取れませんでした。テンプレートを使ってください。",
-                            f"{name} could not be read; use the template.") from None
+        raise _file_problem(ErrorCode.UNREADABLE, interpolate(
+            gettext_lazy("ファイル「%(name)s」を読み取れませんでした。テンプレートを使ってください。"), name=name)) from None
     if not table:
-        raise _file_problem("empty", f"ファイル「{name}」にデータがありません（空のファイルです）。",
-                            f"{name} is empty.")
+        raise _file_problem(ErrorCode.EMPTY, interpolate(
+            gettext_lazy("ファイル「%(name)s」にデータがありません（空のファイルです）。"), name=name))
     headers = table[0]
     return [dict(zip(headers, row, strict=False)) for row in table[1:]]
 
@@ -275,10 +280,9 @@ def _read_bounded(upload, *, name: str, limits: ImportLimits) -> bytes:
         raw = upload.read(limits.max_bytes + 1)
         if len(raw) <= limits.max_bytes:
             return raw
-    raise _file_problem(
-        "too_large",
-        f"ファイル「{name}」は大きすぎます。取り込めるファイルは {limits.max_bytes:,} バイトまでです。",
-        f"{name} is too large; an import file may have at most {limits.max_bytes:,} bytes.")
+    raise _file_problem(ErrorCode.TOO_LARGE, interpolate(
+        gettext_lazy("ファイル「%(name)s」は大きすぎます。取り込めるファイルは %(limit)s バイトまでです。"),
+        name=name, limit=f"{limits.max_bytes:,}"))
 
 
 def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
@@ -293,12 +297,9 @@ def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadli
         if data_sheets:  # the template's data sheet, even when the workbook was saved on its instructions
             sheet = data_sheets[0]
         if not isinstance(sheet, ReadOnlyWorksheet):
-            raise _file_problem(
-                "no_worksheet",
-                f"ファイル「{name}」で開いているシートがワークシートではありません（グラフシートなど）。"
-                "取り込むデータのシートを選んだ状態で保存してください。",
-                f"The active sheet of {name} is not a worksheet (a chart sheet, or none); save the workbook "
-                "with the data sheet selected.")
+            raise _file_problem(ErrorCode.NO_WORKSHEET, interpolate(
+                gettext_lazy("ファイル「%(name)s」で開いているシートがワークシートではありません（グラフシートなど）。"
+                             "取り込むデータのシートを選んだ状態で保存してください。"), name=name))
         _check_declared_range(sheet, name=name, limits=limits)
         rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
         return _table(rows, name=name, limits=limits, deadline=deadline)
@@ -307,11 +308,9 @@ def _xlsx_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadli
 
 
 def _not_a_workbook(name: str) -> BilingualValidationError:
-    return _file_problem(
-        "not_a_workbook",
-        f"ファイル「{name}」は Excel ブック（.xlsx）ではありません。Excel 97-2003 形式（.xls）などの場合は、"
-        ".xlsx 形式で保存し直してください。",
-        f"{name} is not an Excel workbook (.xlsx); save it in the .xlsx format.")
+    return _file_problem(ErrorCode.NOT_A_WORKBOOK, interpolate(
+        gettext_lazy("ファイル「%(name)s」は Excel ブック（.xlsx）ではありません。Excel 97-2003 形式（.xls）などの場合は、"
+                     ".xlsx 形式で保存し直してください。"), name=name))
 
 
 def _check_workbook_archive(raw: bytes, *, name: str, limits: ImportLimits) -> None:
@@ -324,32 +323,28 @@ def _check_workbook_archive(raw: bytes, *, name: str, limits: ImportLimits) -> N
     except zipfile.BadZipFile:
         raise _not_a_workbook(name) from None
     if unpacked > limits.max_unzipped_bytes:
-        raise _file_problem(
-            "too_large",
-            f"ファイル「{name}」は展開すると {unpacked:,} バイトになり、上限の {limits.max_unzipped_bytes:,} "
-            "バイトを超えます。",
-            f"{name} unpacks to {unpacked:,} bytes, over the limit of {limits.max_unzipped_bytes:,} bytes.")
+        raise _file_problem(ErrorCode.TOO_LARGE, interpolate(
+            gettext_lazy("ファイル「%(name)s」は展開すると %(unpacked)s バイトになり、上限の %(limit)s バイトを超えます。"),
+            name=name, unpacked=f"{unpacked:,}", limit=f"{limits.max_unzipped_bytes:,}"))
 
 
 def _check_declared_range(sheet: ReadOnlyWorksheet, *, name: str, limits: ImportLimits) -> None:
     """Refuse a sheet whose declared used range is absurd before iterating over it."""
     rows, columns = sheet.max_row or 0, sheet.max_column or 0
     if rows > (limits.max_rows + 1) * DECLARED_RANGE_SLACK or columns > limits.max_columns * DECLARED_RANGE_SLACK:
-        raise _file_problem(
-            "too_large",
-            f"ファイル「{name}」のシート「{sheet.title}」は使用範囲が {rows:,} 行 × {columns:,} 列あり、"
-            f"取り込める大きさ（{limits.max_rows:,} 行・{limits.max_columns} 列）を大きく超えています。"
-            "不要な行や列を削除してください。",
-            f"Sheet {sheet.title} of {name} declares {rows:,} rows x {columns:,} columns, far beyond the limits "
-            f"({limits.max_rows:,} rows, {limits.max_columns} columns); delete the unused rows and columns.")
+        raise _file_problem(ErrorCode.TOO_LARGE, interpolate(
+            gettext_lazy("ファイル「%(name)s」のシート「%(sheet)s」は使用範囲が %(rows)s 行 × %(columns)s 列あり、"
+                         "取り込める大きさ（%(max_rows)s 行・%(max_columns)s 列）を大きく超えています。"
+                         "不要な行や列を削除してください。"),
+            name=name, sheet=sheet.title, rows=f"{rows:,}", columns=f"{columns:,}", max_rows=f"{limits.max_rows:,}",
+            max_columns=limits.max_columns))
 
 
 def _csv_table(raw: bytes, *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
     if b"\x00" in raw:
-        raise _file_problem(
-            "null_character",
-            f"ファイル「{name}」に NUL 文字が含まれています。CSV（UTF-8 または Shift_JIS）で保存し直してください。",
-            f"{name} contains a NUL character; save it again as CSV (UTF-8 or Shift_JIS).")
+        raise _file_problem(ErrorCode.NULL_CHARACTER, interpolate(
+            gettext_lazy("ファイル「%(name)s」に NUL 文字が含まれています。CSV（UTF-8 または Shift_JIS）で保存し直してください。"),
+            name=name))
     return _table(csv.reader(io.StringIO(_decode_csv(raw, name=name))), name=name, limits=limits,
                   deadline=deadline)
 
@@ -362,10 +357,9 @@ def _decode_csv(raw: bytes, *, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_problem(
-        "encoding",
-        f"ファイル「{name}」の文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。",
-        f"The encoding of {name} is not UTF-8 or Shift_JIS (cp932); save it in one of them.")
+    raise _file_problem(ErrorCode.ENCODING, interpolate(
+        gettext_lazy("ファイル「%(name)s」の文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。"),
+        name=name))
 
 
 def _table(rows: Iterable[Sequence], *, name: str, limits: ImportLimits, deadline: Deadline) -> list[list[str]]:
@@ -377,19 +371,16 @@ def _table(rows: Iterable[Sequence], *, name: str, limits: ImportLimits, deadlin
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > limits.max_columns:
-            raise _file_problem(
-                "too_many_columns",
-                f"ファイル「{name}」の {number} 行目は列が多すぎます。取り込める列は {limits.max_columns} 列までです。",
-                f"Row {number} of {name} has too many columns; at most {limits.max_columns} columns.")
+            raise _file_problem(ErrorCode.TOO_MANY_COLUMNS, interpolate(
+                gettext_lazy("ファイル「%(name)s」の %(row)s 行目は列が多すぎます。取り込める列は %(limit)s 列までです。"),
+                name=name, row=number, limit=limits.max_columns))
         if table and not cells:
             continue
         table.append(cells)
         if len(table) - 1 > limits.max_rows:
-            raise _file_problem(
-                "too_many_rows",
-                f"ファイル「{name}」のデータ行が多すぎます。一度に取り込めるのは {limits.max_rows:,} 行までです。"
-                "ファイルを分けて取り込んでください。",
-                f"{name} has too many data rows; at most {limits.max_rows:,} rows per import. Split the file.")
+            raise _file_problem(ErrorCode.TOO_MANY_ROWS, interpolate(
+                gettext_lazy("ファイル「%(name)s」のデータ行が多すぎます。一度に取り込めるのは %(limit)s 行までです。"
+                             "ファイルを分けて取り込んでください。"), name=name, limit=f"{limits.max_rows:,}"))
     return table
 
 
@@ -416,8 +407,8 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     missing = [c.header for c in spec.columns[:1]
                if rows and not any(h in rows[0] for h in (c.header, *c.aliases))]
     if missing:
-        raise _file_problem("missing_header", f"見出しがテンプレートと違います（{missing[0]} がありません）。",
-                            f"The headers do not match the template ({missing[0]} is missing).")
+        raise _file_problem(ErrorCode.MISSING_HEADER, interpolate(
+            gettext_lazy("見出しがテンプレートと違います（%(header)s がありません）。"), header=missing[0]))
     validated, errors = [], []
     for number, row in enumerate(rows, start=2):
         deadline.check()
@@ -437,16 +428,15 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     if errors:
         raise BilingualValidationError(errors)
     if not validated:
-        raise _file_problem("no_rows", "データ行がありません。", "The file has no data rows.")
+        raise _file_problem(ErrorCode.NO_ROWS, gettext_lazy("データ行がありません。"))
     created = []
     with transaction.atomic():
         for number, data in validated:
             try:
                 created.append(spec.write(user=user, data=data))
             except DomainError as exc:
-                raise BilingualValidationError([
-                    {"field": p.field, "code": p.code, "ja": p.ja, "en": p.en, "row": number,
-                     "column": spec.header_for(p.field)} for p in exc.problems]) from None
+                raise BilingualValidationError([{**p.as_error(), "row": number, "column": spec.header_for(p.field)}
+                                                for p in exc.problems]) from None
     return created
 
 

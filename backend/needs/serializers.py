@@ -1,9 +1,9 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import Role, WorkPattern
-from backend.core.errors import bilingual
 from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
 from backend.needs.models import FeeBasis, Need
@@ -41,13 +41,12 @@ class NeedInputSerializer(serializers.Serializer):
         pattern = attrs.get("pattern", getattr(instance, "pattern", None))
         days = attrs.get("pattern_days", getattr(instance, "pattern_days", None))
         weekdays = attrs.get("weekdays", getattr(instance, "weekdays", None)) or []
-        errors = {p.field: bilingual(p.ja, p.en)
+        errors = {p.field: p.message
                   for p in terms_problems(pattern=pattern, days=days, weekdays=weekdays)}
         required = attrs.get("required_skills") or {}
         desired = attrs.get("desired_skills") or {}
         if set(required) & set(desired):
-            errors["desired_skills"] = bilingual("必須スキルと同じスキルは歓迎スキルに指定できません。",
-                                              "A required skill cannot also be a desired skill.")
+            errors["desired_skills"] = _("必須スキルと同じスキルは歓迎スキルに指定できません。")
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

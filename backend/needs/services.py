@@ -1,6 +1,8 @@
 """Writes of needs: posting and editing by municipal staff (or their coordinator)."""
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
@@ -9,6 +11,7 @@ from backend.core.choices import WorkPattern
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.fiscal import days_per_year
 from backend.core.services import model_update
+from backend.needs.errors import ErrorCode
 from backend.needs.models import FeeBasis, Need, NeedSkill, NeedStatus
 from backend.needs.terms import fee_problems, onsite_problems, terms_problems, yearly_fee
 
@@ -37,19 +40,17 @@ def _municipality_for(*, user, data, current=None):
     requested = data.get("municipality")
     if user.role == UserRole.MUNICIPAL:
         if requested is not None and requested.pk != user.municipality_id:
-            raise DomainError.single("municipality", "not_your_municipality",
-                                     "自分の市区町村のニーズのみ登録できます。",
-                                     "Municipal staff can post needs of their own municipality only.")
+            raise DomainError.single("municipality", ErrorCode.NOT_YOUR_MUNICIPALITY,
+                                     _("自分の市区町村のニーズのみ登録できます。"))
         return user.municipality
     if user.role == UserRole.COORDINATOR:
         target = requested or current
         if target is None or target.prefecture_id != user.prefecture_id:
-            raise DomainError.single("municipality", "not_your_prefecture",
-                                     "担当都道府県の市区町村を指定してください。",
-                                     "Choose a municipality of the coordinator's prefecture.")
+            raise DomainError.single("municipality", ErrorCode.NOT_YOUR_PREFECTURE,
+                                     _("担当都道府県の市区町村を指定してください。"))
         return target
     if requested is None and current is None:
-        raise DomainError.single("municipality", "required", "市区町村は必須です。", "municipality is required.")
+        raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村は必須です。"))
     return requested or current
 
 
@@ -115,8 +116,7 @@ def need_submit(*, user, data: dict) -> Need:
 def need_update(*, user, need: Need, data: dict) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
     if need.status not in EDITABLE_STATUSES:
-        raise ConflictError.single("status", "not_open", "募集中か継続の確認待ちのニーズのみ変更できます。",
-                                   "Only an open need or a renewal awaiting confirmation can be changed.")
+        raise ConflictError.single("status", ErrorCode.NOT_OPEN, _("募集中か継続の確認待ちのニーズのみ変更できます。"))
     before = need_snapshot(need)
     need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
     _apply(need, data)
@@ -127,7 +127,7 @@ def need_update(*, user, need: Need, data: dict) -> Need:
     return need
 
 
-def _need_move(*, user, need: Need, from_status: str, to_status: str, action: str, refusal: tuple[str, str, str]):
+def _need_move(*, user, need: Need, from_status: str, to_status: str, action: str, refusal: tuple[ErrorCode, Promise]):
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
     if need.status != from_status:
         raise ConflictError.single("status", *refusal)
@@ -143,16 +143,14 @@ def _need_move(*, user, need: Need, from_status: str, to_status: str, action: st
 def need_withdraw(*, user, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
     return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.CLOSED,
-                      action=AuditAction.NEED_WITHDRAW, refusal=("not_open", "募集中のニーズのみ取り下げられます。",
-                                                       "Only an open need can be withdrawn."))
+                      action=AuditAction.NEED_WITHDRAW, refusal=(ErrorCode.NOT_OPEN, _("募集中のニーズのみ取り下げられます。")))
 
 
 @transaction.atomic(durable=True)
 def need_reopen(*, user, need: Need) -> Need:
     """A withdrawn need is open again, as it was (matched by the next run)."""
     return _need_move(user=user, need=need, from_status=NeedStatus.CLOSED, to_status=NeedStatus.OPEN,
-                      action=AuditAction.NEED_REOPEN, refusal=("not_withdrawn", "取り下げたニーズのみ再開できます。",
-                                                     "Only a withdrawn need can be reopened."))
+                      action=AuditAction.NEED_REOPEN, refusal=(ErrorCode.NOT_WITHDRAWN, _("取り下げたニーズのみ再開できます。")))
 
 
 @transaction.atomic
@@ -162,19 +160,15 @@ def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, rea
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR
                                and user.prefecture_id == need.municipality.prefecture_id)):
-        raise ForbiddenError.single("adjusted_priority", "coordinators_only",
-                                    "優先度の調整は都道府県のコーディネーターのみが行えます。",
-                                    "Only the prefecture's coordinator can adjust a need's priority.")
+        raise ForbiddenError.single("adjusted_priority", ErrorCode.COORDINATORS_ONLY,
+                                    _("優先度の調整は都道府県のコーディネーターのみが行えます。"))
     if need.status != NeedStatus.OPEN:
-        raise ConflictError.single("status", "not_open", "募集中のニーズのみ優先度を調整できます。",
-                                   "Only an open need's priority can be adjusted.")
+        raise ConflictError.single("status", ErrorCode.NOT_OPEN, _("募集中のニーズのみ優先度を調整できます。"))
     reason = (reason or "").strip()
     if adjusted_priority is not None and not 1 <= adjusted_priority <= 5:
-        raise DomainError.single("adjusted_priority", "out_of_range", "調整後の優先度は1から5で指定してください。",
-                                 "The adjusted priority must be 1 to 5.")
+        raise DomainError.single("adjusted_priority", ErrorCode.OUT_OF_RANGE, _("調整後の優先度は1から5で指定してください。"))
     if adjusted_priority is not None and not reason:
-        raise DomainError.single("priority_reason", "required", "優先度を調整する理由を入力してください。",
-                                 "Give the reason for adjusting the priority.")
+        raise DomainError.single("priority_reason", ErrorCode.REQUIRED, _("優先度を調整する理由を入力してください。"))
     before = need_snapshot(need)
     need.adjusted_priority = adjusted_priority
     need.priority_reason = reason if adjusted_priority is not None else ""

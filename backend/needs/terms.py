@@ -7,9 +7,12 @@ locked row, so that two edits racing each other can never store what neither wou
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from backend.core.choices import WorkPattern
-from backend.core.errors import FieldProblem
+from backend.core.errors import FieldProblem, interpolate
 from backend.core.fiscal import MONTHS_PER_YEAR
+from backend.needs.errors import ErrorCode
 from backend.needs.models import FeeBasis
 
 PATTERN_LIMITS = {WorkPattern.WEEKLY: 5, WorkPattern.MONTHLY: 20, WorkPattern.YEARLY: 240}
@@ -19,14 +22,14 @@ def terms_problems(*, pattern: str | None, days: int | None, weekdays: list[str]
     problems = []
     limit = PATTERN_LIMITS.get(pattern)
     if limit and days and days > limit:
-        problems.append(FieldProblem("pattern_days", "too_many_days",
-                                     f"この勤務パターンの日数は{limit}日以下で指定してください。",
-                                     f"At most {limit} days for this work pattern."))
+        problems.append(FieldProblem("pattern_days", ErrorCode.TOO_MANY_DAYS,
+                                     interpolate(_("この勤務パターンの日数は%(limit)s日以下で指定してください。"),
+                                                 limit=limit)))
     if pattern == WorkPattern.WEEKLY and days and days > len(weekdays):
         problems.append(FieldProblem(
-            "weekdays", "too_few_weekdays",
-            f"週{days}日の勤務には、勤務可能曜日を{days}日以上選んでください（現在{len(weekdays)}日）。",
-            f"A {days}-day weekly pattern needs at least {days} accepted weekdays (got {len(weekdays)})."))
+            "weekdays", ErrorCode.TOO_FEW_WEEKDAYS,
+            interpolate(_("週%(days)s日の勤務には、勤務可能曜日を%(days)s日以上選んでください（現在%(chosen)s日）。"),
+                        days=days, chosen=len(weekdays))))
     return problems
 
 
@@ -56,30 +59,26 @@ def fee_problems(*, basis: str, amount: int | None, hours_per_day, days_per_year
     if not basis and amount is None:
         return []
     if not basis:
-        return [FieldProblem("fee_basis", "required", "報酬額を入力したときは、年額・月額・日額・時間額のいずれかを選んでください。",
-                             "Choose annual, monthly, daily or hourly for the fee amount.")]
+        return [FieldProblem("fee_basis", ErrorCode.REQUIRED, _("報酬額を入力したときは、年額・月額・日額・時間額のいずれかを選んでください。"))]
     if amount is None:
-        return [FieldProblem("fee_amount", "required", "報酬の定め方を選んだときは、報酬額を入力してください。",
-                             "Enter the fee amount for the chosen basis.")]
+        return [FieldProblem("fee_amount", ErrorCode.REQUIRED, _("報酬の定め方を選んだときは、報酬額を入力してください。"))]
     if basis == FeeBasis.HOURLY and not hours_per_day:
-        return [FieldProblem("fee_hours_per_day", "required", "時間額の報酬には、1日あたりの勤務時間を入力してください。",
-                             "An hourly fee needs the working hours per day.")]
+        return [FieldProblem("fee_hours_per_day", ErrorCode.REQUIRED, _("時間額の報酬には、1日あたりの勤務時間を入力してください。"))]
     offered = yearly_fee(basis=basis, amount=amount, days_per_year=days_per_year, hours_per_day=hours_per_day)
     if budget is not None and offered > budget:
-        return [FieldProblem("fee_amount", "over_budget",
-                             f"提示報酬（年額 {offered:,}円）が年間予算 {budget:,}円 を超えています。",
-                             f"The offered fee ({offered:,} yen a year) exceeds the budget ({budget:,} yen).")]
+        return [FieldProblem("fee_amount", ErrorCode.OVER_BUDGET,
+                             interpolate(_("提示報酬（年額 %(offered)s円）が年間予算 %(budget)s円 を超えています。"),
+                                         offered=f"{offered:,}", budget=f"{budget:,}"))]
     return []
 
 
 def onsite_problems(*, onsite_required: bool, onsite_days: int, days_per_year: int) -> list[FieldProblem]:
     """On-site days only for a need that asks for on-site work, and no more than its working days."""
     if not onsite_required and onsite_days:
-        return [FieldProblem("onsite_days", "not_onsite",
-                             "現地勤務日数は「現地勤務が必要」のときだけ指定できます。",
-                             "On-site days can be given only when on-site work is required.")]
+        return [FieldProblem("onsite_days", ErrorCode.NOT_ONSITE,
+                             _("現地勤務日数は「現地勤務が必要」のときだけ指定できます。"))]
     if onsite_required and onsite_days > days_per_year:
-        return [FieldProblem("onsite_days", "more_than_days",
-                             f"現地勤務日数（{onsite_days}日）が年間日数（{days_per_year}日）を超えています。",
-                             f"On-site days ({onsite_days}) exceed the days per year ({days_per_year}).")]
+        return [FieldProblem("onsite_days", ErrorCode.MORE_THAN_DAYS,
+                             interpolate(_("現地勤務日数（%(onsite)s日）が年間日数（%(days)s日）を超えています。"),
+                                         onsite=onsite_days, days=days_per_year))]
     return []

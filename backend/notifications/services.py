@@ -13,10 +13,12 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, interpolate
+from backend.notifications.errors import ErrorCode
 from backend.notifications.models import EmailPreference, Notification, NotificationKind
 from backend.notifications.tasks import send_notification_email
 from backend.notifications.texts import notification_render
@@ -96,9 +98,9 @@ def notification_email_preference_update(*, user, muted_kinds: Iterable[str]) ->
     muted_kinds = sorted(set(muted_kinds))
     unknown = [k for k in muted_kinds if k not in NotificationKind.values]
     if unknown:
-        raise DomainError.single("muted_kinds", "unknown_kind", f"お知らせの種類が不正です: {', '.join(unknown)}",
-                                 f"Unknown notification kinds: {', '.join(unknown)}")
-    preference, _ = EmailPreference.objects.select_for_update().get_or_create(user_id=user.pk)
+        raise DomainError.single("muted_kinds", ErrorCode.UNKNOWN_KIND, interpolate(_("お知らせの種類が不正です: %(kinds)s"),
+                                                                                 kinds=", ".join(unknown)))
+    preference, _created = EmailPreference.objects.select_for_update().get_or_create(user_id=user.pk)
     before = {"muted_kinds": list(preference.muted_kinds)}
     preference.muted_kinds = muted_kinds
     preference.save(update_fields=["muted_kinds", "updated_at"])

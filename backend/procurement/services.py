@@ -2,11 +2,13 @@
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, ForbiddenError
 from backend.core.services import model_update
+from backend.procurement.errors import ErrorCode
 from backend.procurement.models import Procurement, Vendor
 from backend.procurement.selectors import vendor_can_change, vendor_relying_prefectures
 
@@ -17,8 +19,7 @@ def _vendor_snapshot(vendor: Vendor) -> dict:
 
 def _corporate_number_free(number, exclude_pk=None) -> None:
     if number and Vendor.objects.filter(corporate_number=number).exclude(pk=exclude_pk).exists():
-        raise DomainError.single("corporate_number", "unique", "この法人番号の事業者は既に登録されています。",
-                                 "A vendor with this corporate number is already registered.")
+        raise DomainError.single("corporate_number", ErrorCode.UNIQUE, _("この法人番号の事業者は既に登録されています。"))
 
 
 def _registering_prefecture(user) -> str | None:
@@ -43,8 +44,7 @@ def vendor_create(*, user, data: dict) -> Vendor:
 @transaction.atomic(durable=True)
 def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
     if not vendor_can_change(user=user, vendor=vendor):
-        raise ForbiddenError.single("vendor", "not_yours", "この事業者は登録した都道府県のみが変更できます。",
-                                    "Only the prefecture that registered this vendor can change it.")
+        raise ForbiddenError.single("vendor", ErrorCode.NOT_YOURS, _("この事業者は登録した都道府県のみが変更できます。"))
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     before = _vendor_snapshot(vendor)
     if "corporate_number" in data:
@@ -67,12 +67,11 @@ def _municipality_for(*, user, data, current=None):
     requested = data.get("municipality")
     if user.role == UserRole.MUNICIPAL:
         if requested is not None and requested.pk != user.municipality_id:
-            raise DomainError.single("municipality", "not_your_municipality",
-                                     "自分の市区町村の調達のみ登録できます。",
-                                     "Municipal staff can register procurements of their own municipality only.")
+            raise DomainError.single("municipality", ErrorCode.NOT_YOUR_MUNICIPALITY,
+                                     _("自分の市区町村の調達のみ登録できます。"))
         return user.municipality
     if requested is None and current is None:
-        raise DomainError.single("municipality", "required", "市区町村は必須です。", "municipality is required.")
+        raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村は必須です。"))
     return requested or current
 
 

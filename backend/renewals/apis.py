@@ -1,5 +1,6 @@
 """API for renewals (継続): list them, prepare a year's (coordinators), confirm or drop one (municipal staff)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from backend.core.errors import DomainError
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.models import Need
 from backend.renewals import selectors, services
+from backend.renewals.errors import ErrorCode
 from backend.renewals.filters import RenewalFilter
 from backend.renewals.serializers import (
     RenewalOutputSerializer,
@@ -47,8 +49,7 @@ class RenewalViewSet(ScopedViewSet):
         prefecture = request.user.prefecture_id if request.user.role == UserRole.COORDINATOR else data.get(
             "prefecture")
         if not prefecture:
-            raise DomainError.single("prefecture", "required", "都道府県を指定してください。",
-                                     "Name the prefecture whose renewals to prepare.")
+            raise DomainError.single("prefecture", ErrorCode.REQUIRED, _("都道府県を指定してください。"))
         prepared = services.renewal_prepare(user=request.user, prefecture_id=prefecture,
                                             fiscal_year=data["fiscal_year"])
         created = self.scoped_queryset(request.user).filter(pk__in=[n.pk for n in prepared.created])

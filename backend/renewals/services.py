@@ -7,6 +7,7 @@ twice, or two coordinators at the same moment, creates no second need; a dropped
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
@@ -16,6 +17,7 @@ from backend.engagements.models import Engagement, EngagementStatus
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedSkill, NeedStatus
 from backend.needs.services import need_snapshot
+from backend.renewals.errors import ErrorCode
 
 # The terms a renewal keeps from the need of the engagement it continues (the fee fields with the budget they
 # must fit). The coordinator's adjusted priority is not kept: it was a judgement about last year's round.
@@ -38,9 +40,8 @@ def renewal_snapshot(need: Need) -> dict:
 def _check_coordinator(user, prefecture_id: str) -> None:
     if is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id):
         return
-    raise ForbiddenError.single("prefecture", "not_your_prefecture",
-                                "担当都道府県の継続のみ準備できます。",
-                                "A coordinator prepares the renewals of their own prefecture only.")
+    raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
+                                _("担当都道府県の継続のみ準備できます。"))
 
 
 def _renewal_of(engagement: Engagement, *, fiscal_year: int, user) -> Need:
@@ -58,7 +59,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
     _check_coordinator(user, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
-        raise DomainError.single("prefecture", "not_found", "都道府県が見つかりません。", "No such prefecture.")
+        raise DomainError.single("prefecture", ErrorCode.NOT_FOUND, _("都道府県が見つかりません。"))
     engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
                                             status=EngagementStatus.ACTIVE)
     already = engagements.filter(renewal__isnull=False).count()  # before this call adds its own
@@ -79,17 +80,15 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
 def _check_municipal(user, need: Need) -> None:
     if is_admin(user) or (user.role == UserRole.MUNICIPAL and user.municipality_id == need.municipality_id):
         return
-    raise ForbiddenError.single("need", "not_your_municipality",
-                                "継続の確認と取りやめは、その市区町村の職員が行います。",
-                                "The staff of the need's municipality confirm or drop a renewal.")
+    raise ForbiddenError.single("need", ErrorCode.NOT_YOUR_MUNICIPALITY,
+                                _("継続の確認と取りやめは、その市区町村の職員が行います。"))
 
 
 def _renewal_move(*, user, need: Need, to_status: str, action: AuditAction) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
     _check_municipal(user, need)
     if need.status != NeedStatus.RENEWAL:
-        raise ConflictError.single("status", "not_pending", "この継続は既に確認済みか取りやめ済みです。",
-                                   "This renewal was already confirmed or dropped.")
+        raise ConflictError.single("status", ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。"))
     before = renewal_snapshot(need)
     need.status = to_status
     need.save(update_fields=["status", "updated_at"])

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.core.api import StrictPageNumberPagination, readers_language, validate_input
+from backend.core.errors import in_both
 from backend.procurement.selectors import procurement_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.selectors import restriction_list, restrictions_described, vendor_may_bid
@@ -71,6 +72,6 @@ class MayBidApi(APIView):
         answer = vendor_may_bid(vendor_id=query["vendor"], procurement=procurement, on=query.get("on"))
         return Response({
             "allowed": answer.allowed,
-            "reason": {"ja": answer.reason_ja, "en": answer.reason_en},
+            "reason": in_both(answer.reason),
             "restrictions": RestrictionOutputSerializer(answer.restrictions, many=True).data,
         })

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.scoping import scope_by_municipality
 from backend.core.choices import AffiliationRelation, ProcurementStatus
-from backend.core.fiscal import fiscal_year_end, fiscal_year_label, fiscal_year_of, fiscal_year_start
+from backend.core.errors import interpolate
+from backend.core.fiscal import fiscal_year_end, fiscal_year_named, fiscal_year_of, fiscal_year_start
 from backend.procurement.models import Procurement
 from backend.restrictions.models import RESTRICTED_CATEGORIES, BidRestriction, RestrictionState
 
@@ -104,48 +107,42 @@ def restrictions_described(rows: Iterable[BidRestriction]) -> list[Restriction]:
 @dataclass(frozen=True)
 class BidAnswer:
     allowed: bool
-    reason_ja: str
-    reason_en: str
+    reason: Promise  # lazy: the API renders it in both languages, a page in its own
     restrictions: tuple[Restriction, ...]
 
 
-def _who(r: Restriction) -> tuple[str, str]:
+def _who(r: Restriction) -> Promise:
     if r.relation == AffiliationRelation.SIDE_JOB:
-        return f"{r.vendor_name}で兼業する{r.expert_name}", f"{r.expert_name} (side job at {r.vendor_name})"
-    return f"{r.vendor_name}に在籍する{r.expert_name}", f"{r.expert_name} (employee of {r.vendor_name})"
+        return interpolate(_("%(vendor)sで兼業する%(expert)s"), vendor=r.vendor_name, expert=r.expert_name)
+    return interpolate(_("%(vendor)sに在籍する%(expert)s"), vendor=r.vendor_name, expert=r.expert_name)
 
 
 def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | None = None) -> BidAnswer:
     """May this vendor bid on this procurement? No while a row of the register restricts it there: on `on`,
     or without a date at any time of the procurement's fiscal year. The caller scopes the procurement."""
     if procurement.category not in RESTRICTED_CATEGORIES:
-        return BidAnswer(True, "この契約区分は入札参加制限の対象外です。", "The category is not restricted.", ())
+        return BidAnswer(True, _("この契約区分は入札参加制限の対象外です。"), ())
     rows = BidRestriction.objects.filter(vendor_id=vendor_id, municipality_id=procurement.municipality_id,
                                          starts_on__lte=F("ends_on"))
     year = procurement.fiscal_year
     if on:
         rows = rows.filter(starts_on__lte=on, ends_on__gte=on)
-        when_ja, during_ja, overlaps_ja, when_en = on.isoformat(), on.isoformat(), "にあたる", f"on {on.isoformat()}"
     else:
         rows = rows.filter(starts_on__lte=fiscal_year_end(year), ends_on__gte=fiscal_year_start(year))
-        when_ja, overlaps_ja, when_en = f"この調達の年度（{fiscal_year_label(year)}）", "と重なる", f"in fiscal year {year}"
-        during_ja = f"{when_ja}中"
     blocking = tuple(restrictions_described(_with_state(rows, day=timezone.localdate()).order_by("starts_on", "id")))
-    municipality = procurement.municipality.name
+    when = {"date": on.isoformat()} if on else {"year": fiscal_year_named(year)}
     if not blocking:
-        return BidAnswer(
-            True,
-            f"入札参加制限はありません。{during_ja}に{municipality}で任用・委託されている専門人材に、"
-            "この事業者の在籍者・兼業者はいません。",
-            f"No bid restriction applies: none of the vendor's people serves {municipality} {when_en}.", ())
+        message = (_("入札参加制限はありません。%(date)sに%(municipality)sで任用・委託されている専門人材に、"
+                     "この事業者の在籍者・兼業者はいません。") if on else
+                   _("入札参加制限はありません。この調達の年度（%(year)s）中に%(municipality)sで任用・委託されている"
+                     "専門人材に、この事業者の在籍者・兼業者はいません。"))
+        return BidAnswer(True, interpolate(message, municipality=procurement.municipality.name, **when), ())
     r = blocking[0]
-    who_ja, who_en = _who(r)
-    period = f"{r.starts_on.isoformat()}〜{r.ends_on.isoformat()}"
-    return BidAnswer(
-        False,
-        f"{when_ja}は、{who_ja}の{r.municipality_name}での任用・委託期間（{period}）{overlaps_ja}ため、"
-        f"{r.vendor_name}は入札に参加できません。",
-        f"Not allowed: {who_en} serves {r.municipality_name} from {r.starts_on.isoformat()} to "
-        f"{r.ends_on.isoformat()} (engagement #{r.engagement_id}), {when_en}.",
-        blocking,
-    )
+    # The engagement's number names it for API clients, in both languages: one message, one content.
+    message = (_("%(date)sは、%(who)sの%(municipality)sでの任用・委託（#%(engagement)s）の期間（%(starts)s〜%(ends)s）に"
+                 "あたるため、%(vendor)sは入札に参加できません。") if on else
+               _("この調達の年度（%(year)s）は、%(who)sの%(municipality)sでの任用・委託（#%(engagement)s）の期間"
+                 "（%(starts)s〜%(ends)s）と重なるため、%(vendor)sは入札に参加できません。"))
+    return BidAnswer(False, interpolate(message, who=_who(r), municipality=r.municipality_name,
+                                        starts=r.starts_on.isoformat(), ends=r.ends_on.isoformat(),
+                                        vendor=r.vendor_name, engagement=r.engagement_id, **when), blocking)

@@ -19,7 +19,7 @@ from backend.accounts.scoping import is_admin
 from backend.core.api import BilingualValidationError, readers_language, validate_input
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
-from backend.intake.imports import SPECS, import_upload, template_csv, template_xlsx
+from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
 from backend.runs.filters import AuditLogFilter, ProposalFilter, RunFilter, ScopeConsentFilter
@@ -234,8 +234,7 @@ class ImportApi(APIView):
         coordinator_only(request.user)
         upload = request.FILES.get("file")
         if upload is None:
-            raise BilingualValidationError([{"field": "file", "code": "required", "ja": "ファイルを選んでください。",
-                                             "en": "file is required."}])
+            raise BilingualValidationError.of(NO_FILE)
         created = import_upload(spec=SPECS[kind](), user=request.user, upload=upload)
         return Response({"created": len(created), "ids": [obj.pk for obj in created]},
                         status=status.HTTP_201_CREATED)

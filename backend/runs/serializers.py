@@ -1,7 +1,8 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.core.errors import bilingual
+from backend.core.errors import interpolate
 from backend.core.models import AuditLog
 from backend.core.viewsets import iso_datetime
 from backend.experts.models import Expert
@@ -30,8 +31,7 @@ class RunInputSerializer(serializers.Serializer):
     def validate_lead(self, value):
         if tuple(value) not in ALLOWED_LEADS:
             allowed = " / ".join(",".join(lead) for lead in ALLOWED_LEADS)
-            raise serializers.ValidationError(bilingual(f"第一基準は {allowed} のいずれかです。",
-                                                        f"The lead must be one of {allowed}."))
+            raise serializers.ValidationError(interpolate(_("第一基準は %(allowed)s のいずれかです。"), allowed=allowed))
         return value
 
 

@@ -17,19 +17,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from backend.accounts.models import UserRole
 from backend.accounts.scoping import is_admin
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, DomainError, ForbiddenError
-from backend.core.fiscal import fiscal_year_label
+from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
+from backend.core.fiscal import fiscal_year_named
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.needs.selectors import need_list
+from backend.runs.errors import ErrorCode
 from backend.runs.instance import DEFAULT_TIME_LIMIT_S, lead_of
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
@@ -107,29 +109,26 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
 def _check_scope(*, user, scope: list[str], fiscal_year: int) -> None:
     """A coordinator's run covers their own prefecture, plus neighbours that consented for that year."""
     if not scope:
-        raise DomainError.single("scope", "required", "対象の都道府県を指定してください。", "scope is required.")
+        raise DomainError.single("scope", ErrorCode.REQUIRED, _("対象の都道府県を指定してください。"))
     names = dict(Prefecture.objects.filter(code__in=scope).values_list("code", "name"))
     unknown = sorted(set(scope) - set(names))
     if unknown:
-        raise DomainError.single("scope", "unknown", f"不明な都道府県コード: {', '.join(unknown)}",
-                                 f"Unknown prefecture codes: {', '.join(unknown)}")
+        raise DomainError.single("scope", ErrorCode.UNKNOWN, interpolate(_("不明な都道府県コード: %(codes)s"),
+                                                                          codes=", ".join(unknown)))
     if is_admin(user):
         return
     home = user.prefecture_id
     if home not in scope:
-        raise DomainError.single("scope", "not_your_prefecture", "対象には担当の都道府県を含めてください。",
-                                 "The scope must include the coordinator's own prefecture.")
+        raise DomainError.single("scope", ErrorCode.NOT_YOUR_PREFECTURE, _("対象には担当の都道府県を含めてください。"))
     consented = set(ScopeConsent.objects.in_force().filter(
         grantee_id=home, fiscal_year=fiscal_year, grantor_id__in=scope).values_list("grantor_id", flat=True))
     missing = sorted(set(scope) - {home} - consented)
     if missing:
-        listed = "、".join(names[code] for code in missing)
-        raise ForbiddenError.single(
-            "scope", "no_consent",
-            f"{listed}の同意がないため、合同で実行できません。{fiscal_year_label(fiscal_year)}の同意を"
-            f"{listed}のコーディネーターに依頼してください。",
-            f"No consent of {', '.join(missing)} for a joint run in fiscal year {fiscal_year}; "
-            "ask their coordinators to grant it.")
+        listed = joined(names[code] for code in missing)
+        raise ForbiddenError.single("scope", ErrorCode.NO_CONSENT, interpolate(
+            _("%(prefectures)sの同意がないため、合同で実行できません。%(year)sの同意を"
+              "%(prefectures)sのコーディネーターに依頼してください。"),
+            prefectures=listed, year=fiscal_year_named(fiscal_year)))
 
 
 def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, params: dict | None = None,
@@ -151,9 +150,8 @@ def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, param
             transaction.on_commit(lambda: _enqueue_task(run.pk))
     except IntegrityError:
         raise ConflictError.single(
-            "scope", "run_in_progress",
-            "この対象と年度のマッチングは既に実行中です。終わるのを待つか、中止してから実行してください。",
-            "A match for this scope and fiscal year is already queued or running; wait for it or cancel it.",
+            "scope", ErrorCode.RUN_IN_PROGRESS,
+            _("この対象と年度のマッチングは既に実行中です。終わるのを待つか、中止してから実行してください。"),
         ) from None
     return run
 
@@ -166,8 +164,7 @@ def _enqueue_task(run_id: int) -> None:
 def _check_run_control(*, user, run: MatchRun) -> None:
     """Only the prefecture that started a run cancels or retries it; its partners read their part."""
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == run.prefecture_id)):
-        raise ForbiddenError.single("run", "not_your_run", "この実行を操作できるのは、実行した都道府県のみです。",
-                                    "Only the prefecture that started this run can cancel or retry it.")
+        raise ForbiddenError.single("run", ErrorCode.NOT_YOUR_RUN, _("この実行を操作できるのは、実行した都道府県のみです。"))
 
 
 def run_cancel(*, user, run: MatchRun) -> MatchRun:
@@ -175,8 +172,7 @@ def run_cancel(*, user, run: MatchRun) -> MatchRun:
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in ACTIVE_RUN_STATUSES:
-            raise ConflictError.single("status", "not_active", "終了した実行は中止できません。",
-                                       "Only a queued or running run can be cancelled.")
+            raise ConflictError.single("status", ErrorCode.NOT_ACTIVE, _("終了した実行は中止できません。"))
         before = _run_snapshot(run)
         run.cancel_requested = True
         if run.status == RunStatus.QUEUED:
@@ -191,8 +187,7 @@ def run_cancel(*, user, run: MatchRun) -> MatchRun:
 def run_retry(*, user, run: MatchRun) -> MatchRun:
     _check_run_control(user=user, run=run)
     if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
-        raise ConflictError.single("status", "not_retryable", "失敗または中止した実行のみ再実行できます。",
-                                   "Only a failed or cancelled run can be retried.")
+        raise ConflictError.single("status", ErrorCode.NOT_RETRYABLE, _("失敗または中止した実行のみ再実行できます。"))
     return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
                        replacement=run.replacement, retry_of=run)
 
@@ -202,8 +197,7 @@ def run_rerun(*, user, run: MatchRun) -> MatchRun:
     never silently drops the criteria the coordinator chose (it used to run with none)."""
     _check_run_control(user=user, run=run)
     if run.status in ACTIVE_RUN_STATUSES:
-        raise ConflictError.single("status", "still_active", "実行中のマッチングは再実行できません。",
-                                   "A queued or running match cannot be re-run.")
+        raise ConflictError.single("status", ErrorCode.STILL_ACTIVE, _("実行中のマッチングは再実行できません。"))
     return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
                        replacement=run.replacement)
 
@@ -213,9 +207,9 @@ def run_rerun(*, user, run: MatchRun) -> MatchRun:
 def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairDecision | None:
     """Pin or forbid (expert, need) for later runs; kind None clears the decision."""
     if not need_list(user=user).filter(pk=need.pk).exists():
-        raise DomainError.single("need", "does_not_exist", "指定したニーズは見つかりません。", "No such need.")
+        raise DomainError.single("need", ErrorCode.DOES_NOT_EXIST, _("指定したニーズは見つかりません。"))
     if not expert_list(user=user).filter(pk=expert.pk).exists():
-        raise DomainError.single("expert", "does_not_exist", "指定した専門人材は見つかりません。", "No such expert.")
+        raise DomainError.single("expert", ErrorCode.DOES_NOT_EXIST, _("指定した専門人材は見つかりません。"))
     with transaction.atomic():
         existing = PairDecision.objects.filter(need=need, expert=expert).first()
         before = {"kind": existing.kind, "declined_by": existing.declined_by or None} if existing else None
@@ -225,7 +219,7 @@ def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairD
             decision = None
         else:
             # The coordinator's own decision; it replaces a remembered decline only when set on purpose.
-            decision, _ = PairDecision.objects.update_or_create(
+            decision, _created = PairDecision.objects.update_or_create(
                 need=need, expert=expert,
                 defaults={"kind": kind, "created_by": user, "declined_by": "", "reason": ""})
         audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
@@ -243,11 +237,9 @@ def _consent_snapshot(consent: ScopeConsent) -> dict:
 def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: str = "") -> ScopeConsent:
     """The coordinator's prefecture consents that `grantee` includes it in joint runs of that fiscal year."""
     if user.role != UserRole.COORDINATOR:
-        raise ForbiddenError.single("grantor", "not_a_coordinator", "同意できるのは都道府県のコーディネーターのみです。",
-                                    "Only a prefecture's coordinator can grant consent.")
+        raise ForbiddenError.single("grantor", ErrorCode.NOT_A_COORDINATOR, _("同意できるのは都道府県のコーディネーターのみです。"))
     if grantee.pk == user.prefecture_id:
-        raise DomainError.single("grantee", "own_prefecture", "自分の都道府県には同意できません。",
-                                 "A prefecture cannot consent to itself.")
+        raise DomainError.single("grantee", ErrorCode.OWN_PREFECTURE, _("自分の都道府県には同意できません。"))
     try:
         with transaction.atomic():
             consent = ScopeConsent.objects.create(grantor_id=user.prefecture_id, grantee=grantee,
@@ -255,21 +247,19 @@ def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: st
             audit_record(actor=user, action=AuditAction.SCOPE_CONSENT_GRANT, obj=consent, prefecture=consent.grantor_id,
                          also_visible_to=[grantee], after=_consent_snapshot(consent))
     except IntegrityError:
-        raise ConflictError.single("grantee", "already_granted", f"{grantee.name}への同意は既に有効です。",
-                                   f"Consent to {grantee.name} for this fiscal year is already in force.") from None
+        raise ConflictError.single("grantee", ErrorCode.ALREADY_GRANTED, interpolate(_("%(prefecture)sへの同意は既に有効です。"),
+                                                                                       prefecture=grantee.name)) from None
     return consent
 
 
 def scope_consent_revoke(*, user, consent: ScopeConsent) -> ScopeConsent:
     """Only the consenting prefecture revokes; runs already made stay, later runs need a new consent."""
     if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == consent.grantor_id)):
-        raise ForbiddenError.single("consent", "not_yours", "同意を撤回できるのは、同意した都道府県のみです。",
-                                    "Only the prefecture that granted the consent can revoke it.")
+        raise ForbiddenError.single("consent", ErrorCode.NOT_YOURS, _("同意を撤回できるのは、同意した都道府県のみです。"))
     with transaction.atomic():
         consent = ScopeConsent.objects.select_for_update().get(pk=consent.pk)
         if consent.revoked_at is not None:
-            raise ConflictError.single("consent", "already_revoked", "この同意は既に撤回されています。",
-                                       "This consent is already revoked.")
+            raise ConflictError.single("consent", ErrorCode.ALREADY_REVOKED, _("この同意は既に撤回されています。"))
         before = _consent_snapshot(consent)
         consent.revoked_at, consent.revoked_by = timezone.now(), user
         consent.save(update_fields=["revoked_at", "revoked_by"])

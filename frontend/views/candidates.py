@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from backend.core.errors import DomainError
 from backend.engagements.services import need_place_with_exception
 from backend.experts.selectors import expert_list
+from backend.needs.errors import ErrorCode
 from backend.needs.selectors import need_list
 from backend.needs.services import need_adjust_priority
 from backend.runs import services
@@ -75,8 +76,7 @@ def need_priority_adjust(request, pk: int):
     value = forms.number_or_text(request.POST, "adjusted_priority")
     try:
         if value != "" and value not in range(1, 6):
-            raise DomainError.single("adjusted_priority", "out_of_range", "調整後の優先度は1から5で指定してください。",
-                                     "The adjusted priority must be 1 to 5.")
+            raise DomainError.single("adjusted_priority", ErrorCode.OUT_OF_RANGE, gettext_lazy("調整後の優先度は1から5で指定してください。"))
         need_adjust_priority(user=request.user, need=need, adjusted_priority=value or None,
                              reason=forms.text(request.POST, "priority_reason"))
         messages.success(request, _("優先度の調整を保存しました。次のマッチングから使われます。"))

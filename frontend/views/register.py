@@ -15,7 +15,7 @@ from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
 from backend.core.reuse import reuse_page
 from backend.core.spreadsheet import csv_bytes
-from backend.intake.imports import SPECS, import_upload, template_csv, template_xlsx
+from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 from backend.procurement.selectors import procurement_list, vendor_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.models import RestrictionState
@@ -99,8 +99,7 @@ def may_bid(request):
         return render(request, "frontend/may_bid.html", context, status=400)
     procurement = get_object_or_404(procurements, pk=query["procurement"])
     answer = vendor_may_bid(vendor_id=vendor.pk, procurement=procurement, on=query.get("on"))
-    english = request.LANGUAGE_CODE.startswith("en")
-    context.update(answer=answer, reason=answer.reason_en if english else answer.reason_ja,
+    context.update(answer=answer, reason=answer.reason,
                    procurement=procurement, vendor=vendor, on=query.get("on"))
     return render(request, "frontend/may_bid.html", context)
 
@@ -117,8 +116,7 @@ def import_view(request):
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise BilingualValidationError([{"field": "file", "code": "required", "ja": "ファイルを選んでください。",
-                                                 "en": "Choose a file."}])
+                raise BilingualValidationError.of(NO_FILE)
             created = import_upload(spec=SPECS[kind](), user=request.user, upload=upload)
             context["created"] = len(created)
         except BilingualValidationError as exc:

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from backend.core.validators import is_valid_municipality_code
 from backend.geo.models import Municipality, Prefecture
 
 
@@ -23,8 +24,9 @@ def test_load_register_is_idempotent(capsys):
 
 
 @pytest.mark.django_db
-def test_every_municipality_code_has_a_valid_check_digit():
-    from backend.core.validators import is_valid_municipality_code
-
-    bad = [c for c in Municipality.objects.values_list("code", flat=True) if not is_valid_municipality_code(c)]
-    assert bad == []
+def test_every_municipality_code_has_a_valid_check_digit_and_no_other_digit_is_valid():
+    """Each registered code passes, and its nine alterations in the last place fail: a check that accepted
+    everything, or the wrong digit, would be caught."""
+    codes = list(Municipality.objects.values_list("code", flat=True))
+    valid_endings = {code: [d for d in "0123456789" if is_valid_municipality_code(code[:5] + d)] for code in codes}
+    assert {code: endings for code, endings in valid_endings.items() if endings != [code[5]]} == {}

@@ -1,0 +1,17 @@
+"""The error codes of logins, invitations and tokens: the `code` of each API error, kept as they are on the wire."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    AUTHORIZATION = "authorization"
+    EXISTS = "exists"
+    HAS_LOGIN = "has_login"
+    INVALID = "invalid"
+    LOCKED_OUT = "locked_out"
+    NOT_VISIBLE = "not_visible"
+    NOT_YOURS = "not_yours"
+    NOT_YOUR_PREFECTURE = "not_your_prefecture"
+    REQUIRED = "required"
+    SELF = "self"
+    WEAK = "weak"

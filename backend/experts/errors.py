@@ -1,0 +1,16 @@
+"""The error codes of the pool, affiliations and applications: the `code` of each API error, kept as they are on the wire."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    BELOW_COMMITMENTS = "below_commitments"
+    DECIDED = "decided"
+    DUPLICATE = "duplicate"
+    IN_FUTURE = "in_future"
+    MISMATCH = "mismatch"
+    NOT_AFFILIATED = "not_affiliated"
+    NOT_YOURS = "not_yours"
+    NOT_YOUR_PREFECTURE = "not_your_prefecture"
+    READ_ONLY = "read_only"
+    REQUIRED = "required"

@@ -1,0 +1,7 @@
+"""The error codes of notifications and e-mail choices: the `code` of each API error, kept as they are on the wire."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    UNKNOWN_KIND = "unknown_kind"

@@ -1,0 +1,10 @@
+"""The error codes of vendors and procurements: the `code` of each API error, kept as they are on the wire."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_YOURS = "not_yours"
+    NOT_YOUR_MUNICIPALITY = "not_your_municipality"
+    REQUIRED = "required"
+    UNIQUE = "unique"
