@@ -33,8 +33,9 @@ STAGES: tuple[tuple[str, str], ...] = (
 # number of municipalities with an assigned need) comes first in that one objective (`lead_stages`).
 LEAD: tuple[str, ...] = ("primary", "filled")
 COVERAGE = "coverage"
+EXCESS = "filled_excess"  # filled needs less covered municipalities (the lead's last term under coverage)
 LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
-SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max"}
+SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max", EXCESS: "max"}
 # The spec's names of the lead criteria against the stages that hold them.
 LEAD_STAGE = {"priority": "primary", "coverage": COVERAGE}
 
@@ -95,7 +96,8 @@ class LinearModel:
     objectives: dict[str, list[tuple[int, int]]]
     y_of: dict[tuple[int, str], int]
     lead: tuple[str, ...] = LEAD  # stages folded into the lead objective, heaviest first
-    z_of: dict[str, int] = field(default_factory=dict)  # coverage: one variable per municipality
+    z_of: dict[str, int] = field(default_factory=dict)  # coverage: a variable per municipality of several needs
+    municipalities: int = 0  # municipalities of the component's needs (coverage's trivial bound)
     offered_fees: bool = False  # some need of the component has an offered_fee (stage_blocks' plan)
 
     @property
@@ -201,33 +203,58 @@ def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> Li
     z_of: dict[str, int] = {}
     if COVERAGE in lead:
         n_vars, z_of = _coverage_rows(inst, comp, n_vars, rows, objectives)
+        # Filled needs beyond one per covered municipality (see lead_terms).
+        excess = {v: c for v, c in objectives["filled"]}
+        for v, c in objectives[COVERAGE]:
+            excess[v] = excess.get(v, 0) - c
+        objectives[EXCESS] = sorted((v, c) for v, c in excess.items() if c)
     offered = any(inst.needs[r].offered_fee is not None for r in comp.needs)
-    model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, offered)
-    objectives["lead"] = _weighted(model, lead)
+    munis = len({inst.needs[r].municipality for r in comp.needs})
+    model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, offered, munis)
+    objectives["lead"] = _weighted(model, lead_terms(model))
     return model
 
 
 def _coverage_rows(inst: Instance, comp: Component, n: int, rows: list[Row],
                    objectives: dict[str, list[tuple[int, int]]]) -> tuple[int, dict[str, int]]:
-    """z[m] <= sum of x over the pairs of m's needs, z[m] <= 1: at an optimum z[m] says whether m is covered."""
+    """Whether each municipality is covered. A municipality with one need (with candidates) is covered exactly
+    when that need is filled, so its term is the need's x (at most one is 1); a municipality of several needs
+    gets z[m] <= sum of x over the pairs of its needs, z[m] <= 1, which at an optimum says whether m is
+    covered. Fewer variables and rows than a z for every municipality, and the same values."""
     by_municipality: dict[str, list[int]] = {}
+    needs_of: dict[str, set[int]] = {}
     for j, (_, r) in enumerate(comp.pairs):
-        by_municipality.setdefault(inst.needs[r].municipality, []).append(j)
+        m = inst.needs[r].municipality
+        by_municipality.setdefault(m, []).append(j)
+        needs_of.setdefault(m, set()).add(r)
     z_of = {}
     for m in sorted(by_municipality):
+        if len(needs_of[m]) == 1:
+            objectives[COVERAGE] += [(j, 1) for j in by_municipality[m]]
+            continue
         z_of[m] = n
         objectives[COVERAGE].append((n, 1))
         rows.append(Row([(n, 1)] + [(j, -1) for j in by_municipality[m]], -math.inf, 0, f"coverage_{m}"))
         n += 1
+    objectives[COVERAGE].sort()
     return n, z_of
 
 
+def lead_terms(model: LinearModel) -> tuple[str, ...]:
+    """The objectives weighted into the lead, heaviest first. With coverage leading, filled needs enter as
+    their excess over covered municipalities (filled − coverage, at least 0): given coverage the two order the
+    same solutions, and the excess ranges over Σ_m (needs of m − 1) instead of every need, which keeps the lead's
+    weights, and so every block that carries it, about n times smaller. The lead is then
+    W_c·coverage + W_p·primary + excess = (W_c − 1)·coverage + W_p·primary + filled."""
+    return tuple(EXCESS if name == "filled" and COVERAGE in model.lead else name for name in model.lead)
+
+
 def lead_weights(model: LinearModel) -> dict[str, int]:
-    """The weight of each stage in the lead objective (the product of (range + 1) of the stages after it)."""
+    """The weight of each stage in the lead objective (the product of (range + 1) of the terms after it)."""
     weights, weight = {}, 1
-    for name in reversed(model.lead):
+    for name, term in reversed(list(zip(model.lead, lead_terms(model), strict=True))):
         weights[name] = weight
-        weight *= stage_range(model, name) + 1
+        weight *= stage_range(model, term) + 1
     return weights
 
 
@@ -304,8 +331,10 @@ def stage_range(model: LinearModel, name: str) -> int:
     """An upper bound on how far the stage's value can move: per need the largest |coefficient| of its
     candidates (a need has at most one expert), and every y term for the bid-restriction stage."""
     if name == "lead":
-        return math.prod(stage_range(model, n) + 1 for n in model.lead) - 1
+        return math.prod(stage_range(model, n) + 1 for n in lead_terms(model)) - 1
     terms = model.objectives[name]
+    if name == EXCESS:  # the needs of municipalities with several, less one per such municipality
+        return len({model.component.pairs[v][1] for v, c in terms if v < model.n_x}) - len(model.z_of)
     if name in ("bid_restrictions", COVERAGE):
         return sum(abs(c) for _, c in terms)
     widest: dict[int, int] = {}

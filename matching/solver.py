@@ -32,6 +32,7 @@ from .formulation import (
     components,
     lead_part,
     lead_stages,
+    lead_terms,
     lead_weights,
     modelled_pairs,
     stage_blocks,
@@ -150,7 +151,7 @@ class _Run:
             for m, z in model.z_of.items():
                 values[z] = int(any(m == municipality for _, municipality in served))
             trivial = sum(self.inst.needs[r].priority for r in comp.needs)
-            pieces.append(_Piece(comp, model, values, primary_bound=trivial, coverage_bound=len(model.z_of)))
+            pieces.append(_Piece(comp, model, values, primary_bound=trivial, coverage_bound=model.municipalities))
         return pieces
 
     def _backend(self, piece: _Piece, index: int, pieces: list[_Piece]):
@@ -222,7 +223,7 @@ class _Run:
             # block after one that carried the lead is faster with a row each for primary and filled needs
             # (national pool: 40 s against 21 s at worst).
             first = plans[id(piece)][0] if plans[id(piece)] else None
-            fixed = list(piece.model.lead) if first is not None and first.carries_lead else ["lead"]
+            fixed = list(lead_terms(piece.model)) if first is not None and first.carries_lead else ["lead"]
             for block in plans[id(piece)]:
                 if self.stopped() or self.elapsed() >= self.limit - 0.01:
                     return
@@ -235,7 +236,10 @@ class _Run:
         if not block.carries_lead:
             for name in fixed:
                 if name not in piece.rows_added:
-                    piece.backend.fix(piece.model.objectives[name], SENSES[name], piece.outcomes[name].value)
+                    # The value each stage holds in the current solution: its optimum, or the best found in time.
+                    terms = piece.model.objectives[name]
+                    if terms:
+                        piece.backend.fix(terms, SENSES[name], _terms(terms, piece.values))
                     piece.rows_added.add(name)
         outcome = piece.backend.solve(block.terms, "max", share, piece.values, self.should_stop)
         lead_ok = outcome.values is not None and (

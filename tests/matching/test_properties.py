@@ -177,3 +177,55 @@ def test_coverage_then_priority_equals_brute_force_on_tiny_instances(doc):
     else:
         assert result["status"] == "optimal"
         assert tuple(x["value"] for x in result["objective"]["lead"]) == best
+
+
+def lexicographic_vector(inst, chosen) -> tuple:
+    """Every stage of a complete assignment, in lexicographic order and each as a maximisation: the lead
+    criteria, filled needs, then skill_fit ... travel (minimised stages negated). Coefficients per pair come
+    from formulation.pair_scores and the bid weight from flags.bid_weight; the optimisation is brute force."""
+    from matching.flags import ProcurementIndex, bid_weight
+    from matching.formulation import pair_scores
+
+    index = ProcurementIndex(inst)
+    idx = [(inst.expert_index[e.id], inst.need_index[r.id]) for e, r in chosen]
+    total = defaultdict(int)
+    for e, r in idx:
+        for name, coef in pair_scores(inst, e, r).items():
+            total[name] += coef
+    served = {(e, inst.needs[r].municipality) for e, r in idx}
+    bid = sum(bid_weight(inst, e, m, index) for e, m in served)
+    lead = {"priority": total["primary"], "coverage": len({r.municipality for _, r in chosen})}
+    return (tuple(lead[name] for name in inst.lead) + (len(chosen), total["skill_fit"], -bid,
+            total["keep_current"], total["keep_previous"], -total["fee"], -total["travel"]))
+
+
+def result_vector(inst, result) -> tuple:
+    stages = result["objective"]["stages"]
+    values = {"priority": stages["primary"], "coverage": stages.get("coverage")}
+    return (tuple(values[name] for name in inst.lead) + (stages["filled"], stages["skill_fit"],
+            -stages["bid_restrictions"], stages["keep_current"], stages["keep_previous"], -stages["fee"],
+            -stages["travel"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(version2_instances(), st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3)), max_size=3))
+def test_every_stage_equals_brute_force_on_tiny_version_2_instances(doc, previous):
+    """The whole lexicographic vector (lead, filled needs, skill ... travel), not only the lead, against
+    enumeration of every assignment; with either lead, several needs per municipality and kept pairs."""
+    doc["needs"], doc["experts"] = doc["needs"][:4], doc["experts"][:3]
+    names, need_ids = {e["id"] for e in doc["experts"]}, {n["id"] for n in doc["needs"]}
+    for key in ("pins", "forbids", "coi_overrides"):
+        doc[key] = [p for p in doc[key] if p["expert"] in names and p.get("need", "N0") in need_ids]
+    for n in doc["needs"]:
+        if n["current_expert"] not in names:
+            n["current_expert"] = None
+    doc["previous_assignments"] = [{"expert": f"E{e}", "need": f"N{r}"} for e, r in previous
+                                   if f"E{e}" in names and f"N{r}" in need_ids]
+    inst = load_instance(doc)
+    result = solve(doc, time_limit_s=10)
+    best = brute_force_primary(doc, key=lambda chosen: lexicographic_vector(inst, chosen))
+    if best is None:
+        assert result["status"] == "infeasible"
+    else:
+        assert result["status"] == "optimal"
+        assert result_vector(inst, result) == best

@@ -141,6 +141,19 @@ def test_coverage_lead_puts_every_municipality_first():
     assert result["objective"]["primary"] == 3 and result["objective"]["primary_bound"] == 3
 
 
+def test_under_coverage_one_unit_of_priority_outweighs_any_number_of_extra_filled_needs():
+    # One municipality, one expert with room for either N1 (priority 4) or N2-N4 (priority 1 each). Coverage
+    # is 1 either way; priority 4 > 3 must win although the other choice fills two more needs (the lead weighs
+    # filled needs as their excess over covered municipalities, so that weight must still exceed its range).
+    e1 = expert("E1", capacity_days=36, max_engagements=3)
+    one = {"weekly_days": 0, "weekdays": [], "municipality": "202011"}
+    needs = [need("N1", days_per_year=36, priority=4, **one)] + [
+        need(f"N{i}", days_per_year=12, priority=1, **one) for i in (2, 3, 4)]
+    result = solved(v2([e1], needs, lead=["coverage", "priority"]))
+    assert pairs(result) == {("E1", "N1")}
+    assert result["objective"]["stages"]["filled"] == 1
+
+
 def test_infeasible_result_has_an_empty_lead():
     doc = v2([expert("E1", serves_prefectures=["19"])], [need("N1")], pins=[{"expert": "E1", "need": "N1"}])
     result = solved(doc)
