@@ -23,6 +23,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 Cell = str | int | float | Decimal | dt.date | None
 
 
+# Excel's Japanese-calendar format (locale 411 = ja-JP): 令和9年4月1日, as on the screens.
+WAREKI_DATE = '[$-411]ggge"年"m"月"d"日"'
+
+
 def inert(value: Cell) -> Cell:
     """The value as a spreadsheet must show it: text that could start a formula gets a leading quote."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -64,6 +68,8 @@ def _xlsx_cell(sheet, value: Cell, *, font: Font | None = None) -> WriteOnlyCell
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise make a formula of any text starting with "="
+    elif isinstance(value, dt.date):
+        cell.number_format = WAREKI_DATE  # a date cell (sorts and filters as a date), shown as 令和9年4月1日
     if font is not None:
         cell.font = font
     return cell

@@ -1,7 +1,8 @@
 """The register as CSV and Excel with Japanese headers, for procurement officers.
 
 Cells go through backend.core.spreadsheet, which keeps every text cell inert (no formula ever runs).
-Procurements are named by their titles, as on the screens.
+Procurements are named by their titles, as on the screens. Dates are date cells shown as 令和 dates in Excel
+and ISO dates in the CSV (which Excel reads back as dates).
 """
 
 from backend.core.choices import AffiliationRelation, ProcurementCategory
@@ -19,7 +20,7 @@ def restriction_rows(restrictions: list[Restriction]) -> list[list]:
     states = dict(RestrictionState.choices)
     return [
         [r.vendor_name, r.vendor_id, r.municipality_name, r.municipality_code,
-         "、".join(str(categories[c]) for c in r.categories), r.starts_on.isoformat(), r.ends_on.isoformat(),
+         "、".join(str(categories[c]) for c in r.categories), r.starts_on, r.ends_on,
          str(states[r.state]), r.expert_name, r.expert_id, str(relations.get(r.relation, r.relation)),
          r.engagement_id, "、".join(p.title for p in r.affected_procurements)]
         for r in restrictions

@@ -55,6 +55,19 @@ def test_the_csv_and_excel_exports_name_the_procurements_by_title_not_by_id(coor
         state_on_today(engagement.starts_on, engagement.ends_on)]
 
 
+def test_the_excel_register_has_date_cells_shown_in_reiwa_and_the_csv_iso_dates(coordinator, serving):
+    engagement, vendor, planned = serving
+    client = client_for(coordinator)
+    sheet = load_workbook(io.BytesIO(client.get("/api/v1/restrictions/export/?file=xlsx").content)).active
+    header = [cell.value for cell in sheet[1]]
+    starts = sheet.cell(row=2, column=header.index("制限開始日") + 1)
+    assert starts.value.date() == engagement.starts_on  # a date cell that sorts and filters as one
+    assert starts.number_format == '[$-411]ggge"年"m"月"d"日"'
+    header, row = csv.reader(io.StringIO(client.get("/api/v1/restrictions/export/?file=csv").content.decode(
+        "utf-8-sig")))
+    assert row[header.index("制限終了日")] == engagement.ends_on.isoformat()
+
+
 def test_each_row_carries_its_state_and_ended_rows_stay_listed_newest_first(coordinator):
     ended, in_force, not_started = (AffiliationFactory(relation="side_job") for _ in range(3))
     serve(ended.expert, starts_on=today() - dt.timedelta(days=200), ends_on=today() - dt.timedelta(days=10))
