@@ -38,12 +38,19 @@ def _need(request, pk):
 
 @role_required(*COORDINATOR)
 def need_candidates_view(request, pk: int):
-    need = _need(request, pk)
+    return _candidates_page(request, _need(request, pk))
+
+
+def _candidates_page(request, need, *, priority_values=None, errors=None):
+    """The page; after a refused priority adjustment, with what was typed and the messages beside it (400)."""
     rows = need_candidates(user=request.user, need=need)
+    if priority_values is None:
+        priority_values = {"adjusted_priority": need.adjusted_priority or "", "priority_reason": need.priority_reason}
     return render(request, "frontend/needs/candidates.html", {
         "need": need, "rows": rows, "standing": STANDING, "declined_by": labels.DECLINED_BY,
         "eligible": sum(1 for r in rows if r.blocked_by is None), "pin": DecisionKind.PIN,
-        "forbid": DecisionKind.FORBID})
+        "forbid": DecisionKind.FORBID, "priority_values": priority_values, "errors": errors},
+        status=400 if errors else 200)
 
 
 @role_required(*COORDINATOR)
@@ -74,12 +81,14 @@ def need_priority_adjust(request, pk: int):
     """The coordinator's priority for the engine, with a reason; blank takes the adjustment back."""
     need = _need(request, pk)
     value = forms.number_or_text(request.POST, "adjusted_priority")
+    reason = forms.text(request.POST, "priority_reason")
     try:
         if value != "" and value not in range(1, 6):
-            raise DomainError.single("adjusted_priority", ErrorCode.OUT_OF_RANGE, gettext_lazy("調整後の優先度は1から5で指定してください。"))
-        need_adjust_priority(user=request.user, need=need, adjusted_priority=value or None,
-                             reason=forms.text(request.POST, "priority_reason"))
-        messages.success(request, _("優先度の調整を保存しました。次のマッチングから使われます。"))
+            raise DomainError.single("adjusted_priority", ErrorCode.OUT_OF_RANGE,
+                                     gettext_lazy("調整後の優先度は1から5で指定してください。"))
+        need_adjust_priority(user=request.user, need=need, adjusted_priority=value or None, reason=reason)
     except DomainError as exc:
-        forms.flash_problems(request, exc)
+        return _candidates_page(request, need, errors=forms.errors_from_domain(exc),
+                                priority_values={"adjusted_priority": value, "priority_reason": reason})
+    messages.success(request, _("優先度の調整を保存しました。次のマッチングから使われます。"))
     return redirect("frontend:need-candidates", pk=need.pk)

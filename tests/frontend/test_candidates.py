@@ -85,3 +85,21 @@ def test_the_run_page_names_experts_and_the_conflict_blocked_candidates(client, 
     assert f"E{world['employed'].pk}" not in unmatched and 'data-reason="conflict"' in unmatched
     assert "利益相反だけで除外されている人材：受託 三郎" in unmatched
     assert f'href="/needs/{need.pk}/candidates/"' in unmatched
+
+
+def test_a_priority_without_its_reason_keeps_what_was_typed_and_says_so_beside_the_reason(client, world):
+    need = world["need"]
+    client.force_login(world["coordinator"])
+    refused = client.post(f"/needs/{need.pk}/priority/", {"adjusted_priority": "5", "priority_reason": ""})
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert '<option value="5" selected>' in page
+    assert 'id="priority_reason-errors"' in page and "優先度を調整する理由を入力してください。" in page
+    need.refresh_from_db()
+    assert need.adjusted_priority is None
+
+    saved = client.post(f"/needs/{need.pk}/priority/", {"adjusted_priority": "5", "priority_reason": "議会で優先"},
+                        follow=True)
+    assert "優先度の調整を保存しました。" in saved.content.decode()
+    need.refresh_from_db()
+    assert (need.adjusted_priority, need.priority_reason) == (5, "議会で優先")
