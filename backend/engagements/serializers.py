@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import EmploymentForm
@@ -77,8 +78,13 @@ class CoiOverrideOutputSerializer(serializers.ModelSerializer):
         return "revoked" if obj.revoked_at else "lapsed" if obj.lapsed_at else "in_force"
 
 
+def _reason_required(message) -> dict:
+    """A reason's own message (what the reason is for) whether it is missing or blank."""
+    return {"required": message, "blank": message}
+
+
 class CoiOverrideRevokeInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=2000, error_messages=_reason_required(_("取り消す理由を記入してください。")))
     end_engagements = serializers.BooleanField(
         default=False, help_text="end the engagements that rely on the exception (required when there are any)")
 
@@ -99,7 +105,7 @@ class DeclineInputSerializer(serializers.Serializer):
 
 
 class ReplacementInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=2000, error_messages=_reason_required(_("交代を依頼する理由を記入してください。")))
 
 
 class ReplacementOutputSerializer(serializers.ModelSerializer):

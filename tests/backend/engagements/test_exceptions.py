@@ -105,3 +105,17 @@ def test_ending_engagements_for_a_revoked_exception_shortens_their_restrictions(
     client_for(coordinator).post(f"/api/v1/exceptions/{CoiOverride.objects.get().pk}/revoke/",
                                  {"reason": "見直し", "end_engagements": True}, format="json")
     assert BidRestriction.objects.get(engagement=engagement).ends_on == today
+
+
+def test_revoking_without_a_reason_says_what_the_reason_is_for_on_the_page_and_in_the_api(client, coordinator,
+                                                                                         conflicted):
+    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+                     override_reason="他に候補がいない")
+    exception = CoiOverride.objects.get()
+    client.force_login(coordinator)
+    page = client.post(f"/exceptions/{exception.pk}/revoke/", {"reason": " "})
+    assert page.status_code == 400 and "取り消す理由を記入してください。" in page.content.decode()
+    errors = client_for(coordinator).post(f"/api/v1/exceptions/{exception.pk}/revoke/", {}, format="json").json()
+    assert {(e["field"], e["ja"], e["en"]) for e in errors["errors"]} == {
+        ("reason", "取り消す理由を記入してください。", "Give the reason for revoking the exception.")}
+    assert CoiOverride.objects.get().revoked_at is None
