@@ -32,13 +32,16 @@ def _english() -> bool:
 
 @register.filter
 def man_yen(value) -> str:
-    """2400000 -> '240万円' (one decimal when needed: 2450000 -> '245万円', 2405000 -> '240.5万円')."""
+    """2400000 -> '240万円' (one decimal when needed: 2450000 -> '245万円', 2405000 -> '240.5万円'); an amount
+    that would show as 0万円 or 0.0万円 (nothing, or travel of a few hundred yen) is written in yen: 0円, 400円."""
     if value in (None, ""):
         return ""
-    man = int(value) / 10_000
-    shown = f"{man:,.0f}" if man == int(man) else f"{man:,.1f}"
     if _english():
         return f"¥{int(value):,}"
+    if abs(int(value)) < 1_000:
+        return f"{int(value):,}円"
+    man = int(value) / 10_000
+    shown = f"{man:,.0f}" if man == int(man) else f"{man:,.1f}"
     return f"{shown}万円"
 
 
