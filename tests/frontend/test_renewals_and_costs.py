@@ -151,6 +151,7 @@ def test_the_excel_has_yen_and_the_same_total(client, nagano_coordinator):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     total = next(r for r in rows if r[1] == "合計")
     assert total[5:8] == (3_500_000, 1_750_000, 1_750_000)  # committed, grant 0.5 (default), net
+    assert any(r[0] and "長野県の措置率 50%" in r[0] for r in rows)  # the note names the prefecture of its rate
 
 
 def test_municipal_staff_see_only_their_municipality(client, nagano_staff):
