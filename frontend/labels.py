@@ -58,7 +58,7 @@ def lead_text(lead) -> str:
 
 
 # The criteria the engine applies after the primary (filled needs by priority), in its fixed order.
-OBJECTIVE_LABELS = {
+STAGE_LABELS = {
     "skill_fit": _("希望スキルへの適合"),
     "bid_restrictions": _("計画中の調達にかかる入札参加制限を少なく"),
     "keep_current": _("現任の人材を継続（交代の申出がない場合）"),

@@ -9,14 +9,14 @@ Public API:
     blocking_rules(instance) -> {(expert id, need id): reason or None}   (rules 1-8, no solver)
 Vocabulary for the service: INSTANCE_FORMAT (the one to write), INSTANCE_FORMATS (read), RESULT_FORMAT,
     LEAD_CRITERIA and ALLOWED_LEADS (an instance's `lead`), LEAD_STAGES (stages solved as the lead),
-    LATER_OBJECTIVES (the stages a run may choose), EMPLOYMENT_FORMS, ROLES, FLAG_KINDS, RULE_REASONS,
+    LATER_STAGES (the stages a run may choose), EMPLOYMENT_FORMS, ROLES, FLAG_KINDS, RULE_REASONS,
     RULE_NAMES, UNMATCHED_REASONS (RULE_REASONS and capacity), REASON_OF_RULE.
 
 Pure Python + OR-Tools; never imports Django.
 """
 
 from .eligibility import pair_allowed
-from .formulation import LATER_OBJECTIVES
+from .formulation import LATER_STAGES
 from .loading import InstanceError, load_instance
 from .model import (
     ALLOWED_LEADS,
@@ -61,7 +61,7 @@ LEAD_STAGES: dict[tuple[str, ...], tuple[str, ...]] = {
     lead: tuple("primary" if name == "priority" else name for name in lead) + ("filled",) for lead in ALLOWED_LEADS}
 
 __all__ = ["ALLOWED_LEADS", "DEFAULT_LEAD", "EMPLOYMENT_FORMS", "FLAG_KINDS", "INSTANCE_FORMAT", "INSTANCE_FORMATS",
-           "LATER_OBJECTIVES", "LEAD_CRITERIA", "LEAD_STAGES", "REASON_OF_RULE", "RESULT_FORMAT", "ROLES",
+           "LATER_STAGES", "LEAD_CRITERIA", "LEAD_STAGES", "REASON_OF_RULE", "RESULT_FORMAT", "ROLES",
            "RULE_NAMES", "RULE_REASONS", "UNMATCHED_REASONS",
            "InstanceError", "SolveOptions", "blocking_rules", "greedy_solve", "load_instance", "solve",
            "validate_result"]

@@ -34,7 +34,7 @@ STAGES: tuple[tuple[str, str], ...] = (
 LEAD: tuple[str, ...] = ("primary", "filled")
 COVERAGE = "coverage"
 EXCESS = "filled_excess"  # filled needs less covered municipalities (the lead's last term under coverage)
-LATER_OBJECTIVES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
+LATER_STAGES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
 SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max", EXCESS: "max"}
 # The spec's names of the lead criteria against the stages that hold them.
 LEAD_STAGE = {"priority": "primary", "coverage": COVERAGE}

@@ -59,7 +59,7 @@ class RunViewSet(ScopedViewSet):
         data = validate_input(RunInputSerializer, data=request.data)
         run = services.run_enqueue(user=request.user, fiscal_year=data["fiscal_year"], scope=data.get("scope"),
                                    params={"time_limit_s": data["time_limit_s"], "seed": data["seed"],
-                                           "objectives": data.get("objectives"), "lead": data.get("lead")})
+                                           "stages": data.get("stages"), "lead": data.get("lead")})
         return self.render(run, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=RunOutputSerializer)
@@ -77,7 +77,7 @@ class RunViewSet(ScopedViewSet):
     @extend_schema(request=None, responses={201: RunOutputSerializer})
     @action(detail=True, methods=["post"])
     def rerun(self, request, pk=None):
-        """The same match again with today's data and decisions, and this run's criteria."""
+        """The same match again with today's data and decisions, and this run's stages."""
         return self.render(services.run_rerun(user=request.user, run=self.get_object()), status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProposalOutputSerializer(many=True))

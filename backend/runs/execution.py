@@ -64,7 +64,7 @@ def run_execute(*, run_id: int) -> str:
             result = solve_with_heartbeat(
                 instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
                 seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
-                objectives=run.params.get("objectives"),
+                stages=run.params.get("stages"),
                 beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
             )
     except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one

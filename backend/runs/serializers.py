@@ -11,7 +11,7 @@ from backend.needs.models import Need
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.parts import summary_for
 from backend.runs.selectors import proposal_live_states, reader_prefectures
-from matching import ALLOWED_LEADS, LATER_OBJECTIVES, LEAD_CRITERIA
+from matching import ALLOWED_LEADS, LATER_STAGES, LEAD_CRITERIA
 
 
 class RunInputSerializer(serializers.Serializer):
@@ -20,9 +20,9 @@ class RunInputSerializer(serializers.Serializer):
                                   required=False, allow_empty=False, max_length=47)
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=30)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
-    objectives = serializers.ListField(
-        child=serializers.ChoiceField(choices=LATER_OBJECTIVES), required=False, max_length=len(LATER_OBJECTIVES),
-        help_text="Which criteria after the primary to apply, in the engine's fixed order (default: all).")
+    stages = serializers.ListField(
+        child=serializers.ChoiceField(choices=LATER_STAGES), required=False, max_length=len(LATER_STAGES),
+        help_text="Which stages after the lead to apply, in the engine's fixed order (default: all).")
     lead = serializers.ListField(
         child=serializers.ChoiceField(choices=LEAD_CRITERIA), required=False, max_length=len(LEAD_CRITERIA),
         help_text='What comes first: ["priority"] (default) or ["coverage", "priority"] (every municipality '

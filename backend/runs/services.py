@@ -42,7 +42,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.tasks import execute_run
-from matching.formulation import LATER_OBJECTIVES
+from matching.formulation import LATER_STAGES
 
 if TYPE_CHECKING:
     from backend.engagements.models import ReplacementRequest
@@ -66,9 +66,9 @@ def _clean_params(params: dict | None) -> dict:
         "time_limit_s": min(600, max(1, int(params.get("time_limit_s", DEFAULT_TIME_LIMIT_S)))),
         "seed": int(params.get("seed", 0)),
         "workers": min(8, max(1, int(params.get("workers", 2)))),
-        # The criteria after the primary to apply (None: all), always in the engine's fixed order.
-        "objectives": (None if params.get("objectives") is None
-                       else [n for n in LATER_OBJECTIVES if n in set(params["objectives"])]),
+        # The stages after the lead to apply (None: all), always in the engine's fixed order.
+        "stages": (None if params.get("stages") is None
+                       else [n for n in LATER_STAGES if n in set(params["stages"])]),
         # What comes first: the priority sum, or one expert for every municipality that asked, then priority.
         "lead": list(lead_of(params)),
     }
@@ -193,8 +193,8 @@ def run_retry(*, user, run: MatchRun) -> MatchRun:
 
 
 def run_rerun(*, user, run: MatchRun) -> MatchRun:
-    """The same match again with today's needs, experts and decisions, and the run's own criteria: a re-run
-    never silently drops the criteria the coordinator chose (it used to run with none)."""
+    """The same match again with today's needs, experts and decisions, and the run's own stages: a re-run
+    never silently drops the stages the coordinator chose (it used to run with none)."""
     _check_run_control(user=user, run=run)
     if run.status in ACTIVE_RUN_STATUSES:
         raise ConflictError.single("status", ErrorCode.STILL_ACTIVE, _("実行中のマッチングは再実行できません。"))

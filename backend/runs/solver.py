@@ -38,7 +38,7 @@ class SolveProgress:
 
 def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, workers: int,
                          beat: Callable[[dict], bool], interval_s: float,
-                         objectives: list[str] | None = None) -> dict:
+                         stages: list[str] | None = None) -> dict:
     """Solve; call beat(progress) every interval. beat returns True when the run should stop."""
     import matching
 
@@ -52,7 +52,7 @@ def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, work
     def target():
         try:
             options = matching.SolveOptions(time_limit_s=time_limit_s, seed=seed, workers=workers,
-                                            stages=None if objectives is None else tuple(objectives))
+                                            stages=None if stages is None else tuple(stages))
             outcome["result"] = matching.solve(instance, options=options, on_progress=on_progress,
                                                should_stop=stop.is_set)
         except BaseException as exc:  # re-raised in the calling thread

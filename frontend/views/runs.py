@@ -49,7 +49,7 @@ from backend.runs.selectors import (
 from backend.runs.serializers import RunInputSerializer
 from frontend import forms, labels, selectors
 from frontend.views.access import COORDINATOR, role_required
-from matching.formulation import LATER_OBJECTIVES
+from matching.formulation import LATER_STAGES
 
 
 def _start_context(request, values, errors) -> dict:
@@ -60,7 +60,7 @@ def _start_context(request, values, errors) -> dict:
         # Only neighbours that consented to joint runs can be chosen (the service refuses the others).
         "consents": selectors.consents_received(user=request.user),
         "prefecture_names": dict(Prefecture.objects.values_list("code", "name")),
-        "objectives": [(name, labels.OBJECTIVE_LABELS[name]) for name in LATER_OBJECTIVES],
+        "stages": [(name, labels.STAGE_LABELS[name]) for name in LATER_STAGES],
         "leads": list(labels.LEADS.items()),
     }
 
@@ -69,7 +69,7 @@ def _start_context(request, values, errors) -> dict:
 @reuse_page
 def run_index(request):
     values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30,
-              "objectives": list(LATER_OBJECTIVES), "lead": ",".join(matching.DEFAULT_LEAD)}
+              "stages": list(LATER_STAGES), "lead": ",".join(matching.DEFAULT_LEAD)}
     return render(request, "frontend/runs/index.html", _start_context(request, values, None))
 
 
@@ -79,7 +79,7 @@ def run_new(request):
     scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
     data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
             "time_limit_s": forms.number_or_text(request.POST, "time_limit_s"),
-            "objectives": request.POST.getlist("objectives"),
+            "stages": request.POST.getlist("stages"),
             "lead": [c for c in forms.text(request.POST, "lead").split(",") if c] or list(matching.DEFAULT_LEAD)}
     if data["time_limit_s"] == "":
         del data["time_limit_s"]  # the serializer's default
@@ -88,7 +88,7 @@ def run_new(request):
         return services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
                                     scope=validated.get("scope"),
                                     params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"],
-                                            "objectives": validated.get("objectives", []),
+                                            "stages": validated.get("stages", []),
                                             "lead": validated.get("lead")})
 
     run, errors = forms.submit(RunInputSerializer, data, enqueue)
@@ -197,13 +197,12 @@ def _review_context(request, run, *, problems=None) -> dict:
     rows = [{"proposal": p, "flags": _flag_rows(p, vendors, titles, live[p.pk]),
              "decision": decisions.get((p.expert_id, p.need_id)), "problems": (problems or {}).get(p.pk),
              "live": live[p.pk], "live_label": labels.LIVE_STATES.get(live[p.pk].state)} for p in proposals]
-    objectives = (run.params or {}).get("objectives")
+    stages = (run.params or {}).get("stages")
     experts = dict(expert_list(user=request.user).filter(
         pk__in={c.before_expert_id for c in changes} | {c.after_expert_id for c in changes}).values_list("pk", "name"))
     return {
         **_progress_context(request, run),
-        "criteria": [labels.OBJECTIVE_LABELS[name] for name in LATER_OBJECTIVES
-                     if objectives is None or name in objectives],
+        "stages": [labels.STAGE_LABELS[name] for name in LATER_STAGES if stages is None or name in stages],
         "lead": labels.lead_text((run.params or {}).get("lead")),
         "changes": [{"need": needs_by_id.get(c.need_id), "before": experts.get(c.before_expert_id),
                      "after": experts.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
@@ -248,7 +247,7 @@ def run_cancel(request, pk: int):
 @role_required(*COORDINATOR)
 @require_POST
 def run_rerun(request, pk: int):
-    """Re-run with the run's own criteria and today's decisions (pins, forbids, declines)."""
+    """Re-run with the run's own stages and today's decisions (pins, forbids, declines)."""
     return _act_on_run(request, pk, services.run_rerun, _("同じ条件で再実行を始めました。"))
 
 

@@ -170,13 +170,13 @@ def test_a_run_that_includes_a_bad_time_limit_is_explained(client):
 def test_the_run_form_offers_every_criterion_checked_and_keeps_the_ones_chosen(client, django_capture_on_commit_callbacks):
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     page = client.get("/runs/").content.decode()
-    assert page.count('name="objectives"') == 6 and page.count("checked") >= 6
+    assert page.count('name="stages"') == 6 and page.count("checked") >= 6
     assert "現地勤務の移動距離を少なく" in page
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post("/runs/new/", {"fiscal_year": "2027", "time_limit_s": "10",
-                                              "objectives": ["travel", "skill_fit"]})
+                                              "stages": ["travel", "skill_fit"]})
     assert response.status_code == 302
-    assert MatchRun.objects.get().params["objectives"] == ["skill_fit", "travel"]
+    assert MatchRun.objects.get().params["stages"] == ["skill_fit", "travel"]
 
 
 def test_a_successors_fee_is_asked_for_the_rest_of_the_year_not_a_years_fee(client):

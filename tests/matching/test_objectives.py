@@ -75,7 +75,7 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
     from matching.eligibility import ExpertTable, candidates
     from matching.flags import ProcurementIndex
     from matching.formulation import (
-        LATER_OBJECTIVES,
+        LATER_STAGES,
         STAGES,
         build,
         components,
@@ -88,9 +88,9 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
     inst = load_instance(generate("prefecture", seed=4, prefecture="20"))
     comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
     model = build(inst, comp, ProcurementIndex(inst))
-    later = [(n, s) for n, s in STAGES if n in LATER_OBJECTIVES]
+    later = [(n, s) for n, s in STAGES if n in LATER_STAGES]
     blocks = stage_blocks(model, later)
-    assert [s for b in blocks for s in b.stages] == list(LATER_OBJECTIVES)
+    assert [s for b in blocks for s in b.stages] == list(LATER_STAGES)
     # In each block the coefficient of a pair is the weighted sum of its stage scores: every stage's weight
     # must exceed the weighted ranges of all stages below it, so one unit above always wins.
     for block in blocks:

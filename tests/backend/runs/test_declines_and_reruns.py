@@ -1,6 +1,6 @@
-"""Declines are remembered; re-runs keep the run's criteria and say what changed and why (issue 11, items 5 and 7).
+"""Declines are remembered; re-runs keep the run's stages and say what changed and why (issue 11, items 5 and 7).
 
-Each test replays what a new user met in the browser: 「指定を反映して再実行」 ran with no criteria at all, and an
+Each test replays what a new user met in the browser: 「指定を反映して再実行」 ran with no stages at all, and an
 expert who declined 平谷村 was proposed there again by the next run, the coordinator's pin still in place.
 """
 
@@ -33,27 +33,27 @@ def _rerun(user, run, capture):
 def test_a_rerun_keeps_the_criteria_the_coordinator_chose(coordinator, django_capture_on_commit_callbacks):
     NeedFactory()
     ExpertFactory()
-    chosen = _first_run(coordinator, django_capture_on_commit_callbacks, objectives=["fee"])
+    chosen = _first_run(coordinator, django_capture_on_commit_callbacks, stages=["fee"])
     again = _rerun(coordinator, chosen, django_capture_on_commit_callbacks)
-    assert again.params["objectives"] == ["fee"]
-    everything = _first_run(coordinator, django_capture_on_commit_callbacks)  # default: all criteria
-    assert _rerun(coordinator, everything, django_capture_on_commit_callbacks).params["objectives"] is None
+    assert again.params["stages"] == ["fee"]
+    everything = _first_run(coordinator, django_capture_on_commit_callbacks)  # default: all stages
+    assert _rerun(coordinator, everything, django_capture_on_commit_callbacks).params["stages"] is None
 
 
 def test_the_rerun_button_posts_to_the_rerun_and_the_page_names_the_criteria(
         client, coordinator, django_capture_on_commit_callbacks):
     NeedFactory()
     ExpertFactory()
-    run = _first_run(coordinator, django_capture_on_commit_callbacks, objectives=["fee", "travel"])
+    run = _first_run(coordinator, django_capture_on_commit_callbacks, stages=["fee", "travel"])
     client.force_login(coordinator)
     page = client.get(f"/runs/{run.pk}/").content.decode()
     assert f'action="/runs/{run.pk}/rerun/"' in page
     assert "予算に対する報酬を低く" in page and "現地勤務の移動距離を少なく" in page
-    assert "希望スキルへの適合" not in page.split('id="criteria"')[1].split("</p>")[0]
+    assert "希望スキルへの適合" not in page.split('id="stages"')[1].split("</p>")[0]
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(f"/runs/{run.pk}/rerun/")
     again = MatchRun.objects.latest("created_at")
-    assert response.status_code == 302 and again.pk != run.pk and again.params["objectives"] == ["fee", "travel"]
+    assert response.status_code == 302 and again.pk != run.pk and again.params["stages"] == ["fee", "travel"]
 
 
 def test_an_experts_decline_forbids_the_pair_and_the_next_run_says_why(coordinator,

@@ -84,16 +84,16 @@ def test_audit_log_is_readable_by_coordinators_of_that_prefecture_only(coordinat
     assert client_for(municipal).get("/api/v1/audit-log/").json()["results"] == []
 
 
-def test_objectives_are_kept_in_the_engines_order_and_unknown_ones_are_named(coordinator,
+def test_stages_are_kept_in_the_engines_order_and_unknown_ones_are_named(coordinator,
                                                                              django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        bad = _start(coordinator, objectives=["fee", "speed"])
+        bad = _start(coordinator, stages=["fee", "speed"])
         assert bad.status_code == 400
-        assert bad.json()["errors"][0]["field"].startswith("objectives")
+        assert bad.json()["errors"][0]["field"].startswith("stages")
         assert MatchRun.objects.count() == 0
-        ok = _start(coordinator, objectives=["travel", "fee"])
+        ok = _start(coordinator, stages=["travel", "fee"])
     assert ok.status_code == 201
-    assert MatchRun.objects.get().params["objectives"] == ["fee", "travel"]
+    assert MatchRun.objects.get().params["stages"] == ["fee", "travel"]
 
 
 def test_a_queued_run_whose_task_was_lost_is_failed_and_frees_its_scope(coordinator, django_capture_on_commit_callbacks):

@@ -24,10 +24,10 @@ def test_a_cancel_request_stops_the_solve_with_the_best_found_so_far():
     assert result["assignments"], "the greedy start is returned rather than nothing"
 
 
-def test_a_run_applies_only_the_objectives_it_was_given():
+def test_a_run_applies_only_the_stages_it_was_given():
     instance = generate("prefecture", seed=3, prefecture="20")
     result = solve_with_heartbeat(instance, time_limit_s=20, seed=0, workers=2, beat=lambda p: False,
-                                  interval_s=0.05, objectives=["fee"])
+                                  interval_s=0.05, stages=["fee"])
     status = {s["name"]: s["status"] for s in result["stats"]["stages"]}
     assert status["primary"] == status["fee"] == "optimal"
     assert status["skill_fit"] == status["travel"] == "not_run"
