@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from backend.core.api import StrictPageNumberPagination, readers_language, validate_input
 from backend.core.errors import in_both
+from backend.core.reuse import reuse_data
 from backend.procurement.selectors import procurement_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.selectors import restriction_list, restrictions_described, vendor_may_bid
@@ -38,10 +39,15 @@ class RestrictionListApi(APIView):
     def get(self, request):
         # A bad or empty value is a 400 naming the parameter.
         query = validate_input(RestrictionFilterSerializer, data=request.query_params)
-        rows = restriction_list(user=request.user, **_filters(query))
-        paginator = self.pagination_class()
-        page = restrictions_described(paginator.paginate_queryset(rows, request, view=self))
-        return paginator.get_paginated_response(RestrictionOutputSerializer(page, many=True).data)
+
+        def build():
+            rows = restriction_list(user=request.user, **_filters(query))
+            paginator = self.pagination_class()
+            page = restrictions_described(paginator.paginate_queryset(rows, request, view=self))
+            return paginator.get_paginated_response(RestrictionOutputSerializer(page, many=True).data)
+
+        # Each row's state depends on today; the reuse key holds the minute, so it never outlives the day.
+        return reuse_data(request, build)
 
 
 class RestrictionExportApi(APIView):

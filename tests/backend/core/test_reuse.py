@@ -116,3 +116,14 @@ def test_turned_off_every_read_is_built(register, settings):
     _, built = _queries(client, NEEDS_API)
     _, again = _queries(client, NEEDS_API)
     assert again == built
+
+
+def test_the_restriction_register_is_reused_until_a_write_and_filtered_per_query(register):
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    _, built = _queries(client, "/api/v1/restrictions/")
+    empty, reused = _queries(client, "/api/v1/restrictions/")
+    assert reused == 1 < built and empty.json()["results"] == []
+    assert client.get("/api/v1/restrictions/?state=x").status_code == 400  # validated before any reuse
+    NeedFactory(title="書き込み")  # any committed write moves the snapshot
+    _, after_write = _queries(client, "/api/v1/restrictions/")
+    assert after_write == built
