@@ -9,6 +9,7 @@ services are mapped the same way. This module never writes; the views call the s
 import re
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.utils.translation import get_language, gettext_lazy
 
 from backend.core.api import BilingualValidationError, validate_input
@@ -109,8 +110,6 @@ def errors_from_domain(exc: DomainError) -> FormErrors:
 
 def flash_problems(request, exc: DomainError) -> None:
     """A service's refusal as messages on the next page (for actions that redirect)."""
-    from django.contrib import messages
-
     for _field, msgs in errors_from_domain(exc).items():
         for message in msgs:
             messages.error(request, message)

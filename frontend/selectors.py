@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, Skill
 from backend.core.fiscal import current_fiscal_year
 from backend.engagements.models import HOLDING_STATUSES, Engagement, ReplacementStatus

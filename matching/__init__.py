@@ -15,6 +15,7 @@ Vocabulary for the service: INSTANCE_FORMAT (the one to write), INSTANCE_FORMATS
 Pure Python + OR-Tools; never imports Django.
 """
 
+from .baseline import greedy_result
 from .eligibility import pair_allowed
 from .formulation import LATER_STAGES
 from .loading import InstanceError, load_instance
@@ -33,14 +34,12 @@ from .model import (
     RULE_REASONS,
     UNMATCHED_REASONS,
 )
-from .solver import SolveOptions, solve
+from .solver import DEFAULT_TIME_LIMIT_S, SolveOptions, solve
 from .validate import validate_result
 
 
 def greedy_solve(instance) -> dict:
     """The greedy baseline as a kenmu.result/2 dict (status "feasible", bound = trivial upper bound)."""
-    from .baseline import greedy_result
-
     return greedy_result(load_instance(instance))
 
 
@@ -60,7 +59,7 @@ def blocking_rules(instance) -> dict[tuple[str, str], str | None]:
 LEAD_STAGES: dict[tuple[str, ...], tuple[str, ...]] = {
     lead: tuple("primary" if name == "priority" else name for name in lead) + ("filled",) for lead in ALLOWED_LEADS}
 
-__all__ = ["ALLOWED_LEADS", "DEFAULT_LEAD", "EMPLOYMENT_FORMS", "FLAG_KINDS", "INSTANCE_FORMAT", "INSTANCE_FORMATS",
+__all__ = ["ALLOWED_LEADS", "DEFAULT_LEAD", "DEFAULT_TIME_LIMIT_S", "EMPLOYMENT_FORMS", "FLAG_KINDS", "INSTANCE_FORMAT", "INSTANCE_FORMATS",
            "LATER_STAGES", "LEAD_CRITERIA", "LEAD_STAGES", "REASON_OF_RULE", "RESULT_FORMAT", "ROLES",
            "RULE_NAMES", "RULE_REASONS", "UNMATCHED_REASONS",
            "InstanceError", "SolveOptions", "blocking_rules", "greedy_solve", "load_instance", "solve",

@@ -7,7 +7,12 @@ import json
 import sys
 from pathlib import Path
 
+from .bench import main as bench_main
+from .bench import versions_main
+from .generate import generate
 from .loading import InstanceError, load_instance
+from .solver import SolveOptions, solve
+from .validate import validate_result
 
 
 def _write(doc: dict, out: str | None) -> None:
@@ -19,8 +24,6 @@ def _write(doc: dict, out: str | None) -> None:
 
 
 def _cmd_solve(args) -> int:
-    from .solver import SolveOptions, solve
-
     inst = load_instance(args.instance)
 
     def progress(p: dict) -> None:
@@ -33,8 +36,6 @@ def _cmd_solve(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .validate import validate_result
-
     inst = load_instance(args.instance)
     try:
         result = json.loads(Path(args.result).read_text(encoding="utf-8"))
@@ -51,8 +52,6 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_generate(args) -> int:
-    from .generate import generate
-
     doc = generate(args.scale, seed=args.seed, prefecture=args.prefecture, region=args.region,
                    version=args.format_version, lead=tuple(args.lead.split(",")))
     _write(doc, args.output)
@@ -60,14 +59,10 @@ def _cmd_generate(args) -> int:
 
 
 def _cmd_bench(args) -> int:
-    from .bench import main as bench_main
-
     return bench_main(args)
 
 
 def _cmd_bench_versions(args) -> int:
-    from .bench import versions_main
-
     return versions_main(args)
 
 

@@ -14,6 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
 from .formulation import LinearModel
 
 OPTIMAL, FEASIBLE, NO_SOLUTION = "optimal", "feasible", "no_solution"
@@ -62,8 +65,6 @@ class MipBackend:
     """SCIP, HiGHS or CBC through pywraplp; single-threaded, deterministic."""
 
     def __init__(self, model: LinearModel, solver_id: str = "SCIP", seed: int = 0):
-        from ortools.linear_solver import pywraplp
-
         self.pywraplp = pywraplp
         self.model = model
         self.solver = pywraplp.Solver.CreateSolver(solver_id)
@@ -127,8 +128,6 @@ class CpSatBackend:
 
     def __init__(self, model: LinearModel, seed: int = 0, workers: int = 2,
                  on_solution: Callable[[int, float], None] | None = None):
-        from ortools.sat.python import cp_model
-
         self.cp_model = cp_model
         self.model = model
         self.seed, self.workers = seed, workers
@@ -169,7 +168,7 @@ class CpSatBackend:
         p.random_seed = self.seed
         if self.workers > 1:
             p.interleave_search = True
-        callback = _Callback(self.on_solution, solver) if self.on_solution else None
+        callback = _Callback(self.on_solution) if self.on_solution else None
         with _StopWatcher(should_stop, solver.stop_search):
             status = solver.solve(m, callback)
         seconds = time.perf_counter() - started
@@ -186,15 +185,15 @@ class CpSatBackend:
         self.cp.add(expr >= value) if sense == "max" else self.cp.add(expr <= value)
 
 
-class _Callback:
-    def __new__(cls, on_solution, solver):
-        from ortools.sat.python import cp_model
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Reports each solution CP-SAT finds (objective and bound) to `on_solution`."""
 
-        class Cb(cp_model.CpSolverSolutionCallback):
-            def on_solution_callback(self):
-                on_solution(int(round(self.objective_value)), self.best_objective_bound)
+    def __init__(self, on_solution):
+        super().__init__()
+        self._on_solution = on_solution
 
-        return Cb()
+    def on_solution_callback(self):
+        self._on_solution(int(round(self.objective_value)), self.best_objective_bound)
 
 
 def make_backend(name: str, model: LinearModel, *, seed: int, workers: int,

@@ -43,7 +43,8 @@ from .model import RESULT_FORMAT, Instance, Status, assignment_record
 from .pins import pin_conflicts
 from .weekdays import assign_weekdays
 
-DEFAULT_TIME_LIMIT_S = 60.0
+# The time limit when neither the caller nor the instance gives one (the spec's example; the service's default).
+DEFAULT_TIME_LIMIT_S = 30
 ProgressCallback = Callable[[dict], object]
 
 

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from backend.accounts import selectors, services
 from backend.accounts.errors import ErrorCode
-from backend.accounts.models import Invitation, User, UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.models import Invitation, User
+from backend.accounts.permissions import is_coordinator
 from backend.accounts.serializers import (
     ErrorOutputSerializer,
     InvitationInputSerializer,
@@ -120,7 +120,7 @@ class IsCoordinator(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and (is_admin(user) or user.role == UserRole.COORDINATOR))
+        return bool(user and user.is_authenticated and is_coordinator(user))
 
 
 class InvitationViewSet(ScopedViewSet):

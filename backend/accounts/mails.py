@@ -8,14 +8,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Invitation, InvitationState, User
+from backend.accounts.services import invitation_link
 from backend.core.fiscal import wareki_datetime
 from backend.core.mail import Mail, link, mail_message, mail_render
 
 
 @mail_message("invitation")
 def invitation_mail(invitation_id: int) -> Mail | None:
-    from backend.accounts.services import invitation_link
-
     invitation = Invitation.objects.select_related("user", "prefecture", "invited_by").filter(
         pk=invitation_id).first()
     if invitation is None or invitation.state != InvitationState.SENT:

@@ -1,10 +1,7 @@
 """Role scoping shared by every selector: which prefectures and municipalities a user may see."""
 
 from backend.accounts.models import UserRole
-
-
-def is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == UserRole.ADMIN))
+from backend.accounts.permissions import is_admin
 
 
 def scope_by_municipality(queryset, user, *, path: str = "municipality", expert_path: str | None = None):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from backend.accounts.models import Invitation, User, UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 
 
 def auth_token_list(*, user: User) -> QuerySet[AuthToken]:

@@ -23,7 +23,7 @@ from knox.models import AuthToken
 
 from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates, is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.mail import link
@@ -78,7 +78,7 @@ def user_prefecture_code(user: User) -> str | None:
 
 
 def _check_coordinator_of(actor: User, prefecture_code: str | None) -> None:
-    if is_admin(actor) or (actor.role == UserRole.COORDINATOR and actor.prefecture_id == prefecture_code):
+    if coordinates(actor, prefecture_code):
         return
     raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当の都道府県の利用者のみ招待・管理できます。"))
@@ -119,6 +119,7 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
     """A coordinator invites municipal staff of a municipality of their prefecture, or an expert: one they
     can see, or one registered now by name (the expert fills in availability, skills and fees after
     signing in)."""
+    # experts.services imports this module (an accepted application invites its expert): imported here.
     from backend.experts.selectors import expert_list
     from backend.experts.services import expert_create
 

@@ -13,7 +13,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, 
 from django.db.models.functions import Coalesce
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 from backend.core.choices import Role
 from backend.engagements.models import HOLDING_STATUSES, Engagement
 from backend.geo.models import Municipality, PrefectureSetting

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.engagements.errors import ErrorCode
@@ -192,9 +191,9 @@ def _engagement_snapshot(e: Engagement) -> dict:
 
 
 def _side_of(user, engagement: Engagement) -> str:
-    if user.role == UserRole.MUNICIPAL and user.municipality_id == engagement.municipality_id:
+    if is_staff_of(user, engagement.municipality_id):
         return "municipality"
-    if user.role == UserRole.EXPERT and user.expert_id == engagement.expert_id:
+    if is_expert_self(user, engagement.expert_id):
         return "expert"
     raise DomainError.single("engagement", ErrorCode.NOT_A_PARTY, _("この任用の当事者ではありません。"))
 
@@ -325,8 +324,7 @@ def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagem
     """Revoke an exception. Engagements that rely on it must not go on silently: unless the coordinator
     chose to end them (an offer is withdrawn, an active engagement ends today, prorated), it is a 409 that
     names them."""
-    if not (is_admin(user) or (user.role == UserRole.COORDINATOR
-                               and user.prefecture_id == override.municipality.prefecture_id)):
+    if not coordinates(user, override.municipality.prefecture_id):
         raise ForbiddenError.single("exception", ErrorCode.NOT_YOURS, _("この例外を取り消せるのは、その市区町村の都道府県のみです。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("取り消す理由を記入してください。"))
@@ -399,7 +397,7 @@ def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) 
 # -- replacement (要員交代) --------------------------------------------------------------------------------
 
 def replacement_request(*, user, engagement: Engagement, reason: str) -> ReplacementRequest:
-    if user.role != UserRole.MUNICIPAL or user.municipality_id != engagement.municipality_id:
+    if not is_staff_of(user, engagement.municipality_id):
         raise DomainError.single("engagement", ErrorCode.NOT_YOUR_ENGAGEMENT, _("自分の市区町村の任用のみ交代を依頼できます。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("交代を依頼する理由を記入してください。"))

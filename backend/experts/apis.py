@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from backend.accounts.apis import IsCoordinator
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_coordinator
 from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
 from backend.experts.filters import AffiliationChangeFilter, ExpertApplicationFilter, ExpertFilter
@@ -58,7 +58,7 @@ class ExpertViewSet(WritableScopedViewSet):
         return expert_list_rows(queryset)
 
     def can_create(self, user):
-        return is_admin(user) or user.role == UserRole.COORDINATOR
+        return is_coordinator(user)
 
     def can_change(self, user, obj):
         return expert_can_change(user=user, expert=obj)

@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates, is_admin, is_expert_self
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
@@ -56,11 +56,7 @@ def expert_list_rows(experts: QuerySet[Expert]) -> QuerySet:
 
 
 def expert_can_change(*, user, expert: Expert) -> bool:
-    if is_admin(user):
-        return True
-    if user.role == UserRole.COORDINATOR:
-        return expert.home_prefecture_id == user.prefecture_id
-    return user.role == UserRole.EXPERT and user.expert_id == expert.pk
+    return coordinates(user, expert.home_prefecture_id) or is_expert_self(user, expert.pk)
 
 
 def affiliation_change_list(*, user) -> QuerySet[AffiliationChange]:

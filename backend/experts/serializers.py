@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
-from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
+from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
 from backend.experts.errors import ErrorCode
 from backend.experts.models import (
@@ -12,6 +12,7 @@ from backend.experts.models import (
     Expert,
     ExpertApplication,
 )
+from backend.geo.fields import MunicipalityField
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 

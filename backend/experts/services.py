@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates, is_expert_self
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
@@ -32,6 +32,7 @@ from backend.experts.models import (
     ExpertApplication,
     ExpertSkill,
 )
+from backend.procurement.services import vendor_create
 from backend.restrictions.services import restrictions_after_affiliation_change
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -203,7 +204,7 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
 @transaction.atomic
 def expert_sign_pledge(*, user, expert: Expert) -> Expert:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) themself; it is dated today."""
-    if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
+    if not is_expert_self(user, expert.pk):
         raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("誓約書に署名できるのは専門人材本人のみです。"))
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
@@ -230,7 +231,7 @@ def expert_deactivate(*, user, expert: Expert) -> Expert:
 def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relation: str = "",
                                ended_on=None, note: str = "") -> AffiliationChange:
     """The expert asks to add an affiliation or to end one; nothing changes until the coordinator accepts."""
-    if user.role != UserRole.EXPERT or user.expert_id != expert.pk:
+    if not is_expert_self(user, expert.pk):
         raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("所属の変更を申請できるのは専門人材本人のみです。"))
     current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_current}
     if kind == AffiliationChangeKind.END and vendor.pk not in current:
@@ -251,7 +252,7 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
 def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, reason: str = "") -> AffiliationChange:
     """The coordinator of the expert's prefecture applies or declines the request. Applying never lifts a
     restriction in force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
-    if not (user.role == UserRole.COORDINATOR and user.prefecture_id == change.expert.home_prefecture_id):
+    if not coordinates(user, change.expert.home_prefecture_id):
         raise ForbiddenError.single("change", ErrorCode.NOT_YOURS, _("この申請を処理できるのは登録都道府県のコーディネーターのみです。"))
     with transaction.atomic():
         change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
@@ -304,7 +305,7 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
 
 
 def _check_application_coordinator(user, application: ExpertApplication) -> None:
-    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == application.prefecture_id)):
+    if not coordinates(user, application.prefecture_id):
         raise ForbiddenError.single("application", ErrorCode.NOT_YOURS, _("この応募を審査できるのは応募先の都道府県のコーディネーターのみです。"))
 
 
@@ -320,8 +321,8 @@ def expert_application_accept(*, user, application: ExpertApplication, vendors: 
     """The Expert (affiliations mapped to the register: `vendors[i]` is a Vendor for the i-th affiliation,
     or None to register its name as a new vendor), their login and the invitation to set a password, in
     one transaction; the invitation mail leaves after the commit."""
+    # accounts.services imports this module (inviting an expert by name registers them): imported here.
     from backend.accounts.services import invitation_send, invited_user_create
-    from backend.procurement.services import vendor_create
 
     _check_application_coordinator(user, application)
     application = _locked_pending(application)

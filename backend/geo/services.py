@@ -8,8 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates
 from backend.config.embedded_db import REPO_ROOT
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ForbiddenError
@@ -79,7 +78,7 @@ def prefecture_setting_snapshot(setting: PrefectureSetting) -> dict:
 def prefecture_setting_update(*, user, prefecture_id: str, data: dict) -> PrefectureSetting:
     """Change a prefecture's settings (the estimated 特別交付税 rate, a Decimal from 0 to 1; the travel
     reimbursement per km, whole yen); the row is created on the first change."""
-    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id)):
+    if not coordinates(user, prefecture_id):
         raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE, _("担当都道府県の設定のみ変更できます。"))
     setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture_id=prefecture_id)
     before = prefecture_setting_snapshot(setting)

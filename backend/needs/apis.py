@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 from backend.core.api import validate_input
 from backend.core.viewsets import WritableScopedViewSet, documented
 from backend.needs.filters import NeedFilter

@@ -2,8 +2,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 
-from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin, scope_by_municipality
+from backend.accounts.permissions import coordinates, is_staff_of
+from backend.accounts.scoping import scope_by_municipality
 from backend.needs.models import Need, NeedSkill
 
 # The columns the needs list shows (NeedListOutputSerializer); the municipality's name and prefecture come with them.
@@ -30,8 +30,4 @@ def need_list_rows(needs: QuerySet[Need]) -> QuerySet:
 
 
 def need_can_change(*, user, need: Need) -> bool:
-    if is_admin(user):
-        return True
-    if user.role == UserRole.COORDINATOR:
-        return need.municipality.prefecture_id == user.prefecture_id
-    return user.role == UserRole.MUNICIPAL and need.municipality_id == user.municipality_id
+    return coordinates(user, need.municipality.prefecture_id) or is_staff_of(user, need.municipality_id)

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import Role, WorkPattern
-from backend.core.fields import MunicipalityField, SkillLevelsField, employment_form_list, weekday_list
+from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
+from backend.geo.fields import MunicipalityField
 from backend.needs.models import FeeBasis, Need
 from backend.needs.terms import terms_problems
 

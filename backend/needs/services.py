@@ -5,7 +5,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
@@ -158,8 +158,7 @@ def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, rea
     """The coordinator's adjustment of a need's priority (1-5) with its reason, used by the engine in place of
     the municipality's own priority, which is kept and shown next to it. None takes the adjustment back."""
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if not (is_admin(user) or (user.role == UserRole.COORDINATOR
-                               and user.prefecture_id == need.municipality.prefecture_id)):
+    if not coordinates(user, need.municipality.prefecture_id):
         raise ForbiddenError.single("adjusted_priority", ErrorCode.COORDINATORS_ONLY,
                                     _("優先度の調整は都道府県のコーディネーターのみが行えます。"))
     if need.status != NeedStatus.OPEN:

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_view
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 from backend.core.viewsets import WritableScopedViewSet, documented
 from backend.procurement.filters import ProcurementFilter, VendorFilter
 from backend.procurement.models import Procurement, Vendor

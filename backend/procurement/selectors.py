@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
 
-from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin, scope_by_municipality
+from backend.accounts.permissions import coordinates, is_admin, is_staff_of
+from backend.accounts.scoping import scope_by_municipality
+from backend.experts.models import Affiliation
 from backend.procurement.models import Procurement, Vendor
 
 
@@ -12,15 +13,11 @@ def vendor_list(*, user) -> QuerySet[Vendor]:
 
 def vendor_can_change(*, user, vendor: Vendor) -> bool:
     """The shared register: each entry is kept by the coordinators of the prefecture that registered it."""
-    if is_admin(user):
-        return True
-    return user.role == UserRole.COORDINATOR and vendor.prefecture_id == user.prefecture_id
+    return coordinates(user, vendor.prefecture_id)
 
 
 def vendor_relying_prefectures(*, vendor: Vendor) -> set[str]:
     """Prefectures whose records rely on the vendor: incumbents of their procurements, employers of their experts."""
-    from backend.experts.models import Affiliation
-
     incumbent_of = Procurement.objects.filter(incumbent_vendor=vendor).values_list(
         "municipality__prefecture_id", flat=True)
     employer_of = Affiliation.objects.filter(vendor=vendor).values_list("expert__home_prefecture_id", flat=True)
@@ -41,6 +38,4 @@ def procurement_list_rows(procurements: QuerySet[Procurement]) -> QuerySet:
 
 
 def procurement_can_change(*, user, procurement: Procurement) -> bool:
-    if is_admin(user):
-        return True
-    return user.role == UserRole.MUNICIPAL and procurement.municipality_id == user.municipality_id
+    return is_admin(user) or is_staff_of(user, procurement.municipality_id)

@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
-from backend.core.fields import MunicipalityField
 from backend.core.validators import validate_corporate_number
 from backend.core.viewsets import iso_datetime
+from backend.geo.fields import MunicipalityField
 from backend.procurement.models import Procurement, Vendor
 
 

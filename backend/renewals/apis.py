@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin, is_coordinator
 from backend.core.api import validate_input
 from backend.core.errors import DomainError
 from backend.core.viewsets import ScopedViewSet
@@ -43,7 +43,7 @@ class RenewalViewSet(ScopedViewSet):
     @action(detail=False, methods=["post"])
     def prepare(self, request):
         """Make the renewals of a fiscal year from the engagements active the year before (idempotent)."""
-        if not (is_admin(request.user) or request.user.role == UserRole.COORDINATOR):
+        if not is_coordinator(request.user):
             raise PermissionDenied()
         data = validate_input(RenewalPrepareInputSerializer, data=request.data)
         prefecture = request.user.prefecture_id if request.user.role == UserRole.COORDINATOR else data.get(

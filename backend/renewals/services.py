@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.engagements.models import Engagement, EngagementStatus
@@ -38,7 +37,7 @@ def renewal_snapshot(need: Need) -> dict:
 
 
 def _check_coordinator(user, prefecture_id: str) -> None:
-    if is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == prefecture_id):
+    if coordinates(user, prefecture_id):
         return
     raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当都道府県の継続のみ準備できます。"))
@@ -78,7 +77,7 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
 
 
 def _check_municipal(user, need: Need) -> None:
-    if is_admin(user) or (user.role == UserRole.MUNICIPAL and user.municipality_id == need.municipality_id):
+    if is_admin(user) or is_staff_of(user, need.municipality_id):
         return
     raise ForbiddenError.single("need", ErrorCode.NOT_YOUR_MUNICIPALITY,
                                 _("継続の確認と取りやめは、その市区町村の職員が行います。"))

@@ -14,8 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_coordinator
 from backend.core.api import BilingualValidationError, readers_language, validate_input
 from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
@@ -39,7 +38,7 @@ from backend.runs.serializers import (
 
 
 def coordinator_only(user) -> None:
-    if not (is_admin(user) or user.role == UserRole.COORDINATOR):
+    if not is_coordinator(user):
         raise PermissionDenied()
 
 
@@ -156,7 +155,7 @@ class DecisionViewSet(ScopedViewSet):
     output_serializer_class = DecisionOutputSerializer
 
     def scoped_queryset(self, user):
-        if not (is_admin(user) or user.role == UserRole.COORDINATOR):
+        if not is_coordinator(user):
             return PairDecision.objects.none()
         return PairDecision.objects.filter(need__in=need_list(user=user).values("pk")).order_by("id")
 

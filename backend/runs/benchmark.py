@@ -14,6 +14,7 @@ from backend.accounts.models import User, UserRole
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.needs.models import Need, NeedSkill
 from backend.procurement.models import Procurement, Vendor
+from backend.runs.execution import run_execute
 from backend.runs.models import MatchRun, RunStatus
 
 BENCH_FISCAL_YEAR = 2090  # a year no real data uses
@@ -98,8 +99,6 @@ class RunBenchmark:
 
 def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -> RunBenchmark:
     """Load the instance, run it end to end exactly as the worker does, then roll everything back."""
-    from backend.runs.execution import run_execute
-
     instance = {**instance, "fiscal_year": BENCH_FISCAL_YEAR}
     try:
         with transaction.atomic():

@@ -27,7 +27,7 @@ from backend.runs.models import DecisionKind, MatchRun, PairDecision, RunStatus
 
 FORMAT = matching.INSTANCE_FORMAT
 DEFAULT_COOLING_OFF_DAYS = 730
-DEFAULT_TIME_LIMIT_S = 30
+DEFAULT_TIME_LIMIT_S = matching.DEFAULT_TIME_LIMIT_S
 
 
 def expert_ref(pk: int) -> str:

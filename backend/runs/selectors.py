@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
 from backend.core.models import AuditLog
 from backend.experts.models import Affiliation

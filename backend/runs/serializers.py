@@ -11,14 +11,14 @@ from backend.needs.models import Need
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.parts import summary_for
 from backend.runs.selectors import proposal_live_states, reader_prefectures
-from matching import ALLOWED_LEADS, LATER_STAGES, LEAD_CRITERIA
+from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LATER_STAGES, LEAD_CRITERIA
 
 
 class RunInputSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     scope = serializers.ListField(child=serializers.RegexField(r"^(0[1-9]|[1-3][0-9]|4[0-7])$"),
                                   required=False, allow_empty=False, max_length=47)
-    time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=30)
+    time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=DEFAULT_TIME_LIMIT_S)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     stages = serializers.ListField(
         child=serializers.ChoiceField(choices=LATER_STAGES), required=False, max_length=len(LATER_STAGES),

@@ -22,7 +22,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import coordinates, is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.core.fiscal import fiscal_year_named
@@ -42,7 +42,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.tasks import execute_run
-from matching.formulation import LATER_STAGES
+from matching import LATER_STAGES
 
 if TYPE_CHECKING:
     from backend.engagements.models import ReplacementRequest
@@ -163,7 +163,7 @@ def _enqueue_task(run_id: int) -> None:
 
 def _check_run_control(*, user, run: MatchRun) -> None:
     """Only the prefecture that started a run cancels or retries it; its partners read their part."""
-    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == run.prefecture_id)):
+    if not coordinates(user, run.prefecture_id):
         raise ForbiddenError.single("run", ErrorCode.NOT_YOUR_RUN, _("この実行を操作できるのは、実行した都道府県のみです。"))
 
 
@@ -254,7 +254,7 @@ def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: st
 
 def scope_consent_revoke(*, user, consent: ScopeConsent) -> ScopeConsent:
     """Only the consenting prefecture revokes; runs already made stay, later runs need a new consent."""
-    if not (is_admin(user) or (user.role == UserRole.COORDINATOR and user.prefecture_id == consent.grantor_id)):
+    if not coordinates(user, consent.grantor_id):
         raise ForbiddenError.single("consent", ErrorCode.NOT_YOURS, _("同意を撤回できるのは、同意した都道府県のみです。"))
     with transaction.atomic():
         consent = ScopeConsent.objects.select_for_update().get(pk=consent.pk)

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import matching
+
 
 @dataclass
 class SolveProgress:
@@ -40,8 +42,6 @@ def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, work
                          beat: Callable[[dict], bool], interval_s: float,
                          stages: list[str] | None = None) -> dict:
     """Solve; call beat(progress) every interval. beat returns True when the run should stop."""
-    import matching
-
     progress = SolveProgress()
     stop = threading.Event()
     outcome: dict = {}

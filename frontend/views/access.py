@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from backend.accounts.models import UserRole
-from backend.accounts.scoping import is_admin
+from backend.accounts.permissions import is_admin
 
 COORDINATOR = (UserRole.COORDINATOR,)
 MUNICIPAL = (UserRole.MUNICIPAL,)

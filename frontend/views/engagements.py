@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.accounts.models import UserRole
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
 from backend.engagements import services
@@ -83,7 +84,7 @@ def engagement_respond(request, pk: int):
     accept = request.POST.get("answer") == "accept"
     if not accept and request.POST.get("confirmed") != "1":
         return redirect("frontend:engagement-decline", pk=engagement.pk)
-    if accept and request.user.role == "expert" and not forms.checkbox(request.POST, "pledge"):
+    if accept and request.user.role == UserRole.EXPERT and not forms.checkbox(request.POST, "pledge"):
         messages.error(request, _("承諾するには、誓約書を読んで「同意し、署名します」にチェックしてください。"))
         return redirect("frontend:engagements")
     try:

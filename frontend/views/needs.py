@@ -121,7 +121,7 @@ def _man(yen) -> str:
 
 
 def _form_context(request, values, errors, need) -> dict:
-    by_coordinator = request.user.role != "municipal"
+    by_coordinator = request.user.role != UserRole.MUNICIPAL
     municipalities = (Municipality.objects.filter(prefecture_id=request.user.prefecture_id).order_by("code")
                       if by_coordinator else [])
     return {
@@ -138,7 +138,7 @@ def _form_context(request, values, errors, need) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def _need_form(request, need):
-    by_coordinator = request.user.role != "municipal"
+    by_coordinator = request.user.role != UserRole.MUNICIPAL
     if request.method == "GET":
         return render(request, "frontend/needs/form.html",
                       _form_context(request, _initial(need, user=request.user), None, need))

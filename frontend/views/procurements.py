@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.accounts.models import UserRole
 from backend.core.choices import ProcurementCategory, ProcurementStatus
 from backend.core.reuse import reuse_page
 from backend.procurement.selectors import procurement_can_change, procurement_list, vendor_list
@@ -24,7 +25,7 @@ def _context(request, values, errors, procurement=None, vendor_values=None, vend
         "vendors": vendor_list(user=request.user),
         "categories": ProcurementCategory.choices, "statuses": ProcurementStatus.choices,
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
-        "can_create": request.user.role == "municipal",
+        "can_create": request.user.role == UserRole.MUNICIPAL,
     }
 
 
@@ -48,7 +49,7 @@ def procurement_index(request):
     """The list, and (for municipal staff) the form that registers a new procurement."""
     if request.method == "GET":
         return render(request, "frontend/procurements/index.html", _context(request, _initial(request), None))
-    if request.user.role != "municipal":
+    if request.user.role != UserRole.MUNICIPAL:
         raise PermissionDenied
     data = _data(request.POST)
     created, errors = forms.submit(ProcurementInputSerializer, data, lambda v: procurement_create(user=request.user, data=v))

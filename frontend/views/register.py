@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from backend.accounts.models import UserRole
 from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
 from backend.core.reuse import reuse_page
@@ -85,7 +86,7 @@ def may_bid(request):
     procurements = procurement_list(user=request.user).order_by("municipality_id", "-fiscal_year", "title", "id")
     values = {name: request.GET.get(name, "").strip() for name in ("procurement", "vendor", "on")}
     context = {"procurements": procurements, "vendors": vendor_list(user=request.user), "values": values,
-               "errors": None, "answer": None, "by_municipality": request.user.role != "municipal"}
+               "errors": None, "answer": None, "by_municipality": request.user.role != UserRole.MUNICIPAL}
     if not (values["procurement"] or values["vendor"]):
         return render(request, "frontend/may_bid.html", context)
     asked = QueryDict(mutable=True)

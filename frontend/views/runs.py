@@ -49,7 +49,6 @@ from backend.runs.selectors import (
 from backend.runs.serializers import RunInputSerializer
 from frontend import forms, labels, selectors
 from frontend.views.access import COORDINATOR, role_required
-from matching.formulation import LATER_STAGES
 
 
 def _start_context(request, values, errors) -> dict:
@@ -60,7 +59,7 @@ def _start_context(request, values, errors) -> dict:
         # Only neighbours that consented to joint runs can be chosen (the service refuses the others).
         "consents": selectors.consents_received(user=request.user),
         "prefecture_names": dict(Prefecture.objects.values_list("code", "name")),
-        "stages": [(name, labels.STAGE_LABELS[name]) for name in LATER_STAGES],
+        "stages": [(name, labels.STAGE_LABELS[name]) for name in matching.LATER_STAGES],
         "leads": list(labels.LEADS.items()),
     }
 
@@ -68,8 +67,8 @@ def _start_context(request, values, errors) -> dict:
 @role_required(*COORDINATOR)
 @reuse_page
 def run_index(request):
-    values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": 30,
-              "stages": list(LATER_STAGES), "lead": ",".join(matching.DEFAULT_LEAD)}
+    values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": matching.DEFAULT_TIME_LIMIT_S,
+              "stages": list(matching.LATER_STAGES), "lead": ",".join(matching.DEFAULT_LEAD)}
     return render(request, "frontend/runs/index.html", _start_context(request, values, None))
 
 
@@ -108,7 +107,7 @@ def _progress_context(request, run) -> dict:
     progress = run.progress or {}
     prefectures = selectors_runs.reader_prefectures(user=request.user)
     whole = prefectures is None or run.prefecture_id in prefectures
-    limit = (run.params or {}).get("time_limit_s") or 30
+    limit = (run.params or {}).get("time_limit_s") or matching.DEFAULT_TIME_LIMIT_S
     return {"run": run, "active": run.status in ACTIVE_RUN_STATUSES,
             "best": progress.get("best_primary") if whole else None,
             "bound": progress.get("bound") if whole else None, "elapsed": progress.get("elapsed_s") or 0,
@@ -202,7 +201,7 @@ def _review_context(request, run, *, problems=None) -> dict:
         pk__in={c.before_expert_id for c in changes} | {c.after_expert_id for c in changes}).values_list("pk", "name"))
     return {
         **_progress_context(request, run),
-        "stages": [labels.STAGE_LABELS[name] for name in LATER_STAGES if stages is None or name in stages],
+        "stages": [labels.STAGE_LABELS[name] for name in matching.LATER_STAGES if stages is None or name in stages],
         "lead": labels.lead_text((run.params or {}).get("lead")),
         "changes": [{"need": needs_by_id.get(c.need_id), "before": experts.get(c.before_expert_id),
                      "after": experts.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}

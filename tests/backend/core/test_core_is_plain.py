@@ -4,8 +4,8 @@ import ast
 import pathlib
 
 CORE = pathlib.Path(__file__).resolve().parents[3] / "backend" / "core"
-DOMAIN = ("accounts", "engagements", "experts", "needs", "notifications", "procurement", "restrictions", "runs",
-          "renewals", "intake")
+DOMAIN = ("accounts", "costs", "engagements", "experts", "geo", "needs", "notifications", "procurement",
+          "restrictions", "runs", "renewals", "intake")
 
 
 def test_core_imports_no_domain_app():

@@ -1,6 +1,5 @@
 """Migration 0010 moves a stored run's chosen stages from params["objectives"] to params["stages"] and back."""
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from backend.geo.models import Prefecture
 from backend.runs.benchmark import run_benchmark
+from matching.generate import generate
 
 SCALES = {"prefecture": ["20"], "national": None}
 
@@ -16,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--time-limit", type=int, default=60)
 
     def handle(self, *args, scale, seed, time_limit, **options):
-        from matching.generate import generate
-
         header = (f"{'scale':<11}{'needs':>6}{'experts':>8}{'load_s':>8}{'instance_s':>11}{'solve_s':>9}"
                   f"{'store_s':>9}{'run_s':>8}  status      primary/bound  proposals")
         self.stdout.write(header)
