@@ -210,7 +210,7 @@ def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> Li
         objectives[EXCESS] = sorted((v, c) for v, c in excess.items() if c)
     offered = any(inst.needs[r].offered_fee is not None for r in comp.needs)
     munis = len({inst.needs[r].municipality for r in comp.needs})
-    model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, offered, munis)
+    model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, municipalities=munis, offered_fees=offered)
     objectives["lead"] = _weighted(model, lead_terms(model))
     return model
 

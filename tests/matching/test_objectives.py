@@ -1,6 +1,22 @@
 """The lexicographic order: primary first, then filled needs, skill fit, bid restrictions, current expert,
 previous, fee, travel."""
 
+import pytest
+
+from matching import load_instance
+from matching.eligibility import ExpertTable, candidates
+from matching.flags import ProcurementIndex
+from matching.formulation import (
+    LATER_STAGES,
+    STAGES,
+    build,
+    components,
+    modelled_pairs,
+    stage_blocks,
+    stage_range,
+)
+from matching.generate import generate
+
 from .conftest import expert, instance, need, pairs, solved
 
 
@@ -71,20 +87,6 @@ def test_stats_report_every_stage_with_time_status_and_gap():
 
 
 def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
-    from matching import load_instance
-    from matching.eligibility import ExpertTable, candidates
-    from matching.flags import ProcurementIndex
-    from matching.formulation import (
-        LATER_STAGES,
-        STAGES,
-        build,
-        components,
-        modelled_pairs,
-        stage_blocks,
-        stage_range,
-    )
-    from matching.generate import generate
-
     inst = load_instance(generate("prefecture", seed=4, prefecture="20"))
     comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
     model = build(inst, comp, ProcurementIndex(inst))
@@ -104,3 +106,14 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
         assert any(by_var.get(v) for v, _ in model.objectives[names[0]])
     # Splitting at a tiny scale gives one stage per block, each kept afterwards by a row.
     assert all(len(b.stages) == 1 and not b.carries_lead for b in stage_blocks(model, later, max_scale=1))
+
+
+@pytest.mark.parametrize(("version", "offered"), [(1, False), (2, True)])
+def test_the_model_knows_its_municipalities_and_whether_fees_are_offered(version, offered):
+    """Version 1 has no offered fees, so the plan of the later stages must not be the one for offered fees (a
+    positional mix-up once gave every component offered_fees = its municipality count and slowed 北海道 2.5×)."""
+    inst = load_instance(generate("prefecture", seed=1, prefecture="01", version=version))
+    comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
+    model = build(inst, comp, ProcurementIndex(inst))
+    assert model.offered_fees is offered
+    assert model.municipalities == len({inst.needs[r].municipality for r in comp.needs}) > 1
