@@ -368,13 +368,19 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
     return blocks
 
 
+COST_START = "fee"  # the first of the cost stages (fee, travel)
+
+
 def _greedy_groups(model: LinearModel, names: list[str], first: list[str], max_scale: int) -> list[list[str]]:
     groups: list[list[str]] = []
     current = list(first)
     scale = math.prod(stage_range(model, n) + 1 for n in current)
     for name in names:
         width = stage_range(model, name) + 1
-        if current and scale * width > max_scale:
+        # The cost stages start a block of their own unless they fit the first: a small stage (keep_current)
+        # weighted above fee and travel made that block's MIP far harder than the two apart (national pool
+        # under the coverage lead: 60 s unproven for [keep_current … travel]; 7 s and 5 s as two blocks).
+        if current and (scale * width > max_scale or (name == COST_START and groups)):
             groups.append(current)
             current, scale = [], 1
         current.append(name)

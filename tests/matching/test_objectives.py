@@ -9,6 +9,7 @@ from matching.flags import ProcurementIndex
 from matching.formulation import (
     LATER_STAGES,
     STAGES,
+    _greedy_groups,
     build,
     components,
     modelled_pairs,
@@ -117,3 +118,26 @@ def test_the_model_knows_its_municipalities_and_whether_fees_are_offered(version
     model = build(inst, comp, ProcurementIndex(inst))
     assert model.offered_fees is offered
     assert model.municipalities == len({inst.needs[r].municipality for r in comp.needs}) > 1
+
+
+def _hokkaido_like(seed=4):
+    inst = load_instance(generate("prefecture", seed=seed, prefecture="20"))
+    comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
+    return build(inst, comp, ProcurementIndex(inst))
+
+
+def test_fee_and_travel_start_a_block_of_their_own_unless_they_fit_the_first():
+    model = _hokkaido_like()
+    names = list(LATER_STAGES)
+    first = ["lead", "skill_fit", "bid_restrictions"]
+    scale = 1
+    for name in first:
+        scale *= stage_range(model, name) + 1
+    # keep_current does not fit the first block; it must not pull fee into its block (it did: [keep_current,
+    # keep_previous, fee], then [travel]).
+    assert _greedy_groups(model, names, ["lead"], scale) == [first, ["keep_current", "keep_previous"],
+                                                              ["fee", "travel"]]
+    # When everything fits the first block, nothing is split.
+    assert [b.stages for b in stage_blocks(model, [(n, s) for n, s in STAGES if n in LATER_STAGES])] == [
+        tuple(LATER_STAGES)]
+
