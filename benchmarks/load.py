@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.load                                   # all endpoints, 30 s each
     .venv/bin/python -m benchmarks.load --only api-needs,page-needs --duration 10
     .venv/bin/python -m benchmarks.load --worker-class gthread --workers 2 --threads 8
+    .venv/bin/python -m benchmarks.load --no-reuse                        # every read built afresh
 
 What it does, in order: a throw-away PostgreSQL (or DATABASE_URL when set), migrate, the register, the
 demo, a realistic volume on top (`benchmarks.volume`: 長野県 with a few hundred needs and experts and two
@@ -422,6 +423,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gunicorn-args", default="",
                         help='more gunicorn options, e.g. "--config gc_tuning.py" (one string, split like a shell)')
     parser.add_argument("--label", default="", help="a word for the artifact folder, e.g. before or after")
+    parser.add_argument("--no-reuse", action="store_true",
+                        help="KENMU_REUSE_READS=0 for the server: every request builds its answer, as the first "
+                             "read after a write does (the server never sees the caller's KENMU_ variables)")
     parser.add_argument("--prepare-only", action="store_true",
                         help="prepare the database (DATABASE_URL) and exit, e.g. to profile against it")
     args = parser.parse_args(argv)
@@ -451,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     url, embedded = database_url()
     say(f"database: {'throw-away embedded PostgreSQL' if embedded else 'DATABASE_URL'}; artifacts: {out}")
     env = server_env(url)
+    if args.no_reuse:
+        env["KENMU_REUSE_READS"] = "0"
     report["data"] = prepare_database(env)
     if args.prepare_only:
         print(json.dumps(report["data"], ensure_ascii=False, indent=1))
