@@ -188,8 +188,10 @@ SNAPSHOT_LABELS = {
     "affiliations": pgettext_lazy("audit field", "所属"),
     "required_skills": pgettext_lazy("audit field", "必須スキル"),
     "desired_skills": pgettext_lazy("audit field", "歓迎スキル"),
-    # Recorded before Expert.active was renamed listed (登録中): old rows keep the old key.
+    # Recorded before the glossary renames (Expert.active → listed, home_prefecture → registering_prefecture):
+    # old rows keep their old keys.
     "active": pgettext_lazy("audit field", "登録中"),
+    "home_prefecture": pgettext_lazy("audit field", "登録都道府県"),
 }
 
 

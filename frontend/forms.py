@@ -51,7 +51,7 @@ FIELD_LABELS = {
     "description": gettext_lazy("業務内容"), "pattern": gettext_lazy("勤務形態"), "pattern_days": gettext_lazy("日数"), "weekdays": gettext_lazy("曜日"),
     "budget": gettext_lazy("予算"), "required_skills": gettext_lazy("必須スキル"), "desired_skills": gettext_lazy("歓迎スキル"),
     "employment_forms": gettext_lazy("任用形態"), "priority": gettext_lazy("優先度"), "name": gettext_lazy("氏名"), "name_kana": gettext_lazy("ふりがな"),
-    "email": gettext_lazy("メールアドレス"), "phone": gettext_lazy("電話番号"), "home_prefecture": gettext_lazy("登録都道府県"),
+    "email": gettext_lazy("メールアドレス"), "phone": gettext_lazy("電話番号"), "registering_prefecture": gettext_lazy("登録都道府県"),
     "home_municipality": gettext_lazy("自宅・拠点の市区町村"), "serves_prefectures": gettext_lazy("担当できる都道府県"),
     "onsite_prefectures": gettext_lazy("現地勤務できる都道府県"), "capacity_days": gettext_lazy("年間稼働日数"),
     "max_engagements": gettext_lazy("最大兼務数"), "daily_rate": gettext_lazy("日額報酬"), "pledge_signed_on": gettext_lazy("誓約書の署名日"),

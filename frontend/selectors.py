@@ -154,7 +154,7 @@ def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySe
     skills = ExpertSkill.objects.filter(expert=OuterRef("pk")).order_by("skill").values(
         row=JSONObject(skill="skill", level="level"))
     return experts.prefetch_related(None).only(
-        "id", "name", "listed", "home_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pledge_signed_on",
+        "id", "name", "listed", "registering_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pledge_signed_on",
     ).annotate(used_days=Case(When(listed=True, then=Coalesce(Subquery(booked), 0)), default=Value(0)),
                skill_rows=ArraySubquery(skills))
 

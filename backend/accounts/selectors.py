@@ -34,5 +34,5 @@ def managed_user_list(*, user: User) -> QuerySet[User]:
         return queryset
     if user.role == UserRole.COORDINATOR:
         pref = user.prefecture_id
-        return queryset.filter(Q(municipality__prefecture_id=pref) | Q(expert__home_prefecture_id=pref))
+        return queryset.filter(Q(municipality__prefecture_id=pref) | Q(expert__registering_prefecture_id=pref))
     return queryset.none()

@@ -73,7 +73,7 @@ def user_prefecture_code(user: User) -> str | None:
     if user.role == UserRole.MUNICIPAL and user.municipality_id:
         return user.municipality.prefecture_id
     if user.role == UserRole.EXPERT and user.expert_id:
-        return user.expert.home_prefecture_id
+        return user.expert.registering_prefecture_id
     return None
 
 
@@ -144,7 +144,7 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
             raise ForbiddenError.single("expert", ErrorCode.NOT_VISIBLE, _("この専門人材は招待できません。"))
         if User.objects.filter(expert=expert).exists():
             raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
-        prefecture_code = expert.home_prefecture_id
+        prefecture_code = expert.registering_prefecture_id
         _check_coordinator_of(actor, prefecture_code)
     user = invited_user_create(email=email, role=role, language=language, municipality=municipality,
                                expert=expert)

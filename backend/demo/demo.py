@@ -151,7 +151,7 @@ def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) 
         data = {
             "name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
             "email": f"expert{index + 1:03d}@example.jp",
-            "home_prefecture": Prefecture(code=home_code) if actor is not coordinator else None,
+            "registering_prefecture": Prefecture(code=home_code) if actor is not coordinator else None,
             "serves_prefectures": [Prefecture(code=p) for p in serves],
             "onsite_prefectures": [Prefecture(code=p) for p in serves if rng.random() < 0.7],
             "capacity_days": rng.choice([48, 72, 96, 96, 144, 192]),

@@ -15,8 +15,8 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
-    list_display = ["name", "home_prefecture", "capacity_days", "daily_rate", "max_engagements", "listed"]
-    list_filter = ["home_prefecture", "listed"]
+    list_display = ["name", "registering_prefecture", "capacity_days", "daily_rate", "max_engagements", "listed"]
+    list_filter = ["registering_prefecture", "listed"]
     search_fields = ["name", "name_kana", "email"]
     inlines = [ExpertSkillInline, AffiliationInline]
     filter_horizontal = ["serves_prefectures", "onsite_prefectures"]

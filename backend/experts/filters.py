@@ -12,7 +12,7 @@ from backend.experts.models import (
 
 
 class ExpertFilter(django_filters.FilterSet):
-    home_prefecture = code("home_prefecture_id")
+    registering_prefecture = code("registering_prefecture_id")
     serves = code("serves_prefectures", distinct=True)
     skill = django_filters.ChoiceFilter(field_name="skills__skill", choices=Skill.choices, distinct=True)
     listed = TrueOrFalseFilter()

@@ -13,7 +13,7 @@ class Expert(models.Model):
     name_kana = models.CharField(_("ふりがな"), max_length=100, blank=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
     phone = models.CharField(_("電話番号"), max_length=32, blank=True)
-    home_prefecture = models.ForeignKey(
+    registering_prefecture = models.ForeignKey(
         "geo.Prefecture", verbose_name=_("登録都道府県"), on_delete=models.PROTECT, related_name="registered_experts"
     )
     # Where the expert travels from (自宅・拠点): its office coordinates are the engine's `home`, for travel cost.

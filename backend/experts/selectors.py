@@ -16,7 +16,7 @@ from backend.experts.models import (
 )
 
 # The columns the experts list shows (ExpertListOutputSerializer), besides what `expert_list_rows` aggregates.
-LIST_COLUMNS = ("id", "name", "name_kana", "email", "phone", "home_prefecture_id", "home_municipality_id",
+LIST_COLUMNS = ("id", "name", "name_kana", "email", "phone", "registering_prefecture_id", "home_municipality_id",
                 "capacity_days", "weekdays", "max_engagements", "daily_rate", "employment_forms", "pledge_signed_on",
                 "listed", "created_at", "updated_at")
 
@@ -32,7 +32,7 @@ def expert_list(*, user) -> QuerySet[Expert]:
         pref = user.prefecture_id
         # EXISTS rather than a join: no duplicate rows, so no SELECT DISTINCT over every column.
         serves = Expert.serves_prefectures.through.objects.filter(expert_id=OuterRef("pk"), prefecture_id=pref)
-        return queryset.filter(Q(home_prefecture_id=pref) | Exists(serves))
+        return queryset.filter(Q(registering_prefecture_id=pref) | Exists(serves))
     if user.role == UserRole.EXPERT and user.expert_id:
         return queryset.filter(pk=user.expert_id)
     return queryset.none()
@@ -56,7 +56,7 @@ def expert_list_rows(experts: QuerySet[Expert]) -> QuerySet:
 
 
 def expert_can_change(*, user, expert: Expert) -> bool:
-    return coordinates(user, expert.home_prefecture_id) or is_expert_self(user, expert.pk)
+    return coordinates(user, expert.registering_prefecture_id) or is_expert_self(user, expert.pk)
 
 
 def affiliation_change_list(*, user) -> QuerySet[AffiliationChange]:
@@ -67,7 +67,7 @@ def affiliation_change_list(*, user) -> QuerySet[AffiliationChange]:
     if is_admin(user):
         return queryset
     if user.role == UserRole.COORDINATOR:
-        return queryset.filter(expert__home_prefecture_id=user.prefecture_id)
+        return queryset.filter(expert__registering_prefecture_id=user.prefecture_id)
     if user.role == UserRole.EXPERT and user.expert_id:
         return queryset.filter(expert_id=user.expert_id)
     return queryset.none()

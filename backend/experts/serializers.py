@@ -39,7 +39,7 @@ class ExpertInputSerializer(serializers.Serializer):
     name_kana = serializers.CharField(max_length=100, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    home_prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(), required=False)
+    registering_prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(), required=False)
     home_municipality = MunicipalityField(
         required=False, allow_null=True,
         help_text="団体コード of where the expert travels from: its office gives the engine's home (travel cost).")
@@ -85,7 +85,7 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expert
         fields = [
-            "id", "name", "name_kana", "email", "phone", "home_prefecture", "home_municipality",
+            "id", "name", "name_kana", "email", "phone", "registering_prefecture", "home_municipality",
             "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays", "max_engagements",
             "daily_rate", "employment_forms", "pledge_signed_on", "confidentiality_pledge", "skills",
             "affiliations", "listed", "created_at", "updated_at",
@@ -109,7 +109,7 @@ class ExpertListOutputSerializer(ExpertOutputSerializer):
     def to_representation(self, row: dict) -> dict:
         return {
             "id": row["id"], "name": row["name"], "name_kana": row["name_kana"], "email": row["email"],
-            "phone": row["phone"], "home_prefecture": row["home_prefecture_id"],
+            "phone": row["phone"], "registering_prefecture": row["registering_prefecture_id"],
             "home_municipality": row["home_municipality_id"], "serves_prefectures": row["serves_codes"],
             "onsite_prefectures": row["onsite_codes"], "capacity_days": row["capacity_days"],
             "weekdays": row["weekdays"], "max_engagements": row["max_engagements"], "daily_rate": row["daily_rate"],

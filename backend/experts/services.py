@@ -56,7 +56,7 @@ SCALAR_FIELDS = [
 def expert_snapshot(expert: Expert) -> dict:
     return {
         "name": expert.name,
-        "home_prefecture": expert.home_prefecture_id,
+        "registering_prefecture": expert.registering_prefecture_id,
         "serves_prefectures": sorted(expert.serves_prefectures.values_list("code", flat=True)),
         "onsite_prefectures": sorted(expert.onsite_prefectures.values_list("code", flat=True)),
         "capacity_days": expert.capacity_days,
@@ -73,29 +73,29 @@ def expert_snapshot(expert: Expert) -> dict:
     }
 
 
-def _home_prefecture_for(*, user, data, current=None):
-    requested = data.get("home_prefecture")
+def _registering_prefecture_for(*, user, data, current=None):
+    requested = data.get("registering_prefecture")
     if user.role == UserRole.COORDINATOR:
         if requested is not None and requested.pk != user.prefecture_id:
             raise DomainError.single(
-                "home_prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
+                "registering_prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                 _("登録都道府県は担当の都道府県のみ指定できます。"),
             )
         return user.prefecture
     if user.role == UserRole.EXPERT:
         if requested is not None and current is not None and requested.pk != current.pk:
             raise DomainError.single(
-                "home_prefecture", ErrorCode.READ_ONLY, _("登録都道府県は変更できません。"),
+                "registering_prefecture", ErrorCode.READ_ONLY, _("登録都道府県は変更できません。"),
             )
         return current
     if requested is None and current is None:
-        raise DomainError.single("home_prefecture", ErrorCode.REQUIRED, _("登録都道府県は必須です。"))
+        raise DomainError.single("registering_prefecture", ErrorCode.REQUIRED, _("登録都道府県は必須です。"))
     return requested or current
 
 
 def _write_relations(expert: Expert, data: dict, *, actor) -> None:
     if "serves_prefectures" in data or expert.serves_prefectures.count() == 0:
-        served = {p.pk for p in data.get("serves_prefectures", [])} | {expert.home_prefecture_id}
+        served = {p.pk for p in data.get("serves_prefectures", [])} | {expert.registering_prefecture_id}
         expert.serves_prefectures.set(sorted(served))
     if "onsite_prefectures" in data:
         expert.onsite_prefectures.set([p.pk for p in data["onsite_prefectures"]])
@@ -175,8 +175,8 @@ def _check_commitments(expert: Expert) -> None:
 @transaction.atomic
 def expert_create(*, user, data: dict) -> Expert:
     _check_pledge_date(data)
-    home = _home_prefecture_for(user=user, data=data)
-    expert = Expert(home_prefecture=home)
+    home = _registering_prefecture_for(user=user, data=data)
+    expert = Expert(registering_prefecture=home)
     model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
     expert.full_clean(exclude=["weekdays", "employment_forms"])
     expert.save()
@@ -191,12 +191,12 @@ def expert_update(*, user, expert: Expert, data: dict) -> Expert:
     _check_pledge_date(data)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
-    expert.home_prefecture = _home_prefecture_for(user=user, data=data, current=expert.home_prefecture)
+    expert.registering_prefecture = _registering_prefecture_for(user=user, data=data, current=expert.registering_prefecture)
     model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
     _check_commitments(expert)
     expert.save()
     _write_relations(expert, data, actor=user)
-    audit_record(actor=user, action=AuditAction.EXPERT_UPDATE, obj=expert, prefecture=expert.home_prefecture,
+    audit_record(actor=user, action=AuditAction.EXPERT_UPDATE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
@@ -210,7 +210,7 @@ def expert_sign_pledge(*, user, expert: Expert) -> Expert:
     before = expert_snapshot(expert)
     expert.pledge_signed_on = timezone.localdate()
     expert.save(update_fields=["pledge_signed_on", "updated_at"])
-    audit_record(actor=user, action=AuditAction.EXPERT_SIGN_PLEDGE, obj=expert, prefecture=expert.home_prefecture,
+    audit_record(actor=user, action=AuditAction.EXPERT_SIGN_PLEDGE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
@@ -221,7 +221,7 @@ def expert_deactivate(*, user, expert: Expert) -> Expert:
     before = expert_snapshot(expert)
     expert.listed = False
     expert.save(update_fields=["listed", "updated_at"])
-    audit_record(actor=user, action=AuditAction.EXPERT_DEACTIVATE, obj=expert, prefecture=expert.home_prefecture,
+    audit_record(actor=user, action=AuditAction.EXPERT_DEACTIVATE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
@@ -243,7 +243,7 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
     with transaction.atomic():
         change = AffiliationChange.objects.create(expert=expert, kind=kind, vendor=vendor, relation=relation,
                                                   ended_on=ended_on, note=note.strip())
-        audit_record(actor=user, action=AuditAction.AFFILIATION_REQUEST, obj=change, prefecture=expert.home_prefecture,
+        audit_record(actor=user, action=AuditAction.AFFILIATION_REQUEST, obj=change, prefecture=expert.registering_prefecture,
                      after={"kind": kind, "vendor": vendor.name, "relation": relation or None,
                             "ended_on": ended_on, "note": change.note or None})
     return change
@@ -252,7 +252,7 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
 def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, reason: str = "") -> AffiliationChange:
     """The coordinator of the expert's prefecture applies or declines the request. Applying never lifts a
     restriction in force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
-    if not coordinates(user, change.expert.home_prefecture_id):
+    if not coordinates(user, change.expert.registering_prefecture_id):
         raise ForbiddenError.single("change", ErrorCode.NOT_YOURS, _("この申請を処理できるのは登録都道府県のコーディネーターのみです。"))
     with transaction.atomic():
         change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
@@ -275,7 +275,7 @@ def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, 
         change.decided_by, change.decided_at, change.decision_reason = user, timezone.now(), reason.strip()
         change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         audit_record(actor=user, action=AuditAction.AFFILIATION_ACCEPT if accept else "affiliation.decline", obj=change,
-                     prefecture=expert.home_prefecture, after={"status": change.status,
+                     prefecture=expert.registering_prefecture, after={"status": change.status,
                                                                "reason": change.decision_reason or None})
     return change
 
@@ -334,7 +334,7 @@ def expert_application_accept(*, user, application: ExpertApplication, vendors: 
         ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
         affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
     expert = expert_create(user=user, data={
-        "home_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
+        "registering_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
         "name": application.name, "name_kana": application.name_kana, "email": application.email,
         "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
         "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,

@@ -20,7 +20,7 @@ def vendor_relying_prefectures(*, vendor: Vendor) -> set[str]:
     """Prefectures whose records rely on the vendor: incumbents of their procurements, employers of their experts."""
     incumbent_of = Procurement.objects.filter(incumbent_vendor=vendor).values_list(
         "municipality__prefecture_id", flat=True)
-    employer_of = Affiliation.objects.filter(vendor=vendor).values_list("expert__home_prefecture_id", flat=True)
+    employer_of = Affiliation.objects.filter(vendor=vendor).values_list("expert__registering_prefecture_id", flat=True)
     return {*incumbent_of, *employer_of} - {None}
 
 

@@ -92,7 +92,7 @@ def restrictions_after_affiliation_change(*, expert: Expert, before: set[Affilia
         rows += _record(engagement=engagement, vendors=added, starts_on=max(today, engagement.starts_on))
     names = dict(Vendor.objects.filter(pk__in={v for v, _ in before | after}).values_list("pk", "name"))
     audit_record(
-        actor=actor, action=AuditAction.AFFILIATION_CHANGE, obj=expert, prefecture=expert.home_prefecture_id,
+        actor=actor, action=AuditAction.AFFILIATION_CHANGE, obj=expert, prefecture=expert.registering_prefecture_id,
         also_visible_to={r.engagement.municipality.prefecture_id for r in rows},
         before={"affiliations": _listed(before, names)},
         after={"affiliations": _listed(after, names),

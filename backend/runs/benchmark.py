@@ -38,7 +38,7 @@ def instance_load(instance: dict) -> dict[str, int]:
     vendors = Vendor.objects.bulk_create([Vendor(name=v.get("name") or v["id"]) for v in instance["vendors"]])
     ids.update({v["id"]: obj.pk for v, obj in zip(instance["vendors"], vendors, strict=True)})
     experts = Expert.objects.bulk_create([
-        Expert(name=e.get("name") or e["id"], home_prefecture_id=e["serves_prefectures"][0],
+        Expert(name=e.get("name") or e["id"], registering_prefecture_id=e["serves_prefectures"][0],
                capacity_days=e["capacity_days"], weekdays=e["weekdays"], max_engagements=e["max_engagements"],
                daily_rate=e["daily_rate"], employment_forms=e["employment_forms"],
                pledge_signed_on="2026-04-01" if e["confidentiality_pledge"] else None)

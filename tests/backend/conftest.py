@@ -37,12 +37,12 @@ def other_municipal(db):
 
 @pytest.fixture
 def expert_user(db):
-    return ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+    return ExpertUserFactory(expert=ExpertFactory(registering_prefecture_id="20"))
 
 
 @pytest.fixture
 def other_expert_user(db):
-    return ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+    return ExpertUserFactory(expert=ExpertFactory(registering_prefecture_id="20"))
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ class ExpertFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"専門 太郎{n}")
-    home_prefecture_id = "20"
+    registering_prefecture_id = "20"
     capacity_days = 96
     weekdays = factory.LazyFunction(lambda: ["mon", "tue", "wed", "thu", "fri"])
     max_engagements = 3
@@ -49,8 +49,8 @@ class ExpertFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def serves(self, create, extracted, **kwargs):
-        self.serves_prefectures.set(extracted or [self.home_prefecture_id])
-        self.onsite_prefectures.set(extracted or [self.home_prefecture_id])
+        self.serves_prefectures.set(extracted or [self.registering_prefecture_id])
+        self.onsite_prefectures.set(extracted or [self.registering_prefecture_id])
 
     @factory.post_generation
     def skill_levels(self, create, extracted, **kwargs):

@@ -23,7 +23,7 @@ READ_VIOLATIONS = "() => new Promise((done) => setTimeout(() => setTimeout(() =>
 def _run_with_proposals() -> MatchRun:
     """A finished run of 長野県 with two proposals and one unmatched need: the review page has every row kind."""
     *proposed, unmatched = Need.objects.filter(municipality__prefecture_id="20").order_by("id")[:3]
-    experts = Expert.objects.filter(home_prefecture_id="20").order_by("id")[:2]
+    experts = Expert.objects.filter(registering_prefecture_id="20").order_by("id")[:2]
     fiscal_year = unmatched.fiscal_year
     run = MatchRun.objects.create(
         prefecture_id="20", scope=["20"], scope_key=f"20/{fiscal_year}", fiscal_year=fiscal_year,
@@ -36,7 +36,7 @@ def _run_with_proposals() -> MatchRun:
 
 
 def _coordinator_pages() -> list[str]:
-    expert = Expert.objects.filter(home_prefecture_id="20").order_by("id").first()
+    expert = Expert.objects.filter(registering_prefecture_id="20").order_by("id").first()
     run = _run_with_proposals()
     return ["/dashboard/", "/experts/", "/experts/new/", f"/experts/{expert.pk}/", f"/experts/{expert.pk}/edit/",
             "/needs/", "/runs/", f"/runs/{run.pk}/", "/consents/", "/engagements/", "/replacements/",

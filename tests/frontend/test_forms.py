@@ -77,7 +77,7 @@ def test_a_coordinator_cannot_post_a_need_for_another_prefecture(client):
 
 def test_expert_form_shows_the_former_employee_rule_on_its_row(client):
     coordinator = CoordinatorFactory(prefecture_id="20")
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     vendor = AffiliationFactory(expert=expert).vendor
     client.force_login(coordinator)
     response = client.post(f"/experts/{expert.pk}/edit/", {
@@ -90,7 +90,7 @@ def test_expert_form_shows_the_former_employee_rule_on_its_row(client):
 
 def test_a_new_expert_is_listed_unless_the_box_is_cleared_and_the_edit_unlists(client):
     coordinator = CoordinatorFactory(prefecture_id="20")
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     client.force_login(coordinator)
     assert '<input type="checkbox" name="listed" checked>' in client.get("/experts/new/").content.decode()
 
@@ -103,7 +103,7 @@ def test_a_new_expert_is_listed_unless_the_box_is_cleared_and_the_edit_unlists(c
 
 
 def test_an_expert_updates_availability_but_stays_active(client):
-    user = ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+    user = ExpertUserFactory(expert=ExpertFactory(registering_prefecture_id="20"))
     client.force_login(user)
     response = client.post("/me/edit/", {
         "name": user.expert.name, "capacity_days": "48", "weekdays": ["tue", "thu"], "max_engagements": "2",
@@ -114,7 +114,7 @@ def test_an_expert_updates_availability_but_stays_active(client):
 
 
 def test_signing_the_pledge_needs_the_agreement_box(client):
-    user = ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+    user = ExpertUserFactory(expert=ExpertFactory(registering_prefecture_id="20"))
     client.force_login(user)
     assert client.post("/me/pledge/", {}).status_code == 400
     assert client.post("/me/pledge/", {"agree": "on"}).status_code == 302
@@ -138,7 +138,7 @@ def test_a_replacement_without_a_reason_is_refused_next_to_the_reason(client):
 def test_rule_7_asks_for_an_override_reason_and_approves_with_one(client):
     """The incumbent was registered after the run: approval names rule 7 and offers the reason field."""
     coordinator = CoordinatorFactory(prefecture_id="20")
-    expert = ExpertFactory(home_prefecture_id="20", skill_levels={"security": 3})
+    expert = ExpertFactory(registering_prefecture_id="20", skill_levels={"security": 3})
     need = NeedFactory(municipality_id="202011", budget=3_000_000, employment_forms=["contract"])
     run = MatchRun.objects.create(prefecture_id="20", scope=["20"], scope_key="20/2027", fiscal_year=2027,
                                   status="succeeded", result={"assignments": [], "unmatched": []})

@@ -38,7 +38,7 @@ def test_a_need_without_proposal_or_engagement_shows_a_dash(client):
 
 
 def test_an_expert_row_names_the_prefecture_and_the_skills_in_words(client):
-    ExpertFactory(name="山田 花子", home_prefecture_id="20", skill_levels={"security": 3, "planning": 2})
+    ExpertFactory(name="山田 花子", registering_prefecture_id="20", skill_levels={"security": 3, "planning": 2})
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     rows = _rows(client.get("/experts/").content.decode())
     assert "<td>長野県</td>" in rows and "<td>20</td>" not in rows

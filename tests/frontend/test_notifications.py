@@ -140,7 +140,7 @@ def waiting(coordinator, staff):
     _offer(expert)
     _offer(expert, municipality_accepted_at=timezone.now(), expert_accepted_at=timezone.now())
     _offer(ExpertFactory(), municipality="202029")
-    _offer(ExpertFactory(home_prefecture_id="19"), municipality="192015")
+    _offer(ExpertFactory(registering_prefecture_id="19"), municipality="192015")
     ProposalFactory(run=MatchRunFactory(status="succeeded"))
     ProposalFactory(run=MatchRunFactory(status="running"))
     ProposalFactory(run=MatchRunFactory(status="succeeded", prefecture_id="19", scope=["19"]))

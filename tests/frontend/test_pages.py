@@ -29,7 +29,7 @@ def test_expert_pages_render(client, demo, path):
 
 
 def test_expert_detail_and_edit_render_for_the_coordinator(client, demo):
-    expert = Expert.objects.filter(home_prefecture_id="20").first()
+    expert = Expert.objects.filter(registering_prefecture_id="20").first()
     login(client, "demo-coordinator")
     assert client.get(f"/experts/{expert.pk}/").status_code == 200
     assert client.get(f"/experts/{expert.pk}/edit/").status_code == 200

@@ -26,7 +26,7 @@ def test_the_needs_page_shows_one_page_of_rows_and_links_to_the_next_page_keepin
 
 def test_the_experts_page_is_paged(client):
     for _ in range(PAGE_SIZE + 1):
-        ExpertFactory(home_prefecture_id="20")
+        ExpertFactory(registering_prefecture_id="20")
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     page = client.get("/experts/").content.decode()
     assert "21件中 1〜20件目" in page

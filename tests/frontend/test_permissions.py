@@ -32,7 +32,7 @@ def nagano_staff():
 
 @pytest.fixture
 def expert_user():
-    return ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20"))
+    return ExpertUserFactory(expert=ExpertFactory(registering_prefecture_id="20"))
 
 
 @pytest.mark.parametrize("path", ["/dashboard/", "/experts/", "/runs/", "/replacements/", "/import/"])
@@ -56,14 +56,14 @@ def test_expert_pages_refuse_staff(client, nagano_coordinator, path):
 
 
 def test_another_prefectures_expert_is_not_found(client, yamanashi_coordinator):
-    nagano_expert = ExpertFactory(home_prefecture_id="20")
+    nagano_expert = ExpertFactory(registering_prefecture_id="20")
     client.force_login(yamanashi_coordinator)
     assert client.get(f"/experts/{nagano_expert.pk}/").status_code == 404
     assert client.get(f"/experts/{nagano_expert.pk}/edit/").status_code == 404
 
 
 def test_an_expert_who_only_serves_the_prefecture_is_visible_but_not_editable(client, yamanashi_coordinator):
-    serving = ExpertFactory(home_prefecture_id="20", serves=["20", "19"])
+    serving = ExpertFactory(registering_prefecture_id="20", serves=["20", "19"])
     client.force_login(yamanashi_coordinator)
     assert client.get(f"/experts/{serving.pk}/").status_code == 200
     assert client.get(f"/experts/{serving.pk}/edit/").status_code == 403

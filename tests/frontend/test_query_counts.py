@@ -37,7 +37,7 @@ def no_cached_figures():
 def _grow(count: int, *, expert) -> None:
     """`count` more of every kind of row the pages show, in 長野市 and for `expert` too."""
     for index in range(count):
-        colleague = ExpertFactory(home_prefecture_id="20", skill_levels={"security": 3, "bpr": 1})
+        colleague = ExpertFactory(registering_prefecture_id="20", skill_levels={"security": 3, "bpr": 1})
         AffiliationFactory(expert=colleague)
         offered, proposed = NeedFactory(municipality_id="202011"), NeedFactory(municipality_id="202011")
         for need, who in ((offered, colleague), (NeedFactory(municipality_id="202011"), expert)):
@@ -64,7 +64,7 @@ PAGES = [
 
 @pytest.mark.parametrize(("role", "path"), PAGES)
 def test_page_query_count_does_not_grow_with_rows(client, role, path):
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     users = {"coordinator": CoordinatorFactory(prefecture_id="20"),
              "municipal": MunicipalStaffFactory(municipality_id="202011"),
              "expert": ExpertUserFactory(expert=expert)}

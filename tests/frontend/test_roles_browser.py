@@ -26,7 +26,7 @@ def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, l
 
     page.get_by_role("link", name="専門人材", exact=True).click()
     shot(page, "coordinator-experts")
-    expert = Expert.objects.filter(home_prefecture_id="20").order_by("id").first()
+    expert = Expert.objects.filter(registering_prefecture_id="20").order_by("id").first()
     page.get_by_role("link", name=expert.name, exact=True).first.click()
     page.get_by_role("link", name="編集").click()
     for label in ("特別職非常勤職員", "任期付短時間職員", "会計年度任用職員", "業務委託", "委嘱"):
@@ -123,7 +123,7 @@ def test_english_switch_and_tablet_layout(browser, live_server, seeded):
 
 def test_the_prefecture_picker_narrows_by_name_and_counts_the_ticks(browser, live_server, seeded):
     page = sign_in(browser, live_server, "demo-coordinator")
-    expert = Expert.objects.filter(home_prefecture_id="20").order_by("id").first()
+    expert = Expert.objects.filter(registering_prefecture_id="20").order_by("id").first()
     page.goto(f"{live_server.url}/experts/{expert.pk}/edit/")
     picker = page.locator("#f-onsite_prefectures")
     count = picker.locator("[data-picker-count]")

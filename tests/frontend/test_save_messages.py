@@ -20,7 +20,7 @@ def test_posting_and_editing_a_need_say_so(client):
 
 
 def test_saving_an_expert_says_so(client):
-    expert = ExpertFactory(home_prefecture_id="20", name="山田 花子")
+    expert = ExpertFactory(registering_prefecture_id="20", name="山田 花子")
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     page = client.post(f"/experts/{expert.pk}/edit/", {
         "name": "山田 花子", "capacity_days": "96", "weekdays": ["mon"], "max_engagements": "3",

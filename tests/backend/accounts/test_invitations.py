@@ -82,7 +82,7 @@ def test_another_prefectures_invitations_are_not_found(coordinator, other_coordi
 
 
 def test_an_expert_is_invited_as_registered_or_registered_with_the_invitation(coordinator):
-    known = ExpertFactory(home_prefecture_id="20")
+    known = ExpertFactory(registering_prefecture_id="20")
     client = client_for(coordinator)
     assert client.post("/api/v1/invitations/", {"email": "known@example.jp", "role": "expert", "expert": known.pk},
                        format="json").status_code == 201
@@ -91,14 +91,14 @@ def test_an_expert_is_invited_as_registered_or_registered_with_the_invitation(co
                                                    "new_expert_name": "新井 望"}, format="json")
     assert created.status_code == 201, created.content
     new = Expert.objects.get(name="新井 望")
-    assert (new.home_prefecture_id, new.email, created.json()["expert"]) == ("20", "new@example.jp", new.pk)
+    assert (new.registering_prefecture_id, new.email, created.json()["expert"]) == ("20", "new@example.jp", new.pk)
     # the same expert twice: they already have a login
     assert client.post("/api/v1/invitations/", {"email": "again@example.jp", "role": "expert", "expert": known.pk},
                        format="json").status_code == 409
 
 
 def test_an_expert_the_coordinator_cannot_see_is_refused(coordinator):
-    elsewhere = ExpertFactory(home_prefecture_id="19")
+    elsewhere = ExpertFactory(registering_prefecture_id="19")
     with pytest.raises(ForbiddenError):
         invitation_create(actor=coordinator, email="e@example.jp", role=UserRole.EXPERT, expert=elsewhere)
 

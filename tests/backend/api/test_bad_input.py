@@ -71,7 +71,7 @@ def test_expert_with_bad_field_is_rejected(coordinator, overrides, field):
 
 
 def test_former_employee_without_ended_on_is_rejected_and_nothing_is_lost(coordinator):
-    expert = ExpertFactory(home_prefecture_id="20", capacity_days=96)
+    expert = ExpertFactory(registering_prefecture_id="20", capacity_days=96)
     vendor = VendorFactory()
     response = client_for(coordinator).patch(
         f"/api/v1/experts/{expert.pk}/",
@@ -85,9 +85,9 @@ def test_former_employee_without_ended_on_is_rejected_and_nothing_is_lost(coordi
 
 
 def test_coordinator_cannot_register_an_expert_in_another_prefecture(coordinator):
-    response = client_for(coordinator).post("/api/v1/experts/", _expert_payload(home_prefecture="19"),
+    response = client_for(coordinator).post("/api/v1/experts/", _expert_payload(registering_prefecture="19"),
                                             format="json")
-    assert_field_error(response, "home_prefecture")
+    assert_field_error(response, "registering_prefecture")
     assert Expert.objects.count() == 0
 
 

@@ -52,8 +52,8 @@ def test_a_status_that_does_not_exist_is_refused_not_answered_with_nothing(clien
 def test_filters_narrow_the_list(client):
     NeedFactory(municipality_id="202011", fiscal_year=2027)
     NeedFactory(municipality_id="202011", fiscal_year=2028)
-    ExpertFactory(home_prefecture_id="20", skill_levels={"security": 3})
-    ExpertFactory(home_prefecture_id="20", skill_levels={"network": 2, "data": 1})
+    ExpertFactory(registering_prefecture_id="20", skill_levels={"security": 3})
+    ExpertFactory(registering_prefecture_id="20", skill_levels={"network": 2, "data": 1})
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     assert client.get("/api/v1/needs/", {"fiscal_year": 2028}).json()["count"] == 1
     skilled = client.get("/api/v1/experts/", {"skill": "network"}).json()

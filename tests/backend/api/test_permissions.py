@@ -18,14 +18,14 @@ from tests.backend.factories import (
 @pytest.fixture
 def world(db):
     """Two of everything: one inside 長野市/長野県 (own), one outside (other)."""
-    own_expert = ExpertFactory(home_prefecture_id="20")
+    own_expert = ExpertFactory(registering_prefecture_id="20")
     return {
         "users": {
             "coordinator": CoordinatorFactory(prefecture_id="20"),
             "municipal": MunicipalStaffFactory(municipality_id="202011"),
             "expert": ExpertUserFactory(expert=own_expert),
         },
-        "experts": {"own": own_expert, "other": ExpertFactory(home_prefecture_id="19")},
+        "experts": {"own": own_expert, "other": ExpertFactory(registering_prefecture_id="19")},
         "needs": {"own": NeedFactory(municipality_id="202011"),
                   "other": NeedFactory(municipality_id="192015")},  # 甲府市
         "procurements": {"own": ProcurementFactory(municipality_id="202011"),

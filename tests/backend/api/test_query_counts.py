@@ -28,7 +28,7 @@ from tests.backend.factories import (
 def _engagement(*, expert=None, override=None, status="offered") -> Engagement:
     need = NeedFactory(municipality_id="202011")
     return Engagement.objects.create(
-        expert=expert or ExpertFactory(home_prefecture_id="20"), municipality_id="202011", need=need,
+        expert=expert or ExpertFactory(registering_prefecture_id="20"), municipality_id="202011", need=need,
         fiscal_year=2027, starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2028, 3, 31), weekdays=["mon"],
         days_per_year=48, fee=2_400_000, employment_form="special_part_time", status=status,
         municipality_accepted_at=timezone.now(), coi_override=override,
@@ -45,13 +45,13 @@ def _application(index: int):
 def _make(endpoint: str, count: int) -> None:
     for index in range(count):
         if endpoint == "experts":
-            AffiliationFactory(expert=ExpertFactory(home_prefecture_id="20"))
+            AffiliationFactory(expert=ExpertFactory(registering_prefecture_id="20"))
         elif endpoint == "needs":
             NeedFactory(municipality_id="202011")
         elif endpoint in ("procurements", "vendors"):
             ProcurementFactory(municipality_id="202011")
         elif endpoint == "engagements":
-            expert = ExpertFactory(home_prefecture_id="20")
+            expert = ExpertFactory(registering_prefecture_id="20")
             override = CoiOverride.objects.create(expert=expert, municipality_id="202011", fiscal_year=2027,
                                                   reason="唯一の候補") if index % 2 else None
             _engagement(expert=expert, override=override)
@@ -110,11 +110,11 @@ def test_the_municipal_needs_list_and_the_experts_own_engagements_keep_their_que
 def _varied_rows() -> None:
     """Rows that exercise every kind of field the lean lists write: empty and full relations, nulls, dates."""
     former = VendorFactory()
-    expert = ExpertFactory(home_prefecture_id="20", serves=["20", "19"], skill_levels={"bpr": 1, "security": 3},
+    expert = ExpertFactory(registering_prefecture_id="20", serves=["20", "19"], skill_levels={"bpr": 1, "security": 3},
                            pledge_signed_on=dt.date(2027, 3, 1))
     AffiliationFactory(expert=expert, relation="side_job")
     AffiliationFactory(expert=expert, vendor=former, relation="former_employee", ended_on=dt.date(2025, 3, 31))
-    ExpertFactory(home_prefecture_id="19", serves=["20"], skill_levels={"network": 2})  # serves ours only
+    ExpertFactory(registering_prefecture_id="19", serves=["20"], skill_levels={"network": 2})  # serves ours only
     need = NeedFactory(municipality_id="202011", required={"security": 2, "network": 1}, description="庁内LAN")
     NeedSkill.objects.create(need=need, skill="bpr", level=1, required=False)
     NeedFactory(municipality_id="202029", required={})

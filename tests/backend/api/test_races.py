@@ -33,7 +33,7 @@ def test_racing_need_edits_never_leave_a_weekly_need_with_too_few_weekdays(commi
 
 
 def test_racing_skill_edits_both_succeed_one_after_the_other(committed_db):
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     user = ExpertUserFactory(expert=expert)
     outcomes = _race([
         lambda skills=skills: client_for(user).patch(f"/api/v1/experts/{expert.pk}/", {"skills": skills},

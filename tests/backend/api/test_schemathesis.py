@@ -33,7 +33,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 ROLES = {
     "coordinator": lambda: CoordinatorFactory(prefecture_id="20"),
     "municipal": lambda: MunicipalStaffFactory(municipality_id="202011"),
-    "expert": lambda: ExpertUserFactory(expert=ExpertFactory(home_prefecture_id="20")),
+    "expert": lambda: ExpertUserFactory(expert=ExpertFactory(registering_prefecture_id="20")),
     "admin": lambda: UserFactory(is_superuser=True),
 }
 

@@ -82,8 +82,8 @@ def test_a_coordinator_cannot_grant_consent_on_behalf_of_another_prefecture(coor
 def _joint_run():
     nagano_need = NeedFactory(municipality_id="202011", budget=3_000_000)
     gunma_need = NeedFactory(municipality_id="102016", budget=6_960_000)  # 前橋市
-    nagano_expert = ExpertFactory(home_prefecture_id=NAGANO)
-    gunma_expert = ExpertFactory(home_prefecture_id=GUNMA, daily_rate=77_000)
+    nagano_expert = ExpertFactory(registering_prefecture_id=NAGANO)
+    gunma_expert = ExpertFactory(registering_prefecture_id=GUNMA, daily_rate=77_000)
     gunma_vendor = VendorFactory(name="群馬の受託者")
     AffiliationFactory(expert=gunma_expert, vendor=gunma_vendor)
     gunma_procurement = ProcurementFactory(municipality_id="102016", incumbent_vendor=gunma_vendor)
@@ -163,7 +163,7 @@ def test_only_the_prefecture_that_started_a_joint_run_cancels_or_retries_it(coor
     {"serves_prefectures": ["13"]},
 ])
 def test_an_expert_cannot_patch_fields_that_are_not_theirs(payload):
-    expert = ExpertFactory(home_prefecture_id=NAGANO, max_engagements=3)
+    expert = ExpertFactory(registering_prefecture_id=NAGANO, max_engagements=3)
     AffiliationFactory(expert=expert)
     user = ExpertUserFactory(expert=expert)
     before = (expert.name, expert.max_engagements, expert.listed, expert.pledge_signed_on)
@@ -177,7 +177,7 @@ def test_an_expert_cannot_patch_fields_that_are_not_theirs(payload):
 
 
 def test_an_expert_keeps_their_own_availability_skills_and_rate_up_to_date():
-    expert = ExpertFactory(home_prefecture_id=NAGANO)
+    expert = ExpertFactory(registering_prefecture_id=NAGANO)
     user = ExpertUserFactory(expert=expert)
     response = client_for(user).patch(f"/api/v1/experts/{expert.pk}/", {
         "phone": "026-000-0000", "capacity_days": 60, "weekdays": ["tue", "thu"], "daily_rate": 60_000,
@@ -189,13 +189,13 @@ def test_an_expert_keeps_their_own_availability_skills_and_rate_up_to_date():
 
 
 def test_an_expert_signs_the_pledge_through_its_own_flow_dated_today():
-    expert = ExpertFactory(home_prefecture_id=NAGANO)
+    expert = ExpertFactory(registering_prefecture_id=NAGANO)
     user = ExpertUserFactory(expert=expert)
     response = client_for(user).post(f"/api/v1/experts/{expert.pk}/pledge/")
     assert response.status_code == 200, response.content
     expert.refresh_from_db()
     assert expert.pledge_signed_on == timezone.localdate()
-    other = ExpertFactory(home_prefecture_id=NAGANO)
+    other = ExpertFactory(registering_prefecture_id=NAGANO)
     assert client_for(user).post(f"/api/v1/experts/{other.pk}/pledge/").status_code == 404
 
 
@@ -215,7 +215,7 @@ def _engaged(expert, *, weekdays, days=48, status="active"):
     ("coordinator", {"capacity_days": 50}, "capacity_days"),
 ])
 def test_limits_never_drop_below_what_the_expert_already_holds(coordinator, who, payload, field):
-    expert = ExpertFactory(home_prefecture_id=NAGANO, capacity_days=96, max_engagements=3)
+    expert = ExpertFactory(registering_prefecture_id=NAGANO, capacity_days=96, max_engagements=3)
     _engaged(expert, weekdays=["mon"])
     _engaged(expert, weekdays=["tue"], status="offered")
     user = coordinator if who == "coordinator" else ExpertUserFactory(expert=expert)
@@ -252,7 +252,7 @@ def test_vendor_changes_are_audited_for_every_prefecture_that_relies_on_the_vend
 
 def test_a_decision_cannot_name_an_expert_the_coordinator_cannot_see(coordinator):
     need = NeedFactory(municipality_id="202011")
-    hidden = ExpertFactory(home_prefecture_id=YAMANASHI)  # serves 山梨県 only
+    hidden = ExpertFactory(registering_prefecture_id=YAMANASHI)  # serves 山梨県 only
     response = client_for(coordinator).post("/api/v1/decisions/",
                                             {"need": need.pk, "expert": hidden.pk, "kind": "pin"}, format="json")
     assert response.status_code == 400

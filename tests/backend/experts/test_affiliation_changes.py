@@ -27,7 +27,7 @@ from tests.backend.factories import (
 @pytest.fixture
 def serving():
     """An expert employed by a vendor, serving 長野市 now (the register holds the restriction)."""
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     affiliation = AffiliationFactory(expert=expert, relation="employee")
     today = timezone.localdate()
     engagement = Engagement.objects.create(

@@ -141,4 +141,4 @@ def test_an_administrator_accepts_into_the_prefecture_applied_to(application, dj
         response = client_for(UserFactory(is_superuser=True)).post(
             f"/api/v1/applications/{application.pk}/accept/", {"vendors": [None, None]}, format="json")
     assert response.status_code == 200, response.content
-    assert Expert.objects.get(pk=response.json()["expert"]).home_prefecture_id == "20"
+    assert Expert.objects.get(pk=response.json()["expert"]).registering_prefecture_id == "20"

@@ -52,7 +52,7 @@ def test_accepting_creates_the_expert_the_login_and_the_invitation_together(appl
     with django_capture_on_commit_callbacks(execute=False) as queued:
         expert = expert_application_accept(user=coordinator, application=application, vendors=[known, None])
     assert len(queued) == 1  # the invitation mail, after the commit
-    assert (expert.home_prefecture_id, expert.daily_rate, expert.weekdays) == ("20", 45_000, ["tue", "thu"])
+    assert (expert.registering_prefecture_id, expert.daily_rate, expert.weekdays) == ("20", 45_000, ["tue", "thu"])
     assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "data": 2}
     assert expert.pledge_signed_on is not None
     created = Vendor.objects.get(name="新しい会社")

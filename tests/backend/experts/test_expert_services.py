@@ -36,7 +36,7 @@ def test_an_administrator_must_name_the_registering_prefecture():
     with pytest.raises(DomainError) as refused:
         expert_create(user=UserFactory(), data={"name": "県 未定", "capacity_days": 48, "daily_rate": 40_000})
 
-    assert _codes(refused.value) == [("home_prefecture", "required")]
+    assert _codes(refused.value) == [("registering_prefecture", "required")]
     assert not Expert.objects.filter(name="県 未定").exists()
 
 
@@ -44,10 +44,10 @@ def test_an_administrator_registers_in_any_prefecture_and_onsite_prefectures_are
     yamanashi, gunma = Prefecture.objects.get(code="19"), Prefecture.objects.get(code="10")
 
     expert = expert_create(user=UserFactory(), data={
-        "name": "甲斐 花子", "home_prefecture": yamanashi, "capacity_days": 48, "daily_rate": 40_000,
+        "name": "甲斐 花子", "registering_prefecture": yamanashi, "capacity_days": 48, "daily_rate": 40_000,
         "onsite_prefectures": [yamanashi, gunma]})
 
-    assert expert.home_prefecture_id == "19"
+    assert expert.registering_prefecture_id == "19"
     assert sorted(expert.onsite_prefectures.values_list("code", flat=True)) == ["10", "19"]
     assert list(expert.serves_prefectures.values_list("code", flat=True)) == ["19"]  # home by default
     assert AuditLog.objects.filter(action="expert.create", object_id=str(expert.pk), scope=["19"]).exists()
@@ -56,10 +56,10 @@ def test_an_administrator_registers_in_any_prefecture_and_onsite_prefectures_are
 def test_a_coordinator_cannot_register_an_expert_in_another_prefecture():
     with pytest.raises(DomainError) as refused:
         expert_create(user=CoordinatorFactory(prefecture_id="20"), data={
-            "name": "越境 次郎", "home_prefecture": Prefecture.objects.get(code="19"), "capacity_days": 48,
+            "name": "越境 次郎", "registering_prefecture": Prefecture.objects.get(code="19"), "capacity_days": 48,
             "daily_rate": 40_000})
 
-    assert _codes(refused.value) == [("home_prefecture", "not_your_prefecture")]
+    assert _codes(refused.value) == [("registering_prefecture", "not_your_prefecture")]
 
 
 def test_an_expert_cannot_change_another_experts_record():
@@ -97,7 +97,7 @@ def test_a_retired_expert_stays_in_the_register_inactive_and_audited():
 
 
 def test_a_coordinator_unlists_and_relists_an_expert_through_the_edit():
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     coordinator = CoordinatorFactory(prefecture_id="20")
 
     expert_update(user=coordinator, expert=expert, data={"listed": False})

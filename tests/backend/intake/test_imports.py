@@ -43,7 +43,7 @@ def test_the_expert_template_imports_as_it_is(coordinator):
     assert expert.weekdays == ["mon", "tue", "thu"]
     assert expert.employment_forms == ["special_part_time", "contract"]
     assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "planning": 2}
-    assert expert.home_prefecture_id == "20"
+    assert expert.registering_prefecture_id == "20"
 
 
 def test_one_bad_row_stops_the_whole_import_and_names_row_and_column(coordinator):

@@ -165,7 +165,7 @@ def test_the_api_refuses_others(coordinator, other_coordinator, municipal, other
 def test_a_confirmed_renewal_names_its_expert_as_current_in_the_instance(coordinator):
     from backend.runs.instance import expert_ref, scope_instance
 
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     need = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=expert)
     gone = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=ExpertFactory(listed=False))
     instance = scope_instance(prefecture_codes=["20"], fiscal_year=2028)

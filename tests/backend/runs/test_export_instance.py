@@ -16,9 +16,9 @@ SPEC_NEED_FIELDS = {"id", "municipality", "prefecture", "role", "days_per_year",
 
 @pytest.fixture
 def small_world(db):
-    expert = ExpertFactory(home_prefecture_id="20")
+    expert = ExpertFactory(registering_prefecture_id="20")
     AffiliationFactory(expert=expert, relation="former_employee", ended_on="2025-06-30")
-    outsider = ExpertFactory(home_prefecture_id="13")
+    outsider = ExpertFactory(registering_prefecture_id="13")
     need = NeedFactory(municipality_id="202011", fiscal_year=2027)
     NeedFactory(municipality_id="202011", fiscal_year=2026)
     NeedFactory(municipality_id="131016", fiscal_year=2027)
