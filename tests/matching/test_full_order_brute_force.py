@@ -6,18 +6,16 @@ order (docs/matching.md, "Lexicographic order"). Each stage is recomputed from i
 validator's spec functions, which share no code with the solver's formulation.
 """
 
-import itertools
 import math
-from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import load_instance, solve
-from matching.validate import Rules, _weekdays_fit, expected_flags, spec_fee, spec_km, spec_travel_cost
+from matching.validate import expected_flags, spec_fee, spec_km, spec_travel_cost
 
 from .conftest import expert, instance, need
-from .test_properties import instances, version2_instances
+from .test_properties import feasible_assignments, instances, version2_instances
 
 PLACES = [{"lat": 36.65, "lon": 138.18}, {"lat": 36.24, "lon": 137.97}, {"lat": 35.0, "lon": 139.0}]
 
@@ -48,25 +46,13 @@ def brute_force_order(doc):
     """The lexicographically best stage values over every assignment that keeps the hard rules; None if the
     pins cannot hold."""
     inst = load_instance(doc)
-    rules = Rules(inst)
-    options = [[None] + [e for e in inst.experts if not rules.broken(e, r)] for r in inst.needs]
-    pins = {(p.expert, p.need) for p in inst.pins}
     order = [(name, 1) for name in inst.lead] + [("filled", 1)] + LATER
     best, best_key = None, None
-    for choice in itertools.product(*options):
-        chosen = [(e, r) for e, r in zip(choice, inst.needs, strict=True) if e is not None]
-        if not pins <= {(e.id, r.id) for e, r in chosen}:
-            continue
-        load = defaultdict(list)
-        for e, r in chosen:
-            load[e.id].append((e, r))
-        if all(len(v) <= v[0][0].max_engagements and sum(r.days_per_year for _, r in v) <= v[0][0].capacity_days
-               and _weekdays_fit([(e.weekdays & r.weekdays, r.weekly_days) for e, r in v if r.weekly_days])
-               for v in load.values()):
-            values = _stage_values(inst, chosen)
-            key = tuple(sign * values[name] for name, sign in order)
-            if best_key is None or key > best_key:
-                best, best_key = values, key
+    for chosen in feasible_assignments(inst):
+        values = _stage_values(inst, chosen)
+        key = tuple(sign * values[name] for name, sign in order)
+        if best_key is None or key > best_key:
+            best, best_key = values, key
     return best
 
 

@@ -69,14 +69,12 @@ def instances(draw, max_experts=4, max_needs=5):
                        for e in draw(st.lists(st.integers(0, n_e - 1), max_size=1))])
 
 
-def brute_force_primary(doc, key=lambda chosen: sum(r.priority for _, r in chosen)):
-    """Best sum of priorities (or `key`) over every assignment that keeps rules 1-12; None if the pins
-    cannot hold."""
-    inst = load_instance(doc)
+def feasible_assignments(inst):
+    """Every assignment of at most one expert per need that keeps rules 1-12 and the pins (brute force: the
+    validator's rule checks, none of the solver's code)."""
     rules = Rules(inst)
     options = [[None] + [e for e in inst.experts if not rules.broken(e, r)] for r in inst.needs]
     pins = {(p.expert, p.need) for p in inst.pins}
-    best = None
     for choice in itertools.product(*options):
         chosen = [(e, r) for e, r in zip(choice, inst.needs, strict=True) if e is not None]
         if not pins <= {(e.id, r.id) for e, r in chosen}:
@@ -87,9 +85,13 @@ def brute_force_primary(doc, key=lambda chosen: sum(r.priority for _, r in chose
         if all(len(v) <= v[0][0].max_engagements and sum(r.days_per_year for _, r in v) <= v[0][0].capacity_days
                and _weekdays_fit([(e.weekdays & r.weekdays, r.weekly_days) for e, r in v if r.weekly_days])
                for v in load.values()):
-            value = key(chosen)
-            best = value if best is None else max(best, value)
-    return best
+            yield chosen
+
+
+def brute_force_primary(doc, key=lambda chosen: sum(r.priority for _, r in chosen)):
+    """Best sum of priorities (or `key`) over every assignment that keeps rules 1-12; None if the pins
+    cannot hold."""
+    return max((key(chosen) for chosen in feasible_assignments(load_instance(doc))), default=None)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
