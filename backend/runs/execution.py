@@ -16,10 +16,11 @@ from backend.accounts.models import User
 from backend.core.audit import AuditAction, audit_record
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
-from backend.runs.instance import DEFAULT_TIME_LIMIT_S, parse_ref, run_instance
+from backend.runs.instance import parse_ref, run_instance
 from backend.runs.models import MatchRun, Proposal, ProposalStatus, RunStatus
 from backend.runs.parts import run_summary_document
 from backend.runs.solver import solve_with_heartbeat
+from matching import DEFAULT_TIME_LIMIT_S
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,6 @@ from backend.runs.models import DecisionKind, MatchRun, PairDecision, RunStatus
 
 FORMAT = matching.INSTANCE_FORMAT
 DEFAULT_COOLING_OFF_DAYS = 730
-DEFAULT_TIME_LIMIT_S = matching.DEFAULT_TIME_LIMIT_S
 
 
 def expert_ref(pk: int) -> str:
@@ -54,7 +53,7 @@ def parse_ref(ref: str) -> int:
 class InstanceOptions:
     """What a run adds to the database state: pins, forbids, overrides, fixed engagements."""
 
-    time_limit_s: int = DEFAULT_TIME_LIMIT_S
+    time_limit_s: int = matching.DEFAULT_TIME_LIMIT_S
     cooling_off_days: int = DEFAULT_COOLING_OFF_DAYS
     pins: tuple[tuple[int, int], ...] = ()
     forbids: tuple[tuple[int, int], ...] = ()
@@ -208,7 +207,7 @@ def lead_of(params: dict | None) -> tuple[str, ...]:
     return lead if lead in matching.ALLOWED_LEADS else matching.DEFAULT_LEAD
 
 
-def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_s: int = DEFAULT_TIME_LIMIT_S,
+def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_s: int = matching.DEFAULT_TIME_LIMIT_S,
                    replacement=None, previous_run=None, run_by: str | None = None,
                    lead: tuple[str, ...] = matching.DEFAULT_LEAD) -> dict:
     """The instance for these prefectures and fiscal year as a run would solve it today: open needs (or the
@@ -248,7 +247,7 @@ def run_instance(run) -> dict:
     previous = (MatchRun.objects.filter(scope_key=run.scope_key, status=RunStatus.SUCCEEDED,
                                         created_at__lt=run.created_at).only("result").order_by("-created_at").first())
     return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year,
-                          time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
+                          time_limit_s=run.params.get("time_limit_s", matching.DEFAULT_TIME_LIMIT_S),
                           replacement=run.replacement if run.replacement_id else None, previous_run=previous,
                           run_by=run.prefecture_id, lead=lead_of(run.params))
 

@@ -32,7 +32,7 @@ from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.needs.selectors import need_list
 from backend.runs.errors import ErrorCode
-from backend.runs.instance import DEFAULT_TIME_LIMIT_S, lead_of
+from backend.runs.instance import lead_of
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
     MatchRun,
@@ -42,7 +42,7 @@ from backend.runs.models import (
     ScopeConsent,
 )
 from backend.runs.tasks import execute_run
-from matching import LATER_STAGES
+from matching import DEFAULT_TIME_LIMIT_S, LATER_STAGES
 
 if TYPE_CHECKING:
     from backend.engagements.models import ReplacementRequest
