@@ -329,13 +329,16 @@ def _bid_rows(inst: Instance, comp: Component, procurements: ProcurementIndex, r
 
 def stage_range(model: LinearModel, name: str) -> int:
     """An upper bound on how far the stage's value can move: per need the largest |coefficient| of its
-    candidates (a need has at most one expert), and every y term for the bid-restriction stage."""
+    candidates (a need has at most one expert), every y term for the bid-restriction stage, and for coverage
+    the component's municipalities."""
     if name == "lead":
         return math.prod(stage_range(model, n) + 1 for n in lead_terms(model)) - 1
     terms = model.objectives[name]
     if name == EXCESS:  # the needs of municipalities with several, less one per such municipality
         return len({model.component.pairs[v][1] for v, c in terms if v < model.n_x}) - len(model.z_of)
-    if name in ("bid_restrictions", COVERAGE):
+    if name == COVERAGE:  # at most every municipality of the component (the sum of its terms counts each pair)
+        return model.municipalities
+    if name == "bid_restrictions":
         return sum(abs(c) for _, c in terms)
     widest: dict[int, int] = {}
     for v, c in terms:
