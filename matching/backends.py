@@ -72,8 +72,9 @@ class MipBackend:
             raise RuntimeError(f"OR-Tools solver {solver_id} is not available")
         self.solver.SuppressOutput()
         self.solver_id = solver_id
-        if solver_id == "SCIP":
-            self.solver.SetSolverSpecificParametersAsString(f"randomization/randomseedshift = {seed}\n")
+        self.seed = seed
+        self.dense_rows = False  # a row keeps an earlier stage (fix): SCIP switches to SCIP_DENSE_ROWS
+        self._scip_params()
         s = self.solver
         self.vars = [s.BoolVar(f"x{j}") for j in range(model.n_x)]
         self.vars += [s.NumVar(0, 1, f"y{j}") for j in range(model.n_x, model.n_vars)]
@@ -85,6 +86,11 @@ class MipBackend:
         for j in model.component.pinned:
             self.vars[j].SetLb(1)
 
+    def _scip_params(self) -> None:
+        if self.solver_id == "SCIP":
+            self.solver.SetSolverSpecificParametersAsString(
+                f"randomization/randomseedshift = {self.seed}\n" + SCIP_DENSE_ROWS * self.dense_rows)
+
     def solve(self, terms: list[tuple[int, int]], sense: str, time_limit_s: float,
               hint: list[int] | None = None, should_stop: Callable[[], bool] | None = None) -> StageOutcome:
         s, started = self.solver, time.perf_counter()
@@ -94,10 +100,13 @@ class MipBackend:
             objective.SetCoefficient(self.vars[v], coef)
         objective.SetMaximization() if sense == "max" else objective.SetMinimization()
         s.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-        if hint is not None and self.solver_id != "HIGHS":  # OR-Tools' HiGHS wrapper crashes on hints
-            s.SetHint(self.vars, [float(v) for v in hint])
+        cold = self.solver_id == "SCIP" and self.dense_rows  # no hint, no solution kept: see SCIP_DENSE_ROWS
+        if self.solver_id != "HIGHS":  # OR-Tools' HiGHS wrapper crashes on hints
+            s.SetHint(*((self.vars, [float(v) for v in hint]) if hint is not None and not cold else ([], [])))
         params = self.pywraplp.MPSolverParameters()
         params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
+        if cold:
+            params.SetIntegerParam(params.INCREMENTALITY, params.INCREMENTALITY_OFF)
         with _StopWatcher(should_stop, s.InterruptSolve):
             status = s.Solve(params)
         seconds = time.perf_counter() - started
@@ -111,9 +120,21 @@ class MipBackend:
 
     def fix(self, terms: list[tuple[int, int]], sense: str, value: int) -> None:
         s = self.solver
+        if not self.dense_rows:
+            self.dense_rows = True
+            self._scip_params()
         c = s.RowConstraint(value, s.infinity()) if sense == "max" else s.RowConstraint(-s.infinity(), value)
         for v, coef in terms:
             c.SetCoefficient(self.vars[v], coef)
+
+
+# SCIP once rows keep earlier stages (fix). Those rows run over every pair, and SCIP reads most of them as
+# knapsacks: separating and propagating them took 3 of the 5 s of the national pool's fee block and closed
+# little of its gap. Such a block also starts cold: no hint and no solution kept from the block before
+# (INCREMENTALITY_OFF). That solution is optimal for other weights, and starting from it cost the pool's fee
+# block up to 1.5 s more; on the national instances it saved up to 0.1 s. Measured per block and end to end
+# in docs/benchmarks.md ("Stop 13").
+SCIP_DENSE_ROWS = "constraints/knapsack/sepafreq = -1\nconstraints/knapsack/propfreq = -1\n"
 
 
 def _closes(value: int, bound: float | None, sense: str) -> bool:
