@@ -21,6 +21,14 @@ from .formulation import LinearModel
 
 OPTIMAL, FEASIBLE, NO_SOLUTION = "optimal", "feasible", "no_solution"
 
+# SCIP once rows keep earlier stages (fix). Those rows run over every pair, and SCIP reads most of them as
+# knapsacks: separating and propagating them took 3 of the 5 s of the national pool's fee block and closed
+# little of its gap. Such a block also starts cold: no hint and no solution kept from the block before
+# (INCREMENTALITY_OFF). That solution is optimal for other weights, and starting from it cost the pool's fee
+# block up to 1.5 s more; on the national instances it saved up to 0.1 s. Measured per block and end to end
+# in docs/benchmarks.md ("Stop 13").
+SCIP_DENSE_ROWS = "constraints/knapsack/sepafreq = -1\nconstraints/knapsack/propfreq = -1\n"
+
 
 @dataclass
 class StageOutcome:
@@ -102,7 +110,10 @@ class MipBackend:
         s.SetTimeLimit(max(1, int(time_limit_s * 1000)))
         cold = self.solver_id == "SCIP" and self.dense_rows  # no hint, no solution kept: see SCIP_DENSE_ROWS
         if self.solver_id != "HIGHS":  # OR-Tools' HiGHS wrapper crashes on hints
-            s.SetHint(*((self.vars, [float(v) for v in hint]) if hint is not None and not cold else ([], [])))
+            if hint is None or cold:
+                s.SetHint([], [])
+            else:
+                s.SetHint(self.vars, [float(v) for v in hint])
         params = self.pywraplp.MPSolverParameters()
         params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
         if cold:
@@ -126,15 +137,6 @@ class MipBackend:
         c = s.RowConstraint(value, s.infinity()) if sense == "max" else s.RowConstraint(-s.infinity(), value)
         for v, coef in terms:
             c.SetCoefficient(self.vars[v], coef)
-
-
-# SCIP once rows keep earlier stages (fix). Those rows run over every pair, and SCIP reads most of them as
-# knapsacks: separating and propagating them took 3 of the 5 s of the national pool's fee block and closed
-# little of its gap. Such a block also starts cold: no hint and no solution kept from the block before
-# (INCREMENTALITY_OFF). That solution is optimal for other weights, and starting from it cost the pool's fee
-# block up to 1.5 s more; on the national instances it saved up to 0.1 s. Measured per block and end to end
-# in docs/benchmarks.md ("Stop 13").
-SCIP_DENSE_ROWS = "constraints/knapsack/sepafreq = -1\nconstraints/knapsack/propfreq = -1\n"
 
 
 def _closes(value: int, bound: float | None, sense: str) -> bool:
