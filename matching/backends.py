@@ -25,7 +25,7 @@ OPTIMAL, FEASIBLE, NO_SOLUTION = "optimal", "feasible", "no_solution"
 # knapsacks: separating and propagating them took 3 of the 5 s of the national pool's fee block and closed
 # little of its gap. Such a block also starts cold: no hint and no solution kept from the block before
 # (INCREMENTALITY_OFF). That solution is optimal for other weights, and starting from it cost the pool's fee
-# block up to 1.5 s more; on the national instances it saved up to 0.1 s. Measured per block and end to end
+# block up to 1.4 s more; on the national instances it saved up to 0.1 s. Measured per block and end to end
 # in docs/benchmarks.md ("Stop 13").
 SCIP_DENSE_ROWS = "constraints/knapsack/sepafreq = -1\nconstraints/knapsack/propfreq = -1\n"
 
