@@ -248,12 +248,12 @@ class _Run:
             or _terms(piece.model.objectives["lead"], outcome.values) >= piece.outcomes["lead"].value)
         for name in block.stages:
             terms = piece.model.objectives[name]
+            seconds = outcome.seconds if name == block.stages[0] else 0.0
             if not lead_ok:  # no solution, or one that gave up the lead: keep the previous solution
-                piece.outcomes[name] = StageOutcome(NO_SOLUTION, _terms(terms, piece.values), None, None, 0.0)
+                piece.outcomes[name] = StageOutcome(NO_SOLUTION, _terms(terms, piece.values), None, None, seconds)
                 continue
             value = _terms(terms, outcome.values)
             proven = outcome.status == OPTIMAL
-            seconds = outcome.seconds if name == block.stages[0] else 0.0
             piece.outcomes[name] = StageOutcome(outcome.status, value, value if proven else None, None, seconds)
         if lead_ok:
             piece.values = outcome.values
