@@ -88,10 +88,15 @@ def test_stats_report_every_stage_with_time_status_and_gap():
     assert stages[0]["status"] == "optimal" and stages[0]["gap"] == 0 and "seconds" in stages[0]
 
 
-def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
-    inst = load_instance(generate("prefecture", seed=4, prefecture="20"))
+def _largest(prefecture="20", seed=4, **generate_args):
+    """A generated prefecture instance and the model of its largest component."""
+    inst = load_instance(generate("prefecture", seed=seed, prefecture=prefecture, **generate_args))
     comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
-    model = build(inst, comp, ProcurementIndex(inst))
+    return inst, build(inst, comp, ProcurementIndex(inst))
+
+
+def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
+    _, model = _largest()
     later = [(n, s) for n, s in STAGES if n in LATER_STAGES]
     blocks = stage_blocks(model, later)
     assert [s for b in blocks for s in b.stages] == list(LATER_STAGES)
@@ -114,32 +119,22 @@ def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
 def test_the_model_knows_its_municipalities_and_whether_fees_are_offered(version, offered):
     """Version 1 has no offered fees, so the plan of the later stages must not be the one for offered fees (a
     positional mix-up once gave every component offered_fees = its municipality count and slowed 北海道 2.5×)."""
-    inst = load_instance(generate("prefecture", seed=1, prefecture="01", version=version))
-    comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
-    model = build(inst, comp, ProcurementIndex(inst))
+    inst, model = _largest("01", seed=1, version=version)
     assert model.offered_fees is offered
-    assert model.municipalities == len({inst.needs[r].municipality for r in comp.needs}) > 1
+    assert model.municipalities == len({inst.needs[r].municipality for r in model.component.needs}) > 1
 
 
 def test_coverage_ranges_over_municipalities_not_candidate_pairs():
     """Coverage counts a municipality once, however many candidates its needs have. Counting every pair
     (national pool: 12,985 against 831 municipalities) left keep_current no room in the first block under the
     coverage lead, and its block of its own took 6.8 s."""
-    inst = load_instance(generate("prefecture", seed=1, prefecture="01", version=2, lead=("coverage", "priority")))
-    comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
-    model = build(inst, comp, ProcurementIndex(inst))
+    _, model = _largest("01", seed=1, version=2, lead=("coverage", "priority"))
     assert sum(c for _, c in model.objectives[COVERAGE]) > model.municipalities
     assert stage_range(model, COVERAGE) == model.municipalities
 
 
-def _hokkaido_like(seed=4):
-    inst = load_instance(generate("prefecture", seed=seed, prefecture="20"))
-    comp = components(inst, modelled_pairs(inst, candidates(inst, ExpertTable(inst))))[0]
-    return build(inst, comp, ProcurementIndex(inst))
-
-
 def test_fee_and_travel_start_a_block_of_their_own_unless_they_fit_the_first():
-    model = _hokkaido_like()
+    _, model = _largest()
     names = list(LATER_STAGES)
     first = ["lead", "skill_fit", "bid_restrictions"]
     scale = 1
