@@ -18,6 +18,7 @@ LANGS = ("ja", "en")
 class ErrorCode(StrEnum):
     """The codes of the errors every app shares (input, pages, the request itself); each app keeps its own."""
 
+    BAD_TRANSITION = "bad_transition"
     CONFLICT = "conflict"
     DUPLICATE = "duplicate"
     INVALID = "invalid"

@@ -19,6 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from backend.core.choices import EmploymentForm, Weekday
 
 
+class ExceptionState(models.TextChoices):
+    """Where an exception stands: derived from its timestamps, never stored (backend/engagements/workflows.py)."""
+
+    IN_FORCE = "in_force", _("有効")
+    LAPSED = "lapsed", _("失効")
+    REVOKED = "revoked", _("取消")
+
+
 class CoiOverrideQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(revoked_at__isnull=True, lapsed_at__isnull=True)
@@ -56,6 +64,12 @@ class CoiOverride(models.Model):
                                     name="one_override_in_force_per_pair"),
             models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
         ]
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return ExceptionState.REVOKED
+        return ExceptionState.LAPSED if self.lapsed_at is not None else ExceptionState.IN_FORCE
 
     def __str__(self) -> str:
         return f"override expert {self.expert_id} @ {self.municipality_id} ({self.fiscal_year})"

@@ -12,9 +12,11 @@ from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPatte
 class NeedStatus(models.TextChoices):
     OPEN = "open", _("募集中")
     FILLED = "filled", _("充足")
-    CLOSED = "closed", _("取下げ")
+    WITHDRAWN = "withdrawn", _("取下げ")
     # Copied from last year's engagement (継続), waiting for the municipality to confirm it: not matched until then.
     RENEWAL = "renewal", _("継続の確認待ち")
+    # A renewal the municipality chose not to continue (継続取りやめ): not the same as withdrawing a posted need.
+    DROPPED = "dropped", _("継続取りやめ")
 
 
 class FeeBasis(models.TextChoices):
@@ -58,7 +60,7 @@ class Need(models.Model):
     # The coordinator's adjustment of the municipality's priority, with its reason; the engine uses it when set.
     adjusted_priority = models.PositiveSmallIntegerField(_("調整後の優先度"), null=True, blank=True)
     priority_reason = models.TextField(_("優先度調整の理由"), blank=True)
-    status = models.CharField(_("状況"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    status = models.CharField(_("状況"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     # The expert serving the post now (the engine's `current_expert`): set on a renewal, kept after confirmation.
     current_expert = models.ForeignKey("experts.Expert", verbose_name=_("現在の専門人材"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="+")

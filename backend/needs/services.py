@@ -142,14 +142,14 @@ def _need_move(*, user, need: Need, from_status: str, to_status: str, action: st
 @transaction.atomic(durable=True)
 def need_withdraw(*, user, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
-    return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.CLOSED,
+    return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.WITHDRAWN,
                       action=AuditAction.NEED_WITHDRAW, refusal=(ErrorCode.NOT_OPEN, _("募集中のニーズのみ取り下げられます。")))
 
 
 @transaction.atomic(durable=True)
 def need_reopen(*, user, need: Need) -> Need:
     """A withdrawn need is open again, as it was (matched by the next run)."""
-    return _need_move(user=user, need=need, from_status=NeedStatus.CLOSED, to_status=NeedStatus.OPEN,
+    return _need_move(user=user, need=need, from_status=NeedStatus.WITHDRAWN, to_status=NeedStatus.OPEN,
                       action=AuditAction.NEED_REOPEN, refusal=(ErrorCode.NOT_WITHDRAWN, _("取り下げたニーズのみ再開できます。")))
 
 

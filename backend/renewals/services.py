@@ -105,4 +105,4 @@ def renewal_confirm(*, user, need: Need) -> Need:
 @transaction.atomic
 def renewal_drop(*, user, need: Need) -> Need:
     """The municipality does not continue the post: the renewal is withdrawn (and can be reopened as a need)."""
-    return _renewal_move(user=user, need=need, to_status=NeedStatus.CLOSED, action=AuditAction.NEED_RENEWAL_DROP)
+    return _renewal_move(user=user, need=need, to_status=NeedStatus.DROPPED, action=AuditAction.NEED_RENEWAL_DROP)

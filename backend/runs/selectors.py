@@ -119,7 +119,7 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
             state = engagement.status
         elif p.status == "superseded":
             state = "superseded"
-        elif p.need.status == NeedStatus.CLOSED:
+        elif p.need.status == NeedStatus.WITHDRAWN:
             state = "need_withdrawn"
         elif p.need.status == NeedStatus.FILLED:
             state = "need_filled"

@@ -85,7 +85,7 @@ def renewal_drop_view(request, pk: int):
         return render(request, "frontend/confirm.html", {
             "title": _("継続の取りやめの確認"),
             "question": _("「%(need)s」を継続しませんか") % {"need": need.title or need.get_role_display()},
-            "consequence": _("取りやめたニーズは取下げになり、マッチングの対象になりません。あとで「再開」すると募集中に戻ります。"),
+            "consequence": _("取りやめたニーズは「継続取りやめ」になり、マッチングの対象になりません。あとで「再開」すると募集中に戻ります。"),
             "action": reverse("frontend:renewal-drop", args=[need.pk]), "confirm_label": _("継続しない"),
             "back": f"{reverse('frontend:renewals')}?fy={need.fiscal_year}"})
     try:

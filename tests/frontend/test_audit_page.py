@@ -88,7 +88,7 @@ def test_values_are_shown_as_labels_names_and_era_dates(client, logged):
     need = NeedFactory(municipality_id="202011")
     audit_record(actor=None, action=AuditAction.NEED_UPDATE, obj=need, prefecture="20",
                  before={"status": "open", "municipality": "202011", "updated_at": "2027-04-01T01:00:00Z"},
-                 after={"status": "closed", "municipality": "202029", "updated_at": "2027-04-02T01:00:00Z"})
+                 after={"status": "withdrawn", "municipality": "202029", "updated_at": "2027-04-02T01:00:00Z"})
     client.force_login(logged)
     rows = _rows(client.get("/audit/", {"kind": "Need", "object": need.pk}).content.decode())
     assert "状況：募集中 → 取下げ" in rows

@@ -106,7 +106,7 @@ def test_withdrawing_a_need_asks_first_and_a_withdrawn_need_can_be_reopened(clie
     assert asked.status_code == 200 and "「CISO補佐官の募集」（長野市）を取り下げますか" in asked.content.decode()
     assert Need.objects.get(pk=need.pk).status == "open"
     done = client.post(f"/needs/{need.pk}/withdraw/", {"confirmed": "1"}, follow=True).content.decode()
-    assert "ニーズを取り下げました。" in done and Need.objects.get(pk=need.pk).status == "closed"
+    assert "ニーズを取り下げました。" in done and Need.objects.get(pk=need.pk).status == "withdrawn"
     assert f'action="/needs/{need.pk}/reopen/"' in done
     reopened = client.post(f"/needs/{need.pk}/reopen/", follow=True).content.decode()
     assert "ニーズを再開しました。" in reopened and Need.objects.get(pk=need.pk).status == "open"

@@ -96,7 +96,7 @@ def test_the_municipality_drops_after_a_confirmation_step(client, nagano_coordin
     assert Need.objects.get(pk=need.pk).status == NeedStatus.RENEWAL
     page = client.post(f"/renewals/{need.pk}/drop/", {"confirmed": "1"}, follow=True).content.decode()
     assert "継続を取りやめました" in page
-    assert Need.objects.get(pk=need.pk).status == NeedStatus.CLOSED
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.DROPPED
 
 
 def test_the_municipality_edits_a_renewal_with_the_need_form(client, nagano_coordinator, nagano_staff):

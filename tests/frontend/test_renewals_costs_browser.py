@@ -79,12 +79,12 @@ def test_the_coordinator_prepares_renewals_and_the_municipality_confirms_edits_a
     municipal.goto(f"{live_server.url}/renewals/")
     _row(municipal, "庁内ネットワーク").get_by_role("button", name=re.compile("^継続しない")).click()
     expect(municipal.get_by_role("heading", name="継続の取りやめの確認")).to_be_visible()
-    expect(municipal.get_by_text("取りやめたニーズは取下げになり")).to_be_visible()
+    expect(municipal.get_by_text("取りやめたニーズは「継続取りやめ」になり")).to_be_visible()
     shot(municipal, "municipal-renewal-drop-confirm")
     municipal.get_by_role("button", name="継続しない").click()
     expect(municipal.get_by_text("「庁内ネットワーク」の継続を取りやめました。")).to_be_visible()
-    expect(_row(municipal, "庁内ネットワーク")).to_contain_text("取下げ")
-    assert Need.objects.get(title="庁内ネットワーク", fiscal_year=this_year + 1).status == NeedStatus.CLOSED
+    expect(_row(municipal, "庁内ネットワーク")).to_contain_text("継続取りやめ")
+    assert Need.objects.get(title="庁内ネットワーク", fiscal_year=this_year + 1).status == NeedStatus.DROPPED
 
 
 def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_server, seeded, tmp_path):

@@ -46,7 +46,7 @@ def fiscal_2027():
     NeedFactory(municipality_id="202011", fiscal_year=2027, budget=700_000)
     engaged(municipality="202029", role="ciso_adviser", budget=2_000_000, fee=1_800_000, travel=0)
     engaged(municipality="202029", role="cio_adviser", budget=900_000, fee=900_000, travel=9_999, status="ended")
-    NeedFactory(municipality_id="202029", fiscal_year=2027, budget=5_000_000, status="closed")
+    NeedFactory(municipality_id="202029", fiscal_year=2027, budget=5_000_000, status="withdrawn")
     engaged(municipality="192015", role="cio_adviser", budget=2_000_000, fee=1_000_001, travel=0)
     engaged(municipality="202011", role="cio_adviser", budget=9_000_000, fee=8_000_000, travel=1, fiscal_year=2026)
 

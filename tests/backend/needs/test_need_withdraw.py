@@ -16,7 +16,7 @@ def test_withdrawing_an_open_need_closes_it_and_audits_it(municipal):
     need_withdraw(user=municipal, need=need)
 
     need.refresh_from_db()
-    assert need.status == NeedStatus.CLOSED
+    assert need.status == NeedStatus.WITHDRAWN
     row = AuditLog.objects.get(action="need.withdraw", object_id=str(need.pk))
     assert row.actor == municipal and row.prefecture_id == "20"
     assert row.before["status"] != row.after["status"]

@@ -105,10 +105,10 @@ def test_a_pending_renewal_is_not_matched_until_the_municipality_confirms_it(coo
     assert AuditLog.objects.filter(action=AuditAction.NEED_RENEWAL_CONFIRM, object_id=str(need.pk)).exists()
 
 
-def test_the_municipality_drops_a_renewal_and_it_is_withdrawn(coordinator, municipal, last_year):
+def test_the_municipality_drops_a_renewal_and_it_is_dropped_not_withdrawn(coordinator, municipal, last_year):
     renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
     need = renewal_drop(user=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
-    assert need.status == NeedStatus.CLOSED
+    assert need.status == NeedStatus.DROPPED
     assert AuditLog.objects.filter(action=AuditAction.NEED_RENEWAL_DROP, object_id=str(need.pk)).exists()
     with pytest.raises(ConflictError):
         renewal_confirm(user=municipal, need=need)

@@ -58,5 +58,5 @@ def test_rows_follow_their_engagement_and_need(client, coordinator):
     assert "辞退された" in client.get(f"/runs/{proposal.run_id}/").content.decode()
     Engagement.objects.filter(pk=engagement.pk).update(status="ended")
     assert _live(coordinator, proposal)["state"] == "ended"
-    withdrawn = ProposalFactory(need=NeedFactory(municipality_id="202011", status="closed"))
+    withdrawn = ProposalFactory(need=NeedFactory(municipality_id="202011", status="withdrawn"))
     assert _live(coordinator, withdrawn)["state"] == "need_withdrawn"

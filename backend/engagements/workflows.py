@@ -1,0 +1,30 @@
+"""The allowed moves of an engagement, an exception (利益相反の例外) and a replacement request, each with the
+audit action that records it (issue 22). Only `backend.engagements.services` moves them."""
+
+from backend.core.audit import AuditAction
+from backend.core.transitions import Move, Workflow, register
+from backend.engagements.models import EngagementStatus, ExceptionState, ReplacementStatus
+
+ENGAGEMENT_WORKFLOW = register(Workflow(
+    "engagements.Engagement",
+    # Both sides accepted and the expert signed the pledge: the bid restrictions start with it.
+    Move(AuditAction.ENGAGEMENT_ACTIVATE, {EngagementStatus.OFFERED}, EngagementStatus.ACTIVE),
+    Move(AuditAction.ENGAGEMENT_DECLINE, {EngagementStatus.OFFERED}, EngagementStatus.DECLINED),
+    # The prefecture withdraws an offer (its exception was revoked): declined, by the coordinator.
+    Move(AuditAction.ENGAGEMENT_WITHDRAW, {EngagementStatus.OFFERED}, EngagementStatus.DECLINED),
+    Move(AuditAction.ENGAGEMENT_END, {EngagementStatus.ACTIVE}, EngagementStatus.ENDED),
+    labels=dict(EngagementStatus.choices),
+))
+
+EXCEPTION_WORKFLOW = register(Workflow(
+    "engagements.CoiOverride",
+    Move(AuditAction.COI_OVERRIDE_LAPSE, {ExceptionState.IN_FORCE}, ExceptionState.LAPSED),
+    Move(AuditAction.COI_OVERRIDE_REVOKE, {ExceptionState.IN_FORCE, ExceptionState.LAPSED}, ExceptionState.REVOKED),
+    state="state", writes_status=False, labels=dict(ExceptionState.choices),
+))
+
+REPLACEMENT_WORKFLOW = register(Workflow(
+    "engagements.ReplacementRequest",
+    Move(AuditAction.REPLACEMENT_COMPLETE, {ReplacementStatus.OPEN}, ReplacementStatus.COMPLETED),
+    labels=dict(ReplacementStatus.choices),
+))

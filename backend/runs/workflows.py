@@ -1,0 +1,33 @@
+"""The allowed moves of a run's and a proposal's status, each with the audit action that records it (issue 22).
+
+A run moves only through `backend.runs.services` (enqueue, cancel, the stale sweep) and the worker's
+`backend.runs.execution` (start and finish); a proposal only by approval (`backend.engagements`) or by a
+later run of its scope superseding it (one audit row on that run naming every proposal it superseded).
+"""
+
+from backend.core.audit import AuditAction
+from backend.core.transitions import Move, Workflow, register
+from backend.runs.models import ProposalStatus, RunStatus
+
+_LIVE = {RunStatus.QUEUED, RunStatus.RUNNING}
+
+RUN_WORKFLOW = register(Workflow(
+    "runs.MatchRun",
+    Move(AuditAction.RUN_START, {RunStatus.QUEUED}, RunStatus.RUNNING),
+    Move(AuditAction.RUN_SUCCEEDED, {RunStatus.RUNNING}, RunStatus.SUCCEEDED),
+    Move(AuditAction.RUN_INFEASIBLE, {RunStatus.RUNNING}, RunStatus.INFEASIBLE),
+    Move(AuditAction.RUN_FAILED, {RunStatus.RUNNING}, RunStatus.FAILED),
+    # The worker saw the cancel request when the solve returned.
+    Move(AuditAction.RUN_CANCELLED, {RunStatus.RUNNING}, RunStatus.CANCELLED),
+    # A coordinator cancels a queued run at once (a running one is asked to stop and ends as RUN_CANCELLED).
+    Move(AuditAction.RUN_CANCEL, {RunStatus.QUEUED}, RunStatus.CANCELLED),
+    Move(AuditAction.RUN_STALE, _LIVE, RunStatus.FAILED),
+    labels=dict(RunStatus.choices),
+))
+
+PROPOSAL_WORKFLOW = register(Workflow(
+    "runs.Proposal",
+    Move(AuditAction.PROPOSAL_APPROVE, {ProposalStatus.PROPOSED}, ProposalStatus.APPROVED),
+    Move(AuditAction.PROPOSAL_SUPERSEDE, {ProposalStatus.PROPOSED}, ProposalStatus.SUPERSEDED),
+    labels=dict(ProposalStatus.choices),
+))
