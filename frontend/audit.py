@@ -64,6 +64,9 @@ class Change:
 
 @dataclass(frozen=True)
 class AuditRow:
+    id: int
+    hash: str
+    prev_hash: str
     at: dt.datetime
     actor: str
     action: str
@@ -218,7 +221,8 @@ def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]
     return changes
 
 
-def audit_rows(entries: Iterable[AuditLog]) -> list[AuditRow]:
+def audit_rows(entries: Iterable[AuditLog], *, shown: int | None = SHOWN_CHANGES) -> list[AuditRow]:
+    """The rows in words; each with its first `shown` changes (every change when None, as the CSV has them)."""
     entries = list(entries)
     names = _names(entries)
     labels = dict(AuditAction.choices)
@@ -227,10 +231,10 @@ def audit_rows(entries: Iterable[AuditLog]) -> list[AuditRow]:
         kind = str(KINDS[entry.object_type][1]) if entry.object_type in KINDS else entry.object_type
         changes = _changes(entry.object_type, entry.before, entry.after)
         rows.append(AuditRow(
-            at=entry.at, actor=entry.actor.username if entry.actor else _("システム"),
+            id=entry.pk, hash=entry.hash, prev_hash=entry.prev_hash, at=entry.at, actor=entry.actor.username if entry.actor else _("システム"),
             action=str(labels.get(entry.action, entry.action)), kind=kind,
             name=names.get((entry.object_type, entry.object_id), f"#{entry.object_id}"),
-            changes=changes[:SHOWN_CHANGES], more=max(0, len(changes) - SHOWN_CHANGES)))
+            changes=changes[:shown], more=max(0, len(changes) - (len(changes) if shown is None else shown))))
     return rows
 
 

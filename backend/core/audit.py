@@ -1,11 +1,21 @@
-"""The one way services write audit rows."""
+"""The one way services write audit rows, and the hash chain that shows none was changed or removed since.
 
+Each row's hash is SHA-256 over its canonical content (`audit_canonical`) and the previous row's hash, so
+altering, removing or reordering a row breaks every later link; `manage.py verify_audit` walks the chain. Rows
+are chained in id order under one transaction-level advisory lock, held until the writing transaction ends:
+the next writer reads the last committed hash. Services write their audit rows after taking their row locks
+(docs/architecture.md, lock order), so the chain lock is the last lock any transaction waits for.
+"""
+
+import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from backend.core.models import AuditLog
@@ -73,6 +83,7 @@ class AuditAction(models.TextChoices):
     INVITATION_REVOKE = "invitation.revoke", pgettext_lazy("audit action", "招待の取り消し")
     INVITATION_USE = "invitation.use", pgettext_lazy("audit action", "招待によるパスワード設定")
     USER_CREATE_COORDINATOR = "user.create_coordinator", pgettext_lazy("audit action", "コーディネーターの作成")
+    USER_CREATE = "user.create", pgettext_lazy("audit action", "利用者の作成（管理画面）")
     USER_DEACTIVATE = "user.deactivate", pgettext_lazy("audit action", "アカウントの停止")
     USER_PASSWORD_RESET_REQUEST = "user.password_reset_request", pgettext_lazy("audit action", "パスワード再設定の依頼")
     USER_PASSWORD_RESET = "user.password_reset", pgettext_lazy("audit action", "パスワードの再設定")
@@ -87,18 +98,53 @@ def _code(prefecture) -> str:
     return prefecture if isinstance(prefecture, str) else prefecture.pk
 
 
+GENESIS_HASH = "0" * 64
+# pg_advisory_xact_lock key of the chain: the first 8 bytes of sha256("kenmu.audit_chain"), as a signed bigint.
+CHAIN_LOCK = int.from_bytes(hashlib.sha256(b"kenmu.audit_chain").digest()[:8], "big", signed=True)
+
+
+def audit_canonical(*, at: dt.datetime, actor_id: int | None, prefecture_id: str | None, scope: list[str],
+                    action: str, object_type: str, object_id: str, before, after, prev_hash: str) -> bytes:
+    """The bytes a row's hash covers: every stored field but id and hash, as sorted, compact UTF-8 JSON."""
+    content = {
+        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"), "actor": actor_id,
+        "prefecture": prefecture_id, "scope": list(scope), "action": str(action), "object_type": object_type,
+        "object_id": object_id, "before": before, "after": after, "prev_hash": prev_hash,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def audit_hash(row: AuditLog, *, prev_hash: str | None = None) -> str:
+    """What `row.hash` must be, given the previous row's hash (the row's own `prev_hash` by default)."""
+    return hashlib.sha256(audit_canonical(
+        at=row.at, actor_id=row.actor_id, prefecture_id=row.prefecture_id, scope=row.scope, action=row.action,
+        object_type=row.object_type, object_id=row.object_id, before=row.before, after=row.after,
+        prev_hash=row.prev_hash if prev_hash is None else prev_hash)).hexdigest()
+
+
 def audit_record(*, actor, action: AuditAction, obj, prefecture=None, also_visible_to: Iterable = (),
                  before: dict | None = None, after: dict | None = None) -> AuditLog:
-    """One audit row. `prefecture` is where the change happened; coordinators of it and of every
-    prefecture in `also_visible_to` (Prefecture objects or codes) may read the row."""
+    """One audit row, chained to the last one. `prefecture` is where the change happened; coordinators of it
+    and of every prefecture in `also_visible_to` (Prefecture objects or codes) may read the row."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit_record takes an AuditAction member, not {action!r}")
     scope = {_code(p) for p in [prefecture, *also_visible_to] if p}
-    return AuditLog.objects.create(
+    row = AuditLog(
+        at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         prefecture_id=_code(prefecture) if prefecture else None,
         scope=sorted(scope),
-        action=action,
+        action=action.value,
         object_type=type(obj).__name__,
         object_id=str(obj.pk),
         before=_plain(before),
         after=_plain(after),
     )
+    with transaction.atomic():  # the lock lasts until the outermost transaction ends
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        last = AuditLog.objects.order_by("-id").values_list("hash", flat=True).first()
+        row.prev_hash = last or GENESIS_HASH
+        row.hash = audit_hash(row)
+        row.save(force_insert=True)
+    return row

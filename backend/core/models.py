@@ -4,18 +4,22 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditLog(models.Model):
-    """Who changed what, when, with the state before and after. Written by services only."""
+    """Who changed what, when, with the state before and after. Written by `backend.core.audit.audit_record`
+    only, and never changed: the database refuses UPDATE and DELETE on the table (migration 0003), and each row
+    carries the SHA-256 of its canonical content chained to the previous row's (`manage.py verify_audit`).
+    A user or prefecture named by a row cannot be deleted (PROTECT): deactivate the user instead."""
 
-    at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("日時"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作者"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("操作者"), null=True, blank=True, on_delete=models.PROTECT
     )
     prefecture = models.ForeignKey(
-        "geo.Prefecture", verbose_name=_("都道府県"), null=True, blank=True, on_delete=models.SET_NULL
+        "geo.Prefecture", verbose_name=_("都道府県"), null=True, blank=True, on_delete=models.PROTECT
     )
     # Every prefecture whose coordinators may read the row: the acting prefecture and any other the change
     # touches (a vendor relied on elsewhere, the partners of a joint run). Empty: administrators only.
@@ -25,6 +29,9 @@ class AuditLog(models.Model):
     object_id = models.CharField(_("対象ID"), max_length=64)
     before = models.JSONField(_("変更前"), null=True, blank=True)
     after = models.JSONField(_("変更後"), null=True, blank=True)
+    # The previous row's hash (64 zeros for the first row) and SHA-256 over this row's canonical content and it.
+    prev_hash = models.CharField(_("前の行のハッシュ"), max_length=64, editable=False)
+    hash = models.CharField(_("ハッシュ"), max_length=64, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("監査ログ")

@@ -1,20 +1,19 @@
 from django.contrib import admin
 
+from backend.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 
 
-class ExpertSkillInline(admin.TabularInline):
+class ExpertSkillInline(ReadOnlyInline):
     model = ExpertSkill
-    extra = 0
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(ReadOnlyInline):
     model = Affiliation
-    extra = 0
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ReadOnlyAdmin):
     list_display = ["name", "registering_prefecture", "capacity_days", "daily_rate", "max_engagements", "listed"]
     list_filter = ["registering_prefecture", "listed"]
     search_fields = ["name", "name_kana", "email"]

@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from backend.core.admin import ReadOnlyAdmin
 from backend.geo.models import Municipality, Prefecture, PrefectureSetting
 
 
 @admin.register(Prefecture)
-class PrefectureAdmin(admin.ModelAdmin):
+class PrefectureAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "population"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "prefecture", "kind", "population"]
     list_filter = ["prefecture", "kind"]
     search_fields = ["code", "name", "kana"]
@@ -17,5 +18,5 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrefectureSetting)
-class PrefectureSettingAdmin(admin.ModelAdmin):
+class PrefectureSettingAdmin(ReadOnlyAdmin):
     list_display = ["prefecture", "travel_yen_per_km", "special_grant_rate"]

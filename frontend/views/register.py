@@ -164,11 +164,14 @@ def audit_index(request):
 def audit_export(request):
     """The filtered audit log as CSV (UTF-8 with BOM), every cell inert."""
     query, _problems = audit_query(request.GET)
-    rows = audit_rows(audit_filter(audit_log_list(user=request.user), query)[:AUDIT_EXPORT_ROWS])
-    header = [_("日時"), _("操作者"), _("操作"), _("対象の種類"), _("対象"), _("変更内容")]
+    rows = audit_rows(audit_filter(audit_log_list(user=request.user), query)[:AUDIT_EXPORT_ROWS], shown=None)
+    # Every change of every row, and the row's place in the hash chain, so that a printed or filed export can
+    # be held against `manage.py verify_audit` later.
+    header = [_("番号"), _("日時"), _("操作者"), _("操作"), _("対象の種類"), _("対象"), _("変更内容"),
+              _("ハッシュ"), _("前の行のハッシュ")]
     body = csv_bytes(header=header, rows=(
-        [timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"), r.actor, r.action, r.kind, r.name,
-         "; ".join(f"{c.field}: {c.before} → {c.after}" for c in r.changes)] for r in rows))
+        [r.id, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.kind, r.name,
+         "; ".join(f"{c.field}: {c.before} → {c.after}" for c in r.changes), r.hash, r.prev_hash] for r in rows))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-log-{timezone.localdate().isoformat()}.csv"'
     return response

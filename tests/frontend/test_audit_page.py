@@ -4,12 +4,12 @@ filters by who, what, when and which object, and a CSV of what is shown."""
 import csv
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from backend.core.audit import AuditAction, audit_record
-from backend.core.models import AuditLog
 from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,10 @@ def logged(db):
     audit_record(actor=None, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture="20", after={"name": "山田 花子"})
     audit_record(actor=None, action=AuditAction.NEED_UPDATE, obj=NeedFactory(municipality_id="192015"),
                  prefecture="19")
-    old = audit_record(actor=clerk, action=AuditAction.NEED_WITHDRAW, obj=need, prefecture="20")
-    AuditLog.objects.filter(pk=old.pk).update(at=timezone.make_aware(dt.datetime(2026, 4, 1, 10, 0)))
+    # An older row is written at an older time: the log refuses to be back-dated afterwards.
+    with mock.patch("backend.core.audit.timezone.now",
+                    return_value=timezone.make_aware(dt.datetime(2026, 4, 1, 10, 0))):
+        audit_record(actor=clerk, action=AuditAction.NEED_WITHDRAW, obj=need, prefecture="20")
     return clerk
 
 
@@ -71,8 +73,8 @@ def test_the_csv_holds_the_filtered_rows_in_words_and_inert(client, logged):
     response = client.get("/audit/export.csv", {"kind": "Expert"})
     assert response["Content-Type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert table[0] == ["日時", "操作者", "操作", "対象の種類", "対象", "変更内容"]
-    assert len(table) == 3 and {row[3] for row in table[1:]} == {"専門人材"}
+    assert table[0] == ["番号", "日時", "操作者", "操作", "対象の種類", "対象", "変更内容", "ハッシュ", "前の行のハッシュ"]
+    assert len(table) == 3 and {row[4] for row in table[1:]} == {"専門人材"}
     assert all(not cell.startswith("=") for row in table for cell in row)
 
 
