@@ -38,6 +38,11 @@ class AuditLog(models.Model):
         verbose_name_plural = _("監査ログ")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"]), GinIndex(fields=["scope"])]
+        constraints = [
+            # A row written past audit_record (no chain) is refused, not stored with an empty hash.
+            models.CheckConstraint(condition=models.Q(hash__regex=r"^[0-9a-f]{64}$")
+                                   & models.Q(prev_hash__regex=r"^[0-9a-f]{64}$"), name="audit_row_is_chained"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -52,5 +52,11 @@ class Migration(migrations.Migration):
                               field=models.ForeignKey(blank=True, null=True,
                                                       on_delete=django.db.models.deletion.PROTECT,
                                                       to="geo.prefecture", verbose_name="都道府県")),
+        migrations.AddConstraint(
+            model_name="auditlog",
+            constraint=models.CheckConstraint(condition=models.Q(("hash__regex", "^[0-9a-f]{64}$"),
+                                                                 ("prev_hash__regex", "^[0-9a-f]{64}$")),
+                                              name="audit_row_is_chained"),
+        ),
         migrations.RunSQL(REFUSE, ALLOW),
     ]

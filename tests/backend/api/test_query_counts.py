@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from backend.core.models import AuditLog
+from backend.core.audit import AuditAction, audit_record
 from backend.engagements.models import CoiOverride, Engagement
 from backend.experts.services import expert_application_decline, expert_application_submit
 from backend.geo.models import Prefecture
@@ -23,6 +23,11 @@ from tests.backend.factories import (
     ProcurementFactory,
     VendorFactory,
 )
+
+
+def _row_of(kind: str, pk: int):
+    """Something of that kind and number for an audit row to name (audit_record reads the class name and pk)."""
+    return type(kind, (), {"pk": pk})()
 
 
 def _engagement(*, expert=None, override=None, status="offered") -> Engagement:
@@ -56,8 +61,8 @@ def _make(endpoint: str, count: int) -> None:
                                                   reason="唯一の候補") if index % 2 else None
             _engagement(expert=expert, override=override)
         elif endpoint == "audit-log":
-            AuditLog.objects.create(action="need.update", object_type="Need", object_id=str(index),
-                                    prefecture_id="20", scope=["20"], before={"priority": 3}, after={"priority": 5})
+            audit_record(actor=None, action=AuditAction.NEED_UPDATE, obj=_row_of("Need", index), prefecture="20",
+                         before={"priority": 3}, after={"priority": 5})
         elif endpoint == "runs":
             MatchRunFactory(summary={"by_prefecture": {"20": {"assigned": index, "unmatched": 1, "flags": 0}}})
         elif endpoint == "applications":
@@ -123,9 +128,9 @@ def _varied_rows() -> None:
     override = CoiOverride.objects.create(expert=expert, municipality_id="202011", fiscal_year=2027, reason="唯一")
     _engagement(expert=expert, override=override, status="active")
     _engagement()
-    AuditLog.objects.create(action="need.update", object_type="Need", object_id="1", prefecture_id="20",
-                            scope=["20"], before={"priority": 3}, after={"priority": 5, "weekdays": ["mon"]})
-    AuditLog.objects.create(action="run.start", object_type="MatchRun", object_id="2", scope=["20"])
+    audit_record(actor=None, action=AuditAction.NEED_UPDATE, obj=_row_of("Need", 1), prefecture="20",
+                 before={"priority": 3}, after={"priority": 5, "weekdays": ["mon"]})
+    audit_record(actor=None, action=AuditAction.RUN_START, obj=_row_of("MatchRun", 2), also_visible_to=["20"])
 
 
 @pytest.mark.parametrize("endpoint", ["experts", "needs", "procurements", "engagements", "audit-log"])

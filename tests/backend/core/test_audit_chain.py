@@ -10,7 +10,7 @@ import time
 import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from backend.core.admin import ReadOnlyAdmin
@@ -95,6 +95,11 @@ def test_verify_audit_finds_a_rewritten_row_even_with_its_hash_recomputed(three_
 def test_an_audit_action_must_be_a_member_not_a_string(db):
     with pytest.raises(TypeError):
         audit_record(actor=None, action="engagement.decline", obj=NeedFactory(municipality_id="202011"))
+
+
+def test_a_row_written_past_audit_record_is_refused(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditLog.objects.create(action=AuditAction.NEED_UPDATE, object_type="Need", object_id="1")
 
 
 def test_a_user_named_by_an_audit_row_cannot_be_deleted(three_rows):
