@@ -70,3 +70,13 @@ def test_a_crash_under_the_api_is_a_json_500_and_elsewhere_the_html_page():
     assert api.status_code == 500 and api["Content-Type"] == "application/json"
     assert json.loads(api.content)["errors"][0]["code"] == "server_error"
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_on_a_page_is_a_japanese_page_in_the_layout(rf):
+    """Issue 21: a page that failed answered Django's bare English 「Server Error (500)」."""
+    from backend.core.api import server_error
+
+    response = server_error(rf.get("/me/edit/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "サーバーで問題が発生しました" in page and "frontend/app.css" in page and "Server Error" not in page
