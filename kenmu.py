@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -177,6 +178,18 @@ def mail_destination(env: dict) -> str:
     return f"mail (invitations, password resets) is written as files to {ROOT / '.data' / 'mail'}/ (set EMAIL_URL to send it)"
 
 
+def link_base(env: dict, address: str) -> str:
+    """Where links in mail point: KENMU_BASE_URL when the environment or .env sets it, else the address `serve`
+    binds (a wildcard bind names this machine). Set into `env` so that the web and the worker agree."""
+    if env.get("KENMU_BASE_URL") or _dotenv_has("KENMU_BASE_URL"):
+        return env.get("KENMU_BASE_URL") or "KENMU_BASE_URL in .env"
+    host, _, port = address.rpartition(":")
+    if host in ("0.0.0.0", "[::]", "::", ""):
+        host = socket.gethostname()
+    env["KENMU_BASE_URL"] = f"http://{host}:{port}"
+    return env["KENMU_BASE_URL"]
+
+
 def _dotenv_has(name: str) -> bool:
     dotenv = ROOT / ".env"
     return dotenv.exists() and any(line.split("=", 1)[0].strip() == name
@@ -188,6 +201,7 @@ def serve(argv: list[str]) -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
                                                                      "backend.config.settings.local")}
     address = argv[0] if argv else "127.0.0.1:8000"
+    base = link_base(env, address)
     # Also SIGINT: a shell starts background jobs with SIGINT ignored, and Python then leaves it ignored.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -204,6 +218,7 @@ def serve(argv: list[str]) -> int:
         supervisor.start()
         say(f"kenmu is running at http://{address}/  (API docs: http://{address}/api/docs/). Ctrl-C stops it.")
         say(mail_destination(env))
+        say(f"links in mail point to {base} (set KENMU_BASE_URL for the address people reach kenmu by)")
         if address.rsplit(":", 1)[0] not in ("127.0.0.1", "localhost"):
             say("reaching it under another name needs that name in ALLOWED_HOSTS (environment or .env)")
         supervisor.run()

@@ -101,3 +101,16 @@ def test_the_quick_start_says_where_mail_goes(monkeypatch, tmp_path):
     assert "EMAIL_URL" in kenmu.mail_destination({"EMAIL_URL": "smtp://mail.example.jp:587"})
     (tmp_path / ".env").write_text("EMAIL_URL=smtp+tls://mail.example.jp:587\n")
     assert "SMTP server" in kenmu.mail_destination({})
+
+
+def test_mail_links_follow_the_address_serve_binds_unless_kenmu_base_url_is_set(monkeypatch, tmp_path):
+    """Issue 21: with `serve 127.0.0.1:8310` every mail link pointed to http://127.0.0.1:8000."""
+    monkeypatch.setattr(kenmu, "ROOT", tmp_path)
+    env = {}
+    assert kenmu.link_base(env, "127.0.0.1:8310") == "http://127.0.0.1:8310" == env["KENMU_BASE_URL"]
+    env = {"KENMU_BASE_URL": "https://kenmu.pref.nagano.lg.jp"}
+    assert kenmu.link_base(env, "127.0.0.1:8310") == "https://kenmu.pref.nagano.lg.jp"
+    (tmp_path / ".env").write_text("KENMU_BASE_URL=https://kenmu.example.jp\n")
+    env = {}
+    kenmu.link_base(env, "127.0.0.1:8310")
+    assert "KENMU_BASE_URL" not in env  # .env's value stands; the settings read it
