@@ -31,6 +31,18 @@ def client_ip_address(request: HttpRequest) -> str | None:
         return remote
 
 
+USERNAME_STORED = 150  # the user model's own limit; axes' column holds 255
+
+
+def attempt_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username a login attempt named, as axes records and counts it: at most the length a username can
+    have (no account has a longer one, so nothing is lost for the count)."""
+    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None:
+        username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "") if request is not None else ""
+    return str(username)[:USERNAME_STORED]
+
+
 def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
