@@ -46,3 +46,19 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class RateLimitWindow(models.Model):
+    """How often one client used one public form in the current window (backend/core/ratelimit.py), kept in
+    the database every web process shares, so the limit holds across workers and restarts."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("利用回数の制限")
+        verbose_name_plural = _("利用回数の制限")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_started_at:%Y-%m-%d %H:%M:%S}"
