@@ -122,11 +122,11 @@ def _status_writes(tree: ast.AST) -> list[int]:
                 for element in (target.elts if isinstance(target, ast.Tuple) else [target]):
                     if isinstance(element, ast.Attribute) and element.attr == "status":
                         lines.append(node.lineno)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in {"update", "bulk_update"}:
-            if any(kw.arg == "status" for kw in node.keywords) or any(
-                    isinstance(a, ast.List) and any(isinstance(e, ast.Constant) and e.value == "status"
-                                                    for e in a.elts) for a in node.args):
-                lines.append(node.lineno)
+        names_status = isinstance(node, ast.Call) and (any(kw.arg == "status" for kw in node.keywords) or any(
+            isinstance(a, ast.List) and any(isinstance(e, ast.Constant) and e.value == "status" for e in a.elts)
+            for a in node.args))
+        if names_status and getattr(node.func, "attr", None) in {"update", "bulk_update"}:
+            lines.append(node.lineno)
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setattr" and len(node.args) > 1 and \
                 isinstance(node.args[1], ast.Constant) and node.args[1].value == "status":
             lines.append(node.lineno)
