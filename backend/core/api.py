@@ -1,9 +1,12 @@
 """API plumbing shared by every app: bilingual errors, input validation, object scoping."""
 
+import sys
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
-from django.http import Http404, JsonResponse, QueryDict
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import page_not_found as html_page_not_found
@@ -199,7 +202,26 @@ def page_not_found(request, exception=None):
     return html_page_not_found(request, exception)
 
 
+RETRY_AFTER_S = 30  # what a client waiting for the database is told to wait before it asks again
+
+
+def _database_away() -> bool:
+    """The exception being handled says the database cannot be reached (not a query kenmu got wrong)."""
+    exc = sys.exc_info()[1]
+    return isinstance(exc, (OperationalError, InterfaceError)) and not isinstance(exc, IntegrityError)
+
+
 def server_error(request):
+    """500, or 503 with Retry-After while the database is away (issue 21: an outage answered 500). Neither
+    answer reads the database."""
+    if _database_away():
+        if request.path.startswith("/api/"):
+            response = _api_error(503, ErrorCode.DATABASE_UNAVAILABLE, _(
+                "データベースに接続できません。しばらくしてからもう一度お試しください。"))
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     if request.path.startswith("/api/"):
         return _api_error(500, ErrorCode.SERVER_ERROR, _("サーバーで問題が発生しました。管理者に連絡してください。"))
     return html_server_error(request)

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
 
     BAD_TRANSITION = "bad_transition"
     CONFLICT = "conflict"
+    DATABASE_UNAVAILABLE = "database_unavailable"
     DUPLICATE = "duplicate"
     INVALID = "invalid"
     INVALID_CORPORATE_NUMBER = "invalid_corporate_number"

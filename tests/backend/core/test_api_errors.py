@@ -80,3 +80,34 @@ def test_a_server_error_on_a_page_is_a_japanese_page_in_the_layout(rf):
     page = response.content.decode()
     assert response.status_code == 500
     assert "サーバーで問題が発生しました" in page and "frontend/app.css" in page and "Server Error" not in page
+
+
+def _while_the_database_is_away(client, path: str, monkeypatch):
+    """Every new connection is refused, as when PostgreSQL is restarting or unreachable."""
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+    from django.db.utils import OperationalError
+
+    def refuse(self, params):
+        raise OperationalError("connection refused")
+
+    from tests.backend.factories import CoordinatorFactory
+
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    connection.close()
+    monkeypatch.setattr(DatabaseWrapper, "get_new_connection", refuse)
+    client.raise_request_exception = False
+    return client.get(path)
+
+
+def test_the_api_answers_503_with_retry_after_while_the_database_is_away(client, monkeypatch, committed_db):
+    response = _while_the_database_is_away(client, "/api/v1/needs/", monkeypatch)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    (error,) = response.json()["errors"]
+    assert error["code"] == "database_unavailable" and "データベース" in error["ja"] and "database" in error["en"]
+
+
+def test_a_page_answers_a_japanese_503_while_the_database_is_away(client, monkeypatch, committed_db):
+    response = _while_the_database_is_away(client, "/needs/", monkeypatch)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "ただいま利用できません" in response.content.decode()
