@@ -59,6 +59,11 @@ class Status(StrEnum):
     INFEASIBLE = "infeasible"
 
 
+def accepted_fee(daily_rate, days_per_year):
+    """The least an expert accepts for a need (rule 6): daily_rate x days_per_year. Works elementwise on arrays."""
+    return daily_rate * days_per_year
+
+
 def weekday_mask(days) -> int:
     mask = 0
     for d in days:
@@ -181,7 +186,7 @@ class Instance:
 
     def accepted_fee(self, e: int, r: int) -> int:
         """The least the expert accepts for the need: daily_rate x days_per_year."""
-        return self.experts[e].daily_rate * self.needs[r].days_per_year
+        return accepted_fee(self.experts[e].daily_rate, self.needs[r].days_per_year)
 
     def fee(self, e: int, r: int) -> int:
         """fee(e, r): the need's offered_fee when set, else what the expert asks."""
