@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .eligibility import conflicting_procurements, pair_allowed, pair_rules_broken, short_skills
+from .eligibility import conflicting_procurements as _conflicting
+from .eligibility import pair_allowed, pair_rules_broken, short_skills
 from .joint import Load, joint_rules_broken, named_weekdays_fit
 from .loading import load_instance
 from .model import CAPACITY, RULE_REASONS, WEEKDAY_BIT, WEEKDAYS, mask_weekdays, weekday_mask
@@ -54,7 +55,7 @@ def placement_check(instance, *, expert: str, need: str, weekdays: Sequence[str]
         weekdays_twice=tuple(mask_weekdays(weekday_mask(d for d, n in named_by.items() if n > 1))),
         short_skills=short_skills(ex, nd), accepted_fee=inst.accepted_fee(e, r), fee=inst.fee(e, r),
         travel_cost=inst.travel_cost(e, r) if travel_cost is None else travel_cost,
-        conflicting=conflicting_procurements(inst, e, nd.municipality),
+        conflicting=_conflicting(inst, e, nd.municipality),
         held_days=sum(h["days_per_year"] for h in holdings))
 
 
@@ -74,3 +75,10 @@ def need_standing(instance, need: str) -> dict[str, str | None]:
             alone = Load(nd.days_per_year, nd.weekly_days, ex.weekdays & nd.weekdays)
             out[ex.id] = CAPACITY if joint_rules_broken(ex, [alone]) else None
     return out
+
+
+def conflicting_procurements(instance, *, expert: str, municipality: str) -> tuple[str, ...]:
+    """Rule 7's procurements for an expert in a municipality: ongoing, with an incumbent vendor that employs the
+    expert (an active affiliation), by id; a coi_override lifts the rule but does not change the list."""
+    inst = load_instance(instance)
+    return _conflicting(inst, inst.expert_index[expert], municipality)
