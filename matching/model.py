@@ -64,6 +64,12 @@ def accepted_fee(daily_rate, days_per_year):
     return daily_rate * days_per_year
 
 
+def common_forms(expert_forms, need_forms) -> list[str]:
+    """The employment forms both sides accept, in the need's order of preference: rule 3 holds when there is one,
+    and an assignment takes the first."""
+    return [f for f in need_forms if f in expert_forms]
+
+
 def weekday_mask(days) -> int:
     mask = 0
     for d in days:
@@ -202,8 +208,7 @@ class Instance:
 
     def employment_form(self, e: int, r: int) -> str | None:
         """The first form of the need's order of preference that the expert also holds."""
-        held = self.experts[e].employment_forms
-        return next((f for f in self.needs[r].employment_forms if f in held), None)
+        return next(iter(common_forms(self.experts[e].employment_forms, self.needs[r].employment_forms)), None)
 
 
 def km(a: Point, b: Point) -> float:
