@@ -50,6 +50,7 @@ def incumbent_conflicts(expert: Expert, municipality_code: str) -> list[Procurem
                         .order_by("id"))
     if not procurements:
         return []
+    # The expert and the procurements alone: rule 7 asks nothing of a need or of the fiscal year.
     instance = instance_document(fiscal_year=current_fiscal_year(), options=InstanceOptions(),
                                  procurements=procurements, experts=[expert_document(expert)], needs=[])
     conflicting = set(matching.conflicting_procurements(instance, expert=expert_ref(expert.pk),
