@@ -7,6 +7,12 @@ Public API:
     validate_result(instance, result) -> list[str]           (empty list: valid)
     SolveOptions, InstanceError, greedy_solve
     blocking_rules(instance) -> {(expert id, need id): reason or None}   (rules 1-8, no solver)
+    placement_check(instance, expert=, need=, weekdays=, holdings=, travel_cost=) -> PlacementCheck   (rules 1-11
+        for one placement next to what the expert holds: approval asks it)
+    need_standing(instance, need id) -> {expert id: reason or None}   (rules 1-8, then capacity: the candidates)
+    conflicting_procurements(instance, expert=, municipality=) -> procurement ids behind rule 7
+    accepted_fee(daily_rate, days_per_year) -> the least an expert accepts (rule 6)
+    common_forms(expert forms, need forms) -> the employment forms both accept, the need's first first (rule 3)
 Vocabulary for the service: INSTANCE_FORMAT (the one to write), INSTANCE_FORMATS (read), RESULT_FORMAT,
     LEAD_CRITERIA and ALLOWED_LEADS (an instance's `lead`), LEAD_STAGES (stages solved as the lead),
     LATER_STAGES (the stages a run may choose), EMPLOYMENT_FORMS, ROLES, FLAG_KINDS, RULE_REASONS,
@@ -33,7 +39,10 @@ from .model import (
     RULE_NAMES,
     RULE_REASONS,
     UNMATCHED_REASONS,
+    accepted_fee,
+    common_forms,
 )
+from .placement import PlacementCheck, conflicting_procurements, need_standing, placement_check
 from .solver import DEFAULT_TIME_LIMIT_S, SolveOptions, solve
 from .validate import validate_result
 
@@ -62,5 +71,5 @@ LEAD_STAGES: dict[tuple[str, ...], tuple[str, ...]] = {
 __all__ = ["ALLOWED_LEADS", "DEFAULT_LEAD", "DEFAULT_TIME_LIMIT_S", "EMPLOYMENT_FORMS", "FLAG_KINDS", "INSTANCE_FORMAT", "INSTANCE_FORMATS",
            "LATER_STAGES", "LEAD_CRITERIA", "LEAD_STAGES", "REASON_OF_RULE", "RESULT_FORMAT", "ROLES",
            "RULE_NAMES", "RULE_REASONS", "UNMATCHED_REASONS",
-           "InstanceError", "SolveOptions", "blocking_rules", "greedy_solve", "load_instance", "solve",
-           "validate_result"]
+           "InstanceError", "PlacementCheck", "SolveOptions", "accepted_fee", "blocking_rules", "common_forms", "conflicting_procurements", "greedy_solve",
+           "load_instance", "need_standing", "placement_check", "solve", "validate_result"]

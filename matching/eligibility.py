@@ -8,11 +8,12 @@ solvers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from .model import ACTIVE_RELATIONS, EMPLOYMENT_FORMS, RULE_REASONS, Instance, Need
+from .model import ACTIVE_RELATIONS, EMPLOYMENT_FORMS, RULE_REASONS, Expert, Instance, Need, accepted_fee
 
 _POPCOUNT = np.array([bin(i).count("1") for i in range(128)], dtype=np.int8)
 _FORM_BIT = {f: 1 << i for i, f in enumerate(EMPLOYMENT_FORMS)}
@@ -123,7 +124,7 @@ class ExpertTable:
 
     def costs(self, r: Need, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per candidate: what the expert accepts (daily_rate x days), fee(e, r) and travel_cost(e, r)."""
-        accepted = self.rate[cand] * r.days_per_year
+        accepted = accepted_fee(self.rate[cand], r.days_per_year)
         fee = accepted if r.offered_fee is None else np.full(len(cand), r.offered_fee, dtype=np.int64)
         if self.inst.travel_yen_per_km and r.onsite_days and r.location is not None and len(cand):
             k = self.inst.need_index[r.id]
@@ -134,8 +135,7 @@ class ExpertTable:
 
     def within_budget(self, r: Need, cand: np.ndarray) -> np.ndarray:
         """Rule 6: the expert accepts the fee, and fee and travel fit the budget."""
-        accepted, fee, travel = self.costs(r, cand)
-        return (accepted <= fee) & (fee + travel <= r.budget)
+        return fits_budget(*self.costs(r, cand), r.budget)
 
 
 def candidates(inst: Instance, table: ExpertTable | None = None) -> Candidates:
@@ -149,30 +149,48 @@ def candidates(inst: Instance, table: ExpertTable | None = None) -> Candidates:
     return Candidates(tuple(experts_of), tuple(empty_at))
 
 
-def pair_allowed(inst: Instance, e: int, r: int) -> int | None:
-    """The first rule (1-8) that forbids expert e for need r, or None if the pair is allowed. Plain Python."""
+def pair_rules_broken(inst: Instance, e: int, r: int, *, travel_cost: int | None = None) -> Iterator[int]:
+    """Each rule (1-8) that forbids expert e for need r, in order and lazily (the first costs only its own check).
+    Plain Python, the rules as the spec words them; `ExpertTable.stages` is the vectorised filter and a property
+    test holds the two equal. `travel_cost` is a reimbursement already agreed (a proposal's); by default the
+    instance's travel_cost(e, r)."""
     ex, need = inst.experts[e], inst.needs[r]
+    travel = inst.travel_cost(e, r) if travel_cost is None else travel_cost
     checks = (
         lambda: need.prefecture in ex.serves_prefectures,
-        lambda: all(ex.skills.get(s, 0) >= lvl for s, lvl in need.required_skills.items()),
-        lambda: any(f in ex.employment_forms for f in need.employment_forms),
+        lambda: not short_skills(ex, need),
+        lambda: inst.employment_form(e, r) is not None,
         lambda: not need.onsite_required or need.prefecture in ex.onsite_prefectures,
         lambda: need.weekly_days == 0 or bin(ex.weekdays & need.weekdays).count("1") >= need.weekly_days,
-        lambda: inst.accepted_fee(e, r) <= inst.fee(e, r) and inst.fee(e, r) + inst.travel_cost(e, r) <= need.budget,
-        lambda: not _conflict(inst, e, r),
+        lambda: fits_budget(inst.accepted_fee(e, r), inst.fee(e, r), travel, need.budget),
+        lambda: not conflicting_procurements(inst, e, need.municipality)
+        or (ex.id, need.municipality) in inst.coi_overrides,
         lambda: (ex.id, need.id) not in inst.forbids
         and not (need.replacement_requested and need.current_expert == ex.id),
     )
     for k, ok in enumerate(checks, start=1):
         if not ok():
-            return k
-    return None
+            yield k
 
 
-def _conflict(inst: Instance, e: int, r: int) -> bool:
-    ex, need = inst.experts[e], inst.needs[r]
-    if (ex.id, need.municipality) in inst.coi_overrides:
-        return False
-    active = {a.vendor for a in ex.affiliations if a.active}
-    return any(p.municipality == need.municipality and p.status == "ongoing" and p.incumbent_vendor in active
-               for p in inst.procurements)
+def pair_allowed(inst: Instance, e: int, r: int) -> int | None:
+    """The first rule (1-8) that forbids expert e for need r, or None if the pair is allowed."""
+    return next(pair_rules_broken(inst, e, r), None)
+
+
+def short_skills(ex: Expert, need: Need) -> tuple[str, ...]:
+    """Rule 2: the required skills the expert lacks at the level the need asks, in the need's order."""
+    return tuple(s for s, lvl in need.required_skills.items() if ex.skills.get(s, 0) < lvl)
+
+
+def fits_budget(accepted, fee, travel, budget):
+    """Rule 6: the expert accepts the fee, and fee and travel fit the budget. Works elementwise on arrays."""
+    return (accepted <= fee) & (fee + travel <= budget)
+
+
+def conflicting_procurements(inst: Instance, e: int, municipality: str) -> tuple[str, ...]:
+    """Rule 7: the ongoing procurements of the municipality whose incumbent vendor employs expert e (an active
+    affiliation), by id. A coi_override of (e, municipality) lifts the rule; it does not change this list."""
+    active = {a.vendor for a in inst.experts[e].affiliations if a.active}
+    return tuple(p.id for p in inst.procurements if p.municipality == municipality and p.status == "ongoing"
+                 and p.incumbent_vendor in active)

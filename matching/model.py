@@ -59,6 +59,17 @@ class Status(StrEnum):
     INFEASIBLE = "infeasible"
 
 
+def accepted_fee(daily_rate, days_per_year):
+    """The least an expert accepts for a need (rule 6): daily_rate x days_per_year. Works elementwise on arrays."""
+    return daily_rate * days_per_year
+
+
+def common_forms(expert_forms, need_forms) -> list[str]:
+    """The employment forms both sides accept, in the need's order of preference: rule 3 holds when there is one,
+    and an assignment takes the first."""
+    return [f for f in need_forms if f in expert_forms]
+
+
 def weekday_mask(days) -> int:
     mask = 0
     for d in days:
@@ -181,7 +192,7 @@ class Instance:
 
     def accepted_fee(self, e: int, r: int) -> int:
         """The least the expert accepts for the need: daily_rate x days_per_year."""
-        return self.experts[e].daily_rate * self.needs[r].days_per_year
+        return accepted_fee(self.experts[e].daily_rate, self.needs[r].days_per_year)
 
     def fee(self, e: int, r: int) -> int:
         """fee(e, r): the need's offered_fee when set, else what the expert asks."""
@@ -197,8 +208,7 @@ class Instance:
 
     def employment_form(self, e: int, r: int) -> str | None:
         """The first form of the need's order of preference that the expert also holds."""
-        held = self.experts[e].employment_forms
-        return next((f for f in self.needs[r].employment_forms if f in held), None)
+        return next(iter(common_forms(self.experts[e].employment_forms, self.needs[r].employment_forms)), None)
 
 
 def km(a: Point, b: Point) -> float:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .eligibility import pair_allowed
+from .joint import Load, joint_rules_broken, named_weekdays_fit
 from .model import RULE_NAMES, Instance, Pin, mask_weekdays
-from .weekdays import popcount, weekdays_fit
 
 
 def _conflict(pin: Pin, rule: int, why: str) -> dict:
@@ -28,13 +28,11 @@ def _individual(inst: Instance, pin: Pin) -> list[dict]:
     out = []
     if rule is not None:
         out.append(_conflict(pin, rule, f"{pin.expert} is not allowed for {pin.need}"))
-    if pin.fixed:
+    if pin.fixed and not named_weekdays_fit(ex, need, pin.weekdays):
         allowed = ex.weekdays & need.weekdays
-        if need.weekly_days == 0 and pin.weekdays:
-            out.append(_conflict(pin, 11, f"{pin.need} is not weekly, so its fixed weekdays must be empty"))
-        elif need.weekly_days and (popcount(pin.weekdays) != need.weekly_days or pin.weekdays & ~allowed):
-            out.append(_conflict(pin, 11, f"fixed weekdays {mask_weekdays(pin.weekdays)} are not "
-                                          f"{need.weekly_days} of {mask_weekdays(allowed)}"))
+        out.append(_conflict(pin, 11, f"{pin.need} is not weekly, so its fixed weekdays must be empty"
+                             if need.weekly_days == 0 else f"fixed weekdays {mask_weekdays(pin.weekdays)} are not "
+                                                           f"{need.weekly_days} of {mask_weekdays(allowed)}"))
     return out
 
 
@@ -61,16 +59,17 @@ def _per_expert(inst: Instance, pins: list[Pin]) -> list[dict]:
         ex = inst.experts[inst.expert_index[expert]]
         needs = [inst.needs[inst.need_index[n]] for n in group]
         ps = list(group.values())
-        if len(ps) > ex.max_engagements:
+        loads = [Load(r.days_per_year, r.weekly_days, p.weekdays if p.fixed else ex.weekdays & r.weekdays)
+                 for p, r in zip(ps, needs, strict=True)]
+        broken = joint_rules_broken(ex, loads)
+        if 9 in broken:
             out += [_conflict(p, 9, f"{expert} has {len(ps)} pinned needs, max_engagements {ex.max_engagements}")
                     for p in ps]
-        days = sum(r.days_per_year for r in needs)
-        if days > ex.capacity_days:
+        if 10 in broken:
+            days = sum(r.days_per_year for r in needs)
             out += [_conflict(p, 10, f"{expert}'s pinned needs take {days} days, capacity_days {ex.capacity_days}")
                     for p in ps]
-        items = [(p.weekdays if p.fixed else ex.weekdays & r.weekdays, r.weekly_days)
-                 for p, r in zip(ps, needs, strict=True) if r.weekly_days > 0]
-        if not weekdays_fit(items):
+        if 11 in broken:
             out += [_conflict(p, 11, f"{expert}'s pinned weekly needs cannot get distinct weekdays "
                                      f"from {mask_weekdays(ex.weekdays)}")
                     for p, r in zip(ps, needs, strict=True) if r.weekly_days > 0]

@@ -48,7 +48,8 @@ def test_the_rules_are_the_engines_and_each_unmatched_reason_is_worded_once():
     assert list(UNMATCHED_REASONS) == list(ENGINE_REASONS)
     carriers = [REASON_OF_RULE[rule] for rule, words in RULES.items() if words.unmatched is not None]
     assert sorted(carriers) == sorted(ENGINE_REASONS)  # one rule words each reason: none twice, none missing
-    assert all((words.unmatched is None) == (words.fix is None) for words in RULES.values())
+    assert all((words.unmatched is None) == (words.fix is None) == (words.standing is None)
+               for words in RULES.values())  # the candidates page words each reason by the same rule
 
 
 def test_every_rule_has_its_own_word_in_each_language():

@@ -1,21 +1,36 @@
-"""The hard rules, re-checked against the database as it is at the moment of approval.
+"""The hard rules at the moment of approval, asked of the engine and worded for the coordinator.
 
 A proposal was correct for the data its run saw; by the time a coordinator approves it, the expert
 may have taken another engagement, changed their weekdays, or the municipality may have registered
 a procurement whose incumbent is the expert's employer. The approval service locks the expert row
-and asks this module what is broken now. Rule numbers follow the exchange format.
+and asks this module what is broken now. The engine decides (`matching.placement_check`, on an
+instance of this one expert and need built by backend.runs.instance's row conversions); this module
+only builds that instance and words each broken rule, by the rule's word in
+backend.core.choices.RULES. Rule numbers and error codes (rule_1 ... rule_11) follow the exchange format.
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.choices import ACTIVE_RELATIONS, RULES, ProcurementStatus, Skill, Weekday
+import matching
+from backend.core.choices import RULES, Skill, Weekday
 from backend.core.errors import FieldProblem, interpolate, joined
+from backend.core.fiscal import current_fiscal_year
 from backend.engagements.errors import ErrorCode
 from backend.experts.models import Expert
 from backend.needs.models import Need
 from backend.procurement.models import Procurement
+from backend.runs.instance import (
+    InstanceOptions,
+    expert_document,
+    expert_ref,
+    holding_document,
+    instance_document,
+    need_document,
+    need_ref,
+    procurement_ref,
+)
 
 
 @dataclass(frozen=True)
@@ -29,14 +44,33 @@ class Placement:
 
 
 def incumbent_conflicts(expert: Expert, municipality_code: str) -> list[Procurement]:
-    """Ongoing procurements of the municipality whose incumbent employs the expert (rule 7)."""
-    vendors = [a.vendor_id for a in expert.affiliations.all() if a.relation in ACTIVE_RELATIONS]
-    return list(Procurement.objects.filter(municipality_id=municipality_code, status=ProcurementStatus.ONGOING,
-                                           incumbent_vendor_id__in=vendors).order_by("id"))
+    """The municipality's procurements that put the expert in a conflict of interest (rule 7, as the engine
+    decides it: ongoing, with an incumbent that employs the expert), an exception or not."""
+    procurements = list(Procurement.objects.filter(municipality_id=municipality_code, incumbent_vendor__isnull=False)
+                        .order_by("id"))
+    if not procurements:
+        return []
+    # The expert and the procurements alone: rule 7 asks nothing of a need or of the fiscal year.
+    instance = instance_document(fiscal_year=current_fiscal_year(), options=InstanceOptions(),
+                                 procurements=procurements, experts=[expert_document(expert)], needs=[])
+    conflicting = set(matching.conflicting_procurements(instance, expert=expert_ref(expert.pk),
+                                                        municipality=municipality_code))
+    return [p for p in procurements if procurement_ref(p.pk) in conflicting]
 
 
-def common_employment_form(expert: Expert, need: Need) -> str | None:
-    return next((f for f in need.employment_forms if f in expert.employment_forms), None)
+def _placement_instance(p: Placement, *, forbidden: bool, replaced: bool, conflicts: list[Procurement],
+                        overridden: bool) -> dict:
+    """This expert and this need as the approval sees them now. The need carries the placement's days and budget
+    (what is left of them for a successor) and no offered fee: the coordinator confirms the fee with the terms,
+    so rule 6 asks whether the expert's lowest fee and the travel fit the budget."""
+    doc = need_document(p.need)
+    doc.pop("offered_fee", None)
+    doc.update(days_per_year=p.days_per_year, budget=p.budget, onsite_days=min(doc["onsite_days"], p.days_per_year),
+               current_expert=expert_ref(p.expert.pk) if replaced else None, replacement_requested=replaced)
+    options = InstanceOptions(forbids=((p.expert.pk, p.need.pk),) if forbidden else (),
+                              coi_overrides=((p.expert.pk, p.need.municipality_id, ""),) if overridden else ())
+    return instance_document(fiscal_year=p.need.fiscal_year, options=options, procurements=conflicts,
+                             experts=[expert_document(p.expert)], needs=[doc])
 
 
 def _problem(rule: int, message, *, field: str = "proposal") -> FieldProblem:
@@ -49,63 +83,59 @@ def _labels(values, choices):
     return joined(names.get(v, v) for v in values)
 
 
-def _pair_problems(p: Placement) -> list[FieldProblem]:
-    expert, need = p.expert, p.need
-    problems = []
-    served = {pref.code for pref in expert.serves_prefectures.all()}
-    if need.municipality.prefecture_id not in served:
-        problems.append(_problem(1, _("対象外の都道府県です。")))
-    levels = {s.skill: s.level for s in expert.skills.all()}
-    short = [s.skill for s in need.skills.all() if s.required and levels.get(s.skill, 0) < s.level]
-    if short:
-        problems.append(_problem(2, interpolate(_("必須スキルが不足しています（%(skills)s）。"),
-                                                skills=_labels(short, Skill.choices))))
-    if common_employment_form(expert, need) is None:
-        problems.append(_problem(3, _("任用形態が合いません。")))
-    if need.onsite_required and need.municipality.prefecture_id not in {x.code for x in expert.onsite_prefectures.all()}:
-        problems.append(_problem(4, _("現地勤務ができません。")))
-    if need.weekly_days:
-        allowed = set(expert.weekdays) & set(need.weekdays)
-        if len(set(p.weekdays)) != need.weekly_days or not set(p.weekdays) <= allowed:
-            problems.append(_problem(5, _("曜日が合いません（人材の稼働曜日が変わった可能性があります）。")))
-    lowest = expert.daily_rate * p.days_per_year
-    if lowest + p.travel_cost > p.budget:
-        if p.travel_cost:
-            problems.append(_problem(6, interpolate(
-                _("人材の報酬の下限 %(fee)s円 と費用弁償 %(travel)s円 の計 %(total)s円 が予算 %(budget)s円 を超えます。"),
-                fee=f"{lowest:,}", travel=f"{p.travel_cost:,}", total=f"{lowest + p.travel_cost:,}",
-                budget=f"{p.budget:,}")))
-        else:
-            problems.append(_problem(6, interpolate(_("報酬 %(fee)s円 が予算 %(budget)s円 を超えます。"),
-                                                    fee=f"{lowest:,}", budget=f"{p.budget:,}")))
-    return problems
+def _budget_words(p: Placement, check: matching.PlacementCheck):
+    lowest, travel = check.accepted_fee, check.travel_cost
+    if travel:
+        return interpolate(
+            _("人材の報酬の下限 %(fee)s円 と費用弁償 %(travel)s円 の計 %(total)s円 が予算 %(budget)s円 を超えます。"),
+            fee=f"{lowest:,}", travel=f"{travel:,}", total=f"{lowest + travel:,}", budget=f"{p.budget:,}")
+    return interpolate(_("報酬 %(fee)s円 が予算 %(budget)s円 を超えます。"), fee=f"{lowest:,}", budget=f"{p.budget:,}")
 
 
-def _joint_problems(p: Placement, holdings: list) -> list[FieldProblem]:
-    expert = p.expert
-    problems = []
-    if len(holdings) + 1 > expert.max_engagements:
-        problems.append(_problem(9, interpolate(_("最大兼務数 %(limit)s を超えます。"), limit=expert.max_engagements)))
-    used = sum(e.days_per_year for e in holdings)
-    if used + p.days_per_year > expert.capacity_days:
-        problems.append(_problem(10, interpolate(
-            _("年間稼働日数を超えます（承認済 %(used)s日 + %(days)s日 > %(capacity)s日）。"),
-            used=used, days=p.days_per_year, capacity=expert.capacity_days)))
-    taken = sorted({d for e in holdings for d in e.weekdays} & set(p.weekdays))
-    if taken:
-        problems.append(_problem(11, interpolate(_("同じ曜日に別の勤務があります（%(weekdays)s）。"),
-                                                 weekdays=_labels(taken, Weekday.choices))))
-    return problems
+def _words(rule: int, p: Placement, check: matching.PlacementCheck, conflicts: list[Procurement]):
+    """What the coordinator reads for a broken rule, with the facts the engine reported."""
+    if rule == 2:
+        return interpolate(_("必須スキルが不足しています（%(skills)s）。"), skills=_labels(check.short_skills, Skill.choices))
+    if rule == 6:
+        return _budget_words(p, check)
+    if rule == 7:
+        return interpolate(
+            _("人材の所属事業者がこの市区町村の契約中の調達の受託者です（%(procurements)s）。承認するには理由を記録してください。"),
+            procurements=joined(c.title for c in conflicts))
+    if rule == 9:
+        return interpolate(_("最大兼務数 %(limit)s を超えます。"), limit=p.expert.max_engagements)
+    if rule == 10:
+        return interpolate(_("年間稼働日数を超えます（承認済 %(used)s日 + %(days)s日 > %(capacity)s日）。"),
+                           used=check.held_days, days=p.days_per_year, capacity=p.expert.capacity_days)
+    if rule == 11:
+        return interpolate(_("同じ曜日に別の勤務があります（%(weekdays)s）。"),
+                           weekdays=_labels(check.weekdays_twice, Weekday.choices))
+    return {1: _("対象外の都道府県です。"), 3: _("任用形態が合いません。"), 4: _("現地勤務ができません。"),
+            5: _("曜日が合いません（人材の稼働曜日が変わった可能性があります）。"),
+            8: _("この組み合わせは除外されています。")}[rule]
+
+
+def _refused_rules(check: matching.PlacementCheck) -> list[int]:
+    """The rules a refusal names. The engine's rule 11 covers both halves of the weekdays of one assignment; the
+    refusal has always said the proposal's weekdays no longer fit the expert's under rule 5 (曜日) and kept
+    rule 11 (曜日の重複) for a weekday worked in two places."""
+    rules = set(check.broken) - {11}
+    if not check.weekdays_fit:
+        rules.add(5)
+    if check.weekdays_twice:
+        rules.add(11)
+    return sorted(rules)
 
 
 def placement_problems(p: Placement, *, holdings: list, forbidden: bool, replaced_expert_id: int | None,
                        conflicts: list[Procurement], overridden: bool) -> list[FieldProblem]:
-    """Every hard rule the placement breaks now; empty when it may be approved."""
-    problems = _pair_problems(p)
-    if conflicts and not overridden:
-        problems.append(_problem(7, interpolate(
-            _("人材の所属事業者がこの市区町村の契約中の調達の受託者です（%(procurements)s）。承認するには理由を記録してください。"),
-            procurements=joined(c.title for c in conflicts)), field="override_reason"))
-    if forbidden or (replaced_expert_id is not None and replaced_expert_id == p.expert.pk):
-        problems.append(_problem(8, _("この組み合わせは除外されています。")))
-    return problems + _joint_problems(p, holdings)
+    """Every hard rule the placement breaks now; empty when it may be approved. `holdings` are the expert's
+    engagements of the fiscal year, `conflicts` what `incumbent_conflicts` found."""
+    instance = _placement_instance(p, forbidden=forbidden, replaced=replaced_expert_id == p.expert.pk,
+                                   conflicts=conflicts, overridden=overridden)
+    check = matching.placement_check(instance, expert=expert_ref(p.expert.pk), need=need_ref(p.need.pk),
+                                     weekdays=p.weekdays, holdings=[holding_document(e) for e in holdings],
+                                     travel_cost=p.travel_cost)
+    return [_problem(rule, _words(rule, p, check, conflicts), field="override_reason" if rule == 7 else "proposal")
+            for rule in _refused_rules(check)]
+

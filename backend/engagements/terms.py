@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+import matching
 from backend.core.choices import EmploymentForm, Role
 from backend.core.errors import FieldProblem, interpolate
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start, months_served, prorate
@@ -27,8 +28,8 @@ def form_notice(*, role: str, employment_form: str) -> bool:
 
 
 def common_forms(expert, need) -> list[str]:
-    """The forms both accept, in the municipality's order of preference."""
-    return [f for f in need.employment_forms if f in expert.employment_forms]
+    """The forms both accept, in the municipality's order of preference (the engine's rule 3)."""
+    return matching.common_forms(expert.employment_forms, need.employment_forms)
 
 
 def latest_end(*, employment_form: str, starts_on: dt.date, fiscal_year: int) -> dt.date:
@@ -81,7 +82,7 @@ def terms_problems(terms: Terms, *, proposal, expert, need, days_per_year: int, 
 
 def _fee_problems(terms: Terms, *, proposal, expert, days_per_year: int, budget: int) -> list[FieldProblem]:
     problems = []
-    lowest = expert.daily_rate * days_per_year
+    lowest = matching.accepted_fee(expert.daily_rate, days_per_year)
     highest = budget - proposal.travel_cost
     if terms.fee < lowest:
         problems.append(FieldProblem(

@@ -1,7 +1,8 @@
 """Candidates for one need: every expert of the need's prefecture with their standing against the hard rules.
 
-The standing comes from the engine itself (`matching.blocking_rules`) on the instance a run would build for
-that need today, so the page and the solver can never disagree. Load and free weekdays are what the expert
+The standing comes from the engine itself (`matching.need_standing`: the first of rules 1-8 that forbids the
+pair, else whether the need fits what the expert has left under rules 9-11) on the instance a run would build
+for that need today, so the page and the solver can never disagree. Load and free weekdays are what the expert
 has left after the engagements they already hold. Placing a candidate blocked by the incumbent conflict alone
 (an exception) is a write of backend.engagements (`need_place_with_exception`).
 """
@@ -21,7 +22,7 @@ from backend.runs.models import DecisionKind, PairDecision
 @dataclass(frozen=True)
 class Candidate:
     expert: Expert
-    blocked_by: str | None  # the unmatched reason of the first rule that forbids the pair; None: eligible
+    blocked_by: str | None  # the engine's unmatched reason that keeps the expert from the need; None: eligible
     used_days: int
     engagements: int
     free_weekdays: tuple[str, ...]
@@ -30,10 +31,6 @@ class Candidate:
     @property
     def placeable_with_exception(self) -> bool:
         return self.blocked_by == "conflict"
-
-
-RULE_ORDER = ("out_of_scope", "no_skill", "no_form", "no_onsite", "no_weekday", "over_budget", "conflict",
-              "forbidden")
 
 
 def need_candidates(*, user, need: Need) -> list[Candidate]:
@@ -49,7 +46,7 @@ def need_candidates(*, user, need: Need) -> list[Candidate]:
         travel_yen_per_km=prefecture_setting(code=need.municipality.prefecture_id).travel_yen_per_km)
     instance = instance_build(prefecture_codes=[need.municipality.prefecture_id], fiscal_year=need.fiscal_year,
                               options=options, needs=[need])
-    rules = matching.blocking_rules(instance)
+    standing = matching.need_standing(instance, need_ref(need.pk))
     visible = expert_list(user=user).in_bulk([parse_ref(doc["id"]) for doc in instance["experts"]])
     rows = []
     for doc in instance["experts"]:
@@ -57,11 +54,12 @@ def need_candidates(*, user, need: Need) -> list[Candidate]:
         if expert is None:
             continue
         rows.append(Candidate(
-            expert=expert, blocked_by=rules[(doc["id"], need_ref(need.pk))],
+            expert=expert, blocked_by=standing[doc["id"]],
             used_days=expert.capacity_days - doc["capacity_days"],
             engagements=expert.max_engagements - doc["max_engagements"],
             free_weekdays=tuple(doc["weekdays"]), decision=decisions.get(expert.pk)))
     # Eligible first, then those an exception can place (blocked by the incumbent conflict alone), then the rest
-    # by the order of the rules.
-    order = {None: -2, "conflict": -1, **{reason: i for i, reason in enumerate(RULE_ORDER) if reason != "conflict"}}
+    # by the order of the rules (the engine's reasons are in that order).
+    order = {None: -2, "conflict": -1,
+             **{reason: i for i, reason in enumerate(matching.UNMATCHED_REASONS) if reason != "conflict"}}
     return sorted(rows, key=lambda c: (order[c.blocked_by], c.expert.name))

@@ -150,13 +150,25 @@ def _holdings(expert_ids: list[int], fiscal_year: int) -> dict[int, list]:
     return by_expert
 
 
+def holding_document(engagement) -> dict:
+    """What an engagement already held takes from its expert: its days and its weekdays."""
+    return {"days_per_year": engagement.days_per_year, "weekdays": list(engagement.weekdays or [])}
+
+
+def procurement_document(procurement: Procurement) -> dict:
+    p = procurement
+    return {"id": procurement_ref(p.pk), "municipality": p.municipality_id, "category": p.category, "status": p.status,
+            "incumbent_vendor": vendor_ref(p.incumbent_vendor_id) if p.incumbent_vendor_id else None}
+
+
 def _remaining(doc: dict, holdings: list) -> dict:
     """What an expert has left once the approved engagements took their days and weekdays."""
-    taken_days = {d for e in holdings if e.weekdays for d in e.weekdays}
+    held = [holding_document(e) for e in holdings]
+    taken_days = {d for h in held for d in h["weekdays"]}
     return {
         **doc,
-        "capacity_days": max(0, doc["capacity_days"] - sum(e.days_per_year for e in holdings)),
-        "max_engagements": max(0, doc["max_engagements"] - len(holdings)),
+        "capacity_days": max(0, doc["capacity_days"] - sum(h["days_per_year"] for h in held)),
+        "max_engagements": max(0, doc["max_engagements"] - len(held)),
         "weekdays": [d for d in doc["weekdays"] if d not in taken_days],
     }
 
@@ -172,7 +184,16 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
     needs = _needs(prefecture_codes, fiscal_year) if needs is None else needs
     holdings = _holdings([e.pk for e in experts], fiscal_year)
     procurements = _procurements(n.municipality_id for n in needs)
-    vendor_ids = {a.vendor_id for e in experts for a in e.affiliations.all()}
+    return instance_document(fiscal_year=fiscal_year, options=options, procurements=procurements,
+                             experts=[_remaining(expert_document(e), holdings.get(e.pk, [])) for e in experts],
+                             needs=[need_document(n) for n in needs])
+
+
+def instance_document(*, fiscal_year: int, options: InstanceOptions, experts: list[dict], needs: list[dict],
+                      procurements: list[Procurement]) -> dict:
+    """The instance of these expert and need documents, with the procurements, the vendors they and the experts
+    name, and the options' pins, forbids and overrides."""
+    vendor_ids = {parse_ref(a["vendor"]) for e in experts for a in e["affiliations"]}
     vendor_ids |= {p.incumbent_vendor_id for p in procurements if p.incumbent_vendor_id}
     vendors = Vendor.objects.filter(pk__in=vendor_ids).order_by("id")
     return {
@@ -183,15 +204,10 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
         "lead": list(options.lead),
         "travel_yen_per_km": options.travel_yen_per_km,
         "skills": list(Skill.values),
-        "experts": [_remaining(expert_document(e), holdings.get(e.pk, [])) for e in experts],
-        "needs": [need_document(n) for n in needs],
+        "experts": experts,
+        "needs": needs,
         "vendors": [{"id": vendor_ref(v.pk), "name": v.name} for v in vendors],
-        "procurements": [
-            {"id": procurement_ref(p.pk), "municipality": p.municipality_id, "category": p.category,
-             "status": p.status,
-             "incumbent_vendor": vendor_ref(p.incumbent_vendor_id) if p.incumbent_vendor_id else None}
-            for p in procurements
-        ],
+        "procurements": [procurement_document(p) for p in procurements],
         "pins": [{"expert": expert_ref(e), "need": need_ref(n)} for e, n in options.pins],
         "forbids": [{"expert": expert_ref(e), "need": need_ref(n)} for e, n in options.forbids],
         "coi_overrides": [{"expert": expert_ref(e), "municipality": m, "reason": r}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backend.core.choices import RULES
 from backend.core.errors import DomainError
 from backend.engagements.services import need_place_with_exception
 from backend.experts.selectors import expert_list
@@ -18,18 +19,11 @@ from backend.runs.candidates import need_candidates
 from backend.runs.models import DecisionKind
 from frontend import forms, labels
 from frontend.views.access import COORDINATOR, role_required
+from matching import REASON_OF_RULE
 
-STANDING = {  # lazy: worded in the language of each request, not of the import
-    None: gettext_lazy("適格"),
-    "out_of_scope": gettext_lazy("この都道府県に対応していない（ルール1）"),
-    "no_skill": gettext_lazy("必須スキルのレベルが足りない（ルール2）"),
-    "no_form": gettext_lazy("任用形態が合わない（ルール3）"),
-    "no_onsite": gettext_lazy("現地勤務ができない（ルール4）"),
-    "no_weekday": gettext_lazy("空いている曜日が合わない（ルール5）"),
-    "over_budget": gettext_lazy("報酬が予算を超える（ルール6）"),
-    "conflict": gettext_lazy("所属事業者がこの市区町村の現在の受託事業者（ルール7）"),
-    "forbidden": gettext_lazy("除外の指定・辞退・交代の対象（ルール8）"),
-}
+# Keyed by the engine's reasons (None: eligible); the words live with the rules (backend.core.choices.RULES).
+STANDING = {None: gettext_lazy("適格"), **{REASON_OF_RULE[rule]: words.standing for rule, words in RULES.items()
+                                          if words.standing is not None}}
 
 
 def _need(request, pk):

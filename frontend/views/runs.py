@@ -311,7 +311,7 @@ def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
         "values": values or _terms_values(proposal), "errors": errors,
         "forms": [(f, EmploymentForm(f).label) for f in common_forms(expert, need)],
         "notice_forms": [f for f in common_forms(expert, need) if form_notice(role=need.role, employment_form=f)],
-        "lowest_fee": expert.daily_rate * proposal.days_per_year,
+        "lowest_fee": matching.accepted_fee(expert.daily_rate, proposal.days_per_year),
         "highest_fee": need.budget - proposal.travel_cost,
         "default_term": terms_resolve(TermsAsked(), proposal=proposal, expert=expert, need=need,
                                       today=timezone.localdate()),

@@ -7,7 +7,7 @@ vendor could not be placed on purpose.
 
 import pytest
 
-from backend.engagements.models import CoiOverride
+from backend.engagements.models import CoiOverride, Engagement
 from backend.runs.candidates import need_candidates
 from backend.runs.models import PairDecision
 from tests.backend.factories import (
@@ -16,6 +16,7 @@ from tests.backend.factories import (
     ExpertFactory,
     NeedFactory,
     ProcurementFactory,
+    ProposalFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,28 @@ def test_any_expert_can_be_forbidden_and_an_exception_is_refused_for_other_rules
     refused = client.post(f"/needs/{world['need'].pk}/candidates/decide/",
                           {"expert": world["eligible"].pk, "kind": "exception", "reason": "x"}, follow=True)
     assert "例外では配置できません" in refused.content.decode() and not CoiOverride.objects.exists()
+
+
+def test_an_expert_whose_engagements_leave_no_room_is_not_eligible_and_the_page_says_why(client, world):
+    """Rules 1-8 allow the pair, but the engagements the expert holds leave too few days (rule 10): the engine's
+    joint check says capacity, where the page used to call the expert eligible."""
+    busy = ExpertFactory(name="多忙 四郎", capacity_days=60)
+    held = NeedFactory(municipality_id="202011", status="filled")
+    Engagement.objects.create(
+        expert=busy, municipality_id="202011", need=held, proposal=ProposalFactory(need=held, expert=busy),
+        fiscal_year=2027, starts_on="2027-04-01", ends_on="2028-03-31", weekdays=["mon"], days_per_year=48,
+        fee=2_400_000, employment_form="special_part_time", status="offered")
+    rows = {c.expert.name: c for c in need_candidates(user=world["coordinator"], need=world["need"])}
+    assert rows["多忙 四郎"].blocked_by == "capacity" and rows["多忙 四郎"].used_days == 48
+    assert rows["適格 一郎"].blocked_by is None
+    client.force_login(world["coordinator"])
+    page = client.get(f"/needs/{world['need'].pk}/candidates/").content.decode()
+    assert "兼務数または年間稼働日数の上限に達している（ルール9・10）" in page
+
+
+def test_candidates_come_eligible_first_then_the_conflict_then_by_the_order_of_the_rules(world):
+    order = [c.blocked_by for c in need_candidates(user=world["coordinator"], need=world["need"])]
+    assert order == [None, "conflict", "over_budget"]
 
 
 def test_another_prefectures_coordinator_gets_404(client, world):

@@ -182,3 +182,35 @@ def test_approval_refuses_each_pair_rule_broken_since_the_run(coordinator, chang
     assert [e["code"] for e in errors] == [rule]
     assert errors[0]["ja"].startswith(words) and "ルール" not in errors[0]["ja"]
     assert not Engagement.objects.exists()
+
+
+def test_approval_refuses_a_pair_forbidden_since_the_run_in_words(coordinator):
+    from backend.runs.models import PairDecision
+
+    proposal = ProposalFactory()
+    PairDecision.objects.create(need=proposal.need, expert=proposal.expert, kind="forbid")
+    response = _approve(coordinator, proposal)
+    assert response.status_code == 409, response.content
+    assert [(e["code"], e["ja"]) for e in response.json()["errors"]] == [
+        ("rule_8", "除外の指定：この組み合わせは除外されています。")]
+
+
+def test_a_weekday_worked_elsewhere_is_named_in_the_order_of_the_week(coordinator):
+    expert = ExpertFactory(capacity_days=300)
+    held = NeedFactory(weekly_days=2, days_per_year=96, budget=4_800_000)
+    assert _approve(coordinator, ProposalFactory(expert=expert, need=held, weekdays=["fri", "thu"],
+                                                 days_per_year=96, fee=4_800_000)).status_code == 201
+    wanted = NeedFactory(weekly_days=2, days_per_year=96, budget=4_800_000)
+    response = _approve(coordinator, ProposalFactory(expert=expert, need=wanted, weekdays=["thu", "fri"],
+                                                     days_per_year=96, fee=4_800_000))
+    assert [(e["code"], e["ja"]) for e in response.json()["errors"]] == [
+        ("rule_11", "曜日の重複：同じ曜日に別の勤務があります（木、金）。")]
+
+
+def test_approval_refuses_weekdays_named_for_a_need_that_is_not_weekly(coordinator):
+    """The engine's rule: an assignment to a need that is not weekly names no weekdays (they would keep the
+    expert from other needs on those days). The copy approval used to keep of the rules did not check it."""
+    need = NeedFactory(pattern="monthly", weekly_days=0, days_per_year=24, weekdays=[])
+    response = _approve(coordinator, ProposalFactory(need=need, weekdays=["mon"], days_per_year=24))
+    assert [e["code"] for e in response.json()["errors"]] == ["rule_5"]
+    assert _approve(coordinator, ProposalFactory(need=need, weekdays=[], days_per_year=24)).status_code == 201
