@@ -19,6 +19,7 @@ from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -173,3 +174,19 @@ class ApiInEnglishMiddleware:
             return self.get_response(request)
         with translation.override("en"):
             return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user or an API caller is shown is kept by a browser or a proxy on the way
+    (`Cache-Control: no-store, private`): a shared office PC's back button, or a proxy's cache, would otherwise
+    show a clerk's lists, exports and tokens to the next person (issue 21). Public pages may be cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

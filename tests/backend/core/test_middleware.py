@@ -128,3 +128,11 @@ def test_a_malformed_multipart_body_to_the_api_is_still_a_json_400(coordinator):
                                                content_type="multipart/form-data")  # no boundary
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "parse_error"
+
+
+def test_signed_in_pages_and_api_answers_are_never_stored(client, coordinator):
+    """Issue 21: signed-in pages and API answers carried no Cache-Control."""
+    client.force_login(coordinator)
+    for path in ("/needs/", "/api/v1/needs/", "/audit/export.csv"):
+        cache_control = client.get(path)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, path
