@@ -65,7 +65,7 @@ class TokenLoginApi(APIView):
                                      _("ユーザー名またはパスワードが正しくありません。"))
         # A login like the page's: last_login is set and django-axes clears the failures.
         user_logged_in.send(sender=type(user), request=request._request, user=user)
-        return _issued(*services.auth_token_issue(user=user))
+        return _issued(*services.auth_token_issue(actor=user))
 
 
 class TokenApi(APIView):
@@ -73,7 +73,7 @@ class TokenApi(APIView):
 
     @extend_schema(request=None, responses=TokenOutputSerializer)
     def post(self, request):
-        return _issued(*services.auth_token_issue(user=request.user))
+        return _issued(*services.auth_token_issue(actor=request.user))
 
 
 class TokenLogoutApi(APIView):
@@ -83,7 +83,7 @@ class TokenLogoutApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.auth_token_revoke(user=request.user, token_key=request.auth.token_key)
+        services.auth_token_revoke(actor=request.user, token_key=request.auth.token_key)
         return Response(status=204)
 
 
@@ -92,7 +92,7 @@ class TokenLogoutAllApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.auth_token_revoke_all(user=request.user)
+        services.auth_token_revoke_all(actor=request.user)
         return Response(status=204)
 
 
@@ -110,7 +110,7 @@ class TokenDetailApi(APIView):
 
     @extend_schema(responses={204: None, 404: ErrorOutputSerializer})
     def delete(self, request, token_key: str):
-        if not services.auth_token_revoke(user=request.user, token_key=token_key):
+        if not services.auth_token_revoke(actor=request.user, token_key=token_key):
             raise NotFound
         return Response(status=204)
 

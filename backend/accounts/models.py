@@ -39,11 +39,11 @@ class User(AbstractUser):
         verbose_name_plural = _("利用者")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="coordinator") | Q(prefecture__isnull=False),
+                condition=~Q(role=UserRole.COORDINATOR) | Q(prefecture__isnull=False),
                 name="coordinator_has_prefecture",
             ),
             models.CheckConstraint(
-                condition=~Q(role="municipal") | Q(municipality__isnull=False),
+                condition=~Q(role=UserRole.MUNICIPAL) | Q(municipality__isnull=False),
                 name="municipal_staff_has_municipality",
             ),
         ]

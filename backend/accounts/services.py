@@ -23,7 +23,7 @@ from knox.models import AuthToken
 
 from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
-from backend.accounts.permissions import coordinates, is_admin
+from backend.accounts.permissions import coordinates, is_admin, is_coordinator
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.mail import link
@@ -68,6 +68,8 @@ def invitation_snapshot(invitation: Invitation) -> dict:
 # -- who belongs to which prefecture --------------------------------------------------------------------------
 
 def user_prefecture_code(user: User) -> str | None:
+    """The prefecture whose coordinator manages this user: their own, their municipality's or their expert
+    record's registering prefecture."""
     if user.role == UserRole.COORDINATOR:
         return user.prefecture_id
     if user.role == UserRole.MUNICIPAL and user.municipality_id:
@@ -92,7 +94,12 @@ def _check_new_login(email: str) -> str:
 
 
 def invitation_send(*, actor: User | None, user: User, prefecture_code: str, send: bool = True) -> Invitation:
-    """An invitation for `user`, in the caller's transaction; its mail is queued for after the commit."""
+    """An invitation for `user`, in the caller's transaction; its mail is queued for after the commit.
+
+    `actor` is the coordinator of `prefecture_code` (or an administrator); None only for the command line's
+    `coordinator_create`, which has no signed-in user."""
+    if actor is not None:
+        _check_coordinator_of(actor, prefecture_code)
     invitation = Invitation(user=user, email=user.email, prefecture_id=prefecture_code,
                             invited_by=actor if getattr(actor, "pk", None) else None)
     _issue(invitation)
@@ -103,11 +110,14 @@ def invitation_send(*, actor: User | None, user: User, prefecture_code: str, sen
     return invitation
 
 
-def invited_user_create(*, email: str, role: str, language: str = "ja", municipality=None, expert=None,
-                        prefecture=None) -> User:
-    """A login that cannot sign in until its password is set through an invitation."""
+def invited_user_create(*, actor: User, email: str, role: str, language: str = "ja", municipality=None,
+                        expert=None) -> User:
+    """A login for staff of `municipality` or for `expert`, made by the coordinator of its prefecture; it
+    cannot sign in until its password is set through an invitation."""
+    _check_coordinator_of(actor, municipality.prefecture_id if role == UserRole.MUNICIPAL and municipality
+                          else expert.registering_prefecture_id if expert else None)
     user = User(username=_check_new_login(email), email=email.strip(), role=role, language=language,
-                municipality=municipality, expert=expert, prefecture=prefecture)
+                municipality=municipality, expert=expert)
     user.set_unusable_password()
     user.save()
     return user
@@ -123,6 +133,9 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
     from backend.experts.selectors import expert_list
     from backend.experts.services import expert_create
 
+    if not is_coordinator(actor):
+        raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
+                                    _("担当の都道府県の利用者のみ招待・管理できます。"))
     if role not in INVITED_ROLES:
         raise DomainError.single("role", ErrorCode.INVALID, _("招待できるのは市区町村職員と専門人材です。"))
     if role == UserRole.MUNICIPAL:
@@ -137,7 +150,7 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
             if not new_expert_name.strip():
                 raise DomainError.single("expert", ErrorCode.REQUIRED, _("専門人材を選ぶか、新しい専門人材の氏名を入力してください。"))
             _check_coordinator_of(actor, actor.prefecture_id)
-            expert = expert_create(user=actor, data={"name": new_expert_name.strip(), "email": email.strip(),
+            expert = expert_create(actor=actor, data={"name": new_expert_name.strip(), "email": email.strip(),
                                                      "capacity_days": 0, "daily_rate": 0, "weekdays": [],
                                                      "employment_forms": []})
         elif not expert_list(user=actor).filter(pk=expert.pk).exists():
@@ -146,8 +159,8 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
             raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
         prefecture_code = expert.registering_prefecture_id
         _check_coordinator_of(actor, prefecture_code)
-    user = invited_user_create(email=email, role=role, language=language, municipality=municipality,
-                               expert=expert)
+    user = invited_user_create(actor=actor, email=email, role=role, language=language,
+                               municipality=municipality, expert=expert)
     return invitation_send(actor=actor, user=user, prefecture_code=prefecture_code)
 
 
@@ -208,7 +221,10 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
 
 @transaction.atomic(durable=True)
 def invitation_accept(*, token: str, password: str) -> User:
-    """The invitee sets their password: the link is used up, the login can sign in."""
+    """The invitee sets their password: the link is used up, the login can sign in.
+
+    No actor, on purpose: the invitee is not signed in (they have no password yet); the link's secret is the
+    proof of who they are, and the audit row names the invited login."""
     invitation = invitation_for_token(token, for_update=True)
     user = invitation.user
     try:
@@ -229,7 +245,12 @@ def invitation_accept(*, token: str, password: str) -> User:
 def coordinator_create(*, actor: User | None, username: str, email: str, prefecture,
                        language: str = "ja") -> tuple[User, str]:
     """A coordinator of one prefecture and their set-password link, for the caller to hand over (the
-    command line prints it; nothing is mailed)."""
+    command line prints it; nothing is mailed).
+
+    `actor` None is the command line (`manage.py create_coordinator`): whoever runs it holds the server, and
+    the audit row names no one. A signed-in actor must be an administrator."""
+    if actor is not None and not is_admin(actor):
+        raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, _("コーディネーターを作成できるのはシステム管理者のみです。"))
     if User.objects.filter(username=username).exists():
         raise ConflictError.single("username", ErrorCode.EXISTS, _("このユーザー名は既に使われています。"))
     user = User(username=username, email=email, role=UserRole.COORDINATOR, prefecture=prefecture,
@@ -275,7 +296,10 @@ def user_deactivate(*, actor: User, user: User) -> User:
 
 def password_reset_request(*, email: str) -> None:
     """Mail a reset link to each active user with this address and a password; the caller answers the same
-    whether or not there is one."""
+    whether or not there is one.
+
+    No actor, on purpose: whoever forgot their password cannot sign in. The link goes only to the address on
+    record, and the audit row names no one."""
     users = User.objects.filter(email__iexact=email.strip(), is_active=True)
     for user in users:
         if not user.has_usable_password():
@@ -285,25 +309,30 @@ def password_reset_request(*, email: str) -> None:
         mail_enqueue(message="password_reset", object_id=user.pk)
 
 
-def password_changed(*, user: User, reset: bool) -> None:
-    audit_record(actor=user, action=AuditAction.USER_PASSWORD_RESET if reset else AuditAction.USER_PASSWORD_CHANGE,
-                 obj=user, prefecture=user_prefecture_code(user))
+def password_changed(*, actor: User, reset: bool) -> None:
+    """The actor changed their own password (signed in), or set a new one through a reset link (the link
+    proved who they are); Django's forms have saved it, this audits it."""
+    audit_record(actor=actor, action=AuditAction.USER_PASSWORD_RESET if reset else AuditAction.USER_PASSWORD_CHANGE,
+                 obj=actor, prefecture=user_prefecture_code(actor))
 
 
 # -- API tokens ------------------------------------------------------------------------------------------
 
-def auth_token_issue(*, user: User) -> tuple[str, datetime]:
-    """A new token for the user, valid for REST_KNOX["TOKEN_TTL"]: (secret, expiry)."""
-    instance, secret = AuthToken.objects.create(user=user)
+# Each of these acts on the actor's own tokens only: any signed-in role holds tokens, and another user's token
+# is out of reach by construction (the query names the actor), so there is no other scope to refuse.
+
+def auth_token_issue(*, actor: User) -> tuple[str, datetime]:
+    """A new token for the actor, valid for REST_KNOX["TOKEN_TTL"]: (secret, expiry)."""
+    instance, secret = AuthToken.objects.create(user=actor)
     return secret, instance.expiry
 
 
-def auth_token_revoke(*, user: User, token_key: str) -> bool:
-    """Revoke the user's token named by its key; False when the user has no such token (another user's
+def auth_token_revoke(*, actor: User, token_key: str) -> bool:
+    """Revoke the actor's token named by its key; False when the actor has no such token (another user's
     token is not theirs to revoke, and is not revealed to exist)."""
-    deleted, _by_model = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    deleted, _by_model = AuthToken.objects.filter(user=actor, token_key=token_key).delete()
     return deleted > 0
 
 
-def auth_token_revoke_all(*, user: User) -> None:
-    AuthToken.objects.filter(user=user).delete()
+def auth_token_revoke_all(*, actor: User) -> None:
+    AuthToken.objects.filter(user=actor).delete()

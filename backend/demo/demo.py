@@ -164,7 +164,7 @@ def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) 
             "affiliations": affiliations,
         }
         data = {k: v for k, v in data.items() if v is not None}
-        experts.append(expert_create(user=actor, data=data))
+        experts.append(expert_create(actor=actor, data=data))
     return experts
 
 

@@ -1,11 +1,9 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.accounts.apis import IsCoordinator
-from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_coordinator
 from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
@@ -30,7 +28,8 @@ from backend.experts.serializers import (
     ExpertOutputSerializer,
 )
 from backend.experts.services import (
-    affiliation_change_decide,
+    affiliation_change_accept,
+    affiliation_change_decline,
     affiliation_change_request,
     expert_application_accept,
     expert_application_decline,
@@ -64,15 +63,13 @@ class ExpertViewSet(WritableScopedViewSet):
         return expert_can_change(user=user, expert=obj)
 
     def create_object(self, *, user, data):
-        return expert_create(user=user, data=data)
+        return expert_create(actor=user, data=data)
 
     def update_object(self, *, user, obj, data):
-        return expert_update(user=user, expert=obj, data=data)
+        return expert_update(actor=user, expert=obj, data=data)
 
     def delete_object(self, *, user, obj):
-        if user.role == UserRole.EXPERT:
-            raise PermissionDenied()
-        expert_deactivate(user=user, expert=obj)
+        expert_deactivate(actor=user, expert=obj)  # the coordinator of the registering prefecture, else 403
 
     @extend_schema(request=AffiliationChangeInputSerializer, responses={201: AffiliationChangeOutputSerializer})
     @action(detail=True, methods=["post"], url_path="affiliation-changes")
@@ -80,14 +77,14 @@ class ExpertViewSet(WritableScopedViewSet):
         """The expert asks to add or end an affiliation; their coordinator reviews it (/affiliation-changes/)."""
         expert = self.get_object()
         data = validate_input(AffiliationChangeInputSerializer, data=request.data)
-        change = affiliation_change_request(user=request.user, expert=expert, **data)
+        change = affiliation_change_request(actor=request.user, expert=expert, **data)
         return Response(AffiliationChangeOutputSerializer(change).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ExpertOutputSerializer)
     @action(detail=True, methods=["post"])
     def pledge(self, request, pk=None):
         """The expert signs the confidentiality pledge themself; it is dated today."""
-        return self.render(expert_sign_pledge(user=request.user, expert=self.get_object()))
+        return self.render(expert_sign_pledge(actor=request.user, expert=self.get_object()))
 
 
 class AffiliationChangeViewSet(ScopedViewSet):
@@ -101,21 +98,20 @@ class AffiliationChangeViewSet(ScopedViewSet):
     def scoped_queryset(self, user):
         return affiliation_change_list(user=user)
 
-    def _decide(self, request, accept: bool):
+    def _decide(self, request, decide):
         change = self.get_object()
         data = validate_input(AffiliationDecisionInputSerializer, data=request.data or {})
-        return self.render(affiliation_change_decide(user=request.user, change=change, accept=accept,
-                                                     reason=data["reason"]))
+        return self.render(decide(actor=request.user, change=change, reason=data["reason"]))
 
     @extend_schema(request=AffiliationDecisionInputSerializer, responses=AffiliationChangeOutputSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._decide(request, True)
+        return self._decide(request, affiliation_change_accept)
 
     @extend_schema(request=AffiliationDecisionInputSerializer, responses=AffiliationChangeOutputSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        return self._decide(request, False)
+        return self._decide(request, affiliation_change_decline)
 
 
 class ExpertApplicationViewSet(ScopedViewSet):
@@ -136,7 +132,7 @@ class ExpertApplicationViewSet(ScopedViewSet):
     def accept(self, request, pk=None):
         application = self.get_object()
         data = validate_input(ApplicationAcceptInputSerializer, data=request.data or {})
-        expert_application_accept(user=request.user, application=application, vendors=data["vendors"])
+        expert_application_accept(actor=request.user, application=application, vendors=data["vendors"])
         return self.render(application)
 
     @extend_schema(request=ApplicationDeclineInputSerializer, responses=ExpertApplicationOutputSerializer)
@@ -144,5 +140,5 @@ class ExpertApplicationViewSet(ScopedViewSet):
     def decline(self, request, pk=None):
         application = self.get_object()
         data = validate_input(ApplicationDeclineInputSerializer, data=request.data)
-        return self.render(expert_application_decline(user=request.user, application=application,
+        return self.render(expert_application_decline(actor=request.user, application=application,
                                                       reason=data["reason"]))

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
-from backend.accounts.permissions import coordinates, is_expert_self
+from backend.accounts.models import User, UserRole
+from backend.accounts.permissions import coordinates, is_admin, is_coordinator, is_expert_self
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
@@ -26,12 +26,11 @@ from backend.experts.models import (
     Affiliation,
     AffiliationChange,
     AffiliationChangeKind,
-    AffiliationChangeStatus,
-    ApplicationStatus,
     Expert,
     ExpertApplication,
     ExpertSkill,
 )
+from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW, APPLICATION_WORKFLOW
 from backend.procurement.services import vendor_create
 from backend.restrictions.services import restrictions_after_affiliation_change
 
@@ -73,24 +72,26 @@ def expert_snapshot(expert: Expert) -> dict:
     }
 
 
-def _registering_prefecture_for(*, user, data, current=None):
+def _registering_prefecture_for(*, actor: User, data, current=None):
+    """An administrator names the registering prefecture, a coordinator registers in their own, and the
+    expert's own edit leaves it where it is."""
     requested = data.get("registering_prefecture")
-    if user.role == UserRole.COORDINATOR:
-        if requested is not None and requested.pk != user.prefecture_id:
+    if is_admin(actor):
+        if requested is None and current is None:
+            raise DomainError.single("registering_prefecture", ErrorCode.REQUIRED, _("登録都道府県は必須です。"))
+        return requested or current
+    if is_coordinator(actor):
+        if requested is not None and requested.pk != actor.prefecture_id:
             raise DomainError.single(
                 "registering_prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                 _("登録都道府県は担当の都道府県のみ指定できます。"),
             )
-        return user.prefecture
-    if user.role == UserRole.EXPERT:
-        if requested is not None and current is not None and requested.pk != current.pk:
-            raise DomainError.single(
-                "registering_prefecture", ErrorCode.READ_ONLY, _("登録都道府県は変更できません。"),
-            )
-        return current
-    if requested is None and current is None:
-        raise DomainError.single("registering_prefecture", ErrorCode.REQUIRED, _("登録都道府県は必須です。"))
-    return requested or current
+        return actor.prefecture
+    if requested is not None and current is not None and requested.pk != current.pk:
+        raise DomainError.single(
+            "registering_prefecture", ErrorCode.READ_ONLY, _("登録都道府県は変更できません。"),
+        )
+    return current
 
 
 def _write_relations(expert: Expert, data: dict, *, actor) -> None:
@@ -116,11 +117,17 @@ def _write_relations(expert: Expert, data: dict, *, actor) -> None:
         restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
 
 
-def _check_fields_are_theirs(*, user, expert: Expert, data: dict) -> None:
-    if user.role != UserRole.EXPERT:
+def _check_changes_expert(actor: User, expert: Expert) -> None:
+    """The coordinator of the expert's registering prefecture, or the expert themself."""
+    if not (coordinates(actor, expert.registering_prefecture_id) or is_expert_self(actor, expert.pk)):
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS,
+                                    _("この専門人材の情報を変更できるのは、登録都道府県のコーディネーターと本人のみです。"))
+
+
+def _check_fields_are_theirs(*, actor: User, expert: Expert, data: dict) -> None:
+    """The expert's own edit carries only the fields that are theirs to change."""
+    if not is_expert_self(actor, expert.pk):
         return
-    if user.expert_id != expert.pk:
-        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("他の専門人材の情報は変更できません。"))
     problems = []
     for name in sorted(set(data) - EXPERT_OWN_FIELDS):
         problems.append(FieldProblem(name, ErrorCode.NOT_YOURS, _NOT_YOURS.get(name, _NOT_YOURS_OTHERWISE)))
@@ -173,65 +180,75 @@ def _check_commitments(expert: Expert) -> None:
 
 
 @transaction.atomic
-def expert_create(*, user, data: dict) -> Expert:
+def expert_create(*, actor: User, data: dict) -> Expert:
+    """A coordinator registers an expert in their prefecture; an administrator names the prefecture."""
+    if not is_coordinator(actor):
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("専門人材を登録できるのはコーディネーターのみです。"))
     _check_pledge_date(data)
-    home = _registering_prefecture_for(user=user, data=data)
+    home = _registering_prefecture_for(actor=actor, data=data)
     expert = Expert(registering_prefecture=home)
     model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
     expert.full_clean(exclude=["weekdays", "employment_forms"])
     expert.save()
-    _write_relations(expert, data, actor=user)
-    audit_record(actor=user, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture=home, after=expert_snapshot(expert))
+    _write_relations(expert, data, actor=actor)
+    audit_record(actor=actor, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture=home, after=expert_snapshot(expert))
     return expert
 
 
 @transaction.atomic(durable=True)
-def expert_update(*, user, expert: Expert, data: dict) -> Expert:
-    _check_fields_are_theirs(user=user, expert=expert, data=data)
+def expert_update(*, actor: User, expert: Expert, data: dict) -> Expert:
+    """The coordinator of the expert's registering prefecture changes the record; the expert their own fields."""
+    _check_changes_expert(actor, expert)
+    _check_fields_are_theirs(actor=actor, expert=expert, data=data)
     _check_pledge_date(data)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
-    expert.registering_prefecture = _registering_prefecture_for(user=user, data=data, current=expert.registering_prefecture)
+    expert.registering_prefecture = _registering_prefecture_for(actor=actor, data=data,
+                                                                current=expert.registering_prefecture)
     model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
     _check_commitments(expert)
     expert.save()
-    _write_relations(expert, data, actor=user)
-    audit_record(actor=user, action=AuditAction.EXPERT_UPDATE, obj=expert, prefecture=expert.registering_prefecture,
+    _write_relations(expert, data, actor=actor)
+    audit_record(actor=actor, action=AuditAction.EXPERT_UPDATE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
 
 @transaction.atomic
-def expert_sign_pledge(*, user, expert: Expert) -> Expert:
+def expert_sign_pledge(*, actor: User, expert: Expert) -> Expert:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) themself; it is dated today."""
-    if not is_expert_self(user, expert.pk):
+    if not is_expert_self(actor, expert.pk):
         raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("誓約書に署名できるのは専門人材本人のみです。"))
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
     expert.pledge_signed_on = timezone.localdate()
     expert.save(update_fields=["pledge_signed_on", "updated_at"])
-    audit_record(actor=user, action=AuditAction.EXPERT_SIGN_PLEDGE, obj=expert, prefecture=expert.registering_prefecture,
+    audit_record(actor=actor, action=AuditAction.EXPERT_SIGN_PLEDGE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
 
 @transaction.atomic(durable=True)
-def expert_deactivate(*, user, expert: Expert) -> Expert:
-    """Experts are never deleted (engagements and the audit log refer to them); they retire."""
+def expert_deactivate(*, actor: User, expert: Expert) -> Expert:
+    """Experts are never deleted (engagements and the audit log refer to them); the coordinator of their
+    registering prefecture retires them."""
+    if not coordinates(actor, expert.registering_prefecture_id):
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("専門人材の登録を停止できるのは登録都道府県のコーディネーターのみです。"))
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
     expert.listed = False
     expert.save(update_fields=["listed", "updated_at"])
-    audit_record(actor=user, action=AuditAction.EXPERT_DEACTIVATE, obj=expert, prefecture=expert.registering_prefecture,
+    audit_record(actor=actor, action=AuditAction.EXPERT_DEACTIVATE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert
 
 
 # -- affiliation changes: asked by the expert, applied by the coordinator ---------------------------------------
 
-def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relation: str = "",
+def affiliation_change_request(*, actor: User, expert: Expert, kind: str, vendor, relation: str = "",
                                ended_on=None, note: str = "") -> AffiliationChange:
     """The expert asks to add an affiliation or to end one; nothing changes until the coordinator accepts."""
-    if not is_expert_self(user, expert.pk):
+    if not is_expert_self(actor, expert.pk):
         raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("所属の変更を申請できるのは専門人材本人のみです。"))
     current = {a.vendor_id: a for a in expert.affiliations.all() if a.is_current}
     if kind == AffiliationChangeKind.END and vendor.pk not in current:
@@ -243,40 +260,60 @@ def affiliation_change_request(*, user, expert: Expert, kind: str, vendor, relat
     with transaction.atomic():
         change = AffiliationChange.objects.create(expert=expert, kind=kind, vendor=vendor, relation=relation,
                                                   ended_on=ended_on, note=note.strip())
-        audit_record(actor=user, action=AuditAction.AFFILIATION_REQUEST, obj=change, prefecture=expert.registering_prefecture,
+        audit_record(actor=actor, action=AuditAction.AFFILIATION_REQUEST, obj=change, prefecture=expert.registering_prefecture,
                      after={"kind": kind, "vendor": vendor.name, "relation": relation or None,
                             "ended_on": ended_on, "note": change.note or None})
     return change
 
 
-def affiliation_change_decide(*, user, change: AffiliationChange, accept: bool, reason: str = "") -> AffiliationChange:
-    """The coordinator of the expert's prefecture applies or declines the request. Applying never lifts a
-    restriction in force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
-    if not coordinates(user, change.expert.registering_prefecture_id):
+def _check_decides_change(actor: User, change: AffiliationChange) -> None:
+    if not coordinates(actor, change.expert.registering_prefecture_id):
         raise ForbiddenError.single("change", ErrorCode.NOT_YOURS, _("この申請を処理できるのは登録都道府県のコーディネーターのみです。"))
-    with transaction.atomic():
-        change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
-        if change.status != AffiliationChangeStatus.PENDING:
-            raise ConflictError.single("change", ErrorCode.DECIDED, _("この申請は既に処理されています。"))
-        expert = Expert.objects.select_for_update().get(pk=change.expert_id)
-        if accept:
-            before = set(expert.affiliations.values_list("vendor_id", "relation"))
-            if change.kind == AffiliationChangeKind.ADD:
-                Affiliation.objects.update_or_create(expert=expert, vendor=change.vendor, relation=change.relation,
-                                                     defaults={"ended_on": None})
-            else:
-                expert.affiliations.filter(vendor=change.vendor, relation__in=ACTIVE_RELATIONS).delete()
-                Affiliation.objects.update_or_create(
-                    expert=expert, vendor=change.vendor, relation=AffiliationRelation.FORMER_EMPLOYEE,
-                    defaults={"ended_on": change.ended_on})
-            after = set(expert.affiliations.values_list("vendor_id", "relation"))
-            restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=user)
-        change.status = AffiliationChangeStatus.ACCEPTED if accept else AffiliationChangeStatus.DECLINED
-        change.decided_by, change.decided_at, change.decision_reason = user, timezone.now(), reason.strip()
-        change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        audit_record(actor=user, action=AuditAction.AFFILIATION_ACCEPT if accept else "affiliation.decline", obj=change,
-                     prefecture=expert.registering_prefecture, after={"status": change.status,
-                                                               "reason": change.decision_reason or None})
+
+
+def _locked_undecided_change(change: AffiliationChange, action: AuditAction) -> AffiliationChange:
+    change = AffiliationChange.objects.select_for_update().get(pk=change.pk)
+    if not AFFILIATION_CHANGE_WORKFLOW.allows(action, change.status):
+        raise ConflictError.single("change", ErrorCode.DECIDED, _("この申請は既に処理されています。"))
+    return change
+
+
+def _change_decided(change: AffiliationChange, action: AuditAction, *, actor: User, expert: Expert,
+                    reason: str) -> None:
+    reason = reason.strip()
+    AFFILIATION_CHANGE_WORKFLOW.move(
+        change, action, actor=actor, prefecture=expert.registering_prefecture, after={"reason": reason or None},
+        changes={"decided_by": actor, "decided_at": timezone.now(), "decision_reason": reason})
+
+
+@transaction.atomic(durable=True)
+def affiliation_change_accept(*, actor: User, change: AffiliationChange, reason: str = "") -> AffiliationChange:
+    """The coordinator of the expert's prefecture applies the request. Applying never lifts a restriction in
+    force: ending an affiliation keeps it as former_employee, and recorded rows stay."""
+    _check_decides_change(actor, change)
+    change = _locked_undecided_change(change, AuditAction.AFFILIATION_ACCEPT)
+    expert = Expert.objects.select_for_update().get(pk=change.expert_id)
+    before = set(expert.affiliations.values_list("vendor_id", "relation"))
+    if change.kind == AffiliationChangeKind.ADD:
+        Affiliation.objects.update_or_create(expert=expert, vendor=change.vendor, relation=change.relation,
+                                             defaults={"ended_on": None})
+    else:
+        expert.affiliations.filter(vendor=change.vendor, relation__in=ACTIVE_RELATIONS).delete()
+        Affiliation.objects.update_or_create(
+            expert=expert, vendor=change.vendor, relation=AffiliationRelation.FORMER_EMPLOYEE,
+            defaults={"ended_on": change.ended_on})
+    after = set(expert.affiliations.values_list("vendor_id", "relation"))
+    restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
+    _change_decided(change, AuditAction.AFFILIATION_ACCEPT, actor=actor, expert=expert, reason=reason)
+    return change
+
+
+@transaction.atomic(durable=True)
+def affiliation_change_decline(*, actor: User, change: AffiliationChange, reason: str = "") -> AffiliationChange:
+    """The coordinator of the expert's prefecture declines the request: the affiliations stay as they are."""
+    _check_decides_change(actor, change)
+    change = _locked_undecided_change(change, AuditAction.AFFILIATION_DECLINE)
+    _change_decided(change, AuditAction.AFFILIATION_DECLINE, actor=actor, expert=change.expert, reason=reason)
     return change
 
 
@@ -289,7 +326,10 @@ def application_snapshot(application: ExpertApplication) -> dict:
 
 @transaction.atomic(durable=True)
 def expert_application_submit(*, prefecture, data: dict, language: str) -> ExpertApplication:
-    """Stored for the prefecture's coordinators only; nothing is listed or matched before one accepts."""
+    """Stored for the prefecture's coordinators only; nothing is listed or matched before one accepts.
+
+    No actor, on purpose: the applicant has no account yet (the public page /apply/ takes the application, its
+    rate limit per address is the gate), and the audit row names no one."""
     application = ExpertApplication.objects.create(
         prefecture=prefecture, name=data["name"], name_kana=data["name_kana"], email=data["email"],
         phone=data.get("phone", ""), skills=dict(sorted(data["skills"].items())),
@@ -304,66 +344,66 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
     return application
 
 
-def _check_application_coordinator(user, application: ExpertApplication) -> None:
-    if not coordinates(user, application.prefecture_id):
+def _check_application_coordinator(actor: User, application: ExpertApplication) -> None:
+    if not coordinates(actor, application.prefecture_id):
         raise ForbiddenError.single("application", ErrorCode.NOT_YOURS, _("この応募を審査できるのは応募先の都道府県のコーディネーターのみです。"))
 
 
-def _locked_pending(application: ExpertApplication) -> ExpertApplication:
+def _locked_undecided(application: ExpertApplication, action: AuditAction) -> ExpertApplication:
     application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.PENDING:
+    if not APPLICATION_WORKFLOW.allows(action, application.status):
         raise ConflictError.single("application", ErrorCode.DECIDED, _("この応募は既に審査済みです。"))
     return application
 
 
+def _application_decided(application: ExpertApplication, action: AuditAction, *, actor: User, **changes) -> None:
+    """The decision's fields and the status, saved and audited in full (the move writes the new status)."""
+    before = application_snapshot(application)
+    changes = {**changes, "decided_by": actor, "decided_at": timezone.now()}
+    for name, value in changes.items():
+        setattr(application, name, value)
+    APPLICATION_WORKFLOW.move(application, action, actor=actor, prefecture=application.prefecture_id,
+                              before=before, after=application_snapshot(application), changes=changes)
+
+
 @transaction.atomic(durable=True)
-def expert_application_accept(*, user, application: ExpertApplication, vendors: list) -> Expert:
+def expert_application_accept(*, actor: User, application: ExpertApplication, vendors: list) -> Expert:
     """The Expert (affiliations mapped to the register: `vendors[i]` is a Vendor for the i-th affiliation,
     or None to register its name as a new vendor), their login and the invitation to set a password, in
     one transaction; the invitation mail leaves after the commit."""
     # accounts.services imports this module (inviting an expert by name registers them): imported here.
     from backend.accounts.services import invitation_send, invited_user_create
 
-    _check_application_coordinator(user, application)
-    application = _locked_pending(application)
+    _check_application_coordinator(actor, application)
+    application = _locked_undecided(application, AuditAction.APPLICATION_ACCEPT)
     if len(vendors) != len(application.affiliations):
         raise DomainError.single("vendors", ErrorCode.MISMATCH, _("所属事業者ごとに対応する事業者を選んでください。"))
     affiliations = []
     for row, vendor in zip(application.affiliations, vendors, strict=True):
-        vendor = vendor or vendor_create(user=user, data={"name": row["vendor_name"]})
+        vendor = vendor or vendor_create(user=actor, data={"name": row["vendor_name"]})
         ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
         affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
-    expert = expert_create(user=user, data={
+    expert = expert_create(actor=actor, data={
         "registering_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
         "name": application.name, "name_kana": application.name_kana, "email": application.email,
         "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
         "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,
         "skills": application.skills, "affiliations": affiliations,
         "pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
-    login = invited_user_create(email=application.email, role=UserRole.EXPERT, language=application.language,
-                                expert=expert)
-    before = application_snapshot(application)
-    application.status, application.expert = ApplicationStatus.ACCEPTED, expert
-    application.decided_by, application.decided_at = user, timezone.now()
-    application.save(update_fields=["status", "expert", "decided_by", "decided_at"])
-    audit_record(actor=user, action=AuditAction.APPLICATION_ACCEPT, obj=application, prefecture=application.prefecture_id,
-                 before=before, after=application_snapshot(application))
-    invitation_send(actor=user, user=login, prefecture_code=application.prefecture_id)
+    login = invited_user_create(actor=actor, email=application.email, role=UserRole.EXPERT,
+                                language=application.language, expert=expert)
+    _application_decided(application, AuditAction.APPLICATION_ACCEPT, actor=actor, expert=expert)
+    invitation_send(actor=actor, user=login, prefecture_code=application.prefecture_id)
     return expert
 
 
 @transaction.atomic(durable=True)
-def expert_application_decline(*, user, application: ExpertApplication, reason: str) -> ExpertApplication:
+def expert_application_decline(*, actor: User, application: ExpertApplication, reason: str) -> ExpertApplication:
     """Declined with a reason, which the applicant is told by mail (after the commit)."""
-    _check_application_coordinator(user, application)
+    _check_application_coordinator(actor, application)
     if not reason.strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("見送る理由を入力してください（応募者にメールで伝えます）。"))
-    application = _locked_pending(application)
-    before = application_snapshot(application)
-    application.status, application.decision_reason = ApplicationStatus.DECLINED, reason.strip()
-    application.decided_by, application.decided_at = user, timezone.now()
-    application.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    audit_record(actor=user, action=AuditAction.APPLICATION_DECLINE, obj=application, prefecture=application.prefecture_id,
-                 before=before, after=application_snapshot(application))
+    application = _locked_undecided(application, AuditAction.APPLICATION_DECLINE)
+    _application_decided(application, AuditAction.APPLICATION_DECLINE, actor=actor, decision_reason=reason.strip())
     mail_enqueue(message="application_declined", object_id=application.pk)
     return application

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.models import User
 from backend.accounts.permissions import coordinates
 from backend.config.embedded_db import REPO_ROOT
 from backend.core.audit import AuditAction, audit_record
@@ -35,6 +36,10 @@ def _read(path: Path) -> list[dict]:
 
 @transaction.atomic
 def register_load(*, directory: Path = FIXTURES_DIR) -> RegisterLoadResult:
+    """Load the public register of prefectures and municipalities from the repository's fixtures.
+
+    No actor, on purpose: reference data loaded by whoever runs `manage.py load_register` on the server (and
+    by the test setup), not a change anyone makes through the service; it is not audited."""
     prefectures = _read(directory / "prefectures.csv")
     municipalities = _read(directory / "municipalities.csv")
     for row in municipalities:
@@ -75,10 +80,10 @@ def prefecture_setting_snapshot(setting: PrefectureSetting) -> dict:
 
 
 @transaction.atomic
-def prefecture_setting_update(*, user, prefecture_id: str, data: dict) -> PrefectureSetting:
+def prefecture_setting_update(*, actor: User, prefecture_id: str, data: dict) -> PrefectureSetting:
     """Change a prefecture's settings (the estimated 特別交付税 rate, a Decimal from 0 to 1; the travel
     reimbursement per km, whole yen); the row is created on the first change."""
-    if not coordinates(user, prefecture_id):
+    if not coordinates(actor, prefecture_id):
         raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE, _("担当都道府県の設定のみ変更できます。"))
     setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture_id=prefecture_id)
     before = prefecture_setting_snapshot(setting)
@@ -87,6 +92,6 @@ def prefecture_setting_update(*, user, prefecture_id: str, data: dict) -> Prefec
     if model_update(instance=setting, fields=SETTING_FIELDS, data=data):
         setting.full_clean()
         setting.save()
-        audit_record(actor=user, action=AuditAction.PREFECTURE_SETTING_UPDATE, obj=setting,
+        audit_record(actor=actor, action=AuditAction.PREFECTURE_SETTING_UPDATE, obj=setting,
                      prefecture=prefecture_id, before=before, after=prefecture_setting_snapshot(setting))
     return setting

@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     NOT_A_WORKBOOK = "not_a_workbook"
     NO_ROWS = "no_rows"
     NO_WORKSHEET = "no_worksheet"
+    NOT_COORDINATOR = "not_coordinator"
     NULL_CHARACTER = "null_character"
     REQUIRED = "required"
     TIMEOUT = "timeout"

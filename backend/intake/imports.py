@@ -28,6 +28,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from backend.accounts.models import User
+from backend.accounts.permissions import is_coordinator
 from backend.core.api import BilingualValidationError, bilingual_errors
 from backend.core.choices import (
     AffiliationRelation,
@@ -37,7 +39,7 @@ from backend.core.choices import (
     WorkPattern,
     value_by_label,
 )
-from backend.core.errors import DomainError, FieldProblem, interpolate
+from backend.core.errors import DomainError, FieldProblem, ForbiddenError, interpolate
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
@@ -156,7 +158,7 @@ class ImportSpec:
     name: str
     columns: tuple[Column, ...]
     serializer: type
-    write: Callable  # (user, data) -> object
+    write: Callable  # (actor, data) -> object, the service that writes one row
     sheet: str = ""  # the data sheet's title in the template; the importer reads it when present
     combine: Callable[[dict], dict] = staticmethod(lambda data: data)  # several columns into one field
 
@@ -234,11 +236,18 @@ def _file_problem(code: str, message) -> BilingualValidationError:
     return BilingualValidationError.of(FieldProblem("file", code, message), row=None, column=None)
 
 
-def import_upload(*, spec: ImportSpec, user, upload) -> list:
+def _check_imports(actor: User) -> None:
+    """Coordinators (and administrators) import; each row's service then holds the row to their prefecture."""
+    if not is_coordinator(actor):
+        raise ForbiddenError.single("file", ErrorCode.NOT_COORDINATOR, gettext_lazy("取り込みができるのはコーディネーターのみです。"))
+
+
+def import_upload(*, spec: ImportSpec, actor: User, upload) -> list:
     """Read and import one upload within one time budget."""
+    _check_imports(actor)
     limits = ImportLimits.from_settings()
     deadline = Deadline.start(file_name=_file_name(upload), seconds=limits.max_seconds)
-    return import_rows(spec=spec, user=user, rows=read_rows(upload, deadline=deadline), deadline=deadline)
+    return import_rows(spec=spec, actor=actor, rows=read_rows(upload, deadline=deadline), deadline=deadline)
 
 
 def read_rows(upload, *, deadline: Deadline | None = None) -> list[dict[str, str]]:
@@ -400,9 +409,10 @@ def _row_data(spec: ImportSpec, row: dict[str, str]) -> dict:
     return spec.combine(data)
 
 
-def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
+def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
                 deadline: Deadline | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
+    _check_imports(actor)
     deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
     missing = [c.header for c in spec.columns[:1]
                if rows and not any(h in rows[0] for h in (c.header, *c.aliases))]
@@ -433,7 +443,7 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     with transaction.atomic():
         for number, data in validated:
             try:
-                created.append(spec.write(user=user, data=data))
+                created.append(spec.write(actor=actor, data=data))
             except DomainError as exc:
                 raise BilingualValidationError([{**p.as_error(), "row": number, "column": spec.header_for(p.field)}
                                                 for p in exc.problems]) from None

@@ -24,10 +24,10 @@ class NotificationViewSet(ScopedViewSet):
     @extend_schema(request=None, responses=NotificationOutputSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        return self.render(services.notification_mark_read(user=request.user, notification=self.get_object()))
+        return self.render(services.notification_mark_read(actor=request.user, notification=self.get_object()))
 
     @extend_schema(request=None, responses=MarkedReadOutputSerializer)
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
-        marked = services.notification_mark_all_read(user=request.user)
+        marked = services.notification_mark_all_read(actor=request.user)
         return Response({"marked": marked, "unread": request.user.unread_notifications})

@@ -4,4 +4,5 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    NOT_YOURS = "not_yours"
     UNKNOWN_KIND = "unknown_kind"

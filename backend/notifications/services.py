@@ -4,6 +4,10 @@
 nothing: the e-mail task is enqueued on commit. Each write recounts the recipients' unread notifications
 in SQL into `User.unread_notifications`, which the header shows without a query of its own. Reading a
 notification is not audited (it changes nothing of the business); the e-mail choice is.
+
+`notify` takes no actor: it is called by the services that made the event, after they checked their own
+actor, and it writes only to the recipients. Every other write here acts on the actor's own notifications
+and preference, which any signed-in role has; another user's notification is refused (403).
 """
 
 from collections.abc import Iterable
@@ -17,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import DomainError, interpolate
+from backend.core.errors import DomainError, ForbiddenError, interpolate
 from backend.notifications.errors import ErrorCode
 from backend.notifications.models import EmailPreference, Notification, NotificationKind
 from backend.notifications.tasks import send_notification_email
@@ -66,44 +70,46 @@ def _enqueue_emails(notification_ids: list[int]) -> None:
         send_notification_email.enqueue(pk)
 
 
-def _refresh_count(user) -> None:
+def _refresh_count(user: User) -> None:
     user.unread_notifications = User.objects.values_list("unread_notifications", flat=True).get(pk=user.pk)
 
 
 @transaction.atomic
-def notification_mark_read(*, user, notification: Notification) -> Notification:
-    """Mark one of the user's notifications read (again is harmless: the first time stays)."""
-    _lock_users([user.pk])
-    Notification.objects.filter(pk=notification.pk, recipient_id=user.pk, read_at__isnull=True).update(
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one of the actor's notifications read (again is harmless: the first time stays)."""
+    if notification.recipient_id != actor.pk:
+        raise ForbiddenError.single("notification", ErrorCode.NOT_YOURS, _("他の利用者のお知らせは既読にできません。"))
+    _lock_users([actor.pk])
+    Notification.objects.filter(pk=notification.pk, recipient_id=actor.pk, read_at__isnull=True).update(
         read_at=timezone.now())
-    _recount([user.pk])
-    _refresh_count(user)
+    _recount([actor.pk])
+    _refresh_count(actor)
     notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
 @transaction.atomic
-def notification_mark_all_read(*, user) -> int:
-    """Mark every unread notification of the user read; returns how many were unread."""
-    _lock_users([user.pk])
-    marked = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
-    _recount([user.pk])
-    _refresh_count(user)
+def notification_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; returns how many were unread."""
+    _lock_users([actor.pk])
+    marked = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(read_at=timezone.now())
+    _recount([actor.pk])
+    _refresh_count(actor)
     return marked
 
 
 @transaction.atomic
-def notification_email_preference_update(*, user, muted_kinds: Iterable[str]) -> EmailPreference:
-    """The kinds the user does not want by e-mail (they still see them here)."""
+def notification_email_preference_update(*, actor: User, muted_kinds: Iterable[str]) -> EmailPreference:
+    """The kinds the actor does not want by e-mail (they still see them here)."""
     muted_kinds = sorted(set(muted_kinds))
     unknown = [k for k in muted_kinds if k not in NotificationKind.values]
     if unknown:
         raise DomainError.single("muted_kinds", ErrorCode.UNKNOWN_KIND, interpolate(_("お知らせの種類が不正です: %(kinds)s"),
                                                                                  kinds=", ".join(unknown)))
-    preference, _created = EmailPreference.objects.select_for_update().get_or_create(user_id=user.pk)
+    preference, _created = EmailPreference.objects.select_for_update().get_or_create(user_id=actor.pk)
     before = {"muted_kinds": list(preference.muted_kinds)}
     preference.muted_kinds = muted_kinds
     preference.save(update_fields=["muted_kinds", "updated_at"])
-    audit_record(actor=user, action=AuditAction.NOTIFICATION_EMAIL_PREFERENCE, obj=preference, before=before,
+    audit_record(actor=actor, action=AuditAction.NOTIFICATION_EMAIL_PREFERENCE, obj=preference, before=before,
                  after={"muted_kinds": muted_kinds})
     return preference

@@ -234,6 +234,6 @@ class ImportApi(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise BilingualValidationError.of(NO_FILE)
-        created = import_upload(spec=SPECS[kind](), user=request.user, upload=upload)
+        created = import_upload(spec=SPECS[kind](), actor=request.user, upload=upload)
         return Response({"created": len(created), "ids": [obj.pk for obj in created]},
                         status=status.HTTP_201_CREATED)

@@ -15,8 +15,12 @@ EXPERT = (UserRole.EXPERT,)
 STAFF = (UserRole.COORDINATOR, UserRole.MUNICIPAL)
 
 
-def role_required(*roles):
-    """Signed-in users of these roles (system administrators always pass); everyone else gets 403."""
+def role_required(*roles: UserRole):
+    """Signed-in users of these roles (system administrators always pass); everyone else gets 403. The roles
+    are UserRole members: a misspelt string would silently shut everyone out, so it fails at import."""
+    strings = [role for role in roles if not isinstance(role, UserRole)]
+    if strings:
+        raise TypeError(f"role_required takes UserRole members, not {strings!r}")
 
     def decorator(view):
         @login_required

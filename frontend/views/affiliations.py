@@ -11,7 +11,11 @@ from backend.core.errors import DomainError
 from backend.experts.models import AffiliationChangeKind, AffiliationChangeStatus
 from backend.experts.selectors import affiliation_change_list, expert_list
 from backend.experts.serializers import AffiliationChangeInputSerializer
-from backend.experts.services import affiliation_change_decide, affiliation_change_request
+from backend.experts.services import (
+    affiliation_change_accept,
+    affiliation_change_decline,
+    affiliation_change_request,
+)
 from backend.procurement.selectors import vendor_list
 from frontend import forms
 from frontend.views.access import COORDINATOR, EXPERT, role_required
@@ -27,7 +31,7 @@ def my_affiliations(request):
                   "relation": forms.text(request.POST, "relation"),
                   "ended_on": forms.text(request.POST, "ended_on") or None, "note": forms.text(request.POST, "note")}
         _change, errors = forms.submit(AffiliationChangeInputSerializer, values, lambda v: affiliation_change_request(
-            user=request.user, expert=expert, **v))
+            actor=request.user, expert=expert, **v))
         if errors is None:
             messages.success(request, _("所属の変更を申請しました。コーディネーターが確認して反映します。"))
             return redirect("frontend:my-affiliations")
@@ -52,8 +56,8 @@ def affiliation_change_decide_view(request, pk: int):
     change = get_object_or_404(affiliation_change_list(user=request.user), pk=pk)
     accept = request.POST.get("decision") == "accept"
     try:
-        affiliation_change_decide(user=request.user, change=change, accept=accept,
-                                  reason=forms.text(request.POST, "reason"))
+        decide = affiliation_change_accept if accept else affiliation_change_decline
+        decide(actor=request.user, change=change, reason=forms.text(request.POST, "reason"))
         messages.success(request, _("申請を反映しました。記録済みの入札参加制限はそのまま残ります。") if accept
                          else _("申請を却下しました。"))
     except DomainError as exc:

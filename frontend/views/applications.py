@@ -114,11 +114,11 @@ def application_decide(request, pk: int):
         if request.POST.get("decision") == "accept":
             chosen = [forms.text(request.POST, f"vendor-{i}") for i in range(len(application.affiliations))]
             vendors = [get_object_or_404(Vendor, pk=v) if v.isdigit() else None for v in chosen]
-            expert = expert_application_accept(user=request.user, application=application, vendors=vendors)
+            expert = expert_application_accept(actor=request.user, application=application, vendors=vendors)
             messages.success(request, _("%(name)s さんを専門人材として登録し、パスワード設定の招待メールを送りました。") % {
                 "name": expert.name})
             return redirect("frontend:expert", pk=expert.pk)
-        expert_application_decline(user=request.user, application=application,
+        expert_application_decline(actor=request.user, application=application,
                                    reason=forms.text(request.POST, "reason"))
         messages.success(request, _("応募を見送りました。応募者に理由をメールで伝えます。"))
         return redirect("frontend:applications")

@@ -63,7 +63,7 @@ def setting_edit(request):
         # A field left empty is missing ("…を入力してください"), not a number written wrong.
         data = {name: None if value == "" else value for name, value in values.items()}
         _saved, errors = forms.submit(PrefectureSettingInputSerializer, data, lambda v: prefecture_setting_update(
-            user=request.user, prefecture_id=prefecture_id,
+            actor=request.user, prefecture_id=prefecture_id,
             data={"special_grant_rate": v["special_grant_percent"] / Decimal(100),
                   "travel_yen_per_km": v["travel_yen_per_km"]}))
         if errors is None:

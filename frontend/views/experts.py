@@ -149,8 +149,8 @@ def _expert_form(request, expert, *, by_coordinator: bool, done):
 
     def save(validated):
         if expert is None:
-            return expert_create(user=request.user, data=validated)
-        return expert_update(user=request.user, expert=expert, data=validated)
+            return expert_create(actor=request.user, data=validated)
+        return expert_update(actor=request.user, expert=expert, data=validated)
 
     saved, errors = forms.submit(ExpertInputSerializer, data, save, partial=expert is not None)
     if errors is None:
@@ -193,6 +193,6 @@ def me_pledge(request):
     if not forms.checkbox(request.POST, "agree"):
         context = {**_profile_context(request, expert), "pledge_error": True}
         return render(request, "frontend/experts/me.html", context, status=400)
-    expert_sign_pledge(user=request.user, expert=expert)
+    expert_sign_pledge(actor=request.user, expert=expert)
     messages.success(request, _("秘密保持の誓約に署名しました。"))
     return redirect("frontend:me")

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.accounts.models import UserRole
 from backend.core.reuse import reuse_page
 from backend.notifications import services
 from backend.notifications.models import NotificationKind
@@ -18,10 +19,10 @@ from frontend.views import PAGE_SIZE
 K = NotificationKind
 # The kinds each role can receive, as its settings page lists them (an administrator sees every kind).
 KINDS_BY_ROLE = {
-    "coordinator": [K.OFFER_ACCEPTED, K.OFFER_DECLINED, K.ENGAGEMENT_ACTIVE, K.REPLACEMENT_REQUESTED,
+    UserRole.COORDINATOR: [K.OFFER_ACCEPTED, K.OFFER_DECLINED, K.ENGAGEMENT_ACTIVE, K.REPLACEMENT_REQUESTED,
                     K.RUN_FINISHED, K.RUN_FAILED],
-    "municipal": [K.OFFER_AWAITING, K.ENGAGEMENT_ACTIVE],
-    "expert": [K.OFFER_AWAITING, K.PLEDGE_TO_SIGN, K.ENGAGEMENT_ACTIVE, K.APPLICATION_OUTCOME],
+    UserRole.MUNICIPAL: [K.OFFER_AWAITING, K.ENGAGEMENT_ACTIVE],
+    UserRole.EXPERT: [K.OFFER_AWAITING, K.PLEDGE_TO_SIGN, K.ENGAGEMENT_ACTIVE, K.APPLICATION_OUTCOME],
 }
 
 
@@ -37,7 +38,7 @@ def notification_open(request, pk: int):
     """Opening a notification's link marks it read, then goes where the recipient acts."""
     notification = get_object_or_404(notification_list(user=request.user), pk=pk)
     if notification.read_at is None:
-        services.notification_mark_read(user=request.user, notification=notification)
+        services.notification_mark_read(actor=request.user, notification=notification)
     link = notification.link
     if not url_has_allowed_host_and_scheme(link, allowed_hosts=None):
         link = "frontend:notifications"
@@ -48,7 +49,7 @@ def notification_open(request, pk: int):
 @require_POST
 def notification_read(request, pk: int):
     notification = get_object_or_404(notification_list(user=request.user), pk=pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    services.notification_mark_read(actor=request.user, notification=notification)
     messages.success(request, _("既読にしました。"))
     return redirect(_back(request))
 
@@ -56,7 +57,7 @@ def notification_read(request, pk: int):
 @login_required
 @require_POST
 def notification_read_all(request):
-    marked = services.notification_mark_all_read(user=request.user)
+    marked = services.notification_mark_all_read(actor=request.user)
     messages.success(request, _("%(count)s件のお知らせを既読にしました。") % {"count": marked})
     return redirect("frontend:notifications")
 
@@ -75,7 +76,7 @@ def notification_settings(request):
         shown = KINDS_BY_ROLE.get(request.user.role, list(NotificationKind))
         kept = [k for k in notification_muted_kinds(user=request.user) if k not in shown]
         services.notification_email_preference_update(
-            user=request.user, muted_kinds=kept + [k for k in shown if k not in emailed])
+            actor=request.user, muted_kinds=kept + [k for k in shown if k not in emailed])
         messages.success(request, _("お知らせのメール設定を保存しました。"))
         return redirect("frontend:notification-settings")
     muted = set(notification_muted_kinds(user=request.user))

@@ -177,14 +177,14 @@ class QueuedPasswordResetForm(PasswordResetForm):
 class AuditedSetPasswordForm(SetPasswordForm):
     def save(self, commit=True):
         user = super().save(commit)
-        password_changed(user=user, reset=True)
+        password_changed(actor=user, reset=True)
         return user
 
 
 class AuditedPasswordChangeForm(PasswordChangeForm):
     def save(self, commit=True):
         user = super().save(commit)
-        password_changed(user=user, reset=False)
+        password_changed(actor=user, reset=False)
         return user
 
 

@@ -118,7 +118,7 @@ def import_view(request):
         try:
             if upload is None:
                 raise BilingualValidationError.of(NO_FILE)
-            created = import_upload(spec=SPECS[kind](), user=request.user, upload=upload)
+            created = import_upload(spec=SPECS[kind](), actor=request.user, upload=upload)
             context["created"] = len(created)
         except BilingualValidationError as exc:
             context["errors"] = forms.errors_from_list([e for e in exc.errors if e.get("row") is None])

@@ -3,6 +3,7 @@
 import pytest
 
 from backend.runs.models import MatchRun, Proposal
+from frontend.views.access import role_required
 from tests.backend.factories import (
     CoordinatorFactory,
     ExpertFactory,
@@ -114,3 +115,9 @@ def test_an_expert_cannot_answer_an_offer_of_someone_else(client, expert_user):
     assert client.post(f"/engagements/{engagement.pk}/respond/", {"answer": "accept"}).status_code == 404
     engagement.refresh_from_db()
     assert engagement.expert_accepted_at is None
+
+
+def test_a_page_names_its_roles_as_members_not_strings():
+    """Issue 22: four pages named their roles as strings; a misspelt one would have shut everyone out."""
+    with pytest.raises(TypeError):
+        role_required("coordinator")

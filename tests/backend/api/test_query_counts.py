@@ -68,7 +68,7 @@ def _make(endpoint: str, count: int) -> None:
         elif endpoint == "applications":
             application = _application(index)
             if index % 2:
-                expert_application_decline(user=CoordinatorFactory(prefecture_id="20"), application=application,
+                expert_application_decline(actor=CoordinatorFactory(prefecture_id="20"), application=application,
                                            reason="今年度の募集は終了しました。")
 
 

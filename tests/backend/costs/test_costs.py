@@ -103,12 +103,12 @@ def test_the_workbook_has_no_formula_and_the_same_totals(coordinator, fiscal_202
 
 
 def test_a_coordinator_changes_their_prefectures_settings_and_it_is_audited(coordinator, other_coordinator):
-    setting = prefecture_setting_update(user=coordinator, prefecture_id="20",
+    setting = prefecture_setting_update(actor=coordinator, prefecture_id="20",
                                         data={"special_grant_rate": Decimal("0.35"), "travel_yen_per_km": 40})
     assert (setting.special_grant_rate, setting.travel_yen_per_km) == (Decimal("0.350"), 40)
     log = AuditLog.objects.get(action=AuditAction.PREFECTURE_SETTING_UPDATE)
     assert log.before == {"special_grant_rate": "0.500", "travel_yen_per_km": 37}
     assert log.after == {"special_grant_rate": "0.350", "travel_yen_per_km": 40}
     with pytest.raises(ForbiddenError):
-        prefecture_setting_update(user=other_coordinator, prefecture_id="20", data={"travel_yen_per_km": 1})
+        prefecture_setting_update(actor=other_coordinator, prefecture_id="20", data={"travel_yen_per_km": 1})
     assert PrefectureSetting.objects.get(pk="20").travel_yen_per_km == 40

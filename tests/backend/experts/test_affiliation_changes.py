@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from backend.core.audit import AuditAction
 from backend.core.errors import ForbiddenError
+from backend.core.models import AuditLog
 from backend.engagements.models import Engagement
 from backend.experts.models import Affiliation, AffiliationChange
 from backend.restrictions.models import BidRestriction
@@ -85,7 +87,7 @@ def test_an_expert_cannot_ask_for_another_expert(serving):
 
     expert, vendor, _user = serving
     with pytest.raises(ForbiddenError):
-        affiliation_change_request(user=ExpertUserFactory(expert=ExpertFactory()), expert=expert, kind="add",
+        affiliation_change_request(actor=ExpertUserFactory(expert=ExpertFactory()), expert=expert, kind="add",
                                    vendor=vendor, relation="side_job")
 
 
@@ -101,3 +103,21 @@ def test_the_pages_for_the_expert_and_the_coordinator(client, serving):
     change = AffiliationChange.objects.get()
     done = client.post(f"/affiliation-changes/{change.pk}/decide/", {"decision": "accept"}, follow=True)
     assert "記録済みの入札参加制限はそのまま残ります" in done.content.decode()
+
+
+def test_a_declined_request_is_audited_as_a_decline_from_pending(serving):
+    """Issue 22: the decline was written as a free string with no state before it; it is its own move."""
+    expert, vendor, user = serving
+    client_for(user).post(f"/api/v1/experts/{expert.pk}/affiliation-changes/",
+                          {"kind": "add", "vendor": VendorFactory().pk, "relation": "side_job"}, format="json")
+    change = AffiliationChange.objects.get()
+    coordinator = CoordinatorFactory(prefecture_id="20")
+
+    client_for(coordinator).post(f"/api/v1/affiliation-changes/{change.pk}/decline/",
+                                 {"reason": "在籍証明の提出をお願いします"}, format="json")
+
+    row = AuditLog.objects.get(object_type="AffiliationChange", object_id=str(change.pk),
+                               action=AuditAction.AFFILIATION_DECLINE)
+    assert (row.actor_id, row.before, row.after) == (
+        coordinator.pk, {"status": "pending"}, {"reason": "在籍証明の提出をお願いします", "status": "declined"})
+    assert not AuditLog.objects.filter(action=AuditAction.AFFILIATION_ACCEPT).exists()

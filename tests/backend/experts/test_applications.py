@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from backend.accounts.models import Invitation, User, UserRole
-from backend.core.errors import DomainError, ForbiddenError
+from backend.core.audit import AuditAction
+from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.models import AuditLog
 from backend.experts.models import ApplicationStatus, Expert, ExpertApplication
 from backend.experts.selectors import expert_application_list, expert_list
@@ -17,6 +18,7 @@ from backend.experts.services import (
     expert_application_decline,
     expert_application_submit,
 )
+from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW, APPLICATION_WORKFLOW
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 from tests.backend.factories import VendorFactory
@@ -41,16 +43,16 @@ def test_an_application_is_seen_only_by_the_coordinators_it_was_sent_to(applicat
         assert not expert_application_list(user=other).exists()
     assert not Expert.objects.filter(name="応募 次郎").exists()  # listed nowhere before acceptance
     with pytest.raises(ForbiddenError):
-        expert_application_accept(user=other_coordinator, application=application, vendors=[None, None])
+        expert_application_accept(actor=other_coordinator, application=application, vendors=[None, None])
     with pytest.raises(ForbiddenError):
-        expert_application_decline(user=other_coordinator, application=application, reason="x")
+        expert_application_decline(actor=other_coordinator, application=application, reason="x")
 
 
 def test_accepting_creates_the_expert_the_login_and_the_invitation_together(application, coordinator,
                                                                             django_capture_on_commit_callbacks):
     known = VendorFactory(name="信州システム株式会社")
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        expert = expert_application_accept(user=coordinator, application=application, vendors=[known, None])
+        expert = expert_application_accept(actor=coordinator, application=application, vendors=[known, None])
     assert len(queued) == 1  # the invitation mail, after the commit
     assert (expert.registering_prefecture_id, expert.daily_rate, expert.weekdays) == ("20", 45_000, ["tue", "thu"])
     assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "data": 2}
@@ -70,7 +72,7 @@ def test_accepting_creates_the_expert_the_login_and_the_invitation_together(appl
 def test_an_acceptance_that_fails_leaves_nothing_behind(application, coordinator):
     User.objects.create_user("jiro@example.jp", role=UserRole.ADMIN)  # the login cannot be made
     with pytest.raises(DomainError):
-        expert_application_accept(user=coordinator, application=application, vendors=[None, None])
+        expert_application_accept(actor=coordinator, application=application, vendors=[None, None])
     assert not Expert.objects.filter(name="応募 次郎").exists()
     assert not Vendor.objects.filter(name="新しい会社").exists()
     assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.PENDING
@@ -85,13 +87,38 @@ def test_declining_needs_a_reason_and_mails_it_to_the_applicant(committed_db):
     application = expert_application_submit(prefecture=Prefecture.objects.get(code="20"), data=APPLICATION,
                                             language="ja")
     with pytest.raises(DomainError):
-        expert_application_decline(user=coordinator, application=application, reason="  ")
-    expert_application_decline(user=coordinator, application=application, reason="今年度の募集は終了しました。")
+        expert_application_decline(actor=coordinator, application=application, reason="  ")
+    expert_application_decline(actor=coordinator, application=application, reason="今年度の募集は終了しました。")
     run_queued_tasks()
     (message,) = mail.outbox
     assert message.to == ["jiro@example.jp"] and "長野県への応募について" in message.subject
     assert "今年度の募集は終了しました。" in message.body
     assert AuditLog.objects.filter(action="application.decline").exists()
+
+
+def test_each_decision_is_one_audited_move_from_pending_and_a_decided_application_is_not_decided_again(
+        application, coordinator):
+    declined = expert_application_decline(actor=coordinator, application=application, reason="今年度は終了しました。")
+
+    row = AuditLog.objects.get(object_type="ExpertApplication", object_id=str(application.pk),
+                               action=AuditAction.APPLICATION_DECLINE)
+    assert (row.before["status"], row.after["status"], row.after["reason"]) == ("pending", "declined", "今年度は終了しました。")
+    assert (declined.status, declined.decided_by, declined.decision_reason) == (
+        ApplicationStatus.DECLINED, coordinator, "今年度は終了しました。")
+    with pytest.raises(ConflictError) as again:
+        expert_application_accept(actor=coordinator, application=application, vendors=[None, None])
+    assert [(p.field, p.code) for p in again.value.problems] == [("application", "decided")]
+    assert not Expert.objects.filter(name="応募 次郎").exists()
+
+
+def test_the_workflow_of_an_application_and_of_an_affiliation_change_lists_each_move_with_its_action():
+    def moves(workflow):
+        return {str(action): (sorted(move.sources), move.target) for action, move in workflow.moves.items()}
+
+    assert moves(APPLICATION_WORKFLOW) == {"application.accept": (["pending"], "accepted"),
+                                           "application.decline": (["pending"], "declined")}
+    assert moves(AFFILIATION_CHANGE_WORKFLOW) == {"affiliation.accept": (["pending"], "accepted"),
+                                                  "affiliation.decline": (["pending"], "declined")}
 
 
 def test_the_public_page_takes_an_application_without_an_account(client, db):
@@ -144,7 +171,7 @@ def test_the_review_page_shows_each_affiliation_with_its_end_as_a_wareki_date(cl
     page = client.get(f"/applications/{application.pk}/").content.decode()
     assert "松本ソフト合同会社（元在籍・令和7年3月31日まで）" in page
     assert "2025-03-31" not in page
-    expert_application_decline(user=coordinator, application=application, reason="今年度の募集は終了しました。")
+    expert_application_decline(actor=coordinator, application=application, reason="今年度の募集は終了しました。")
     decided = client.get(f"/applications/{application.pk}/").content.decode()
     assert "松本ソフト合同会社（元在籍・令和7年3月31日まで）" in decided  # still told after the decision
 

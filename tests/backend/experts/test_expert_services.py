@@ -10,7 +10,8 @@ from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.models import AuditLog
 from backend.experts.models import Affiliation, AffiliationChange, Expert
 from backend.experts.services import (
-    affiliation_change_decide,
+    affiliation_change_accept,
+    affiliation_change_decline,
     affiliation_change_request,
     expert_create,
     expert_deactivate,
@@ -34,7 +35,7 @@ def _codes(error: DomainError) -> list[tuple[str, str]]:
 
 def test_an_administrator_must_name_the_registering_prefecture():
     with pytest.raises(DomainError) as refused:
-        expert_create(user=UserFactory(), data={"name": "県 未定", "capacity_days": 48, "daily_rate": 40_000})
+        expert_create(actor=UserFactory(), data={"name": "県 未定", "capacity_days": 48, "daily_rate": 40_000})
 
     assert _codes(refused.value) == [("registering_prefecture", "required")]
     assert not Expert.objects.filter(name="県 未定").exists()
@@ -43,7 +44,7 @@ def test_an_administrator_must_name_the_registering_prefecture():
 def test_an_administrator_registers_in_any_prefecture_and_onsite_prefectures_are_kept():
     yamanashi, gunma = Prefecture.objects.get(code="19"), Prefecture.objects.get(code="10")
 
-    expert = expert_create(user=UserFactory(), data={
+    expert = expert_create(actor=UserFactory(), data={
         "name": "甲斐 花子", "registering_prefecture": yamanashi, "capacity_days": 48, "daily_rate": 40_000,
         "onsite_prefectures": [yamanashi, gunma]})
 
@@ -55,7 +56,7 @@ def test_an_administrator_registers_in_any_prefecture_and_onsite_prefectures_are
 
 def test_a_coordinator_cannot_register_an_expert_in_another_prefecture():
     with pytest.raises(DomainError) as refused:
-        expert_create(user=CoordinatorFactory(prefecture_id="20"), data={
+        expert_create(actor=CoordinatorFactory(prefecture_id="20"), data={
             "name": "越境 次郎", "registering_prefecture": Prefecture.objects.get(code="19"), "capacity_days": 48,
             "daily_rate": 40_000})
 
@@ -66,7 +67,7 @@ def test_an_expert_cannot_change_another_experts_record():
     other = ExpertFactory(phone="026-000-0000")
 
     with pytest.raises(ForbiddenError):
-        expert_update(user=ExpertUserFactory(), expert=other, data={"phone": "090-1234-5678"})
+        expert_update(actor=ExpertUserFactory(), expert=other, data={"phone": "090-1234-5678"})
 
     other.refresh_from_db()
     assert other.phone == "026-000-0000"
@@ -76,12 +77,12 @@ def test_only_the_expert_signs_their_pledge_and_it_is_dated_today():
     user = ExpertUserFactory(expert=ExpertFactory(pledge_signed_on=None))
 
     with pytest.raises(ForbiddenError):
-        expert_sign_pledge(user=CoordinatorFactory(), expert=user.expert)
+        expert_sign_pledge(actor=CoordinatorFactory(), expert=user.expert)
     with pytest.raises(ForbiddenError):
-        expert_sign_pledge(user=ExpertUserFactory(), expert=user.expert)
+        expert_sign_pledge(actor=ExpertUserFactory(), expert=user.expert)
     assert Expert.objects.get(pk=user.expert.pk).pledge_signed_on is None
 
-    signed = expert_sign_pledge(user=user, expert=user.expert)
+    signed = expert_sign_pledge(actor=user, expert=user.expert)
     assert signed.pledge_signed_on == timezone.localdate()
 
 
@@ -89,7 +90,7 @@ def test_a_retired_expert_stays_in_the_register_inactive_and_audited():
     expert = ExpertFactory()
     coordinator = CoordinatorFactory(prefecture_id="20")
 
-    expert_deactivate(user=coordinator, expert=expert)
+    expert_deactivate(actor=coordinator, expert=expert)
 
     assert Expert.objects.get(pk=expert.pk).listed is False
     row = AuditLog.objects.get(action="expert.deactivate", object_id=str(expert.pk))
@@ -100,10 +101,10 @@ def test_a_coordinator_unlists_and_relists_an_expert_through_the_edit():
     expert = ExpertFactory(registering_prefecture_id="20")
     coordinator = CoordinatorFactory(prefecture_id="20")
 
-    expert_update(user=coordinator, expert=expert, data={"listed": False})
+    expert_update(actor=coordinator, expert=expert, data={"listed": False})
     assert Expert.objects.get(pk=expert.pk).listed is False
 
-    expert_update(user=coordinator, expert=expert, data={"listed": True})
+    expert_update(actor=coordinator, expert=expert, data={"listed": True})
     assert Expert.objects.get(pk=expert.pk).listed is True
     row = AuditLog.objects.filter(action="expert.update", object_id=str(expert.pk)).latest("pk")
     assert (row.before["listed"], row.after["listed"]) == (False, True)
@@ -125,7 +126,7 @@ def test_an_incomplete_affiliation_change_is_refused_before_anyone_reviews_it(
     user, vendor = employed
 
     with pytest.raises(DomainError) as refused:
-        affiliation_change_request(user=user, expert=user.expert, kind=kind,
+        affiliation_change_request(actor=user, expert=user.expert, kind=kind,
                                    vendor=vendor if vendor_is_theirs else VendorFactory(),
                                    relation=relation, ended_on=ended_on)
 
@@ -137,33 +138,33 @@ def test_only_the_expert_asks_for_a_change_of_their_affiliations(employed):
     user, vendor = employed
 
     with pytest.raises(ForbiddenError):
-        affiliation_change_request(user=CoordinatorFactory(), expert=user.expert, kind="add", vendor=VendorFactory(),
+        affiliation_change_request(actor=CoordinatorFactory(), expert=user.expert, kind="add", vendor=VendorFactory(),
                                    relation="side_job")
 
 
 def test_an_accepted_end_keeps_the_vendor_as_a_former_employer_and_cannot_be_decided_twice(employed):
     user, vendor = employed
     coordinator = CoordinatorFactory(prefecture_id="20")
-    change = affiliation_change_request(user=user, expert=user.expert, kind="end", vendor=vendor,
+    change = affiliation_change_request(actor=user, expert=user.expert, kind="end", vendor=vendor,
                                         ended_on=dt.date(2027, 3, 31), note="  退職  ")
     assert change.note == "退職"
 
-    affiliation_change_decide(user=coordinator, change=change, accept=True, reason="確認済み")
+    affiliation_change_accept(actor=coordinator, change=change, reason="確認済み")
 
     assert list(Affiliation.objects.filter(expert=user.expert).values_list("relation", "ended_on")) == [
         ("former_employee", dt.date(2027, 3, 31))]
     with pytest.raises(ConflictError) as again:
-        affiliation_change_decide(user=coordinator, change=change, accept=False)
+        affiliation_change_decline(actor=coordinator, change=change)
     assert _codes(again.value) == [("change", "decided")]
     assert AffiliationChange.objects.get(pk=change.pk).status == "accepted"
 
 
 def test_a_coordinator_of_another_prefecture_cannot_decide_the_change(employed):
     user, vendor = employed
-    change = affiliation_change_request(user=user, expert=user.expert, kind="end", vendor=vendor,
+    change = affiliation_change_request(actor=user, expert=user.expert, kind="end", vendor=vendor,
                                         ended_on=dt.date(2027, 3, 31))
 
     with pytest.raises(ForbiddenError):
-        affiliation_change_decide(user=CoordinatorFactory(prefecture_id="19"), change=change, accept=True)
+        affiliation_change_accept(actor=CoordinatorFactory(prefecture_id="19"), change=change)
 
     assert AffiliationChange.objects.get(pk=change.pk).status == "pending"

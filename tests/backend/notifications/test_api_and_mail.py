@@ -78,7 +78,7 @@ def test_no_email_task_for_a_muted_kind_or_a_user_without_address(municipal, coo
                                                                    django_capture_on_commit_callbacks):
     municipal.email = "staff@city.nagano.example"
     municipal.save()
-    notification_email_preference_update(user=municipal, muted_kinds=[K.RUN_FAILED])
+    notification_email_preference_update(actor=municipal, muted_kinds=[K.RUN_FAILED])
     with django_capture_on_commit_callbacks(execute=True):
         _notify(municipal, coordinator)  # the coordinator has no address
     assert Notification.objects.count() == 2
@@ -102,7 +102,7 @@ def test_the_task_sends_nothing_once_the_kind_is_turned_off(municipal):
     municipal.email = "staff@city.nagano.example"
     municipal.save()
     (notification,) = _notify(municipal)
-    notification_email_preference_update(user=municipal, muted_kinds=[K.RUN_FAILED])
+    notification_email_preference_update(actor=municipal, muted_kinds=[K.RUN_FAILED])
     assert notification_email_send(notification_id=notification.pk) == "skipped"
     assert mail.outbox == []
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import translation
 
 from backend.accounts.models import User
+from backend.core.errors import ForbiddenError
 from backend.engagements.models import EngagementStatus
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.engagements.services import (
@@ -144,18 +145,19 @@ def test_the_unread_count_follows_notify_and_the_read_marks(municipal, coordinat
     notify(recipients=[coordinator], kind=K.RUN_FAILED, link="/runs/9/", params={"run": 9})
     municipal.refresh_from_db()
     assert municipal.unread_notifications == 3
-    notification_mark_read(user=municipal, notification=Notification.objects.filter(recipient=municipal).first())
-    notification_mark_read(user=municipal, notification=Notification.objects.filter(recipient=municipal).first())
+    notification_mark_read(actor=municipal, notification=Notification.objects.filter(recipient=municipal).first())
+    notification_mark_read(actor=municipal, notification=Notification.objects.filter(recipient=municipal).first())
     assert municipal.unread_notifications == 2
-    assert notification_mark_all_read(user=municipal) == 2
+    assert notification_mark_all_read(actor=municipal) == 2
     assert municipal.unread_notifications == 0
     coordinator.refresh_from_db()
     assert coordinator.unread_notifications == 1
 
 
-def test_marking_another_users_notification_changes_nothing(municipal, coordinator):
+def test_marking_another_users_notification_is_refused_and_changes_nothing(municipal, coordinator):
     (theirs,) = notify(recipients=[coordinator], kind=K.RUN_FAILED, link="/runs/9/", params={"run": 9})
-    notification_mark_read(user=municipal, notification=theirs)
+    with pytest.raises(ForbiddenError):
+        notification_mark_read(actor=municipal, notification=theirs)
     theirs.refresh_from_db()
     coordinator.refresh_from_db()
     assert theirs.read_at is None and coordinator.unread_notifications == 1

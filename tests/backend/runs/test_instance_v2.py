@@ -21,7 +21,7 @@ def test_the_instance_carries_offer_onsite_days_home_location_travel_rate_and_le
     assert "offered_fee" not in needs[f"N{plain.pk}"] and needs[f"N{plain.pk}"]["onsite_days"] == 0
     assert needs[f"N{need.pk}"]["location"]["lat"] == need.municipality.lat
 
-    prefecture_setting_update(user=coordinator, prefecture_id="20",
+    prefecture_setting_update(actor=coordinator, prefecture_id="20",
                               data={"travel_yen_per_km": 20})
     doc = scope_instance(prefecture_codes=["20"], fiscal_year=2027, lead=("coverage", "priority"))
     assert doc["travel_yen_per_km"] == 20 and doc["lead"] == ["coverage", "priority"]
