@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
+from backend.accounts.models import User, UserRole
 from backend.accounts.permissions import coordinates
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
@@ -102,63 +102,63 @@ def _write_skills(need: Need, data: dict) -> None:
 
 
 @transaction.atomic
-def need_submit(*, user, data: dict) -> Need:
-    need = Need(municipality=_municipality_for(user=user, data=data), created_by=user if user.pk else None)
+def need_submit(*, actor: User, data: dict) -> Need:
+    need = Need(municipality=_municipality_for(user=actor, data=data), created_by=actor if actor.pk else None)
     _apply(need, data)
     need.save()
     _write_skills(need, data)
-    audit_record(actor=user, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
                  after=need_snapshot(need))
     return need
 
 
 @transaction.atomic(durable=True)
-def need_update(*, user, need: Need, data: dict) -> Need:
+def need_update(*, actor: User, need: Need, data: dict) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
     if need.status not in EDITABLE_STATUSES:
         raise ConflictError.single("status", ErrorCode.NOT_OPEN, _("募集中か継続の確認待ちのニーズのみ変更できます。"))
     before = need_snapshot(need)
-    need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
+    need.municipality = _municipality_for(user=actor, data=data, current=need.municipality)
     _apply(need, data)
     need.save()
     _write_skills(need, data)
-    audit_record(actor=user, action=AuditAction.NEED_UPDATE, obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.NEED_UPDATE, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need
 
 
-def _need_move(*, user, need: Need, from_status: str, to_status: str, action: str, refusal: tuple[ErrorCode, Promise]):
+def _need_move(*, actor: User, need: Need, from_status: str, to_status: str, action: str, refusal: tuple[ErrorCode, Promise]):
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
     if need.status != from_status:
         raise ConflictError.single("status", *refusal)
     before = need_snapshot(need)
     need.status = to_status
     need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action=action, obj=need, prefecture=need.municipality.prefecture, before=before,
+    audit_record(actor=actor, action=action, obj=need, prefecture=need.municipality.prefecture, before=before,
                  after=need_snapshot(need))
     return need
 
 
 @transaction.atomic(durable=True)
-def need_withdraw(*, user, need: Need) -> Need:
+def need_withdraw(*, actor: User, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
-    return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.WITHDRAWN,
+    return _need_move(actor=actor, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.WITHDRAWN,
                       action=AuditAction.NEED_WITHDRAW, refusal=(ErrorCode.NOT_OPEN, _("募集中のニーズのみ取り下げられます。")))
 
 
 @transaction.atomic(durable=True)
-def need_reopen(*, user, need: Need) -> Need:
+def need_reopen(*, actor: User, need: Need) -> Need:
     """A withdrawn need is open again, as it was (matched by the next run)."""
-    return _need_move(user=user, need=need, from_status=NeedStatus.WITHDRAWN, to_status=NeedStatus.OPEN,
+    return _need_move(actor=actor, need=need, from_status=NeedStatus.WITHDRAWN, to_status=NeedStatus.OPEN,
                       action=AuditAction.NEED_REOPEN, refusal=(ErrorCode.NOT_WITHDRAWN, _("取り下げたニーズのみ再開できます。")))
 
 
 @transaction.atomic
-def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, reason: str) -> Need:
+def need_adjust_priority(*, actor: User, need: Need, adjusted_priority: int | None, reason: str) -> Need:
     """The coordinator's adjustment of a need's priority (1-5) with its reason, used by the engine in place of
     the municipality's own priority, which is kept and shown next to it. None takes the adjustment back."""
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if not coordinates(user, need.municipality.prefecture_id):
+    if not coordinates(actor, need.municipality.prefecture_id):
         raise ForbiddenError.single("adjusted_priority", ErrorCode.COORDINATORS_ONLY,
                                     _("優先度の調整は都道府県のコーディネーターのみが行えます。"))
     if need.status != NeedStatus.OPEN:
@@ -172,6 +172,6 @@ def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, rea
     need.adjusted_priority = adjusted_priority
     need.priority_reason = reason if adjusted_priority is not None else ""
     need.save(update_fields=["adjusted_priority", "priority_reason", "updated_at"])
-    audit_record(actor=user, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need

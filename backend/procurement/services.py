@@ -4,7 +4,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
+from backend.accounts.models import User, UserRole
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, ForbiddenError
 from backend.core.services import model_update
@@ -31,19 +31,19 @@ def _registering_prefecture(user) -> str | None:
 
 
 @transaction.atomic
-def vendor_create(*, user, data: dict) -> Vendor:
+def vendor_create(*, actor: User, data: dict) -> Vendor:
     number = data.get("corporate_number") or None
     _corporate_number_free(number)
     vendor = Vendor.objects.create(name=data["name"], corporate_number=number,
-                                   prefecture_id=_registering_prefecture(user))
-    audit_record(actor=user, action=AuditAction.VENDOR_CREATE, obj=vendor, prefecture=vendor.prefecture_id,
+                                   prefecture_id=_registering_prefecture(actor))
+    audit_record(actor=actor, action=AuditAction.VENDOR_CREATE, obj=vendor, prefecture=vendor.prefecture_id,
                  after=_vendor_snapshot(vendor))
     return vendor
 
 
 @transaction.atomic(durable=True)
-def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
-    if not vendor_can_change(user=user, vendor=vendor):
+def vendor_update(*, actor: User, vendor: Vendor, data: dict) -> Vendor:
+    if not vendor_can_change(user=actor, vendor=vendor):
         raise ForbiddenError.single("vendor", ErrorCode.NOT_YOURS, _("この事業者は登録した都道府県のみが変更できます。"))
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     before = _vendor_snapshot(vendor)
@@ -52,7 +52,7 @@ def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
         _corporate_number_free(vendor.corporate_number, exclude_pk=vendor.pk)
     model_update(instance=vendor, fields=("name",), data=data)
     vendor.save()
-    audit_record(actor=user, action=AuditAction.VENDOR_UPDATE, obj=vendor, prefecture=vendor.prefecture_id,
+    audit_record(actor=actor, action=AuditAction.VENDOR_UPDATE, obj=vendor, prefecture=vendor.prefecture_id,
                  also_visible_to=vendor_relying_prefectures(vendor=vendor), before=before,
                  after=_vendor_snapshot(vendor))
     return vendor
@@ -76,32 +76,32 @@ def _municipality_for(*, user, data, current=None):
 
 
 @transaction.atomic
-def procurement_create(*, user, data: dict) -> Procurement:
-    municipality = _municipality_for(user=user, data=data)
+def procurement_create(*, actor: User, data: dict) -> Procurement:
+    municipality = _municipality_for(user=actor, data=data)
     procurement = Procurement.objects.create(
         municipality=municipality, title=data["title"], category=data["category"], status=data["status"],
         incumbent_vendor=data.get("incumbent_vendor"), fiscal_year=data["fiscal_year"],
     )
-    audit_record(actor=user, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
                  after=_procurement_snapshot(procurement))
     return procurement
 
 
 @transaction.atomic(durable=True)
-def procurement_update(*, user, procurement: Procurement, data: dict) -> Procurement:
+def procurement_update(*, actor: User, procurement: Procurement, data: dict) -> Procurement:
     before = _procurement_snapshot(procurement)
-    procurement.municipality = _municipality_for(user=user, data=data, current=procurement.municipality)
+    procurement.municipality = _municipality_for(user=actor, data=data, current=procurement.municipality)
     model_update(instance=procurement, fields=("title", "category", "status", "incumbent_vendor", "fiscal_year"), data=data)
     procurement.save()
-    audit_record(actor=user, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
+    audit_record(actor=actor, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
                  after=_procurement_snapshot(procurement))
     return procurement
 
 
 @transaction.atomic(durable=True)
-def procurement_delete(*, user, procurement: Procurement) -> None:
+def procurement_delete(*, actor: User, procurement: Procurement) -> None:
     before = _procurement_snapshot(procurement)
-    audit_record(actor=user, action=AuditAction.PROCUREMENT_DELETE, obj=procurement,
+    audit_record(actor=actor, action=AuditAction.PROCUREMENT_DELETE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before)
     procurement.delete()

@@ -50,7 +50,7 @@ class RenewalViewSet(ScopedViewSet):
             "prefecture")
         if not prefecture:
             raise DomainError.single("prefecture", ErrorCode.REQUIRED, _("都道府県を指定してください。"))
-        prepared = services.renewal_prepare(user=request.user, prefecture_id=prefecture,
+        prepared = services.renewal_prepare(actor=request.user, prefecture_id=prefecture,
                                             fiscal_year=data["fiscal_year"])
         created = self.scoped_queryset(request.user).filter(pk__in=[n.pk for n in prepared.created])
         return Response(RenewalsPreparedOutputSerializer({"created": created, "already": prepared.already}).data,
@@ -66,10 +66,10 @@ class RenewalViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """The municipality continues the post: the need is open and matched by the next run."""
-        return self.render(services.renewal_confirm(user=request.user, need=self._municipal_only()))
+        return self.render(services.renewal_confirm(actor=request.user, need=self._municipal_only()))
 
     @extend_schema(request=None, responses=RenewalOutputSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         """The municipality does not continue the post: the need is withdrawn."""
-        return self.render(services.renewal_drop(user=request.user, need=self._municipal_only()))
+        return self.render(services.renewal_drop(actor=request.user, need=self._municipal_only()))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
@@ -43,19 +44,19 @@ def _check_coordinator(user, prefecture_id: str) -> None:
                                 _("担当都道府県の継続のみ準備できます。"))
 
 
-def _renewal_of(engagement: Engagement, *, fiscal_year: int, user) -> Need:
+def _renewal_of(engagement: Engagement, *, fiscal_year: int, actor: User) -> Need:
     source = engagement.need
     return Need(municipality_id=engagement.municipality_id, fiscal_year=fiscal_year, status=NeedStatus.RENEWAL,
                 employment_forms=[engagement.employment_form], current_expert_id=engagement.expert_id,
-                renewed_from=engagement, created_by=user if user.pk else None,
+                renewed_from=engagement, created_by=actor if actor.pk else None,
                 **{name: getattr(source, name) for name in RENEWED_TERMS})
 
 
 @transaction.atomic
-def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPrepared:
+def renewal_prepare(*, actor: User, prefecture_id: str, fiscal_year: int) -> RenewalsPrepared:
     """Each engagement active in `fiscal_year - 1` in the prefecture becomes a need of `fiscal_year` awaiting the
     municipality's confirmation. Engagements offered, declined or ended are not renewed."""
-    _check_coordinator(user, prefecture_id)
+    _check_coordinator(actor, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
         raise DomainError.single("prefecture", ErrorCode.NOT_FOUND, _("都道府県が見つかりません。"))
@@ -66,11 +67,11 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
                    .order_by("municipality_id", "id"))
     created = []
     for engagement in sources:
-        need = _renewal_of(engagement, fiscal_year=fiscal_year, user=user)
+        need = _renewal_of(engagement, fiscal_year=fiscal_year, actor=actor)
         need.save()
         NeedSkill.objects.bulk_create([NeedSkill(need=need, skill=s.skill, level=s.level, required=s.required)
                                        for s in engagement.need.skills.all()])
-        audit_record(actor=user, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
+        audit_record(actor=actor, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
                      after=renewal_snapshot(need))
         created.append(need)
     return RenewalsPrepared(created=created, already=already)
@@ -83,26 +84,26 @@ def _check_municipal(user, need: Need) -> None:
                                 _("継続の確認と取りやめは、その市区町村の職員が行います。"))
 
 
-def _renewal_move(*, user, need: Need, to_status: str, action: AuditAction) -> Need:
+def _renewal_move(*, actor: User, need: Need, to_status: str, action: AuditAction) -> Need:
     need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
-    _check_municipal(user, need)
+    _check_municipal(actor, need)
     if need.status != NeedStatus.RENEWAL:
         raise ConflictError.single("status", ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。"))
     before = renewal_snapshot(need)
     need.status = to_status
     need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action=action, obj=need, prefecture=need.municipality.prefecture_id, before=before,
+    audit_record(actor=actor, action=action, obj=need, prefecture=need.municipality.prefecture_id, before=before,
                  after=renewal_snapshot(need))
     return need
 
 
 @transaction.atomic
-def renewal_confirm(*, user, need: Need) -> Need:
+def renewal_confirm(*, actor: User, need: Need) -> Need:
     """The municipality confirms a renewal: it becomes an open need, matched by the next run."""
-    return _renewal_move(user=user, need=need, to_status=NeedStatus.OPEN, action=AuditAction.NEED_RENEWAL_CONFIRM)
+    return _renewal_move(actor=actor, need=need, to_status=NeedStatus.OPEN, action=AuditAction.NEED_RENEWAL_CONFIRM)
 
 
 @transaction.atomic
-def renewal_drop(*, user, need: Need) -> Need:
+def renewal_drop(*, actor: User, need: Need) -> Need:
     """The municipality does not continue the post: the renewal is withdrawn (and can be reopened as a need)."""
-    return _renewal_move(user=user, need=need, to_status=NeedStatus.DROPPED, action=AuditAction.NEED_RENEWAL_DROP)
+    return _renewal_move(actor=actor, need=need, to_status=NeedStatus.DROPPED, action=AuditAction.NEED_RENEWAL_DROP)

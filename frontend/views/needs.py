@@ -146,8 +146,8 @@ def _need_form(request, need):
 
     def save(validated):
         if need is None:
-            return need_submit(user=request.user, data=validated)
-        return need_update(user=request.user, need=need, data=validated)
+            return need_submit(actor=request.user, data=validated)
+        return need_update(actor=request.user, need=need, data=validated)
 
     saved, errors = forms.submit(NeedInputSerializer, data, save, instance=need)
     if errors is None:
@@ -195,7 +195,7 @@ def need_withdraw_view(request, pk: int):
             "action": reverse("frontend:need-withdraw", args=[need.pk]), "confirm_label": _("取り下げる"),
             "back": reverse("frontend:needs")})
     try:
-        need_withdraw(user=request.user, need=need)
+        need_withdraw(actor=request.user, need=need)
         messages.success(request, _("ニーズを取り下げました。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)
@@ -206,7 +206,7 @@ def need_withdraw_view(request, pk: int):
 @require_POST
 def need_reopen_view(request, pk: int):
     try:
-        need_reopen(user=request.user, need=_changeable(request, pk))
+        need_reopen(actor=request.user, need=_changeable(request, pk))
         messages.success(request, _("ニーズを再開しました。次のマッチングの対象になります。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)

@@ -41,7 +41,7 @@ def renewal_index(request):
 def renewal_prepare_view(request):
     fiscal_year = _target_year(forms.text(request.POST, "fiscal_year"))
     try:
-        prepared = renewal_prepare(user=request.user, prefecture_id=request.user.prefecture_id,
+        prepared = renewal_prepare(actor=request.user, prefecture_id=request.user.prefecture_id,
                                    fiscal_year=fiscal_year)
     except DomainError as exc:
         forms.flash_problems(request, exc)
@@ -69,7 +69,7 @@ def _prepared_message(prepared, fiscal_year: int) -> str:
 def renewal_confirm_view(request, pk: int):
     need = get_object_or_404(renewal_list(user=request.user), pk=pk)
     try:
-        renewal_confirm(user=request.user, need=need)
+        renewal_confirm(actor=request.user, need=need)
         messages.success(request, _("「%(need)s」の継続を確認しました。募集中になり、次のマッチングの対象になります。")
                          % {"need": need.title or need.get_role_display()})
     except DomainError as exc:
@@ -89,7 +89,7 @@ def renewal_drop_view(request, pk: int):
             "action": reverse("frontend:renewal-drop", args=[need.pk]), "confirm_label": _("継続しない"),
             "back": f"{reverse('frontend:renewals')}?fy={need.fiscal_year}"})
     try:
-        renewal_drop(user=request.user, need=need)
+        renewal_drop(actor=request.user, need=need)
         messages.success(request, _("「%(need)s」の継続を取りやめました。") % {"need": need.title or need.get_role_display()})
     except DomainError as exc:
         forms.flash_problems(request, exc)
