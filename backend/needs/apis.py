@@ -19,7 +19,7 @@ from backend.needs.services import need_adjust_priority, need_reopen, need_submi
 
 @extend_schema_view(**documented(NeedInputSerializer, NeedOutputSerializer))
 class NeedViewSet(WritableScopedViewSet):
-    """Needs (ニーズ): work pattern, weekdays, budget, skills, role. DELETE withdraws (status closed)."""
+    """Needs (ニーズ): work pattern, weekdays, budget, skills, role. DELETE withdraws (status withdrawn)."""
 
     queryset = Need.objects.none()  # for the schema; requests use scoped_queryset
     output_serializer_class = NeedOutputSerializer
@@ -51,7 +51,7 @@ class NeedViewSet(WritableScopedViewSet):
     @extend_schema(request=None, responses=NeedOutputSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        """Open a withdrawn need again."""
+        """Open a withdrawn need, or a renewal the municipality dropped, again."""
         return self.render(need_reopen(actor=request.user, need=self.object_for_change()))
 
     @extend_schema(request=NeedPriorityInputSerializer, responses=NeedOutputSerializer)

@@ -1,4 +1,6 @@
-"""Writes of renewals: the coordinator prepares a year's renewals at once; municipal staff confirm or drop each.
+"""Writes of renewals: the coordinator prepares a year's renewals at once, each a need created awaiting the
+municipality's confirmation. Confirming or dropping one is a move of the need's status, owned by
+`backend.needs.services` (`need_renewal_confirm`, `need_renewal_drop`).
 
 Preparing is idempotent: an engagement is renewed at most once (Need.renewed_from is one-to-one), so running it
 twice, or two coordinators at the same moment, creates no second need; a dropped renewal stays dropped.
@@ -10,9 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
-from backend.accounts.permissions import coordinates, is_admin, is_staff_of
+from backend.accounts.permissions import coordinates
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.errors import DomainError, ForbiddenError
 from backend.engagements.models import Engagement, EngagementStatus
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedSkill, NeedStatus
@@ -32,13 +34,8 @@ class RenewalsPrepared:
     already: int  # engagements of the year renewed before (confirmed, pending or dropped)
 
 
-def renewal_snapshot(need: Need) -> dict:
-    return {**need_snapshot(need), "renewed_from": need.renewed_from_id, "current_expert": need.current_expert_id,
-            "onsite_days": need.onsite_days, "offered_fee": need.offered_fee}
-
-
-def _check_coordinator(user, prefecture_id: str) -> None:
-    if coordinates(user, prefecture_id):
+def _check_coordinator(actor: User, prefecture_id: str) -> None:
+    if coordinates(actor, prefecture_id):
         return
     raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当都道府県の継続のみ準備できます。"))
@@ -72,38 +69,6 @@ def renewal_prepare(*, actor: User, prefecture_id: str, fiscal_year: int) -> Ren
         NeedSkill.objects.bulk_create([NeedSkill(need=need, skill=s.skill, level=s.level, required=s.required)
                                        for s in engagement.need.skills.all()])
         audit_record(actor=actor, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
-                     after=renewal_snapshot(need))
+                     after=need_snapshot(need))
         created.append(need)
     return RenewalsPrepared(created=created, already=already)
-
-
-def _check_municipal(user, need: Need) -> None:
-    if is_admin(user) or is_staff_of(user, need.municipality_id):
-        return
-    raise ForbiddenError.single("need", ErrorCode.NOT_YOUR_MUNICIPALITY,
-                                _("継続の確認と取りやめは、その市区町村の職員が行います。"))
-
-
-def _renewal_move(*, actor: User, need: Need, to_status: str, action: AuditAction) -> Need:
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
-    _check_municipal(actor, need)
-    if need.status != NeedStatus.RENEWAL:
-        raise ConflictError.single("status", ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。"))
-    before = renewal_snapshot(need)
-    need.status = to_status
-    need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=action, obj=need, prefecture=need.municipality.prefecture_id, before=before,
-                 after=renewal_snapshot(need))
-    return need
-
-
-@transaction.atomic
-def renewal_confirm(*, actor: User, need: Need) -> Need:
-    """The municipality confirms a renewal: it becomes an open need, matched by the next run."""
-    return _renewal_move(actor=actor, need=need, to_status=NeedStatus.OPEN, action=AuditAction.NEED_RENEWAL_CONFIRM)
-
-
-@transaction.atomic
-def renewal_drop(*, actor: User, need: Need) -> Need:
-    """The municipality does not continue the post: the renewal is withdrawn (and can be reopened as a need)."""
-    return _renewal_move(actor=actor, need=need, to_status=NeedStatus.DROPPED, action=AuditAction.NEED_RENEWAL_DROP)

@@ -12,8 +12,8 @@ from backend.core.models import AuditLog
 from backend.engagements.models import Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.needs.models import Need, NeedStatus
-from backend.needs.services import need_update
-from backend.renewals.services import renewal_confirm, renewal_drop, renewal_prepare
+from backend.needs.services import need_renewal_confirm, need_renewal_drop, need_reopen, need_update
+from backend.renewals.services import renewal_prepare
 from backend.runs.instance import scope_instance
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, NeedFactory
@@ -70,7 +70,7 @@ def test_preparing_twice_creates_no_duplicates(coordinator, last_year):
 def test_a_dropped_renewal_is_not_made_again(coordinator, municipal, last_year):
     (renewal,) = [n for n in renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027).created
                   if n.municipality_id == "202011"]
-    renewal_drop(actor=municipal, need=renewal)
+    need_renewal_drop(actor=municipal, need=renewal)
     assert renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027).created == []
 
 
@@ -98,7 +98,7 @@ def test_a_pending_renewal_is_not_matched_until_the_municipality_confirms_it(coo
         return {n["id"] for n in scope_instance(prefecture_codes=["20"], fiscal_year=2027)["needs"]}
 
     assert f"N{need.pk}" not in matched()
-    renewal_confirm(actor=municipal, need=need)
+    need_renewal_confirm(actor=municipal, need=need)
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN
     assert f"N{need.pk}" in matched()
@@ -107,11 +107,23 @@ def test_a_pending_renewal_is_not_matched_until_the_municipality_confirms_it(coo
 
 def test_the_municipality_drops_a_renewal_and_it_is_dropped_not_withdrawn(coordinator, municipal, last_year):
     renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
-    need = renewal_drop(actor=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
+    need = need_renewal_drop(actor=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
     assert need.status == NeedStatus.DROPPED
     assert AuditLog.objects.filter(action=AuditAction.NEED_RENEWAL_DROP, object_id=str(need.pk)).exists()
     with pytest.raises(ConflictError):
-        renewal_confirm(actor=municipal, need=need)
+        need_renewal_confirm(actor=municipal, need=need)
+
+
+def test_a_dropped_renewal_reopens_as_an_open_need_and_the_reopening_is_audited(coordinator, municipal, last_year):
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
+    need = need_renewal_drop(actor=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
+
+    need = need_reopen(actor=municipal, need=need)
+
+    assert need.status == NeedStatus.OPEN
+    row = AuditLog.objects.get(action=AuditAction.NEED_REOPEN, object_id=str(need.pk))
+    assert (row.before["status"], row.after["status"]) == (NeedStatus.DROPPED, NeedStatus.OPEN)
+    assert row.after["renewed_from"] == last_year["active"].pk
 
 
 def test_the_municipality_edits_a_renewal_and_it_still_awaits_confirmation(coordinator, municipal, last_year):
@@ -129,7 +141,7 @@ def test_only_the_municipality_confirms_and_only_the_prefecture_prepares(coordin
     nagano = Need.objects.get(renewed_from=last_year["active"])
     for user in (coordinator, other_municipal):
         with pytest.raises(ForbiddenError):
-            renewal_confirm(actor=user, need=nagano)
+            need_renewal_confirm(actor=user, need=nagano)
     assert Need.objects.get(pk=nagano.pk).status == NeedStatus.RENEWAL
 
 
