@@ -38,14 +38,17 @@ def need_index(request):
         needs = needs.filter(status=status)
     page = Paginator(selectors.need_index_rows(needs), PAGE_SIZE).get_page(request.GET.get("page"))
     needs = list(page)
+    by_municipal_staff = request.user.role == UserRole.MUNICIPAL
     return render(request, "frontend/needs/index.html", {
         "needs": needs, "page": page,
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
         # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
         "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "by_coordinator": request.user.role == UserRole.COORDINATOR,
+        "by_municipal_staff": by_municipal_staff,
         # The municipal staff's home page: their to-do list on top.
-        "todo": todo_list(user=request.user) if request.user.role == UserRole.MUNICIPAL else [],
+        "todo": todo_list(user=request.user) if by_municipal_staff else [],
     })
 
 

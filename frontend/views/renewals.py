@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend.accounts.models import UserRole
 from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year, fiscal_year_label
 from backend.needs.models import NeedStatus
@@ -34,6 +35,9 @@ def renewal_index(request):
         "renewals": renewal_list(user=request.user, fiscal_year=fiscal_year), "fy": fiscal_year,
         "previous_fy": fiscal_year - 1, "fiscal_years": list(range(now - 1, now + 3)),
         "status_labels": dict(NeedStatus.choices), "pending": NeedStatus.RENEWAL,
+        # The coordinator prepares, the municipality's staff decide: each sees only their own buttons.
+        "by_coordinator": request.user.role == UserRole.COORDINATOR,
+        "by_municipal_staff": request.user.role == UserRole.MUNICIPAL,
     })
 
 

@@ -145,6 +145,15 @@ def test_only_the_municipality_confirms_and_only_the_prefecture_prepares(coordin
     assert Need.objects.get(pk=nagano.pk).status == NeedStatus.RENEWAL
 
 
+@pytest.mark.parametrize("role", ["other_coordinator", "municipal", "expert_user"])
+def test_renewal_prepare_refuses_each_wrong_role_and_creates_nothing(request, role, last_year):
+    with pytest.raises(ForbiddenError) as refused:
+        renewal_prepare(actor=request.getfixturevalue(role), prefecture_id="20", fiscal_year=2027)
+    assert refused.value.status_code == 403
+    assert not Need.objects.filter(renewed_from__isnull=False).exists()
+    assert not AuditLog.objects.filter(action=AuditAction.NEED_RENEWAL_PREPARE).exists()
+
+
 # -- API ------------------------------------------------------------------------------------------------
 
 def test_the_api_prepares_lists_and_confirms(coordinator, municipal, last_year):
