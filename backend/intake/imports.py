@@ -433,7 +433,7 @@ def import_rows(*, spec: ImportSpec, user, rows: list[dict[str, str]],
     with transaction.atomic():
         for number, data in validated:
             try:
-                created.append(spec.write(actor=user, data=data))
+                created.append(spec.write(user=user, data=data))
             except DomainError as exc:
                 raise BilingualValidationError([{**p.as_error(), "row": number, "column": spec.header_for(p.field)}
                                                 for p in exc.problems]) from None

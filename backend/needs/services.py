@@ -124,6 +124,10 @@ def _write_skills(need: Need, data: dict) -> None:
     )
 
 
+def _locked(need: Need) -> Need:
+    return Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+
+
 @transaction.atomic
 def need_submit(*, actor: User, data: dict) -> Need:
     need = Need(municipality=_municipality_for(actor=actor, data=data), created_by=actor if actor.pk else None)
@@ -149,10 +153,6 @@ def need_update(*, actor: User, need: Need, data: dict) -> Need:
     audit_record(actor=actor, action=AuditAction.NEED_UPDATE, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need
-
-
-def _locked(need: Need) -> Need:
-    return Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
 
 
 def _move(need: Need, action: AuditAction, *, actor: User, refusal: tuple[ErrorCode, Promise]) -> Need:
