@@ -108,7 +108,7 @@ def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
     home = Prefecture.objects.get(code=DEMO_PREFECTURE)
     coordinator = User.objects.create_user("demo-coordinator", password=DEMO_PASSWORD,
                                            role=UserRole.COORDINATOR, prefecture=home)
-    vendors = [vendor_create(user=coordinator, data={"name": n, "corporate_number": _corporate_number(rng)})
+    vendors = [vendor_create(actor=coordinator, data={"name": n, "corporate_number": _corporate_number(rng)})
                for n in VENDORS]
     experts = _seed_experts(rng, coordinator, vendors)
     municipalities = list(Municipality.objects.filter(prefecture_id__in=[DEMO_PREFECTURE, *NEIGHBOURS]))
@@ -173,7 +173,7 @@ def _seed_municipality(rng, municipality, vendors, fiscal_year) -> None:
     for _ in range(rng.choice([1, 1, 2])):
         category = rng.choice(ProcurementCategory.values)
         ongoing = rng.random() < 0.65
-        procurement_create(user=staff, data={
+        procurement_create(actor=staff, data={
             "title": PROCUREMENT_TITLES[category],
             "category": category,
             "status": ProcurementStatus.ONGOING if ongoing else ProcurementStatus.PLANNED,
@@ -195,7 +195,7 @@ def _seed_municipality(rng, municipality, vendors, fiscal_year) -> None:
         fee = rng.randrange(1_000_000, 7_000_001, 100_000)
         offer = {"fee_basis": "annual", "fee_amount": fee}
         budget = max(budget, fee + 200_000)  # room for travel (費用弁償)
-    need_submit(user=staff, data={
+    need_submit(actor=staff, data={
         **offer,
         "fiscal_year": fiscal_year,
         "role": role,

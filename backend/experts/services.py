@@ -380,7 +380,7 @@ def expert_application_accept(*, actor: User, application: ExpertApplication, ve
         raise DomainError.single("vendors", ErrorCode.MISMATCH, _("所属事業者ごとに対応する事業者を選んでください。"))
     affiliations = []
     for row, vendor in zip(application.affiliations, vendors, strict=True):
-        vendor = vendor or vendor_create(user=actor, data={"name": row["vendor_name"]})
+        vendor = vendor or vendor_create(actor=actor, data={"name": row["vendor_name"]})
         ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
         affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
     expert = expert_create(actor=actor, data={

@@ -19,7 +19,7 @@ from backend.needs.services import need_adjust_priority, need_reopen, need_submi
 
 @extend_schema_view(**documented(NeedInputSerializer, NeedOutputSerializer))
 class NeedViewSet(WritableScopedViewSet):
-    """Needs (ニーズ): work pattern, weekdays, budget, skills, role. DELETE withdraws (status closed)."""
+    """Needs (ニーズ): work pattern, weekdays, budget, skills, role. DELETE withdraws (status withdrawn)."""
 
     queryset = Need.objects.none()  # for the schema; requests use scoped_queryset
     output_serializer_class = NeedOutputSerializer
@@ -40,19 +40,19 @@ class NeedViewSet(WritableScopedViewSet):
         return need_can_change(user=user, need=obj)
 
     def create_object(self, *, user, data):
-        return need_submit(user=user, data=data)
+        return need_submit(actor=user, data=data)
 
     def update_object(self, *, user, obj, data):
-        return need_update(user=user, need=obj, data=data)
+        return need_update(actor=user, need=obj, data=data)
 
     def delete_object(self, *, user, obj):
-        need_withdraw(user=user, need=obj)
+        need_withdraw(actor=user, need=obj)
 
     @extend_schema(request=None, responses=NeedOutputSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        """Open a withdrawn need again."""
-        return self.render(need_reopen(user=request.user, need=self.object_for_change()))
+        """Open a withdrawn need, or a renewal the municipality dropped, again."""
+        return self.render(need_reopen(actor=request.user, need=self.object_for_change()))
 
     @extend_schema(request=NeedPriorityInputSerializer, responses=NeedOutputSerializer)
     @action(detail=True, methods=["post"], url_path="adjust-priority")
@@ -61,5 +61,5 @@ class NeedViewSet(WritableScopedViewSet):
         The municipality's own `priority` is kept. Coordinators of the need's prefecture only."""
         need = self.get_object()  # 404 outside the user's scope
         data = validate_input(NeedPriorityInputSerializer, data=request.data)
-        return self.render(need_adjust_priority(user=request.user, need=need, adjusted_priority=data["adjusted_priority"],
+        return self.render(need_adjust_priority(actor=request.user, need=need, adjusted_priority=data["adjusted_priority"],
                                                 reason=data["priority_reason"]))

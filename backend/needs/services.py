@@ -1,19 +1,28 @@
-"""Writes of needs: posting and editing by municipal staff (or their coordinator)."""
+"""Writes of needs: posting and editing by municipal staff (or their coordinator), and every move of a need's
+status. This module is the one owner of `Need.status`: each move goes through `NEED_WORKFLOW` (refused from any
+other state, audited with its action); the engagement and renewal services call the functions here.
+
+Each write asks its own permission first (issue 22): a need is written by the staff of its municipality and by
+the coordinator of its prefecture (an administrator passes as a coordinator); a renewal is confirmed or dropped
+by the municipality's staff alone; everyone else gets a ForbiddenError (403), whoever calls the service.
+"""
 
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
-from backend.accounts.permissions import coordinates
+from backend.accounts.models import User, UserRole
+from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.fiscal import days_per_year
 from backend.core.services import model_update
+from backend.geo.models import Municipality
 from backend.needs.errors import ErrorCode
 from backend.needs.models import FeeBasis, Need, NeedSkill, NeedStatus
 from backend.needs.terms import fee_problems, onsite_problems, terms_problems, yearly_fee
+from backend.needs.workflows import NEED_WORKFLOW
 
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
                  "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
@@ -32,26 +41,40 @@ def need_snapshot(need: Need) -> dict:
         "offered_fee": need.offered_fee,
         "adjusted_priority": need.adjusted_priority,
         "priority_reason": need.priority_reason,
+        "renewed_from": need.renewed_from_id,
+        "current_expert": need.current_expert_id,
         "skills": sorted([s.skill, s.level, s.required] for s in need.skills.all()),
     }
 
 
-def _municipality_for(*, user, data, current=None):
-    requested = data.get("municipality")
-    if user.role == UserRole.MUNICIPAL:
-        if requested is not None and requested.pk != user.municipality_id:
-            raise DomainError.single("municipality", ErrorCode.NOT_YOUR_MUNICIPALITY,
-                                     _("自分の市区町村のニーズのみ登録できます。"))
-        return user.municipality
-    if user.role == UserRole.COORDINATOR:
-        target = requested or current
-        if target is None or target.prefecture_id != user.prefecture_id:
-            raise DomainError.single("municipality", ErrorCode.NOT_YOUR_PREFECTURE,
-                                     _("担当都道府県の市区町村を指定してください。"))
-        return target
-    if requested is None and current is None:
+def _acts_for(actor: User, municipality: Municipality) -> bool:
+    """Its staff, or the coordinator of its prefecture (an administrator passes as one)."""
+    return is_staff_of(actor, municipality.pk) or coordinates(actor, municipality.prefecture_id)
+
+
+def _check_may_change(actor: User, need: Need) -> None:
+    if not _acts_for(actor, need.municipality):
+        raise ForbiddenError.single("need", ErrorCode.NOT_YOURS,
+                                    _("このニーズを変更できるのは、その市区町村の職員と都道府県のコーディネーターです。"))
+
+
+def _municipality_for(*, actor: User, data: dict, current: Municipality | None = None) -> Municipality:
+    """The municipality a need is posted for or moved to: the one named, else the need's own, else (for its
+    staff) the actor's. Refused (403) unless the actor acts for it."""
+    own = actor.municipality if actor.role == UserRole.MUNICIPAL else None
+    target = data.get("municipality") or current or own
+    if target is None:
         raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村は必須です。"))
-    return requested or current
+    if _acts_for(actor, target):
+        return target
+    if own is not None:
+        raise ForbiddenError.single("municipality", ErrorCode.NOT_YOUR_MUNICIPALITY,
+                                    _("自分の市区町村のニーズのみ登録できます。"))
+    if actor.role == UserRole.COORDINATOR:
+        raise ForbiddenError.single("municipality", ErrorCode.NOT_YOUR_PREFECTURE,
+                                    _("担当都道府県の市区町村を指定してください。"))
+    raise ForbiddenError.single("municipality", ErrorCode.NOT_YOURS,
+                                _("ニーズを登録できるのは、市区町村の職員と都道府県のコーディネーターです。"))
 
 
 def _apply(need: Need, data: dict) -> None:
@@ -101,64 +124,99 @@ def _write_skills(need: Need, data: dict) -> None:
     )
 
 
+def _locked(need: Need) -> Need:
+    return Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+
+
 @transaction.atomic
-def need_submit(*, user, data: dict) -> Need:
-    need = Need(municipality=_municipality_for(user=user, data=data), created_by=user if user.pk else None)
+def need_submit(*, actor: User, data: dict) -> Need:
+    need = Need(municipality=_municipality_for(actor=actor, data=data), created_by=actor if actor.pk else None)
     _apply(need, data)
     need.save()
     _write_skills(need, data)
-    audit_record(actor=user, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
                  after=need_snapshot(need))
     return need
 
 
 @transaction.atomic(durable=True)
-def need_update(*, user, need: Need, data: dict) -> Need:
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+def need_update(*, actor: User, need: Need, data: dict) -> Need:
+    need = _locked(need)
+    _check_may_change(actor, need)
     if need.status not in EDITABLE_STATUSES:
         raise ConflictError.single("status", ErrorCode.NOT_OPEN, _("募集中か継続の確認待ちのニーズのみ変更できます。"))
     before = need_snapshot(need)
-    need.municipality = _municipality_for(user=user, data=data, current=need.municipality)
+    need.municipality = _municipality_for(actor=actor, data=data, current=need.municipality)
     _apply(need, data)
     need.save()
     _write_skills(need, data)
-    audit_record(actor=user, action=AuditAction.NEED_UPDATE, obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.NEED_UPDATE, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need
 
 
-def _need_move(*, user, need: Need, from_status: str, to_status: str, action: str, refusal: tuple[ErrorCode, Promise]):
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if need.status != from_status:
+def _move(need: Need, action: AuditAction, *, actor: User, refusal: tuple[ErrorCode, Promise]) -> Need:
+    """Move a locked need by `action` of NEED_WORKFLOW; a state outside the move's sources is refused in the
+    words of the need's own domain (`refusal`), before the workflow's generic refusal could be reached."""
+    if not NEED_WORKFLOW.allows(action, need.status):
         raise ConflictError.single("status", *refusal)
-    before = need_snapshot(need)
-    need.status = to_status
-    need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action=action, obj=need, prefecture=need.municipality.prefecture, before=before,
-                 after=need_snapshot(need))
+    snapshot = need_snapshot(need)
+    NEED_WORKFLOW.move(need, action, actor=actor, prefecture=need.municipality.prefecture, before=snapshot,
+                       after=snapshot)
     return need
 
 
 @transaction.atomic(durable=True)
-def need_withdraw(*, user, need: Need) -> Need:
+def need_withdraw(*, actor: User, need: Need) -> Need:
     """An open need is withdrawn (no longer matched); a filled one has an engagement to end or replace first."""
-    return _need_move(user=user, need=need, from_status=NeedStatus.OPEN, to_status=NeedStatus.WITHDRAWN,
-                      action=AuditAction.NEED_WITHDRAW, refusal=(ErrorCode.NOT_OPEN, _("募集中のニーズのみ取り下げられます。")))
+    need = _locked(need)
+    _check_may_change(actor, need)
+    return _move(need, AuditAction.NEED_WITHDRAW, actor=actor,
+                 refusal=(ErrorCode.NOT_OPEN, _("募集中のニーズのみ取り下げられます。")))
 
 
 @transaction.atomic(durable=True)
-def need_reopen(*, user, need: Need) -> Need:
-    """A withdrawn need is open again, as it was (matched by the next run)."""
-    return _need_move(user=user, need=need, from_status=NeedStatus.WITHDRAWN, to_status=NeedStatus.OPEN,
-                      action=AuditAction.NEED_REOPEN, refusal=(ErrorCode.NOT_WITHDRAWN, _("取り下げたニーズのみ再開できます。")))
+def need_reopen(*, actor: User, need: Need) -> Need:
+    """A withdrawn need, or a renewal the municipality dropped, is open again as it was (matched by the next run)."""
+    need = _locked(need)
+    _check_may_change(actor, need)
+    return _move(need, AuditAction.NEED_REOPEN, actor=actor,
+                 refusal=(ErrorCode.NOT_WITHDRAWN, _("取り下げたニーズと継続を取りやめたニーズのみ再開できます。")))
+
+
+def _check_municipality_decides(actor: User, need: Need) -> None:
+    """Whether a post continues is the municipality's decision: its staff's (or an administrator's), not the
+    coordinator's, who prepared the renewal."""
+    if not (is_admin(actor) or is_staff_of(actor, need.municipality_id)):
+        raise ForbiddenError.single("need", ErrorCode.NOT_YOUR_MUNICIPALITY,
+                                    _("継続の確認と取りやめは、その市区町村の職員が行います。"))
+
+
+@transaction.atomic(durable=True)
+def need_renewal_confirm(*, actor: User, need: Need) -> Need:
+    """The municipality confirms a renewal (prepared by `backend.renewals.services.renewal_prepare`): it becomes
+    an open need, matched by the next run."""
+    need = _locked(need)
+    _check_municipality_decides(actor, need)
+    return _move(need, AuditAction.NEED_RENEWAL_CONFIRM, actor=actor,
+                 refusal=(ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。")))
+
+
+@transaction.atomic(durable=True)
+def need_renewal_drop(*, actor: User, need: Need) -> Need:
+    """The municipality does not continue the post: the renewal is dropped (and can be reopened as a need)."""
+    need = _locked(need)
+    _check_municipality_decides(actor, need)
+    return _move(need, AuditAction.NEED_RENEWAL_DROP, actor=actor,
+                 refusal=(ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。")))
 
 
 @transaction.atomic
-def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, reason: str) -> Need:
+def need_adjust_priority(*, actor: User, need: Need, adjusted_priority: int | None, reason: str) -> Need:
     """The coordinator's adjustment of a need's priority (1-5) with its reason, used by the engine in place of
     the municipality's own priority, which is kept and shown next to it. None takes the adjustment back."""
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
-    if not coordinates(user, need.municipality.prefecture_id):
+    need = _locked(need)
+    if not coordinates(actor, need.municipality.prefecture_id):
         raise ForbiddenError.single("adjusted_priority", ErrorCode.COORDINATORS_ONLY,
                                     _("優先度の調整は都道府県のコーディネーターのみが行えます。"))
     if need.status != NeedStatus.OPEN:
@@ -172,6 +230,6 @@ def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, rea
     need.adjusted_priority = adjusted_priority
     need.priority_reason = reason if adjusted_priority is not None else ""
     need.save(update_fields=["adjusted_priority", "priority_reason", "updated_at"])
-    audit_record(actor=user, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need

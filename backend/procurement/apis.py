@@ -48,10 +48,10 @@ class VendorViewSet(WritableScopedViewSet):
         return vendor_can_change(user=user, vendor=obj)
 
     def create_object(self, *, user, data):
-        return vendor_create(user=user, data=data)
+        return vendor_create(actor=user, data=data)
 
     def update_object(self, *, user, obj, data):
-        return vendor_update(user=user, vendor=obj, data=data)
+        return vendor_update(actor=user, vendor=obj, data=data)
 
 
 @extend_schema_view(**documented(ProcurementInputSerializer, ProcurementOutputSerializer))
@@ -77,10 +77,10 @@ class ProcurementViewSet(WritableScopedViewSet):
         return procurement_can_change(user=user, procurement=obj)
 
     def create_object(self, *, user, data):
-        return procurement_create(user=user, data=data)
+        return procurement_create(actor=user, data=data)
 
     def update_object(self, *, user, obj, data):
-        return procurement_update(user=user, procurement=obj, data=data)
+        return procurement_update(actor=user, procurement=obj, data=data)
 
     def delete_object(self, *, user, obj):
-        procurement_delete(user=user, procurement=obj)
+        procurement_delete(actor=user, procurement=obj)

@@ -7,4 +7,5 @@ class ErrorCode(StrEnum):
     NOT_YOURS = "not_yours"
     NOT_YOUR_MUNICIPALITY = "not_your_municipality"
     REQUIRED = "required"
+    STAFF_ONLY = "staff_only"
     UNIQUE = "unique"

@@ -1,16 +1,27 @@
-"""Writes of vendors and procurements. Every change is audited: procurement is where conflicts bite."""
+"""Writes of vendors and procurements. Every change is audited: procurement is where conflicts bite.
+
+Each write asks its own permission first (issue 22): a procurement is written by its municipality's staff (or an
+administrator); a vendor is added to the shared register by coordinators and municipal staff and kept by the
+coordinators of the prefecture that registered it. Anyone else gets a ForbiddenError (403), whoever calls.
+"""
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
+from backend.accounts.models import User, UserRole
+from backend.accounts.permissions import is_admin, is_coordinator, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, ForbiddenError
 from backend.core.services import model_update
+from backend.geo.models import Municipality
 from backend.procurement.errors import ErrorCode
 from backend.procurement.models import Procurement, Vendor
-from backend.procurement.selectors import vendor_can_change, vendor_relying_prefectures
+from backend.procurement.selectors import (
+    procurement_can_change,
+    vendor_can_change,
+    vendor_relying_prefectures,
+)
 
 
 def _vendor_snapshot(vendor: Vendor) -> dict:
@@ -22,28 +33,31 @@ def _corporate_number_free(number, exclude_pk=None) -> None:
         raise DomainError.single("corporate_number", ErrorCode.UNIQUE, _("この法人番号の事業者は既に登録されています。"))
 
 
-def _registering_prefecture(user) -> str | None:
-    if user.role == UserRole.COORDINATOR:
-        return user.prefecture_id
-    if user.role == UserRole.MUNICIPAL:
-        return user.municipality.prefecture_id
+def _registering_prefecture(actor: User) -> str | None:
+    if actor.role == UserRole.COORDINATOR:
+        return actor.prefecture_id
+    if actor.role == UserRole.MUNICIPAL:
+        return actor.municipality.prefecture_id
     return None
 
 
 @transaction.atomic
-def vendor_create(*, user, data: dict) -> Vendor:
+def vendor_create(*, actor: User, data: dict) -> Vendor:
+    if not (is_coordinator(actor) or actor.role == UserRole.MUNICIPAL):
+        raise ForbiddenError.single("vendor", ErrorCode.STAFF_ONLY,
+                                    _("事業者を登録できるのは、コーディネーターと市区町村の職員です。"))
     number = data.get("corporate_number") or None
     _corporate_number_free(number)
     vendor = Vendor.objects.create(name=data["name"], corporate_number=number,
-                                   prefecture_id=_registering_prefecture(user))
-    audit_record(actor=user, action=AuditAction.VENDOR_CREATE, obj=vendor, prefecture=vendor.prefecture_id,
+                                   prefecture_id=_registering_prefecture(actor))
+    audit_record(actor=actor, action=AuditAction.VENDOR_CREATE, obj=vendor, prefecture=vendor.prefecture_id,
                  after=_vendor_snapshot(vendor))
     return vendor
 
 
 @transaction.atomic(durable=True)
-def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
-    if not vendor_can_change(user=user, vendor=vendor):
+def vendor_update(*, actor: User, vendor: Vendor, data: dict) -> Vendor:
+    if not vendor_can_change(user=actor, vendor=vendor):
         raise ForbiddenError.single("vendor", ErrorCode.NOT_YOURS, _("この事業者は登録した都道府県のみが変更できます。"))
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     before = _vendor_snapshot(vendor)
@@ -52,7 +66,7 @@ def vendor_update(*, user, vendor: Vendor, data: dict) -> Vendor:
         _corporate_number_free(vendor.corporate_number, exclude_pk=vendor.pk)
     model_update(instance=vendor, fields=("name",), data=data)
     vendor.save()
-    audit_record(actor=user, action=AuditAction.VENDOR_UPDATE, obj=vendor, prefecture=vendor.prefecture_id,
+    audit_record(actor=actor, action=AuditAction.VENDOR_UPDATE, obj=vendor, prefecture=vendor.prefecture_id,
                  also_visible_to=vendor_relying_prefectures(vendor=vendor), before=before,
                  after=_vendor_snapshot(vendor))
     return vendor
@@ -63,45 +77,63 @@ def _procurement_snapshot(p: Procurement) -> dict:
                                     "fiscal_year"])
 
 
-def _municipality_for(*, user, data, current=None):
-    requested = data.get("municipality")
-    if user.role == UserRole.MUNICIPAL:
-        if requested is not None and requested.pk != user.municipality_id:
-            raise DomainError.single("municipality", ErrorCode.NOT_YOUR_MUNICIPALITY,
-                                     _("自分の市区町村の調達のみ登録できます。"))
-        return user.municipality
-    if requested is None and current is None:
+def _check_may_change(actor: User, procurement: Procurement) -> None:
+    if not procurement_can_change(user=actor, procurement=procurement):
+        raise ForbiddenError.single("procurement", ErrorCode.NOT_YOURS,
+                                    _("この調達を変更できるのは、その市区町村の職員です。"))
+
+
+def _municipality_for(*, actor: User, data: dict, current: Municipality | None = None) -> Municipality:
+    """The municipality a procurement is registered for or moved to: the one named, else its own, else (for
+    its staff) the actor's. Refused (403) unless the actor is that municipality's staff or an administrator."""
+    own = actor.municipality if actor.role == UserRole.MUNICIPAL else None
+    target = data.get("municipality") or current or own
+    if target is None:
         raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村は必須です。"))
-    return requested or current
+    if is_admin(actor) or is_staff_of(actor, target.pk):
+        return target
+    if own is not None:
+        raise ForbiddenError.single("municipality", ErrorCode.NOT_YOUR_MUNICIPALITY,
+                                    _("自分の市区町村の調達のみ登録できます。"))
+    raise ForbiddenError.single("municipality", ErrorCode.NOT_YOURS,
+                                _("調達を登録できるのは、その市区町村の職員です。"))
 
 
 @transaction.atomic
-def procurement_create(*, user, data: dict) -> Procurement:
-    municipality = _municipality_for(user=user, data=data)
+def procurement_create(*, actor: User, data: dict) -> Procurement:
+    municipality = _municipality_for(actor=actor, data=data)
     procurement = Procurement.objects.create(
         municipality=municipality, title=data["title"], category=data["category"], status=data["status"],
         incumbent_vendor=data.get("incumbent_vendor"), fiscal_year=data["fiscal_year"],
     )
-    audit_record(actor=user, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
                  after=_procurement_snapshot(procurement))
     return procurement
 
 
+def _locked(procurement: Procurement) -> Procurement:
+    return Procurement.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=procurement.pk)
+
+
 @transaction.atomic(durable=True)
-def procurement_update(*, user, procurement: Procurement, data: dict) -> Procurement:
+def procurement_update(*, actor: User, procurement: Procurement, data: dict) -> Procurement:
+    procurement = _locked(procurement)
+    _check_may_change(actor, procurement)
     before = _procurement_snapshot(procurement)
-    procurement.municipality = _municipality_for(user=user, data=data, current=procurement.municipality)
+    procurement.municipality = _municipality_for(actor=actor, data=data, current=procurement.municipality)
     model_update(instance=procurement, fields=("title", "category", "status", "incumbent_vendor", "fiscal_year"), data=data)
     procurement.save()
-    audit_record(actor=user, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
+    audit_record(actor=actor, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
                  after=_procurement_snapshot(procurement))
     return procurement
 
 
 @transaction.atomic(durable=True)
-def procurement_delete(*, user, procurement: Procurement) -> None:
+def procurement_delete(*, actor: User, procurement: Procurement) -> None:
+    procurement = _locked(procurement)
+    _check_may_change(actor, procurement)
     before = _procurement_snapshot(procurement)
-    audit_record(actor=user, action=AuditAction.PROCUREMENT_DELETE, obj=procurement,
+    audit_record(actor=actor, action=AuditAction.PROCUREMENT_DELETE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before)
     procurement.delete()

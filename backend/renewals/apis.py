@@ -13,6 +13,7 @@ from backend.core.api import validate_input
 from backend.core.errors import DomainError
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.models import Need
+from backend.needs.services import need_renewal_confirm, need_renewal_drop
 from backend.renewals import selectors, services
 from backend.renewals.errors import ErrorCode
 from backend.renewals.filters import RenewalFilter
@@ -25,7 +26,7 @@ from backend.renewals.serializers import (
 
 class RenewalViewSet(ScopedViewSet):
     """Needs renewed from last year's active engagements, awaiting the municipality's confirmation (status
-    `renewal`) until confirmed (`open`) or dropped (`closed`). Experts have no renewals to see (403)."""
+    `renewal`) until confirmed (`open`) or dropped (`dropped`). Experts have no renewals to see (403)."""
 
     queryset = Need.objects.none()
     output_serializer_class = RenewalOutputSerializer
@@ -50,7 +51,7 @@ class RenewalViewSet(ScopedViewSet):
             "prefecture")
         if not prefecture:
             raise DomainError.single("prefecture", ErrorCode.REQUIRED, _("都道府県を指定してください。"))
-        prepared = services.renewal_prepare(user=request.user, prefecture_id=prefecture,
+        prepared = services.renewal_prepare(actor=request.user, prefecture_id=prefecture,
                                             fiscal_year=data["fiscal_year"])
         created = self.scoped_queryset(request.user).filter(pk__in=[n.pk for n in prepared.created])
         return Response(RenewalsPreparedOutputSerializer({"created": created, "already": prepared.already}).data,
@@ -66,10 +67,10 @@ class RenewalViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """The municipality continues the post: the need is open and matched by the next run."""
-        return self.render(services.renewal_confirm(user=request.user, need=self._municipal_only()))
+        return self.render(need_renewal_confirm(actor=request.user, need=self._municipal_only()))
 
     @extend_schema(request=None, responses=RenewalOutputSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
-        """The municipality does not continue the post: the need is withdrawn."""
-        return self.render(services.renewal_drop(user=request.user, need=self._municipal_only()))
+        """The municipality does not continue the post: the need is dropped (it can be reopened later)."""
+        return self.render(need_renewal_drop(actor=request.user, need=self._municipal_only()))

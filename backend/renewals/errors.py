@@ -5,7 +5,5 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
-    NOT_PENDING = "not_pending"
-    NOT_YOUR_MUNICIPALITY = "not_your_municipality"
     NOT_YOUR_PREFECTURE = "not_your_prefecture"
     REQUIRED = "required"

@@ -1,4 +1,6 @@
-"""Writes of renewals: the coordinator prepares a year's renewals at once; municipal staff confirm or drop each.
+"""Writes of renewals: the coordinator prepares a year's renewals at once, each a need created awaiting the
+municipality's confirmation. Confirming or dropping one is a move of the need's status, owned by
+`backend.needs.services` (`need_renewal_confirm`, `need_renewal_drop`).
 
 Preparing is idempotent: an engagement is renewed at most once (Need.renewed_from is one-to-one), so running it
 twice, or two coordinators at the same moment, creates no second need; a dropped renewal stays dropped.
@@ -9,9 +11,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.permissions import coordinates, is_admin, is_staff_of
+from backend.accounts.models import User
+from backend.accounts.permissions import coordinates
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.errors import DomainError, ForbiddenError
 from backend.engagements.models import Engagement, EngagementStatus
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedSkill, NeedStatus
@@ -31,31 +34,26 @@ class RenewalsPrepared:
     already: int  # engagements of the year renewed before (confirmed, pending or dropped)
 
 
-def renewal_snapshot(need: Need) -> dict:
-    return {**need_snapshot(need), "renewed_from": need.renewed_from_id, "current_expert": need.current_expert_id,
-            "onsite_days": need.onsite_days, "offered_fee": need.offered_fee}
-
-
-def _check_coordinator(user, prefecture_id: str) -> None:
-    if coordinates(user, prefecture_id):
+def _check_coordinator(actor: User, prefecture_id: str) -> None:
+    if coordinates(actor, prefecture_id):
         return
     raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当都道府県の継続のみ準備できます。"))
 
 
-def _renewal_of(engagement: Engagement, *, fiscal_year: int, user) -> Need:
+def _renewal_of(engagement: Engagement, *, fiscal_year: int, actor: User) -> Need:
     source = engagement.need
     return Need(municipality_id=engagement.municipality_id, fiscal_year=fiscal_year, status=NeedStatus.RENEWAL,
                 employment_forms=[engagement.employment_form], current_expert_id=engagement.expert_id,
-                renewed_from=engagement, created_by=user if user.pk else None,
+                renewed_from=engagement, created_by=actor if actor.pk else None,
                 **{name: getattr(source, name) for name in RENEWED_TERMS})
 
 
 @transaction.atomic
-def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPrepared:
+def renewal_prepare(*, actor: User, prefecture_id: str, fiscal_year: int) -> RenewalsPrepared:
     """Each engagement active in `fiscal_year - 1` in the prefecture becomes a need of `fiscal_year` awaiting the
     municipality's confirmation. Engagements offered, declined or ended are not renewed."""
-    _check_coordinator(user, prefecture_id)
+    _check_coordinator(actor, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
         raise DomainError.single("prefecture", ErrorCode.NOT_FOUND, _("都道府県が見つかりません。"))
@@ -66,43 +64,11 @@ def renewal_prepare(*, user, prefecture_id: str, fiscal_year: int) -> RenewalsPr
                    .order_by("municipality_id", "id"))
     created = []
     for engagement in sources:
-        need = _renewal_of(engagement, fiscal_year=fiscal_year, user=user)
+        need = _renewal_of(engagement, fiscal_year=fiscal_year, actor=actor)
         need.save()
         NeedSkill.objects.bulk_create([NeedSkill(need=need, skill=s.skill, level=s.level, required=s.required)
                                        for s in engagement.need.skills.all()])
-        audit_record(actor=user, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
-                     after=renewal_snapshot(need))
+        audit_record(actor=actor, action=AuditAction.NEED_RENEWAL_PREPARE, obj=need, prefecture=prefecture_id,
+                     after=need_snapshot(need))
         created.append(need)
     return RenewalsPrepared(created=created, already=already)
-
-
-def _check_municipal(user, need: Need) -> None:
-    if is_admin(user) or is_staff_of(user, need.municipality_id):
-        return
-    raise ForbiddenError.single("need", ErrorCode.NOT_YOUR_MUNICIPALITY,
-                                _("継続の確認と取りやめは、その市区町村の職員が行います。"))
-
-
-def _renewal_move(*, user, need: Need, to_status: str, action: AuditAction) -> Need:
-    need = Need.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=need.pk)
-    _check_municipal(user, need)
-    if need.status != NeedStatus.RENEWAL:
-        raise ConflictError.single("status", ErrorCode.NOT_PENDING, _("この継続は既に確認済みか取りやめ済みです。"))
-    before = renewal_snapshot(need)
-    need.status = to_status
-    need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action=action, obj=need, prefecture=need.municipality.prefecture_id, before=before,
-                 after=renewal_snapshot(need))
-    return need
-
-
-@transaction.atomic
-def renewal_confirm(*, user, need: Need) -> Need:
-    """The municipality confirms a renewal: it becomes an open need, matched by the next run."""
-    return _renewal_move(user=user, need=need, to_status=NeedStatus.OPEN, action=AuditAction.NEED_RENEWAL_CONFIRM)
-
-
-@transaction.atomic
-def renewal_drop(*, user, need: Need) -> Need:
-    """The municipality does not continue the post: the renewal is withdrawn (and can be reopened as a need)."""
-    return _renewal_move(user=user, need=need, to_status=NeedStatus.DROPPED, action=AuditAction.NEED_RENEWAL_DROP)

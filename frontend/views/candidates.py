@@ -80,7 +80,7 @@ def need_priority_adjust(request, pk: int):
         if value != "" and value not in range(1, 6):
             raise DomainError.single("adjusted_priority", ErrorCode.OUT_OF_RANGE,
                                      gettext_lazy("調整後の優先度は1から5で指定してください。"))
-        need_adjust_priority(user=request.user, need=need, adjusted_priority=value or None, reason=reason)
+        need_adjust_priority(actor=request.user, need=need, adjusted_priority=value or None, reason=reason)
     except DomainError as exc:
         return _candidates_page(request, need, errors=forms.errors_from_domain(exc),
                                 priority_values={"adjusted_priority": value, "priority_reason": reason})

@@ -38,14 +38,17 @@ def need_index(request):
         needs = needs.filter(status=status)
     page = Paginator(selectors.need_index_rows(needs), PAGE_SIZE).get_page(request.GET.get("page"))
     needs = list(page)
+    by_municipal_staff = request.user.role == UserRole.MUNICIPAL
     return render(request, "frontend/needs/index.html", {
         "needs": needs, "page": page,
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
         # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
         "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "by_coordinator": request.user.role == UserRole.COORDINATOR,
+        "by_municipal_staff": by_municipal_staff,
         # The municipal staff's home page: their to-do list on top.
-        "todo": todo_list(user=request.user) if request.user.role == UserRole.MUNICIPAL else [],
+        "todo": todo_list(user=request.user) if by_municipal_staff else [],
     })
 
 
@@ -146,8 +149,8 @@ def _need_form(request, need):
 
     def save(validated):
         if need is None:
-            return need_submit(user=request.user, data=validated)
-        return need_update(user=request.user, need=need, data=validated)
+            return need_submit(actor=request.user, data=validated)
+        return need_update(actor=request.user, need=need, data=validated)
 
     saved, errors = forms.submit(NeedInputSerializer, data, save, instance=need)
     if errors is None:
@@ -195,7 +198,7 @@ def need_withdraw_view(request, pk: int):
             "action": reverse("frontend:need-withdraw", args=[need.pk]), "confirm_label": _("取り下げる"),
             "back": reverse("frontend:needs")})
     try:
-        need_withdraw(user=request.user, need=need)
+        need_withdraw(actor=request.user, need=need)
         messages.success(request, _("ニーズを取り下げました。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)
@@ -206,7 +209,7 @@ def need_withdraw_view(request, pk: int):
 @require_POST
 def need_reopen_view(request, pk: int):
     try:
-        need_reopen(user=request.user, need=_changeable(request, pk))
+        need_reopen(actor=request.user, need=_changeable(request, pk))
         messages.success(request, _("ニーズを再開しました。次のマッチングの対象になります。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)

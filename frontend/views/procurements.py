@@ -52,7 +52,7 @@ def procurement_index(request):
     if request.user.role != UserRole.MUNICIPAL:
         raise PermissionDenied
     data = _data(request.POST)
-    created, errors = forms.submit(ProcurementInputSerializer, data, lambda v: procurement_create(user=request.user, data=v))
+    created, errors = forms.submit(ProcurementInputSerializer, data, lambda v: procurement_create(actor=request.user, data=v))
     if errors is None:
         messages.success(request, _("調達「%(title)s」を登録しました。") % {"title": created.title})
         return redirect("frontend:procurements")
@@ -70,7 +70,7 @@ def procurement_edit(request, pk: int):
                       _context(request, _initial(request, procurement), None, procurement))
     data = _data(request.POST)
     updated, errors = forms.submit(ProcurementInputSerializer, data, partial=True,
-                             action=lambda v: procurement_update(user=request.user, procurement=procurement, data=v))
+                             action=lambda v: procurement_update(actor=request.user, procurement=procurement, data=v))
     if errors is None:
         messages.success(request, _("調達「%(title)s」を保存しました。") % {"title": updated.title})
         return redirect("frontend:procurements")
@@ -84,7 +84,7 @@ def vendor_new(request):
     """Register a vendor (事業者) so it can be named as an incumbent or an expert's affiliation."""
     data = {"name": forms.text(request.POST, "name"),
             "corporate_number": forms.text(request.POST, "corporate_number") or None}
-    vendor, errors = forms.submit(VendorInputSerializer, data, lambda v: vendor_create(user=request.user, data=v))
+    vendor, errors = forms.submit(VendorInputSerializer, data, lambda v: vendor_create(actor=request.user, data=v))
     if errors is None:
         messages.success(request, _("事業者「%(name)s」を登録しました。") % {"name": vendor.name})
         return redirect("frontend:procurements")

@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend.accounts.models import UserRole
 from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year, fiscal_year_label
 from backend.needs.models import NeedStatus
+from backend.needs.services import need_renewal_confirm, need_renewal_drop
 from backend.renewals.selectors import renewal_list
-from backend.renewals.services import renewal_confirm, renewal_drop, renewal_prepare
+from backend.renewals.services import renewal_prepare
 from frontend import forms
 from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, role_required
 
@@ -33,6 +35,9 @@ def renewal_index(request):
         "renewals": renewal_list(user=request.user, fiscal_year=fiscal_year), "fy": fiscal_year,
         "previous_fy": fiscal_year - 1, "fiscal_years": list(range(now - 1, now + 3)),
         "status_labels": dict(NeedStatus.choices), "pending": NeedStatus.RENEWAL,
+        # The coordinator prepares, the municipality's staff decide: each sees only their own buttons.
+        "by_coordinator": request.user.role == UserRole.COORDINATOR,
+        "by_municipal_staff": request.user.role == UserRole.MUNICIPAL,
     })
 
 
@@ -41,7 +46,7 @@ def renewal_index(request):
 def renewal_prepare_view(request):
     fiscal_year = _target_year(forms.text(request.POST, "fiscal_year"))
     try:
-        prepared = renewal_prepare(user=request.user, prefecture_id=request.user.prefecture_id,
+        prepared = renewal_prepare(actor=request.user, prefecture_id=request.user.prefecture_id,
                                    fiscal_year=fiscal_year)
     except DomainError as exc:
         forms.flash_problems(request, exc)
@@ -69,7 +74,7 @@ def _prepared_message(prepared, fiscal_year: int) -> str:
 def renewal_confirm_view(request, pk: int):
     need = get_object_or_404(renewal_list(user=request.user), pk=pk)
     try:
-        renewal_confirm(user=request.user, need=need)
+        need_renewal_confirm(actor=request.user, need=need)
         messages.success(request, _("「%(need)s」の継続を確認しました。募集中になり、次のマッチングの対象になります。")
                          % {"need": need.title or need.get_role_display()})
     except DomainError as exc:
@@ -89,7 +94,7 @@ def renewal_drop_view(request, pk: int):
             "action": reverse("frontend:renewal-drop", args=[need.pk]), "confirm_label": _("継続しない"),
             "back": f"{reverse('frontend:renewals')}?fy={need.fiscal_year}"})
     try:
-        renewal_drop(user=request.user, need=need)
+        need_renewal_drop(actor=request.user, need=need)
         messages.success(request, _("「%(need)s」の継続を取りやめました。") % {"need": need.title or need.get_role_display()})
     except DomainError as exc:
         forms.flash_problems(request, exc)

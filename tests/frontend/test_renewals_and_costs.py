@@ -99,6 +99,20 @@ def test_the_municipality_drops_after_a_confirmation_step(client, nagano_coordin
     assert Need.objects.get(pk=need.pk).status == NeedStatus.DROPPED
 
 
+def test_a_dropped_renewal_is_reopened_from_the_needs_page_as_the_drop_page_promises(client, nagano_coordinator,
+                                                                                       nagano_staff):
+    source = active(title="窓口DX")
+    client.force_login(nagano_coordinator)
+    client.post("/renewals/prepare/", {"fiscal_year": "2027"})
+    need = Need.objects.get(renewed_from=source)
+    client.force_login(nagano_staff)
+    client.post(f"/renewals/{need.pk}/drop/", {"confirmed": "1"})
+    assert f'action="/needs/{need.pk}/reopen/"' in client.get("/needs/?fy=2027").content.decode()
+    page = client.post(f"/needs/{need.pk}/reopen/", follow=True).content.decode()
+    assert "ニーズを再開しました" in page
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
+
+
 def test_the_municipality_edits_a_renewal_with_the_need_form(client, nagano_coordinator, nagano_staff):
     source = active(title="窓口DX")
     client.force_login(nagano_coordinator)

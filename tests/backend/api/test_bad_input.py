@@ -94,7 +94,9 @@ def test_coordinator_cannot_register_an_expert_in_another_prefecture(coordinator
 def test_municipal_staff_cannot_post_a_need_for_another_municipality(municipal):
     response = client_for(municipal).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202029"},
                                           format="json")
-    assert_field_error(response, "municipality")
+    assert response.status_code == 403, response.content  # not a party: a 403, not a 400 (issue 22)
+    assert [e["field"] for e in response.json()["errors"]] == ["municipality"]
+    assert Need.objects.count() == 0
 
 
 def test_invalid_corporate_number_is_rejected(coordinator):

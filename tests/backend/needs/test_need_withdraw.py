@@ -13,7 +13,7 @@ from tests.backend.factories import NeedFactory
 def test_withdrawing_an_open_need_closes_it_and_audits_it(municipal):
     need = NeedFactory(municipality_id=municipal.municipality_id)
 
-    need_withdraw(user=municipal, need=need)
+    need_withdraw(actor=municipal, need=need)
 
     need.refresh_from_db()
     assert need.status == NeedStatus.WITHDRAWN
@@ -24,10 +24,10 @@ def test_withdrawing_an_open_need_closes_it_and_audits_it(municipal):
 
 def test_a_withdrawn_need_cannot_be_withdrawn_again_and_nothing_more_is_audited(municipal):
     need = NeedFactory(municipality_id=municipal.municipality_id)
-    need_withdraw(user=municipal, need=need)
+    need_withdraw(actor=municipal, need=need)
 
     with pytest.raises(ConflictError) as refused:
-        need_withdraw(user=municipal, need=need)
+        need_withdraw(actor=municipal, need=need)
 
     (problem,) = refused.value.problems
     assert (problem.field, problem.code) == ("status", "not_open")
@@ -36,9 +36,9 @@ def test_a_withdrawn_need_cannot_be_withdrawn_again_and_nothing_more_is_audited(
 
 def test_a_withdrawn_need_reopens_as_it_was(municipal):
     need = NeedFactory(municipality_id=municipal.municipality_id)
-    need_withdraw(user=municipal, need=need)
+    need_withdraw(actor=municipal, need=need)
 
-    need_reopen(user=municipal, need=need)
+    need_reopen(actor=municipal, need=need)
 
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN

@@ -32,9 +32,9 @@ def _problems(excinfo) -> set[tuple[str, str]]:
 
 
 def test_the_service_stores_the_yearly_offer_and_follows_the_days(municipal):
-    need = need_submit(user=municipal, data={**BASE, "fee_basis": "daily", "fee_amount": 30_000})
+    need = need_submit(actor=municipal, data={**BASE, "fee_basis": "daily", "fee_amount": 30_000})
     assert need.offered_fee == 30_000 * 48
-    need = need_update(user=municipal, need=need, data={"pattern_days": 2})
+    need = need_update(actor=municipal, need=need, data={"pattern_days": 2})
     assert need.offered_fee == 30_000 * 96
 
 
@@ -48,17 +48,17 @@ def test_the_service_stores_the_yearly_offer_and_follows_the_days(municipal):
 ])
 def test_the_service_refuses_what_the_engine_would_reject_naming_the_field(municipal, data, refusal):
     with pytest.raises(DomainError) as excinfo:
-        need_submit(user=municipal, data={**BASE, **data})
+        need_submit(actor=municipal, data={**BASE, **data})
     assert refusal in _problems(excinfo)
     assert all(p.ja and p.en and p.ja != p.en for p in excinfo.value.problems)
 
 
 def test_on_site_work_without_days_is_every_working_day_and_follows_the_pattern(municipal):
-    need = need_submit(user=municipal, data={**BASE, "onsite_required": True})
+    need = need_submit(actor=municipal, data={**BASE, "onsite_required": True})
     assert need.onsite_days == 48
-    assert need_update(user=municipal, need=need, data={"pattern_days": 2}).onsite_days == 96
-    need = need_update(user=municipal, need=need, data={"onsite_days": 20})
-    assert need_update(user=municipal, need=need, data={"onsite_required": False}).onsite_days == 0
+    assert need_update(actor=municipal, need=need, data={"pattern_days": 2}).onsite_days == 96
+    need = need_update(actor=municipal, need=need, data={"onsite_days": 20})
+    assert need_update(actor=municipal, need=need, data={"onsite_required": False}).onsite_days == 0
 
 
 def test_the_api_derives_the_offered_fee_and_refuses_setting_it(municipal):
@@ -77,14 +77,14 @@ def test_the_api_derives_the_offered_fee_and_refuses_setting_it(municipal):
 def test_a_coordinator_adjusts_the_priority_with_a_reason_and_the_engine_uses_it(coordinator):
     need = NeedFactory(priority=2)
     with pytest.raises(DomainError) as excinfo:
-        need_adjust_priority(user=coordinator, need=need, adjusted_priority=5, reason=" ")
+        need_adjust_priority(actor=coordinator, need=need, adjusted_priority=5, reason=" ")
     assert ("priority_reason", "required") in _problems(excinfo)
-    need = need_adjust_priority(user=coordinator, need=need, adjusted_priority=5, reason="3年間応募なし")
+    need = need_adjust_priority(actor=coordinator, need=need, adjusted_priority=5, reason="3年間応募なし")
     assert (need.priority, need.adjusted_priority) == (2, 5)
     assert AuditLog.objects.filter(action="need.adjust_priority", object_id=str(need.pk)).exists()
     (doc,) = instance_build(prefecture_codes=["20"], fiscal_year=2027)["needs"]
     assert doc["priority"] == 5
-    need_adjust_priority(user=coordinator, need=need, adjusted_priority=None, reason="")
+    need_adjust_priority(actor=coordinator, need=need, adjusted_priority=None, reason="")
     (doc,) = instance_build(prefecture_codes=["20"], fiscal_year=2027)["needs"]
     assert doc["priority"] == 2
 
@@ -92,7 +92,7 @@ def test_a_coordinator_adjusts_the_priority_with_a_reason_and_the_engine_uses_it
 def test_municipal_staff_cannot_adjust_the_priority(municipal):
     need = NeedFactory()
     with pytest.raises(ForbiddenError):
-        need_adjust_priority(user=municipal, need=need, adjusted_priority=5, reason="うちが先")
+        need_adjust_priority(actor=municipal, need=need, adjusted_priority=5, reason="うちが先")
     client = client_for(municipal)
     response = client.post(f"/api/v1/needs/{need.pk}/adjust-priority/",
                            {"adjusted_priority": 5, "priority_reason": "うちが先"}, format="json")

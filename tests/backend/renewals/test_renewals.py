@@ -12,8 +12,8 @@ from backend.core.models import AuditLog
 from backend.engagements.models import Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.needs.models import Need, NeedStatus
-from backend.needs.services import need_update
-from backend.renewals.services import renewal_confirm, renewal_drop, renewal_prepare
+from backend.needs.services import need_renewal_confirm, need_renewal_drop, need_reopen, need_update
+from backend.renewals.services import renewal_prepare
 from backend.runs.instance import scope_instance
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, NeedFactory
@@ -51,7 +51,7 @@ def last_year():
 
 
 def test_renewal_creates_one_need_per_active_engagement_of_the_prefecture_last_year(coordinator, last_year):
-    prepared = renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    prepared = renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     assert sorted(n.renewed_from_id for n in prepared.created) == sorted(
         [last_year["active"].pk, last_year["matsumoto"].pk])
     assert set(Need.objects.filter(renewed_from__isnull=False).values_list("fiscal_year", "status")) == {
@@ -60,22 +60,22 @@ def test_renewal_creates_one_need_per_active_engagement_of_the_prefecture_last_y
 
 
 def test_preparing_twice_creates_no_duplicates(coordinator, last_year):
-    first = renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    first = renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     assert len(first.created) == 2 and first.already == 0  # what it just made is not "renewed before"
-    again = renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    again = renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     assert again.created == [] and again.already == 2
     assert Need.objects.filter(renewed_from__isnull=False).count() == 2
 
 
 def test_a_dropped_renewal_is_not_made_again(coordinator, municipal, last_year):
-    (renewal,) = [n for n in renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027).created
+    (renewal,) = [n for n in renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027).created
                   if n.municipality_id == "202011"]
-    renewal_drop(user=municipal, need=renewal)
-    assert renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027).created == []
+    need_renewal_drop(actor=municipal, need=renewal)
+    assert renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027).created == []
 
 
 def test_a_renewal_copies_the_terms_and_names_the_expert(coordinator, last_year):
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     source = last_year["active"]
     need = Need.objects.get(renewed_from=source)
     assert (need.municipality_id, need.role, need.title, need.pattern, need.pattern_days, need.days_per_year,
@@ -91,14 +91,14 @@ def test_a_renewal_copies_the_terms_and_names_the_expert(coordinator, last_year)
 
 
 def test_a_pending_renewal_is_not_matched_until_the_municipality_confirms_it(coordinator, municipal, last_year):
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     need = Need.objects.get(renewed_from=last_year["active"])
 
     def matched():
         return {n["id"] for n in scope_instance(prefecture_codes=["20"], fiscal_year=2027)["needs"]}
 
     assert f"N{need.pk}" not in matched()
-    renewal_confirm(user=municipal, need=need)
+    need_renewal_confirm(actor=municipal, need=need)
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN
     assert f"N{need.pk}" in matched()
@@ -106,17 +106,29 @@ def test_a_pending_renewal_is_not_matched_until_the_municipality_confirms_it(coo
 
 
 def test_the_municipality_drops_a_renewal_and_it_is_dropped_not_withdrawn(coordinator, municipal, last_year):
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
-    need = renewal_drop(user=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
+    need = need_renewal_drop(actor=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
     assert need.status == NeedStatus.DROPPED
     assert AuditLog.objects.filter(action=AuditAction.NEED_RENEWAL_DROP, object_id=str(need.pk)).exists()
     with pytest.raises(ConflictError):
-        renewal_confirm(user=municipal, need=need)
+        need_renewal_confirm(actor=municipal, need=need)
+
+
+def test_a_dropped_renewal_reopens_as_an_open_need_and_the_reopening_is_audited(coordinator, municipal, last_year):
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
+    need = need_renewal_drop(actor=municipal, need=Need.objects.get(renewed_from=last_year["active"]))
+
+    need = need_reopen(actor=municipal, need=need)
+
+    assert need.status == NeedStatus.OPEN
+    row = AuditLog.objects.get(action=AuditAction.NEED_REOPEN, object_id=str(need.pk))
+    assert (row.before["status"], row.after["status"]) == (NeedStatus.DROPPED, NeedStatus.OPEN)
+    assert row.after["renewed_from"] == last_year["active"].pk
 
 
 def test_the_municipality_edits_a_renewal_and_it_still_awaits_confirmation(coordinator, municipal, last_year):
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
-    need = need_update(user=municipal, need=Need.objects.get(renewed_from=last_year["active"]),
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
+    need = need_update(actor=municipal, need=Need.objects.get(renewed_from=last_year["active"]),
                        data={"budget": 2_000_000, "title": "CISO補佐官（継続）"})
     assert (need.budget, need.title, need.status) == (2_000_000, "CISO補佐官（継続）", NeedStatus.RENEWAL)
 
@@ -124,13 +136,22 @@ def test_the_municipality_edits_a_renewal_and_it_still_awaits_confirmation(coord
 def test_only_the_municipality_confirms_and_only_the_prefecture_prepares(coordinator, other_coordinator,
                                                                          other_municipal, last_year):
     with pytest.raises(ForbiddenError):
-        renewal_prepare(user=other_coordinator, prefecture_id="20", fiscal_year=2027)
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+        renewal_prepare(actor=other_coordinator, prefecture_id="20", fiscal_year=2027)
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     nagano = Need.objects.get(renewed_from=last_year["active"])
     for user in (coordinator, other_municipal):
         with pytest.raises(ForbiddenError):
-            renewal_confirm(user=user, need=nagano)
+            need_renewal_confirm(actor=user, need=nagano)
     assert Need.objects.get(pk=nagano.pk).status == NeedStatus.RENEWAL
+
+
+@pytest.mark.parametrize("role", ["other_coordinator", "municipal", "expert_user"])
+def test_renewal_prepare_refuses_each_wrong_role_and_creates_nothing(request, role, last_year):
+    with pytest.raises(ForbiddenError) as refused:
+        renewal_prepare(actor=request.getfixturevalue(role), prefecture_id="20", fiscal_year=2027)
+    assert refused.value.status_code == 403
+    assert not Need.objects.filter(renewed_from__isnull=False).exists()
+    assert not AuditLog.objects.filter(action=AuditAction.NEED_RENEWAL_PREPARE).exists()
 
 
 # -- API ------------------------------------------------------------------------------------------------
@@ -150,7 +171,7 @@ def test_the_api_prepares_lists_and_confirms(coordinator, municipal, last_year):
 
 def test_the_api_refuses_others(coordinator, other_coordinator, municipal, other_municipal, expert_user,
                                 last_year):
-    renewal_prepare(user=coordinator, prefecture_id="20", fiscal_year=2027)
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
     nagano = Need.objects.get(renewed_from=last_year["active"])
     assert client_for(municipal).post("/api/v1/renewals/prepare/", {"fiscal_year": 2027},
                                       format="json").status_code == 403
