@@ -5,7 +5,7 @@ from backend.geo.models import Municipality, Prefecture, PrefectureSetting
 
 def prefecture_setting(*, code: str) -> PrefectureSetting:
     """A prefecture's settings: its row, or the defaults (unsaved) while it has none. Reading never creates
-    the row, so the instance builder and reports stay read-only; `prefecture_setting_update` creates it."""
+    the row, so the instance builder and reports stay read-only; `backend.costs.services.prefecture_setting_update` creates it."""
     return PrefectureSetting.objects.filter(pk=code).first() or PrefectureSetting(prefecture_id=code)
 
 

@@ -1,24 +1,16 @@
-"""Loading the municipal register (idempotent, all or nothing), and changing a prefecture's settings."""
+"""Loading the municipal register (idempotent, all or nothing). geo is reference data that every app reads
+and none below it writes: a prefecture's rates are changed by backend.costs.services, which prices with them."""
 
 import csv
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import User
-from backend.accounts.permissions import coordinates
-from backend.config.embedded_db import REPO_ROOT
-from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ForbiddenError
-from backend.core.services import model_update
 from backend.core.validators import is_valid_municipality_code
-from backend.geo.errors import ErrorCode
-from backend.geo.models import Municipality, Prefecture, PrefectureSetting
+from backend.geo.models import Municipality, Prefecture
 
-FIXTURES_DIR = REPO_ROOT / "fixtures"
+FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @dataclass(frozen=True)
@@ -68,30 +60,3 @@ def register_load(*, directory: Path = FIXTURES_DIR) -> RegisterLoadResult:
     )
     created = sum(1 for r in municipalities if r["code"] not in existing)
     return RegisterLoadResult(len(prefectures), len(municipalities), created, len(municipalities) - created)
-
-
-SETTING_FIELDS = ("special_grant_rate", "travel_yen_per_km")
-RATE_STEP = Decimal("0.001")  # the column's three decimals
-
-
-def prefecture_setting_snapshot(setting: PrefectureSetting) -> dict:
-    rate = Decimal(setting.special_grant_rate).quantize(RATE_STEP)  # a new row holds the default as given, 0.5
-    return {"special_grant_rate": str(rate), "travel_yen_per_km": setting.travel_yen_per_km}
-
-
-@transaction.atomic
-def prefecture_setting_update(*, actor: User, prefecture_id: str, data: dict) -> PrefectureSetting:
-    """Change a prefecture's settings (the estimated 特別交付税 rate, a Decimal from 0 to 1; the travel
-    reimbursement per km, whole yen); the row is created on the first change."""
-    if not coordinates(actor, prefecture_id):
-        raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE, _("担当都道府県の設定のみ変更できます。"))
-    setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture_id=prefecture_id)
-    before = prefecture_setting_snapshot(setting)
-    if "special_grant_rate" in data:
-        data = {**data, "special_grant_rate": Decimal(data["special_grant_rate"]).quantize(RATE_STEP)}
-    if model_update(instance=setting, fields=SETTING_FIELDS, data=data):
-        setting.full_clean()
-        setting.save()
-        audit_record(actor=actor, action=AuditAction.PREFECTURE_SETTING_UPDATE, obj=setting,
-                     prefecture=prefecture_id, before=before, after=prefecture_setting_snapshot(setting))
-    return setting

@@ -14,8 +14,8 @@ from backend.core.fiscal import current_fiscal_year
 from backend.costs.exports import cost_xlsx
 from backend.costs.selectors import cost_table
 from backend.costs.serializers import PrefectureSettingInputSerializer
+from backend.costs.services import prefecture_setting_update
 from backend.geo.selectors import prefecture_setting
-from backend.geo.services import prefecture_setting_update
 from frontend import forms
 from frontend.views.access import COORDINATOR, STAFF, role_required
 from frontend.views.home import fiscal_year_param

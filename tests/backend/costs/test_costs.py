@@ -16,10 +16,10 @@ from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
 from backend.costs.exports import cost_xlsx
 from backend.costs.selectors import cost_table
+from backend.costs.services import prefecture_setting_update
 from backend.engagements.models import Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.geo.models import PrefectureSetting
-from backend.geo.services import prefecture_setting_update
 from tests.backend.factories import ExpertFactory, NeedFactory
 
 

@@ -1,6 +1,6 @@
 """The version 2 fields of the instance a run solves, and where the result's new fields are stored."""
 
-from backend.geo.services import prefecture_setting_update
+from backend.costs.services import prefecture_setting_update
 from backend.runs.execution import _flags_by_assignment
 from backend.runs.instance import scope_instance
 from tests.backend.factories import ExpertFactory, NeedFactory

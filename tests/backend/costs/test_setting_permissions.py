@@ -6,9 +6,9 @@ import pytest
 
 from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
-from backend.geo import services
+from backend.costs import services
+from backend.costs.services import prefecture_setting_update
 from backend.geo.models import PrefectureSetting
-from backend.geo.services import prefecture_setting_update
 from tests.backend.permissions import services_taking_an_actor
 
 
