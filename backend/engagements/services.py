@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
@@ -61,14 +62,14 @@ def _holdings_locked(expert: Expert, fiscal_year: int, *, excluding: Engagement 
     return list(queryset)
 
 
-def _override_for(*, user, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
+def _override_for(*, actor: User, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
     existing = CoiOverride.objects.in_force().filter(expert=expert, municipality=need.municipality,
                                                      fiscal_year=need.fiscal_year).first()
     if existing or not (reason and reason.strip()):
         return existing
     override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
-                                          fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
-    audit_record(actor=user, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=need.municipality.prefecture,
+                                          fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
+    audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=need.municipality.prefecture,
                  after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason})
     return override
 
@@ -78,7 +79,7 @@ def _proposal_snapshot(p: Proposal) -> dict:
             "fee": p.fee}
 
 
-def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = None,
+def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | None = None,
                      terms: TermsAsked | None = None) -> Engagement:
     """Turn a proposal into an offered engagement after re-checking every hard rule as of now, on the contract
     terms the coordinator confirms (fee, employment form, start and end; the proposal's by default)."""
@@ -102,7 +103,7 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         if replaced is None and (need.status != NeedStatus.OPEN or need.engagements.filter(
                 status__in=HOLDING_STATUSES).exists()):
             raise ConflictError.single("proposal", ErrorCode.NEED_TAKEN, _("このニーズは既に充足されています。"))
-        override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
+        override = _override_for(actor=actor, expert=expert, need=need, reason=override_reason)
         left = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year, "budget": need.budget}
         terms_left = {"days_per_year": left["days_per_year"], "budget": left["budget"]}
         placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays),
@@ -122,13 +123,13 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         if refused:
             raise DomainError(*refused)
         # A successor is offered next to the current engagement; the hand-over happens when it is active.
-        engagement = _engagement_create(user=user, proposal=proposal, expert=expert, need=need, override=override,
+        engagement = _engagement_create(actor=actor, proposal=proposal, expert=expert, need=need, override=override,
                                         replaced=replaced, confirmed=confirmed,
                                         days_per_year=terms_left["days_per_year"])
     return engagement
 
 
-def _engagement_create(*, user, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:
+def _engagement_create(*, actor: User, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:
     before = _proposal_snapshot(proposal)
     # Starting after 1 April (an approval during the year), days, fee and travel are prorated by month; a
     # successor's proposal already states the rest of the year.
@@ -138,13 +139,13 @@ def _engagement_create(*, user, proposal, expert, need, override, replaced, conf
         expert=expert, municipality=need.municipality, need=need, proposal=proposal,
         fiscal_year=need.fiscal_year, starts_on=confirmed.starts_on, ends_on=confirmed.ends_on,
         weekdays=list(proposal.weekdays), **amounts, fee_reason=confirmed.fee_reason,
-        employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=user,
+        employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=actor,
     )
     proposal.status = ProposalStatus.APPROVED
     proposal.save(update_fields=["status"])
     need.status = NeedStatus.FILLED
     need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action=AuditAction.PROPOSAL_APPROVE, obj=proposal, prefecture=need.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.PROPOSAL_APPROVE, obj=proposal, prefecture=need.municipality.prefecture,
                  before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,
                                        "fee": confirmed.fee, "fee_reason": confirmed.fee_reason,
                                        "employment_form": confirmed.employment_form,
@@ -190,60 +191,60 @@ def _engagement_snapshot(e: Engagement) -> dict:
             "ends_on": e.ends_on}
 
 
-def _side_of(user, engagement: Engagement) -> str:
-    if is_staff_of(user, engagement.municipality_id):
+def _side_of(actor, engagement: Engagement) -> str:
+    if is_staff_of(actor, engagement.municipality_id):
         return "municipality"
-    if is_expert_self(user, engagement.expert_id):
+    if is_expert_self(actor, engagement.expert_id):
         return "expert"
     raise DomainError.single("engagement", ErrorCode.NOT_A_PARTY, _("この任用の当事者ではありません。"))
 
 
-def _remember_decline(*, user, engagement: Engagement, side: str, reason: str) -> None:
+def _remember_decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> None:
     """A declined pair is not proposed again for that need: it becomes a forbid naming who declined, when
     and why, and replaces any pin on the pair. The coordinator sees it and can lift it."""
     PairDecision.objects.update_or_create(
         need_id=engagement.need_id, expert_id=engagement.expert_id,
-        defaults={"kind": DecisionKind.FORBID, "declined_by": side, "reason": reason, "created_by": user})
+        defaults={"kind": DecisionKind.FORBID, "declined_by": side, "reason": reason, "created_by": actor})
 
 
-def _activate_if_ready(*, user, engagement: Engagement) -> None:
+def _activate_if_ready(*, actor: User, engagement: Engagement) -> None:
     """Active once both sides accepted and the expert signed the pledge for this municipality."""
     if engagement.municipality_accepted_at and engagement.expert_accepted_at and engagement.pledge_signed_at:
         engagement.status = EngagementStatus.ACTIVE
         if engagement.replaces_id:
-            _hand_over(user=user, successor=engagement)
+            _hand_over(actor=actor, successor=engagement)
         restrictions_record_for_engagement(engagement=engagement)
 
 
-def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
+def _sign_pledge(*, actor: User, engagement: Engagement, version: str) -> None:
     if version != PLEDGE_VERSION:
         raise ConflictError.single("pledge_version", ErrorCode.OUTDATED,
                                    _("誓約書の文面が更新されています。最新の文面を確認して署名してください。"))
     engagement.pledge_signed_at, engagement.pledge_version = timezone.now(), version
-    audit_record(actor=user, action=AuditAction.ENGAGEMENT_SIGN_PLEDGE, obj=engagement,
+    audit_record(actor=actor, action=AuditAction.ENGAGEMENT_SIGN_PLEDGE, obj=engagement,
                  prefecture=engagement.municipality.prefecture,
                  after={"version": version, "municipality": engagement.municipality_id,
                         "signed_at": engagement.pledge_signed_at})
 
 
-def engagement_sign_pledge(*, user, engagement: Engagement, version: str) -> Engagement:
+def engagement_sign_pledge(*, actor: User, engagement: Engagement, version: str) -> Engagement:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
     with transaction.atomic():
         engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
             "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
-        if _side_of(user, engagement) != "expert":
+        if _side_of(actor, engagement) != "expert":
             raise ForbiddenError.single("engagement", ErrorCode.NOT_THE_EXPERT, _("誓約書に署名できるのは任用される専門人材のみです。"))
         if engagement.status != EngagementStatus.OFFERED or engagement.pledge_signed_at:
             raise ConflictError.single("status", ErrorCode.NOT_AWAITING_PLEDGE, _("この任用は誓約書の署名を待っていません。"))
-        _sign_pledge(user=user, engagement=engagement, version=version)
-        _activate_if_ready(user=user, engagement=engagement)
+        _sign_pledge(actor=actor, engagement=engagement, version=version)
+        _activate_if_ready(actor=actor, engagement=engagement)
         engagement.save()
         if engagement.status == EngagementStatus.ACTIVE:
             _tell_active(engagement)
     return engagement
 
 
-def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: str = "",
+def engagement_respond(*, actor: User, engagement: Engagement, accept: bool, reason: str = "",
                        pledge_version: str = "") -> Engagement:
     """The municipality and the expert each accept or decline; the expert may sign the pledge with the
     acceptance. Active once both accepted and the pledge is signed."""
@@ -251,7 +252,7 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
         # The expert comes for the notifications' text, unlocked: approvals lock experts before needs.
         engagement = Engagement.objects.select_for_update(of=("self", "need")).select_related(
             "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
-        side = _side_of(user, engagement)
+        side = _side_of(actor, engagement)
         if engagement.status != EngagementStatus.OFFERED:
             raise ConflictError.single("status", ErrorCode.NOT_OFFERED, _("承諾待ちの任用ではありません。"))
         before = _engagement_snapshot(engagement)
@@ -259,23 +260,23 @@ def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: st
         if accept:
             setattr(engagement, f"{side}_accepted_at", now)
             if side == "expert" and pledge_version:
-                _sign_pledge(user=user, engagement=engagement, version=pledge_version)
-            _activate_if_ready(user=user, engagement=engagement)
+                _sign_pledge(actor=actor, engagement=engagement, version=pledge_version)
+            _activate_if_ready(actor=actor, engagement=engagement)
         else:
             engagement.status = EngagementStatus.DECLINED
             engagement.declined_by = side
             Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
-            _remember_decline(user=user, engagement=engagement, side=side, reason=reason.strip())
-            _lapse_exception_if_unused(user=user, engagement=engagement)
+            _remember_decline(actor=actor, engagement=engagement, side=side, reason=reason.strip())
+            _lapse_exception_if_unused(actor=actor, engagement=engagement)
         engagement.save()
-        audit_record(actor=user, action=AuditAction.ENGAGEMENT_ACCEPT if accept else "engagement.decline", obj=engagement,
+        audit_record(actor=actor, action=AuditAction.ENGAGEMENT_ACCEPT if accept else "engagement.decline", obj=engagement,
                      prefecture=engagement.municipality.prefecture, before=before,
                      after={**_engagement_snapshot(engagement), **({} if accept else {"reason": reason.strip()})})
         _tell_answer(engagement, side=side, accept=accept)
     return engagement
 
 
-def _hand_over(*, user, successor: Engagement) -> None:
+def _hand_over(*, actor: User, successor: Engagement) -> None:
     """The successor is active: the engagement it replaces ends the day before the successor starts, with its
     days and fee prorated by the months it served, and the replacement request is complete."""
     old = Engagement.objects.select_for_update().get(pk=successor.replaces_id)
@@ -287,13 +288,13 @@ def _hand_over(*, user, successor: Engagement) -> None:
     old.travel_cost = round(old.travel_cost * share)
     old.ends_on = ends_on
     old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "travel_cost", "updated_at"])
-    _lapse_exception_if_unused(user=user, engagement=old)
-    audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=old, prefecture=old.municipality.prefecture,
+    _lapse_exception_if_unused(actor=actor, engagement=old)
+    audit_record(actor=actor, action=AuditAction.ENGAGEMENT_END, obj=old, prefecture=old.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(old), "days_per_year": old.days_per_year,
                                        "fee": old.fee, "successor": successor.pk})
     replacement = ReplacementRequest.objects.filter(engagement=old, status=ReplacementStatus.OPEN).first()
     if replacement is not None:
-        _replacement_complete(user=user, replacement=replacement, successor=successor)
+        _replacement_complete(actor=actor, replacement=replacement, successor=successor)
     restrictions_sync_engagement_end(engagement=old)
 
 
@@ -305,7 +306,7 @@ def _exception_snapshot(o: CoiOverride) -> dict:
             "revoke_reason": o.revoke_reason or None}
 
 
-def _lapse_exception_if_unused(*, user, engagement: Engagement) -> None:
+def _lapse_exception_if_unused(*, actor: User, engagement: Engagement) -> None:
     """An exception covers the engagements approved with it; once none of them holds any more (declined,
     ended), it lapses, so that a later placement at that municipality asks for a reason again."""
     override = engagement.coi_override
@@ -316,15 +317,15 @@ def _lapse_exception_if_unused(*, user, engagement: Engagement) -> None:
     before = _exception_snapshot(override)
     override.lapsed_at = timezone.now()
     override.save(update_fields=["lapsed_at"])
-    audit_record(actor=user, action=AuditAction.COI_OVERRIDE_LAPSE, obj=override, prefecture=override.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_LAPSE, obj=override, prefecture=override.municipality.prefecture,
                  before=before, after=_exception_snapshot(override))
 
 
-def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagements: bool = False) -> CoiOverride:
+def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_engagements: bool = False) -> CoiOverride:
     """Revoke an exception. Engagements that rely on it must not go on silently: unless the coordinator
     chose to end them (an offer is withdrawn, an active engagement ends today, prorated), it is a 409 that
     names them."""
-    if not coordinates(user, override.municipality.prefecture_id):
+    if not coordinates(actor, override.municipality.prefecture_id):
         raise ForbiddenError.single("exception", ErrorCode.NOT_YOURS, _("この例外を取り消せるのは、その市区町村の都道府県のみです。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("取り消す理由を記入してください。"))
@@ -339,16 +340,16 @@ def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagem
                 engagements=joined(interpolate(_("%(expert)s（%(status)s）"), expert=e.expert.name,
                                                status=e.get_status_display()) for e in relying)))
         for engagement in relying:
-            _end_for_revoked_exception(user=user, engagement=engagement)
+            _end_for_revoked_exception(actor=actor, engagement=engagement)
         before = _exception_snapshot(override)
-        override.revoked_at, override.revoked_by, override.revoke_reason = timezone.now(), user, reason.strip()
+        override.revoked_at, override.revoked_by, override.revoke_reason = timezone.now(), actor, reason.strip()
         override.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        audit_record(actor=user, action=AuditAction.COI_OVERRIDE_REVOKE, obj=override,
+        audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_REVOKE, obj=override,
                      prefecture=override.municipality.prefecture, before=before, after=_exception_snapshot(override))
     return override
 
 
-def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
+def _end_for_revoked_exception(*, actor: User, engagement: Engagement) -> None:
     before = _engagement_snapshot(engagement)
     if engagement.status == EngagementStatus.OFFERED:
         engagement.status, engagement.declined_by = EngagementStatus.DECLINED, "coordinator"
@@ -364,40 +365,40 @@ def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
         Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
     engagement.save()
     restrictions_sync_engagement_end(engagement=engagement)
-    audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=engagement, prefecture=engagement.municipality.prefecture,
+    audit_record(actor=actor, action=AuditAction.ENGAGEMENT_END, obj=engagement, prefecture=engagement.municipality.prefecture,
                  before=before, after={**_engagement_snapshot(engagement), "because": "exception revoked"})
 
 
-def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) -> PairDecision:
+def need_place_with_exception(*, actor: User, need: Need, expert: Expert, reason: str) -> PairDecision:
     """Place an expert blocked only by the incumbent conflict: record the exception (this expert, this
     municipality, this fiscal year, with the reason) and pin the pair, so the next run proposes them."""
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("例外として配置する理由を記入してください。"))
     if need.status != NeedStatus.OPEN:
         raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
-    standing = next((c for c in need_candidates(user=user, need=need) if c.expert.pk == expert.pk), None)
+    standing = next((c for c in need_candidates(user=actor, need=need) if c.expert.pk == expert.pk), None)
     if standing is None or standing.blocked_by != "conflict":
         raise ConflictError.single("expert", ErrorCode.NOT_CONFLICT_ONLY,
                                    _("この人材は利益相反だけで除外されているわけではないため、例外では配置できません。"))
     with transaction.atomic():
         override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
-                                              fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
-        audit_record(actor=user, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
+                                              fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
+        audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
                      prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason,
                             "need": need.pk})
         decision, _created = PairDecision.objects.update_or_create(
-            need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": user, "declined_by": "",
+            need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": actor, "declined_by": "",
                                                 "reason": ""})
-        audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
+        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "kind": DecisionKind.PIN, "exception": override.pk})
     return decision
 
 
 # -- replacement (要員交代) --------------------------------------------------------------------------------
 
-def replacement_request(*, user, engagement: Engagement, reason: str) -> ReplacementRequest:
-    if not is_staff_of(user, engagement.municipality_id):
+def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> ReplacementRequest:
+    if not is_staff_of(actor, engagement.municipality_id):
         raise DomainError.single("engagement", ErrorCode.NOT_YOUR_ENGAGEMENT, _("自分の市区町村の任用のみ交代を依頼できます。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("交代を依頼する理由を記入してください。"))
@@ -406,11 +407,11 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
     try:
         with transaction.atomic():
             request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),
-                                                        requested_by=user)
+                                                        requested_by=actor)
             # A pin on the current expert would contradict the request; the replacement run excludes them.
             PairDecision.objects.filter(need_id=engagement.need_id, expert_id=engagement.expert_id,
                                         kind=DecisionKind.PIN).delete()
-            audit_record(actor=user, action=AuditAction.REPLACEMENT_REQUEST, obj=request,
+            audit_record(actor=actor, action=AuditAction.REPLACEMENT_REQUEST, obj=request,
                          prefecture=engagement.municipality.prefecture, after={"engagement": engagement.pk,
                                                                                 "reason": request.reason})
             notify(recipients=recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id),
@@ -423,19 +424,19 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
     return request
 
 
-def replacement_run(*, user, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
+def replacement_run(*, actor: User, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
     if replacement.status != ReplacementStatus.OPEN:
         raise ConflictError.single("replacement", ErrorCode.NOT_OPEN, _("対応中の交代依頼ではありません。"))
     engagement = replacement.engagement
-    return run_enqueue(user=user, fiscal_year=engagement.fiscal_year,
+    return run_enqueue(user=actor, fiscal_year=engagement.fiscal_year,
                        scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)
 
 
-def _replacement_complete(*, user, replacement: ReplacementRequest, successor: Engagement) -> None:
+def _replacement_complete(*, actor: User, replacement: ReplacementRequest, successor: Engagement) -> None:
     replacement.status = ReplacementStatus.COMPLETED
     replacement.completed_at = timezone.now()
     replacement.save(update_fields=["status", "completed_at"])
-    audit_record(actor=user, action=AuditAction.REPLACEMENT_COMPLETE, obj=replacement,
+    audit_record(actor=actor, action=AuditAction.REPLACEMENT_COMPLETE, obj=replacement,
                  prefecture=successor.municipality.prefecture,
                  after={"successor": successor.pk, "replaced": replacement.engagement_id})
 
