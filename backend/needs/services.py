@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import UserRole
+from backend.accounts.models import User, UserRole
 from backend.accounts.permissions import coordinates
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
@@ -14,6 +14,7 @@ from backend.core.services import model_update
 from backend.needs.errors import ErrorCode
 from backend.needs.models import FeeBasis, Need, NeedSkill, NeedStatus
 from backend.needs.terms import fee_problems, onsite_problems, terms_problems, yearly_fee
+from backend.needs.workflows import NEED_WORKFLOW
 
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
                  "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
@@ -174,4 +175,27 @@ def need_adjust_priority(*, user, need: Need, adjusted_priority: int | None, rea
     need.save(update_fields=["adjusted_priority", "priority_reason", "updated_at"])
     audit_record(actor=user, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
+    return need
+
+
+
+# -- filled and released by an engagement (called only by backend.engagements.services) -----------------------
+# No permission of their own: the engagement service that calls them has checked its actor and holds the need's
+# lock already (taken after the expert's, in the house order), so the lock here takes nothing new.
+
+@transaction.atomic
+def need_fill(*, actor: User, need: Need, cause: dict | None = None) -> Need:
+    """An approved proposal fills the need (open → filled); `cause` names the engagement on the audit row."""
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    NEED_WORKFLOW.move(need, AuditAction.NEED_FILL, actor=actor, prefecture=need.municipality.prefecture, after=cause)
+    return need
+
+
+@transaction.atomic
+def need_release(*, actor: User, need: Need, cause: dict | None = None) -> Need:
+    """The need is on offer again (filled → open): its offer was declined or withdrawn, or its engagement ended
+    early; `cause` names the engagement on the audit row."""
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    NEED_WORKFLOW.move(need, AuditAction.NEED_RELEASE, actor=actor, prefecture=need.municipality.prefecture,
+                       after=cause)
     return need
