@@ -114,7 +114,7 @@ def test_engagement_is_active_only_when_both_sides_accept(coordinator, municipal
     expert_user = ExpertUserFactory(expert=proposal.expert)
     url = f"/api/v1/engagements/{engagement.pk}/accept/"
     assert client_for(municipal).post(url).json()["status"] == "offered"
-    assert client_for(coordinator).post(url).status_code == 400  # not a party
+    assert client_for(coordinator).post(url).status_code == 403  # not a party
     accepted = client_for(expert_user).post(url).json()
     assert accepted["status"] == "offered" and accepted["pledge_signed_at"] is None  # no pledge yet
     signed = client_for(expert_user).post(f"/api/v1/engagements/{engagement.pk}/pledge/",

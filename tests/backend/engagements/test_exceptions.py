@@ -101,7 +101,7 @@ def test_ending_engagements_for_a_revoked_exception_shortens_their_restrictions(
     today = timezone.localdate()
     Engagement.objects.filter(pk=engagement.pk).update(status="active", starts_on=today - dt.timedelta(days=10),
                                                        pledge_signed_at=timezone.now())
-    restrictions_record_for_engagement(engagement=Engagement.objects.get(pk=engagement.pk))
+    restrictions_record_for_engagement(actor=coordinator, engagement=Engagement.objects.get(pk=engagement.pk))
     client_for(coordinator).post(f"/api/v1/exceptions/{CoiOverride.objects.get().pk}/revoke/",
                                  {"reason": "見直し", "end_engagements": True}, format="json")
     assert BidRestriction.objects.get(engagement=engagement).ends_on == today

@@ -91,6 +91,8 @@ def test_a_declined_successor_leaves_the_current_engagement_and_the_request_open
     current.refresh_from_db()
     assert current.status == "active"
     assert ReplacementRequest.objects.get().status == "open"
+    need.refresh_from_db()
+    assert need.status == "filled"  # the current engagement still holds it (the decline reopened it before)
 
 
 def test_the_replacement_form_refuses_an_engagement_that_is_not_active(client):
