@@ -443,6 +443,8 @@ def need_place_with_exception(*, actor: User, need: Need, expert: Expert, reason
         raise ConflictError.single("expert", ErrorCode.NOT_CONFLICT_ONLY,
                                    _("この人材は利益相反だけで除外されているわけではないため、例外では配置できません。"))
     with transaction.atomic():
+        if Need.objects.select_for_update().get(pk=need.pk).status != NeedStatus.OPEN:  # filled or withdrawn since
+            raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
         override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
                                               fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
         audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
@@ -460,14 +462,17 @@ def need_place_with_exception(*, actor: User, need: Need, expert: Expert, reason
 # -- replacement (要員交代) --------------------------------------------------------------------------------
 
 def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> ReplacementRequest:
+    """Staff of the municipality ask for another expert on an active engagement, with the reason."""
     if not is_staff_of(actor, engagement.municipality_id):
         raise ForbiddenError.single("engagement", ErrorCode.NOT_YOUR_ENGAGEMENT, _("自分の市区町村の任用のみ交代を依頼できます。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("交代を依頼する理由を記入してください。"))
-    if engagement.status != EngagementStatus.ACTIVE:
-        raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("稼働中の任用のみ交代を依頼できます。"))
     try:
         with transaction.atomic():
+            engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
+                "municipality__prefecture", "expert").get(pk=engagement.pk)
+            if engagement.status != EngagementStatus.ACTIVE:
+                raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("稼働中の任用のみ交代を依頼できます。"))
             request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),
                                                         requested_by=actor)
             # A pin on the current expert would contradict the request; the replacement run excludes them.
