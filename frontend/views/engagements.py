@@ -16,9 +16,10 @@ from backend.engagements.selectors import engagement_list, replacement_list
 from backend.engagements.serializers import ReplacementInputSerializer
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
 
-ALL_ROLES = ("coordinator", "municipal", "expert")
+ALL_ROLES = (UserRole.COORDINATOR, UserRole.MUNICIPAL, UserRole.EXPERT)
+PARTIES = (UserRole.MUNICIPAL, UserRole.EXPERT)
 
 
 @role_required(*ALL_ROLES)
@@ -38,7 +39,7 @@ def engagement_index(request):
         "status_labels": dict(EngagementStatus.choices),  # get_status_display hashes every choice on each call
         "open_replacements": set(replacement_list(user=request.user).filter(
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
-        "side": {"municipal": "municipality", "expert": "expert"}.get(request.user.role),
+        "side": {UserRole.MUNICIPAL: "municipality", UserRole.EXPERT: "expert"}.get(request.user.role),
     })
 
 
@@ -53,7 +54,7 @@ def _page_links(request, page, param: str) -> dict:
             "next_url": link(page.next_page_number()) if page.has_next() else ""}
 
 
-@role_required("expert")
+@role_required(*EXPERT)
 @require_POST
 def engagement_pledge(request, pk: int):
     """The expert signs the pledge for an engagement already accepted (before pledges were asked with it)."""
@@ -70,14 +71,14 @@ def engagement_pledge(request, pk: int):
     return redirect("frontend:engagements")
 
 
-@role_required("municipal", "expert")
+@role_required(*PARTIES)
 def engagement_decline(request, pk: int):
     """The second step of a decline: what it does, an optional reason, then the button that does it."""
     engagement = get_object_or_404(engagement_list(user=request.user).filter(status=EngagementStatus.OFFERED), pk=pk)
     return render(request, "frontend/engagements/decline.html", {"engagement": engagement})
 
 
-@role_required("municipal", "expert")
+@role_required(*PARTIES)
 @require_POST
 def engagement_respond(request, pk: int):
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
@@ -97,7 +98,7 @@ def engagement_respond(request, pk: int):
     return redirect("frontend:engagements")
 
 
-@role_required("municipal")
+@role_required(*MUNICIPAL)
 @require_http_methods(["GET", "POST"])
 def replacement_new(request, pk: int):
     """要員交代: ask the coordinator for another expert, with the reason (an active engagement only)."""
