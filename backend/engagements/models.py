@@ -65,14 +65,14 @@ class CoiOverride(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
         ]
 
+    def __str__(self) -> str:
+        return f"override expert {self.expert_id} @ {self.municipality_id} ({self.fiscal_year})"
+
     @property
     def state(self) -> str:
         if self.revoked_at is not None:
             return ExceptionState.REVOKED
         return ExceptionState.LAPSED if self.lapsed_at is not None else ExceptionState.IN_FORCE
-
-    def __str__(self) -> str:
-        return f"override expert {self.expert_id} @ {self.municipality_id} ({self.fiscal_year})"
 
 
 class EngagementStatus(models.TextChoices):
