@@ -82,7 +82,7 @@ def _approve_and_accept(*, coordinator, run) -> None:
     engagements = []
     for proposal in proposal_list(user=coordinator, run=run):
         try:
-            engagements.append(proposal_approve(user=coordinator, proposal=proposal))
+            engagements.append(proposal_approve(actor=coordinator, proposal=proposal))
         except DomainError:  # a flagged pair needs an override reason: left for the coordinator, as in life
             continue
     for index, engagement in enumerate(engagements):
@@ -90,8 +90,8 @@ def _approve_and_accept(*, coordinator, run) -> None:
             continue
         municipal = User(role=UserRole.MUNICIPAL, municipality_id=engagement.municipality_id)
         expert = User(role=UserRole.EXPERT, expert_id=engagement.expert_id)
-        engagement_respond(user=municipal, engagement=engagement, accept=True)
-        engagement_respond(user=expert, engagement=engagement, accept=True, pledge_version=PLEDGE_VERSION)
+        engagement_respond(actor=municipal, engagement=engagement, accept=True)
+        engagement_respond(actor=expert, engagement=engagement, accept=True, pledge_version=PLEDGE_VERSION)
 
 
 def volume_summary() -> dict:

@@ -46,7 +46,7 @@ class CoiOverrideViewSet(ScopedViewSet):
         override = self.get_object()
         coordinator_only(request.user)
         data = validate_input(CoiOverrideRevokeInputSerializer, data=request.data)
-        return self.render(services.coi_override_revoke(user=request.user, override=override, reason=data["reason"],
+        return self.render(services.coi_override_revoke(actor=request.user, override=override, reason=data["reason"],
                                                         end_engagements=data["end_engagements"]))
 
 
@@ -61,7 +61,7 @@ class ProposalApprovalViewSet(ProposalViewSet):
         proposal = self.get_object()
         coordinator_only(request.user)
         data = validate_input(ApproveInputSerializer, data=request.data)
-        engagement = services.proposal_approve(user=request.user, proposal=proposal,
+        engagement = services.proposal_approve(actor=request.user, proposal=proposal,
                                                override_reason=data.get("override_reason"), terms=terms_asked(data))
         return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
@@ -82,7 +82,7 @@ class EngagementViewSet(ScopedViewSet):
 
     def _respond(self, request, accept: bool, reason: str = ""):
         engagement = self.get_object()
-        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
+        return self.render(services.engagement_respond(actor=request.user, engagement=engagement, accept=accept,
                                                        reason=reason))
 
     @extend_schema(request=AcceptInputSerializer, responses=EngagementOutputSerializer)
@@ -92,7 +92,7 @@ class EngagementViewSet(ScopedViewSet):
         later through /pledge/; the engagement is active once both sides accepted and the pledge is signed."""
         engagement = self.get_object()
         data = validate_input(AcceptInputSerializer, data=request.data or {})
-        return self.render(services.engagement_respond(user=request.user, engagement=engagement, accept=True,
+        return self.render(services.engagement_respond(actor=request.user, engagement=engagement, accept=True,
                                                        pledge_version=data.get("pledge_version", "")))
 
     @extend_schema(request=PledgeInputSerializer, responses=EngagementOutputSerializer)
@@ -101,7 +101,7 @@ class EngagementViewSet(ScopedViewSet):
         """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
         engagement = self.get_object()
         data = validate_input(PledgeInputSerializer, data=request.data or {})
-        return self.render(services.engagement_sign_pledge(user=request.user, engagement=engagement,
+        return self.render(services.engagement_sign_pledge(actor=request.user, engagement=engagement,
                                                           version=data["pledge_version"]))
 
     @extend_schema(request=DeclineInputSerializer, responses=EngagementOutputSerializer)
@@ -116,7 +116,7 @@ class EngagementViewSet(ScopedViewSet):
     def replacement(self, request, pk=None):
         engagement = self.get_object()
         data = validate_input(ReplacementInputSerializer, data=request.data)
-        replacement = services.replacement_request(user=request.user, engagement=engagement, reason=data["reason"])
+        replacement = services.replacement_request(actor=request.user, engagement=engagement, reason=data["reason"])
         return Response(ReplacementOutputSerializer(replacement).data, status=status.HTTP_201_CREATED)
 
 
@@ -135,6 +135,6 @@ class ReplacementViewSet(ScopedViewSet):
     def run(self, request, pk=None):
         replacement = self.get_object()
         coordinator_only(request.user)
-        run = services.replacement_run(user=request.user, replacement=replacement)
+        run = services.replacement_run(actor=request.user, replacement=replacement)
         return Response(RunOutputSerializer(run, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)

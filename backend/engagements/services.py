@@ -1,9 +1,19 @@
 """Writes of engagements (任用・委託): approve a proposal into an offered engagement, the answers to the offer and
 the pledge, the exceptions to the incumbent conflict (利益相反の例外), and replacement (要員交代).
 
-Every service owns its transaction and writes its audit row. Approval locks the expert row, so two
-coordinators approving at the same moment are serialised and the second sees the first's
-engagement when it re-checks capacity, weekdays and the number of engagements.
+Every status here moves through its declared workflow (backend/engagements/workflows.py for an engagement, an
+exception and a replacement; backend/runs/workflows.py for a proposal's approval) in the one service below that
+makes that move: it checks its actor first (ForbiddenError, a 403, for a wrong role or someone else's
+engagement), owns its transaction and writes the audit row of each move with its `AuditAction` member. A need is
+filled and released through backend.needs.services, the bid-restriction register written through
+backend.restrictions.services; both audit what they write.
+
+Lock order, the same in every service so that none deadlock: the expert, then the need, then the proposal and
+the engagements, then the exception, then the rows of the register. Approval locks the expert row, so two
+coordinators approving at the same moment are serialised and the second sees the first's engagement when it
+re-checks capacity, weekdays and the number of engagements. An answer to an offer and the pledge lock the
+expert first as well: the activation they may bring records the register under the expert's lock, so that an
+affiliation changed at the same moment is recorded once (backend.restrictions.services).
 
 This app reads and writes the run side (proposals, pins and forbids, a replacement run) through backend.runs;
 backend.runs never imports this module.
@@ -16,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
@@ -25,6 +36,7 @@ from backend.engagements.models import (
     CoiOverride,
     Engagement,
     EngagementStatus,
+    ExceptionState,
     ReplacementRequest,
     ReplacementStatus,
 )
@@ -41,8 +53,10 @@ from backend.engagements.terms import (
     terms_problems,
     terms_resolve,
 )
+from backend.engagements.workflows import ENGAGEMENT_WORKFLOW, EXCEPTION_WORKFLOW, REPLACEMENT_WORKFLOW
 from backend.experts.models import Expert
 from backend.needs.models import Need, NeedStatus
+from backend.needs.services import need_fill, need_release
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators, recipients_parties
 from backend.notifications.services import notify
@@ -51,6 +65,7 @@ from backend.runs.candidates import need_candidates
 from backend.runs.instance import successor_terms
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ProposalStatus, RunKind
 from backend.runs.services import run_enqueue
+from backend.runs.workflows import PROPOSAL_WORKFLOW
 
 # -- approval -----------------------------------------------------------------------------------------
 
@@ -61,14 +76,14 @@ def _holdings_locked(expert: Expert, fiscal_year: int, *, excluding: Engagement 
     return list(queryset)
 
 
-def _override_for(*, user, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
+def _override_for(*, actor: User, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
     existing = CoiOverride.objects.in_force().filter(expert=expert, municipality=need.municipality,
                                                      fiscal_year=need.fiscal_year).first()
     if existing or not (reason and reason.strip()):
         return existing
     override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
-                                          fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
-    audit_record(actor=user, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=need.municipality.prefecture,
+                                          fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
+    audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=need.municipality.prefecture,
                  after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason})
     return override
 
@@ -78,12 +93,16 @@ def _proposal_snapshot(p: Proposal) -> dict:
             "fee": p.fee}
 
 
-def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = None,
+def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | None = None,
                      terms: TermsAsked | None = None) -> Engagement:
     """Turn a proposal into an offered engagement after re-checking every hard rule as of now, on the contract
     terms the coordinator confirms (fee, employment form, start and end; the proposal's by default)."""
+    prefecture_id = Need.objects.values_list("municipality__prefecture_id", flat=True).get(pk=proposal.need_id)
+    if not coordinates(actor, prefecture_id):
+        raise ForbiddenError.single("proposal", ErrorCode.NOT_YOURS,
+                                    _("この提案を承認できるのは、そのニーズの都道府県のコーディネーターのみです。"))
     with transaction.atomic():
-        # Lock order: expert, then need. Every approval locks in this order, so none deadlock.
+        # Lock order (the module's): expert, then need, then proposal.
         expert = Expert.objects.select_for_update().get(pk=proposal.expert_id)
         need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
             pk=proposal.need_id)
@@ -102,7 +121,7 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         if replaced is None and (need.status != NeedStatus.OPEN or need.engagements.filter(
                 status__in=HOLDING_STATUSES).exists()):
             raise ConflictError.single("proposal", ErrorCode.NEED_TAKEN, _("このニーズは既に充足されています。"))
-        override = _override_for(user=user, expert=expert, need=need, reason=override_reason)
+        override = _override_for(actor=actor, expert=expert, need=need, reason=override_reason)
         left = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year, "budget": need.budget}
         terms_left = {"days_per_year": left["days_per_year"], "budget": left["budget"]}
         placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays),
@@ -122,13 +141,13 @@ def proposal_approve(*, user, proposal: Proposal, override_reason: str | None = 
         if refused:
             raise DomainError(*refused)
         # A successor is offered next to the current engagement; the hand-over happens when it is active.
-        engagement = _engagement_create(user=user, proposal=proposal, expert=expert, need=need, override=override,
+        engagement = _engagement_create(actor=actor, proposal=proposal, expert=expert, need=need, override=override,
                                         replaced=replaced, confirmed=confirmed,
                                         days_per_year=terms_left["days_per_year"])
     return engagement
 
 
-def _engagement_create(*, user, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:
+def _engagement_create(*, actor: User, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:
     before = _proposal_snapshot(proposal)
     # Starting after 1 April (an approval during the year), days, fee and travel are prorated by month; a
     # successor's proposal already states the rest of the year.
@@ -138,17 +157,15 @@ def _engagement_create(*, user, proposal, expert, need, override, replaced, conf
         expert=expert, municipality=need.municipality, need=need, proposal=proposal,
         fiscal_year=need.fiscal_year, starts_on=confirmed.starts_on, ends_on=confirmed.ends_on,
         weekdays=list(proposal.weekdays), **amounts, fee_reason=confirmed.fee_reason,
-        employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=user,
+        employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=actor,
     )
-    proposal.status = ProposalStatus.APPROVED
-    proposal.save(update_fields=["status"])
-    need.status = NeedStatus.FILLED
-    need.save(update_fields=["status", "updated_at"])
-    audit_record(actor=user, action=AuditAction.PROPOSAL_APPROVE, obj=proposal, prefecture=need.municipality.prefecture,
-                 before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,
-                                       "fee": confirmed.fee, "fee_reason": confirmed.fee_reason,
-                                       "employment_form": confirmed.employment_form,
-                                       "starts_on": confirmed.starts_on, "ends_on": confirmed.ends_on})
+    PROPOSAL_WORKFLOW.move(proposal, AuditAction.PROPOSAL_APPROVE, actor=actor, prefecture=need.municipality.prefecture,
+                           before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,
+                                                 "fee": confirmed.fee, "fee_reason": confirmed.fee_reason,
+                                                 "employment_form": confirmed.employment_form,
+                                                 "starts_on": confirmed.starts_on, "ends_on": confirmed.ends_on})
+    if replaced is None:  # a successor takes over a need that stays filled
+        need_fill(actor=actor, need=need, cause={"engagement": engagement.pk, "proposal": proposal.pk})
     _tell(engagement, NotificationKind.OFFER_AWAITING,
           recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
     return engagement
@@ -190,111 +207,143 @@ def _engagement_snapshot(e: Engagement) -> dict:
             "ends_on": e.ends_on}
 
 
-def _side_of(user, engagement: Engagement) -> str:
-    if is_staff_of(user, engagement.municipality_id):
+def _side_of(actor: User, engagement: Engagement) -> str:
+    """The side of the offer the actor answers for. Anyone else may not answer it: a 403, as for any write that
+    is not theirs (the municipality and the expert of an engagement never change)."""
+    if is_staff_of(actor, engagement.municipality_id):
         return "municipality"
-    if is_expert_self(user, engagement.expert_id):
+    if is_expert_self(actor, engagement.expert_id):
         return "expert"
-    raise DomainError.single("engagement", ErrorCode.NOT_A_PARTY, _("この任用の当事者ではありません。"))
+    raise ForbiddenError.single("engagement", ErrorCode.NOT_A_PARTY, _("この任用の当事者ではありません。"))
 
 
-def _remember_decline(*, user, engagement: Engagement, side: str, reason: str) -> None:
+def _offer_locked(engagement: Engagement) -> Engagement:
+    """The engagement and its need, locked after the engagement's expert (the module's lock order): the
+    activation an answer may bring records the register under the expert's lock."""
+    Expert.objects.select_for_update().get(pk=engagement.expert_id)
+    return Engagement.objects.select_for_update(of=("self", "need")).select_related(
+        "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
+
+
+def _remember_decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> None:
     """A declined pair is not proposed again for that need: it becomes a forbid naming who declined, when
     and why, and replaces any pin on the pair. The coordinator sees it and can lift it."""
     PairDecision.objects.update_or_create(
         need_id=engagement.need_id, expert_id=engagement.expert_id,
-        defaults={"kind": DecisionKind.FORBID, "declined_by": side, "reason": reason, "created_by": user})
+        defaults={"kind": DecisionKind.FORBID, "declined_by": side, "reason": reason, "created_by": actor})
 
 
-def _activate_if_ready(*, user, engagement: Engagement) -> None:
-    """Active once both sides accepted and the expert signed the pledge for this municipality."""
-    if engagement.municipality_accepted_at and engagement.expert_accepted_at and engagement.pledge_signed_at:
-        engagement.status = EngagementStatus.ACTIVE
-        if engagement.replaces_id:
-            _hand_over(user=user, successor=engagement)
-        restrictions_record_for_engagement(engagement=engagement)
+def _release_need_if_free(*, actor: User, engagement: Engagement, because: str) -> None:
+    """The engagement no longer holds its need: the need is on offer again, unless another engagement holds
+    it (a declined or withdrawn successor leaves the need to the engagement it was to replace)."""
+    if not Engagement.objects.filter(need_id=engagement.need_id, status__in=HOLDING_STATUSES).exclude(
+            pk=engagement.pk).exists():
+        need_release(actor=actor, need=engagement.need, cause={"engagement": engagement.pk, "because": because})
 
 
-def _sign_pledge(*, user, engagement: Engagement, version: str) -> None:
+def _activate_if_ready(*, actor: User, engagement: Engagement) -> None:
+    """Active once both sides accepted and the expert signed the pledge for this municipality. The engagement it
+    replaces hands over first (one engagement holds a need at a time), and the register records a row per vendor
+    of the expert."""
+    if not (engagement.municipality_accepted_at and engagement.expert_accepted_at and engagement.pledge_signed_at):
+        return
+    if engagement.replaces_id:
+        _hand_over(actor=actor, successor=engagement)
+    ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_ACTIVATE, actor=actor,
+                             prefecture=engagement.municipality.prefecture,
+                             after={"starts_on": engagement.starts_on, "ends_on": engagement.ends_on,
+                                    "pledge_version": engagement.pledge_version,
+                                    "replaces": engagement.replaces_id})
+    restrictions_record_for_engagement(actor=actor, engagement=engagement)
+
+
+def _sign_pledge(*, actor: User, engagement: Engagement, version: str) -> None:
     if version != PLEDGE_VERSION:
         raise ConflictError.single("pledge_version", ErrorCode.OUTDATED,
                                    _("誓約書の文面が更新されています。最新の文面を確認して署名してください。"))
     engagement.pledge_signed_at, engagement.pledge_version = timezone.now(), version
-    audit_record(actor=user, action=AuditAction.ENGAGEMENT_SIGN_PLEDGE, obj=engagement,
+    engagement.save(update_fields=["pledge_signed_at", "pledge_version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.ENGAGEMENT_SIGN_PLEDGE, obj=engagement,
                  prefecture=engagement.municipality.prefecture,
                  after={"version": version, "municipality": engagement.municipality_id,
                         "signed_at": engagement.pledge_signed_at})
 
 
-def engagement_sign_pledge(*, user, engagement: Engagement, version: str) -> Engagement:
+def engagement_sign_pledge(*, actor: User, engagement: Engagement, version: str) -> Engagement:
     """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
+    if not is_expert_self(actor, engagement.expert_id):
+        raise ForbiddenError.single("engagement", ErrorCode.NOT_THE_EXPERT, _("誓約書に署名できるのは任用される専門人材のみです。"))
     with transaction.atomic():
-        engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
-            "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
-        if _side_of(user, engagement) != "expert":
-            raise ForbiddenError.single("engagement", ErrorCode.NOT_THE_EXPERT, _("誓約書に署名できるのは任用される専門人材のみです。"))
+        engagement = _offer_locked(engagement)
         if engagement.status != EngagementStatus.OFFERED or engagement.pledge_signed_at:
             raise ConflictError.single("status", ErrorCode.NOT_AWAITING_PLEDGE, _("この任用は誓約書の署名を待っていません。"))
-        _sign_pledge(user=user, engagement=engagement, version=version)
-        _activate_if_ready(user=user, engagement=engagement)
-        engagement.save()
+        _sign_pledge(actor=actor, engagement=engagement, version=version)
+        _activate_if_ready(actor=actor, engagement=engagement)
         if engagement.status == EngagementStatus.ACTIVE:
             _tell_active(engagement)
     return engagement
 
 
-def engagement_respond(*, user, engagement: Engagement, accept: bool, reason: str = "",
+def engagement_respond(*, actor: User, engagement: Engagement, accept: bool, reason: str = "",
                        pledge_version: str = "") -> Engagement:
     """The municipality and the expert each accept or decline; the expert may sign the pledge with the
     acceptance. Active once both accepted and the pledge is signed."""
+    side = _side_of(actor, engagement)
     with transaction.atomic():
-        # The expert comes for the notifications' text, unlocked: approvals lock experts before needs.
-        engagement = Engagement.objects.select_for_update(of=("self", "need")).select_related(
-            "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
-        side = _side_of(user, engagement)
+        engagement = _offer_locked(engagement)
         if engagement.status != EngagementStatus.OFFERED:
             raise ConflictError.single("status", ErrorCode.NOT_OFFERED, _("承諾待ちの任用ではありません。"))
-        before = _engagement_snapshot(engagement)
-        now = timezone.now()
         if accept:
-            setattr(engagement, f"{side}_accepted_at", now)
-            if side == "expert" and pledge_version:
-                _sign_pledge(user=user, engagement=engagement, version=pledge_version)
-            _activate_if_ready(user=user, engagement=engagement)
+            _accept(actor=actor, engagement=engagement, side=side, pledge_version=pledge_version)
         else:
-            engagement.status = EngagementStatus.DECLINED
-            engagement.declined_by = side
-            Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
-            _remember_decline(user=user, engagement=engagement, side=side, reason=reason.strip())
-            _lapse_exception_if_unused(user=user, engagement=engagement)
-        engagement.save()
-        audit_record(actor=user, action=AuditAction.ENGAGEMENT_ACCEPT if accept else "engagement.decline", obj=engagement,
-                     prefecture=engagement.municipality.prefecture, before=before,
-                     after={**_engagement_snapshot(engagement), **({} if accept else {"reason": reason.strip()})})
+            _decline(actor=actor, engagement=engagement, side=side, reason=reason.strip())
         _tell_answer(engagement, side=side, accept=accept)
     return engagement
 
 
-def _hand_over(*, user, successor: Engagement) -> None:
-    """The successor is active: the engagement it replaces ends the day before the successor starts, with its
-    days and fee prorated by the months it served, and the replacement request is complete."""
-    old = Engagement.objects.select_for_update().get(pk=successor.replaces_id)
-    before = {**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee}
-    ends_on = successor.starts_on - dt.timedelta(days=1)  # before old.starts_on if it never began
-    share = share_served(starts_on=old.starts_on, ends_on=old.ends_on, fiscal_year=old.fiscal_year, until=ends_on)
-    old.status = EngagementStatus.ENDED
-    old.days_per_year, old.fee = round(old.days_per_year * share), round(old.fee * share)
-    old.travel_cost = round(old.travel_cost * share)
-    old.ends_on = ends_on
-    old.save(update_fields=["status", "ends_on", "days_per_year", "fee", "travel_cost", "updated_at"])
-    _lapse_exception_if_unused(user=user, engagement=old)
-    audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=old, prefecture=old.municipality.prefecture,
-                 before=before, after={**_engagement_snapshot(old), "days_per_year": old.days_per_year,
-                                       "fee": old.fee, "successor": successor.pk})
-    replacement = ReplacementRequest.objects.filter(engagement=old, status=ReplacementStatus.OPEN).first()
+def _accept(*, actor: User, engagement: Engagement, side: str, pledge_version: str) -> None:
+    before = _engagement_snapshot(engagement)
+    setattr(engagement, f"{side}_accepted_at", timezone.now())
+    engagement.save(update_fields=[f"{side}_accepted_at", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.ENGAGEMENT_ACCEPT, obj=engagement,
+                 prefecture=engagement.municipality.prefecture, before=before, after=_engagement_snapshot(engagement))
+    if side == "expert" and pledge_version:
+        _sign_pledge(actor=actor, engagement=engagement, version=pledge_version)
+    _activate_if_ready(actor=actor, engagement=engagement)
+
+
+def _decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> None:
+    ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_DECLINE, actor=actor,
+                             prefecture=engagement.municipality.prefecture, before=_engagement_snapshot(engagement),
+                             after={**_engagement_snapshot(engagement), "declined_by": side, "reason": reason},
+                             changes={"declined_by": side})
+    _release_need_if_free(actor=actor, engagement=engagement, because="declined")
+    _remember_decline(actor=actor, engagement=engagement, side=side, reason=reason)
+    _lapse_exception_if_unused(actor=actor, engagement=engagement)
+
+
+def _hand_over(*, actor: User, successor: Engagement) -> None:
+    """The successor becomes active: the engagement it replaces ends the day before the successor starts, with its
+    days and fee prorated by the months it served (unless it ended already: its exception was revoked), and the
+    replacement request is complete."""
+    old = Engagement.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
+        pk=successor.replaces_id)
+    if old.status == EngagementStatus.ACTIVE:
+        ends_on = successor.starts_on - dt.timedelta(days=1)  # before old.starts_on if it never began
+        share = share_served(starts_on=old.starts_on, ends_on=old.ends_on, fiscal_year=old.fiscal_year,
+                             until=ends_on)
+        cut = {"ends_on": ends_on, "days_per_year": round(old.days_per_year * share), "fee": round(old.fee * share),
+               "travel_cost": round(old.travel_cost * share)}
+        ENGAGEMENT_WORKFLOW.move(
+            old, AuditAction.ENGAGEMENT_END, actor=actor, prefecture=old.municipality.prefecture,
+            before={**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee},
+            after={**_engagement_snapshot(old), **cut, "successor": successor.pk}, changes=cut)
+        _lapse_exception_if_unused(actor=actor, engagement=old)
+        restrictions_sync_engagement_end(actor=actor, engagement=old)
+    replacement = ReplacementRequest.objects.select_for_update().filter(
+        engagement=old, status=ReplacementStatus.OPEN).first()
     if replacement is not None:
-        _replacement_complete(user=user, replacement=replacement, successor=successor)
-    restrictions_sync_engagement_end(engagement=old)
+        _replacement_complete(actor=actor, replacement=replacement, successor=successor)
 
 
 # -- exceptions (利益相反の例外) ---------------------------------------------------------------------------------
@@ -305,112 +354,131 @@ def _exception_snapshot(o: CoiOverride) -> dict:
             "revoke_reason": o.revoke_reason or None}
 
 
-def _lapse_exception_if_unused(*, user, engagement: Engagement) -> None:
+def _lapse_exception_if_unused(*, actor: User, engagement: Engagement) -> None:
     """An exception covers the engagements approved with it; once none of them holds any more (declined,
-    ended), it lapses, so that a later placement at that municipality asks for a reason again."""
-    override = engagement.coi_override
-    if override is None or override.lapsed_at or override.revoked_at:
+    ended), it lapses, so that a later placement at that municipality asks for a reason again. Locked after the
+    engagement (the module's lock order), so that two engagements ending at once see each other's end."""
+    if engagement.coi_override_id is None:
+        return
+    override = CoiOverride.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
+        pk=engagement.coi_override_id)
+    if override.state != ExceptionState.IN_FORCE:
         return
     if override.engagements.filter(status__in=HOLDING_STATUSES).exclude(pk=engagement.pk).exists():
         return
-    before = _exception_snapshot(override)
-    override.lapsed_at = timezone.now()
-    override.save(update_fields=["lapsed_at"])
-    audit_record(actor=user, action=AuditAction.COI_OVERRIDE_LAPSE, obj=override, prefecture=override.municipality.prefecture,
-                 before=before, after=_exception_snapshot(override))
+    lapsed = {"lapsed_at": timezone.now()}
+    EXCEPTION_WORKFLOW.move(override, AuditAction.COI_OVERRIDE_LAPSE, actor=actor,
+                            prefecture=override.municipality.prefecture, before=_exception_snapshot(override),
+                            after={**_exception_snapshot(override), **lapsed}, changes=lapsed)
 
 
-def coi_override_revoke(*, user, override: CoiOverride, reason: str, end_engagements: bool = False) -> CoiOverride:
+def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_engagements: bool = False) -> CoiOverride:
     """Revoke an exception. Engagements that rely on it must not go on silently: unless the coordinator
     chose to end them (an offer is withdrawn, an active engagement ends today, prorated), it is a 409 that
     names them."""
-    if not coordinates(user, override.municipality.prefecture_id):
+    if not coordinates(actor, override.municipality.prefecture_id):
         raise ForbiddenError.single("exception", ErrorCode.NOT_YOURS, _("この例外を取り消せるのは、その市区町村の都道府県のみです。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("取り消す理由を記入してください。"))
     with transaction.atomic():
-        override = CoiOverride.objects.select_for_update().get(pk=override.pk)
+        # Lock order: the relying engagements with their needs (as an answer to an offer locks them), then the
+        # exception, as a decline does before the exception lapses.
+        relying = list(Engagement.objects.select_for_update(of=("self", "need")).filter(
+            coi_override_id=override.pk, status__in=HOLDING_STATUSES).select_related(
+            "need", "expert", "municipality__prefecture").order_by("pk"))
+        override = CoiOverride.objects.select_for_update(of=("self",)).select_related(
+            "municipality__prefecture").get(pk=override.pk)
         if override.revoked_at is not None:
             raise ConflictError.single("exception", ErrorCode.ALREADY_REVOKED, _("この例外は既に取り消されています。"))
-        relying = list(override.engagements.filter(status__in=HOLDING_STATUSES).select_related("municipality"))
         if relying and not end_engagements:
             raise ConflictError.single("end_engagements", ErrorCode.RELIED_ON, interpolate(
                 _("この例外で配置した任用があります: %(engagements)s。取り消すには、これらの任用を終了することを選んでください。"),
                 engagements=joined(interpolate(_("%(expert)s（%(status)s）"), expert=e.expert.name,
                                                status=e.get_status_display()) for e in relying)))
         for engagement in relying:
-            _end_for_revoked_exception(user=user, engagement=engagement)
-        before = _exception_snapshot(override)
-        override.revoked_at, override.revoked_by, override.revoke_reason = timezone.now(), user, reason.strip()
-        override.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        audit_record(actor=user, action=AuditAction.COI_OVERRIDE_REVOKE, obj=override,
-                     prefecture=override.municipality.prefecture, before=before, after=_exception_snapshot(override))
+            _end_for_revoked_exception(actor=actor, engagement=engagement)
+        revoked = {"revoked_at": timezone.now(), "revoked_by": actor, "revoke_reason": reason.strip()}
+        EXCEPTION_WORKFLOW.move(override, AuditAction.COI_OVERRIDE_REVOKE, actor=actor,
+                                prefecture=override.municipality.prefecture, before=_exception_snapshot(override),
+                                after={**_exception_snapshot(override), **revoked, "revoked_by": actor.pk},
+                                changes=revoked)
     return override
 
 
-def _end_for_revoked_exception(*, user, engagement: Engagement) -> None:
+def _end_for_revoked_exception(*, actor: User, engagement: Engagement) -> None:
+    """An offer is withdrawn by the prefecture; an active engagement ends today, prorated, and so do its
+    restrictions. Either way the need is on offer again."""
     before = _engagement_snapshot(engagement)
+    prefecture = engagement.municipality.prefecture
     if engagement.status == EngagementStatus.OFFERED:
-        engagement.status, engagement.declined_by = EngagementStatus.DECLINED, "coordinator"
-        Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
+        withdrawn = {"declined_by": "coordinator"}
+        ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_WITHDRAW, actor=actor, prefecture=prefecture,
+                                 before=before, after={**before, **withdrawn, "because": "exception revoked"},
+                                 changes=withdrawn)
     else:
         today = timezone.localdate()
         share = share_served(starts_on=engagement.starts_on, ends_on=engagement.ends_on,
                              fiscal_year=engagement.fiscal_year, until=today)
-        engagement.status, engagement.ends_on = EngagementStatus.ENDED, max(today, engagement.starts_on)
-        engagement.days_per_year = round(engagement.days_per_year * share)
-        engagement.fee = round(engagement.fee * share)
-        engagement.travel_cost = round(engagement.travel_cost * share)
-        Need.objects.filter(pk=engagement.need_id).update(status=NeedStatus.OPEN)
-    engagement.save()
-    restrictions_sync_engagement_end(engagement=engagement)
-    audit_record(actor=user, action=AuditAction.ENGAGEMENT_END, obj=engagement, prefecture=engagement.municipality.prefecture,
-                 before=before, after={**_engagement_snapshot(engagement), "because": "exception revoked"})
+        cut = {"ends_on": max(today, engagement.starts_on), "days_per_year": round(engagement.days_per_year * share),
+               "fee": round(engagement.fee * share), "travel_cost": round(engagement.travel_cost * share)}
+        ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_END, actor=actor, prefecture=prefecture,
+                                 before=before, after={**before, **cut, "because": "exception revoked"},
+                                 changes=cut)
+        restrictions_sync_engagement_end(actor=actor, engagement=engagement)
+    _release_need_if_free(actor=actor, engagement=engagement, because="exception revoked")
 
 
-def need_place_with_exception(*, user, need: Need, expert: Expert, reason: str) -> PairDecision:
+def need_place_with_exception(*, actor: User, need: Need, expert: Expert, reason: str) -> PairDecision:
     """Place an expert blocked only by the incumbent conflict: record the exception (this expert, this
     municipality, this fiscal year, with the reason) and pin the pair, so the next run proposes them."""
+    if not coordinates(actor, need.municipality.prefecture_id):
+        raise ForbiddenError.single("need", ErrorCode.NOT_YOURS,
+                                    _("例外として配置できるのは、そのニーズの都道府県のコーディネーターのみです。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("例外として配置する理由を記入してください。"))
     if need.status != NeedStatus.OPEN:
         raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
-    standing = next((c for c in need_candidates(user=user, need=need) if c.expert.pk == expert.pk), None)
+    standing = next((c for c in need_candidates(user=actor, need=need) if c.expert.pk == expert.pk), None)
     if standing is None or standing.blocked_by != "conflict":
         raise ConflictError.single("expert", ErrorCode.NOT_CONFLICT_ONLY,
                                    _("この人材は利益相反だけで除外されているわけではないため、例外では配置できません。"))
     with transaction.atomic():
+        if Need.objects.select_for_update().get(pk=need.pk).status != NeedStatus.OPEN:  # filled or withdrawn since
+            raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
         override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
-                                              fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=user)
-        audit_record(actor=user, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
+                                              fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
+        audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
                      prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason,
                             "need": need.pk})
         decision, _created = PairDecision.objects.update_or_create(
-            need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": user, "declined_by": "",
+            need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": actor, "declined_by": "",
                                                 "reason": ""})
-        audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
+        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
                      after={"expert": expert.pk, "kind": DecisionKind.PIN, "exception": override.pk})
     return decision
 
 
 # -- replacement (要員交代) --------------------------------------------------------------------------------
 
-def replacement_request(*, user, engagement: Engagement, reason: str) -> ReplacementRequest:
-    if not is_staff_of(user, engagement.municipality_id):
-        raise DomainError.single("engagement", ErrorCode.NOT_YOUR_ENGAGEMENT, _("自分の市区町村の任用のみ交代を依頼できます。"))
+def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> ReplacementRequest:
+    """Staff of the municipality ask for another expert on an active engagement, with the reason."""
+    if not is_staff_of(actor, engagement.municipality_id):
+        raise ForbiddenError.single("engagement", ErrorCode.NOT_YOUR_ENGAGEMENT, _("自分の市区町村の任用のみ交代を依頼できます。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("交代を依頼する理由を記入してください。"))
-    if engagement.status != EngagementStatus.ACTIVE:
-        raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("稼働中の任用のみ交代を依頼できます。"))
     try:
         with transaction.atomic():
+            engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
+                "municipality__prefecture", "expert").get(pk=engagement.pk)
+            if engagement.status != EngagementStatus.ACTIVE:
+                raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("稼働中の任用のみ交代を依頼できます。"))
             request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),
-                                                        requested_by=user)
+                                                        requested_by=actor)
             # A pin on the current expert would contradict the request; the replacement run excludes them.
             PairDecision.objects.filter(need_id=engagement.need_id, expert_id=engagement.expert_id,
                                         kind=DecisionKind.PIN).delete()
-            audit_record(actor=user, action=AuditAction.REPLACEMENT_REQUEST, obj=request,
+            audit_record(actor=actor, action=AuditAction.REPLACEMENT_REQUEST, obj=request,
                          prefecture=engagement.municipality.prefecture, after={"engagement": engagement.pk,
                                                                                 "reason": request.reason})
             notify(recipients=recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id),
@@ -423,19 +491,19 @@ def replacement_request(*, user, engagement: Engagement, reason: str) -> Replace
     return request
 
 
-def replacement_run(*, user, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
+def replacement_run(*, actor: User, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
+    """The coordinator of the engagement's prefecture runs its need again without the current expert."""
+    engagement = replacement.engagement
+    if not coordinates(actor, engagement.municipality.prefecture_id):
+        raise ForbiddenError.single("replacement", ErrorCode.NOT_YOURS,
+                                    _("交代の候補を探せるのは、その市区町村の都道府県のコーディネーターのみです。"))
     if replacement.status != ReplacementStatus.OPEN:
         raise ConflictError.single("replacement", ErrorCode.NOT_OPEN, _("対応中の交代依頼ではありません。"))
-    engagement = replacement.engagement
-    return run_enqueue(user=user, fiscal_year=engagement.fiscal_year,
+    return run_enqueue(user=actor, fiscal_year=engagement.fiscal_year,
                        scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)
 
 
-def _replacement_complete(*, user, replacement: ReplacementRequest, successor: Engagement) -> None:
-    replacement.status = ReplacementStatus.COMPLETED
-    replacement.completed_at = timezone.now()
-    replacement.save(update_fields=["status", "completed_at"])
-    audit_record(actor=user, action=AuditAction.REPLACEMENT_COMPLETE, obj=replacement,
-                 prefecture=successor.municipality.prefecture,
-                 after={"successor": successor.pk, "replaced": replacement.engagement_id})
-
+def _replacement_complete(*, actor: User, replacement: ReplacementRequest, successor: Engagement) -> None:
+    REPLACEMENT_WORKFLOW.move(replacement, AuditAction.REPLACEMENT_COMPLETE, actor=actor,
+                              prefecture=successor.municipality.prefecture, changes={"completed_at": timezone.now()},
+                              after={"successor": successor.pk, "replaced": replacement.engagement_id})

@@ -233,3 +233,26 @@ def need_adjust_priority(*, actor: User, need: Need, adjusted_priority: int | No
     audit_record(actor=actor, action=AuditAction.NEED_ADJUST_PRIORITY, obj=need, prefecture=need.municipality.prefecture,
                  before=before, after=need_snapshot(need))
     return need
+
+
+
+# -- filled and released by an engagement (called only by backend.engagements.services) -----------------------
+# No permission of their own: the engagement service that calls them has checked its actor and holds the need's
+# lock already (taken after the expert's, in the house order), so the lock here takes nothing new.
+
+@transaction.atomic
+def need_fill(*, actor: User, need: Need, cause: dict | None = None) -> Need:
+    """An approved proposal fills the need (open → filled); `cause` names the engagement on the audit row."""
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    NEED_WORKFLOW.move(need, AuditAction.NEED_FILL, actor=actor, prefecture=need.municipality.prefecture, after=cause)
+    return need
+
+
+@transaction.atomic
+def need_release(*, actor: User, need: Need, cause: dict | None = None) -> Need:
+    """The need is on offer again (filled → open): its offer was declined or withdrawn, or its engagement ended
+    early; `cause` names the engagement on the audit row."""
+    need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(pk=need.pk)
+    NEED_WORKFLOW.move(need, AuditAction.NEED_RELEASE, actor=actor, prefecture=need.municipality.prefecture,
+                       after=cause)
+    return need

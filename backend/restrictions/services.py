@@ -3,8 +3,17 @@
 Rows are written here and nowhere else, inside the caller's transaction: when an engagement becomes active,
 when it ends early, and when an expert gains an affiliation while serving. Nothing here deletes a row or
 cuts one short because an affiliation was removed or became former: a restriction once in force stays on
-record. The engagement services audit the first two events (engagement.accept, engagement.end); an
-affiliation change is audited here.
+record.
+
+Every row written has its own audit row (issue 22): `restriction.record` when it is recorded, with the vendor,
+the engagement and the period; `restriction.end` when an early end shortens it, with the period's end before
+and after. One audit row per restriction, not one per engagement, so that each row of the register — the
+record a coordinator shows a council — has its own history, read by its id like any other object's. The
+engagement's own move (activation, end) and an affiliation change are audited by their services as well.
+
+These functions check no permission: the engagement and expert services that call them have checked their
+actor, who is the actor of the rows written here. They lock after their caller (expert, then need, then
+engagement, then these rows), never before.
 """
 
 import datetime as dt
@@ -13,6 +22,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.models import User
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.engagements.models import Engagement, EngagementStatus
@@ -36,17 +46,26 @@ def _restricting(pairs: Iterable[AffiliationKey]) -> dict[int, str]:
     return vendors
 
 
-def _record(*, engagement: Engagement, vendors: dict[int, str], starts_on: dt.date) -> list[BidRestriction]:
+def _record(*, actor: User, engagement: Engagement, vendors: dict[int, str],
+            starts_on: dt.date) -> list[BidRestriction]:
     recorded = set(BidRestriction.objects.filter(engagement=engagement).values_list("vendor_id", flat=True))
-    return BidRestriction.objects.bulk_create([
+    rows = BidRestriction.objects.bulk_create([
         BidRestriction(vendor_id=vendor_id, expert_id=engagement.expert_id, municipality_id=engagement.municipality_id,
                        engagement=engagement, relation=relation, starts_on=starts_on, ends_on=engagement.ends_on)
         for vendor_id, relation in sorted(vendors.items()) if vendor_id not in recorded
     ])
+    names = dict(Vendor.objects.filter(pk__in=[r.vendor_id for r in rows]).values_list("pk", "name")) if rows else {}
+    for row in rows:
+        audit_record(actor=actor, action=AuditAction.RESTRICTION_RECORD, obj=row,
+                     prefecture=engagement.municipality.prefecture_id,
+                     after={"engagement": engagement.pk, "expert": row.expert_id, "municipality": row.municipality_id,
+                            "vendor": row.vendor_id, "vendor_name": names.get(row.vendor_id),
+                            "relation": row.relation, "starts_on": row.starts_on, "ends_on": row.ends_on})
+    return rows
 
 
 @transaction.atomic
-def restrictions_record_for_engagement(*, engagement: Engagement) -> list[BidRestriction]:
+def restrictions_record_for_engagement(*, actor: User, engagement: Engagement) -> list[BidRestriction]:
     """The engagement became active: one row per vendor its expert works for (employee or side job), for the
     engagement's period. Vendors already recorded for it are left as they are; returns the new rows."""
     # The expert's row lock serialises this with an affiliation change of the same expert (expert_update holds
@@ -54,17 +73,21 @@ def restrictions_record_for_engagement(*, engagement: Engagement) -> list[BidRes
     Expert.objects.select_for_update().get(pk=engagement.expert_id)
     pairs = Affiliation.objects.filter(expert_id=engagement.expert_id, relation__in=ACTIVE_RELATIONS).values_list(
         "vendor_id", "relation")
-    return _record(engagement=engagement, vendors=_restricting(pairs), starts_on=engagement.starts_on)
+    return _record(actor=actor, engagement=engagement, vendors=_restricting(pairs), starts_on=engagement.starts_on)
 
 
 @transaction.atomic
-def restrictions_sync_engagement_end(*, engagement: Engagement) -> list[BidRestriction]:
+def restrictions_sync_engagement_end(*, actor: User, engagement: Engagement) -> list[BidRestriction]:
     """The engagement ended early: its rows end the same day. A row that began after that day (an affiliation
     added after the successor's start) ends the day before it began: it was never in force."""
     changed = []
-    for row in BidRestriction.objects.select_for_update().filter(engagement=engagement):
+    for row in BidRestriction.objects.select_for_update().filter(engagement=engagement).order_by("pk"):
         ends_on = max(engagement.ends_on, row.starts_on - dt.timedelta(days=1))
         if row.ends_on != ends_on:
+            audit_record(actor=actor, action=AuditAction.RESTRICTION_END, obj=row,
+                         prefecture=engagement.municipality.prefecture_id,
+                         before={"ends_on": row.ends_on},
+                         after={"ends_on": ends_on, "engagement": engagement.pk, "engagement_ends_on": engagement.ends_on})
             row.ends_on = ends_on
             changed.append(row)
     BidRestriction.objects.bulk_update(changed, ["ends_on"])
@@ -78,10 +101,11 @@ def _listed(pairs: set[AffiliationKey], names: dict[int, str]) -> list[dict]:
 
 @transaction.atomic
 def restrictions_after_affiliation_change(*, expert: Expert, before: set[AffiliationKey],
-                                          after: set[AffiliationKey], actor) -> list[BidRestriction]:
+                                          after: set[AffiliationKey], actor: User) -> list[BidRestriction]:
     """An affiliation added while the expert holds an active engagement restricts its vendor there from today
     (or from the engagement's start) to the engagement's end. A removed or former affiliation changes no row.
-    Every change is audited, with the vendors by name and the rows it added; returns the new rows."""
+    Every change is audited, with the vendors by name and the rows it added, and each row it adds has its own
+    `restriction.record` row; returns the new rows."""
     if before == after:
         return []
     today = timezone.localdate()
@@ -89,7 +113,7 @@ def restrictions_after_affiliation_change(*, expert: Expert, before: set[Affilia
     rows: list[BidRestriction] = []
     serving = Engagement.objects.filter(expert=expert, status=EngagementStatus.ACTIVE, ends_on__gte=today)
     for engagement in (serving.select_related("municipality").order_by("id") if added else []):
-        rows += _record(engagement=engagement, vendors=added, starts_on=max(today, engagement.starts_on))
+        rows += _record(actor=actor, engagement=engagement, vendors=added, starts_on=max(today, engagement.starts_on))
     names = dict(Vendor.objects.filter(pk__in={v for v, _ in before | after}).values_list("pk", "name"))
     audit_record(
         actor=actor, action=AuditAction.AFFILIATION_CHANGE, obj=expert, prefecture=expert.registering_prefecture_id,

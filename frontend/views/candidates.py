@@ -56,7 +56,7 @@ def need_candidate_decide(request, pk: int):
     kind = request.POST.get("kind")
     try:
         if kind == "exception":
-            need_place_with_exception(user=request.user, need=need, expert=expert,
+            need_place_with_exception(actor=request.user, need=need, expert=expert,
                                       reason=forms.text(request.POST, "reason"))
             messages.success(request, _("例外を記録し、%(name)sさんを固定しました。再実行すると提案されます。")
                              % {"name": expert.name})

@@ -19,6 +19,7 @@ from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
+PARTIES = (*MUNICIPAL, *EXPERT)
 
 
 @role_required(*ALL_ROLES)
@@ -62,7 +63,7 @@ def engagement_pledge(request, pk: int):
         messages.error(request, _("誓約書を読んで「同意し、署名します」にチェックしてください。"))
         return redirect("frontend:engagements")
     try:
-        services.engagement_sign_pledge(user=request.user, engagement=engagement,
+        services.engagement_sign_pledge(actor=request.user, engagement=engagement,
                                         version=forms.text(request.POST, "pledge_version"))
         messages.success(request, _("誓約書に署名しました。"))
     except DomainError as exc:
@@ -70,14 +71,14 @@ def engagement_pledge(request, pk: int):
     return redirect("frontend:engagements")
 
 
-@role_required(*MUNICIPAL, *EXPERT)
+@role_required(*PARTIES)
 def engagement_decline(request, pk: int):
     """The second step of a decline: what it does, an optional reason, then the button that does it."""
     engagement = get_object_or_404(engagement_list(user=request.user).filter(status=EngagementStatus.OFFERED), pk=pk)
     return render(request, "frontend/engagements/decline.html", {"engagement": engagement})
 
 
-@role_required(*MUNICIPAL, *EXPERT)
+@role_required(*PARTIES)
 @require_POST
 def engagement_respond(request, pk: int):
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
@@ -88,7 +89,7 @@ def engagement_respond(request, pk: int):
         messages.error(request, _("承諾するには、誓約書を読んで「同意し、署名します」にチェックしてください。"))
         return redirect("frontend:engagements")
     try:
-        services.engagement_respond(user=request.user, engagement=engagement, accept=accept,
+        services.engagement_respond(actor=request.user, engagement=engagement, accept=accept,
                                     reason=forms.text(request.POST, "reason"),
                                     pledge_version=forms.text(request.POST, "pledge_version") if accept else "")
         messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
@@ -111,7 +112,7 @@ def replacement_new(request, pk: int):
         reason = forms.text(request.POST, "reason")
         replacement, errors = forms.submit(
             ReplacementInputSerializer, {"reason": reason},
-            lambda v: services.replacement_request(user=request.user, engagement=engagement, reason=v["reason"]))
+            lambda v: services.replacement_request(actor=request.user, engagement=engagement, reason=v["reason"]))
         if errors is None:
             messages.success(request, _("要員交代を依頼しました。コーディネーターが後任を探します。"))
             return redirect("frontend:engagements")
@@ -134,7 +135,7 @@ def replacement_index(request):
 def replacement_run(request, pk: int):
     replacement = get_object_or_404(replacement_list(user=request.user), pk=pk)
     try:
-        run = services.replacement_run(user=request.user, replacement=replacement)
+        run = services.replacement_run(actor=request.user, replacement=replacement)
         return redirect("frontend:run", pk=run.pk)
     except DomainError as exc:
         forms.flash_problems(request, exc)

@@ -39,7 +39,7 @@ def exception_revoke(request, pk: int):
     context = {"exception": exception, "relying": relying, "values": values, "errors": None}
     if request.method == "POST":
         _revoked, errors = forms.submit(CoiOverrideRevokeInputSerializer, values, lambda v: services.coi_override_revoke(
-            user=request.user, override=exception, reason=v["reason"], end_engagements=v["end_engagements"]))
+            actor=request.user, override=exception, reason=v["reason"], end_engagements=v["end_engagements"]))
         if errors is None:
             messages.success(request, _("例外を取り消しました。"))
             return redirect("frontend:exceptions")

@@ -328,7 +328,7 @@ def proposal_approve(request, pk: int):
         return render(request, "frontend/runs/approve.html", _approval_consequences(proposal))
     approved, errors = forms.submit(
         ApproveInputSerializer, _terms_data(request.POST),
-        lambda v: engagement_services.proposal_approve(user=request.user, proposal=proposal,
+        lambda v: engagement_services.proposal_approve(actor=request.user, proposal=proposal,
                                                        override_reason=v.get("override_reason"), terms=terms_asked(v)))
     if errors is None:
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))

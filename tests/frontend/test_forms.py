@@ -185,7 +185,7 @@ def test_a_successors_fee_is_asked_for_the_rest_of_the_year_not_a_years_fee(clie
     coordinator = CoordinatorFactory(prefecture_id="20")
     need = NeedFactory(municipality_id="202011", status="filled")
     current = _active(ExpertFactory(), need)
-    request = replacement_request(user=MunicipalStaffFactory(municipality_id="202011"), engagement=current,
+    request = replacement_request(actor=MunicipalStaffFactory(municipality_id="202011"), engagement=current,
                                   reason="交代を希望")
     proposal = ProposalFactory(run=MatchRunFactory(kind="replacement", replacement=request), need=need)
     client.force_login(coordinator)

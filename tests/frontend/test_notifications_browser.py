@@ -24,7 +24,7 @@ def test_an_offer_is_notified_seen_in_the_header_opened_and_read(browser, live_s
     coordinator = User.objects.get(username="demo-coordinator")
     staff = User.objects.get(username="demo-municipal")
     need = NeedFactory(municipality_id="202011", title=TITLE)
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(need=need, expert=ExpertFactory()))
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(need=need, expert=ExpertFactory()))
     awaiting = next(item.count for item in todo_list(user=staff) if item.key == "offers")
     assert awaiting >= 1
 
@@ -50,7 +50,7 @@ def test_an_offer_is_notified_seen_in_the_header_opened_and_read(browser, live_s
     # Once it is active the town asks for a replacement: the coordinator marks that notice read from the list.
     Engagement.objects.filter(pk=engagement.pk).update(status="active", pledge_signed_at=timezone.now())
     other = Engagement.objects.get(pk=engagement.pk)
-    replacement_request(user=staff, engagement=other, reason="E2E 交代")
+    replacement_request(actor=staff, engagement=other, reason="E2E 交代")
     coordinator_page = sign_in(browser, live_server, "demo-coordinator")
     expect(coordinator_page.locator("header a.notices")).to_have_text(re.compile(r"お知らせ\s*1"))
     coordinator_page.locator("header a.notices").click()

@@ -108,13 +108,13 @@ def test_other_roles_and_prefectures_cannot_approve(coordinator, other_coordinat
 
 def test_engagement_is_active_only_when_both_sides_accept(coordinator, municipal):
     proposal = ProposalFactory(need=NeedFactory(municipality_id="202011"))
-    engagement = proposal_approve(user=coordinator, proposal=proposal)
+    engagement = proposal_approve(actor=coordinator, proposal=proposal)
     from tests.backend.factories import ExpertUserFactory
 
     expert_user = ExpertUserFactory(expert=proposal.expert)
     url = f"/api/v1/engagements/{engagement.pk}/accept/"
     assert client_for(municipal).post(url).json()["status"] == "offered"
-    assert client_for(coordinator).post(url).status_code == 400  # not a party
+    assert client_for(coordinator).post(url).status_code == 403  # not a party
     accepted = client_for(expert_user).post(url).json()
     assert accepted["status"] == "offered" and accepted["pledge_signed_at"] is None  # no pledge yet
     signed = client_for(expert_user).post(f"/api/v1/engagements/{engagement.pk}/pledge/",
@@ -124,7 +124,7 @@ def test_engagement_is_active_only_when_both_sides_accept(coordinator, municipal
 
 def test_declining_an_offer_reopens_the_need(coordinator):
     proposal = ProposalFactory()
-    engagement = proposal_approve(user=coordinator, proposal=proposal)
+    engagement = proposal_approve(actor=coordinator, proposal=proposal)
     from tests.backend.factories import ExpertUserFactory
 
     response = client_for(ExpertUserFactory(expert=proposal.expert)).post(
@@ -136,7 +136,7 @@ def test_declining_an_offer_reopens_the_need(coordinator):
 
 @pytest.mark.parametrize("role", ["other_coordinator", "other_municipal", "other_expert_user"])
 def test_engagements_are_invisible_outside_their_parties(request, coordinator, role):
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory())
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory())
     user = request.getfixturevalue(role)
     assert client_for(user).get(f"/api/v1/engagements/{engagement.pk}/").status_code == 404
 

@@ -29,7 +29,7 @@ def test_parallel_approvals_never_exceed_capacity_weekdays_or_engagements(commit
         proposals.append(ProposalFactory(expert=expert, need=need, weekdays=list(weekday_pairs[index % 5])))
 
     outcomes = _race([
-        (lambda p=p, u=coordinators[i % 4]: proposal_approve(user=u, proposal=p))
+        (lambda p=p, u=coordinators[i % 4]: proposal_approve(actor=u, proposal=p))
         for i, p in enumerate(proposals)
     ])
 
@@ -46,6 +46,6 @@ def test_parallel_approvals_of_one_need_create_one_engagement(committed_db):
     need = NeedFactory(municipality_id="202011")
     proposals = [ProposalFactory(need=need, expert=ExpertFactory()) for _ in range(6)]
     user = CoordinatorFactory(prefecture_id="20")
-    outcomes = _race([(lambda p=p: proposal_approve(user=user, proposal=p)) for p in proposals])
+    outcomes = _race([(lambda p=p: proposal_approve(actor=user, proposal=p)) for p in proposals])
     assert sum(isinstance(o, Engagement) for o in outcomes) == 1
     assert Engagement.objects.filter(need=need).count() == 1

@@ -27,13 +27,13 @@ def _proposal(**need):
 
 def _refusals(proposal, coordinator, **asked) -> set[tuple[str, str]]:
     with pytest.raises(DomainError) as excinfo:
-        proposal_approve(user=coordinator, proposal=proposal, terms=TermsAsked(**asked))
+        proposal_approve(actor=coordinator, proposal=proposal, terms=TermsAsked(**asked))
     assert all(p.ja and p.en for p in excinfo.value.problems)
     return {(p.field, p.code) for p in excinfo.value.problems}
 
 
 def test_by_default_the_engagement_takes_the_proposals_fee_form_and_the_fiscal_year(coordinator, april):
-    engagement = proposal_approve(user=coordinator, proposal=_proposal())
+    engagement = proposal_approve(actor=coordinator, proposal=_proposal())
     assert (engagement.fee, engagement.travel_cost, engagement.employment_form) == (2_400_000, 100_000,
                                                                                      "special_part_time")
     assert (engagement.starts_on, engagement.ends_on) == (dt.date(2027, 4, 1), dt.date(2028, 3, 31))
@@ -43,7 +43,7 @@ def test_by_default_the_engagement_takes_the_proposals_fee_form_and_the_fiscal_y
 def test_a_confirmed_fee_other_than_the_proposals_needs_a_reason(coordinator, april):
     proposal = _proposal()
     assert ("fee_reason", "required") in _refusals(proposal, coordinator, fee=2_600_000)
-    engagement = proposal_approve(user=coordinator, proposal=proposal,
+    engagement = proposal_approve(actor=coordinator, proposal=proposal,
                                   terms=TermsAsked(fee=2_600_000, fee_reason="条例改正で報酬額を改定"))
     assert (engagement.fee, engagement.fee_reason) == (2_600_000, "条例改正で報酬額を改定")
 
@@ -52,7 +52,7 @@ def test_the_fee_stays_between_the_experts_lowest_and_the_budget_less_travel(coo
     proposal = _proposal()
     assert ("fee", "below_daily_rate") in _refusals(proposal, coordinator, fee=40_000 * 48 - 1, fee_reason="値下げ")
     assert ("fee", "over_budget") in _refusals(proposal, coordinator, fee=3_000_000 - 100_000 + 1, fee_reason="増額")
-    assert proposal_approve(user=coordinator, proposal=proposal,
+    assert proposal_approve(actor=coordinator, proposal=proposal,
                             terms=TermsAsked(fee=2_900_000, fee_reason="予算の上限まで")).fee == 2_900_000
 
 
@@ -66,14 +66,14 @@ def test_terms_are_within_the_fiscal_year_except_fixed_term_short_up_to_three_ye
     assert ("starts_on", "outside_fiscal_year") in _refusals(proposal, coordinator, starts_on=dt.date(2027, 3, 31))
     assert ("ends_on", "over_three_years") in _refusals(proposal, coordinator, employment_form="fixed_term_short",
                                                           ends_on=dt.date(2030, 4, 1))
-    engagement = proposal_approve(user=coordinator, proposal=proposal, terms=TermsAsked(
+    engagement = proposal_approve(actor=coordinator, proposal=proposal, terms=TermsAsked(
         employment_form="fixed_term_short", ends_on=dt.date(2030, 3, 31)))
     assert (engagement.employment_form, engagement.ends_on) == ("fixed_term_short", dt.date(2030, 3, 31))
     assert engagement.fee == 2_400_000  # the first fiscal year, served in full
 
 
 def test_a_later_start_prorates_days_fee_and_travel_by_month(coordinator, april):
-    engagement = proposal_approve(user=coordinator, proposal=_proposal(),
+    engagement = proposal_approve(actor=coordinator, proposal=_proposal(),
                                   terms=TermsAsked(starts_on=dt.date(2027, 10, 1)))
     assert (engagement.days_per_year, engagement.fee, engagement.travel_cost) == (24, 1_200_000, 50_000)
 

@@ -30,21 +30,21 @@ def conflicted():
 
 
 def test_an_exception_lapses_with_its_engagement_and_a_later_need_asks_for_a_reason_again(coordinator, conflicted):
-    first = proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    first = proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                              override_reason="他に候補がいない")
-    engagement_respond(user=ExpertUserFactory(expert=conflicted), engagement=first, accept=False)
+    engagement_respond(actor=ExpertUserFactory(expert=conflicted), engagement=first, accept=False)
     exception = CoiOverride.objects.get()
     assert exception.lapsed_at is not None
     with pytest.raises(ConflictError) as refused:
-        proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()))
+        proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()))
     assert refused.value.problems[0].code == "rule_7"
-    second = proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    second = proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                               override_reason="改めて確認した")
     assert second.coi_override.reason == "改めて確認した" and CoiOverride.objects.count() == 2
 
 
 def test_exceptions_are_listed_per_prefecture_and_for_the_municipality(coordinator, conflicted):
-    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                      override_reason="他に候補がいない")
     rows = client_for(coordinator).get("/api/v1/exceptions/").json()["results"]
     assert [(r["expert_name"], r["municipality_name"], r["state"]) for r in rows] == [
@@ -57,7 +57,7 @@ def test_exceptions_are_listed_per_prefecture_and_for_the_municipality(coordinat
 
 
 def test_revoking_an_exception_an_engagement_relies_on_asks_what_to_do_with_it(coordinator, conflicted):
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                                   override_reason="他に候補がいない")
     exception = CoiOverride.objects.get()
     client = client_for(coordinator)
@@ -73,7 +73,7 @@ def test_revoking_an_exception_an_engagement_relies_on_asks_what_to_do_with_it(c
 
 
 def test_the_exceptions_page_lists_and_revokes(client, coordinator, conflicted):
-    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                      override_reason="他に候補がいない")
     exception = CoiOverride.objects.get()
     client.force_login(coordinator)
@@ -96,12 +96,12 @@ def test_ending_engagements_for_a_revoked_exception_shortens_their_restrictions(
     from backend.restrictions.models import BidRestriction
     from backend.restrictions.services import restrictions_record_for_engagement
 
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                                   override_reason="他に候補がいない")
     today = timezone.localdate()
     Engagement.objects.filter(pk=engagement.pk).update(status="active", starts_on=today - dt.timedelta(days=10),
                                                        pledge_signed_at=timezone.now())
-    restrictions_record_for_engagement(engagement=Engagement.objects.get(pk=engagement.pk))
+    restrictions_record_for_engagement(actor=coordinator, engagement=Engagement.objects.get(pk=engagement.pk))
     client_for(coordinator).post(f"/api/v1/exceptions/{CoiOverride.objects.get().pk}/revoke/",
                                  {"reason": "見直し", "end_engagements": True}, format="json")
     assert BidRestriction.objects.get(engagement=engagement).ends_on == today
@@ -109,7 +109,7 @@ def test_ending_engagements_for_a_revoked_exception_shortens_their_restrictions(
 
 def test_revoking_without_a_reason_says_what_the_reason_is_for_on_the_page_and_in_the_api(client, coordinator,
                                                                                          conflicted):
-    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
+    proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                      override_reason="他に候補がいない")
     exception = CoiOverride.objects.get()
     client.force_login(coordinator)

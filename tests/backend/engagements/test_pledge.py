@@ -24,22 +24,22 @@ from tests.backend.factories import (
 @pytest.fixture
 def offer(coordinator):
     expert = ExpertFactory(pledge_signed_on=None)
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(
         expert=expert, need=NeedFactory(municipality_id="202011")))
     return engagement, ExpertUserFactory(expert=expert), MunicipalStaffFactory(municipality_id="202011")
 
 
 def test_accepted_by_both_sides_without_a_pledge_is_not_active(offer):
     engagement, expert_user, staff = offer
-    engagement_respond(user=staff, engagement=engagement, accept=True)
-    engagement = engagement_respond(user=expert_user, engagement=engagement, accept=True)
+    engagement_respond(actor=staff, engagement=engagement, accept=True)
+    engagement = engagement_respond(actor=expert_user, engagement=engagement, accept=True)
     assert engagement.status == "offered" and engagement.pledge_signed_at is None
 
 
 def test_the_pledge_signed_for_the_municipality_makes_it_active_and_is_recorded(offer):
     engagement, expert_user, staff = offer
-    engagement_respond(user=staff, engagement=engagement, accept=True)
-    engagement = engagement_respond(user=expert_user, engagement=engagement, accept=True,
+    engagement_respond(actor=staff, engagement=engagement, accept=True)
+    engagement = engagement_respond(actor=expert_user, engagement=engagement, accept=True,
                                     pledge_version=PLEDGE_VERSION)
     assert engagement.status == "active" and engagement.pledge_version == PLEDGE_VERSION
     row = AuditLog.objects.get(action="engagement.sign_pledge")
@@ -49,9 +49,9 @@ def test_the_pledge_signed_for_the_municipality_makes_it_active_and_is_recorded(
 def test_an_outdated_pledge_text_or_another_signer_is_refused(offer):
     engagement, expert_user, staff = offer
     with pytest.raises(ConflictError):
-        engagement_sign_pledge(user=expert_user, engagement=engagement, version="2020.1")
+        engagement_sign_pledge(actor=expert_user, engagement=engagement, version="2020.1")
     with pytest.raises(ForbiddenError):
-        engagement_sign_pledge(user=staff, engagement=engagement, version=PLEDGE_VERSION)
+        engagement_sign_pledge(actor=staff, engagement=engagement, version=PLEDGE_VERSION)
 
 
 def test_the_database_refuses_an_active_engagement_without_a_pledge(offer):

@@ -58,9 +58,9 @@ def test_the_current_engagement_ends_only_when_the_successor_is_active(coordinat
     current_expert, successor_expert = ExpertFactory(), ExpertFactory(daily_rate=60_000)
     current = _active(current_expert, need)
     staff = MunicipalStaffFactory(municipality_id="202011")
-    request = replacement_request(user=staff, engagement=current, reason="週の後半に来てほしい")
+    request = replacement_request(actor=staff, engagement=current, reason="週の後半に来てほしい")
     run = MatchRunFactory(kind="replacement", replacement=request)
-    successor = proposal_approve(user=coordinator, proposal=_successor_proposal(run=run, need=need,
+    successor = proposal_approve(actor=coordinator, proposal=_successor_proposal(run=run, need=need,
                                                                                expert=successor_expert))
     current.refresh_from_db()
     assert current.status == "active" and current.ends_on == dt.date(2028, 3, 31)
@@ -68,10 +68,10 @@ def test_the_current_engagement_ends_only_when_the_successor_is_active(coordinat
     rest = prorate(48, start=TODAY, end=dt.date(2028, 3, 31))
     assert (successor.days_per_year, successor.fee) == (rest, 60_000 * rest)
 
-    engagement_respond(user=staff, engagement=successor, accept=True)
+    engagement_respond(actor=staff, engagement=successor, accept=True)
     current.refresh_from_db()
     assert current.status == "active"  # the expert has not accepted yet
-    engagement_respond(user=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True,
+    engagement_respond(actor=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True,
                        pledge_version=PLEDGE_VERSION)
     current.refresh_from_db()
     assert current.status == "ended" and current.ends_on == dt.date(2027, 10, 14)
@@ -84,13 +84,15 @@ def test_a_declined_successor_leaves_the_current_engagement_and_the_request_open
     need = NeedFactory(municipality_id="202011", status="filled")
     current = _active(ExpertFactory(), need)
     staff = MunicipalStaffFactory(municipality_id="202011")
-    request = replacement_request(user=staff, engagement=current, reason="交代したい")
-    successor = proposal_approve(user=coordinator, proposal=_successor_proposal(
+    request = replacement_request(actor=staff, engagement=current, reason="交代したい")
+    successor = proposal_approve(actor=coordinator, proposal=_successor_proposal(
         run=MatchRunFactory(kind="replacement", replacement=request), need=need, expert=ExpertFactory()))
-    engagement_respond(user=staff, engagement=successor, accept=False)
+    engagement_respond(actor=staff, engagement=successor, accept=False)
     current.refresh_from_db()
     assert current.status == "active"
     assert ReplacementRequest.objects.get().status == "open"
+    need.refresh_from_db()
+    assert need.status == "filled"  # the current engagement still holds it (the decline reopened it before)
 
 
 def test_the_replacement_form_refuses_an_engagement_that_is_not_active(client):
@@ -113,12 +115,12 @@ def test_a_multi_year_engagement_handed_over_keeps_the_months_of_its_first_year(
     current = _active(current_expert, need)
     Engagement.objects.filter(pk=current.pk).update(employment_form="fixed_term_short", ends_on=dt.date(2030, 3, 31))
     staff = MunicipalStaffFactory(municipality_id="202011")
-    request = replacement_request(user=staff, engagement=current, reason="専門分野の変更")
+    request = replacement_request(actor=staff, engagement=current, reason="専門分野の変更")
     run = MatchRunFactory(kind="replacement", replacement=request)
-    successor = proposal_approve(user=coordinator, proposal=_successor_proposal(run=run, need=need,
+    successor = proposal_approve(actor=coordinator, proposal=_successor_proposal(run=run, need=need,
                                                                                expert=successor_expert))
-    engagement_respond(user=staff, engagement=successor, accept=True)
-    engagement_respond(user=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True,
+    engagement_respond(actor=staff, engagement=successor, accept=True)
+    engagement_respond(actor=ExpertUserFactory(expert=successor_expert), engagement=successor, accept=True,
                        pledge_version=PLEDGE_VERSION)
     current.refresh_from_db()
     served = months_served(dt.date(2027, 4, 1), dt.date(2027, 10, 14))

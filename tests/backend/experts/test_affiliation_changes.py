@@ -37,7 +37,7 @@ def serving():
         fiscal_year=2026, starts_on=today - dt.timedelta(days=30), ends_on=today + dt.timedelta(days=120),
         weekdays=["mon"], days_per_year=48, fee=2_400_000, employment_form="special_part_time", status="active",
         pledge_signed_at=timezone.now())
-    restrictions_record_for_engagement(engagement=engagement)
+    restrictions_record_for_engagement(actor=None, engagement=engagement)
     return expert, affiliation.vendor, ExpertUserFactory(expert=expert)
 
 

@@ -38,7 +38,7 @@ def offered(coordinator, municipal, expert_user, other_municipal, other_coordina
     """An offer to 長野市 for expert_user's expert; a second coordinator of 長野県 and one of another prefecture."""
     CoordinatorFactory(prefecture_id="20", username="second-coordinator")
     proposal = ProposalFactory(expert=expert_user.expert)
-    return proposal_approve(user=coordinator, proposal=proposal)
+    return proposal_approve(actor=coordinator, proposal=proposal)
 
 
 def test_approving_tells_the_municipality_staff_and_the_expert_that_an_offer_awaits(
@@ -53,39 +53,39 @@ def test_approving_tells_the_municipality_staff_and_the_expert_that_an_offer_awa
 def test_an_inactive_user_is_not_told(coordinator, municipal, expert_user):
     municipal.is_active = False
     municipal.save()
-    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=expert_user.expert))
+    proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=expert_user.expert))
     assert _told(K.OFFER_AWAITING) == {expert_user.pk}
 
 
 def test_an_answer_tells_the_prefecture_coordinators_only(offered, municipal, coordinator, other_coordinator):
-    engagement_respond(user=municipal, engagement=offered, accept=True)
+    engagement_respond(actor=municipal, engagement=offered, accept=True)
     coordinators = set(User.objects.filter(role="coordinator", prefecture_id="20").values_list("pk", flat=True))
     assert len(coordinators) == 2 and _told(K.OFFER_ACCEPTED) == coordinators
     assert "長野市が" in Notification.objects.filter(kind=K.OFFER_ACCEPTED).first().text
 
 
 def test_a_decline_tells_the_coordinators(offered, expert_user, coordinator, other_coordinator):
-    engagement_respond(user=expert_user, engagement=offered, accept=False, reason="日程が合わない")
+    engagement_respond(actor=expert_user, engagement=offered, accept=False, reason="日程が合わない")
     assert coordinator.pk in _told(K.OFFER_DECLINED) and other_coordinator.pk not in _told(K.OFFER_DECLINED)
     assert _told(K.ENGAGEMENT_ACTIVE) == set()
 
 
 def test_accepting_without_the_pledge_asks_the_expert_to_sign_it(offered, expert_user, municipal):
-    engagement_respond(user=expert_user, engagement=offered, accept=True)
+    engagement_respond(actor=expert_user, engagement=offered, accept=True)
     assert _told(K.PLEDGE_TO_SIGN) == {expert_user.pk}
 
 
 def test_accepting_with_the_pledge_asks_for_no_signature(offered, expert_user):
-    engagement_respond(user=expert_user, engagement=offered, accept=True, pledge_version=PLEDGE_VERSION)
+    engagement_respond(actor=expert_user, engagement=offered, accept=True, pledge_version=PLEDGE_VERSION)
     assert _told(K.PLEDGE_TO_SIGN) == set()
 
 
 def test_the_last_answer_tells_all_three_sides_the_engagement_is_active(
         offered, municipal, expert_user, coordinator, other_coordinator, other_municipal):
-    engagement_respond(user=expert_user, engagement=offered, accept=True)
-    engagement_respond(user=municipal, engagement=offered, accept=True)
+    engagement_respond(actor=expert_user, engagement=offered, accept=True)
+    engagement_respond(actor=municipal, engagement=offered, accept=True)
     assert _told(K.ENGAGEMENT_ACTIVE) == set()  # still waiting for the pledge
-    engagement = engagement_sign_pledge(user=expert_user, engagement=offered, version=PLEDGE_VERSION)
+    engagement = engagement_sign_pledge(actor=expert_user, engagement=offered, version=PLEDGE_VERSION)
     assert engagement.status == EngagementStatus.ACTIVE
     told = _told(K.ENGAGEMENT_ACTIVE)
     assert {municipal.pk, expert_user.pk, coordinator.pk} <= told
@@ -94,9 +94,9 @@ def test_the_last_answer_tells_all_three_sides_the_engagement_is_active(
 
 def test_a_replacement_request_tells_the_coordinators(offered, municipal, expert_user, coordinator,
                                                       other_coordinator):
-    engagement_respond(user=expert_user, engagement=offered, accept=True, pledge_version=PLEDGE_VERSION)
-    active = engagement_respond(user=municipal, engagement=offered, accept=True)
-    replacement_request(user=municipal, engagement=active, reason="長期療養のため")
+    engagement_respond(actor=expert_user, engagement=offered, accept=True, pledge_version=PLEDGE_VERSION)
+    active = engagement_respond(actor=municipal, engagement=offered, accept=True)
+    replacement_request(actor=municipal, engagement=active, reason="長期療養のため")
     told = _told(K.REPLACEMENT_REQUESTED)
     assert coordinator.pk in told and other_coordinator.pk not in told and municipal.pk not in told
     assert "長期療養のため" in Notification.objects.filter(kind=K.REPLACEMENT_REQUESTED).first().text
@@ -122,7 +122,7 @@ def test_a_failed_run_tells_its_starter_and_a_cancelled_one_nobody(coordinator):
 def test_nothing_is_told_when_the_action_rolls_back(coordinator, municipal, expert_user):
     proposal = ProposalFactory(expert=expert_user.expert)
     with pytest.raises(RuntimeError), transaction.atomic():
-        proposal_approve(user=coordinator, proposal=proposal)
+        proposal_approve(actor=coordinator, proposal=proposal)
         raise RuntimeError("the caller fails after the approval")
     assert not Notification.objects.exists()
     municipal.refresh_from_db()
@@ -170,5 +170,5 @@ def test_the_placeholder_kinds_render_for_the_other_services(expert_user):
 
 
 def test_an_expert_without_an_account_is_simply_not_told(coordinator, municipal):
-    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=ExpertFactory()))
+    proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=ExpertFactory()))
     assert _told(K.OFFER_AWAITING) == {municipal.pk}

@@ -30,7 +30,7 @@ def serve(expert: Expert, *, municipality: str = "202011", starts_on: dt.date = 
         expert=expert, municipality_id=municipality, need=need, fiscal_year=need.fiscal_year, starts_on=starts_on,
         ends_on=ends_on, weekdays=["mon"], days_per_year=48, fee=2_400_000, employment_form="special_part_time",
         municipality_accepted_at=timezone.now(), replaces=replaces)
-    return engagement_respond(user=expert_user(expert), engagement=engagement, accept=True,
+    return engagement_respond(actor=expert_user(expert), engagement=engagement, accept=True,
                               pledge_version=PLEDGE_VERSION)
 
 

@@ -22,7 +22,7 @@ from tests.backend.factories import (
     NeedFactory,
     VendorFactory,
 )
-from tests.backend.restrictions.conftest import FY_END, FY_START, serve, today
+from tests.backend.restrictions.conftest import FY_END, FY_START, expert_user, serve, today
 
 
 def test_an_active_engagement_records_one_row_per_restricted_vendor_once():
@@ -32,7 +32,7 @@ def test_an_active_engagement_records_one_row_per_restricted_vendor_once():
     AffiliationFactory(expert=expert, vendor=employed.vendor, relation="side_job")  # the same vendor twice
     AffiliationFactory(expert=expert, relation="former_employee", ended_on="2020-03-31")
     engagement = serve(expert)
-    assert restrictions_record_for_engagement(engagement=engagement) == []  # again: nothing new
+    assert restrictions_record_for_engagement(actor=expert_user(expert), engagement=engagement) == []  # again: nothing new
     rows = BidRestriction.objects.filter(engagement=engagement)
     assert sorted((r.vendor_id, r.relation) for r in rows) == sorted(
         [(employed.vendor_id, "employee"), (side.vendor_id, "side_job")])

@@ -62,10 +62,10 @@ def test_an_experts_decline_forbids_the_pair_and_the_next_run_says_why(coordinat
     first_choice, second_choice = ExpertFactory(daily_rate=40_000), ExpertFactory(daily_rate=45_000)
     decision_set(user=coordinator, need=need, expert=first_choice, kind=DecisionKind.PIN)
     run = _first_run(coordinator, django_capture_on_commit_callbacks)
-    engagement = proposal_approve(user=coordinator, proposal=Proposal.objects.get(run=run))
+    engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(run=run))
     assert engagement.expert_id == first_choice.pk
     expert_user = ExpertUserFactory(expert=first_choice)
-    engagement_respond(user=expert_user, engagement=engagement, accept=False, reason="日程が合わない")
+    engagement_respond(actor=expert_user, engagement=engagement, accept=False, reason="日程が合わない")
 
     decision = PairDecision.objects.get(need=need, expert=first_choice)
     assert (decision.kind, decision.declined_by, decision.reason) == ("forbid", "expert", "日程が合わない")
@@ -84,7 +84,7 @@ def test_a_municipalitys_decline_through_the_api_lifts_the_coordinators_pin(coor
     expert = ExpertFactory()
     decision_set(user=coordinator, need=need, expert=expert, kind=DecisionKind.PIN)
     run = _first_run(coordinator, django_capture_on_commit_callbacks)
-    engagement = proposal_approve(user=coordinator, proposal=Proposal.objects.get(run=run))
+    engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(run=run))
     staff = client_for(MunicipalStaffFactory(municipality_id="202011"))
     response = staff.post(f"/api/v1/engagements/{engagement.pk}/decline/", {"reason": "予算の都合"}, format="json")
     assert response.status_code == 200, response.content

@@ -33,10 +33,10 @@ def planted(coordinator):
     vendors = [VendorFactory(name=f"{prefix}cmd|' /C calc'!A0") for prefix in PREFIXES]
     for vendor in vendors:
         AffiliationFactory(expert=expert, vendor=vendor, relation="side_job")
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(
         expert=expert, need=NeedFactory(municipality_id="202011")))
-    engagement_respond(user=MunicipalStaffFactory(municipality_id="202011"), engagement=engagement, accept=True)
-    engagement_respond(user=ExpertUserFactory(expert=expert), engagement=engagement, accept=True,
+    engagement_respond(actor=MunicipalStaffFactory(municipality_id="202011"), engagement=engagement, accept=True)
+    engagement_respond(actor=ExpertUserFactory(expert=expert), engagement=engagement, accept=True,
                        pledge_version=PLEDGE_VERSION)
     return {vendor.name for vendor in vendors}
 

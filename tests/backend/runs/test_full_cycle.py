@@ -100,7 +100,11 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     history = coordinator.get("/api/v1/restrictions/").json()["results"]
     kept = {(r["vendor"], r["ends_on"]) for r in history if r["engagement"] == engagement["id"]}
     assert kept == ({(employed.vendor_id, ended["ends_on"])} if other.pk == employed.expert_id else set())
-    log = coordinator.get("/api/v1/audit-log/").json()["results"]
+    log, page = [], "/api/v1/audit-log/"
+    while page:  # every page: each move now has its row, more than the first page holds
+        answer = coordinator.get(page).json()
+        log, page = log + answer["results"], answer["next"]
     actions = {row["action"] for row in log}
     assert {"need.submit", "run.enqueue", "run.succeeded", "decision.set", "proposal.approve",
             "engagement.accept", "replacement.request", "engagement.end", "replacement.complete"} <= actions
+    assert {"need.fill", "engagement.activate"} <= actions

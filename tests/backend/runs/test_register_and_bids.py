@@ -27,10 +27,10 @@ def active_engagement(coordinator):
     AffiliationFactory(expert=affiliation.expert, relation="former_employee", ended_on="2020-03-31")
     planned = ProcurementFactory(municipality_id="202011", status="planned", incumbent_vendor=None,
                                  category="planning_support")
-    engagement = proposal_approve(user=coordinator, proposal=ProposalFactory(
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(
         expert=affiliation.expert, need=NeedFactory(municipality_id="202011")))
-    engagement_respond(user=MunicipalStaffFactory(municipality_id="202011"), engagement=engagement, accept=True)
-    engagement_respond(user=ExpertUserFactory(expert=affiliation.expert), engagement=engagement, accept=True,
+    engagement_respond(actor=MunicipalStaffFactory(municipality_id="202011"), engagement=engagement, accept=True)
+    engagement_respond(actor=ExpertUserFactory(expert=affiliation.expert), engagement=engagement, accept=True,
                        pledge_version=PLEDGE_VERSION)
     return engagement, affiliation.vendor, planned
 
@@ -49,7 +49,7 @@ def test_register_lists_the_active_affiliation_with_all_four_categories(coordina
 
 def test_an_offer_not_yet_accepted_restricts_nobody(coordinator):
     affiliation = AffiliationFactory(relation="employee")
-    proposal_approve(user=coordinator, proposal=ProposalFactory(expert=affiliation.expert))
+    proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=affiliation.expert))
     assert client_for(coordinator).get("/api/v1/restrictions/").json()["results"] == []
 
 

@@ -34,7 +34,7 @@ def test_approved_engagements_keep_their_days_and_weekdays_in_a_rerun(coordinato
     expert = ExpertFactory(capacity_days=96, weekdays=["mon", "tue"])
     first = NeedFactory(weekdays=["mon", "tue"])
     assert _run(coordinator, django_capture_on_commit_callbacks) == [(first.pk, expert.pk)]
-    engagement = proposal_approve(user=coordinator, proposal=Proposal.objects.get(need=first, status="proposed"))
+    engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(need=first, status="proposed"))
     second, third = NeedFactory(weekdays=["mon", "tue"]), NeedFactory(weekdays=["mon", "tue"])
     proposals = _run(coordinator, django_capture_on_commit_callbacks)
     assert len(proposals) == 1, "one weekday and 48 days are left: exactly one more weekly need fits"
