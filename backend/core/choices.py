@@ -71,6 +71,20 @@ class ProcurementStatus(models.TextChoices):
     ONGOING = "ongoing", _("契約中")
 
 
+class EngagementStatus(models.TextChoices):
+    """An engagement's status (its moves: backend/engagements/workflows.py). Declared here, with the other
+    vocabularies, because apps below engagements read it: an expert's holdings, the restriction register."""
+
+    OFFERED = "offered", _("承諾待ち")
+    ACTIVE = "active", _("稼働中")
+    DECLINED = "declined", _("辞退")
+    ENDED = "ended", _("終了")
+
+
+# The statuses in which an engagement holds its expert's days, weekdays and its need.
+HOLDING_STATUSES = (EngagementStatus.OFFERED, EngagementStatus.ACTIVE)
+
+
 class WorkPattern(models.TextChoices):
     WEEKLY = "weekly", _("週あたり日数")
     MONTHLY = "monthly", _("月あたり日数")

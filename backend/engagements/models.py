@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.choices import EmploymentForm, Weekday
+# EngagementStatus is declared in core.choices, where the apps below this one read it (experts' holdings,
+# the register): imported here as the model's own.
+from backend.core.choices import HOLDING_STATUSES, EmploymentForm, EngagementStatus, Weekday  # noqa: F401
 
 
 class ExceptionState(models.TextChoices):
@@ -73,16 +75,6 @@ class CoiOverride(models.Model):
         if self.revoked_at is not None:
             return ExceptionState.REVOKED
         return ExceptionState.LAPSED if self.lapsed_at is not None else ExceptionState.IN_FORCE
-
-
-class EngagementStatus(models.TextChoices):
-    OFFERED = "offered", _("承諾待ち")
-    ACTIVE = "active", _("稼働中")
-    DECLINED = "declined", _("辞退")
-    ENDED = "ended", _("終了")
-
-
-HOLDING_STATUSES = (EngagementStatus.OFFERED, EngagementStatus.ACTIVE)
 
 
 class Engagement(models.Model):

@@ -16,11 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import User, UserRole
 from backend.accounts.permissions import coordinates, is_admin, is_coordinator, is_expert_self
 from backend.core.audit import AuditAction, audit_record
-from backend.core.choices import ACTIVE_RELATIONS, WEEKDAY_ORDER, AffiliationRelation, Weekday
+from backend.core.choices import (
+    ACTIVE_RELATIONS,
+    HOLDING_STATUSES,
+    WEEKDAY_ORDER,
+    AffiliationRelation,
+    Weekday,
+)
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
 from backend.core.services import model_update
 from backend.core.tasks import mail_enqueue
-from backend.engagements.models import HOLDING_STATUSES, Engagement
 from backend.experts.errors import ErrorCode
 from backend.experts.models import (
     Affiliation,
@@ -144,8 +149,8 @@ def _check_pledge_date(data: dict) -> None:
 def expert_commitments(*, expert: Expert) -> dict:
     """What the expert already holds (offered or active, not yet ended): per fiscal year the days and the
     number of engagements at most, and the weekdays they are booked on."""
-    holdings = Engagement.objects.filter(expert=expert, status__in=HOLDING_STATUSES,
-                                         ends_on__gte=timezone.localdate())
+    # Through the relation engagements declares on Expert: experts sits below engagements and imports none of it.
+    holdings = expert.engagements.filter(status__in=HOLDING_STATUSES, ends_on__gte=timezone.localdate())
     days: dict[int, int] = defaultdict(int)
     count: dict[int, int] = defaultdict(int)
     weekdays: set[str] = set()

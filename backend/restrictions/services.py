@@ -18,17 +18,20 @@ engagement, then these rows), never before.
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.audit import AuditAction, audit_record
-from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
-from backend.engagements.models import Engagement, EngagementStatus
-from backend.experts.models import Affiliation, Expert
+from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation, EngagementStatus
 from backend.procurement.models import Vendor
 from backend.restrictions.models import BidRestriction
+
+if TYPE_CHECKING:  # for the annotations only: the register sits below experts and engagements
+    from backend.engagements.models import Engagement
+    from backend.experts.models import Expert
 
 # (vendor id, relation): how services/callers name one affiliation, whatever its ended_on.
 AffiliationKey = tuple[int, str]
@@ -46,7 +49,7 @@ def _restricting(pairs: Iterable[AffiliationKey]) -> dict[int, str]:
     return vendors
 
 
-def _record(*, actor: User, engagement: Engagement, vendors: dict[int, str],
+def _record(*, actor: User, engagement: "Engagement", vendors: dict[int, str],
             starts_on: dt.date) -> list[BidRestriction]:
     recorded = set(BidRestriction.objects.filter(engagement=engagement).values_list("vendor_id", flat=True))
     rows = BidRestriction.objects.bulk_create([
@@ -65,19 +68,20 @@ def _record(*, actor: User, engagement: Engagement, vendors: dict[int, str],
 
 
 @transaction.atomic
-def restrictions_record_for_engagement(*, actor: User, engagement: Engagement) -> list[BidRestriction]:
+def restrictions_record_for_engagement(*, actor: User, engagement: "Engagement") -> list[BidRestriction]:
     """The engagement became active: one row per vendor its expert works for (employee or side job), for the
     engagement's period. Vendors already recorded for it are left as they are; returns the new rows."""
     # The expert's row lock serialises this with an affiliation change of the same expert (expert_update holds
     # it), so an affiliation added at the same moment is recorded by one of the two, never by neither.
-    Expert.objects.select_for_update().get(pk=engagement.expert_id)
-    pairs = Affiliation.objects.filter(expert_id=engagement.expert_id, relation__in=ACTIVE_RELATIONS).values_list(
-        "vendor_id", "relation")
+    # The register reaches experts and engagements through the relations it declares itself (string foreign
+    # keys) and the ones they declare: it imports neither app.
+    BidRestriction.expert.field.related_model.objects.select_for_update().get(pk=engagement.expert_id)
+    pairs = engagement.expert.affiliations.filter(relation__in=ACTIVE_RELATIONS).values_list("vendor_id", "relation")
     return _record(actor=actor, engagement=engagement, vendors=_restricting(pairs), starts_on=engagement.starts_on)
 
 
 @transaction.atomic
-def restrictions_sync_engagement_end(*, actor: User, engagement: Engagement) -> list[BidRestriction]:
+def restrictions_sync_engagement_end(*, actor: User, engagement: "Engagement") -> list[BidRestriction]:
     """The engagement ended early: its rows end the same day. A row that began after that day (an affiliation
     added after the successor's start) ends the day before it began: it was never in force."""
     changed = []
@@ -100,7 +104,7 @@ def _listed(pairs: set[AffiliationKey], names: dict[int, str]) -> list[dict]:
 
 
 @transaction.atomic
-def restrictions_after_affiliation_change(*, expert: Expert, before: set[AffiliationKey],
+def restrictions_after_affiliation_change(*, expert: "Expert", before: set[AffiliationKey],
                                           after: set[AffiliationKey], actor: User) -> list[BidRestriction]:
     """An affiliation added while the expert holds an active engagement restricts its vendor there from today
     (or from the engagement's start) to the engagement's end. A removed or former affiliation changes no row.
@@ -111,7 +115,7 @@ def restrictions_after_affiliation_change(*, expert: Expert, before: set[Affilia
     today = timezone.localdate()
     added = _restricting(after - before)
     rows: list[BidRestriction] = []
-    serving = Engagement.objects.filter(expert=expert, status=EngagementStatus.ACTIVE, ends_on__gte=today)
+    serving = expert.engagements.filter(status=EngagementStatus.ACTIVE, ends_on__gte=today)
     for engagement in (serving.select_related("municipality").order_by("id") if added else []):
         rows += _record(actor=actor, engagement=engagement, vendors=added, starts_on=max(today, engagement.starts_on))
     names = dict(Vendor.objects.filter(pk__in={v for v, _ in before | after}).values_list("pk", "name"))
