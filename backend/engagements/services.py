@@ -427,7 +427,7 @@ def replacement_run(*, user, replacement: ReplacementRequest, params: dict | Non
     if replacement.status != ReplacementStatus.OPEN:
         raise ConflictError.single("replacement", ErrorCode.NOT_OPEN, _("対応中の交代依頼ではありません。"))
     engagement = replacement.engagement
-    return run_enqueue(user=user, fiscal_year=engagement.fiscal_year,
+    return run_enqueue(actor=user, fiscal_year=engagement.fiscal_year,
                        scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)
 
 

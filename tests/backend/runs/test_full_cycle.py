@@ -100,7 +100,10 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     history = coordinator.get("/api/v1/restrictions/").json()["results"]
     kept = {(r["vendor"], r["ends_on"]) for r in history if r["engagement"] == engagement["id"]}
     assert kept == ({(employed.vendor_id, ended["ends_on"])} if other.pk == employed.expert_id else set())
-    log = coordinator.get("/api/v1/audit-log/").json()["results"]
-    actions = {row["action"] for row in log}
+    actions, page = set(), "/api/v1/audit-log/"
+    while page:  # every page: each run now also audits its start and what it superseded
+        listed = coordinator.get(page).json()
+        actions |= {row["action"] for row in listed["results"]}
+        page = listed["next"]
     assert {"need.submit", "run.enqueue", "run.succeeded", "decision.set", "proposal.approve",
             "engagement.accept", "replacement.request", "engagement.end", "replacement.complete"} <= actions
