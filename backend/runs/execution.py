@@ -1,7 +1,10 @@
-"""The worker's side of a match run: claim it, build its instance, solve with a heartbeat, store the result.
+"""The worker's side of a match run: claim it, build its instance, solve with a heartbeat, store the result, its
+proposals and its report (backend/runs/report.py: what the run page shows, computed here so no page view asks
+the engine).
 
 Run by the database-backed task worker (backend/runs/tasks.py); never by a request. Services queue runs and
-never import this module, so services and tasks no longer import each other.
+never import this module, so services and tasks no longer import each other. Every status this module writes
+goes through RUN_WORKFLOW / PROPOSAL_WORKFLOW with no actor (the system moved it).
 """
 
 import logging
@@ -52,7 +55,7 @@ def _beat(run_id: int, progress: dict) -> bool:
 
 
 def run_execute(*, run_id: int) -> str:
-    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically.
+    """The task body: build the instance, solve with a heartbeat, store the result, proposals and report atomically.
 
     Each stage's wall time is kept in run.timings for operators and the benchmark.
     """
