@@ -103,7 +103,8 @@ def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = 
             objective = result.get("objective", {})
             changes["progress"] = {**run.progress, "best_primary": objective.get("primary"),
                                    "bound": objective.get("primary_bound")}
-        RUN_WORKFLOW.move(run, _ENDING[status], actor=None, prefecture=run.prefecture, also_visible_to=run.scope,
+        action = _ENDING[status]
+        RUN_WORKFLOW.move(run, action, actor=None, prefecture=run.prefecture, also_visible_to=run.scope,
                           before=before, after={**before, "error": error or None}, changes=changes)
         _tell_starter(run)
 
