@@ -108,3 +108,17 @@ def test_a_run_that_did_not_succeed_has_no_report_and_computes_none(coordinator)
     report = run_report_for(user=coordinator, run=failed)
     assert (report.unmatched, report.changes) == ((), ())
     assert MatchRun.objects.values_list("report", flat=True).get(pk=failed.pk) is None
+
+
+def test_each_prefecture_reads_its_own_part_of_a_joint_runs_report(coordinator, other_coordinator):
+    def entry(need, prefecture):
+        return {"need": need, "prefecture": prefecture, "reason": "no_skill", "detail": "", "conflicted": [],
+                "named": []}
+
+    run = MatchRunFactory(prefecture_id="20", scope=["19", "20"], report={
+        "version": 1, "previous_run": None, "names": {"vendors": {}, "procurements": {}},
+        "unmatched": [entry("N1", "20"), entry("N2", "19")],
+        "changes": [{"need": "N3", "prefecture": "19", "before": None, "after": None, "reason": "new_need"}]})
+    nagano, yamanashi = run_report_for(user=coordinator, run=run), run_report_for(user=other_coordinator, run=run)
+    assert ([u.need_id for u in nagano.unmatched], nagano.changes) == ([1], ())
+    assert ([u.need_id for u in yamanashi.unmatched], [c.need_id for c in yamanashi.changes]) == ([2], [3])
