@@ -39,6 +39,7 @@ def seed_volume() -> dict[str, float]:
     from backend.runs.benchmark import instance_load
     from backend.runs.execution import run_execute
     from backend.runs.models import MatchRun, RunStatus
+    from backend.runs.params import RunParams
     from backend.runs.services import run_enqueue
     from matching.generate import generate
 
@@ -59,8 +60,8 @@ def seed_volume() -> dict[str, float]:
     everywhere = list(Prefecture.objects.order_by("code").values_list("code", flat=True))
     for seed in RUN_SEEDS:
         started = time.perf_counter()
-        run = run_enqueue(user=administrator, fiscal_year=fiscal_year, scope=everywhere,
-                          params={"time_limit_s": 120, "seed": seed})
+        run = run_enqueue(actor=administrator, fiscal_year=fiscal_year, scope=everywhere,
+                          params=RunParams(time_limit_s=120, seed=seed))
         outcome = run_execute(run_id=run.pk)
         if outcome != "succeeded":
             raise RuntimeError(f"national run {run.pk} ended {outcome}: {MatchRun.objects.get(pk=run.pk).error}")

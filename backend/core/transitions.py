@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.audit import AuditAction, audit_record
@@ -81,6 +82,33 @@ class Workflow:
                             also_visible_to=also_visible_to,
                             before={self.state: current, **(before or {})},
                             after={**(after or {}), self.state: move.target})
+
+    def move_all(self, queryset, action: AuditAction, *, actor, on, prefecture=None, also_visible_to: Iterable = (),
+                 after: dict | None = None) -> AuditLog | None:
+        """Move every row of `queryset` in a source state of `action` to its target in one UPDATE, and write ONE
+        audit row on `on` (what caused the move, e.g. the run that supersedes earlier proposals) naming the rows
+        it moved. Rows in another state are left as they are. None when no row moved (and no row is written).
+
+        The rows are locked first, so the ids named are exactly the rows the UPDATE wrote; call it inside the
+        caller's transaction."""
+        if not self.writes_status:
+            raise ValueError(f"{self.model}: move_all writes a status column; this state is derived")
+        move = self.moves[action]
+        model = queryset.model
+        moving = queryset.filter(**{f"{self.state}__in": move.sources}).order_by("pk").select_for_update()
+        found = list(moving.values_list("pk", self.state))
+        if not found:
+            return None
+        ids = [pk for pk, _state in found]
+        values = {self.state: move.target}
+        if any(f.name == "updated_at" for f in model._meta.get_fields()):
+            values["updated_at"] = timezone.now()
+        model.objects.filter(pk__in=ids).update(**values)
+        return audit_record(actor=actor, action=action, obj=on, prefecture=prefecture,
+                            also_visible_to=also_visible_to,
+                            before={self.state: sorted({str(state) for _pk, state in found})},
+                            after={**(after or {}), f"{model._meta.model_name}_ids": ids,
+                                   self.state: move.target})
 
 
 WORKFLOWS: dict[str, Workflow] = {}

@@ -125,7 +125,7 @@ def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
         neighbour = User.objects.create_user(f"demo-coordinator-{code}", password=DEMO_PASSWORD,
                                              role=UserRole.COORDINATOR, prefecture_id=code)
         # The neighbours agreed that 長野県 may match their municipalities in joint runs this year.
-        scope_consent_grant(user=neighbour, grantee=home, fiscal_year=fiscal_year,
+        scope_consent_grant(actor=neighbour, grantee=home, fiscal_year=fiscal_year,
                             note="デモ: 近隣県との広域連携")
     return demo_logins()
 

@@ -64,6 +64,7 @@ from backend.restrictions.services import restrictions_record_for_engagement, re
 from backend.runs.candidates import need_candidates
 from backend.runs.instance import successor_terms
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ProposalStatus, RunKind
+from backend.runs.params import RunParams
 from backend.runs.services import run_enqueue
 from backend.runs.workflows import PROPOSAL_WORKFLOW
 
@@ -491,7 +492,7 @@ def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> 
     return request
 
 
-def replacement_run(*, actor: User, replacement: ReplacementRequest, params: dict | None = None) -> MatchRun:
+def replacement_run(*, actor: User, replacement: ReplacementRequest, params: RunParams | None = None) -> MatchRun:
     """The coordinator of the engagement's prefecture runs its need again without the current expert."""
     engagement = replacement.engagement
     if not coordinates(actor, engagement.municipality.prefecture_id):
@@ -499,7 +500,7 @@ def replacement_run(*, actor: User, replacement: ReplacementRequest, params: dic
                                     _("交代の候補を探せるのは、その市区町村の都道府県のコーディネーターのみです。"))
     if replacement.status != ReplacementStatus.OPEN:
         raise ConflictError.single("replacement", ErrorCode.NOT_OPEN, _("対応中の交代依頼ではありません。"))
-    return run_enqueue(user=actor, fiscal_year=engagement.fiscal_year,
+    return run_enqueue(actor=actor, fiscal_year=engagement.fiscal_year,
                        scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)
 
 

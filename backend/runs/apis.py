@@ -31,6 +31,7 @@ from backend.runs.serializers import (
     ProposalOutputSerializer,
     RunInputSerializer,
     RunOutputSerializer,
+    RunReportOutputSerializer,
     ScopeConsentInputSerializer,
     ScopeConsentOutputSerializer,
     UnmatchedOutputSerializer,
@@ -56,28 +57,27 @@ class RunViewSet(ScopedViewSet):
     def create(self, request):
         coordinator_only(request.user)
         data = validate_input(RunInputSerializer, data=request.data)
-        run = services.run_enqueue(user=request.user, fiscal_year=data["fiscal_year"], scope=data.get("scope"),
-                                   params={"time_limit_s": data["time_limit_s"], "seed": data["seed"],
-                                           "stages": data.get("stages"), "lead": data.get("lead")})
+        run = services.run_enqueue(actor=request.user, fiscal_year=data["fiscal_year"], scope=data["scope"],
+                                   params=data["params"])
         return self.render(run, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=RunOutputSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         run = self.get_object()
-        return self.render(services.run_cancel(user=request.user, run=run))
+        return self.render(services.run_cancel(actor=request.user, run=run))
 
     @extend_schema(request=None, responses={201: RunOutputSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         run = self.get_object()
-        return self.render(services.run_retry(user=request.user, run=run), status.HTTP_201_CREATED)
+        return self.render(services.run_retry(actor=request.user, run=run), status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: RunOutputSerializer})
     @action(detail=True, methods=["post"])
     def rerun(self, request, pk=None):
         """The same match again with today's data and decisions, and this run's stages."""
-        return self.render(services.run_rerun(user=request.user, run=self.get_object()), status.HTTP_201_CREATED)
+        return self.render(services.run_rerun(actor=request.user, run=self.get_object()), status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProposalOutputSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -92,6 +92,15 @@ class RunViewSet(ScopedViewSet):
     def unmatched(self, request, pk=None):
         run = self.get_object()
         return Response(selectors.run_result_for(user=request.user, run=run).get("unmatched", []))
+
+    @extend_schema(responses=RunReportOutputSerializer,
+                   description="What the run page shows beyond the proposals, stored when the run succeeded: the "
+                               "unmatched needs with the experts the conflict alone keeps out, the changes against "
+                               "the previous run, the names the flags refer to. The reader's part of it.")
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        return Response(RunReportOutputSerializer(selectors.run_report_for(user=request.user,
+                                                                             run=self.get_object())).data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT, description="The instance the run solved: the reader's part of it.")
     @action(detail=True, methods=["get"])
@@ -121,14 +130,14 @@ class ScopeConsentViewSet(ScopedViewSet):
         coordinator_only(request.user)
         self.refuse_read_only_fields(request.data)
         data = validate_input(ScopeConsentInputSerializer, data=request.data)
-        consent = services.scope_consent_grant(user=request.user, grantee=data["grantee"],
+        consent = services.scope_consent_grant(actor=request.user, grantee=data["grantee"],
                                                fiscal_year=data["fiscal_year"], note=data["note"])
         return self.render(consent, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ScopeConsentOutputSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        return self.render(services.scope_consent_revoke(user=request.user, consent=self.get_object()))
+        return self.render(services.scope_consent_revoke(actor=request.user, consent=self.get_object()))
 
 
 class ProposalViewSet(ScopedViewSet):
@@ -164,7 +173,7 @@ class DecisionViewSet(ScopedViewSet):
         coordinator_only(request.user)
         data = validate_input(DecisionInputSerializer, data=request.data)
         need = get_object_or_404(need_list(user=request.user), pk=data["need"].pk)
-        decision = services.decision_set(user=request.user, need=need, expert=data["expert"], kind=data["kind"])
+        decision = services.decision_set(actor=request.user, need=need, expert=data["expert"], kind=data["kind"])
         if decision is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(DecisionOutputSerializer(decision).data)

@@ -16,6 +16,7 @@ from backend.needs.models import Need, NeedSkill
 from backend.procurement.models import Procurement, Vendor
 from backend.runs.execution import run_execute
 from backend.runs.models import MatchRun, RunStatus
+from backend.runs.params import RunParams
 
 BENCH_FISCAL_YEAR = 2090  # a year no real data uses
 
@@ -111,7 +112,7 @@ def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -
                                        prefecture_id=scope[0])
             run = MatchRun.objects.create(prefecture_id=scope[0], scope=scope, scope_key="bench",
                                           fiscal_year=instance["fiscal_year"], started_by=user,
-                                          params={"time_limit_s": time_limit_s, "seed": 0, "workers": 2})
+                                          params=RunParams(time_limit_s=time_limit_s).as_stored())
             started = time.perf_counter()
             run_execute(run_id=run.pk)
             total_s = time.perf_counter() - started

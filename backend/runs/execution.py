@@ -1,7 +1,10 @@
-"""The worker's side of a match run: claim it, build its instance, solve with a heartbeat, store the result.
+"""The worker's side of a match run: claim it, build its instance, solve with a heartbeat, store the result, its
+proposals and its report (backend/runs/report.py: what the run page shows, computed here so no page view asks
+the engine).
 
 Run by the database-backed task worker (backend/runs/tasks.py); never by a request. Services queue runs and
-never import this module, so services and tasks no longer import each other.
+never import this module, so services and tasks no longer import each other. Every status this module writes
+goes through RUN_WORKFLOW / PROPOSAL_WORKFLOW with no actor (the system moved it).
 """
 
 import logging
@@ -13,21 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.audit import AuditAction, audit_record
+from backend.core.audit import AuditAction
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from backend.runs.instance import parse_ref, run_instance
-from backend.runs.models import MatchRun, Proposal, ProposalStatus, RunStatus
+from backend.runs.models import MatchRun, Proposal, RunStatus
+from backend.runs.params import RunParams
 from backend.runs.parts import run_summary_document
+from backend.runs.report import report_build
 from backend.runs.solver import solve_with_heartbeat
-from matching import DEFAULT_TIME_LIMIT_S
+from backend.runs.workflows import PROPOSAL_WORKFLOW, RUN_WORKFLOW, run_snapshot
 
 logger = logging.getLogger(__name__)
 
-
-def _run_snapshot(run: MatchRun) -> dict:
-    return {"status": run.status, "scope": run.scope, "fiscal_year": run.fiscal_year, "params": run.params,
-            "error": run.error or None}
+# How the worker's end of a run is recorded, by the status it ends in.
+_ENDING = {RunStatus.SUCCEEDED: AuditAction.RUN_SUCCEEDED, RunStatus.INFEASIBLE: AuditAction.RUN_INFEASIBLE,
+           RunStatus.FAILED: AuditAction.RUN_FAILED, RunStatus.CANCELLED: AuditAction.RUN_CANCELLED}
 
 
 def _claim(run_id: int) -> MatchRun | None:
@@ -36,9 +40,11 @@ def _claim(run_id: int) -> MatchRun | None:
             "replacement__engagement__need").get(pk=run_id)
         if run.status != RunStatus.QUEUED or run.cancel_requested:
             return None
-        run.status = RunStatus.RUNNING
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+        now = timezone.now()
+        before = run_snapshot(run)
+        RUN_WORKFLOW.move(run, AuditAction.RUN_START, actor=None, prefecture=run.prefecture,
+                          also_visible_to=run.scope, before=before, after=before,
+                          changes={"started_at": now, "heartbeat_at": now})
         return run
 
 
@@ -49,7 +55,7 @@ def _beat(run_id: int, progress: dict) -> bool:
 
 
 def run_execute(*, run_id: int) -> str:
-    """The task body: build the instance, solve with a heartbeat, store the result and proposals atomically.
+    """The task body: build the instance, solve with a heartbeat, store the result, proposals and report atomically.
 
     Each stage's wall time is kept in run.timings for operators and the benchmark.
     """
@@ -57,15 +63,15 @@ def run_execute(*, run_id: int) -> str:
     if run is None:
         return "skipped"
     timings: dict[str, float] = {}
+    params = RunParams.from_stored(run.params)
     try:
         with _stage(timings, "instance_s"):
             instance = run_instance(run)
             MatchRun.objects.filter(pk=run.pk).update(instance=instance)
         with _stage(timings, "solve_s"):
             result = solve_with_heartbeat(
-                instance, time_limit_s=run.params.get("time_limit_s", DEFAULT_TIME_LIMIT_S),
-                seed=run.params.get("seed", 0), workers=run.params.get("workers", 2),
-                stages=run.params.get("stages"),
+                instance, time_limit_s=params.time_limit_s, seed=params.seed, workers=params.workers,
+                stages=None if params.stages is None else list(params.stages),
                 beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
             )
     except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
@@ -87,23 +93,19 @@ class _stage:
 
 
 def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None,
-            timings: dict | None = None) -> None:
+            timings: dict | None = None, report: dict | None = None) -> None:
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
-        before = _run_snapshot(run)
-        run.status = status
-        run.error = error
-        run.result = result
-        run.finished_at = timezone.now()
-        run.timings = timings or {}
-        run.summary = run_summary_document(run.instance, result)
+        before = run_snapshot(run)
+        changes = {"error": error, "result": result, "finished_at": timezone.now(), "timings": timings or {},
+                   "summary": run_summary_document(run.instance, result), "report": report}
         if result is not None:
             objective = result.get("objective", {})
-            run.progress = {**run.progress, "best_primary": objective.get("primary"),
-                            "bound": objective.get("primary_bound")}
-        run.save(update_fields=["status", "error", "result", "finished_at", "progress", "timings", "summary"])
-        audit_record(actor=None, action=AuditAction(f"run.{status}"), obj=run, prefecture=run.prefecture,
-                     also_visible_to=run.scope, before=before, after=_run_snapshot(run))
+            changes["progress"] = {**run.progress, "best_primary": objective.get("primary"),
+                                   "bound": objective.get("primary_bound")}
+        action = _ENDING[status]
+        RUN_WORKFLOW.move(run, action, actor=None, prefecture=run.prefecture, also_visible_to=run.scope,
+                          before=before, after={**before, "error": error or None}, changes=changes)
         _tell_starter(run)
 
 
@@ -145,12 +147,15 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
         return "infeasible"
     municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
     flags = _flags_by_assignment(result, municipality_of)
+    run = MatchRun.objects.select_related("prefecture").get(pk=run_id)
+    with _stage(timings, "report_s"):
+        report = report_build(run=run, instance=instance, result=result)
     started = time.perf_counter()
     with transaction.atomic():
-        run = MatchRun.objects.get(pk=run_id)
-        # A newer run's proposals replace what earlier runs of the same scope proposed.
-        Proposal.objects.filter(run__scope_key=run.scope_key, run__created_at__lt=run.created_at,
-                                status=ProposalStatus.PROPOSED).update(status=ProposalStatus.SUPERSEDED)
+        # A newer run's proposals replace what earlier runs of the same scope proposed: one audit row on this run.
+        PROPOSAL_WORKFLOW.move_all(
+            Proposal.objects.filter(run__scope_key=run.scope_key, run__created_at__lt=run.created_at),
+            AuditAction.PROPOSAL_SUPERSEDE, actor=None, on=run, prefecture=run.prefecture, also_visible_to=run.scope)
         Proposal.objects.bulk_create([
             Proposal(run_id=run_id, need_id=parse_ref(a["need"]), expert_id=parse_ref(a["expert"]),
                      weekdays=a["weekdays"], days_per_year=a["days_per_year"], fee=a["fee"],
@@ -159,5 +164,5 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
             for a in result["assignments"]
         ])
         timings["store_s"] = round(time.perf_counter() - started, 3)
-        _finish(run_id, status=RunStatus.SUCCEEDED, result=result, timings=timings)
+        _finish(run_id, status=RunStatus.SUCCEEDED, result=result, timings=timings, report=report)
     return "succeeded"

@@ -23,7 +23,9 @@ from backend.experts.models import Affiliation, Expert
 from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement, Vendor
-from backend.runs.models import DecisionKind, MatchRun, PairDecision, RunStatus
+from backend.runs.models import DecisionKind, MatchRun, PairDecision
+from backend.runs.params import RunParams
+from backend.runs.scope import run_previous
 
 FORMAT = matching.INSTANCE_FORMAT
 DEFAULT_COOLING_OFF_DAYS = 730
@@ -217,12 +219,6 @@ def instance_document(*, fiscal_year: int, options: InstanceOptions, experts: li
 
 # -- the instance a run solves: the one builder (the worker and `manage.py export_instance` both use it) ------
 
-def lead_of(params: dict | None) -> tuple[str, ...]:
-    """The lead a run's params ask for, if the engine allows it; else the engine's default."""
-    lead = tuple((params or {}).get("lead") or ())
-    return lead if lead in matching.ALLOWED_LEADS else matching.DEFAULT_LEAD
-
-
 def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_s: int = matching.DEFAULT_TIME_LIMIT_S,
                    replacement=None, previous_run=None, run_by: str | None = None,
                    lead: tuple[str, ...] = matching.DEFAULT_LEAD) -> dict:
@@ -251,28 +247,20 @@ def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_
         need_doc["current_expert"] = expert_ref(current.expert_id)
         need_doc["replacement_requested"] = True
         need_doc.update(successor_terms(current))
+    previous_result = (previous_run.result or {}) if previous_run else {}  # one read of the deferred result
     instance["previous_assignments"] = [{"expert": a["expert"], "need": a["need"]}
-                                        for a in ((previous_run.result or {}) if previous_run else {}).get(
-                                            "assignments", [])]
+                                        for a in previous_result.get("assignments", [])]
     _drop_dangling_decisions(instance)
     return instance
 
 
-def run_instance(run) -> dict:
-    """The instance this run solves (its scope, fiscal year, time limit and replacement)."""
-    previous = (MatchRun.objects.filter(scope_key=run.scope_key, status=RunStatus.SUCCEEDED,
-                                        created_at__lt=run.created_at).only("result").order_by("-created_at").first())
-    return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year,
-                          time_limit_s=run.params.get("time_limit_s", matching.DEFAULT_TIME_LIMIT_S),
-                          replacement=run.replacement if run.replacement_id else None, previous_run=previous,
-                          run_by=run.prefecture_id, lead=lead_of(run.params))
-
-
-def latest_scope_run(*, prefecture_codes: list[str], fiscal_year: int):
-    """The last successful full run over exactly these prefectures and year (for previous assignments)."""
-    key = f"{'+'.join(sorted(prefecture_codes))}/{fiscal_year}"
-    return (MatchRun.objects.filter(scope_key=key, status=RunStatus.SUCCEEDED).only("result")
-            .order_by("-created_at").first())
+def run_instance(run: MatchRun) -> dict:
+    """The instance this run solves (its scope, fiscal year, parameters and replacement)."""
+    params = RunParams.from_stored(run.params)
+    return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year, time_limit_s=params.time_limit_s,
+                          replacement=run.replacement if run.replacement_id else None,
+                          previous_run=run_previous(scope_key=run.scope_key, before=run.created_at),
+                          run_by=run.prefecture_id, lead=params.lead)
 
 
 def successor_terms(current) -> dict:

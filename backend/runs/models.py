@@ -47,6 +47,9 @@ class MatchRun(models.Model):
     # Counts per prefecture of the scope, kept when the run ends, so that lists never load the result.
     summary = models.JSONField(_("概要"), default=dict)
     timings = models.JSONField(_("所要時間(秒)"), default=dict)
+    # What the run's page and API show beyond the proposals (backend/runs/report.py), computed by the worker
+    # when the run succeeds, so that no page view calls the engine. Null for runs that have none yet.
+    report = models.JSONField(_("実行結果の説明"), null=True, blank=True)
     error = models.TextField(_("エラー"), blank=True)
     cancel_requested = models.BooleanField(default=False)
     task_id = models.CharField(max_length=64, blank=True)

@@ -14,14 +14,15 @@ from backend.experts.selectors import expert_list
 from backend.needs.models import NeedStatus
 from backend.procurement.models import Procurement
 from backend.runs.instance import expert_ref, parse_ref
-from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
+from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
+from backend.runs.report import EXPERT_REF, run_report_stored
 
 
 def run_list(*, user) -> QuerySet[MatchRun]:
     """Coordinators see runs whose scope includes their prefecture (their own, or a joint run they consented
     to). The instance and the result are never loaded for a list: read them through `run_instance_for`."""
-    queryset = MatchRun.objects.select_related("started_by").defer("instance", "result").order_by(
+    queryset = MatchRun.objects.select_related("started_by").defer("instance", "result", "report").order_by(
         "-created_at", "-id")
     if is_admin(user):
         return queryset
@@ -151,7 +152,7 @@ def audit_log_list_rows(entries: QuerySet[AuditLog]) -> QuerySet:
                           "before", "after")
 
 
-# -- what a re-run changed ---------------------------------------------------------------------------------
+# -- what the run's page shows beyond its proposals: the stored report, the reader's part --------------------------
 
 @dataclass(frozen=True)
 class ProposalChange:
@@ -163,37 +164,69 @@ class ProposalChange:
     reason: str  # pinned, forbidden, declined, new_need, recomputed
 
 
-def run_previous(*, run: MatchRun) -> MatchRun | None:
-    return (MatchRun.objects.filter(scope_key=run.scope_key, status="succeeded", created_at__lt=run.created_at)
-            .defer("instance", "result").order_by("-created_at").first())
+@dataclass(frozen=True)
+class UnmatchedNeed:
+    """An unmatched need of the run with the solver's reason, and the experts (the reader may see) that the
+    incumbent conflict alone keeps out: an exception recorded from the candidates can place them."""
+
+    need_id: int
+    reason: str
+    detail: str  # the solver's words, with the experts it names that the reader may see named
+    detail_ja: str  # empty in results stored before the solver wrote it
+    conflicted: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The reader's part of a run's report (backend/runs/report.py), with the names to show."""
+
+    unmatched: tuple[UnmatchedNeed, ...]
+    changes: tuple[ProposalChange, ...]
+    expert_names: dict[int, str]  # the experts the report refers to that the reader may see
+    vendor_names: dict[int, str]
+    procurement_titles: dict[int, str]
+
+
+def _ref_id(ref: str | None) -> int | None:
+    return parse_ref(ref) if ref else None
+
+
+def run_report_for(*, user, run: MatchRun) -> RunReport:
+    """What the run page and the API show beyond the proposals, cut to the reader's prefectures: read from the
+    report the worker stored (one read; no engine call), the experts named only where the reader may see them."""
+    report = run_report_stored(run)
+    prefectures = reader_prefectures(user=user)
+
+    def own(entry: dict) -> bool:
+        return prefectures is None or entry.get("prefecture") in prefectures
+
+    unmatched = [u for u in report.get("unmatched", []) if own(u)]
+    changes = [c for c in report.get("changes", []) if own(c)]
+    named = {parse_ref(e) for u in unmatched for e in (*u.get("conflicted", []), *u.get("named", []))}
+    named |= {parse_ref(e) for c in changes for e in (c["before"], c["after"]) if e}
+    expert_names = dict(expert_list(user=user).filter(pk__in=named).values_list("pk", "name")) if named else {}
+    names = report.get("names", {})
+
+    def worded(text: str, refs: list[str]) -> str:
+        """The solver's detail with the experts it names that the reader may see named ("E19" otherwise)."""
+        shown = {ref: expert_names[parse_ref(ref)] for ref in refs if parse_ref(ref) in expert_names}
+        return EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or "")
+
+    return RunReport(
+        unmatched=tuple(UnmatchedNeed(
+            need_id=parse_ref(u["need"]), reason=u["reason"], detail=worded(u.get("detail", ""), u.get("named", [])),
+            detail_ja=worded(u.get("detail_ja", ""), u.get("named", [])),
+            conflicted=tuple(parse_ref(e) for e in u.get("conflicted", []) if parse_ref(e) in expert_names))
+            for u in unmatched),
+        changes=tuple(ProposalChange(parse_ref(c["need"]), _ref_id(c["before"]), _ref_id(c["after"]), c["reason"])
+                      for c in changes),
+        expert_names=expert_names,
+        vendor_names={parse_ref(ref): name for ref, name in names.get("vendors", {}).items()},
+        procurement_titles={parse_ref(ref): title for ref, title in names.get("procurements", {}).items()},
+    )
 
 
 def run_changes(*, user, run: MatchRun) -> list[ProposalChange]:
     """Against the previous run of the same scope: the reader's needs whose proposal changed, with the reason
-    the coordinator can act on (a pin or forbid set since, an expert who declined, a new need)."""
-    previous = run_previous(run=run)
-    if previous is None:
-        return []
-    before_part = run_result_for(user=user, run=previous)
-    after_part = run_result_for(user=user, run=run)
-    before = {parse_ref(a["need"]): parse_ref(a["expert"]) for a in before_part.get("assignments", [])}
-    after = {parse_ref(a["need"]): parse_ref(a["expert"]) for a in after_part.get("assignments", [])}
-    known = {parse_ref(n["id"]) for n in run_instance_for(user=user, run=previous).get("needs", [])}
-    decisions = {(d.need_id, d.expert_id): d for d in PairDecision.objects.filter(need_id__in=set(before) | set(after))}
-    changes = []
-    for need_id in sorted(set(before) | set(after)):
-        was, now = before.get(need_id), after.get(need_id)
-        if was == now:
-            continue
-        if need_id not in known:
-            reason = "new_need"
-        elif now is not None and getattr(decisions.get((need_id, now)), "kind", None) == "pin":
-            reason = "pinned"
-        elif was is not None and getattr(decisions.get((need_id, was)), "declined_by", ""):
-            reason = "declined"
-        elif was is not None and getattr(decisions.get((need_id, was)), "kind", None) == "forbid":
-            reason = "forbidden"
-        else:
-            reason = "recomputed"
-        changes.append(ProposalChange(need_id, was, now, reason))
-    return changes
+    the coordinator can act on (a pin or forbid set before the run, an expert who declined, a new need)."""
+    return list(run_report_for(user=user, run=run).changes)

@@ -9,6 +9,7 @@ from backend.experts.models import Expert
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ScopeConsent
+from backend.runs.params import RunParams
 from backend.runs.parts import summary_for
 from backend.runs.selectors import proposal_live_states, reader_prefectures
 from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LATER_STAGES, LEAD_CRITERIA
@@ -33,6 +34,11 @@ class RunInputSerializer(serializers.Serializer):
             allowed = " / ".join(",".join(lead) for lead in ALLOWED_LEADS)
             raise serializers.ValidationError(interpolate(_("第一基準は %(allowed)s のいずれかです。"), allowed=allowed))
         return value
+
+    def validate(self, attrs):
+        """The run's fiscal year and scope, and its parameters typed once (`RunParams`), for `run_enqueue`."""
+        return {"fiscal_year": attrs["fiscal_year"], "scope": attrs.get("scope"),
+                "params": RunParams.from_input(attrs)}
 
 
 class RunSummarySerializer(serializers.Serializer):
@@ -107,6 +113,50 @@ class UnmatchedOutputSerializer(serializers.Serializer):
     need = serializers.CharField()
     reason = serializers.CharField()
     detail = serializers.CharField(required=False)
+
+
+class NamedExpertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReportUnmatchedSerializer(serializers.Serializer):
+    need = serializers.IntegerField()
+    reason = serializers.CharField()
+    detail = serializers.CharField(help_text="the solver's words; experts the reader may see are named")
+    detail_ja = serializers.CharField(allow_blank=True)
+    conflicted = NamedExpertSerializer(many=True, help_text="experts the incumbent conflict alone keeps out: an "
+                                                            "exception recorded for one of them can place them")
+
+
+class ReportChangeSerializer(serializers.Serializer):
+    need = serializers.IntegerField()
+    before = NamedExpertSerializer(allow_null=True)
+    after = NamedExpertSerializer(allow_null=True)
+    reason = serializers.ChoiceField(choices=["pinned", "forbidden", "declined", "new_need", "recomputed"])
+
+
+class RunReportOutputSerializer(serializers.Serializer):
+    """The reader's part of a run's report (`selectors.run_report_for`): stored by the worker, read as is."""
+
+    unmatched = ReportUnmatchedSerializer(many=True)
+    changes = ReportChangeSerializer(many=True, help_text="against the previous successful run of the same scope")
+    vendors = serializers.DictField(child=serializers.CharField(), help_text="names of the vendors flags refer to")
+    procurements = serializers.DictField(child=serializers.CharField(),
+                                         help_text="titles of the procurements flags refer to")
+
+    def to_representation(self, report) -> dict:
+        def named(pk):
+            return None if pk is None or pk not in report.expert_names else {"id": pk, "name": report.expert_names[pk]}
+
+        return {
+            "unmatched": [{"need": u.need_id, "reason": u.reason, "detail": u.detail, "detail_ja": u.detail_ja,
+                           "conflicted": [named(pk) for pk in u.conflicted]} for u in report.unmatched],
+            "changes": [{"need": c.need_id, "before": named(c.before_expert_id), "after": named(c.after_expert_id),
+                         "reason": c.reason} for c in report.changes],
+            "vendors": {str(pk): name for pk, name in report.vendor_names.items()},
+            "procurements": {str(pk): title for pk, title in report.procurement_titles.items()},
+        }
 
 
 class LiveStateSerializer(serializers.Serializer):

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from backend.accounts.models import UserRole
-from backend.accounts.permissions import coordinates, is_admin
+from backend.accounts.models import User
+from backend.accounts.permissions import coordinates, is_admin, is_coordinator
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.core.fiscal import fiscal_year_named
@@ -30,9 +30,7 @@ from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
-from backend.needs.selectors import need_list
 from backend.runs.errors import ErrorCode
-from backend.runs.instance import lead_of
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
     MatchRun,
@@ -41,37 +39,15 @@ from backend.runs.models import (
     RunStatus,
     ScopeConsent,
 )
+from backend.runs.params import RunParams
+from backend.runs.scope import scope_key
 from backend.runs.tasks import execute_run
-from matching import DEFAULT_TIME_LIMIT_S, LATER_STAGES
+from backend.runs.workflows import RUN_WORKFLOW, run_snapshot
 
 if TYPE_CHECKING:
     from backend.engagements.models import ReplacementRequest
 
 logger = logging.getLogger(__name__)
-
-
-def _scope_key(scope: list[str], fiscal_year: int, replacement_id: int | None) -> str:
-    key = f"{'+'.join(sorted(scope))}/{fiscal_year}"
-    return f"{key}/replacement-{replacement_id}" if replacement_id else key
-
-
-def _run_snapshot(run: MatchRun) -> dict:
-    return {"status": run.status, "scope": run.scope, "fiscal_year": run.fiscal_year, "params": run.params,
-            "error": run.error or None}
-
-
-def _clean_params(params: dict | None) -> dict:
-    params = dict(params or {})
-    return {
-        "time_limit_s": min(600, max(1, int(params.get("time_limit_s", DEFAULT_TIME_LIMIT_S)))),
-        "seed": int(params.get("seed", 0)),
-        "workers": min(8, max(1, int(params.get("workers", 2)))),
-        # The stages after the lead to apply (None: all), always in the engine's fixed order.
-        "stages": (None if params.get("stages") is None
-                       else [n for n in LATER_STAGES if n in set(params["stages"])]),
-        # What comes first: the priority sum, or one expert for every municipality that asked, then priority.
-        "lead": list(lead_of(params)),
-    }
 
 
 # -- runs ------------------------------------------------------------------------------------------
@@ -86,7 +62,9 @@ def _orphaned_queued(limit: dt.datetime):
 
 def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
     """Fail the runs nothing will finish (retryable): running runs whose worker stopped beating, and queued
-    runs whose task is gone. Both would otherwise block their scope for ever. Returns their ids."""
+    runs whose task is gone. Both would otherwise block their scope for ever. Returns their ids.
+
+    The system's own sweep (the worker's and `run_enqueue`'s), audited with no actor."""
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.KENMU_RUN_STALE_AFTER_S)
     reaped = []
@@ -94,19 +72,16 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
         stale = MatchRun.objects.select_for_update(skip_locked=True).filter(
             Q(status=RunStatus.RUNNING, heartbeat_at__lt=limit) | Q(pk__in=_orphaned_queued(limit).values("pk")))
         for run in stale:
-            before = _run_snapshot(run)
-            run.error = ("worker stopped responding (no heartbeat); retry the run" if run.status == RunStatus.RUNNING
-                         else "the task of this run was lost before a worker claimed it; retry the run")
-            run.status = RunStatus.FAILED
-            run.finished_at = now
-            run.save(update_fields=["status", "error", "finished_at"])
-            audit_record(actor=None, action=AuditAction.RUN_STALE, obj=run, prefecture=run.prefecture, before=before,
-                         after=_run_snapshot(run))
+            before = run_snapshot(run)
+            error = ("worker stopped responding (no heartbeat); retry the run" if run.status == RunStatus.RUNNING
+                     else "the task of this run was lost before a worker claimed it; retry the run")
+            RUN_WORKFLOW.move(run, AuditAction.RUN_STALE, actor=None, prefecture=run.prefecture, before=before,
+                              after={**before, "error": error}, changes={"error": error, "finished_at": now})
             reaped.append(run.pk)
     return reaped
 
 
-def _check_scope(*, user, scope: list[str], fiscal_year: int) -> None:
+def _check_scope(*, actor: User, scope: list[str], fiscal_year: int) -> None:
     """A coordinator's run covers their own prefecture, plus neighbours that consented for that year."""
     if not scope:
         raise DomainError.single("scope", ErrorCode.REQUIRED, _("対象の都道府県を指定してください。"))
@@ -115,11 +90,12 @@ def _check_scope(*, user, scope: list[str], fiscal_year: int) -> None:
     if unknown:
         raise DomainError.single("scope", ErrorCode.UNKNOWN, interpolate(_("不明な都道府県コード: %(codes)s"),
                                                                           codes=", ".join(unknown)))
-    if is_admin(user):
+    if is_admin(actor):
         return
-    home = user.prefecture_id
+    home = actor.prefecture_id
     if home not in scope:
-        raise DomainError.single("scope", ErrorCode.NOT_YOUR_PREFECTURE, _("対象には担当の都道府県を含めてください。"))
+        # Another prefecture's match: not this coordinator's to run (403, not an input error).
+        raise ForbiddenError.single("scope", ErrorCode.NOT_YOUR_PREFECTURE, _("対象には担当の都道府県を含めてください。"))
     consented = set(ScopeConsent.objects.in_force().filter(
         grantee_id=home, fiscal_year=fiscal_year, grantor_id__in=scope).values_list("grantor_id", flat=True))
     missing = sorted(set(scope) - {home} - consented)
@@ -131,22 +107,26 @@ def _check_scope(*, user, scope: list[str], fiscal_year: int) -> None:
             prefectures=listed, year=fiscal_year_named(fiscal_year)))
 
 
-def run_enqueue(*, user, fiscal_year: int, scope: list[str] | None = None, params: dict | None = None,
+def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None, params: RunParams | None = None,
                 replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None) -> MatchRun:
     """Queue a run for the coordinator's prefecture, plus neighbours that consented to a joint run."""
-    home = user.prefecture_id if user.role == UserRole.COORDINATOR else None
+    if not is_coordinator(actor):
+        raise ForbiddenError.single("run", ErrorCode.NOT_A_COORDINATOR,
+                                    _("マッチングを実行できるのは都道府県のコーディネーターのみです。"))
+    home = None if is_admin(actor) else actor.prefecture_id
     scope = sorted(set(scope or ([home] if home else [])))
-    _check_scope(user=user, scope=scope, fiscal_year=fiscal_year)
+    _check_scope(actor=actor, scope=scope, fiscal_year=fiscal_year)
     runs_reap_stale()
     run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year,
-                   scope_key=_scope_key(scope, fiscal_year, replacement.pk if replacement else None),
+                   scope_key=scope_key(scope, fiscal_year, replacement.pk if replacement else None),
                    kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
-                   params=_clean_params(params), started_by=user if user.pk else None, retry_of=retry_of)
+                   params=(params or RunParams()).as_stored(), started_by=actor if actor.pk else None,
+                   retry_of=retry_of)
     try:
         with transaction.atomic():
             run.save()
-            audit_record(actor=user, action=AuditAction.RUN_ENQUEUE, obj=run, prefecture=run.prefecture,
-                         also_visible_to=run.scope, after=_run_snapshot(run))
+            audit_record(actor=actor, action=AuditAction.RUN_ENQUEUE, obj=run, prefecture=run.prefecture,
+                         also_visible_to=run.scope, after=run_snapshot(run))
             transaction.on_commit(lambda: _enqueue_task(run.pk))
     except IntegrityError:
         raise ConflictError.single(
@@ -161,54 +141,58 @@ def _enqueue_task(run_id: int) -> None:
     MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
 
 
-def _check_run_control(*, user, run: MatchRun) -> None:
+def _check_run_control(*, actor: User, run: MatchRun) -> None:
     """Only the prefecture that started a run cancels or retries it; its partners read their part."""
-    if not coordinates(user, run.prefecture_id):
+    if not coordinates(actor, run.prefecture_id):
         raise ForbiddenError.single("run", ErrorCode.NOT_YOUR_RUN, _("この実行を操作できるのは、実行した都道府県のみです。"))
 
 
-def run_cancel(*, user, run: MatchRun) -> MatchRun:
-    _check_run_control(user=user, run=run)
+def run_cancel(*, actor: User, run: MatchRun) -> MatchRun:
+    """A queued run is cancelled at once; a running one is asked to stop, and the worker ends it as cancelled
+    when the solve returns (`run.cancelled`)."""
+    _check_run_control(actor=actor, run=run)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in ACTIVE_RUN_STATUSES:
             raise ConflictError.single("status", ErrorCode.NOT_ACTIVE, _("終了した実行は中止できません。"))
-        before = _run_snapshot(run)
-        run.cancel_requested = True
+        before = run_snapshot(run)
         if run.status == RunStatus.QUEUED:
-            run.status = RunStatus.CANCELLED
-            run.finished_at = timezone.now()
-        run.save(update_fields=["cancel_requested", "status", "finished_at"])
-        audit_record(actor=user, action=AuditAction.RUN_CANCEL, obj=run, prefecture=run.prefecture, before=before,
-                     after=_run_snapshot(run))
+            RUN_WORKFLOW.move(run, AuditAction.RUN_CANCEL, actor=actor, prefecture=run.prefecture, before=before,
+                              after=before, changes={"cancel_requested": True, "finished_at": timezone.now()})
+        else:  # the status stays running until the worker sees the request
+            run.cancel_requested = True
+            run.save(update_fields=["cancel_requested"])
+            audit_record(actor=actor, action=AuditAction.RUN_CANCEL, obj=run, prefecture=run.prefecture,
+                         before=before, after=run_snapshot(run))
     return run
 
 
-def run_retry(*, user, run: MatchRun) -> MatchRun:
-    _check_run_control(user=user, run=run)
+def run_retry(*, actor: User, run: MatchRun) -> MatchRun:
+    _check_run_control(actor=actor, run=run)
     if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
         raise ConflictError.single("status", ErrorCode.NOT_RETRYABLE, _("失敗または中止した実行のみ再実行できます。"))
-    return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
-                       replacement=run.replacement, retry_of=run)
+    return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
+                       params=RunParams.from_stored(run.params), replacement=run.replacement, retry_of=run)
 
 
-def run_rerun(*, user, run: MatchRun) -> MatchRun:
+def run_rerun(*, actor: User, run: MatchRun) -> MatchRun:
     """The same match again with today's needs, experts and decisions, and the run's own stages: a re-run
     never silently drops the stages the coordinator chose (it used to run with none)."""
-    _check_run_control(user=user, run=run)
+    _check_run_control(actor=actor, run=run)
     if run.status in ACTIVE_RUN_STATUSES:
         raise ConflictError.single("status", ErrorCode.STILL_ACTIVE, _("実行中のマッチングは再実行できません。"))
-    return run_enqueue(user=user, fiscal_year=run.fiscal_year, scope=run.scope, params=run.params,
-                       replacement=run.replacement)
+    return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
+                       params=RunParams.from_stored(run.params), replacement=run.replacement)
 
 
 # -- decisions --------------------------------------------------------------------------------------
 
-def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairDecision | None:
-    """Pin or forbid (expert, need) for later runs; kind None clears the decision."""
-    if not need_list(user=user).filter(pk=need.pk).exists():
-        raise DomainError.single("need", ErrorCode.DOES_NOT_EXIST, _("指定したニーズは見つかりません。"))
-    if not expert_list(user=user).filter(pk=expert.pk).exists():
+def decision_set(*, actor: User, need: Need, expert: Expert, kind: str | None) -> PairDecision | None:
+    """Pin or forbid (expert, need) for later runs; kind None clears the decision. Only a coordinator of the
+    need's prefecture decides for it."""
+    if not coordinates(actor, need.municipality.prefecture_id):
+        raise ForbiddenError.single("need", ErrorCode.NOT_YOURS, _("このニーズの固定・除外を指定する権限がありません。"))
+    if not expert_list(user=actor).filter(pk=expert.pk).exists():
         raise DomainError.single("expert", ErrorCode.DOES_NOT_EXIST, _("指定した専門人材は見つかりません。"))
     with transaction.atomic():
         existing = PairDecision.objects.filter(need=need, expert=expert).first()
@@ -221,8 +205,8 @@ def decision_set(*, user, need: Need, expert: Expert, kind: str | None) -> PairD
             # The coordinator's own decision; it replaces a remembered decline only when set on purpose.
             decision, _created = PairDecision.objects.update_or_create(
                 need=need, expert=expert,
-                defaults={"kind": kind, "created_by": user, "declined_by": "", "reason": ""})
-        audit_record(actor=user, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
+                defaults={"kind": kind, "created_by": actor, "declined_by": "", "reason": ""})
+        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
                      before=before, after={"expert": expert.pk, "kind": kind})
     return decision
 
@@ -234,17 +218,18 @@ def _consent_snapshot(consent: ScopeConsent) -> dict:
             "note": consent.note, "revoked_at": consent.revoked_at}
 
 
-def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: str = "") -> ScopeConsent:
-    """The coordinator's prefecture consents that `grantee` includes it in joint runs of that fiscal year."""
-    if user.role != UserRole.COORDINATOR:
+def scope_consent_grant(*, actor: User, grantee: Prefecture, fiscal_year: int, note: str = "") -> ScopeConsent:
+    """The coordinator's prefecture consents that `grantee` includes it in joint runs of that fiscal year (an
+    administrator has no prefecture to consent for)."""
+    if is_admin(actor) or not is_coordinator(actor):
         raise ForbiddenError.single("grantor", ErrorCode.NOT_A_COORDINATOR, _("同意できるのは都道府県のコーディネーターのみです。"))
-    if grantee.pk == user.prefecture_id:
+    if grantee.pk == actor.prefecture_id:
         raise DomainError.single("grantee", ErrorCode.OWN_PREFECTURE, _("自分の都道府県には同意できません。"))
     try:
         with transaction.atomic():
-            consent = ScopeConsent.objects.create(grantor_id=user.prefecture_id, grantee=grantee,
-                                                  fiscal_year=fiscal_year, note=note, granted_by=user)
-            audit_record(actor=user, action=AuditAction.SCOPE_CONSENT_GRANT, obj=consent, prefecture=consent.grantor_id,
+            consent = ScopeConsent.objects.create(grantor_id=actor.prefecture_id, grantee=grantee,
+                                                  fiscal_year=fiscal_year, note=note, granted_by=actor)
+            audit_record(actor=actor, action=AuditAction.SCOPE_CONSENT_GRANT, obj=consent, prefecture=consent.grantor_id,
                          also_visible_to=[grantee], after=_consent_snapshot(consent))
     except IntegrityError:
         raise ConflictError.single("grantee", ErrorCode.ALREADY_GRANTED, interpolate(_("%(prefecture)sへの同意は既に有効です。"),
@@ -252,17 +237,17 @@ def scope_consent_grant(*, user, grantee: Prefecture, fiscal_year: int, note: st
     return consent
 
 
-def scope_consent_revoke(*, user, consent: ScopeConsent) -> ScopeConsent:
+def scope_consent_revoke(*, actor: User, consent: ScopeConsent) -> ScopeConsent:
     """Only the consenting prefecture revokes; runs already made stay, later runs need a new consent."""
-    if not coordinates(user, consent.grantor_id):
+    if not coordinates(actor, consent.grantor_id):
         raise ForbiddenError.single("consent", ErrorCode.NOT_YOURS, _("同意を撤回できるのは、同意した都道府県のみです。"))
     with transaction.atomic():
         consent = ScopeConsent.objects.select_for_update().get(pk=consent.pk)
         if consent.revoked_at is not None:
             raise ConflictError.single("consent", ErrorCode.ALREADY_REVOKED, _("この同意は既に撤回されています。"))
         before = _consent_snapshot(consent)
-        consent.revoked_at, consent.revoked_by = timezone.now(), user
+        consent.revoked_at, consent.revoked_by = timezone.now(), actor
         consent.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=user, action=AuditAction.SCOPE_CONSENT_REVOKE, obj=consent, prefecture=consent.grantor_id,
+        audit_record(actor=actor, action=AuditAction.SCOPE_CONSENT_REVOKE, obj=consent, prefecture=consent.grantor_id,
                      also_visible_to=[consent.grantee_id], before=before, after=_consent_snapshot(consent))
     return consent

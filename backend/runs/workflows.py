@@ -7,7 +7,7 @@ later run of its scope superseding it (one audit row on that run naming every pr
 
 from backend.core.audit import AuditAction
 from backend.core.transitions import Move, Workflow, register
-from backend.runs.models import ProposalStatus, RunStatus
+from backend.runs.models import MatchRun, ProposalStatus, RunStatus
 
 _LIVE = {RunStatus.QUEUED, RunStatus.RUNNING}
 
@@ -31,3 +31,9 @@ PROPOSAL_WORKFLOW = register(Workflow(
     Move(AuditAction.PROPOSAL_SUPERSEDE, {ProposalStatus.PROPOSED}, ProposalStatus.SUPERSEDED),
     labels=dict(ProposalStatus.choices),
 ))
+
+
+def run_snapshot(run: MatchRun) -> dict:
+    """What each audit row of a run states on both sides (the services' rows and the worker's)."""
+    return {"status": run.status, "scope": run.scope, "fiscal_year": run.fiscal_year, "params": run.params,
+            "error": run.error or None}

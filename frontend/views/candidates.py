@@ -61,7 +61,7 @@ def need_candidate_decide(request, pk: int):
             messages.success(request, _("例外を記録し、%(name)sさんを固定しました。再実行すると提案されます。")
                              % {"name": expert.name})
         else:
-            services.decision_set(user=request.user, need=need, expert=expert,
+            services.decision_set(actor=request.user, need=need, expert=expert,
                                   kind=kind if kind in DecisionKind.values else None)
             messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
     except DomainError as exc:

@@ -38,7 +38,7 @@ def consent_index(request):
     data = {"grantee": forms.text(request.POST, "grantee"), "fiscal_year": forms.number_or_text(request.POST, "fiscal_year"),
             "note": forms.text(request.POST, "note")}
     consent, errors = forms.submit(ScopeConsentInputSerializer, data, lambda v: services.scope_consent_grant(
-        user=request.user, grantee=v["grantee"], fiscal_year=v["fiscal_year"], note=v["note"]))
+        actor=request.user, grantee=v["grantee"], fiscal_year=v["fiscal_year"], note=v["note"]))
     if errors is None:
         messages.success(request, _("%(name)sが合同でマッチングを実行することに同意しました。") % {"name": consent.grantee.name})
         return redirect("frontend:consents")
@@ -59,7 +59,7 @@ def consent_revoke(request, pk: int):
             "action": reverse("frontend:consent-revoke", args=[consent.pk]), "confirm_label": _("撤回する"),
             "back": reverse("frontend:consents")})
     try:
-        services.scope_consent_revoke(user=request.user, consent=consent)
+        services.scope_consent_revoke(actor=request.user, consent=consent)
     except DomainError as exc:
         forms.flash_problems(request, exc)
         return redirect("frontend:consents")

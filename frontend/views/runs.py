@@ -1,7 +1,5 @@
 """Match runs: start one, watch it (htmx polls a partial), review proposals, pin/forbid, re-run, approve."""
 
-import re
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +26,6 @@ from backend.engagements.terms import (
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
-from backend.procurement.models import Procurement
 from backend.runs import selectors as selectors_runs
 from backend.runs import services
 from backend.runs.instance import parse_ref
@@ -39,11 +36,11 @@ from backend.runs.models import (
     ProposalStatus,
     RunStatus,
 )
+from backend.runs.params import RunParams
 from backend.runs.selectors import (
     proposal_list,
     proposal_live_states,
     proposal_scope,
-    run_instance_for,
     run_list,
 )
 from backend.runs.serializers import RunInputSerializer
@@ -84,11 +81,8 @@ def run_new(request):
         del data["time_limit_s"]  # the serializer's default
 
     def enqueue(validated):
-        return services.run_enqueue(user=request.user, fiscal_year=validated["fiscal_year"],
-                                    scope=validated.get("scope"),
-                                    params={"time_limit_s": validated["time_limit_s"], "seed": validated["seed"],
-                                            "stages": validated.get("stages", []),
-                                            "lead": validated.get("lead")})
+        return services.run_enqueue(actor=request.user, fiscal_year=validated["fiscal_year"],
+                                    scope=validated["scope"], params=validated["params"])
 
     run, errors = forms.submit(RunInputSerializer, data, enqueue)
     if errors is None:
@@ -107,7 +101,7 @@ def _progress_context(request, run) -> dict:
     progress = run.progress or {}
     prefectures = selectors_runs.reader_prefectures(user=request.user)
     whole = prefectures is None or run.prefecture_id in prefectures
-    limit = (run.params or {}).get("time_limit_s") or matching.DEFAULT_TIME_LIMIT_S
+    limit = RunParams.from_stored(run.params).time_limit_s
     return {"run": run, "active": run.status in ACTIVE_RUN_STATUSES,
             "best": progress.get("best_primary") if whole else None,
             "bound": progress.get("bound") if whole else None, "elapsed": progress.get("elapsed_s") or 0,
@@ -124,9 +118,10 @@ def run_progress(request, pk: int):
     return response
 
 
-def _flag_rows(proposal, vendors, procurement_titles, live) -> list[dict]:
+def _flag_rows(proposal, report, live) -> list[dict]:
     """The run's flags, as they stand now: a pledge signed since is no longer asked for, and a conflict
-    that arose since the run is shown although the run could not know it."""
+    that arose since the run is shown although the run could not know it. Vendors and procurements are
+    named from the run's report."""
     rows = []
     for note in live.notes:
         title, explanation = labels.LIVE_NOTES[note]
@@ -138,77 +133,55 @@ def _flag_rows(proposal, vendors, procurement_titles, live) -> list[dict]:
         vendor = flag.get("vendor")
         rows.append({
             "kind": flag.get("kind"), "title": title, "explanation": explanation,
-            "vendor": vendors.get(parse_ref(vendor)) if vendor else None,
-            "procurements": [procurement_titles.get(parse_ref(p), p) for p in flag.get("procurements", [])],
+            "vendor": report.vendor_names.get(parse_ref(vendor)) if vendor else None,
+            "procurements": [report.procurement_titles.get(parse_ref(p), p) for p in flag.get("procurements", [])],
         })
     return rows
 
 
-EXPERT_REF = re.compile(r"\bE(\d+)\b")
-
-
-def _unmatched_rows(request, run, unmatched: list[dict], needs_by_id: dict) -> list[dict]:
+def _unmatched_rows(report, needs_by_id: dict) -> list[dict]:
     """Each unmatched need with the solver's reason in words, experts named (not "E19"), and the experts the
     incumbent conflict alone keeps out (they can be placed with a recorded exception from the candidates)."""
-    shown = [u for u in unmatched if parse_ref(u["need"]) in needs_by_id]
-    if not shown:
-        return []
-    instance = run_instance_for(user=request.user, run=run)
-    try:
-        rules = matching.blocking_rules(instance) if instance.get("experts") and instance.get("needs") else {}
-    except matching.InstanceError:  # a run stored before the format could be read back; show it without
-        rules = {}
-    names = dict(expert_list(user=request.user).filter(
-        pk__in=[parse_ref(e["id"]) for e in instance.get("experts", [])]).values_list("pk", "name"))
+    japanese = (get_language() or "").startswith("ja")
     rows = []
-    for u in shown:
-        detail = EXPERT_REF.sub(lambda m: names.get(int(m.group(1)), m.group(0)), _detail_text(u))
-        conflicted = [names[parse_ref(e)] for (e, n), reason in rules.items()
-                      if n == u["need"] and reason == "conflict" and parse_ref(e) in names]
-        rows.append({"need": needs_by_id[parse_ref(u["need"])], "code": u["reason"],
-                     "reason": labels.reason_text(u["reason"])[0], "fix": labels.reason_text(u["reason"])[1],
-                     "detail": detail, "conflicted": sorted(conflicted)})
+    for u in report.unmatched:
+        if u.need_id not in needs_by_id:
+            continue
+        # Results stored before `detail_ja` existed stay English.
+        detail = (u.detail_ja or u.detail) if japanese else u.detail
+        reason, fix = labels.reason_text(u.reason)
+        rows.append({"need": needs_by_id[u.need_id], "code": u.reason, "reason": reason, "fix": fix,
+                     "detail": detail, "conflicted": sorted(report.expert_names[e] for e in u.conflicted)})
     return rows
 
 
-def _detail_text(unmatched: dict) -> str:
-    """The solver's detail in the active language; results stored before `detail_ja` existed stay English."""
-    if (get_language() or "").startswith("ja"):
-        return unmatched.get("detail_ja") or unmatched.get("detail", "")
-    return unmatched.get("detail", "")
-
-
 def _review_context(request, run, *, problems=None) -> dict:
-    """Everything the review page shows; `problems` are approval errors keyed by proposal id."""
+    """Everything the review page shows; `problems` are approval errors keyed by proposal id. What needs the
+    engine (the experts the conflict alone keeps out, the changes against the previous run) comes from the
+    report the worker stored: a page view never calls the engine, nor reads the run's instance or result."""
     proposals = list(proposal_list(user=request.user, run=run))
-    flags = [f for p in proposals for f in (p.flags or [])]
-    vendors = selectors.vendor_names(parse_ref(f["vendor"]) for f in flags if f.get("vendor"))
-    titles = dict(Procurement.objects.filter(
-        pk__in={parse_ref(p) for f in flags for p in f.get("procurements", [])}).values_list("pk", "title"))
     needs = need_list(user=request.user)
     decisions = {(d.expert_id, d.need_id): d.kind for d in PairDecision.objects.filter(
         need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related("expert", "need")}
-    unmatched = (run.result or {}).get("unmatched", [])
-    unmatched_needs = needs.in_bulk([parse_ref(u["need"]) for u in unmatched])
-    changes = selectors_runs.run_changes(user=request.user, run=run) if run.status == RunStatus.SUCCEEDED else []
-    needs_by_id = needs.in_bulk([c.need_id for c in changes])
+    report = selectors_runs.run_report_for(user=request.user, run=run)
+    changes = report.changes if run.status == RunStatus.SUCCEEDED else ()
+    needs_by_id = needs.in_bulk([u.need_id for u in report.unmatched] + [c.need_id for c in changes])
     live = proposal_live_states(proposals)
-    rows = [{"proposal": p, "flags": _flag_rows(p, vendors, titles, live[p.pk]),
+    rows = [{"proposal": p, "flags": _flag_rows(p, report, live[p.pk]),
              "decision": decisions.get((p.expert_id, p.need_id)), "problems": (problems or {}).get(p.pk),
              "live": live[p.pk], "live_label": labels.LIVE_STATES.get(live[p.pk].state)} for p in proposals]
-    stages = (run.params or {}).get("stages")
-    experts = dict(expert_list(user=request.user).filter(
-        pk__in={c.before_expert_id for c in changes} | {c.after_expert_id for c in changes}).values_list("pk", "name"))
+    params = RunParams.from_stored(run.params)
     return {
         **_progress_context(request, run),
-        "stages": [labels.STAGE_LABELS[name] for name in matching.LATER_STAGES if stages is None or name in stages],
-        "lead": labels.lead_text((run.params or {}).get("lead")),
-        "changes": [{"need": needs_by_id.get(c.need_id), "before": experts.get(c.before_expert_id),
-                     "after": experts.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
+        "stages": [labels.STAGE_LABELS[name] for name in matching.LATER_STAGES
+                   if params.stages is None or name in params.stages],
+        "lead": labels.lead_text(params.lead),
+        "changes": [{"need": needs_by_id.get(c.need_id), "before": report.expert_names.get(c.before_expert_id),
+                     "after": report.expert_names.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
                     for c in changes],
         "rows": rows,
         "flag_count": sum(1 for r in rows if r["flags"]),
-        "unmatched": _unmatched_rows(request, run, unmatched, unmatched_needs),
+        "unmatched": _unmatched_rows(report, needs_by_id),
         "decisions": PairDecision.objects.filter(
             need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related(
             "expert", "need__municipality").order_by("id"),
@@ -228,7 +201,7 @@ def _act_on_run(request, pk: int, service, success: str | None = None):
     """Cancel, retry or re-run: call the service, say what happened, show the run it leads to."""
     run = _run_for(request, pk)
     try:
-        run = service(user=request.user, run=run)
+        run = service(actor=request.user, run=run)
     except DomainError as exc:
         forms.flash_problems(request, exc)
     else:
@@ -266,7 +239,7 @@ def decision_set(request, pk: int):
     need = get_object_or_404(need_list(user=request.user), pk=forms.number_or_text(request.POST, "need") or 0)
     expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
     kind = request.POST.get("kind")
-    services.decision_set(user=request.user, need=need, expert=expert,
+    services.decision_set(actor=request.user, need=need, expert=expert,
                           kind=kind if kind in DecisionKind.values else None)
     messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
     return redirect("frontend:run", pk=run.pk)

@@ -10,6 +10,7 @@ import pytest
 from backend.engagements.models import CoiOverride, Engagement
 from backend.runs.candidates import need_candidates
 from backend.runs.models import PairDecision
+from backend.runs.params import RunParams
 from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,
@@ -100,7 +101,7 @@ def test_the_run_page_names_experts_and_the_conflict_blocked_candidates(client, 
     ExpertSkill.objects.create(expert=world["employed"], skill="data", level=3)
     need = NeedFactory(municipality_id="202011", required={"data": 3})  # only the employed expert has it
     with django_capture_on_commit_callbacks(execute=False):
-        run = run_enqueue(user=world["coordinator"], fiscal_year=2027, params={"time_limit_s": 10})
+        run = run_enqueue(actor=world["coordinator"], fiscal_year=2027, params=RunParams(time_limit_s=10))
     run_execute(run_id=run.pk)
     client.force_login(world["coordinator"])
     page = client.get(f"/runs/{run.pk}/").content.decode()

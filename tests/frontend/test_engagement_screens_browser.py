@@ -10,6 +10,7 @@ from backend.accounts.models import User, UserRole
 from backend.engagements.models import CoiOverride, Engagement
 from backend.runs.execution import run_execute
 from backend.runs.models import PairDecision
+from backend.runs.params import RunParams
 from backend.runs.services import run_enqueue
 from tests.backend.factories import AffiliationFactory, ExpertFactory, NeedFactory, ProcurementFactory
 from tests.frontend.browser import PASSWORD, shot, sign_in
@@ -39,8 +40,8 @@ def test_candidates_exception_approval_pledge_and_decline(browser, live_server, 
 
     # A run proposes them; approving takes a second step that names the restriction it brings.
     with django_capture_on_commit_callbacks(execute=False):
-        run = run_enqueue(user=User.objects.get(username="demo-coordinator"), fiscal_year=need.fiscal_year,
-                          params={"time_limit_s": 5})
+        run = run_enqueue(actor=User.objects.get(username="demo-coordinator"), fiscal_year=need.fiscal_year,
+                          params=RunParams(time_limit_s=5))
     run_execute(run_id=run.pk)
     coordinator.goto(f"{live_server.url}/runs/{run.pk}/")
     proposal_row = coordinator.locator("tr", has_text=TITLE).filter(has_text=employed.name)

@@ -7,6 +7,7 @@ expert who declined 平谷村 was proposed there again by the next run, the coor
 from backend.engagements.services import engagement_respond, proposal_approve
 from backend.runs.execution import run_execute
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal
+from backend.runs.params import RunParams
 from backend.runs.selectors import run_changes
 from backend.runs.services import decision_set, run_enqueue, run_rerun
 from tests.backend.conftest import client_for
@@ -20,13 +21,13 @@ def _solve(run, capture):
 
 def _first_run(user, capture, **params):
     with capture(execute=False):
-        run = run_enqueue(user=user, fiscal_year=2027, params={"time_limit_s": 10, **params})
+        run = run_enqueue(actor=user, fiscal_year=2027, params=RunParams(time_limit_s=10, **params))
     return _solve(run, capture)
 
 
 def _rerun(user, run, capture):
     with capture(execute=False):
-        again = run_rerun(user=user, run=run)
+        again = run_rerun(actor=user, run=run)
     return _solve(again, capture)
 
 
@@ -60,7 +61,7 @@ def test_an_experts_decline_forbids_the_pair_and_the_next_run_says_why(coordinat
                                                                         django_capture_on_commit_callbacks):
     need = NeedFactory(municipality_id="202011")
     first_choice, second_choice = ExpertFactory(daily_rate=40_000), ExpertFactory(daily_rate=45_000)
-    decision_set(user=coordinator, need=need, expert=first_choice, kind=DecisionKind.PIN)
+    decision_set(actor=coordinator, need=need, expert=first_choice, kind=DecisionKind.PIN)
     run = _first_run(coordinator, django_capture_on_commit_callbacks)
     engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(run=run))
     assert engagement.expert_id == first_choice.pk
@@ -82,7 +83,7 @@ def test_a_municipalitys_decline_through_the_api_lifts_the_coordinators_pin(coor
                                                                              django_capture_on_commit_callbacks):
     need = NeedFactory(municipality_id="202011")
     expert = ExpertFactory()
-    decision_set(user=coordinator, need=need, expert=expert, kind=DecisionKind.PIN)
+    decision_set(actor=coordinator, need=need, expert=expert, kind=DecisionKind.PIN)
     run = _first_run(coordinator, django_capture_on_commit_callbacks)
     engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(run=run))
     staff = client_for(MunicipalStaffFactory(municipality_id="202011"))

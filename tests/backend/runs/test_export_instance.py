@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from backend.runs.instance import instance_build
+from backend.runs.params import RunParams
 from tests.backend.factories import AffiliationFactory, ExpertFactory, NeedFactory, ProcurementFactory
 
 SPEC_EXPERT_FIELDS = {"id", "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays",
@@ -68,12 +69,12 @@ def test_export_instance_writes_exactly_what_the_worker_solved(tmp_path, coordin
 
     need, other = NeedFactory(municipality_id="202011"), NeedFactory(municipality_id="202011")
     first, second = ExpertFactory(), ExpertFactory()
-    decision_set(user=coordinator, need=need, expert=first, kind=DecisionKind.PIN)
-    decision_set(user=coordinator, need=other, expert=first, kind=DecisionKind.FORBID)
+    decision_set(actor=coordinator, need=need, expert=first, kind=DecisionKind.PIN)
+    decision_set(actor=coordinator, need=other, expert=first, kind=DecisionKind.FORBID)
     CoiOverride.objects.create(expert=second, municipality_id="202011", fiscal_year=2027, reason="理由")
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=False):
-            run = run_enqueue(user=coordinator, fiscal_year=2027, params={"time_limit_s": 10})
+            run = run_enqueue(actor=coordinator, fiscal_year=2027, params=RunParams(time_limit_s=10))
         assert run_execute(run_id=run.pk) == "succeeded"
     solved = MatchRun.objects.get(pk=run.pk).instance
     out = tmp_path / "nagano.json"

@@ -3,13 +3,14 @@
 from backend.engagements.services import proposal_approve
 from backend.runs.execution import run_execute
 from backend.runs.models import DecisionKind, MatchRun, Proposal
+from backend.runs.params import RunParams
 from backend.runs.services import decision_set, run_enqueue
 from tests.backend.factories import ExpertFactory, NeedFactory
 
 
 def _run(user, capture) -> list[tuple[int, int]]:
     with capture(execute=False):
-        run = run_enqueue(user=user, fiscal_year=2027, params={"time_limit_s": 10})
+        run = run_enqueue(actor=user, fiscal_year=2027, params=RunParams(time_limit_s=10))
     assert run_execute(run_id=run.pk) == "succeeded"
     return sorted((p.need_id, p.expert_id) for p in run.proposals.all())
 
@@ -17,9 +18,9 @@ def _run(user, capture) -> list[tuple[int, int]]:
 def test_a_rerun_keeps_the_previous_expert_rather_than_a_cheaper_one(coordinator, django_capture_on_commit_callbacks):
     dear, cheap = ExpertFactory(daily_rate=50_000), ExpertFactory(daily_rate=40_000)
     need = NeedFactory()
-    decision_set(user=coordinator, need=need, expert=cheap, kind=DecisionKind.FORBID)
+    decision_set(actor=coordinator, need=need, expert=cheap, kind=DecisionKind.FORBID)
     assert _run(coordinator, django_capture_on_commit_callbacks) == [(need.pk, dear.pk)]
-    decision_set(user=coordinator, need=need, expert=cheap, kind=None)
+    decision_set(actor=coordinator, need=need, expert=cheap, kind=None)
     assert _run(coordinator, django_capture_on_commit_callbacks) == [(need.pk, dear.pk)]
 
 

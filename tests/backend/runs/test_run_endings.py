@@ -8,6 +8,7 @@ from backend.notifications.models import Notification
 from backend.runs import execution
 from backend.runs.execution import run_execute
 from backend.runs.models import DecisionKind, MatchRun, RunStatus
+from backend.runs.params import RunParams
 from backend.runs.services import decision_set, run_cancel, run_enqueue
 from tests.backend.factories import ExpertFactory, NeedFactory
 
@@ -16,7 +17,7 @@ from tests.backend.factories import ExpertFactory, NeedFactory
 def queued(coordinator, django_capture_on_commit_callbacks):
     def enqueue() -> MatchRun:
         with django_capture_on_commit_callbacks(execute=False):
-            return run_enqueue(user=coordinator, fiscal_year=2027, params={"time_limit_s": 10})
+            return run_enqueue(actor=coordinator, fiscal_year=2027, params=RunParams(time_limit_s=10))
     return enqueue
 
 
@@ -27,7 +28,7 @@ def _audit(run: MatchRun, action: str) -> AuditLog:
 def test_a_pin_that_breaks_a_hard_rule_stores_an_infeasible_run_and_tells_its_starter(coordinator, queued):
     need = NeedFactory(budget=2_400_000)
     too_dear = ExpertFactory(daily_rate=100_000)  # 48 days cost 4,800,000 yen: over the budget (rule 6)
-    decision_set(user=coordinator, need=need, expert=too_dear, kind=DecisionKind.PIN)
+    decision_set(actor=coordinator, need=need, expert=too_dear, kind=DecisionKind.PIN)
     run = queued()
 
     assert run_execute(run_id=run.pk) == "infeasible"
@@ -47,7 +48,7 @@ def test_a_run_cancelled_while_it_solves_is_stored_as_cancelled_without_proposal
     solve = execution.solve_with_heartbeat
 
     def cancelled_meanwhile(*args, **kwargs):
-        run_cancel(user=coordinator, run=run)  # the coordinator presses 中止 while the solver runs
+        run_cancel(actor=coordinator, run=run)  # the coordinator presses 中止 while the solver runs
         return solve(*args, **kwargs)
 
     monkeypatch.setattr(execution, "solve_with_heartbeat", cancelled_meanwhile)

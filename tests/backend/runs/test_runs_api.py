@@ -27,7 +27,7 @@ def test_a_second_run_for_a_running_scope_is_refused_with_a_clear_message(coordi
 
 def test_a_regional_pool_must_include_the_coordinators_prefecture(coordinator):
     response = _start(coordinator, scope=["19", "10"])
-    assert response.status_code == 400
+    assert response.status_code == 403  # another prefecture's match: refused, not an input error (issue 22)
     assert response.json()["errors"][0]["field"] == "scope"
 
 

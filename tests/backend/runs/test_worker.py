@@ -42,7 +42,7 @@ def _wait_for(predicate, timeout=20.0):
 
 def test_a_killed_worker_leaves_a_failed_run_that_can_be_retried(committed_db, tmp_path):
     coordinator = CoordinatorFactory(prefecture_id="20")
-    run = run_enqueue(user=coordinator, fiscal_year=2027)
+    run = run_enqueue(actor=coordinator, fiscal_year=2027)
     log = tmp_path / "worker.log"
     worker = _worker({"KENMU_SLOW_SOLVE_S": "120"}, log)
     try:
@@ -61,5 +61,5 @@ def test_a_killed_worker_leaves_a_failed_run_that_can_be_retried(committed_db, t
     assert runs_reap_stale(now=later) == [run.pk]
     run.refresh_from_db()
     assert run.status == "failed" and run.proposals.count() == 0
-    retry = run_retry(user=coordinator, run=run)
+    retry = run_retry(actor=coordinator, run=run)
     assert retry.status == "queued" and retry.retry_of_id == run.pk

@@ -30,7 +30,7 @@ from backend.geo.models import Prefecture
 from backend.runs.services import run_enqueue
 Prefecture.objects.create(code="20", name="長野県", kana="ながのけん", population=2_000_000)
 user = User.objects.create_user(username="coordinator", password="x", role=UserRole.COORDINATOR, prefecture_id="20")
-print(run_enqueue(user=user, fiscal_year=2027).pk)
+print(run_enqueue(actor=user, fiscal_year=2027).pk)
 """
 
 
@@ -169,7 +169,7 @@ def test_the_worker_reaps_abandoned_tasks_and_stale_runs_on_its_periodic_pass(co
 
 
 def test_sigterm_lets_the_current_task_finish_and_exits_zero(committed_db, tmp_path):
-    run = run_enqueue(user=CoordinatorFactory(prefecture_id="20"), fiscal_year=2027)
+    run = run_enqueue(actor=CoordinatorFactory(prefecture_id="20"), fiscal_year=2027)
     log = tmp_path / "worker.log"
     worker = _start_worker(_session_url(), log, KENMU_SLOW_SOLVE_S="2")
     try:

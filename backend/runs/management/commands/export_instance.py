@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 import matching
 from backend.geo.models import Prefecture
-from backend.runs.instance import latest_scope_run, scope_instance
+from backend.runs.instance import scope_instance
+from backend.runs.scope import run_previous, scope_key
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if run_by not in codes:
             raise CommandError(f"--run-by: {run_by} is not one of the --prefecture codes")
         document = scope_instance(prefecture_codes=codes, fiscal_year=fiscal_year, time_limit_s=time_limit,
-                                  previous_run=latest_scope_run(prefecture_codes=codes, fiscal_year=fiscal_year),
+                                  previous_run=run_previous(scope_key=scope_key(codes, fiscal_year)),
                                   run_by=run_by, lead=tuple(lead.split(",")))
         text = json.dumps(document, ensure_ascii=False, indent=1)
         if output == "-":

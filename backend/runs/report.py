@@ -1,0 +1,155 @@
+"""A succeeded run's report: what its page and API show beyond the proposals, computed once when the run ends.
+
+- each unmatched need with the solver's reason, and the experts the incumbent conflict alone keeps out (they
+  can be placed with a recorded exception): the engine's `blocking_rules`, which takes seconds on a national
+  run, so it is asked here, by the worker, never by a page view;
+- each need whose proposed expert changed against the previous run of the scope, and why (a pin or forbid, a
+  decline, a new need), as the decisions stood when the run ended;
+- the names of the vendors and procurements the run's flags refer to.
+
+The report holds the whole run with each need's prefecture; `backend.runs.selectors.run_report_for` cuts the
+reader's part and names the experts the reader may see. A run that succeeded before reports were stored gets
+its report computed once, the first time it is read (`run_report_stored`), and kept.
+"""
+
+import re
+
+import matching
+from backend.needs.models import Need
+from backend.procurement.models import Procurement, Vendor
+from backend.runs.instance import parse_ref
+from backend.runs.models import MatchRun, PairDecision, RunStatus
+from backend.runs.parts import prefecture_of_municipality
+from backend.runs.scope import run_previous
+
+REPORT_VERSION = 1
+
+
+def _prefecture_of(*instances: dict) -> dict[str, str]:
+    """The prefecture of each need of these instances, by need ref."""
+    return {n["id"]: n.get("prefecture") or prefecture_of_municipality(n["municipality"])
+            for instance in instances for n in (instance or {}).get("needs", [])}
+
+
+def _conflicted(instance: dict, need_refs: set[str]) -> dict[str, list[str]]:
+    """For each of these needs, the experts only the incumbent conflict keeps out (rule 7 the first to fail).
+    Pair rules 1-8 look at one expert and one need, so the engine is asked about these needs alone."""
+    if not need_refs or not instance.get("experts") or not instance.get("needs"):
+        return {}
+    part = {**instance, "needs": [n for n in instance["needs"] if n["id"] in need_refs]}
+    for key in ("pins", "forbids", "previous_assignments", "fixed_assignments"):
+        if key in part:
+            part[key] = [d for d in part[key] if d.get("need") in need_refs]
+    try:
+        rules = matching.blocking_rules(part)
+    except matching.InstanceError:  # a run stored before the format could be read back: no names, no error
+        return {}
+    conflicted: dict[str, list[str]] = {}
+    for (expert, need), reason in rules.items():
+        if reason == "conflict":
+            conflicted.setdefault(need, []).append(expert)
+    return conflicted
+
+
+EXPERT_REF = re.compile(r"\bE\d+\b")
+
+
+def _unmatched(instance: dict, result: dict) -> list[dict]:
+    """Each unmatched need with its prefecture, the experts the conflict alone keeps out, and the experts of the
+    instance its detail names ("a budget of 3,120,000 would match E12"), to be named for the reader."""
+    unmatched = result.get("unmatched", [])
+    prefecture_of = _prefecture_of(instance)
+    experts = {e["id"] for e in instance.get("experts", [])}
+    conflicted = _conflicted(instance, {u["need"] for u in unmatched})
+
+    def named(u: dict) -> list[str]:
+        refs = {ref for text in (u.get("detail"), u.get("detail_ja")) for ref in EXPERT_REF.findall(text or "")}
+        return sorted(refs & experts, key=parse_ref)
+
+    return [{**u, "prefecture": prefecture_of.get(u["need"]),
+             "conflicted": sorted(conflicted.get(u["need"], []), key=parse_ref), "named": named(u)}
+            for u in unmatched]
+
+
+def _changes(instance: dict, result: dict, previous: MatchRun | None) -> list[dict]:
+    """Against the previous run of the scope: each need whose proposed expert changed, with the reason the
+    coordinator can act on (a pin or forbid set since, an expert who declined, a new need)."""
+    if previous is None:
+        return []
+    before_instance, before_result = MatchRun.objects.values_list("instance", "result").get(pk=previous.pk)
+    before_instance, before_result = before_instance or {}, before_result or {}
+    before = {a["need"]: a["expert"] for a in before_result.get("assignments", [])}
+    after = {a["need"]: a["expert"] for a in result.get("assignments", [])}
+    known = {n["id"] for n in before_instance.get("needs", [])}
+    prefecture_of = _prefecture_of(before_instance, instance)
+    decisions = {(d.need_id, d.expert_id): d
+                 for d in PairDecision.objects.filter(need_id__in={parse_ref(n) for n in set(before) | set(after)})}
+
+    def decision(need: str, expert: str | None):
+        return decisions.get((parse_ref(need), parse_ref(expert))) if expert else None
+
+    changes = []
+    for need in sorted(set(before) | set(after), key=parse_ref):
+        was, now = before.get(need), after.get(need)
+        if was == now:
+            continue
+        if need not in known:
+            reason = "new_need"
+        elif getattr(decision(need, now), "kind", None) == "pin":
+            reason = "pinned"
+        elif getattr(decision(need, was), "declined_by", ""):
+            reason = "declined"
+        elif getattr(decision(need, was), "kind", None) == "forbid":
+            reason = "forbidden"
+        else:
+            reason = "recomputed"
+        changes.append({"need": need, "prefecture": prefecture_of.get(need), "before": was, "after": now,
+                        "reason": reason})
+    return changes
+
+
+def _names(result: dict) -> dict:
+    flags = result.get("flags", [])
+    vendors = {parse_ref(f["vendor"]) for f in flags if f.get("vendor")}
+    procurements = {parse_ref(p) for f in flags for p in f.get("procurements", [])}
+    return {
+        "vendors": {f"V{pk}": name for pk, name in Vendor.objects.filter(pk__in=vendors).values_list("pk", "name")},
+        "procurements": {f"P{pk}": title for pk, title in
+                         Procurement.objects.filter(pk__in=procurements).values_list("pk", "title")},
+    }
+
+
+def _place_the_unplaced(entries: list[dict]) -> None:
+    """A need the stored instance does not list (a result stored without its instance) takes its prefecture
+    from the database, so that each reader still gets exactly their part."""
+    unplaced = {parse_ref(e["need"]) for e in entries if not e.get("prefecture")}
+    if not unplaced:
+        return
+    placed = dict(Need.objects.filter(pk__in=unplaced).values_list("pk", "municipality__prefecture_id"))
+    for entry in entries:
+        if not entry.get("prefecture"):
+            entry["prefecture"] = placed.get(parse_ref(entry["need"]))
+
+
+def report_build(*, run: MatchRun, instance: dict | None, result: dict | None) -> dict:
+    """The report of a run that solved `instance` into `result` (both whole, as stored)."""
+    instance, result = instance or {}, result or {}
+    previous = run_previous(scope_key=run.scope_key, before=run.created_at)
+    unmatched, changes = _unmatched(instance, result), _changes(instance, result, previous)
+    _place_the_unplaced(unmatched + changes)
+    return {"version": REPORT_VERSION, "previous_run": previous.pk if previous else None,
+            "unmatched": unmatched, "changes": changes, "names": _names(result)}
+
+
+def run_report_stored(run: MatchRun) -> dict:
+    """The run's stored report; for a run that succeeded before reports were stored, computed now and kept, so
+    the engine is asked once for such a run, never again. Other runs (not succeeded) have none: {}."""
+    report = MatchRun.objects.values_list("report", flat=True).get(pk=run.pk)
+    if report is not None:
+        return report
+    if run.status != RunStatus.SUCCEEDED:
+        return {}
+    instance, result = MatchRun.objects.values_list("instance", "result").get(pk=run.pk)
+    report = report_build(run=run, instance=instance, result=result)
+    MatchRun.objects.filter(pk=run.pk, report__isnull=True).update(report=report)
+    return report
