@@ -27,9 +27,12 @@ from backend.accounts.permissions import coordinates, is_admin, is_coordinator
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.mail import link
+from backend.core.ratelimit import rate_limit_hit
 from backend.core.tasks import mail_enqueue
 
 INVITED_ROLES = (UserRole.MUNICIPAL, UserRole.EXPERT)
+# Reset mails one address may be sent in a window, whoever asks (the answer on the page is the same).
+RESET_MAILS_PER_WINDOW, RESET_WINDOW_S = 3, 15 * 60
 
 
 # -- the set-password link ---------------------------------------------------------------------------------
@@ -300,6 +303,9 @@ def password_reset_request(*, email: str) -> None:
 
     No actor, on purpose: whoever forgot their password cannot sign in. The link goes only to the address on
     record, and the audit row names no one."""
+    if rate_limit_hit(scope="password-reset", client=email.strip().lower(), limit=RESET_MAILS_PER_WINDOW,
+                      window_s=RESET_WINDOW_S):
+        return  # the same answer: a flood of requests for one address sends no more mail (issue 21: 16 in 10 s)
     users = User.objects.filter(email__iexact=email.strip(), is_active=True)
     for user in users:
         if not user.has_usable_password():
@@ -311,9 +317,12 @@ def password_reset_request(*, email: str) -> None:
 
 def password_changed(*, actor: User, reset: bool) -> None:
     """The actor changed their own password (signed in), or set a new one through a reset link (the link
-    proved who they are); Django's forms have saved it, this audits it."""
+    proved who they are); Django's forms have saved it. Every API token dies with the old password (a token
+    outlived a change and a reset, issue 21) — sessions do already, by Django's session hash — and it is
+    audited with the number of tokens revoked."""
+    tokens, _by_model = AuthToken.objects.filter(user=actor).delete()
     audit_record(actor=actor, action=AuditAction.USER_PASSWORD_RESET if reset else AuditAction.USER_PASSWORD_CHANGE,
-                 obj=actor, prefecture=user_prefecture_code(actor))
+                 obj=actor, prefecture=user_prefecture_code(actor), after={"tokens_revoked": tokens})
 
 
 # -- API tokens ------------------------------------------------------------------------------------------
