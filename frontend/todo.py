@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User, UserRole
+from backend.applications.selectors import expert_application_list
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
-from backend.experts.selectors import affiliation_change_list, expert_application_list
+from backend.experts.selectors import affiliation_change_list
 from backend.needs.models import NeedStatus
 from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus

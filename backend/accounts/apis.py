@@ -1,12 +1,11 @@
 """The signed-in user, and API tokens for scripts: a token login that django-axes watches like the login
 page, logout of one token or all, and the owner's list of tokens with revocation. Coordinators' invitations
-and the accounts of their prefecture."""
+(created in the applications app, above this one) and the accounts of their prefecture."""
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser
@@ -20,7 +19,6 @@ from backend.accounts.models import Invitation, User
 from backend.accounts.permissions import is_coordinator
 from backend.accounts.serializers import (
     ErrorOutputSerializer,
-    InvitationInputSerializer,
     InvitationOutputSerializer,
     ManagedUserOutputSerializer,
     MeOutputSerializer,
@@ -124,9 +122,9 @@ class IsCoordinator(BasePermission):
 
 
 class InvitationViewSet(ScopedViewSet):
-    """Invitations of the coordinator's prefecture: municipal staff (a municipality of the prefecture) or an
-    expert (one the coordinator sees, or a new one by name) get a one-time link, valid 7 days, to set their
-    password. Another prefecture's invitation is a 404. The link itself is only ever in the mail."""
+    """Invitations of the coordinator's prefecture, listed, resent and revoked; another prefecture's invitation
+    is a 404 and the link itself is only ever in the mail. Creating one (which may register an expert) is
+    the subclass of the applications app, which the API registers."""
 
     queryset = Invitation.objects.none()
     permission_classes = (IsCoordinator,)
@@ -134,12 +132,6 @@ class InvitationViewSet(ScopedViewSet):
 
     def scoped_queryset(self, user):
         return selectors.invitation_list(user=user)
-
-    @extend_schema(request=InvitationInputSerializer, responses={201: InvitationOutputSerializer})
-    def create(self, request):
-        data = validate_input(InvitationInputSerializer, data=request.data)
-        invitation = services.invitation_create(actor=request.user, **data)
-        return self.render(invitation, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=InvitationOutputSerializer)
     @action(detail=True, methods=["post"])

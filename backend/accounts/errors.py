@@ -6,12 +6,8 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     AUTHORIZATION = "authorization"
     EXISTS = "exists"
-    HAS_LOGIN = "has_login"
-    INVALID = "invalid"
     LOCKED_OUT = "locked_out"
-    NOT_VISIBLE = "not_visible"
     NOT_YOURS = "not_yours"
     NOT_YOUR_PREFECTURE = "not_your_prefecture"
-    REQUIRED = "required"
     SELF = "self"
     WEAK = "weak"

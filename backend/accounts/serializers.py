@@ -1,13 +1,10 @@
 """API input and output of the accounts app: the signed-in user, API tokens (never their secrets
 except once, in the response that issues one), invitations (never their links) and managed users."""
 
-from django.conf import settings
 from knox.models import AuthToken
 from rest_framework import serializers
 
-from backend.accounts.models import Invitation, InvitationState, User, UserRole
-from backend.experts.models import Expert
-from backend.geo.models import Municipality
+from backend.accounts.models import Invitation, InvitationState, User
 
 
 class MeOutputSerializer(serializers.ModelSerializer):
@@ -49,19 +46,6 @@ class ErrorOutputSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     errors = ErrorItemSerializer(many=True)
-
-
-class InvitationInputSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    role = serializers.ChoiceField(choices=[UserRole.MUNICIPAL, UserRole.EXPERT])
-    language = serializers.ChoiceField(choices=settings.LANGUAGES, default="ja")
-    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False,
-                                                      allow_null=True, default=None,
-                                                      help_text="for role municipal: a municipality of your prefecture")
-    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all(), required=False, allow_null=True,
-                                                default=None, help_text="for role expert: an expert you can see")
-    new_expert_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
-                                            help_text="for role expert without `expert`: registers a new expert")
 
 
 class InvitationOutputSerializer(serializers.ModelSerializer):

@@ -1,5 +1,8 @@
-"""Writes on accounts: invitations and the set-password link, coordinators made from the command line,
-deactivation, and API tokens (django-rest-knox), each here and nowhere else.
+"""Writes on accounts: logins and their invitations (made, sent, resent, revoked, used) with the set-password
+link, coordinators made from the command line, deactivation, and API tokens (django-rest-knox), each here and
+nowhere else. Whom a coordinator invites, and the expert an invitation or an accepted application registers,
+is decided above, in the applications app, which calls `invited_user_create` and `invitation_send`; accounts
+imports no other domain app's logic.
 
 Only digests of secrets are stored: a knox token's SHA-512, an invitation link's SHA-256 (the link itself
 is an HMAC of the invitation with SECRET_KEY, made again by the mail worker). Mail is queued with
@@ -23,7 +26,7 @@ from knox.models import AuthToken
 
 from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
-from backend.accounts.permissions import coordinates, is_admin, is_coordinator
+from backend.accounts.permissions import coordinates, is_admin
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.mail import link
@@ -82,8 +85,10 @@ def user_prefecture_code(user: User) -> str | None:
     return None
 
 
-def _check_coordinator_of(actor: User, prefecture_code: str | None) -> None:
-    if coordinates(actor, prefecture_code):
+def check_coordinator_of(user: User, prefecture_code: str | None) -> None:
+    """Refuses (403) anyone but the coordinator of `prefecture_code` or an administrator: the check, and the
+    message, of every invitation and every managed login (the applications app asks it too)."""
+    if coordinates(user, prefecture_code):
         return
     raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
                                 _("担当の都道府県の利用者のみ招待・管理できます。"))
@@ -102,7 +107,7 @@ def invitation_send(*, actor: User | None, user: User, prefecture_code: str, sen
     `actor` is the coordinator of `prefecture_code` (or an administrator); None only for the command line's
     `coordinator_create`, which has no signed-in user."""
     if actor is not None:
-        _check_coordinator_of(actor, prefecture_code)
+        check_coordinator_of(actor, prefecture_code)
     invitation = Invitation(user=user, email=user.email, prefecture_id=prefecture_code,
                             invited_by=actor if getattr(actor, "pk", None) else None)
     _issue(invitation)
@@ -117,54 +122,13 @@ def invited_user_create(*, actor: User, email: str, role: str, language: str = "
                         expert=None) -> User:
     """A login for staff of `municipality` or for `expert`, made by the coordinator of its prefecture; it
     cannot sign in until its password is set through an invitation."""
-    _check_coordinator_of(actor, municipality.prefecture_id if role == UserRole.MUNICIPAL and municipality
+    check_coordinator_of(actor, municipality.prefecture_id if role == UserRole.MUNICIPAL and municipality
                           else expert.registering_prefecture_id if expert else None)
     user = User(username=_check_new_login(email), email=email.strip(), role=role, language=language,
                 municipality=municipality, expert=expert)
     user.set_unusable_password()
     user.save()
     return user
-
-
-@transaction.atomic(durable=True)
-def invitation_create(*, actor: User, email: str, role: str, language: str = "ja", municipality=None,
-                      expert=None, new_expert_name: str = "") -> Invitation:
-    """A coordinator invites municipal staff of a municipality of their prefecture, or an expert: one they
-    can see, or one registered now by name (the expert fills in availability, skills and fees after
-    signing in)."""
-    # experts.services imports this module (an accepted application invites its expert): imported here.
-    from backend.experts.selectors import expert_list
-    from backend.experts.services import expert_create
-
-    if not is_coordinator(actor):
-        raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE,
-                                    _("担当の都道府県の利用者のみ招待・管理できます。"))
-    if role not in INVITED_ROLES:
-        raise DomainError.single("role", ErrorCode.INVALID, _("招待できるのは市区町村職員と専門人材です。"))
-    if role == UserRole.MUNICIPAL:
-        if municipality is None:
-            raise DomainError.single("municipality", ErrorCode.REQUIRED, _("市区町村を選んでください。"))
-        prefecture_code = municipality.prefecture_id
-        _check_coordinator_of(actor, prefecture_code)
-        expert = None
-    else:
-        municipality = None
-        if expert is None:
-            if not new_expert_name.strip():
-                raise DomainError.single("expert", ErrorCode.REQUIRED, _("専門人材を選ぶか、新しい専門人材の氏名を入力してください。"))
-            _check_coordinator_of(actor, actor.prefecture_id)
-            expert = expert_create(actor=actor, data={"name": new_expert_name.strip(), "email": email.strip(),
-                                                     "capacity_days": 0, "daily_rate": 0, "weekdays": [],
-                                                     "employment_forms": []})
-        elif not expert_list(user=actor).filter(pk=expert.pk).exists():
-            raise ForbiddenError.single("expert", ErrorCode.NOT_VISIBLE, _("この専門人材は招待できません。"))
-        if User.objects.filter(expert=expert).exists():
-            raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
-        prefecture_code = expert.registering_prefecture_id
-        _check_coordinator_of(actor, prefecture_code)
-    user = invited_user_create(actor=actor, email=email, role=role, language=language,
-                               municipality=municipality, expert=expert)
-    return invitation_send(actor=actor, user=user, prefecture_code=prefecture_code)
 
 
 def _locked_open_invitation(invitation: Invitation) -> Invitation:
@@ -177,7 +141,7 @@ def _locked_open_invitation(invitation: Invitation) -> Invitation:
 @transaction.atomic(durable=True)
 def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
     """A new link, valid 7 days from now, to the same address; the earlier link stops working."""
-    _check_coordinator_of(actor, invitation.prefecture_id)
+    check_coordinator_of(actor, invitation.prefecture_id)
     invitation = _locked_open_invitation(invitation)
     before = invitation_snapshot(invitation)
     _issue(invitation)
@@ -190,7 +154,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
 @transaction.atomic(durable=True)
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     """The link stops working and the login that never signed in is deactivated (kept for the history)."""
-    _check_coordinator_of(actor, invitation.prefecture_id)
+    check_coordinator_of(actor, invitation.prefecture_id)
     invitation = _locked_open_invitation(invitation)
     before = invitation_snapshot(invitation)
     invitation.revoked_at = timezone.now()
@@ -281,7 +245,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
     if user.role not in INVITED_ROLES and not is_admin(actor):
         raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, _("コーディネーターが無効にできるのは市区町村職員と専門人材です。"))
     prefecture_code = user_prefecture_code(user)
-    _check_coordinator_of(actor, prefecture_code)
+    check_coordinator_of(actor, prefecture_code)
     if user.pk == actor.pk:
         raise DomainError.single("user", ErrorCode.SELF, _("自分のアカウントは無効にできません。"))
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -2,7 +2,6 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from backend.accounts.apis import (
-    InvitationViewSet,
     ManagedUserViewSet,
     MeApi,
     TokenApi,
@@ -12,13 +11,14 @@ from backend.accounts.apis import (
     TokenLogoutAllApi,
     TokenLogoutApi,
 )
+from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
 from backend.engagements.apis import (
     CoiOverrideViewSet,
     EngagementViewSet,
     ProposalApprovalViewSet,
     ReplacementViewSet,
 )
-from backend.experts.apis import AffiliationChangeViewSet, ExpertApplicationViewSet, ExpertViewSet
+from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet

@@ -3,15 +3,13 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from backend.accounts.apis import IsCoordinator
 from backend.accounts.permissions import is_coordinator
 from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
-from backend.experts.filters import AffiliationChangeFilter, ExpertApplicationFilter, ExpertFilter
-from backend.experts.models import AffiliationChange, Expert, ExpertApplication
+from backend.experts.filters import AffiliationChangeFilter, ExpertFilter
+from backend.experts.models import AffiliationChange, Expert
 from backend.experts.selectors import (
     affiliation_change_list,
-    expert_application_list,
     expert_can_change,
     expert_list,
     expert_list_rows,
@@ -20,9 +18,6 @@ from backend.experts.serializers import (
     AffiliationChangeInputSerializer,
     AffiliationChangeOutputSerializer,
     AffiliationDecisionInputSerializer,
-    ApplicationAcceptInputSerializer,
-    ApplicationDeclineInputSerializer,
-    ExpertApplicationOutputSerializer,
     ExpertInputSerializer,
     ExpertListOutputSerializer,
     ExpertOutputSerializer,
@@ -31,8 +26,6 @@ from backend.experts.services import (
     affiliation_change_accept,
     affiliation_change_decline,
     affiliation_change_request,
-    expert_application_accept,
-    expert_application_decline,
     expert_create,
     expert_deactivate,
     expert_sign_pledge,
@@ -113,32 +106,3 @@ class AffiliationChangeViewSet(ScopedViewSet):
     def decline(self, request, pk=None):
         return self._decide(request, affiliation_change_decline)
 
-
-class ExpertApplicationViewSet(ScopedViewSet):
-    """Applications to the coordinator's prefecture from the public form (/apply/). Accepting registers the
-    expert and their login and mails the invitation to set a password; declining mails the reason. Another
-    prefecture's application is a 404; municipal staff and experts get 403."""
-
-    queryset = ExpertApplication.objects.none()
-    permission_classes = (IsCoordinator,)
-    output_serializer_class = ExpertApplicationOutputSerializer
-    filterset_class = ExpertApplicationFilter
-
-    def scoped_queryset(self, user):
-        return expert_application_list(user=user)
-
-    @extend_schema(request=ApplicationAcceptInputSerializer, responses=ExpertApplicationOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        application = self.get_object()
-        data = validate_input(ApplicationAcceptInputSerializer, data=request.data or {})
-        expert_application_accept(actor=request.user, application=application, vendors=data["vendors"])
-        return self.render(application)
-
-    @extend_schema(request=ApplicationDeclineInputSerializer, responses=ExpertApplicationOutputSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        application = self.get_object()
-        data = validate_input(ApplicationDeclineInputSerializer, data=request.data)
-        return self.render(expert_application_decline(actor=request.user, application=application,
-                                                      reason=data["reason"]))

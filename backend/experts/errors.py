@@ -1,4 +1,4 @@
-"""The error codes of the pool, affiliations and applications: the `code` of each API error, kept as they are on the wire."""
+"""The error codes of the pool and affiliations: the `code` of each API error, kept as they are on the wire."""
 
 from enum import StrEnum
 
@@ -8,7 +8,6 @@ class ErrorCode(StrEnum):
     DECIDED = "decided"
     DUPLICATE = "duplicate"
     IN_FUTURE = "in_future"
-    MISMATCH = "mismatch"
     NOT_AFFILIATED = "not_affiliated"
     NOT_YOURS = "not_yours"
     NOT_YOUR_PREFECTURE = "not_your_prefecture"

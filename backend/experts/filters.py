@@ -5,9 +5,7 @@ from backend.core.filters import TrueOrFalseFilter, code, key
 from backend.experts.models import (
     AffiliationChange,
     AffiliationChangeStatus,
-    ApplicationStatus,
     Expert,
-    ExpertApplication,
 )
 
 
@@ -30,10 +28,3 @@ class AffiliationChangeFilter(django_filters.FilterSet):
         model = AffiliationChange
         fields = []
 
-
-class ExpertApplicationFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
-
-    class Meta:
-        model = ExpertApplication
-        fields = []

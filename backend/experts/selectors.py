@@ -1,7 +1,7 @@
 """Reads of experts, always scoped to what the user's role may see."""
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
 
 from backend.accounts.models import UserRole
@@ -9,9 +9,7 @@ from backend.accounts.permissions import coordinates, is_admin, is_expert_self
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
-    ApplicationStatus,
     Expert,
-    ExpertApplication,
     ExpertSkill,
 )
 
@@ -72,17 +70,3 @@ def affiliation_change_list(*, user) -> QuerySet[AffiliationChange]:
         return queryset.filter(expert_id=user.expert_id)
     return queryset.none()
 
-
-def expert_application_list(*, user) -> QuerySet[ExpertApplication]:
-    """Applications to the coordinator's prefecture (nobody else's, and nobody else sees them)."""
-    queryset = ExpertApplication.objects.select_related("decided_by", "expert").order_by("-submitted_at", "-id")
-    if is_admin(user):
-        return queryset
-    if user.role == UserRole.COORDINATOR:
-        return queryset.filter(prefecture_id=user.prefecture_id)
-    return queryset.none()
-
-
-def expert_application_counts(*, user) -> dict[str, int]:
-    counts = dict(expert_application_list(user=user).order_by().values_list("status").annotate(n=Count("id")))
-    return {status: counts.get(status, 0) for status in ApplicationStatus.values}

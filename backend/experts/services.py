@@ -7,13 +7,12 @@ day it is signed. No limit ever drops below what the expert already holds.
 """
 
 from collections import defaultdict
-from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import User, UserRole
+from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_admin, is_coordinator, is_expert_self
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import (
@@ -25,18 +24,15 @@ from backend.core.choices import (
 )
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
 from backend.core.services import model_update
-from backend.core.tasks import mail_enqueue
 from backend.experts.errors import ErrorCode
 from backend.experts.models import (
     Affiliation,
     AffiliationChange,
     AffiliationChangeKind,
     Expert,
-    ExpertApplication,
     ExpertSkill,
 )
-from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW, APPLICATION_WORKFLOW
-from backend.procurement.services import vendor_create
+from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW
 from backend.restrictions.services import restrictions_after_affiliation_change
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -320,95 +316,3 @@ def affiliation_change_decline(*, actor: User, change: AffiliationChange, reason
     change = _locked_undecided_change(change, AuditAction.AFFILIATION_DECLINE)
     _change_decided(change, AuditAction.AFFILIATION_DECLINE, actor=actor, expert=change.expert, reason=reason)
     return change
-
-
-# -- applications to a prefecture's pool: made in public, accepted or declined by its coordinator ------------
-
-def application_snapshot(application: ExpertApplication) -> dict:
-    return {"name": application.name, "email": application.email, "status": application.status,
-            "expert": application.expert_id, "reason": application.decision_reason or None}
-
-
-@transaction.atomic(durable=True)
-def expert_application_submit(*, prefecture, data: dict, language: str) -> ExpertApplication:
-    """Stored for the prefecture's coordinators only; nothing is listed or matched before one accepts.
-
-    No actor, on purpose: the applicant has no account yet (the public page /apply/ takes the application, its
-    rate limit per address is the gate), and the audit row names no one."""
-    application = ExpertApplication.objects.create(
-        prefecture=prefecture, name=data["name"], name_kana=data["name_kana"], email=data["email"],
-        phone=data.get("phone", ""), skills=dict(sorted(data["skills"].items())),
-        capacity_days=data["capacity_days"], weekdays=data["weekdays"], daily_rate=data["daily_rate"],
-        employment_forms=data["employment_forms"],
-        affiliations=[{"vendor_name": a["vendor_name"].strip(), "relation": a["relation"],
-                       "ended_on": a["ended_on"].isoformat() if a.get("ended_on") else None}
-                      for a in data.get("affiliations", [])],
-        pledge_agreed_at=timezone.now(), language=language)
-    audit_record(actor=None, action=AuditAction.APPLICATION_SUBMIT, obj=application, prefecture=prefecture,
-                 after=application_snapshot(application))
-    return application
-
-
-def _check_application_coordinator(actor: User, application: ExpertApplication) -> None:
-    if not coordinates(actor, application.prefecture_id):
-        raise ForbiddenError.single("application", ErrorCode.NOT_YOURS, _("この応募を審査できるのは応募先の都道府県のコーディネーターのみです。"))
-
-
-def _locked_undecided(application: ExpertApplication, action: AuditAction) -> ExpertApplication:
-    application = ExpertApplication.objects.select_for_update().get(pk=application.pk)
-    if not APPLICATION_WORKFLOW.allows(action, application.status):
-        raise ConflictError.single("application", ErrorCode.DECIDED, _("この応募は既に審査済みです。"))
-    return application
-
-
-def _application_decided(application: ExpertApplication, action: AuditAction, *, actor: User, **changes) -> None:
-    """The decision's fields and the status, saved and audited in full (the move writes the new status)."""
-    before = application_snapshot(application)
-    changes = {**changes, "decided_by": actor, "decided_at": timezone.now()}
-    for name, value in changes.items():
-        setattr(application, name, value)
-    APPLICATION_WORKFLOW.move(application, action, actor=actor, prefecture=application.prefecture_id,
-                              before=before, after=application_snapshot(application), changes=changes)
-
-
-@transaction.atomic(durable=True)
-def expert_application_accept(*, actor: User, application: ExpertApplication, vendors: list) -> Expert:
-    """The Expert (affiliations mapped to the register: `vendors[i]` is a Vendor for the i-th affiliation,
-    or None to register its name as a new vendor), their login and the invitation to set a password, in
-    one transaction; the invitation mail leaves after the commit."""
-    # accounts.services imports this module (inviting an expert by name registers them): imported here.
-    from backend.accounts.services import invitation_send, invited_user_create
-
-    _check_application_coordinator(actor, application)
-    application = _locked_undecided(application, AuditAction.APPLICATION_ACCEPT)
-    if len(vendors) != len(application.affiliations):
-        raise DomainError.single("vendors", ErrorCode.MISMATCH, _("所属事業者ごとに対応する事業者を選んでください。"))
-    affiliations = []
-    for row, vendor in zip(application.affiliations, vendors, strict=True):
-        vendor = vendor or vendor_create(actor=actor, data={"name": row["vendor_name"]})
-        ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
-        affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
-    expert = expert_create(actor=actor, data={
-        "registering_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
-        "name": application.name, "name_kana": application.name_kana, "email": application.email,
-        "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
-        "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,
-        "skills": application.skills, "affiliations": affiliations,
-        "pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
-    login = invited_user_create(actor=actor, email=application.email, role=UserRole.EXPERT,
-                                language=application.language, expert=expert)
-    _application_decided(application, AuditAction.APPLICATION_ACCEPT, actor=actor, expert=expert)
-    invitation_send(actor=actor, user=login, prefecture_code=application.prefecture_id)
-    return expert
-
-
-@transaction.atomic(durable=True)
-def expert_application_decline(*, actor: User, application: ExpertApplication, reason: str) -> ExpertApplication:
-    """Declined with a reason, which the applicant is told by mail (after the commit)."""
-    _check_application_coordinator(actor, application)
-    if not reason.strip():
-        raise DomainError.single("reason", ErrorCode.REQUIRED, _("見送る理由を入力してください（応募者にメールで伝えます）。"))
-    application = _locked_undecided(application, AuditAction.APPLICATION_DECLINE)
-    _application_decided(application, AuditAction.APPLICATION_DECLINE, actor=actor, decision_reason=reason.strip())
-    mail_enqueue(message="application_declined", object_id=application.pk)
-    return application

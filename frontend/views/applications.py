@@ -12,17 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.lockout import client_ip_address
-from backend.core.choices import AffiliationRelation, EmploymentForm, Skill, Weekday
-from backend.core.errors import DomainError
-from backend.core.ratelimit import rate_limit_hit
-from backend.experts.models import ApplicationStatus
-from backend.experts.selectors import expert_application_counts, expert_application_list
-from backend.experts.serializers import ExpertApplicationInputSerializer
-from backend.experts.services import (
+from backend.applications.selectors import expert_application_counts, expert_application_list
+from backend.applications.serializers import ExpertApplicationInputSerializer
+from backend.applications.services import (
     expert_application_accept,
     expert_application_decline,
     expert_application_submit,
 )
+from backend.core.choices import AffiliationRelation, EmploymentForm, Skill, Weekday
+from backend.core.errors import DomainError
+from backend.core.ratelimit import rate_limit_hit
+from backend.experts.models import ApplicationStatus
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 from frontend import forms

@@ -14,11 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import InvitationState, UserRole
 from backend.accounts.selectors import invitation_list, managed_user_list
-from backend.accounts.serializers import InvitationInputSerializer
 from backend.accounts.services import (
     InvitationUnusable,
     invitation_accept,
-    invitation_create,
     invitation_for_token,
     invitation_resend,
     invitation_revoke,
@@ -26,6 +24,8 @@ from backend.accounts.services import (
     password_reset_request,
     user_deactivate,
 )
+from backend.applications.serializers import InvitationInputSerializer
+from backend.applications.services import invitation_create
 from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality

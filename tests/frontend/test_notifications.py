@@ -7,15 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.applications.services import expert_application_submit
 from backend.engagements.models import Engagement
 from backend.experts.models import AffiliationChange
-from backend.experts.services import expert_application_submit
 from backend.geo.models import Prefecture
 from backend.notifications.models import Notification, NotificationKind
 from backend.notifications.selectors import notification_muted_kinds
 from backend.notifications.services import notify
 from frontend.todo import todo_list
-from tests.backend.experts.test_applications import APPLICATION
+from tests.backend.applications.test_applications import APPLICATION
 from tests.backend.factories import (
     CoordinatorFactory,
     ExpertFactory,

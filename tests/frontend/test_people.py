@@ -9,7 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from backend.accounts.models import Invitation, User, UserRole
-from backend.accounts.services import invitation_create, invitation_token
+from backend.accounts.services import invitation_token
+from backend.applications.services import invitation_create
 from backend.core.models import AuditLog
 from backend.geo.models import Municipality
 from tests.backend.factories import CoordinatorFactory, MunicipalStaffFactory

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "backend.geo",
     "backend.accounts",
     "backend.experts",
+    "backend.applications",
     "backend.procurement",
     "backend.needs",
     "backend.runs",

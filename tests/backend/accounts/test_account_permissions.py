@@ -11,13 +11,13 @@ from backend.accounts.services import (
     auth_token_issue,
     auth_token_revoke,
     coordinator_create,
-    invitation_create,
     invitation_resend,
     invitation_revoke,
     invitation_send,
     invited_user_create,
     user_deactivate,
 )
+from backend.applications.services import invitation_create
 from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
 from backend.geo.models import Municipality, Prefecture
@@ -35,8 +35,6 @@ def world(coordinator):
 
 
 WRITES = {
-    "invitation_create": lambda actor, w: invitation_create(
-        actor=actor, email="x@city.nagano.example.jp", role=UserRole.MUNICIPAL, municipality=w["nagano"]),
     "invitation_resend": lambda actor, w: invitation_resend(actor=actor, invitation=w["invitation"]),
     "invitation_revoke": lambda actor, w: invitation_revoke(actor=actor, invitation=w["invitation"]),
     "invitation_send": lambda actor, w: invitation_send(actor=actor, user=w["staff"], prefecture_code="20",
@@ -49,7 +47,6 @@ WRITES = {
 }
 
 WRONG_ROLES = {
-    "invitation_create": ["other_coordinator", "municipal", "expert_user"],
     "invitation_resend": ["other_coordinator", "municipal", "expert_user"],
     "invitation_revoke": ["other_coordinator", "municipal", "expert_user"],
     "invitation_send": ["other_coordinator", "municipal", "expert_user"],

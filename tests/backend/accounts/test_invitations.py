@@ -17,13 +17,13 @@ from backend.accounts.models import Invitation, InvitationState, User, UserRole
 from backend.accounts.services import (
     InvitationUnusable,
     invitation_accept,
-    invitation_create,
     invitation_for_token,
     invitation_resend,
     invitation_revoke,
     invitation_token,
     user_deactivate,
 )
+from backend.applications.services import invitation_create
 from backend.core.errors import ConflictError, ForbiddenError
 from backend.core.models import AuditLog
 from backend.experts.models import Expert

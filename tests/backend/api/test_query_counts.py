@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.applications.services import expert_application_decline, expert_application_submit
 from backend.core.audit import AuditAction, audit_record
 from backend.engagements.models import CoiOverride, Engagement
-from backend.experts.services import expert_application_decline, expert_application_submit
 from backend.geo.models import Prefecture
 from backend.needs.models import NeedSkill
 from tests.backend.conftest import client_for

@@ -4,7 +4,7 @@ import ast
 import pathlib
 
 CORE = pathlib.Path(__file__).resolve().parents[3] / "backend" / "core"
-DOMAIN = ("accounts", "costs", "engagements", "experts", "geo", "needs", "notifications", "procurement",
+DOMAIN = ("accounts", "applications", "costs", "engagements", "experts", "geo", "needs", "notifications", "procurement",
           "restrictions", "runs", "renewals", "intake")
 
 

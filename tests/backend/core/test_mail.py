@@ -5,7 +5,8 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from backend.accounts.models import Invitation, UserRole
-from backend.accounts.services import invitation_create, invitation_token
+from backend.accounts.services import invitation_token
+from backend.applications.services import invitation_create
 from backend.config.settings.base import email_settings
 from backend.geo.models import Municipality
 from tests.backend.factories import CoordinatorFactory

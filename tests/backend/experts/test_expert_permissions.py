@@ -8,38 +8,28 @@ import pytest
 from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
 from backend.experts import services
-from backend.experts.models import AffiliationChange, Expert, ExpertApplication
+from backend.experts.models import AffiliationChange, Expert
 from backend.experts.services import (
     affiliation_change_accept,
     affiliation_change_decline,
     affiliation_change_request,
-    expert_application_accept,
-    expert_application_decline,
-    expert_application_submit,
     expert_create,
     expert_deactivate,
     expert_sign_pledge,
     expert_update,
 )
-from backend.geo.models import Prefecture
 from tests.backend.factories import AffiliationFactory, VendorFactory
 from tests.backend.permissions import services_taking_an_actor
-
-APPLICATION = {"name": "応募 三郎", "name_kana": "おうぼ さぶろう", "email": "saburo@example.jp",
-               "skills": {"security": 2}, "capacity_days": 48, "weekdays": ["tue"], "daily_rate": 45_000,
-               "employment_forms": ["contract"], "affiliations": [], "pledge": True}
 
 
 @pytest.fixture
 def world(expert_user):
-    """The expert of `expert_user` (registered in 長野県) employed by a vendor, a pending request of theirs to
-    end it, and a pending application to 長野県."""
+    """The expert of `expert_user` (registered in 長野県) employed by a vendor, and a pending request of theirs
+    to end it."""
     expert = expert_user.expert
     vendor = AffiliationFactory(expert=expert, relation="employee").vendor
     change = AffiliationChange.objects.create(expert=expert, kind="end", vendor=vendor, ended_on=dt.date(2027, 3, 31))
-    application = expert_application_submit(prefecture=Prefecture.objects.get(code="20"), data=APPLICATION,
-                                            language="ja")
-    return {"expert": expert, "change": change, "application": application}
+    return {"expert": expert, "change": change}
 
 
 WRITES = {
@@ -52,10 +42,6 @@ WRITES = {
         actor=actor, expert=w["expert"], kind="add", vendor=VendorFactory(), relation="side_job"),
     "affiliation_change_accept": lambda actor, w: affiliation_change_accept(actor=actor, change=w["change"]),
     "affiliation_change_decline": lambda actor, w: affiliation_change_decline(actor=actor, change=w["change"]),
-    "expert_application_accept": lambda actor, w: expert_application_accept(
-        actor=actor, application=w["application"], vendors=[]),
-    "expert_application_decline": lambda actor, w: expert_application_decline(
-        actor=actor, application=w["application"], reason="見送ります"),
 }
 
 # Who may not: the coordinator of another prefecture, municipal staff, the expert themself, another expert.
@@ -68,16 +54,13 @@ WRONG_ROLES = {
     "affiliation_change_request": ["coordinator", "other_coordinator", "municipal", "other_expert_user"],
     "affiliation_change_accept": ["other_coordinator", "municipal", "expert_user", "other_expert_user"],
     "affiliation_change_decline": ["other_coordinator", "municipal", "expert_user", "other_expert_user"],
-    "expert_application_accept": ["other_coordinator", "municipal", "expert_user", "other_expert_user"],
-    "expert_application_decline": ["other_coordinator", "municipal", "expert_user", "other_expert_user"],
 }
 
 
 def _state(w) -> tuple:
     expert = Expert.objects.get(pk=w["expert"].pk)
     return (AuditLog.objects.count(), Expert.objects.count(), expert.phone, expert.listed, expert.pledge_signed_on,
-            AffiliationChange.objects.get(pk=w["change"].pk).status, AffiliationChange.objects.count(),
-            ExpertApplication.objects.get(pk=w["application"].pk).status)
+            AffiliationChange.objects.get(pk=w["change"].pk).status, AffiliationChange.objects.count())
 
 
 @pytest.mark.parametrize(("service", "role"), [(s, r) for s, roles in WRONG_ROLES.items() for r in roles])
@@ -92,5 +75,5 @@ def test_each_expert_write_refuses_each_wrong_role_with_a_403_and_writes_nothing
 
 
 def test_every_service_of_experts_that_takes_an_actor_is_in_the_table():
-    """A new write service joins the table; the application itself is submitted without an account."""
+    """A new write service joins the table (applications to the pool are backend.applications')."""
     assert set(WRONG_ROLES) == set(WRITES) == services_taking_an_actor(services)

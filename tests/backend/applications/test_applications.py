@@ -8,16 +8,17 @@ from django.core import mail
 from django.core.cache import cache
 
 from backend.accounts.models import Invitation, User, UserRole
-from backend.core.audit import AuditAction
-from backend.core.errors import ConflictError, DomainError, ForbiddenError
-from backend.core.models import AuditLog
-from backend.experts.models import ApplicationStatus, Expert, ExpertApplication
-from backend.experts.selectors import expert_application_list, expert_list
-from backend.experts.services import (
+from backend.applications.selectors import expert_application_list
+from backend.applications.services import (
     expert_application_accept,
     expert_application_decline,
     expert_application_submit,
 )
+from backend.core.audit import AuditAction
+from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.models import AuditLog
+from backend.experts.models import ApplicationStatus, Expert, ExpertApplication
+from backend.experts.selectors import expert_list
 from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW, APPLICATION_WORKFLOW
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor

@@ -1,4 +1,5 @@
-"""The experts' messages built by the mail worker: an application declined, with the coordinator's reason."""
+"""The applications' messages built by the mail worker: an application declined, with the coordinator's reason.
+(The invitation's mail, with its set-password link, is accounts'.)"""
 
 from django.utils.translation import gettext_noop
 

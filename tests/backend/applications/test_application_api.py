@@ -6,12 +6,12 @@ staff and experts 403."""
 import pytest
 
 from backend.accounts.models import Invitation, User
+from backend.applications.services import expert_application_submit
 from backend.experts.models import ApplicationStatus, Expert, ExpertApplication
-from backend.experts.services import expert_application_submit
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
+from tests.backend.applications.test_applications import APPLICATION
 from tests.backend.conftest import client_for
-from tests.backend.experts.test_applications import APPLICATION
 from tests.backend.factories import VendorFactory
 
 
