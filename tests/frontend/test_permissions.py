@@ -121,3 +121,16 @@ def test_a_page_names_its_roles_as_members_not_strings():
     """Issue 22: four pages named their roles as strings; a misspelt one would have shut everyone out."""
     with pytest.raises(TypeError):
         role_required("coordinator")
+
+
+def test_no_template_spells_a_role_as_a_string():
+    """Templates compare with `roles.COORDINATOR` (the UserRole members, from a context processor), so a
+    renamed role cannot leave a menu silently empty (issue 22: no string roles)."""
+    import pathlib
+    import re
+
+    templates = pathlib.Path(__file__).resolve().parents[2] / "frontend" / "templates"
+    spelled = [f"{path.name}:{n}" for path in templates.rglob("*.html")
+               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if re.search(r"""role\s*[!=]=\s*["'](coordinator|municipal|expert|admin)["']""", line)]
+    assert spelled == []
