@@ -143,3 +143,12 @@ def test_no_status_is_written_outside_the_workflow_mover():
         found += [f"{path.relative_to(ROOT)}:{line}"
                   for line in _status_writes(ast.parse(path.read_text(encoding="utf-8")))]
     assert found == []
+
+
+def test_the_architecture_document_names_every_move_with_its_owner():
+    """docs/architecture.md's table is how a newcomer finds who makes a move: it must list every declared one."""
+    document = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = [line for line in document.splitlines() if line.startswith("|")]
+    missing = [action for moves in _declared().values() for action in moves
+               if not any(f"`{action}`" in row for row in rows)]
+    assert missing == []
