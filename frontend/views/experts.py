@@ -21,6 +21,9 @@ from frontend.views.access import COORDINATOR, EXPERT, role_required
 from frontend.views.home import fiscal_year_param
 
 BLANK_AFFILIATION_ROWS = 2
+# The most affiliation rows a form is read for: the count comes from the page and is not trusted (10^12 rows held
+# a web thread for ever, issue 21). No expert has more than a handful.
+MAX_AFFILIATION_ROWS = 50
 
 
 @role_required(*COORDINATOR)
@@ -96,7 +99,9 @@ def expert_data(post, *, by_coordinator: bool) -> dict:
 
 def _affiliation_rows(post) -> list[dict]:
     rows = []
-    for index in range(int(post.get("affiliation_rows", "0") or 0)):
+    stated = post.get("affiliation_rows", "0")
+    count = int(stated) if stated.isascii() and stated.isdigit() else 0
+    for index in range(min(count, MAX_AFFILIATION_ROWS)):
         vendor = forms.text(post, f"aff-{index}-vendor")
         if not vendor or forms.checkbox(post, f"aff-{index}-delete"):
             continue
@@ -159,7 +164,8 @@ def _expert_form(request, expert, *, by_coordinator: bool, done):
         else:
             messages.success(request, _("「%(name)s」の登録内容を保存しました。") % {"name": saved.name})
         return done(saved)
-    values = {**data, "affiliations": [{**a, "ended_on": a["ended_on"] or ""} for a in data["affiliations"]]}
+    # An expert's own form carries no affiliations (they change through a request): nothing to show again.
+    values = {**data, "affiliations": [{**a, "ended_on": a["ended_on"] or ""} for a in data.get("affiliations", [])]}
     context = _form_context(values, errors, expert=expert, by_coordinator=by_coordinator)
     return render(request, "frontend/experts/form.html", context, status=400)
 
