@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+handler400 = "backend.core.api.bad_request"
 handler404 = "backend.core.api.page_not_found"
 handler500 = "backend.core.api.server_error"

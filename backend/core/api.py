@@ -2,13 +2,16 @@
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found as html_page_not_found
 from django.views.defaults import server_error as html_server_error
 from rest_framework import exceptions, serializers
@@ -193,6 +196,18 @@ def exception_handler(exc, context):
 def _api_error(status: int, code: str, message):
     error = FieldProblem(None, code, message).as_error()
     return JsonResponse({"detail": error["en"], "errors": [error]}, status=status)
+
+
+def bad_request(request, exception=None):
+    """400 for a request Django refused before any view (a body over the upload limit, a bad host header):
+    under /api/ in the API's error shape, naming the limit when that was the cause."""
+    if not request.path.startswith("/api/"):
+        return html_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return _api_error(400, ErrorCode.REQUEST_TOO_LARGE, interpolate(
+            _("送信された内容が大きすぎます（上限 %(megabytes)s MB）。"), megabytes=megabytes))
+    return _api_error(400, ErrorCode.INVALID, _("リクエストを処理できませんでした。"))
 
 
 def page_not_found(request, exception=None):

@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     NULL_CHARACTER = "null_character"
     PARSE_ERROR = "parse_error"
     READ_ONLY = "read_only"
+    REQUEST_TOO_LARGE = "request_too_large"
     SERVER_ERROR = "server_error"
     UNPAIRED_SURROGATE = "unpaired_surrogate"
 

@@ -10,13 +10,16 @@ from backend.geo.fields import MunicipalityField
 from backend.needs.models import FeeBasis, Need
 from backend.needs.terms import terms_problems
 
+DESCRIPTION_MAX_CHARS = 4000
+
 
 class NeedInputSerializer(serializers.Serializer):
     municipality = MunicipalityField(required=False)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     role = serializers.ChoiceField(choices=Role.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    # A page of text is plenty for what the work is; 2.4 MB was accepted and made the needs page 2.7 MB (issue 21).
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_CHARS, required=False, allow_blank=True)
     pattern = serializers.ChoiceField(choices=WorkPattern.choices)
     pattern_days = serializers.IntegerField(min_value=1, max_value=240)
     weekdays = weekday_list(required=False)

@@ -42,6 +42,7 @@ def assert_field_error(response, field_prefix):
     ({"required_skills": {"cooking": 2}}, "required_skills.cooking", "is not in the list"),
     ({"priority": 9}, "priority", "less than or equal"),
     ({"employment_forms": []}, "employment_forms", ""),
+    ({"description": "x" * 2_400_000}, "description", "no more than 4000 characters"),  # issue 21: 2.4 MB was kept
 ])
 def test_need_with_bad_field_is_rejected_bilingually(coordinator, overrides, field, english_fragment):
     response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202011",
@@ -171,3 +172,13 @@ def test_the_error_handler_reads_no_private_catalogue():
     from backend.core import api
 
     assert "_catalog" not in inspect.getsource(api)
+
+
+def test_a_body_over_the_upload_limit_is_a_json_400_naming_the_limit(coordinator):
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; the API says so in its own error shape."""
+    response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202011",
+                                                                "description": "業務" * 1_200_000}, format="json")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    (error,) = response.json()["errors"]
+    assert error["code"] == "request_too_large" and "MB" in error["ja"] and "MB" in error["en"]
+    assert Need.objects.count() == 0
