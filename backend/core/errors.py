@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     READ_ONLY = "read_only"
     REQUEST_TOO_LARGE = "request_too_large"
     SERVER_ERROR = "server_error"
+    TOO_DEEP = "too_deep"
     UNPAIRED_SURROGATE = "unpaired_surrogate"
 
 

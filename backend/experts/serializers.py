@@ -24,6 +24,11 @@ class AffiliationInputSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True)
 
     def validate(self, attrs):
+        # A partial update (PATCH) skips `required` on nested fields too: an affiliation is whole or refused.
+        missing = {name: serializers.Field.default_error_messages["required"] for name in ("vendor", "relation")
+                   if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing, code="required")
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
                 {"ended_on": _("元在籍の場合は退職日が必要です。")}, code=ErrorCode.REQUIRED

@@ -182,3 +182,25 @@ def test_a_body_over_the_upload_limit_is_a_json_400_naming_the_limit(coordinator
     (error,) = response.json()["errors"]
     assert error["code"] == "request_too_large" and "MB" in error["ja"] and "MB" in error["en"]
     assert Need.objects.count() == 0
+
+
+@pytest.mark.parametrize(("affiliation", "field"), [({"relation": "employee"}, "affiliations[0].vendor"),
+                                                    ({"vendor": None}, "affiliations[0]")])
+def test_a_partial_update_with_half_an_affiliation_is_refused_naming_the_field(coordinator, affiliation, field):
+    """Issue 21: PATCH with an affiliation lacking its vendor answered 500 (KeyError)."""
+    expert = ExpertFactory(registering_prefecture_id="20")
+    response = client_for(coordinator).patch(f"/api/v1/experts/{expert.pk}/", {"affiliations": [affiliation]},
+                                             format="json")
+    assert_field_error(response, field)
+    assert not expert.affiliations.exists()
+
+
+def test_json_nested_deeper_than_the_parser_follows_is_a_400(coordinator):
+    """Issue 21: a deeply nested body raised RecursionError in the parser (500)."""
+    expert = ExpertFactory(registering_prefecture_id="20", daily_rate=50_000)
+    body = '{"skills":' + '{"a":' * 5000 + "1" + "}" * 5001
+    response = client_for(coordinator).generic("PATCH", f"/api/v1/experts/{expert.pk}/", body,
+                                               content_type="application/json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["code"] == "too_deep" and error["field"] == "body"
