@@ -14,8 +14,13 @@ from backend.geo.models import Municipality
 from backend.procurement.models import Vendor
 
 
+# An invited or accepted person signs in with their address, and a login name holds at most 150 characters: a
+# longer address answered 500 when the login was made (issue 21).
+LOGIN_EMAIL_MAX = 150
+
+
 class InvitationInputSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=LOGIN_EMAIL_MAX)
     role = serializers.ChoiceField(choices=[UserRole.MUNICIPAL, UserRole.EXPERT])
     language = serializers.ChoiceField(choices=settings.LANGUAGES, default="ja")
     municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), required=False,
@@ -44,7 +49,7 @@ class ExpertApplicationInputSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=100)
     name_kana = serializers.CharField(max_length=100)
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=LOGIN_EMAIL_MAX)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     skills = SkillLevelsField()
     capacity_days = serializers.IntegerField(min_value=1, max_value=366)

@@ -204,3 +204,13 @@ def test_json_nested_deeper_than_the_parser_follows_is_a_400(coordinator):
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["code"] == "too_deep" and error["field"] == "body"
+
+
+def test_an_invitation_address_longer_than_a_login_name_is_refused_naming_it(coordinator):
+    """Issue 21: an invitation e-mail over 150 characters answered 500 (the login name is the address)."""
+    from backend.accounts.models import Invitation
+
+    response = client_for(coordinator).post("/api/v1/invitations/", {
+        "email": "a" * 160 + "@city.example.lg.jp", "role": "municipal", "municipality": "202011"}, format="json")
+    assert_field_error(response, "email")
+    assert not Invitation.objects.exists()
