@@ -170,7 +170,8 @@ def _audit_actions(path: Path) -> list[ast.expr]:
     return actions
 
 
-@pytest.mark.parametrize("module", ["backend/engagements/services.py", "backend/restrictions/services.py"])
+@pytest.mark.parametrize("module", ["backend/engagements/services.py", "backend/placement/services.py",
+                                    "backend/restrictions/services.py"])
 def test_every_audit_row_of_engagements_and_restrictions_names_an_audit_action_member(module):
     actions = _audit_actions(ROOT / module)
     assert actions
