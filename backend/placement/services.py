@@ -77,7 +77,7 @@ def _check_scope(*, actor: User, scope: list[str], fiscal_year: int) -> None:
     unknown = sorted(set(scope) - set(names))
     if unknown:
         raise DomainError.single("scope", RunErrorCode.UNKNOWN, interpolate(_("不明な都道府県コード: %(codes)s"),
-                                                                          codes=", ".join(unknown)))
+                                                                             codes=", ".join(unknown)))
     if is_admin(actor):
         return
     home = actor.prefecture_id
