@@ -1,7 +1,7 @@
 """Realistic volume on top of the demo, for the load benchmark: run as `python -m benchmarks.volume`.
 
 Adds, for the demo's fiscal year, three generated 長野県 instances and one national instance (needs,
-experts, vendors, procurements written in bulk by `backend.runs.benchmark.instance_load`), then runs two
+experts, vendors, procurements written in bulk by `backend.placement.benchmark.instance_load`), then runs two
 real national match runs (started by a system administrator) through the same services as the worker
 (`run_enqueue`, `run_execute`), so the runs list carries national-size instance and result JSON. The coordinator then approves the latest run's
 proposals for 長野県 and both sides accept two thirds of the offers, so engagements, the restriction
@@ -36,11 +36,11 @@ def seed_volume() -> dict[str, float]:
     from backend.core.fiscal import current_fiscal_year
     from backend.demo.demo import DEMO_PREFECTURE
     from backend.geo.models import Prefecture
-    from backend.runs.benchmark import instance_load
-    from backend.runs.execution import run_execute
+    from backend.placement.benchmark import instance_load
+    from backend.placement.execution import run_execute
+    from backend.placement.services import run_enqueue
     from backend.runs.models import MatchRun, RunStatus
     from backend.runs.params import RunParams
-    from backend.runs.services import run_enqueue
     from matching.generate import generate
 
     if MatchRun.objects.filter(scope__contains=[DEMO_PREFECTURE], status=RunStatus.SUCCEEDED).count() >= len(
@@ -77,7 +77,8 @@ def _approve_and_accept(*, coordinator, run) -> None:
     from backend.accounts.models import User, UserRole
     from backend.core.errors import DomainError
     from backend.engagements.pledge import PLEDGE_VERSION
-    from backend.engagements.services import engagement_respond, proposal_approve
+    from backend.engagements.services import engagement_respond
+    from backend.placement.services import proposal_approve
     from backend.runs.selectors import proposal_list
 
     engagements = []

@@ -50,4 +50,4 @@ def test_the_service_uses_only_what_matching_exports():
                 names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
                          else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
                 found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith("matching.")]
-    assert found == ["backend/runs/management/commands/bench_runs.py: matching.generate"]
+    assert found == ["backend/placement/management/commands/bench_runs.py: matching.generate"]

@@ -13,7 +13,6 @@ from backend.experts.models import Expert, ExpertApplication
 from backend.geo.models import Municipality
 from backend.procurement.models import Vendor
 
-
 # An invited or accepted person signs in with their address, and a login name holds at most 150 characters: a
 # longer address answered 500 when the login was made (issue 21).
 LOGIN_EMAIL_MAX = 150

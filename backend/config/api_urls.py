@@ -12,16 +12,12 @@ from backend.accounts.apis import (
     TokenLogoutApi,
 )
 from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
-from backend.engagements.apis import (
-    CoiOverrideViewSet,
-    EngagementViewSet,
-    ProposalApprovalViewSet,
-    ReplacementViewSet,
-)
+from backend.engagements.apis import CoiOverrideViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
+from backend.placement.apis import ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
@@ -30,7 +26,6 @@ from backend.runs.apis import (
     DecisionViewSet,
     ImportApi,
     ImportTemplateApi,
-    RunViewSet,
     ScopeConsentViewSet,
 )
 

@@ -1,5 +1,8 @@
-"""API for engagements (任用・委託), the exceptions (利益相反の例外), replacement requests (要員交代), and the
-approval of a proposal into an engagement."""
+"""API for engagements (任用・委託), the exceptions (利益相反の例外) and replacement requests (要員交代).
+
+Approving a proposal into an engagement and the run of a replacement request belong to the placement app, above
+this one: its `ProposalApprovalViewSet` and `ReplacementViewSet` (this one with the `run` action) are what
+/proposals/ and /replacements/ route to."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -13,7 +16,6 @@ from backend.engagements.filters import CoiOverrideFilter, EngagementFilter, Rep
 from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
 from backend.engagements.serializers import (
     AcceptInputSerializer,
-    ApproveInputSerializer,
     CoiOverrideOutputSerializer,
     CoiOverrideRevokeInputSerializer,
     DeclineInputSerializer,
@@ -23,9 +25,7 @@ from backend.engagements.serializers import (
     ReplacementInputSerializer,
     ReplacementOutputSerializer,
 )
-from backend.engagements.terms import terms_asked
-from backend.runs.apis import ProposalViewSet, coordinator_only
-from backend.runs.serializers import RunOutputSerializer
+from backend.runs.apis import coordinator_only
 
 
 class CoiOverrideViewSet(ScopedViewSet):
@@ -48,22 +48,6 @@ class CoiOverrideViewSet(ScopedViewSet):
         data = validate_input(CoiOverrideRevokeInputSerializer, data=request.data)
         return self.render(services.coi_override_revoke(actor=request.user, override=override, reason=data["reason"],
                                                         end_engagements=data["end_engagements"]))
-
-
-# The router serves /proposals/ with this class: the proposals of backend.runs plus their approval, so that the
-# runs app needs nothing of this one. The docstring is the endpoint's description in the API schema.
-class ProposalApprovalViewSet(ProposalViewSet):
-    """Proposals of the runs a coordinator may see; approving one creates an offered engagement."""
-
-    @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        proposal = self.get_object()
-        coordinator_only(request.user)
-        data = validate_input(ApproveInputSerializer, data=request.data)
-        engagement = services.proposal_approve(actor=request.user, proposal=proposal,
-                                               override_reason=data.get("override_reason"), terms=terms_asked(data))
-        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
 
 class EngagementViewSet(ScopedViewSet):
@@ -121,7 +105,8 @@ class EngagementViewSet(ScopedViewSet):
 
 
 class ReplacementViewSet(ScopedViewSet):
-    """要員交代 requests; the coordinator re-runs the need without the current expert."""
+    """要員交代 requests. The run without the current expert is added by the placement app's `ReplacementViewSet`,
+    the class the router serves."""
 
     queryset = ReplacementRequest.objects.none()
     output_serializer_class = ReplacementOutputSerializer
@@ -129,12 +114,3 @@ class ReplacementViewSet(ScopedViewSet):
 
     def scoped_queryset(self, user):
         return selectors.replacement_list(user=user)
-
-    @extend_schema(request=None, responses={201: RunOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def run(self, request, pk=None):
-        replacement = self.get_object()
-        coordinator_only(request.user)
-        run = services.replacement_run(actor=request.user, replacement=replacement)
-        return Response(RunOutputSerializer(run, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)

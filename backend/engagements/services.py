@@ -1,24 +1,23 @@
-"""Writes of engagements (任用・委託): approve a proposal into an offered engagement, the answers to the offer and
-the pledge, the exceptions to the incumbent conflict (利益相反の例外), and replacement (要員交代).
+"""Writes of engagements (任用・委託) once approved: the answers to the offer and the pledge, activation and the
+hand-over to a successor, the exceptions to the incumbent conflict (利益相反の例外: revoked, lapsed), the request
+for a replacement (要員交代), and the end. Approving a proposal into an offered engagement, placing an expert with
+an exception and the replacement run belong to the placement app's services, above this app (they ask the engine
+or queue a run); this module never imports them.
 
 Every status here moves through its declared workflow (backend/engagements/workflows.py for an engagement, an
-exception and a replacement; backend/runs/workflows.py for a proposal's approval) in the one service below that
-makes that move: it checks its actor first (ForbiddenError, a 403, for a wrong role or someone else's
-engagement), owns its transaction and writes the audit row of each move with its `AuditAction` member. A need is
-filled and released through backend.needs.services, the bid-restriction register written through
-backend.restrictions.services; both audit what they write.
+exception and a replacement) in the one service below that makes that move: it checks its actor first
+(ForbiddenError, a 403, for a wrong role or someone else's engagement), owns its transaction and writes the audit
+row of each move with its `AuditAction` member. A need is released through backend.needs.services, the
+bid-restriction register written through backend.restrictions.services; both audit what they write.
 
-Lock order, the same in every service so that none deadlock: the expert, then the need, then the proposal and
-the engagements, then the exception, then the rows of the register. Approval locks the expert row, so two
-coordinators approving at the same moment are serialised and the second sees the first's engagement when it
-re-checks capacity, weekdays and the number of engagements. An answer to an offer and the pledge lock the
-expert first as well: the activation they may bring records the register under the expert's lock, so that an
-affiliation changed at the same moment is recorded once (backend.restrictions.services).
+Lock order, the same in every service so that none deadlock (approval keeps it too): the expert, then the need,
+then the proposal and the engagements, then the exception, then the rows of the register. An answer to an offer
+and the pledge lock the expert first: the activation they may bring records the register under the expert's
+lock, so that an affiliation changed at the same moment is recorded once (backend.restrictions.services).
 
-This app reads and writes the run side (proposals, pins and forbids, a replacement run) through backend.runs;
+This app reads and writes the run side it needs (a declined pair becomes a forbid) through backend.runs;
 backend.runs never imports this module.
 """
-
 import datetime as dt
 
 from django.db import IntegrityError, transaction
@@ -41,141 +40,22 @@ from backend.engagements.models import (
     ReplacementStatus,
 )
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.rules import (
-    Placement,
-    incumbent_conflicts,
-    placement_problems,
-)
-from backend.engagements.terms import (
-    TermsAsked,
-    amounts_for_year,
-    share_served,
-    terms_problems,
-    terms_resolve,
-)
+from backend.engagements.terms import share_served
 from backend.engagements.workflows import ENGAGEMENT_WORKFLOW, EXCEPTION_WORKFLOW, REPLACEMENT_WORKFLOW
 from backend.experts.models import Expert
-from backend.needs.models import Need, NeedStatus
-from backend.needs.services import need_fill, need_release
+from backend.needs.services import need_release
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators, recipients_parties
 from backend.notifications.services import notify
 from backend.restrictions.services import restrictions_record_for_engagement, restrictions_sync_engagement_end
-from backend.runs.candidates import need_candidates
-from backend.runs.instance import successor_terms
-from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ProposalStatus, RunKind
-from backend.runs.params import RunParams
-from backend.runs.services import run_enqueue
-from backend.runs.workflows import PROPOSAL_WORKFLOW
-
-# -- approval -----------------------------------------------------------------------------------------
-
-def _holdings_locked(expert: Expert, fiscal_year: int, *, excluding: Engagement | None = None) -> list[Engagement]:
-    queryset = Engagement.objects.filter(expert=expert, fiscal_year=fiscal_year, status__in=HOLDING_STATUSES)
-    if excluding is not None:
-        queryset = queryset.exclude(pk=excluding.pk)
-    return list(queryset)
-
-
-def _override_for(*, actor: User, expert: Expert, need: Need, reason: str | None) -> CoiOverride | None:
-    existing = CoiOverride.objects.in_force().filter(expert=expert, municipality=need.municipality,
-                                                     fiscal_year=need.fiscal_year).first()
-    if existing or not (reason and reason.strip()):
-        return existing
-    override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
-                                          fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
-    audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=need.municipality.prefecture,
-                 after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason})
-    return override
-
-
-def _proposal_snapshot(p: Proposal) -> dict:
-    return {"status": p.status, "need": p.need_id, "expert": p.expert_id, "weekdays": p.weekdays,
-            "fee": p.fee}
-
-
-def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | None = None,
-                     terms: TermsAsked | None = None) -> Engagement:
-    """Turn a proposal into an offered engagement after re-checking every hard rule as of now, on the contract
-    terms the coordinator confirms (fee, employment form, start and end; the proposal's by default)."""
-    prefecture_id = Need.objects.values_list("municipality__prefecture_id", flat=True).get(pk=proposal.need_id)
-    if not coordinates(actor, prefecture_id):
-        raise ForbiddenError.single("proposal", ErrorCode.NOT_YOURS,
-                                    _("この提案を承認できるのは、そのニーズの都道府県のコーディネーターのみです。"))
-    with transaction.atomic():
-        # Lock order (the module's): expert, then need, then proposal.
-        expert = Expert.objects.select_for_update().get(pk=proposal.expert_id)
-        need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
-            pk=proposal.need_id)
-        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("run__replacement__engagement").get(
-            pk=proposal.pk)
-        expert = Expert.objects.prefetch_related("skills", "serves_prefectures", "onsite_prefectures",
-                                                 "affiliations").get(pk=expert.pk)
-        if proposal.status != ProposalStatus.PROPOSED:
-            raise ConflictError.single("proposal", ErrorCode.NOT_PROPOSED, _("この提案は既に処理済みです。"))
-        replacement = proposal.run.replacement if proposal.run.kind == RunKind.REPLACEMENT else None
-        replaced = replacement.engagement if replacement else None
-        if replaced is not None and (replaced.status != EngagementStatus.ACTIVE or Engagement.objects.filter(
-                replaces=replaced, status=EngagementStatus.OFFERED).exists()):
-            raise ConflictError.single("proposal", ErrorCode.SUCCESSOR_PENDING,
-                                       _("この任用の後任は既に承認され承諾待ちか、任用が既に終了しています。"))
-        if replaced is None and (need.status != NeedStatus.OPEN or need.engagements.filter(
-                status__in=HOLDING_STATUSES).exists()):
-            raise ConflictError.single("proposal", ErrorCode.NEED_TAKEN, _("このニーズは既に充足されています。"))
-        override = _override_for(actor=actor, expert=expert, need=need, reason=override_reason)
-        left = successor_terms(replaced) if replaced else {"days_per_year": need.days_per_year, "budget": need.budget}
-        terms_left = {"days_per_year": left["days_per_year"], "budget": left["budget"]}
-        placement = Placement(expert=expert, need=need, weekdays=list(proposal.weekdays),
-                              travel_cost=proposal.travel_cost, **terms_left)
-        problems = placement_problems(
-            placement, holdings=_holdings_locked(expert, need.fiscal_year),
-            forbidden=PairDecision.objects.filter(need=need, expert=expert, kind=DecisionKind.FORBID).exists(),
-            replaced_expert_id=replaced.expert_id if replaced else None,
-            conflicts=incumbent_conflicts(expert, need.municipality_id), overridden=override is not None,
-        )
-        if problems:
-            raise ConflictError(*problems)
-        # The placement holds; then the terms the coordinator confirms must too.
-        confirmed = terms_resolve(terms or TermsAsked(), proposal=proposal, expert=expert, need=need,
-                                  today=timezone.localdate())
-        refused = terms_problems(confirmed, proposal=proposal, expert=expert, need=need, **terms_left)
-        if refused:
-            raise DomainError(*refused)
-        # A successor is offered next to the current engagement; the hand-over happens when it is active.
-        engagement = _engagement_create(actor=actor, proposal=proposal, expert=expert, need=need, override=override,
-                                        replaced=replaced, confirmed=confirmed,
-                                        days_per_year=terms_left["days_per_year"])
-    return engagement
-
-
-def _engagement_create(*, actor: User, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:
-    before = _proposal_snapshot(proposal)
-    # Starting after 1 April (an approval during the year), days, fee and travel are prorated by month; a
-    # successor's proposal already states the rest of the year.
-    amounts = amounts_for_year(confirmed, days_per_year=days_per_year, travel_cost=proposal.travel_cost,
-                               fiscal_year=need.fiscal_year, successor=replaced is not None)
-    engagement = Engagement.objects.create(
-        expert=expert, municipality=need.municipality, need=need, proposal=proposal,
-        fiscal_year=need.fiscal_year, starts_on=confirmed.starts_on, ends_on=confirmed.ends_on,
-        weekdays=list(proposal.weekdays), **amounts, fee_reason=confirmed.fee_reason,
-        employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=actor,
-    )
-    PROPOSAL_WORKFLOW.move(proposal, AuditAction.PROPOSAL_APPROVE, actor=actor, prefecture=need.municipality.prefecture,
-                           before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,
-                                                 "fee": confirmed.fee, "fee_reason": confirmed.fee_reason,
-                                                 "employment_form": confirmed.employment_form,
-                                                 "starts_on": confirmed.starts_on, "ends_on": confirmed.ends_on})
-    if replaced is None:  # a successor takes over a need that stays filled
-        need_fill(actor=actor, need=need, cause={"engagement": engagement.pk, "proposal": proposal.pk})
-    _tell(engagement, NotificationKind.OFFER_AWAITING,
-          recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
-    return engagement
-
+from backend.runs.models import DecisionKind, PairDecision
 
 # -- notifications ------------------------------------------------------------------------------------
 
-def _tell(engagement: Engagement, kind: str, recipients, **extra) -> None:
-    """Notify of an event of this engagement, inside the service's transaction; the link is the offer's row."""
+def engagement_notify(engagement: Engagement, kind: str, recipients, **extra) -> None:
+    """Notify of an event of this engagement, inside the calling service's transaction; the link is the offer's
+    row. Every service that tells of an engagement's event goes through it (approval's offer too, in
+    the placement app's services), so the link and the parameters read the same everywhere."""
     notify(recipients=recipients, kind=kind, link=f"{reverse('frontend:engagements')}#engagement-{engagement.pk}",
            params={"engagement": engagement.pk, "municipality": engagement.municipality.name,
                    "need": engagement.need.title or "—", "expert": engagement.expert.name, **extra})
@@ -187,15 +67,15 @@ def _tell_answer(engagement: Engagement, *, side: str, accept: bool) -> None:
         _tell_active(engagement)
         return
     answered_by = engagement.municipality.name if side == "municipality" else engagement.expert.name
-    _tell(engagement, NotificationKind.OFFER_ACCEPTED if accept else NotificationKind.OFFER_DECLINED,
+    engagement_notify(engagement, NotificationKind.OFFER_ACCEPTED if accept else NotificationKind.OFFER_DECLINED,
           recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id), answered_by=answered_by)
     if accept and side == "expert" and not engagement.pledge_signed_at:
         # Accepted without the pledge (the API allows it): the engagement waits for the expert's signature.
-        _tell(engagement, NotificationKind.PLEDGE_TO_SIGN, recipients_parties(expert_id=engagement.expert_id))
+        engagement_notify(engagement, NotificationKind.PLEDGE_TO_SIGN, recipients_parties(expert_id=engagement.expert_id))
 
 
 def _tell_active(engagement: Engagement) -> None:
-    _tell(engagement, NotificationKind.ENGAGEMENT_ACTIVE, recipients_parties(
+    engagement_notify(engagement, NotificationKind.ENGAGEMENT_ACTIVE, recipients_parties(
         municipality_id=engagement.municipality_id, expert_id=engagement.expert_id,
         prefecture_id=engagement.municipality.prefecture_id))
 
@@ -429,37 +309,6 @@ def _end_for_revoked_exception(*, actor: User, engagement: Engagement) -> None:
     _release_need_if_free(actor=actor, engagement=engagement, because="exception revoked")
 
 
-def need_place_with_exception(*, actor: User, need: Need, expert: Expert, reason: str) -> PairDecision:
-    """Place an expert blocked only by the incumbent conflict: record the exception (this expert, this
-    municipality, this fiscal year, with the reason) and pin the pair, so the next run proposes them."""
-    if not coordinates(actor, need.municipality.prefecture_id):
-        raise ForbiddenError.single("need", ErrorCode.NOT_YOURS,
-                                    _("例外として配置できるのは、そのニーズの都道府県のコーディネーターのみです。"))
-    if not (reason or "").strip():
-        raise DomainError.single("reason", ErrorCode.REQUIRED, _("例外として配置する理由を記入してください。"))
-    if need.status != NeedStatus.OPEN:
-        raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
-    standing = next((c for c in need_candidates(user=actor, need=need) if c.expert.pk == expert.pk), None)
-    if standing is None or standing.blocked_by != "conflict":
-        raise ConflictError.single("expert", ErrorCode.NOT_CONFLICT_ONLY,
-                                   _("この人材は利益相反だけで除外されているわけではないため、例外では配置できません。"))
-    with transaction.atomic():
-        if Need.objects.select_for_update().get(pk=need.pk).status != NeedStatus.OPEN:  # filled or withdrawn since
-            raise ConflictError.single("need", ErrorCode.NOT_OPEN, _("募集中のニーズではありません。"))
-        override = CoiOverride.objects.create(expert=expert, municipality=need.municipality,
-                                              fiscal_year=need.fiscal_year, reason=reason.strip(), created_by=actor)
-        audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override,
-                     prefecture=need.municipality.prefecture,
-                     after={"expert": expert.pk, "municipality": need.municipality_id, "reason": override.reason,
-                            "need": need.pk})
-        decision, _created = PairDecision.objects.update_or_create(
-            need=need, expert=expert, defaults={"kind": DecisionKind.PIN, "created_by": actor, "declined_by": "",
-                                                "reason": ""})
-        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=need, prefecture=need.municipality.prefecture,
-                     after={"expert": expert.pk, "kind": DecisionKind.PIN, "exception": override.pk})
-    return decision
-
-
 # -- replacement (要員交代) --------------------------------------------------------------------------------
 
 def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> ReplacementRequest:
@@ -490,18 +339,6 @@ def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> 
     except IntegrityError:
         raise ConflictError.single("engagement", ErrorCode.ALREADY_REQUESTED, _("この任用の交代は既に依頼されています。")) from None
     return request
-
-
-def replacement_run(*, actor: User, replacement: ReplacementRequest, params: RunParams | None = None) -> MatchRun:
-    """The coordinator of the engagement's prefecture runs its need again without the current expert."""
-    engagement = replacement.engagement
-    if not coordinates(actor, engagement.municipality.prefecture_id):
-        raise ForbiddenError.single("replacement", ErrorCode.NOT_YOURS,
-                                    _("交代の候補を探せるのは、その市区町村の都道府県のコーディネーターのみです。"))
-    if replacement.status != ReplacementStatus.OPEN:
-        raise ConflictError.single("replacement", ErrorCode.NOT_OPEN, _("対応中の交代依頼ではありません。"))
-    return run_enqueue(actor=actor, fiscal_year=engagement.fiscal_year,
-                       scope=[engagement.municipality.prefecture_id], params=params, replacement=replacement)
 
 
 def _replacement_complete(*, actor: User, replacement: ReplacementRequest, successor: Engagement) -> None:

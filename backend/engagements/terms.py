@@ -9,6 +9,7 @@ it never writes. Every refusal names the field, in Japanese and English.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 import matching
@@ -144,3 +145,22 @@ def amounts_for_year(terms: Terms, *, days_per_year: int, travel_cost: int, fisc
     return {"days_per_year": max(1, prorate(days_per_year, start=terms.starts_on, end=end)),
             "fee": prorate(terms.fee, start=terms.starts_on, end=end),
             "travel_cost": prorate(travel_cost, start=terms.starts_on, end=end)}
+
+
+def successor_terms(current) -> dict:
+    """What is left of a need for a successor (要員交代) starting today (or on 1 April): the days of the remaining
+    months, and the budget less what the current engagement is paid until the day before; the on-site days
+    and the offered fee of those months too. The offered fee is capped at what is left of the budget (the
+    current engagement may have been paid more than the offer), so that the instance stays valid."""
+    starts_on = max(fiscal_year_start(current.fiscal_year), timezone.localdate())
+    ends_on = fiscal_year_end(current.fiscal_year)
+    paid = prorate(current.fee + current.travel_cost, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
+        if starts_on > current.starts_on else 0
+    need = current.need
+    days = max(1, prorate(need.days_per_year, start=starts_on, end=ends_on))
+    terms = {"days_per_year": days, "budget": max(0, need.budget - paid)}
+    if need.onsite_required:
+        terms["onsite_days"] = min(days, max(1, prorate(need.onsite_days, start=starts_on, end=ends_on)))
+    if need.offered_fee is not None:
+        terms["offered_fee"] = min(terms["budget"], prorate(need.offered_fee, start=starts_on, end=ends_on))
+    return terms

@@ -236,7 +236,7 @@ def need_adjust_priority(*, actor: User, need: Need, adjusted_priority: int | No
 
 
 
-# -- filled and released by an engagement (called only by backend.engagements.services) -----------------------
+# -- filled and released by an engagement (called only by backend.placement's and backend.engagements' services) -
 # No permission of their own: the engagement service that calls them has checked its actor and holds the need's
 # lock already (taken after the expert's, in the house order), so the lock here takes nothing new.
 

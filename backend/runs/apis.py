@@ -1,7 +1,8 @@
 """API for match runs, proposals, decisions, consents to joint runs, imports and the audit log.
 
-Approving a proposal is backend.engagements (its `ProposalApprovalViewSet` is this `ProposalViewSet` with the
-`approve` action, and is what /proposals/ routes to)."""
+Queuing a run (create, retry, re-run) and approving a proposal belong to the placement app, above this one: its
+`RunViewSet` and `ProposalApprovalViewSet` are the classes here with those actions, and are what /runs/ and
+/proposals/ route to."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -29,7 +30,6 @@ from backend.runs.serializers import (
     DecisionInputSerializer,
     DecisionOutputSerializer,
     ProposalOutputSerializer,
-    RunInputSerializer,
     RunOutputSerializer,
     RunReportOutputSerializer,
     ScopeConsentInputSerializer,
@@ -44,7 +44,8 @@ def coordinator_only(user) -> None:
 
 
 class RunViewSet(ScopedViewSet):
-    """Match runs: queue one, watch its progress, cancel or retry it, review its proposals."""
+    """Match runs: watch a run's progress, cancel it, review its proposals. Queuing, retrying and re-running a run
+    are added by the placement app's `RunViewSet`, the class the router serves."""
 
     queryset = MatchRun.objects.none()
     output_serializer_class = RunOutputSerializer
@@ -53,31 +54,11 @@ class RunViewSet(ScopedViewSet):
     def scoped_queryset(self, user):
         return selectors.run_list(user=user)
 
-    @extend_schema(request=RunInputSerializer, responses={201: RunOutputSerializer})
-    def create(self, request):
-        coordinator_only(request.user)
-        data = validate_input(RunInputSerializer, data=request.data)
-        run = services.run_enqueue(actor=request.user, fiscal_year=data["fiscal_year"], scope=data["scope"],
-                                   params=data["params"])
-        return self.render(run, status.HTTP_201_CREATED)
-
     @extend_schema(request=None, responses=RunOutputSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         run = self.get_object()
         return self.render(services.run_cancel(actor=request.user, run=run))
-
-    @extend_schema(request=None, responses={201: RunOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def retry(self, request, pk=None):
-        run = self.get_object()
-        return self.render(services.run_retry(actor=request.user, run=run), status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={201: RunOutputSerializer})
-    @action(detail=True, methods=["post"])
-    def rerun(self, request, pk=None):
-        """The same match again with today's data and decisions, and this run's stages."""
-        return self.render(services.run_rerun(actor=request.user, run=self.get_object()), status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProposalOutputSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -142,7 +123,7 @@ class ScopeConsentViewSet(ScopedViewSet):
 
 class ProposalViewSet(ScopedViewSet):
     """Proposals of the runs a coordinator may see. Approval (an offered engagement) is added by
-    backend.engagements.apis.ProposalApprovalViewSet, the class the router serves."""
+    the placement app's `ProposalApprovalViewSet`, the class the router serves."""
 
     queryset = Proposal.objects.none()
     output_serializer_class = ProposalOutputSerializer

@@ -1,7 +1,8 @@
 """Match runs, their proposals, the coordinator's decisions (pins and forbids) and consents to joint runs.
 
 A run stores the exact instance it solved and the exact result, so any proposal can be traced to
-the data it was made from. The engagements approved from proposals are backend/engagements.
+the data it was made from. The engagements approved from proposals belong to the engagements app, above this one
+(a run names its replacement request by a string reference).
 """
 
 from django.conf import settings

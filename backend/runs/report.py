@@ -17,9 +17,9 @@ import re
 import matching
 from backend.needs.models import Need
 from backend.procurement.models import Procurement, Vendor
-from backend.runs.instance import parse_ref
 from backend.runs.models import MatchRun, PairDecision, RunStatus
 from backend.runs.parts import prefecture_of_municipality
+from backend.runs.refs import parse_ref
 from backend.runs.scope import run_previous
 
 REPORT_VERSION = 1

@@ -1,4 +1,4 @@
-"""Reads for match runs, their proposals and the audit log (engagements are backend.engagements, the
+"""Reads for match runs, their proposals and the audit log (engagements are the engagements app's, the
 restriction register backend.restrictions)."""
 
 from dataclasses import dataclass
@@ -13,9 +13,9 @@ from backend.experts.models import Affiliation
 from backend.experts.selectors import expert_list
 from backend.needs.models import NeedStatus
 from backend.procurement.models import Procurement
-from backend.runs.instance import expert_ref, parse_ref
 from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
+from backend.runs.refs import expert_ref, parse_ref
 from backend.runs.report import EXPERT_REF, run_report_stored
 
 

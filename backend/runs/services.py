@@ -1,16 +1,15 @@
-"""Writes of the coordinator's match runs: queue, cancel, retry and re-run a run, pin or forbid a pair, and
-consent to a neighbour's joint runs.
+"""Writes of the coordinator's match runs: cancel a run and sweep the stale ones, pin or forbid a pair, and consent
+to a neighbour's joint runs.
 
-Every service owns its transaction and writes its audit row. Approving a proposal, and everything that
-happens to the engagement after, is backend.engagements, which calls `run_enqueue` for a replacement run;
-this module never imports backend.engagements (a replacement request is only passed through).
+Every service owns its transaction and writes its audit row. Queuing a run (new, retried, re-run, or for a
+replacement) enqueues the worker's task and lives with the run's execution in the placement app's services, as
+does the approval of a proposal; this module imports neither the engine nor any app above runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,8 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_admin, is_coordinator
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
-from backend.core.fiscal import fiscal_year_named
+from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
@@ -35,17 +33,10 @@ from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
     MatchRun,
     PairDecision,
-    RunKind,
     RunStatus,
     ScopeConsent,
 )
-from backend.runs.params import RunParams
-from backend.runs.scope import scope_key
-from backend.runs.tasks import execute_run
 from backend.runs.workflows import RUN_WORKFLOW, run_snapshot
-
-if TYPE_CHECKING:
-    from backend.engagements.models import ReplacementRequest
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +55,7 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
     """Fail the runs nothing will finish (retryable): running runs whose worker stopped beating, and queued
     runs whose task is gone. Both would otherwise block their scope for ever. Returns their ids.
 
-    The system's own sweep (the worker's and `run_enqueue`'s), audited with no actor."""
+    The system's own sweep (the worker's and the placement app's `run_enqueue`), audited with no actor."""
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.KENMU_RUN_STALE_AFTER_S)
     reaped = []
@@ -81,68 +72,10 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
     return reaped
 
 
-def _check_scope(*, actor: User, scope: list[str], fiscal_year: int) -> None:
-    """A coordinator's run covers their own prefecture, plus neighbours that consented for that year."""
-    if not scope:
-        raise DomainError.single("scope", ErrorCode.REQUIRED, _("対象の都道府県を指定してください。"))
-    names = dict(Prefecture.objects.filter(code__in=scope).values_list("code", "name"))
-    unknown = sorted(set(scope) - set(names))
-    if unknown:
-        raise DomainError.single("scope", ErrorCode.UNKNOWN, interpolate(_("不明な都道府県コード: %(codes)s"),
-                                                                          codes=", ".join(unknown)))
-    if is_admin(actor):
-        return
-    home = actor.prefecture_id
-    if home not in scope:
-        # Another prefecture's match: not this coordinator's to run (403, not an input error).
-        raise ForbiddenError.single("scope", ErrorCode.NOT_YOUR_PREFECTURE, _("対象には担当の都道府県を含めてください。"))
-    consented = set(ScopeConsent.objects.in_force().filter(
-        grantee_id=home, fiscal_year=fiscal_year, grantor_id__in=scope).values_list("grantor_id", flat=True))
-    missing = sorted(set(scope) - {home} - consented)
-    if missing:
-        listed = joined(names[code] for code in missing)
-        raise ForbiddenError.single("scope", ErrorCode.NO_CONSENT, interpolate(
-            _("%(prefectures)sの同意がないため、合同で実行できません。%(year)sの同意を"
-              "%(prefectures)sのコーディネーターに依頼してください。"),
-            prefectures=listed, year=fiscal_year_named(fiscal_year)))
-
-
-def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None, params: RunParams | None = None,
-                replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None) -> MatchRun:
-    """Queue a run for the coordinator's prefecture, plus neighbours that consented to a joint run."""
-    if not is_coordinator(actor):
-        raise ForbiddenError.single("run", ErrorCode.NOT_A_COORDINATOR,
-                                    _("マッチングを実行できるのは都道府県のコーディネーターのみです。"))
-    home = None if is_admin(actor) else actor.prefecture_id
-    scope = sorted(set(scope or ([home] if home else [])))
-    _check_scope(actor=actor, scope=scope, fiscal_year=fiscal_year)
-    runs_reap_stale()
-    run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year,
-                   scope_key=scope_key(scope, fiscal_year, replacement.pk if replacement else None),
-                   kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
-                   params=(params or RunParams()).as_stored(), started_by=actor if actor.pk else None,
-                   retry_of=retry_of)
-    try:
-        with transaction.atomic():
-            run.save()
-            audit_record(actor=actor, action=AuditAction.RUN_ENQUEUE, obj=run, prefecture=run.prefecture,
-                         also_visible_to=run.scope, after=run_snapshot(run))
-            transaction.on_commit(lambda: _enqueue_task(run.pk))
-    except IntegrityError:
-        raise ConflictError.single(
-            "scope", ErrorCode.RUN_IN_PROGRESS,
-            _("この対象と年度のマッチングは既に実行中です。終わるのを待つか、中止してから実行してください。"),
-        ) from None
-    return run
-
-
-def _enqueue_task(run_id: int) -> None:
-    result = execute_run.enqueue(run_id)
-    MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
-
-
-def _check_run_control(*, actor: User, run: MatchRun) -> None:
-    """Only the prefecture that started a run cancels or retries it; its partners read their part."""
+def run_check_control(*, actor: User, run: MatchRun) -> None:
+    """Only the prefecture that started a run cancels, retries or re-runs it; its partners read their part. Refuses
+    anyone else with a ForbiddenError (403). Called first by `run_cancel` here and by the placement app's
+    `run_retry` and `run_rerun`."""
     if not coordinates(actor, run.prefecture_id):
         raise ForbiddenError.single("run", ErrorCode.NOT_YOUR_RUN, _("この実行を操作できるのは、実行した都道府県のみです。"))
 
@@ -150,7 +83,7 @@ def _check_run_control(*, actor: User, run: MatchRun) -> None:
 def run_cancel(*, actor: User, run: MatchRun) -> MatchRun:
     """A queued run is cancelled at once; a running one is asked to stop, and the worker ends it as cancelled
     when the solve returns (`run.cancelled`)."""
-    _check_run_control(actor=actor, run=run)
+    run_check_control(actor=actor, run=run)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in ACTIVE_RUN_STATUSES:
@@ -165,24 +98,6 @@ def run_cancel(*, actor: User, run: MatchRun) -> MatchRun:
             audit_record(actor=actor, action=AuditAction.RUN_CANCEL, obj=run, prefecture=run.prefecture,
                          before=before, after=run_snapshot(run))
     return run
-
-
-def run_retry(*, actor: User, run: MatchRun) -> MatchRun:
-    _check_run_control(actor=actor, run=run)
-    if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
-        raise ConflictError.single("status", ErrorCode.NOT_RETRYABLE, _("失敗または中止した実行のみ再実行できます。"))
-    return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
-                       params=RunParams.from_stored(run.params), replacement=run.replacement, retry_of=run)
-
-
-def run_rerun(*, actor: User, run: MatchRun) -> MatchRun:
-    """The same match again with today's needs, experts and decisions, and the run's own stages: a re-run
-    never silently drops the stages the coordinator chose (it used to run with none)."""
-    _check_run_control(actor=actor, run=run)
-    if run.status in ACTIVE_RUN_STATUSES:
-        raise ConflictError.single("status", ErrorCode.STILL_ACTIVE, _("実行中のマッチングは再実行できません。"))
-    return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
-                       params=RunParams.from_stored(run.params), replacement=run.replacement)
 
 
 # -- decisions --------------------------------------------------------------------------------------

@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError)
 FIRST_RETRY_S = 0.5
 MAX_RETRY_S = 10.0
-EXECUTE_RUN_TASK = "backend.runs.tasks.execute_run"
 
 
 def abandoned_after_s() -> int:
@@ -73,7 +72,8 @@ def tasks_reap_abandoned(*, now: dt.datetime | None = None) -> list[str]:
                     .filter(started_at__lt=claimed_before))
         beating = set(MatchRun.objects.filter(task_id__in=[str(row.id) for row in rows], status=RunStatus.RUNNING,
                                               heartbeat_at__gte=beating_since).values_list("task_id", flat=True))
-        abandoned = [row for row in rows if not (row.task_path == EXECUTE_RUN_TASK and str(row.id) in beating)]
+        # A row is a run's task when a run names its id (MatchRun.task_id): no task path is needed to tell.
+        abandoned = [row for row in rows if str(row.id) not in beating]
         for row in abandoned:
             row.set_failed(TaskAbandoned(
                 f"worker {row.worker_ids[-1] if row.worker_ids else '?'} claimed this task at {row.started_at:%Y-%m-%d %H:%M:%S%z}"

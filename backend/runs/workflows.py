@@ -1,8 +1,8 @@
 """The allowed moves of a run's and a proposal's status, each with the audit action that records it (issue 22).
 
-A run moves only through `backend.runs.services` (enqueue, cancel, the stale sweep) and the worker's
-`backend.runs.execution` (start and finish); a proposal only by approval (`backend.engagements`) or by a
-later run of its scope superseding it (one audit row on that run naming every proposal it superseded).
+A run moves only through `backend.runs.services` (cancel, the stale sweep), the placement app's services
+(enqueue) and its execution by the worker (start and finish); a proposal only by approval (the placement app's
+services) or by a later run of its scope superseding it (one audit row on that run naming every proposal it superseded).
 """
 
 from backend.core.audit import AuditAction

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_POST
 
 from backend.core.choices import RULES
 from backend.core.errors import DomainError
-from backend.engagements.services import need_place_with_exception
 from backend.experts.selectors import expert_list
 from backend.needs.errors import ErrorCode
 from backend.needs.selectors import need_list
 from backend.needs.services import need_adjust_priority
+from backend.placement.candidates import need_candidates
+from backend.placement.services import need_place_with_exception
 from backend.runs import services
-from backend.runs.candidates import need_candidates
 from backend.runs.models import DecisionKind
 from frontend import forms, labels
 from frontend.views.access import COORDINATOR, role_required

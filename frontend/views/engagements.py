@@ -14,6 +14,7 @@ from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.pledge import PLEDGE_VERSION, pledge_text
 from backend.engagements.selectors import engagement_list, replacement_list
 from backend.engagements.serializers import ReplacementInputSerializer
+from backend.placement import services as placement_services
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
@@ -135,7 +136,7 @@ def replacement_index(request):
 def replacement_run(request, pk: int):
     replacement = get_object_or_404(replacement_list(user=request.user), pk=pk)
     try:
-        run = services.replacement_run(actor=request.user, replacement=replacement)
+        run = placement_services.replacement_run(actor=request.user, replacement=replacement)
         return redirect("frontend:run", pk=run.pk)
     except DomainError as exc:
         forms.flash_problems(request, exc)

@@ -12,9 +12,7 @@ import matching
 from backend.core.choices import EmploymentForm, ProcurementCategory
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
-from backend.engagements import services as engagement_services
 from backend.engagements.models import CoiOverride
-from backend.engagements.rules import incumbent_conflicts
 from backend.engagements.serializers import ApproveInputSerializer
 from backend.engagements.terms import (
     TermsAsked,
@@ -26,9 +24,10 @@ from backend.engagements.terms import (
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
+from backend.placement import services as placement_services
+from backend.placement.rules import incumbent_conflicts
 from backend.runs import selectors as selectors_runs
 from backend.runs import services
-from backend.runs.instance import parse_ref
 from backend.runs.models import (
     ACTIVE_RUN_STATUSES,
     DecisionKind,
@@ -37,6 +36,7 @@ from backend.runs.models import (
     RunStatus,
 )
 from backend.runs.params import RunParams
+from backend.runs.refs import parse_ref
 from backend.runs.selectors import (
     proposal_list,
     proposal_live_states,
@@ -81,7 +81,7 @@ def run_new(request):
         del data["time_limit_s"]  # the serializer's default
 
     def enqueue(validated):
-        return services.run_enqueue(actor=request.user, fiscal_year=validated["fiscal_year"],
+        return placement_services.run_enqueue(actor=request.user, fiscal_year=validated["fiscal_year"],
                                     scope=validated["scope"], params=validated["params"])
 
     run, errors = forms.submit(RunInputSerializer, data, enqueue)
@@ -220,13 +220,13 @@ def run_cancel(request, pk: int):
 @require_POST
 def run_rerun(request, pk: int):
     """Re-run with the run's own stages and today's decisions (pins, forbids, declines)."""
-    return _act_on_run(request, pk, services.run_rerun, _("同じ条件で再実行を始めました。"))
+    return _act_on_run(request, pk, placement_services.run_rerun, _("同じ条件で再実行を始めました。"))
 
 
 @role_required(*COORDINATOR)
 @require_POST
 def run_retry(request, pk: int):
-    return _act_on_run(request, pk, services.run_retry)
+    return _act_on_run(request, pk, placement_services.run_retry)
 
 
 
@@ -301,8 +301,8 @@ def proposal_approve(request, pk: int):
         return render(request, "frontend/runs/approve.html", _approval_consequences(proposal))
     approved, errors = forms.submit(
         ApproveInputSerializer, _terms_data(request.POST),
-        lambda v: engagement_services.proposal_approve(actor=request.user, proposal=proposal,
-                                                       override_reason=v.get("override_reason"), terms=terms_asked(v)))
+        lambda v: placement_services.proposal_approve(actor=request.user, proposal=proposal,
+                                                         override_reason=v.get("override_reason"), terms=terms_asked(v)))
     if errors is None:
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
         return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")

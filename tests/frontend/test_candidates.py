@@ -8,7 +8,7 @@ vendor could not be placed on purpose.
 import pytest
 
 from backend.engagements.models import CoiOverride, Engagement
-from backend.runs.candidates import need_candidates
+from backend.placement.candidates import need_candidates
 from backend.runs.models import PairDecision
 from backend.runs.params import RunParams
 from tests.backend.factories import (
@@ -95,8 +95,8 @@ def test_another_prefectures_coordinator_gets_404(client, world):
 
 def test_the_run_page_names_experts_and_the_conflict_blocked_candidates(client, world, django_capture_on_commit_callbacks):
     from backend.experts.models import ExpertSkill
-    from backend.runs.execution import run_execute
-    from backend.runs.services import run_enqueue
+    from backend.placement.execution import run_execute
+    from backend.placement.services import run_enqueue
 
     ExpertSkill.objects.create(expert=world["employed"], skill="data", level=3)
     need = NeedFactory(municipality_id="202011", required={"data": 3})  # only the employed expert has it

@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 
 from backend.accounts.models import User, UserRole
 from backend.engagements.models import CoiOverride, Engagement
-from backend.runs.execution import run_execute
+from backend.placement.execution import run_execute
+from backend.placement.services import run_enqueue
 from backend.runs.models import PairDecision
 from backend.runs.params import RunParams
-from backend.runs.services import run_enqueue
 from tests.backend.factories import AffiliationFactory, ExpertFactory, NeedFactory, ProcurementFactory
 from tests.frontend.browser import PASSWORD, shot, sign_in
 

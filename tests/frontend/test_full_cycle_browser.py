@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from backend.accounts.models import User, UserRole
 from backend.engagements.models import Engagement, EngagementStatus
-from backend.runs import execution
-from backend.runs.execution import run_execute
+from backend.placement import execution
+from backend.placement.execution import run_execute
 from backend.runs.models import MatchRun
 from tests.frontend.browser import PASSWORD, shot, sign_in
 from tests.support.slow_solve import slowed

@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from backend.accounts.models import User
 from backend.engagements.models import Engagement
-from backend.engagements.services import proposal_approve, replacement_request
+from backend.engagements.services import replacement_request
 from backend.notifications.models import Notification
+from backend.placement.services import proposal_approve
 from frontend.todo import todo_list
 from tests.backend.factories import ExpertFactory, NeedFactory, ProposalFactory
 from tests.frontend.browser import shot, sign_in

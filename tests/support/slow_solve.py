@@ -31,7 +31,7 @@ def main() -> None:
     django.setup()
     from django.core.management import execute_from_command_line
 
-    from backend.runs import execution
+    from backend.placement import execution
 
     seconds = float(os.environ.get("KENMU_SLOW_SOLVE_S", "0"))
     if seconds:

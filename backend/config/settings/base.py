@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "backend.needs",
     "backend.runs",
     "backend.engagements",
+    "backend.placement",
     "backend.restrictions",
     "backend.notifications",
     "frontend",

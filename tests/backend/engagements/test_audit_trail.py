@@ -18,13 +18,9 @@ from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
 from backend.engagements.models import CoiOverride, Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.services import (
-    coi_override_revoke,
-    engagement_respond,
-    engagement_sign_pledge,
-    proposal_approve,
-)
+from backend.engagements.services import coi_override_revoke, engagement_respond, engagement_sign_pledge
 from backend.needs.models import Need
+from backend.placement.services import proposal_approve
 from backend.restrictions.models import BidRestriction
 from backend.restrictions.services import restrictions_after_affiliation_change
 from tests.backend.factories import (
@@ -174,7 +170,8 @@ def _audit_actions(path: Path) -> list[ast.expr]:
     return actions
 
 
-@pytest.mark.parametrize("module", ["backend/engagements/services.py", "backend/restrictions/services.py"])
+@pytest.mark.parametrize("module", ["backend/engagements/services.py", "backend/placement/services.py",
+                                    "backend/restrictions/services.py"])
 def test_every_audit_row_of_engagements_and_restrictions_names_an_audit_action_member(module):
     actions = _audit_actions(ROOT / module)
     assert actions

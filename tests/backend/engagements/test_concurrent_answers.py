@@ -8,8 +8,9 @@ from backend.core.audit import AuditAction
 from backend.core.errors import DomainError
 from backend.core.models import AuditLog
 from backend.engagements.models import CoiOverride, Engagement
-from backend.engagements.services import coi_override_revoke, engagement_respond, proposal_approve
+from backend.engagements.services import coi_override_revoke, engagement_respond
 from backend.needs.models import Need
+from backend.placement.services import proposal_approve
 from tests.backend.concurrency import race
 from tests.backend.factories import (
     AffiliationFactory,

@@ -8,7 +8,8 @@ import pytest
 
 from backend.core.errors import ConflictError
 from backend.engagements.models import CoiOverride, Engagement
-from backend.engagements.services import engagement_respond, proposal_approve
+from backend.engagements.services import engagement_respond
+from backend.placement.services import proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

@@ -18,11 +18,9 @@ from backend.engagements.services import (
     coi_override_revoke,
     engagement_respond,
     engagement_sign_pledge,
-    need_place_with_exception,
-    proposal_approve,
     replacement_request,
-    replacement_run,
 )
+from backend.placement.services import need_place_with_exception, proposal_approve, replacement_run
 from backend.runs.models import MatchRun, PairDecision
 from tests.backend.factories import (
     AffiliationFactory,

@@ -11,7 +11,8 @@ from backend.core.errors import ConflictError, ForbiddenError
 from backend.core.models import AuditLog
 from backend.engagements.models import Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.services import engagement_respond, engagement_sign_pledge, proposal_approve
+from backend.engagements.services import engagement_respond, engagement_sign_pledge
+from backend.placement.services import proposal_approve
 from tests.backend.factories import (
     ExpertFactory,
     ExpertUserFactory,

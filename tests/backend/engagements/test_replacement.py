@@ -13,7 +13,8 @@ from django.utils import timezone
 from backend.core.fiscal import months_served, prorate
 from backend.engagements.models import Engagement, ReplacementRequest
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.services import engagement_respond, proposal_approve, replacement_request
+from backend.engagements.services import engagement_respond, replacement_request
+from backend.placement.services import proposal_approve
 from tests.backend.factories import (
     ExpertFactory,
     ExpertUserFactory,

@@ -8,7 +8,7 @@ from backend.core.errors import DomainError, ForbiddenError
 from backend.core.models import AuditLog
 from backend.needs.services import need_adjust_priority, need_submit, need_update
 from backend.needs.terms import yearly_fee
-from backend.runs.instance import instance_build
+from backend.placement.instance import instance_build
 from tests.backend.conftest import client_for
 from tests.backend.factories import NeedFactory
 

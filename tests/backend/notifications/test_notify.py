@@ -8,15 +8,11 @@ from backend.accounts.models import User
 from backend.core.errors import ForbiddenError
 from backend.engagements.models import EngagementStatus
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.services import (
-    engagement_respond,
-    engagement_sign_pledge,
-    proposal_approve,
-    replacement_request,
-)
+from backend.engagements.services import engagement_respond, engagement_sign_pledge, replacement_request
 from backend.notifications.models import Notification, NotificationKind
 from backend.notifications.services import notification_mark_all_read, notification_mark_read, notify
-from backend.runs.execution import _finish
+from backend.placement.execution import _finish
+from backend.placement.services import proposal_approve
 from backend.runs.models import RunStatus
 from tests.backend.factories import (
     CoordinatorFactory,

@@ -13,8 +13,8 @@ from backend.engagements.models import Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.needs.models import Need, NeedStatus
 from backend.needs.services import need_renewal_confirm, need_renewal_drop, need_reopen, need_update
+from backend.placement.instance import scope_instance
 from backend.renewals.services import renewal_prepare
-from backend.runs.instance import scope_instance
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, NeedFactory
 
@@ -184,14 +184,15 @@ def test_the_api_refuses_others(coordinator, other_coordinator, municipal, other
 
 
 def test_a_confirmed_renewal_names_its_expert_as_current_in_the_instance(coordinator):
-    from backend.runs.instance import expert_ref, scope_instance
+    from backend.placement.instance import scope_instance
+    from backend.runs.refs import expert_ref
 
     expert = ExpertFactory(registering_prefecture_id="20")
     need = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=expert)
     gone = NeedFactory(municipality_id="202011", fiscal_year=2028, current_expert=ExpertFactory(listed=False))
     instance = scope_instance(prefecture_codes=["20"], fiscal_year=2028)
     by_id = {n["id"]: n for n in instance["needs"]}
-    from backend.runs.instance import need_ref
+    from backend.runs.refs import need_ref
 
     assert by_id[need_ref(need.pk)]["current_expert"] == expert_ref(expert.pk)
     assert by_id[need_ref(gone.pk)]["current_expert"] is None  # not in the pool: nobody's current expert

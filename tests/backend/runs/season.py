@@ -1,10 +1,11 @@
 """A small season of two runs of 長野県 with every kind of row the run page shows beyond its proposals."""
 
 from backend.experts.models import ExpertSkill
-from backend.runs.execution import run_execute
+from backend.placement.execution import run_execute
+from backend.placement.services import run_enqueue
 from backend.runs.models import DecisionKind, MatchRun, Proposal
 from backend.runs.params import RunParams
-from backend.runs.services import decision_set, run_enqueue
+from backend.runs.services import decision_set
 from tests.backend.factories import AffiliationFactory, ExpertFactory, NeedFactory, ProcurementFactory
 
 

@@ -4,12 +4,13 @@ Each test replays what a new user met in the browser: 「指定を反映して�
 expert who declined 平谷村 was proposed there again by the next run, the coordinator's pin still in place.
 """
 
-from backend.engagements.services import engagement_respond, proposal_approve
-from backend.runs.execution import run_execute
+from backend.engagements.services import engagement_respond
+from backend.placement.execution import run_execute
+from backend.placement.services import proposal_approve, run_enqueue, run_rerun
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal
 from backend.runs.params import RunParams
 from backend.runs.selectors import run_changes
-from backend.runs.services import decision_set, run_enqueue, run_rerun
+from backend.runs.services import decision_set
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, ExpertUserFactory, MunicipalStaffFactory, NeedFactory
 

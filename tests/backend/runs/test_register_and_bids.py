@@ -7,7 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.services import engagement_respond, proposal_approve
+from backend.engagements.services import engagement_respond
+from backend.placement.services import proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

@@ -8,8 +8,8 @@ import re
 import matching
 from backend.experts.selectors import expert_list
 from backend.procurement.models import Procurement, Vendor
-from backend.runs.instance import parse_ref
 from backend.runs.models import MatchRun, PairDecision, Proposal
+from backend.runs.refs import parse_ref
 from backend.runs.selectors import run_instance_for, run_report_for, run_result_for
 from tests.backend.factories import MatchRunFactory
 from tests.backend.runs.season import small_season

@@ -1,10 +1,10 @@
 """Re-runs: approved engagements stay fixed and everything else changes as little as possible."""
 
-from backend.engagements.services import proposal_approve
-from backend.runs.execution import run_execute
+from backend.placement.execution import run_execute
+from backend.placement.services import proposal_approve, run_enqueue
 from backend.runs.models import DecisionKind, MatchRun, Proposal
 from backend.runs.params import RunParams
-from backend.runs.services import decision_set, run_enqueue
+from backend.runs.services import decision_set
 from tests.backend.factories import ExpertFactory, NeedFactory
 
 

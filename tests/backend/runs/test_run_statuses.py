@@ -10,10 +10,11 @@ import pytest
 
 from backend.core.errors import ConflictError
 from backend.core.models import AuditLog
-from backend.runs.execution import run_execute
+from backend.placement.execution import run_execute
+from backend.placement.services import run_enqueue
 from backend.runs.models import MatchRun, Proposal
 from backend.runs.params import RunParams
-from backend.runs.services import run_cancel, run_enqueue
+from backend.runs.services import run_cancel
 from tests.backend.factories import ExpertFactory, MatchRunFactory, NeedFactory
 
 

@@ -11,6 +11,7 @@ import pytest
 from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
 from backend.geo.models import Prefecture
+from backend.placement import services as placement_services
 from backend.runs import services
 from backend.runs.models import MatchRun, PairDecision, ScopeConsent
 from tests.backend.factories import (
@@ -44,10 +45,11 @@ def _consent():
 
 # Each write service, called as `actor` on what belongs to 長野県 (20), and the roles it must refuse.
 CALLS = {
-    "run_enqueue": (NOT_OF_NAGANO, lambda actor: services.run_enqueue(actor=actor, fiscal_year=2027, scope=["20"])),
+    "run_enqueue": (NOT_OF_NAGANO, lambda actor: placement_services.run_enqueue(actor=actor, fiscal_year=2027,
+                                                                                scope=["20"])),
     "run_cancel": (NOT_OF_NAGANO, lambda actor: services.run_cancel(actor=actor, run=_run("queued"))),
-    "run_retry": (NOT_OF_NAGANO, lambda actor: services.run_retry(actor=actor, run=_run("failed"))),
-    "run_rerun": (NOT_OF_NAGANO, lambda actor: services.run_rerun(actor=actor, run=_run())),
+    "run_retry": (NOT_OF_NAGANO, lambda actor: placement_services.run_retry(actor=actor, run=_run("failed"))),
+    "run_rerun": (NOT_OF_NAGANO, lambda actor: placement_services.run_rerun(actor=actor, run=_run())),
     "decision_set": (NOT_OF_NAGANO, lambda actor: services.decision_set(
         actor=actor, need=NeedFactory(municipality_id="202011"), expert=ExpertFactory(), kind="forbid")),
     "scope_consent_grant": (("municipal staff", "expert", "administrator"), lambda actor: services.scope_consent_grant(
@@ -72,7 +74,7 @@ def test_each_write_service_refuses_each_wrong_role_with_a_403(service, role):
 
 def test_a_coordinator_naming_a_scope_without_their_prefecture_is_refused_not_corrected():
     with pytest.raises(ForbiddenError) as refused:
-        services.run_enqueue(actor=CoordinatorFactory(prefecture_id="20"), fiscal_year=2027, scope=["19"])
+        placement_services.run_enqueue(actor=CoordinatorFactory(prefecture_id="20"), fiscal_year=2027, scope=["19"])
     assert refused.value.problems[0].field == "scope"
     assert not MatchRun.objects.exists()
 

@@ -13,8 +13,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from backend.placement.services import run_enqueue, run_retry
 from backend.runs.models import MatchRun
-from backend.runs.services import run_enqueue, run_retry, runs_reap_stale
+from backend.runs.services import runs_reap_stale
 from tests.backend.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from backend.placement.services import run_enqueue
 from backend.runs.models import MatchRun
-from backend.runs.services import run_enqueue
 from backend.runs.worker import tasks_reap_abandoned
 from tests.backend.factories import CoordinatorFactory
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[3]
 ENQUEUE_A_RUN = """
 from backend.accounts.models import User, UserRole
 from backend.geo.models import Prefecture
-from backend.runs.services import run_enqueue
+from backend.placement.services import run_enqueue
 Prefecture.objects.create(code="20", name="長野県", kana="ながのけん", population=2_000_000)
 user = User.objects.create_user(username="coordinator", password="x", role=UserRole.COORDINATOR, prefecture_id="20")
 print(run_enqueue(actor=user, fiscal_year=2027).pk)
@@ -126,7 +126,7 @@ def test_the_worker_refuses_to_start_on_a_database_without_migrations(own_cluste
 def _running_task(*, started_at: dt.datetime, run: MatchRun | None = None) -> DBTaskResult:
     row = DBTaskResult.objects.create(
         status="RUNNING", started_at=started_at, worker_ids=["a-worker-that-is-gone"], backend_name="default",
-        task_path="backend.runs.tasks.execute_run", args_kwargs={"args": [run.pk if run else 0], "kwargs": {}})
+        task_path="backend.placement.tasks.execute_run", args_kwargs={"args": [run.pk if run else 0], "kwargs": {}})
     if run:
         MatchRun.objects.filter(pk=run.pk).update(task_id=str(row.id))
     return row

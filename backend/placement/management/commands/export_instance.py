@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 import matching
 from backend.geo.models import Prefecture
-from backend.runs.instance import scope_instance
+from backend.placement.instance import scope_instance
 from backend.runs.scope import run_previous, scope_key
 
 

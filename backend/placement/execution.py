@@ -2,7 +2,7 @@
 proposals and its report (backend/runs/report.py: what the run page shows, computed here so no page view asks
 the engine).
 
-Run by the database-backed task worker (backend/runs/tasks.py); never by a request. Services queue runs and
+Run by the database-backed task worker (backend/placement/tasks.py); never by a request. Services queue runs and
 never import this module, so services and tasks no longer import each other. Every status this module writes
 goes through RUN_WORKFLOW / PROPOSAL_WORKFLOW with no actor (the system moved it).
 """
@@ -19,12 +19,13 @@ from backend.accounts.models import User
 from backend.core.audit import AuditAction
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
-from backend.runs.instance import parse_ref, run_instance
+from backend.placement.engine import solve_with_heartbeat
+from backend.placement.instance import run_instance
 from backend.runs.models import MatchRun, Proposal, RunStatus
 from backend.runs.params import RunParams
 from backend.runs.parts import run_summary_document
+from backend.runs.refs import parse_ref
 from backend.runs.report import report_build
-from backend.runs.solver import solve_with_heartbeat
 from backend.runs.workflows import PROPOSAL_WORKFLOW, RUN_WORKFLOW, run_snapshot
 
 logger = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from django.db import transaction
 from backend.accounts.models import User, UserRole
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.needs.models import Need, NeedSkill
+from backend.placement.execution import run_execute
 from backend.procurement.models import Procurement, Vendor
-from backend.runs.execution import run_execute
 from backend.runs.models import MatchRun, RunStatus
 from backend.runs.params import RunParams
 

@@ -6,7 +6,7 @@ import pytest
 
 from backend.core.errors import DomainError
 from backend.engagements.models import Engagement
-from backend.engagements.services import proposal_approve
+from backend.placement.services import proposal_approve
 from tests.backend.concurrency import race
 from tests.backend.factories import CoordinatorFactory, ExpertFactory, NeedFactory, ProposalFactory
 

@@ -4,7 +4,7 @@ A proposal was correct for the data its run saw; by the time a coordinator appro
 may have taken another engagement, changed their weekdays, or the municipality may have registered
 a procurement whose incumbent is the expert's employer. The approval service locks the expert row
 and asks this module what is broken now. The engine decides (`matching.placement_check`, on an
-instance of this one expert and need built by backend.runs.instance's row conversions); this module
+instance of this one expert and need built by backend.placement.instance's row conversions); this module
 only builds that instance and words each broken rule, by the rule's word in
 backend.core.choices.RULES. Rule numbers and error codes (rule_1 ... rule_11) follow the exchange format.
 """
@@ -20,17 +20,15 @@ from backend.core.fiscal import current_fiscal_year
 from backend.engagements.errors import ErrorCode
 from backend.experts.models import Expert
 from backend.needs.models import Need
-from backend.procurement.models import Procurement
-from backend.runs.instance import (
+from backend.placement.instance import (
     InstanceOptions,
     expert_document,
-    expert_ref,
     holding_document,
     instance_document,
     need_document,
-    need_ref,
-    procurement_ref,
 )
+from backend.procurement.models import Procurement
+from backend.runs.refs import expert_ref, need_ref, procurement_ref
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from backend.needs.models import Need
-from backend.runs.benchmark import instance_load
+from backend.placement.benchmark import instance_load
 from matching.generate import generate
 
 pytestmark = pytest.mark.django_db

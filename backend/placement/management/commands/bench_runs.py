@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from backend.geo.models import Prefecture
-from backend.runs.benchmark import run_benchmark
+from backend.placement.benchmark import run_benchmark
 from matching.generate import generate
 
 SCALES = {"prefecture": ["20"], "national": None}

@@ -4,7 +4,7 @@ The standing comes from the engine itself (`matching.need_standing`: the first o
 pair, else whether the need fits what the expert has left under rules 9-11) on the instance a run would build
 for that need today, so the page and the solver can never disagree. Load and free weekdays are what the expert
 has left after the engagements they already hold. Placing a candidate blocked by the incumbent conflict alone
-(an exception) is a write of backend.engagements (`need_place_with_exception`).
+(an exception) is `backend.placement.services.need_place_with_exception`, which asks this module first.
 """
 
 from dataclasses import dataclass
@@ -15,8 +15,9 @@ from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
 from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need
-from backend.runs.instance import InstanceOptions, instance_build, need_ref, parse_ref
+from backend.placement.instance import InstanceOptions, instance_build
 from backend.runs.models import DecisionKind, PairDecision
+from backend.runs.refs import need_ref, parse_ref
 
 
 @dataclass(frozen=True)

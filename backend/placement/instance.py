@@ -1,54 +1,35 @@
-"""Builds the `kenmu.instance/2` document the solver reads (../shared/spec/exchange-format.md).
+"""Builds the `kenmu.instance/2` document the engine reads (../shared/spec/exchange-format.md): from the database
+rows of needs, experts, vendors and procurements, the engagements already held and the exceptions in force
+(backend.engagements), and a run's pins, forbids and previous proposals (backend.runs).
 
-This module owns the mapping from database rows to exchange-format ids and fields. Ids are
-prefixed primary keys (E12, N7, V3, P40) so that a result can always be traced back.
-It only reads; it never writes.
+This module owns the mapping from database rows to the exchange format's fields; the ids are backend.runs.refs'.
+The row conversions (`instance_document`, `expert_document`, `need_document`, `holding_document`,
+`procurement_document`) serve approval too (backend.placement.rules). It only reads; it never writes.
 """
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 import matching
 from backend.core.choices import Skill
-from backend.core.fiscal import fiscal_year_end, fiscal_year_start, prorate
 from backend.engagements.selectors import (
     coi_overrides_in_force_for_instance,
     engagement_holdings_for_instance,
 )
+from backend.engagements.terms import successor_terms
 from backend.experts.models import Affiliation, Expert
 from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement, Vendor
 from backend.runs.models import DecisionKind, MatchRun, PairDecision
 from backend.runs.params import RunParams
+from backend.runs.refs import expert_ref, need_ref, parse_ref, procurement_ref, vendor_ref
 from backend.runs.scope import run_previous
 
 FORMAT = matching.INSTANCE_FORMAT
 DEFAULT_COOLING_OFF_DAYS = 730
-
-
-def expert_ref(pk: int) -> str:
-    return f"E{pk}"
-
-
-def need_ref(pk: int) -> str:
-    return f"N{pk}"
-
-
-def vendor_ref(pk: int) -> str:
-    return f"V{pk}"
-
-
-def procurement_ref(pk: int) -> str:
-    return f"P{pk}"
-
-
-def parse_ref(ref: str) -> int:
-    return int(ref[1:])
 
 
 @dataclass(frozen=True)
@@ -261,25 +242,6 @@ def run_instance(run: MatchRun) -> dict:
                           replacement=run.replacement if run.replacement_id else None,
                           previous_run=run_previous(scope_key=run.scope_key, before=run.created_at),
                           run_by=run.prefecture_id, lead=params.lead)
-
-
-def successor_terms(current) -> dict:
-    """What is left of a need for a successor (要員交代) starting today (or on 1 April): the days of the remaining
-    months, and the budget less what the current engagement is paid until the day before; the on-site days
-    and the offered fee of those months too. The offered fee is capped at what is left of the budget (the
-    current engagement may have been paid more than the offer), so that the instance stays valid."""
-    starts_on = max(fiscal_year_start(current.fiscal_year), timezone.localdate())
-    ends_on = fiscal_year_end(current.fiscal_year)
-    paid = prorate(current.fee + current.travel_cost, start=current.starts_on, end=starts_on - dt.timedelta(days=1)) \
-        if starts_on > current.starts_on else 0
-    need = current.need
-    days = max(1, prorate(need.days_per_year, start=starts_on, end=ends_on))
-    terms = {"days_per_year": days, "budget": max(0, need.budget - paid)}
-    if need.onsite_required:
-        terms["onsite_days"] = min(days, max(1, prorate(need.onsite_days, start=starts_on, end=ends_on)))
-    if need.offered_fee is not None:
-        terms["offered_fee"] = min(terms["budget"], prorate(need.offered_fee, start=starts_on, end=ends_on))
-    return terms
 
 
 def _drop_dangling_decisions(instance: dict) -> None:

@@ -1,6 +1,6 @@
 """The service's side of the engine: heartbeat with progress while solving, and cancellation."""
 
-from backend.runs.solver import solve_with_heartbeat
+from backend.placement.engine import solve_with_heartbeat
 from matching.generate import generate
 
 

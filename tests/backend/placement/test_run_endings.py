@@ -5,11 +5,12 @@ import pytest
 
 from backend.core.models import AuditLog
 from backend.notifications.models import Notification
-from backend.runs import execution
-from backend.runs.execution import run_execute
+from backend.placement import execution
+from backend.placement.execution import run_execute
+from backend.placement.services import run_enqueue
 from backend.runs.models import DecisionKind, MatchRun, RunStatus
 from backend.runs.params import RunParams
-from backend.runs.services import decision_set, run_cancel, run_enqueue
+from backend.runs.services import decision_set, run_cancel
 from tests.backend.factories import ExpertFactory, NeedFactory
 
 

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from backend.runs.instance import instance_build
+from backend.placement.instance import instance_build
 from backend.runs.params import RunParams
 from tests.backend.factories import AffiliationFactory, ExpertFactory, NeedFactory, ProcurementFactory
 
@@ -63,9 +63,10 @@ def test_export_instance_writes_exactly_what_the_worker_solved(tmp_path, coordin
     """Pins, forbids (declines included), exceptions and previous assignments: the exported file is the
     instance a run solves, from the same builder (it used to leave all of them out)."""
     from backend.engagements.models import CoiOverride
-    from backend.runs.execution import run_execute
+    from backend.placement.execution import run_execute
+    from backend.placement.services import run_enqueue
     from backend.runs.models import DecisionKind, MatchRun
-    from backend.runs.services import decision_set, run_enqueue
+    from backend.runs.services import decision_set
 
     need, other = NeedFactory(municipality_id="202011"), NeedFactory(municipality_id="202011")
     first, second = ExpertFactory(), ExpertFactory()

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from backend.core.errors import DomainError
-from backend.engagements.services import proposal_approve
 from backend.engagements.terms import TermsAsked
+from backend.placement.services import proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, NeedFactory, ProposalFactory
 

@@ -4,7 +4,7 @@ import pytest
 
 from backend.engagements.models import CoiOverride, Engagement, EngagementStatus
 from backend.engagements.pledge import PLEDGE_VERSION
-from backend.engagements.services import proposal_approve
+from backend.placement.services import proposal_approve
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,

@@ -1,4 +1,5 @@
-"""The one place the service calls the matching engine (which never imports Django).
+"""The one place a run calls the matching engine's solve (the engine never imports Django); the run's execution
+(backend.placement.execution) is its only caller.
 
 The solve runs in a helper thread; the calling thread keeps the run's heartbeat and progress in
 the database and turns a cancel request into the engine's stop signal. Database access stays in

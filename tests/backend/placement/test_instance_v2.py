@@ -1,8 +1,8 @@
 """The version 2 fields of the instance a run solves, and where the result's new fields are stored."""
 
 from backend.costs.services import prefecture_setting_update
-from backend.runs.execution import _flags_by_assignment
-from backend.runs.instance import scope_instance
+from backend.placement.execution import _flags_by_assignment
+from backend.placement.instance import scope_instance
 from backend.runs.params import RunParams
 from tests.backend.factories import ExpertFactory, NeedFactory
 
@@ -39,7 +39,7 @@ def test_a_form_notice_goes_to_its_need_only():
 
 
 def test_a_run_stores_its_lead_and_the_run_page_names_it(client, coordinator):
-    from backend.runs.services import run_enqueue
+    from backend.placement.services import run_enqueue
 
     run = run_enqueue(actor=coordinator, fiscal_year=2027, params=RunParams(lead=("coverage", "priority")))
     assert run.params["lead"] == ["coverage", "priority"]

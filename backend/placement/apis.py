@@ -1,0 +1,73 @@
+"""API for the writes of backend.placement: queue, retry and re-run a match run, run a replacement request, and
+approve a proposal into an offered engagement.
+
+Each class is the one of backend.runs or backend.engagements it extends, with the actions that call
+backend.placement.services added; the router (backend/config/api_urls.py) serves these under the same prefixes,
+so every URL, method, schema and response stays as it was. The docstrings are the endpoints' descriptions in the
+API schema.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from backend.core.api import validate_input
+from backend.engagements import apis as engagement_apis
+from backend.engagements.serializers import ApproveInputSerializer, EngagementOutputSerializer
+from backend.engagements.terms import terms_asked
+from backend.placement import services
+from backend.runs import apis as run_apis
+from backend.runs.apis import coordinator_only
+from backend.runs.serializers import RunInputSerializer, RunOutputSerializer
+
+
+class RunViewSet(run_apis.RunViewSet):
+    """Match runs: queue one, watch its progress, cancel or retry it, review its proposals."""
+
+    @extend_schema(request=RunInputSerializer, responses={201: RunOutputSerializer})
+    def create(self, request):
+        coordinator_only(request.user)
+        data = validate_input(RunInputSerializer, data=request.data)
+        run = services.run_enqueue(actor=request.user, fiscal_year=data["fiscal_year"], scope=data["scope"],
+                                   params=data["params"])
+        return self.render(run, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        run = self.get_object()
+        return self.render(services.run_retry(actor=request.user, run=run), status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def rerun(self, request, pk=None):
+        """The same match again with today's data and decisions, and this run's stages."""
+        return self.render(services.run_rerun(actor=request.user, run=self.get_object()), status.HTTP_201_CREATED)
+
+
+class ProposalApprovalViewSet(run_apis.ProposalViewSet):
+    """Proposals of the runs a coordinator may see; approving one creates an offered engagement."""
+
+    @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        proposal = self.get_object()
+        coordinator_only(request.user)
+        data = validate_input(ApproveInputSerializer, data=request.data)
+        engagement = services.proposal_approve(actor=request.user, proposal=proposal,
+                                               override_reason=data.get("override_reason"), terms=terms_asked(data))
+        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
+
+
+class ReplacementViewSet(engagement_apis.ReplacementViewSet):
+    """要員交代 requests; the coordinator re-runs the need without the current expert."""
+
+    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def run(self, request, pk=None):
+        replacement = self.get_object()
+        coordinator_only(request.user)
+        run = services.replacement_run(actor=request.user, replacement=replacement)
+        return Response(RunOutputSerializer(run, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
