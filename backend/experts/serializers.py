@@ -28,7 +28,7 @@ class AffiliationInputSerializer(serializers.Serializer):
         missing = {name: serializers.Field.default_error_messages["required"] for name in ("vendor", "relation")
                    if name not in attrs}
         if missing:
-            raise serializers.ValidationError(missing, code="required")
+            raise serializers.ValidationError(missing, code=ErrorCode.REQUIRED)
         if attrs["relation"] == AffiliationRelation.FORMER_EMPLOYEE and not attrs.get("ended_on"):
             raise serializers.ValidationError(
                 {"ended_on": _("元在籍の場合は退職日が必要です。")}, code=ErrorCode.REQUIRED
