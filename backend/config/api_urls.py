@@ -12,6 +12,7 @@ from backend.accounts.apis import (
     TokenLogoutAllApi,
     TokenLogoutApi,
 )
+from backend.audit.apis import AuditLogViewSet
 from backend.engagements.apis import (
     CoiOverrideViewSet,
     EngagementViewSet,
@@ -26,7 +27,6 @@ from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import (
-    AuditLogViewSet,
     DecisionViewSet,
     ImportApi,
     ImportTemplateApi,

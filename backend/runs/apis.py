@@ -1,4 +1,4 @@
-"""API for match runs, proposals, decisions, consents to joint runs, imports and the audit log.
+"""API for match runs, proposals, decisions, consents to joint runs and imports.
 
 Approving a proposal is backend.engagements (its `ProposalApprovalViewSet` is this `ProposalViewSet` with the
 `approve` action, and is what /proposals/ routes to)."""
@@ -16,16 +16,13 @@ from rest_framework.views import APIView
 
 from backend.accounts.permissions import is_coordinator
 from backend.core.api import BilingualValidationError, readers_language, validate_input
-from backend.core.models import AuditLog
 from backend.core.viewsets import ScopedViewSet
 from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
-from backend.runs.filters import AuditLogFilter, ProposalFilter, RunFilter, ScopeConsentFilter
+from backend.runs.filters import ProposalFilter, RunFilter, ScopeConsentFilter
 from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.serializers import (
-    AuditLogListOutputSerializer,
-    AuditLogOutputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
     ProposalOutputSerializer,
@@ -185,21 +182,6 @@ class TemplateFormatSerializer(serializers.Serializer):
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
-
-
-class AuditLogViewSet(ScopedViewSet):
-    """Every state change: who, when, what, before and after. Coordinators read their prefecture's."""
-
-    queryset = AuditLog.objects.none()
-    output_serializer_class = AuditLogOutputSerializer
-    list_serializer_class = AuditLogListOutputSerializer
-    filterset_class = AuditLogFilter
-
-    def scoped_queryset(self, user):
-        return selectors.audit_log_list(user=user)
-
-    def list_rows(self, queryset):
-        return selectors.audit_log_list_rows(queryset)
 
 
 class ImportTemplateApi(APIView):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "backend.engagements",
     "backend.restrictions",
     "backend.notifications",
+    "backend.audit",
     "frontend",
 ]
 
