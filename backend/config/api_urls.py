@@ -21,18 +21,13 @@ from backend.engagements.apis import (
 )
 from backend.experts.apis import AffiliationChangeViewSet, ExpertApplicationViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
+from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
-from backend.runs.apis import (
-    DecisionViewSet,
-    ImportApi,
-    ImportTemplateApi,
-    RunViewSet,
-    ScopeConsentViewSet,
-)
+from backend.runs.apis import DecisionViewSet, RunViewSet, ScopeConsentViewSet
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
