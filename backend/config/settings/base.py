@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "backend.restrictions",
     "backend.notifications",
     "backend.audit",
+    "backend.worker",
     "frontend",
 ]
 

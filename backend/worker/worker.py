@@ -37,6 +37,7 @@ from django_tasks_db.models import DBTaskResult
 
 from backend.runs.models import MatchRun, RunStatus
 from backend.runs.services import runs_reap_stale
+from backend.runs.tasks import execute_run
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError)
 FIRST_RETRY_S = 0.5
 MAX_RETRY_S = 10.0
-EXECUTE_RUN_TASK = "backend.runs.tasks.execute_run"
+EXECUTE_RUN_TASK = execute_run.module_path  # a match run beats while it solves; no other task does
 
 
 def abandoned_after_s() -> int:
