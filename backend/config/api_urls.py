@@ -12,22 +12,18 @@ from backend.accounts.apis import (
     TokenLogoutApi,
 )
 from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
+from backend.audit.apis import AuditLogViewSet
 from backend.engagements.apis import CoiOverrideViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
+from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
 from backend.placement.apis import ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
-from backend.runs.apis import (
-    AuditLogViewSet,
-    DecisionViewSet,
-    ImportApi,
-    ImportTemplateApi,
-    ScopeConsentViewSet,
-)
+from backend.runs.apis import DecisionViewSet, ScopeConsentViewSet
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")

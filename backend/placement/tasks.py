@@ -1,4 +1,4 @@
-"""Background work, executed by the database-backed worker (`manage.py run_worker`, see backend/runs/worker.py).
+"""Background work, executed by the database-backed worker (`manage.py run_worker`, see backend/worker/worker.py).
 
 A task row names its task by import path (`backend.placement.tasks.execute_run`). A row queued under an older path
 fails when the worker cannot import it, and the stale sweep (`runs_reap_stale`) then fails its run, which the

@@ -1,32 +1,25 @@
-"""API for match runs, proposals, decisions, consents to joint runs, imports and the audit log.
+"""API for match runs, proposals, decisions and consents to joint runs.
 
 Queuing a run (create, retry, re-run) and approving a proposal belong to the placement app, above this one: its
 `RunViewSet` and `ProposalApprovalViewSet` are the classes here with those actions, and are what /runs/ and
 /proposals/ route to."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend.accounts.permissions import is_coordinator
-from backend.core.api import BilingualValidationError, readers_language, validate_input
-from backend.core.models import AuditLog
+from backend.core.api import validate_input
 from backend.core.viewsets import ScopedViewSet
-from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
-from backend.runs.filters import AuditLogFilter, ProposalFilter, RunFilter, ScopeConsentFilter
+from backend.runs.filters import ProposalFilter, RunFilter, ScopeConsentFilter
 from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.serializers import (
-    AuditLogListOutputSerializer,
-    AuditLogOutputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
     ProposalOutputSerializer,
@@ -158,72 +151,3 @@ class DecisionViewSet(ScopedViewSet):
         if decision is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(DecisionOutputSerializer(decision).data)
-
-
-class TemplateFormatSerializer(serializers.Serializer):
-    file = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
-
-
-class AuditLogViewSet(ScopedViewSet):
-    """Every state change: who, when, what, before and after. Coordinators read their prefecture's."""
-
-    queryset = AuditLog.objects.none()
-    output_serializer_class = AuditLogOutputSerializer
-    list_serializer_class = AuditLogListOutputSerializer
-    filterset_class = AuditLogFilter
-
-    def scoped_queryset(self, user):
-        return selectors.audit_log_list(user=user)
-
-    def list_rows(self, queryset):
-        return selectors.audit_log_list_rows(queryset)
-
-
-class ImportTemplateApi(APIView):
-    """Download the import template (Japanese headers and one example row)."""
-
-    @extend_schema(parameters=[TemplateFormatSerializer], responses=SPREADSHEETS)
-    def get(self, request, kind):
-        coordinator_only(request.user)
-        file = validate_input(TemplateFormatSerializer, data=request.query_params)["file"]
-        with readers_language(request):
-            return _template_response(kind, file)
-
-
-def _template_response(kind: str, file: str) -> HttpResponse:
-    spec = SPECS[kind]()
-    if file == "csv":
-        response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.csv"'
-    else:
-        response = HttpResponse(template_xlsx(spec), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="kenmu-{kind}-template.xlsx"'
-    return response
-
-
-class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    ids = serializers.ListField(child=serializers.IntegerField())
-
-
-class ImportApi(APIView):
-    """Import experts or needs from .xlsx/.csv: every row validated, errors per row and column, all or nothing."""
-
-    parser_classes = [MultiPartParser]
-
-    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
-        responses={201: ImportResultSerializer})
-    def post(self, request, kind):
-        coordinator_only(request.user)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise BilingualValidationError.of(NO_FILE)
-        created = import_upload(spec=SPECS[kind](), actor=request.user, upload=upload)
-        return Response({"created": len(created), "ids": [obj.pk for obj in created]},
-                        status=status.HTTP_201_CREATED)

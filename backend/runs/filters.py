@@ -1,7 +1,6 @@
 import django_filters
 
 from backend.core.filters import code, fiscal_year, key
-from backend.core.models import AuditLog
 from backend.runs.models import MatchRun, Proposal, ProposalStatus, RunStatus, ScopeConsent
 
 
@@ -31,14 +30,4 @@ class ProposalFilter(django_filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = []
-
-
-class AuditLogFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter()
-    object_type = django_filters.CharFilter()
-    object_id = django_filters.CharFilter()
-
-    class Meta:
-        model = AuditLog
         fields = []

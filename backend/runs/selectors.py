@@ -1,5 +1,5 @@
-"""Reads for match runs, their proposals and the audit log (engagements are the engagements app's, the
-restriction register backend.restrictions)."""
+"""Reads for match runs and their proposals (the audit log is backend.audit, engagements backend.engagements,
+the restriction register backend.restrictions)."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,6 @@ from django.db.models import Q, QuerySet
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
-from backend.core.models import AuditLog
 from backend.experts.models import Affiliation
 from backend.experts.selectors import expert_list
 from backend.needs.models import NeedStatus
@@ -135,21 +134,6 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
             notes.append("conflict_since")
         states[p.pk] = LiveState(state, tuple(notes))
     return states
-
-
-def audit_log_list(*, user) -> QuerySet[AuditLog]:
-    queryset = AuditLog.objects.select_related("actor").order_by("-at", "-id")
-    if is_admin(user):
-        return queryset
-    if user.role == UserRole.COORDINATOR:
-        return queryset.filter(scope__contains=[user.prefecture_id])
-    return queryset.none()
-
-
-def audit_log_list_rows(entries: QuerySet[AuditLog]) -> QuerySet:
-    """A list page of audit `entries` in one query: the shown columns and the actor's name as dicts."""
-    return entries.values("id", "at", "actor__username", "prefecture_id", "action", "object_type", "object_id",
-                          "before", "after")
 
 
 # -- what the run's page shows beyond its proposals: the stored report, the reader's part --------------------------

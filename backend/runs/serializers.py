@@ -3,8 +3,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.errors import interpolate
-from backend.core.models import AuditLog
-from backend.core.viewsets import iso_datetime
 from backend.experts.models import Expert
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
@@ -198,21 +196,3 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PairDecision
         fields = ["id", "need", "expert", "kind", "declined_by", "reason", "created_at"]
-
-
-class AuditLogOutputSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
-
-    class Meta:
-        model = AuditLog
-        fields = ["id", "at", "actor", "prefecture", "action", "object_type", "object_id", "before", "after"]
-
-
-class AuditLogListOutputSerializer(AuditLogOutputSerializer):
-    """A row of the audit log list (`audit_log_list_rows`) with AuditLogOutputSerializer's fields, built in plain
-    Python. tests/backend/api/test_query_counts.py holds every row equal to AuditLogOutputSerializer's."""
-
-    def to_representation(self, row: dict) -> dict:
-        return {"id": row["id"], "at": iso_datetime(row["at"]), "actor": row["actor__username"],
-                "prefecture": row["prefecture_id"], "action": row["action"], "object_type": row["object_type"],
-                "object_id": row["object_id"], "before": row["before"], "after": row["after"]}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
+from backend.audit.selectors import audit_log_list
 from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
 from backend.core.reuse import reuse_page
@@ -27,7 +28,6 @@ from backend.restrictions.selectors import (
     vendor_may_bid,
 )
 from backend.restrictions.serializers import MayBidQuerySerializer
-from backend.runs.selectors import audit_log_list
 from frontend import forms
 from frontend.audit import audit_filter, audit_query, audit_rows, kind_choices
 from frontend.views import PAGE_SIZE

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "backend.placement",
     "backend.restrictions",
     "backend.notifications",
+    "backend.audit",
+    "backend.worker",
     "frontend",
 ]
 

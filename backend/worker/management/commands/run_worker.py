@@ -1,7 +1,7 @@
 """`manage.py run_worker`: the task worker to run in production and under `kenmu.py serve`.
 
 It claims and runs tasks exactly as django_tasks_db's `db_worker` does, but survives database outages
-and reaps abandoned work (see backend/runs/worker.py). Exit status: 0 after SIGINT/SIGTERM (the
+and reaps abandoned work (see backend/worker/worker.py). Exit status: 0 after SIGINT/SIGTERM (the
 current task is finished first; a second signal ends it at once), non-zero only when it cannot work at
 all (failed system checks, unapplied migrations).
 """
@@ -17,7 +17,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands import db_worker
 
-from backend.runs import worker as kenmu_worker
+from backend.worker import worker as kenmu_worker
 
 
 def _default_worker_id() -> str:

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from backend.placement.services import run_enqueue
 from backend.runs.models import MatchRun
-from backend.runs.worker import tasks_reap_abandoned
+from backend.worker.worker import tasks_reap_abandoned
 from tests.backend.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -151,7 +151,7 @@ def test_a_running_task_is_abandoned_only_when_old_and_its_match_run_no_longer_b
     assert statuses == {str(old_and_silent.id): "FAILED", str(old_but_beating.id): "RUNNING",
                         str(recent.id): "RUNNING"}
     failed = DBTaskResult.objects.get(pk=old_and_silent.pk)
-    assert failed.exception_class_path == "backend.runs.worker.TaskAbandoned" and failed.finished_at is not None
+    assert failed.exception_class_path == "backend.worker.worker.TaskAbandoned" and failed.finished_at is not None
     assert "a-worker-that-is-gone" in failed.traceback
 
 
