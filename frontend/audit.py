@@ -191,10 +191,11 @@ SNAPSHOT_LABELS = {
     "affiliations": pgettext_lazy("audit field", "所属"),
     "required_skills": pgettext_lazy("audit field", "必須スキル"),
     "desired_skills": pgettext_lazy("audit field", "歓迎スキル"),
-    # Recorded before the glossary renames (Expert.active → listed, home_prefecture → registering_prefecture):
-    # old rows keep their old keys.
+    # Recorded before the glossary renames (Expert.active → listed, home_prefecture → registering_prefecture,
+    # pledge_signed_on → pool_pledge_signed_on): old rows keep their old keys.
     "active": pgettext_lazy("audit field", "登録中"),
     "home_prefecture": pgettext_lazy("audit field", "登録都道府県"),
+    "pledge_signed_on": pgettext_lazy("audit field", "秘密保持誓約の署名日"),
 }
 
 

@@ -54,7 +54,7 @@ FIELD_LABELS = {
     "email": gettext_lazy("メールアドレス"), "phone": gettext_lazy("電話番号"), "registering_prefecture": gettext_lazy("登録都道府県"),
     "home_municipality": gettext_lazy("自宅・拠点の市区町村"), "serves_prefectures": gettext_lazy("担当できる都道府県"),
     "onsite_prefectures": gettext_lazy("現地勤務できる都道府県"), "capacity_days": gettext_lazy("年間稼働日数"),
-    "max_engagements": gettext_lazy("最大兼務数"), "daily_rate": gettext_lazy("日額報酬"), "pledge_signed_on": gettext_lazy("誓約書の署名日"),
+    "max_engagements": gettext_lazy("最大兼務数"), "daily_rate": gettext_lazy("日額報酬"), "pool_pledge_signed_on": gettext_lazy("誓約書の署名日"),
     "affiliations": gettext_lazy("所属"), "vendor": gettext_lazy("事業者"), "relation": gettext_lazy("関係"), "ended_on": gettext_lazy("退職日"),
     "reason": gettext_lazy("理由"), "category": gettext_lazy("調達区分"), "status": gettext_lazy("状況"), "incumbent_vendor": gettext_lazy("受託事業者"),
     "corporate_number": gettext_lazy("法人番号"), "note": gettext_lazy("備考"),

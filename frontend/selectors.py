@@ -136,7 +136,7 @@ def expert_filter(rows: QuerySet[Expert], query: ExpertQuery) -> QuerySet[Expert
     elif query.availability == "full":
         rows = rows.filter(used_days__gte=F("capacity_days"))
     if query.pledge:
-        rows = rows.filter(pledge_signed_on__isnull=query.pledge == "unsigned")
+        rows = rows.filter(pool_pledge_signed_on__isnull=query.pledge == "unsigned")
     if query.vendor:
         rows = rows.filter(Exists(Affiliation.objects.filter(
             expert=OuterRef("pk"), vendor__name__icontains=query.vendor, relation__in=ACTIVE_RELATIONS,
@@ -154,7 +154,7 @@ def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySe
     skills = ExpertSkill.objects.filter(expert=OuterRef("pk")).order_by("skill").values(
         row=JSONObject(skill="skill", level="level"))
     return experts.prefetch_related(None).only(
-        "id", "name", "listed", "registering_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pledge_signed_on",
+        "id", "name", "listed", "registering_prefecture_id", "weekdays", "capacity_days", "daily_rate", "pool_pledge_signed_on",
     ).annotate(used_days=Case(When(listed=True, then=Coalesce(Subquery(booked), 0)), default=Value(0)),
                skill_rows=ArraySubquery(skills))
 

@@ -266,11 +266,6 @@ def lead_part(model: LinearModel, weighted: int, name: str) -> int:
     return above // weights[name]
 
 
-def lead_weight(model: LinearModel) -> int:
-    """The weight of the primary in the lead objective (one more than the number of needs it can fill)."""
-    return lead_weights(model)["primary"]
-
-
 def _weighted(model: LinearModel, names: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
     """One maximisation whose weights keep `names` in lexicographic order: each weight is the product of
     (range + 1) of the stages after it, so no change below can outweigh one unit above."""

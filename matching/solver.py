@@ -85,7 +85,7 @@ class _Piece:
 def solve(instance: Instance | Mapping, *, time_limit_s: float | None = None, workers: int | None = None,
           seed: int | None = None, on_progress: ProgressCallback | None = None,
           should_stop: Callable[[], bool] | None = None, options: SolveOptions | None = None) -> dict:
-    """Solve an instance (dict or Instance) and return a `kenmu.result/1` dict.
+    """Solve an instance (dict or Instance) and return a `kenmu.result/N` dict (N the instance's format version).
 
     on_progress receives dicts {"best_primary", "bound", "elapsed", "stage"}; should_stop is polled
     (also during a solver call) and ends the run early with the best solution found so far.

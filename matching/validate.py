@@ -29,8 +29,6 @@ from .model import (
     Need,
 )
 
-REASONS = (*RULE_REASONS, "capacity")
-
 
 def spec_km(a, b) -> float:
     """The spec's km(e, r): haversine, R = 6371.0 km, double precision (the same operations as the solver's,

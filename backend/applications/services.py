@@ -140,7 +140,7 @@ def expert_application_accept(*, actor: User, application: ExpertApplication, ve
         "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
         "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,
         "skills": application.skills, "affiliations": affiliations,
-        "pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
+        "pool_pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
     login = invited_user_create(actor=actor, email=application.email, role=UserRole.EXPERT,
                                 language=application.language, expert=expert)
     _application_decided(application, AuditAction.APPLICATION_ACCEPT, actor=actor, expert=expert)

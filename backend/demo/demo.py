@@ -159,7 +159,7 @@ def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) 
             "max_engagements": rng.choice([2, 3, 3, 4, 5]),
             "daily_rate": _daily_rate(rng),
             "employment_forms": rng.sample(EmploymentForm.values, rng.randint(1, 3)),
-            "pledge_signed_on": dt.date(2026, 4, 1) if rng.random() < 0.6 else None,
+            "pool_pledge_signed_on": dt.date(2026, 4, 1) if rng.random() < 0.6 else None,
             "skills": _skills(rng, rng.randint(2, 5)),
             "affiliations": affiliations,
         }

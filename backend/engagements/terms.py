@@ -74,7 +74,7 @@ def terms_resolve(asked: TermsAsked, *, proposal, expert, need, today: dt.date) 
                  employment_form=form, starts_on=starts_on, ends_on=asked.ends_on or fiscal_year_end(need.fiscal_year))
 
 
-def terms_problems(terms: Terms, *, proposal, expert, need, days_per_year: int, budget: int) -> list[FieldProblem]:
+def contract_terms_problems(terms: Terms, *, proposal, expert, need, days_per_year: int, budget: int) -> list[FieldProblem]:
     """What keeps these terms from being confirmed. `days_per_year` and `budget` are the placement's (what is left
     of them for a successor)."""
     return (_fee_problems(terms, proposal=proposal, expert=expert, days_per_year=days_per_year, budget=budget)

@@ -38,7 +38,7 @@ class Expert(models.Model):
         models.CharField(max_length=24, choices=EmploymentForm.choices), verbose_name=_("受入可能な任用形態"),
         default=list,
     )
-    pledge_signed_on = models.DateField(_("秘密保持誓約の署名日"), null=True, blank=True)
+    pool_pledge_signed_on = models.DateField(_("秘密保持誓約の署名日"), null=True, blank=True)
     # Listed in the pool (登録中): offered to runs. Only engagements are "active" (docs/glossary.md).
     listed = models.BooleanField(_("登録中"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,7 +62,7 @@ class Expert(models.Model):
 
     @property
     def confidentiality_pledge(self) -> bool:
-        return self.pledge_signed_on is not None
+        return self.pool_pledge_signed_on is not None
 
 
 class ExpertSkill(models.Model):

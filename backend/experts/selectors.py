@@ -15,7 +15,7 @@ from backend.experts.models import (
 
 # The columns the experts list shows (ExpertListOutputSerializer), besides what `expert_list_rows` aggregates.
 LIST_COLUMNS = ("id", "name", "name_kana", "email", "phone", "registering_prefecture_id", "home_municipality_id",
-                "capacity_days", "weekdays", "max_engagements", "daily_rate", "employment_forms", "pledge_signed_on",
+                "capacity_days", "weekdays", "max_engagements", "daily_rate", "employment_forms", "pool_pledge_signed_on",
                 "listed", "created_at", "updated_at")
 
 

@@ -58,7 +58,7 @@ class ExpertInputSerializer(serializers.Serializer):
     max_engagements = serializers.IntegerField(min_value=1, max_value=20, default=3)
     daily_rate = serializers.IntegerField(min_value=0, max_value=10_000_000)
     employment_forms = employment_form_list(allow_empty=False)
-    pledge_signed_on = serializers.DateField(required=False, allow_null=True)
+    pool_pledge_signed_on = serializers.DateField(required=False, allow_null=True)
     skills = SkillLevelsField(required=False)
     affiliations = AffiliationInputSerializer(many=True, required=False)
     listed = serializers.BooleanField(required=False)
@@ -91,7 +91,7 @@ class ExpertOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "name_kana", "email", "phone", "registering_prefecture", "home_municipality",
             "serves_prefectures", "onsite_prefectures", "capacity_days", "weekdays", "max_engagements",
-            "daily_rate", "employment_forms", "pledge_signed_on", "confidentiality_pledge", "skills",
+            "daily_rate", "employment_forms", "pool_pledge_signed_on", "confidentiality_pledge", "skills",
             "affiliations", "listed", "created_at", "updated_at",
         ]
 
@@ -118,8 +118,8 @@ class ExpertListOutputSerializer(ExpertOutputSerializer):
             "onsite_prefectures": row["onsite_codes"], "capacity_days": row["capacity_days"],
             "weekdays": row["weekdays"], "max_engagements": row["max_engagements"], "daily_rate": row["daily_rate"],
             "employment_forms": row["employment_forms"],
-            "pledge_signed_on": row["pledge_signed_on"].isoformat() if row["pledge_signed_on"] else None,
-            "confidentiality_pledge": row["pledge_signed_on"] is not None,
+            "pool_pledge_signed_on": row["pool_pledge_signed_on"].isoformat() if row["pool_pledge_signed_on"] else None,
+            "confidentiality_pledge": row["pool_pledge_signed_on"] is not None,
             "skills": {s["skill"]: s["level"] for s in row["skill_rows"]},
             "affiliations": [{"id": a["id"], "vendor": a["vendor"], "vendor_name": a["vendor_name"],
                               "relation": a["relation"], "ended_on": a["ended_on"],

@@ -43,13 +43,13 @@ EXPERT_OWN_FIELDS = frozenset({
 _NOT_YOURS = {
     "affiliations": _("所属事業者は入札参加制限の根拠になるため、「所属の変更を申請」から申請してください"
                       "（コーディネーターが確認して反映します）。"),
-    "pledge_signed_on": _("誓約書はマイページの「誓約する」から署名してください（署名日は当日になります）。"),
+    "pool_pledge_signed_on": _("誓約書はマイページの「誓約する」から署名してください（署名日は当日になります）。"),
 }
 _NOT_YOURS_OTHERWISE = _("この項目は専門人材本人は変更できません。変更が必要な場合はコーディネーターに依頼してください。")
 
 SCALAR_FIELDS = [
     "name", "name_kana", "email", "phone", "home_municipality", "capacity_days", "weekdays",
-    "max_engagements", "daily_rate", "employment_forms", "pledge_signed_on", "listed",
+    "max_engagements", "daily_rate", "employment_forms", "pool_pledge_signed_on", "listed",
 ]
 
 
@@ -64,7 +64,7 @@ def expert_snapshot(expert: Expert) -> dict:
         "max_engagements": expert.max_engagements,
         "daily_rate": expert.daily_rate,
         "employment_forms": list(expert.employment_forms),
-        "pledge_signed_on": expert.pledge_signed_on,
+        "pool_pledge_signed_on": expert.pool_pledge_signed_on,
         "skills": dict(expert.skills.values_list("skill", "level")),
         "affiliations": [
             [a.vendor_id, a.relation, a.ended_on] for a in expert.affiliations.order_by("vendor_id", "relation")
@@ -137,9 +137,9 @@ def _check_fields_are_theirs(*, actor: User, expert: Expert, data: dict) -> None
 
 
 def _check_pledge_date(data: dict) -> None:
-    signed = data.get("pledge_signed_on")
+    signed = data.get("pool_pledge_signed_on")
     if signed and signed > timezone.localdate():
-        raise DomainError.single("pledge_signed_on", ErrorCode.IN_FUTURE, _("誓約書の署名日に未来の日付は指定できません。"))
+        raise DomainError.single("pool_pledge_signed_on", ErrorCode.IN_FUTURE, _("誓約書の署名日に未来の日付は指定できません。"))
 
 
 def expert_commitments(*, expert: Expert) -> dict:
@@ -222,8 +222,8 @@ def expert_sign_pledge(*, actor: User, expert: Expert) -> Expert:
         raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("誓約書に署名できるのは専門人材本人のみです。"))
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     before = expert_snapshot(expert)
-    expert.pledge_signed_on = timezone.localdate()
-    expert.save(update_fields=["pledge_signed_on", "updated_at"])
+    expert.pool_pledge_signed_on = timezone.localdate()
+    expert.save(update_fields=["pool_pledge_signed_on", "updated_at"])
     audit_record(actor=actor, action=AuditAction.EXPERT_SIGN_PLEDGE, obj=expert, prefecture=expert.registering_prefecture,
                  before=before, after=expert_snapshot(expert))
     return expert

@@ -472,7 +472,7 @@ def _expert_spec() -> ImportSpec:
                aliases=("日額報酬(円)",)),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
                "特別職非常勤職員、業務委託", how=FORMS_HOW),
-        Column("秘密保持誓約の署名日", "pledge_signed_on", example="2026-04-01", how=gettext_lazy("署名済みなら日付（2026-04-01）")),
+        Column("秘密保持誓約の署名日", "pool_pledge_signed_on", example="2026-04-01", how=gettext_lazy("署名済みなら日付（2026-04-01）")),
         Column("スキル", "skills", parse_skills, "情報セキュリティ:3、企画・計画:2", how=SKILL_HOW),
         Column("所属事業者1", "aff1_vendor", _vendor_id,
                how=gettext_lazy("登録済みの事業者名（先に「調達・受託事業者」で登録）")),

@@ -8,7 +8,7 @@ from backend.core.fields import SkillLevelsField, employment_form_list, weekday_
 from backend.core.viewsets import iso_datetime
 from backend.geo.fields import MunicipalityField
 from backend.needs.models import FeeBasis, Need
-from backend.needs.terms import terms_problems
+from backend.needs.terms import work_pattern_problems
 
 DESCRIPTION_MAX_CHARS = 4000
 
@@ -46,7 +46,7 @@ class NeedInputSerializer(serializers.Serializer):
         days = attrs.get("pattern_days", getattr(instance, "pattern_days", None))
         weekdays = attrs.get("weekdays", getattr(instance, "weekdays", None)) or []
         errors = {p.field: p.message
-                  for p in terms_problems(pattern=pattern, days=days, weekdays=weekdays)}
+                  for p in work_pattern_problems(pattern=pattern, days=days, weekdays=weekdays)}
         required = attrs.get("required_skills") or {}
         desired = attrs.get("desired_skills") or {}
         if set(required) & set(desired):

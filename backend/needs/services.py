@@ -21,7 +21,7 @@ from backend.core.services import model_update
 from backend.geo.models import Municipality
 from backend.needs.errors import ErrorCode
 from backend.needs.models import FeeBasis, Need, NeedSkill, NeedStatus
-from backend.needs.terms import fee_problems, onsite_problems, terms_problems, yearly_fee
+from backend.needs.terms import fee_problems, onsite_problems, work_pattern_problems, yearly_fee
 from backend.needs.workflows import NEED_WORKFLOW
 
 SCALAR_FIELDS = ["fiscal_year", "role", "title", "description", "pattern", "pattern_days", "weekdays",
@@ -87,7 +87,7 @@ def _apply(need: Need, data: dict) -> None:
     if need.fee_basis != FeeBasis.HOURLY:
         need.fee_hours_per_day = None
     need.fee_basis = need.fee_basis or ""
-    problems = (terms_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
+    problems = (work_pattern_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
                 + onsite_problems(onsite_required=need.onsite_required, onsite_days=need.onsite_days,
                                   days_per_year=need.days_per_year)
                 + fee_problems(basis=need.fee_basis, amount=need.fee_amount, hours_per_day=need.fee_hours_per_day,

@@ -18,7 +18,7 @@ from backend.needs.models import FeeBasis
 PATTERN_LIMITS = {WorkPattern.WEEKLY: 5, WorkPattern.MONTHLY: 20, WorkPattern.YEARLY: 240}
 
 
-def terms_problems(*, pattern: str | None, days: int | None, weekdays: list[str]) -> list[FieldProblem]:
+def work_pattern_problems(*, pattern: str | None, days: int | None, weekdays: list[str]) -> list[FieldProblem]:
     problems = []
     limit = PATTERN_LIMITS.get(pattern)
     if limit and days and days > limit:

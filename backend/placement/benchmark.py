@@ -42,7 +42,7 @@ def instance_load(instance: dict) -> dict[str, int]:
         Expert(name=e.get("name") or e["id"], registering_prefecture_id=e["serves_prefectures"][0],
                capacity_days=e["capacity_days"], weekdays=e["weekdays"], max_engagements=e["max_engagements"],
                daily_rate=e["daily_rate"], employment_forms=e["employment_forms"],
-               pledge_signed_on="2026-04-01" if e["confidentiality_pledge"] else None)
+               pool_pledge_signed_on="2026-04-01" if e["confidentiality_pledge"] else None)
         for e in instance["experts"]
     ], batch_size=1000)
     ids.update({e["id"]: obj.pk for e, obj in zip(instance["experts"], experts, strict=True)})

@@ -86,7 +86,7 @@ def expert_document(expert: Expert) -> dict:
              **({"ended_on": a.ended_on.isoformat()} if a.ended_on else {})}
             for a in expert.affiliations.all()
         ],
-        "confidentiality_pledge": expert.pledge_signed_on is not None,
+        "confidentiality_pledge": expert.pool_pledge_signed_on is not None,
     }
     if expert.home_municipality is not None:
         doc["home"] = {"lat": expert.home_municipality.lat, "lon": expert.home_municipality.lon}

@@ -37,8 +37,8 @@ from backend.engagements.services import engagement_notify
 from backend.engagements.terms import (
     TermsAsked,
     amounts_for_year,
+    contract_terms_problems,
     successor_terms,
-    terms_problems,
     terms_resolve,
 )
 from backend.experts.models import Expert
@@ -52,7 +52,7 @@ from backend.placement.rules import Placement, incumbent_conflicts, placement_pr
 from backend.placement.tasks import execute_run
 from backend.runs.errors import ErrorCode as RunErrorCode
 from backend.runs.models import (
-    ACTIVE_RUN_STATUSES,
+    LIVE_RUN_STATUSES,
     DecisionKind,
     MatchRun,
     PairDecision,
@@ -141,7 +141,7 @@ def run_rerun(*, actor: User, run: MatchRun) -> MatchRun:
     """The same match again with today's needs, experts and decisions, and the run's own stages: a re-run
     never silently drops the stages the coordinator chose (it used to run with none)."""
     run_check_control(actor=actor, run=run)
-    if run.status in ACTIVE_RUN_STATUSES:
+    if run.status in LIVE_RUN_STATUSES:
         raise ConflictError.single("status", RunErrorCode.STILL_ACTIVE, _("実行中のマッチングは再実行できません。"))
     return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
                        params=RunParams.from_stored(run.params), replacement=run.replacement)
@@ -229,7 +229,7 @@ def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | 
         # The placement holds; then the terms the coordinator confirms must too.
         confirmed = terms_resolve(terms or TermsAsked(), proposal=proposal, expert=expert, need=need,
                                   today=timezone.localdate())
-        refused = terms_problems(confirmed, proposal=proposal, expert=expert, need=need, **terms_left)
+        refused = contract_terms_problems(confirmed, proposal=proposal, expert=expert, need=need, **terms_left)
         if refused:
             raise DomainError(*refused)
         # A successor is offered next to the current engagement; the hand-over happens when it is active.

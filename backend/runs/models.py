@@ -23,7 +23,9 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", _("中止")
 
 
-ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+# A run that still holds its scope (a second one is refused): queued or running, "live" rather than "active",
+# which names an engagement that serves.
+LIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class RunKind(models.TextChoices):

@@ -127,7 +127,7 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
             state = "proposed"
         flagged = {f.get("kind") for f in p.flags or []}
         notes = []
-        if "pledge_required" in flagged and p.expert.pledge_signed_on is not None:
+        if "pledge_required" in flagged and p.expert.pool_pledge_signed_on is not None:
             notes.append("pledge_signed_since")
         conflicted = employers.get(p.expert_id, set()) & incumbents.get(p.need.municipality_id, set())
         if conflicted and not flagged & {"incumbent_conflict_overridden"}:

@@ -30,7 +30,7 @@ from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.runs.errors import ErrorCode
 from backend.runs.models import (
-    ACTIVE_RUN_STATUSES,
+    LIVE_RUN_STATUSES,
     MatchRun,
     PairDecision,
     RunStatus,
@@ -86,7 +86,7 @@ def run_cancel(*, actor: User, run: MatchRun) -> MatchRun:
     run_check_control(actor=actor, run=run)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
-        if run.status not in ACTIVE_RUN_STATUSES:
+        if run.status not in LIVE_RUN_STATUSES:
             raise ConflictError.single("status", ErrorCode.NOT_ACTIVE, _("終了した実行は中止できません。"))
         before = run_snapshot(run)
         if run.status == RunStatus.QUEUED:

@@ -92,7 +92,7 @@ def expert_data(post, *, by_coordinator: bool) -> dict:
     }
     if by_coordinator:
         data["listed"] = forms.checkbox(post, "listed")
-        data["pledge_signed_on"] = forms.text(post, "pledge_signed_on") or None
+        data["pool_pledge_signed_on"] = forms.text(post, "pool_pledge_signed_on") or None
         return data
     return {name: value for name, value in data.items() if name in EXPERT_OWN_FIELDS}
 
@@ -122,7 +122,7 @@ def _initial(expert) -> dict:
         "max_engagements": expert.max_engagements, "daily_rate": expert.daily_rate,
         "home_municipality": expert.home_municipality_id or "",
         "employment_forms": expert.employment_forms,
-        "pledge_signed_on": expert.pledge_signed_on.isoformat() if expert.pledge_signed_on else "",
+        "pool_pledge_signed_on": expert.pool_pledge_signed_on.isoformat() if expert.pool_pledge_signed_on else "",
         "skills": {s.skill: s.level for s in expert.skills.all()},
         "affiliations": [{"vendor": str(a.vendor_id), "relation": a.relation,
                           "ended_on": a.ended_on.isoformat() if a.ended_on else ""} for a in expert.affiliations.all()],

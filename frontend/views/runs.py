@@ -29,7 +29,7 @@ from backend.placement.rules import incumbent_conflicts
 from backend.runs import selectors as selectors_runs
 from backend.runs import services
 from backend.runs.models import (
-    ACTIVE_RUN_STATUSES,
+    LIVE_RUN_STATUSES,
     DecisionKind,
     PairDecision,
     ProposalStatus,
@@ -102,7 +102,7 @@ def _progress_context(request, run) -> dict:
     prefectures = selectors_runs.reader_prefectures(user=request.user)
     whole = prefectures is None or run.prefecture_id in prefectures
     limit = RunParams.from_stored(run.params).time_limit_s
-    return {"run": run, "active": run.status in ACTIVE_RUN_STATUSES,
+    return {"run": run, "active": run.status in LIVE_RUN_STATUSES,
             "best": progress.get("best_primary") if whole else None,
             "bound": progress.get("bound") if whole else None, "elapsed": progress.get("elapsed_s") or 0,
             "limit": limit, "joint_partner": not whole}
@@ -113,7 +113,7 @@ def run_progress(request, pk: int):
     """The partial htmx polls while the run is queued or running; when it ends the page reloads."""
     run = _run_for(request, pk)
     response = render(request, "frontend/runs/_progress.html", _progress_context(request, run))
-    if request.htmx and run.status not in ACTIVE_RUN_STATUSES:
+    if request.htmx and run.status not in LIVE_RUN_STATUSES:
         response["HX-Refresh"] = "true"
     return response
 
@@ -280,7 +280,7 @@ def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
         "categories": [label for _value, label in ProcurementCategory.choices],
         "conflicts": [] if exception else incumbent_conflicts(expert, need.municipality_id),
         "exception": exception,
-        "pledge_missing": expert.pledge_signed_on is None,
+        "pledge_missing": expert.pool_pledge_signed_on is None,
         "values": values or _terms_values(proposal), "errors": errors,
         "forms": [(f, EmploymentForm(f).label) for f in common_forms(expert, need)],
         "notice_forms": [f for f in common_forms(expert, need) if form_notice(role=need.role, employment_form=f)],

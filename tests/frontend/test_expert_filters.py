@@ -17,12 +17,12 @@ def _names(client, **params) -> set[str]:
 
 @pytest.fixture
 def pool(client):
-    ExpertFactory(name="安全 一郎", skill_levels={"security": 3}, pledge_signed_on=dt.date(2026, 4, 1))
+    ExpertFactory(name="安全 一郎", skill_levels={"security": 3}, pool_pledge_signed_on=dt.date(2026, 4, 1))
     network = ExpertFactory(name="網 二郎", skill_levels={"network": 2, "security": 1},
-                            pledge_signed_on=dt.date(2026, 4, 1), serves=["20", "19"])
+                            pool_pledge_signed_on=dt.date(2026, 4, 1), serves=["20", "19"])
     AffiliationFactory(expert=network, vendor=VendorFactory(name="信州システム株式会社"), relation="employee")
     ExpertFactory(name="未誓 三郎", skill_levels={"data": 2}, capacity_days=0)
-    ExpertFactory(name="停止 四郎", listed=False, pledge_signed_on=dt.date(2026, 4, 1))
+    ExpertFactory(name="停止 四郎", listed=False, pool_pledge_signed_on=dt.date(2026, 4, 1))
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     return client
 

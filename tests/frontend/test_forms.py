@@ -119,7 +119,7 @@ def test_signing_the_pledge_needs_the_agreement_box(client):
     assert client.post("/me/pledge/", {}).status_code == 400
     assert client.post("/me/pledge/", {"agree": "on"}).status_code == 302
     user.expert.refresh_from_db()
-    assert user.expert.pledge_signed_on is not None
+    assert user.expert.pool_pledge_signed_on is not None
 
 
 def test_a_replacement_without_a_reason_is_refused_next_to_the_reason(client):

@@ -116,7 +116,7 @@ def _varied_rows() -> None:
     """Rows that exercise every kind of field the lean lists write: empty and full relations, nulls, dates."""
     former = VendorFactory()
     expert = ExpertFactory(registering_prefecture_id="20", serves=["20", "19"], skill_levels={"bpr": 1, "security": 3},
-                           pledge_signed_on=dt.date(2027, 3, 1))
+                           pool_pledge_signed_on=dt.date(2027, 3, 1))
     AffiliationFactory(expert=expert, relation="side_job")
     AffiliationFactory(expert=expert, vendor=former, relation="former_employee", ended_on=dt.date(2025, 3, 31))
     ExpertFactory(registering_prefecture_id="19", serves=["20"], skill_levels={"network": 2})  # serves ours only

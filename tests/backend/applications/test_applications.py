@@ -57,7 +57,7 @@ def test_accepting_creates_the_expert_the_login_and_the_invitation_together(appl
     assert len(queued) == 1  # the invitation mail, after the commit
     assert (expert.registering_prefecture_id, expert.daily_rate, expert.weekdays) == ("20", 45_000, ["tue", "thu"])
     assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "data": 2}
-    assert expert.pledge_signed_on is not None
+    assert expert.pool_pledge_signed_on is not None
     created = Vendor.objects.get(name="新しい会社")
     assert set(expert.affiliations.values_list("vendor_id", "relation")) == {(known.pk, "side_job"),
                                                                           (created.pk, "employee")}

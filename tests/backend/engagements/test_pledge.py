@@ -24,7 +24,7 @@ from tests.backend.factories import (
 
 @pytest.fixture
 def offer(coordinator):
-    expert = ExpertFactory(pledge_signed_on=None)
+    expert = ExpertFactory(pool_pledge_signed_on=None)
     engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(
         expert=expert, need=NeedFactory(municipality_id="202011")))
     return engagement, ExpertUserFactory(expert=expert), MunicipalStaffFactory(municipality_id="202011")

@@ -59,7 +59,7 @@ WRONG_ROLES = {
 
 def _state(w) -> tuple:
     expert = Expert.objects.get(pk=w["expert"].pk)
-    return (AuditLog.objects.count(), Expert.objects.count(), expert.phone, expert.listed, expert.pledge_signed_on,
+    return (AuditLog.objects.count(), Expert.objects.count(), expert.phone, expert.listed, expert.pool_pledge_signed_on,
             AffiliationChange.objects.get(pk=w["change"].pk).status, AffiliationChange.objects.count())
 
 

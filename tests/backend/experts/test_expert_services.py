@@ -74,16 +74,16 @@ def test_an_expert_cannot_change_another_experts_record():
 
 
 def test_only_the_expert_signs_their_pledge_and_it_is_dated_today():
-    user = ExpertUserFactory(expert=ExpertFactory(pledge_signed_on=None))
+    user = ExpertUserFactory(expert=ExpertFactory(pool_pledge_signed_on=None))
 
     with pytest.raises(ForbiddenError):
         expert_sign_pledge(actor=CoordinatorFactory(), expert=user.expert)
     with pytest.raises(ForbiddenError):
         expert_sign_pledge(actor=ExpertUserFactory(), expert=user.expert)
-    assert Expert.objects.get(pk=user.expert.pk).pledge_signed_on is None
+    assert Expert.objects.get(pk=user.expert.pk).pool_pledge_signed_on is None
 
     signed = expert_sign_pledge(actor=user, expert=user.expert)
-    assert signed.pledge_signed_on == timezone.localdate()
+    assert signed.pool_pledge_signed_on == timezone.localdate()
 
 
 def test_a_retired_expert_stays_in_the_register_inactive_and_audited():

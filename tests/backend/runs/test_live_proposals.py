@@ -29,7 +29,7 @@ def test_a_pledge_signed_after_the_run_is_no_longer_asked_for(client, coordinato
         {"kind": "pledge_required", "expert": f"E{expert.pk}", "vendor": None, "municipality": "202011"}])
     client.force_login(coordinator)
     assert "誓約書が必要" in client.get(f"/runs/{proposal.run_id}/").content.decode()
-    expert.pledge_signed_on = dt.date(2027, 3, 1)
+    expert.pool_pledge_signed_on = dt.date(2027, 3, 1)
     expert.save()
     page = client.get(f"/runs/{proposal.run_id}/").content.decode()
     assert "誓約書が必要" not in page and "誓約書は署名済み" in page
