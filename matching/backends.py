@@ -26,7 +26,7 @@ OPTIMAL, FEASIBLE, NO_SOLUTION = "optimal", "feasible", "no_solution"
 # little of its gap. Such a block also starts cold: no hint and no solution kept from the block before
 # (INCREMENTALITY_OFF). That solution is optimal for other weights, and starting from it cost the pool's fee
 # block up to 1.4 s more; on the national instances it saved up to 0.1 s. Measured per block and end to end
-# in docs/benchmarks.md ("Stop 13").
+# in docs/benchmarks-history.md ("Stop 13").
 SCIP_DENSE_ROWS = "constraints/knapsack/sepafreq = -1\nconstraints/knapsack/propfreq = -1\n"
 
 

@@ -47,7 +47,7 @@ def lead_stages(inst: Instance) -> tuple[str, ...]:
 # Largest product of (stage range + 1) folded into one weighted objective, per backend. Below 2**50 every
 # objective value is an integer a double holds exactly (2**53), and SCIP (integral-objective cutoff) and
 # CP-SAT (integer arithmetic) still tell solutions apart by one unit of the last stage: checked against
-# solving stage by stage on every benchmark instance (docs/benchmarks.md) and by a property test.
+# solving stage by stage on every benchmark instance (docs/benchmarks-history.md) and by a property test.
 # HiGHS lost that unit at 2**50 on 北海道 (its tolerances are relative), so it and CBC get 2**40.
 MAX_BLOCK_SCALE = {"scip": 2**50, "cpsat": 2**50, "highs": 2**40, "cbc": 2**40}
 
@@ -55,7 +55,7 @@ MAX_BLOCK_SCALE = {"scip": 2**50, "cpsat": 2**50, "highs": 2**40, "cbc": 2**40}
 # Units of the two widest stages. Their ranges multiply into the weights of a block, and at these units every
 # stage after the lead fits one block for a prefecture (北海道: about 2**47), so the lead is kept by a single
 # row and the whole tie-break is one solve; finer units split it into two, the second carrying dense rows
-# for every earlier stage (docs/benchmarks.md). A fee is counted in 0.1 % of its need's budget, travel in
+# for every earlier stage (docs/benchmarks-history.md). A fee is counted in 0.1 % of its need's budget, travel in
 # 100 km-days (2 km a visit for a need of 48 days a year).
 FEE_UNITS_PER_BUDGET = 1_000
 TRAVEL_UNIT_KM_DAYS = 100
@@ -353,7 +353,7 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
 
     With offered fees (version 2) the lead-first plan is taken whenever it exists: a fee that is the same
     for every candidate of a need leaves the block's LP far weaker under a lead row (北海道 v2: 7–10 s with
-    the row, 1.0–1.8 s lead-first; docs/benchmarks.md).
+    the row, 1.0–1.8 s lead-first; docs/benchmarks-history.md).
     """
     names = [name for name, _ in stages]
     plans = [_greedy_groups(model, names, ["lead"], max_scale), _greedy_groups(model, names, [], max_scale)]

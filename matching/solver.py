@@ -219,7 +219,7 @@ class _Run:
         plans = {id(p): stage_blocks(p.model, names, scale) for p in todo}
         left = sum(p.size * len(plans[id(p)]) for p in todo)
         for piece in todo:
-            # Rows that keep the lead in later blocks. Measured (docs/benchmarks.md): when every stage fits
+            # Rows that keep the lead in later blocks. Measured (docs/benchmarks-history.md): when every stage fits
             # one block, one weighted lead row is faster (all 47 prefectures; 北海道 0.54 s against 0.81 s); a
             # block after one that carried the lead is faster with a row each for primary and filled needs
             # (national pool: 40 s against 21 s at worst).

@@ -2,7 +2,7 @@
 
 `kenmu.py serve` and the systemd unit in docs/operations.md pass it. It owns how a web worker process is
 tuned, not what it serves: bind address, workers and threads stay on the command line, which wins over this
-module anyway. Measured with `python -m benchmarks.load` (docs/benchmarks.md, "Load").
+module anyway. Measured with `python -m benchmarks.load` (docs/benchmarks-history.md, "Load").
 """
 
 import gc

@@ -1,0 +1,100 @@
+"""The current figures: one command that measures the engine and the service and writes docs/benchmarks.md.
+
+    .venv/bin/python -m benchmarks.current               # engine, runs in the service, load (about 15 minutes)
+    .venv/bin/python -m benchmarks.current --quick       # engine and runs only (about 3 minutes)
+
+Each part is one of the benchmark commands the history describes (docs/benchmarks-history.md), run as it is,
+and its printed table is copied into the page with the command, the commit, the date and the machine load
+before it started. Run it on an idle machine: the figures are only as quiet as the machine was. The page is
+written whole; what was measured before lives in the history, side by side with what changed it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "docs" / "benchmarks.md"
+PY = sys.executable
+
+ENGINE = [PY, "-m", "matching", "bench-versions", "--scales", "prefecture,national,national-pool", "--seeds", "1,2",
+          "--time-limit", "60"]
+RUNS = [PY, "manage.py", "bench_runs"]
+# bench_runs writes into the database the settings name (kenmu.py serve's own by default) and rolls back: it
+# needs the tables and the register first, which these make sure of (both are no-ops when done).
+RUNS_PREPARE = [[PY, "manage.py", "migrate", "--no-input", "-v", "0"], [PY, "manage.py", "load_register"]]
+LOAD = [PY, "-m", "benchmarks.load", "--duration", "15", "--gunicorn-args",
+        "--config python:backend.config.gunicorn"]
+
+PARTS = [
+    ("The engine (exchange format versions 1 and 2, lead and later stages, validated)", ENGINE,
+     "Total seconds per instance and version; every result checked by the validator. Targets (issue 13 and 26): "
+     "prefecture and national ≤ 1 s, national pool ≤ 5 s."),
+    ("Match runs in the service (instance from the database, solve, store)", RUNS,
+     "End to end as the worker runs it; the command rolls everything back. Target: a prefecture run ≤ 3 s."),
+    ("Load: API lists and pages under 50 clients, reused reads", LOAD,
+     "req/s and p95 per endpoint, gunicorn with the production configuration. Target: p95 ≤ 150 ms and "
+     "≥ 400 req/s (issue 10); issue 26 measures them against the vendors list under writes."),
+]
+
+
+def _run(command: list[str]) -> tuple[str, float]:
+    started = dt.datetime.now()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    output = done.stdout.strip() or done.stderr.strip()
+    if done.returncode:
+        output += f"\n(exit {done.returncode})\n{done.stderr.strip()[-2000:]}"
+    return output, (dt.datetime.now() - started).total_seconds()
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
+def page(sections: list[tuple[str, list[str], str, str, float]], *, commit: str, when: dt.datetime,
+         load: tuple[float, float, float]) -> str:
+    lines = [
+        "# Benchmarks: current figures",
+        "",
+        f"Measured by `.venv/bin/python -m benchmarks.current` at commit {commit} on {when:%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} cores, {platform.python_version()}; load average before it started "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}. The page is written whole by that command; what was "
+        "measured before, and what each change did, is in [the history](benchmarks-history.md). Tests never "
+        "assert times: these commands measure them.",
+        "",
+    ]
+    for title, command, note, output, seconds in sections:
+        shown = " ".join(part if part.startswith("-") or " " not in part else f'"{part}"'
+                         for part in [".venv/bin/python", *command[1:]])
+        lines += [f"## {title}", "", note, "", "```bash", shown, "```", "",
+                  f"({seconds:.0f} s)", "", "```", output, "```", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the engine and the runs only, not the load")
+    args = parser.parse_args(argv)
+    load = os.getloadavg()
+    when = dt.datetime.now(dt.UTC)
+    sections = []
+    for title, command, note in PARTS[:2] if args.quick else PARTS:
+        print(f"[benchmarks] {title}: {' '.join(command[1:])}", flush=True)
+        for prepare in RUNS_PREPARE if command is RUNS else []:
+            _run(prepare)
+        output, seconds = _run(command)
+        sections.append((title, command, note, output, seconds))
+    PAGE.write_text(page(sections, commit=_commit(), when=when, load=load), encoding="utf-8")
+    print(f"[benchmarks] wrote {PAGE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
