@@ -63,3 +63,34 @@ def test_a_decline_and_the_revocation_of_its_exception_at_once_neither_deadlock_
     for engagement in engagements:
         assert Need.objects.get(pk=engagement.need_id).status == "open"
         assert AuditLog.objects.filter(action=AuditAction.NEED_RELEASE, object_id=str(engagement.need_id)).count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_revoking_the_exception_while_the_expert_accepts_leaves_one_consistent_outcome(offers, attempt):
+    """Issue 21: in 3 of 4 tries the engagement ended 辞退 with the acceptance and pledge erased, while a full-year
+    bid restriction stayed in force on it. Now whichever commits first wins whole: either the offer is withdrawn
+    and the acceptance refused (409), or the engagement became active and the revocation ended it today, with
+    its restrictions ended the same day."""
+    from backend.engagements.pledge import PLEDGE_VERSION
+    from backend.restrictions.models import BidRestriction
+    from tests.backend.factories import MunicipalStaffFactory
+
+    coordinator, expert_user, engagements = offers
+    engagement = engagements[0]
+    engagement_respond(actor=MunicipalStaffFactory(municipality_id="202011"), engagement=engagement, accept=True)
+    exception = CoiOverride.objects.get()
+    outcomes = race([
+        lambda: engagement_respond(actor=expert_user, engagement=engagement, accept=True,
+                                   pledge_version=PLEDGE_VERSION),
+        lambda: coi_override_revoke(actor=coordinator, override=exception, reason="見直し", end_engagements=True),
+    ], expected=(DomainError,))
+    assert all(o is not None for o in outcomes), outcomes
+    assert not isinstance(outcomes[1], DomainError), outcomes  # the revocation always goes through
+    engagement.refresh_from_db()
+    restrictions = BidRestriction.objects.filter(engagement=engagement)
+    if isinstance(outcomes[0], DomainError):  # revoked first: the offer was withdrawn, the acceptance refused
+        assert engagement.status == "declined" and not restrictions.exists()
+    else:  # accepted first: active with the pledge, then ended by the revocation, restrictions ended with it
+        assert engagement.status == "ended" and engagement.pledge_signed_at and engagement.expert_accepted_at
+        assert restrictions.exists() and all(r.ends_on <= engagement.ends_on for r in restrictions)
+    assert CoiOverride.objects.get().state == "revoked"
