@@ -214,3 +214,9 @@ def test_an_invitation_address_longer_than_a_login_name_is_refused_naming_it(coo
         "email": "a" * 160 + "@city.example.lg.jp", "role": "municipal", "municipality": "202011"}, format="json")
     assert_field_error(response, "email")
     assert not Invitation.objects.exists()
+
+
+def test_brackets_inside_a_string_are_text_not_nesting(coordinator):
+    response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202011",
+                                                                "description": "[{" * 100}, format="json")
+    assert response.status_code == 201, response.content
