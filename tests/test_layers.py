@@ -3,8 +3,8 @@ apps below it. Two apps that import each other both ways — models included —
 foreign keys between apps are string references ("experts.Expert"), which need no import, and reads across
 them go through the relation the model declares.
 
-Imports under `if TYPE_CHECKING:` are for annotations only and are not counted. `frontend` is above every
-app; `matching` is below all of them and imports none (tests/test_imports_at_top.py holds that).
+Imports under `if TYPE_CHECKING:` count too: an annotation that names a higher app's class is a dependency
+on it (a lower app describes what it reads with a Protocol instead). `frontend` is above every app; `matching` is below all of them and imports none (tests/test_imports_at_top.py holds that).
 docs/architecture.md draws the same order and says why each app sits where it does.
 """
 
@@ -43,14 +43,8 @@ def _apps() -> list[str]:
 
 
 def _runtime_imports(tree: ast.AST):
-    """Every module imported, except inside `if TYPE_CHECKING:` blocks."""
-    skipped = set()
+    """Every module imported, annotations' imports included."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", None)) == "TYPE_CHECKING":
-            skipped.update(id(n) for child in node.body for n in ast.walk(child))
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
         if isinstance(node, ast.ImportFrom) and node.module:
             yield node.lineno, node.module
         elif isinstance(node, ast.Import):

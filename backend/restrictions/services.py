@@ -18,7 +18,7 @@ engagement, then these rows), never before.
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,9 +29,24 @@ from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation, Engageme
 from backend.procurement.models import Vendor
 from backend.restrictions.models import BidRestriction
 
-if TYPE_CHECKING:  # for the annotations only: the register sits below experts and engagements
-    from backend.engagements.models import Engagement
-    from backend.experts.models import Expert
+
+class ServingEngagement(Protocol):
+    """What the register reads of an engagement (backend.engagements sits above it and passes its rows in)."""
+
+    pk: int
+    expert_id: int
+    municipality_id: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class ExpertWithAffiliations(Protocol):
+    """What the register reads of an expert: its id, registering prefecture, and its rows' relations
+    (`affiliations`, `engagements`), declared by the apps above on the rows they own."""
+
+    pk: int
+    registering_prefecture_id: str
+
 
 # (vendor id, relation): how services/callers name one affiliation, whatever its ended_on.
 AffiliationKey = tuple[int, str]
@@ -49,7 +64,7 @@ def _restricting(pairs: Iterable[AffiliationKey]) -> dict[int, str]:
     return vendors
 
 
-def _record(*, actor: User, engagement: "Engagement", vendors: dict[int, str],
+def _record(*, actor: User, engagement: ServingEngagement, vendors: dict[int, str],
             starts_on: dt.date) -> list[BidRestriction]:
     recorded = set(BidRestriction.objects.filter(engagement=engagement).values_list("vendor_id", flat=True))
     rows = BidRestriction.objects.bulk_create([
@@ -68,7 +83,7 @@ def _record(*, actor: User, engagement: "Engagement", vendors: dict[int, str],
 
 
 @transaction.atomic
-def restrictions_record_for_engagement(*, actor: User, engagement: "Engagement") -> list[BidRestriction]:
+def restrictions_record_for_engagement(*, actor: User, engagement: ServingEngagement) -> list[BidRestriction]:
     """The engagement became active: one row per vendor its expert works for (employee or side job), for the
     engagement's period. Vendors already recorded for it are left as they are; returns the new rows."""
     # The expert's row lock serialises this with an affiliation change of the same expert (expert_update holds
@@ -81,7 +96,7 @@ def restrictions_record_for_engagement(*, actor: User, engagement: "Engagement")
 
 
 @transaction.atomic
-def restrictions_sync_engagement_end(*, actor: User, engagement: "Engagement") -> list[BidRestriction]:
+def restrictions_sync_engagement_end(*, actor: User, engagement: ServingEngagement) -> list[BidRestriction]:
     """The engagement ended early: its rows end the same day. A row that began after that day (an affiliation
     added after the successor's start) ends the day before it began: it was never in force."""
     changed = []
@@ -104,7 +119,7 @@ def _listed(pairs: set[AffiliationKey], names: dict[int, str]) -> list[dict]:
 
 
 @transaction.atomic
-def restrictions_after_affiliation_change(*, expert: "Expert", before: set[AffiliationKey],
+def restrictions_after_affiliation_change(*, expert: ExpertWithAffiliations, before: set[AffiliationKey],
                                           after: set[AffiliationKey], actor: User) -> list[BidRestriction]:
     """An affiliation added while the expert holds an active engagement restricts its vendor there from today
     (or from the engagement's start) to the engagement's end. A removed or former affiliation changes no row.
