@@ -62,10 +62,12 @@ def invitation_create(*, actor: User, email: str, role: str, language: str = "ja
                                                      "employment_forms": []})
         elif not expert_list(user=actor).filter(pk=expert.pk).exists():
             raise ForbiddenError.single("expert", ErrorCode.NOT_VISIBLE, _("この専門人材は招待できません。"))
-        if User.objects.filter(expert=expert).exists():
-            raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
+        # The scope before the state: another prefecture's coordinator learns nothing of the expert's login
+        # (a 409 before the 403 told them, issue 21).
         prefecture_code = expert.registering_prefecture_id
         check_coordinator_of(actor, prefecture_code)
+        if User.objects.filter(expert=expert).exists():
+            raise ConflictError.single("expert", ErrorCode.HAS_LOGIN, _("この専門人材には既にアカウントがあります。"))
     user = invited_user_create(actor=actor, email=email, role=role, language=language,
                                municipality=municipality, expert=expert)
     return invitation_send(actor=actor, user=user, prefecture_code=prefecture_code)

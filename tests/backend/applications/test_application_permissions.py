@@ -67,3 +67,17 @@ def test_each_application_write_refuses_each_wrong_role_with_a_403_and_writes_no
 
 def test_every_service_of_applications_that_takes_an_actor_is_in_the_table():
     assert set(WRONG_ROLES) == set(WRITES) == services_taking_an_actor(services)
+
+
+def test_another_prefectures_coordinator_learns_nothing_of_an_experts_login(db):
+    """Issue 21: inviting an expert who serves your prefecture but is registered in another answered 409 「既に
+    アカウントがあります」 before the 403, telling another prefecture whether the expert has a login."""
+    from backend.applications.services import invitation_create
+    from backend.core.errors import ForbiddenError
+    from tests.backend.factories import CoordinatorFactory, ExpertFactory, ExpertUserFactory
+
+    expert = ExpertFactory(registering_prefecture_id="20", serves=["20", "19"])
+    ExpertUserFactory(expert=expert)
+    with pytest.raises(ForbiddenError):
+        invitation_create(actor=CoordinatorFactory(prefecture_id="19"), email="other@example.jp", role="expert",
+                          expert=expert)
