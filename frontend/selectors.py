@@ -28,7 +28,7 @@ from backend.accounts.permissions import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, Skill
 from backend.core.fiscal import current_fiscal_year
 from backend.engagements.models import HOLDING_STATUSES, Engagement, ReplacementStatus
-from backend.engagements.selectors import engagement_list, replacement_list
+from backend.engagements.selectors import engagement_list, holding_in, replacement_list
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality
@@ -79,7 +79,7 @@ class ExpertLoad:
 def expert_loads(*, user, fiscal_year: int, limit: int | None = None) -> list[ExpertLoad]:
     """The user's active experts by load, highest share of capacity first (then by id), the first `limit`:
     days of their offered and active engagements of the year, wherever they serve, summed in SQL."""
-    holding = Q(engagements__fiscal_year=fiscal_year, engagements__status__in=HOLDING_STATUSES)
+    holding = holding_in(fiscal_year, path="engagements")  # multi-year terms of earlier years too
     experts = (expert_list(user=user).filter(listed=True).prefetch_related(None).only("id", "name", "capacity_days")
                .annotate(used=Coalesce(Sum("engagements__days_per_year", filter=holding), 0),
                          held=Count("engagements", filter=holding))
@@ -149,7 +149,7 @@ def expert_filter(rows: QuerySet[Expert], query: ExpertQuery) -> QuerySet[Expert
 def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySet[Expert]:
     """The experts page's rows in one query: the shown columns, the skills as one array and the days booked in
     the year (counted, as on the dashboard, for active experts only)."""
-    booked = (Engagement.objects.filter(expert=OuterRef("pk"), fiscal_year=fiscal_year, status__in=HOLDING_STATUSES)
+    booked = (Engagement.objects.filter(holding_in(fiscal_year), expert=OuterRef("pk"))
               .order_by().values("expert").annotate(days=Sum("days_per_year")).values("days"))
     skills = ExpertSkill.objects.filter(expert=OuterRef("pk")).order_by("skill").values(
         row=JSONObject(skill="skill", level="level"))
@@ -243,5 +243,5 @@ def vendor_names(ids) -> dict[int, str]:
 def expert_engagements(*, user, expert: Expert, fiscal_year: int | None = None) -> QuerySet[Engagement]:
     queryset = engagement_list(user=user).filter(expert=expert, status__in=HOLDING_STATUSES)
     if fiscal_year is not None:
-        queryset = queryset.filter(fiscal_year=fiscal_year)
+        queryset = queryset.filter(holding_in(fiscal_year))
     return queryset
