@@ -12,7 +12,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -25,13 +24,14 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
+from backend.core import fiscal
 from backend.core.choices import ACTIVE_RELATIONS, Skill
 from backend.core.fiscal import current_fiscal_year
 from backend.engagements.models import HOLDING_STATUSES, Engagement, ReplacementStatus
 from backend.engagements.selectors import engagement_list, holding_in, replacement_list
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.experts.selectors import expert_list
-from backend.geo.models import Municipality
+from backend.geo.models import Municipality, PrefectureSetting
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_list
 from backend.procurement.models import Vendor
@@ -46,17 +46,34 @@ def consents_received(*, user) -> QuerySet:
                                                                                                    "grantor_id")
 
 
+def _home_prefecture(user) -> str | None:
+    """The prefecture whose matching season the user's pages follow: a coordinator's, a municipality's, an
+    expert's registering prefecture; none for an administrator."""
+    if user.role == UserRole.COORDINATOR:
+        return user.prefecture_id
+    if user.role == UserRole.MUNICIPAL and user.municipality_id:
+        return Municipality.objects.filter(pk=user.municipality_id).values_list("prefecture_id", flat=True).first()
+    if user.role == UserRole.EXPERT and user.expert_id:
+        return Expert.objects.filter(pk=user.expert_id).values_list("registering_prefecture_id", flat=True).first()
+    return None
+
+
 def default_fiscal_year(*, user) -> int:
-    """The latest 年度 the user's needs (an expert: engagements) are for; the current one when there are none."""
-    if user.role == UserRole.EXPERT:
-        return engagement_list(user=user).aggregate(fy=Max("fiscal_year"))["fy"] or current_fiscal_year()
-    return need_list(user=user).aggregate(fy=Max("fiscal_year"))["fy"] or current_fiscal_year()
+    """The year every page and form of the user starts on (the dashboard, needs, procurements, runs, consents,
+    renewals, costs): their prefecture's matching season when its settings page sets one, otherwise the coming
+    fiscal year from October and the current one before (backend.core.fiscal.default_fiscal_year). Never the
+    data's largest year: a need typed for 2099 moved every page there (issue 21)."""
+    code = _home_prefecture(user)
+    season = PrefectureSetting.objects.filter(pk=code).values_list("matching_season", flat=True).first() \
+        if code else None
+    return fiscal.default_fiscal_year(season=season)
 
 
-def fiscal_year_choices(*, user) -> list[int]:
-    years = set(need_list(user=user).order_by().values_list("fiscal_year", flat=True).distinct())
-    now = current_fiscal_year()
-    return sorted(years | {now, now + 1})
+def fiscal_year_choices(*, user, keep: int | None = None) -> list[int]:
+    """The years a form offers: those that may be written (the current one −1 … +3), the user's default, and
+    `keep` (the year of the record being edited, which may be older)."""
+    years = {*fiscal.writable_fiscal_years(), default_fiscal_year(user=user)}
+    return sorted(years | ({keep} if keep else set()))
 
 
 def needs_by_status(*, user, fiscal_year: int) -> list[tuple[str, str, int]]:
