@@ -141,3 +141,12 @@ def test_a_fixed_term_from_29_february_ends_before_1_march_three_years_on(expert
     assert _problems(_terms(dt.date(2028, 2, 29), dt.date(2031, 2, 28)), expert, need) == []
     assert _problems(_terms(dt.date(2028, 2, 29), dt.date(2031, 3, 1)), expert, need) == [
         ("ends_on", "over_three_years")]
+
+
+def test_the_engagements_api_lists_the_term_in_each_year_it_covers(coordinator, ueda):
+    def ids(year):
+        response = client_for(coordinator).get(f"/api/v1/engagements/?fiscal_year={year}")
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert (ids(2027), ids(2029), ids(2030)) == ([ueda.pk], [ueda.pk], [])
