@@ -61,6 +61,7 @@ FIELD_LABELS = {
     "special_grant_percent": gettext_lazy("特別交付税の措置率"), "travel_yen_per_km": gettext_lazy("費用弁償の単価"),
     "offered_fee": gettext_lazy("提示報酬"), "fee_amount": gettext_lazy("提示報酬の金額"),
     "fee_hours_per_day": gettext_lazy("1日の時間数"), "onsite_days": gettext_lazy("現地勤務の日数"),
+    "matching_season": gettext_lazy("マッチングの対象年度"),
 }
 # DRF's message codes, said as a clerk would (ja): the field's name, then what to do.
 NATURAL = {

@@ -12,7 +12,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -25,13 +24,14 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
+from backend.core import fiscal
 from backend.core.choices import ACTIVE_RELATIONS, Skill
 from backend.core.fiscal import current_fiscal_year
 from backend.engagements.models import HOLDING_STATUSES, Engagement, ReplacementStatus
-from backend.engagements.selectors import engagement_list, replacement_list
+from backend.engagements.selectors import engagement_list, holding_in, replacement_list
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.experts.selectors import expert_list
-from backend.geo.models import Municipality
+from backend.geo.models import Municipality, PrefectureSetting
 from backend.needs.models import NeedStatus
 from backend.needs.selectors import need_list
 from backend.procurement.models import Vendor
@@ -46,17 +46,34 @@ def consents_received(*, user) -> QuerySet:
                                                                                                    "grantor_id")
 
 
+def _home_prefecture(user) -> str | None:
+    """The prefecture whose matching season the user's pages follow: a coordinator's, a municipality's, an
+    expert's registering prefecture; none for an administrator."""
+    if user.role == UserRole.COORDINATOR:
+        return user.prefecture_id
+    if user.role == UserRole.MUNICIPAL and user.municipality_id:
+        return Municipality.objects.filter(pk=user.municipality_id).values_list("prefecture_id", flat=True).first()
+    if user.role == UserRole.EXPERT and user.expert_id:
+        return Expert.objects.filter(pk=user.expert_id).values_list("registering_prefecture_id", flat=True).first()
+    return None
+
+
 def default_fiscal_year(*, user) -> int:
-    """The latest 年度 the user's needs (an expert: engagements) are for; the current one when there are none."""
-    if user.role == UserRole.EXPERT:
-        return engagement_list(user=user).aggregate(fy=Max("fiscal_year"))["fy"] or current_fiscal_year()
-    return need_list(user=user).aggregate(fy=Max("fiscal_year"))["fy"] or current_fiscal_year()
+    """The year every page and form of the user starts on (the dashboard, needs, procurements, runs, consents,
+    renewals, costs): their prefecture's matching season when its settings page sets one, otherwise the coming
+    fiscal year from October and the current one before (backend.core.fiscal.default_fiscal_year). Never the
+    data's largest year: a need typed for 2099 moved every page there (issue 21)."""
+    code = _home_prefecture(user)
+    season = PrefectureSetting.objects.filter(pk=code).values_list("matching_season", flat=True).first() \
+        if code else None
+    return fiscal.default_fiscal_year(season=season)
 
 
-def fiscal_year_choices(*, user) -> list[int]:
-    years = set(need_list(user=user).order_by().values_list("fiscal_year", flat=True).distinct())
-    now = current_fiscal_year()
-    return sorted(years | {now, now + 1})
+def fiscal_year_choices(*, user, keep: int | None = None) -> list[int]:
+    """The years a form offers: those that may be written (the current one −1 … +3), the user's default, and
+    `keep` (the year of the record being edited, which may be older)."""
+    years = {*fiscal.writable_fiscal_years(), default_fiscal_year(user=user)}
+    return sorted(years | ({keep} if keep else set()))
 
 
 def needs_by_status(*, user, fiscal_year: int) -> list[tuple[str, str, int]]:
@@ -79,7 +96,7 @@ class ExpertLoad:
 def expert_loads(*, user, fiscal_year: int, limit: int | None = None) -> list[ExpertLoad]:
     """The user's active experts by load, highest share of capacity first (then by id), the first `limit`:
     days of their offered and active engagements of the year, wherever they serve, summed in SQL."""
-    holding = Q(engagements__fiscal_year=fiscal_year, engagements__status__in=HOLDING_STATUSES)
+    holding = holding_in(fiscal_year, path="engagements")  # multi-year terms of earlier years too
     experts = (expert_list(user=user).filter(listed=True).prefetch_related(None).only("id", "name", "capacity_days")
                .annotate(used=Coalesce(Sum("engagements__days_per_year", filter=holding), 0),
                          held=Count("engagements", filter=holding))
@@ -149,7 +166,7 @@ def expert_filter(rows: QuerySet[Expert], query: ExpertQuery) -> QuerySet[Expert
 def expert_index_rows(experts: QuerySet[Expert], *, fiscal_year: int) -> QuerySet[Expert]:
     """The experts page's rows in one query: the shown columns, the skills as one array and the days booked in
     the year (counted, as on the dashboard, for active experts only)."""
-    booked = (Engagement.objects.filter(expert=OuterRef("pk"), fiscal_year=fiscal_year, status__in=HOLDING_STATUSES)
+    booked = (Engagement.objects.filter(holding_in(fiscal_year), expert=OuterRef("pk"))
               .order_by().values("expert").annotate(days=Sum("days_per_year")).values("days"))
     skills = ExpertSkill.objects.filter(expert=OuterRef("pk")).order_by("skill").values(
         row=JSONObject(skill="skill", level="level"))
@@ -243,5 +260,5 @@ def vendor_names(ids) -> dict[int, str]:
 def expert_engagements(*, user, expert: Expert, fiscal_year: int | None = None) -> QuerySet[Engagement]:
     queryset = engagement_list(user=user).filter(expert=expert, status__in=HOLDING_STATUSES)
     if fiscal_year is not None:
-        queryset = queryset.filter(fiscal_year=fiscal_year)
+        queryset = queryset.filter(holding_in(fiscal_year))
     return queryset

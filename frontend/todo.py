@@ -2,16 +2,24 @@
 
 Every count of a role comes in one query (scalar subqueries on the user's row) and only the home pages ask
 for it; the header's unread count is a column of the user row instead (backend/notifications).
+
+Every to-do opens the year it counts: a page that shows all years (offers, replacements, proposals, requests)
+is linked as it is; a page that shows one fiscal year (the renewals) gets a line per year with something
+waiting, each linked to its year (`?fy=`), since the renewals of 令和10年度 were counted while the link opened
+the page's default, 令和9年度, which had none (issue 21).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User, UserRole
 from backend.applications.selectors import expert_application_list
+from backend.core.fiscal import fiscal_year_named
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
@@ -27,11 +35,30 @@ class TodoItem:
     label: str
     count: int
     url: str
+    fiscal_year: int | None = None  # the year the count is of, for a page that shows one year
 
 
 def _count(queryset: QuerySet) -> Subquery:
     # COUNT as a plain function: no GROUP BY, so an empty set counts 0 rather than giving no row.
     return Subquery(queryset.select_related(None).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+# The to-dos whose page shows one fiscal year (`?fy=`): counted per year.
+BY_YEAR = {"renewals"}
+
+
+def _years(queryset: QuerySet) -> ArraySubquery:
+    """The fiscal year of every row waiting (a few dozen at most), counted per year in Python."""
+    return ArraySubquery(queryset.select_related(None).order_by("fiscal_year").values("fiscal_year"))
+
+
+def _per_year(key: str, label: str, url: str, years: list[int]) -> list[TodoItem]:
+    counts = Counter(years or [])
+    if not counts:
+        return [TodoItem(key=key, label=label, count=0, url=url)]
+    return [TodoItem(key=key if i == 0 else f"{key}-{year}", count=n, fiscal_year=year, url=f"{url}?fy={year}",
+                     label=_("%(label)s（%(year)s）") % {"label": label, "year": fiscal_year_named(year)})
+            for i, (year, n) in enumerate(sorted(counts.items()))]
 
 
 def _coordinator(user) -> dict:
@@ -82,6 +109,13 @@ def todo_list(*, user) -> list[TodoItem]:
     if items is None or not user.pk:
         return []
     items = items(user)
-    counts = User.objects.filter(pk=user.pk).values(**{key: _count(qs) for key, (_label, qs, _url) in items.items()})
+    counts = User.objects.filter(pk=user.pk).values(**{key: _years(qs) if key in BY_YEAR else _count(qs)
+                                                       for key, (_label, qs, _url) in items.items()})
     row = counts.get()
-    return [TodoItem(key=key, label=label, count=row[key] or 0, url=url) for key, (label, _qs, url) in items.items()]
+    todo = []
+    for key, (label, _qs, url) in items.items():
+        if key in BY_YEAR:
+            todo += _per_year(key, label, url, row[key])
+        else:
+            todo.append(TodoItem(key=key, label=label, count=row[key] or 0, url=url))
+    return todo

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     DATABASE_UNAVAILABLE = "database_unavailable"
     DUPLICATE = "duplicate"
+    FISCAL_YEAR_OUT_OF_RANGE = "fiscal_year_out_of_range"
     INVALID = "invalid"
     INVALID_CORPORATE_NUMBER = "invalid_corporate_number"
     INVALID_FILTER = "invalid_filter"

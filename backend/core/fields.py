@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from backend.core.choices import WEEKDAY_ORDER, EmploymentForm, Skill, Weekday, value_by_label
 from backend.core.errors import ErrorCode, interpolate, joined
+from backend.core.fiscal import fiscal_year_named, writable_fiscal_years
 
 
 class ChoiceListField(serializers.ListField):
@@ -50,3 +51,34 @@ class SkillLevelsField(serializers.DictField):
         if errors:
             raise serializers.ValidationError(errors)
         return values
+
+
+def fiscal_year_refusal(year: int, *, named=None):
+    """Why `year` may not be written, as a message naming the field (`named`, 年度 by default), or None: the
+    current fiscal year −1 … +3."""
+    allowed = writable_fiscal_years()
+    if year in allowed:
+        return None
+    return interpolate(_("%(field)sは%(first)sから%(last)sまでの間で指定してください（%(year)sは指定できません）。"),
+                       field=named or _("年度"), first=fiscal_year_named(allowed[0]),
+                       last=fiscal_year_named(allowed[-1]), year=fiscal_year_named(year))
+
+
+class FiscalYearField(serializers.IntegerField):
+    """A fiscal year that may be written: the current one −1 … +3 (backend.core.fiscal.writable_fiscal_years).
+    On an update a year left as it was passes, so an old record stays editable."""
+
+    def __init__(self, *, named=None, **kwargs):
+        self.named = named
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("help_text", "A fiscal year (年度, from April) from the current one −1 to +3.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        year = super().to_internal_value(data)
+        unchanged = getattr(getattr(self.parent, "instance", None), self.source or self.field_name, None)
+        refusal = None if year == unchanged else fiscal_year_refusal(year, named=self.named)
+        if refusal is not None:
+            raise serializers.ValidationError(refusal, code=ErrorCode.FISCAL_YEAR_OUT_OF_RANGE)
+        return year

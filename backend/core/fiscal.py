@@ -19,6 +19,35 @@ def current_fiscal_year() -> int:
     return fiscal_year_of(timezone.localdate())
 
 
+# The years a need, a procurement, a run, a consent or a renewal may be written for: from the last fiscal year
+# to three ahead (a clerk typed 2099 and 2020 through the API, and every page then defaulted to 令和81年度).
+WRITABLE_YEARS_BEFORE, WRITABLE_YEARS_AHEAD = 1, 3
+# From October the prefectures prepare the coming fiscal year's matching (needs, renewals, runs).
+SEASON_TURNS_IN_MONTH = 10
+
+
+def writable_fiscal_years() -> range:
+    """The fiscal years that may be written: the current one −1 … +3."""
+    now = current_fiscal_year()
+    return range(now - WRITABLE_YEARS_BEFORE, now + WRITABLE_YEARS_AHEAD + 1)
+
+
+def default_fiscal_year(*, season: int | None = None) -> int:
+    """The one rule for the year a page, a form or a run starts on: the prefecture's matching season when it
+    set one (and it is still a writable year), otherwise the coming fiscal year from October to March and the
+    current one from April to September. Never the data's largest year."""
+    if season is not None and season in writable_fiscal_years():
+        return season
+    today = timezone.localdate()
+    year = fiscal_year_of(today)
+    return year + 1 if today.month >= SEASON_TURNS_IN_MONTH or today.month < 4 else year
+
+
+def fiscal_years_covered(starts_on: dt.date, ends_on: dt.date) -> range:
+    """The fiscal years a term overlaps (a 3-year 任期付短時間職員 from April 2027: 2027, 2028, 2029)."""
+    return range(fiscal_year_of(starts_on), fiscal_year_of(max(starts_on, ends_on)) + 1)
+
+
 def fiscal_year_start(year: int) -> dt.date:
     return dt.date(year, 4, 1)
 

@@ -1,11 +1,14 @@
 """The cost table of a fiscal year, in one query: a row per municipality with its sums as scalar subqueries.
 
-Committed (確定・承諾待ち) is the fee and travel of the offered and active engagements of the year; the budget
+Committed (確定・承諾待ち) is the fee and travel of the offered and active engagements holding in the year: those
+of the year as stored, and a multi-year term begun in an earlier year by the months it serves in this one (the
+stored amounts are its first year's, `backend.engagements.terms.amounts_in_year`); the budget
 is the sum of the budgets of the year's open and filled needs (not withdrawn ones, nor renewals the municipality
 has not confirmed). The 特別交付税 is an estimate (見込み): the prefecture's rate times the committed cost of
 the external CIO補佐官等 (CIO and CISO advisers), rounded down to the yen per municipality.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -16,6 +19,8 @@ from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
 from backend.core.choices import Role
 from backend.engagements.models import HOLDING_STATUSES, Engagement
+from backend.engagements.selectors import engagements_holding_in, holding_in
+from backend.engagements.terms import amounts_in_year
 from backend.geo.models import Municipality, PrefectureSetting
 from backend.needs.models import Need, NeedStatus
 
@@ -76,8 +81,23 @@ def _municipalities(*, user, fiscal_year: int):
         return municipalities.none()
     return municipalities.filter(
         Exists(Need.objects.filter(municipality=OuterRef("pk"), fiscal_year=fiscal_year, status__in=BUDGETED_STATUSES))
-        | Exists(Engagement.objects.filter(municipality=OuterRef("pk"), fiscal_year=fiscal_year,
-                                           status__in=HOLDING_STATUSES)))
+        | Exists(Engagement.objects.filter(holding_in(fiscal_year), municipality=OuterRef("pk"))))
+
+
+def _carried_in(fiscal_year: int, codes: list[str]) -> dict[str, dict[str, int]]:
+    """By municipality: the fee, travel and grant base that engagements of earlier years whose term runs into
+    `fiscal_year` take in it (a few rows: multi-year 任期付短時間職員 only)."""
+    carried: dict[str, dict[str, int]] = defaultdict(lambda: {"fee": 0, "travel": 0, "grant_base": 0})
+    rows = engagements_holding_in(fiscal_year=fiscal_year).filter(
+        fiscal_year__lt=fiscal_year, municipality_id__in=codes).select_related("need").order_by("id")
+    for engagement in rows:
+        amounts = amounts_in_year(engagement, fiscal_year)
+        sums = carried[engagement.municipality_id]
+        sums["fee"] += amounts["fee"]
+        sums["travel"] += amounts["travel_cost"]
+        if engagement.need.role in GRANT_ROLES:
+            sums["grant_base"] += amounts["fee"] + amounts["travel_cost"]
+    return carried
 
 
 def cost_table(*, user, fiscal_year: int) -> CostTable:
@@ -89,12 +109,16 @@ def cost_table(*, user, fiscal_year: int) -> CostTable:
         "code", "name", "prefecture_id", rate=F("prefecture__setting__special_grant_rate"),
         budget=_sum(budgets, "budget"), fee=_sum(committed, "fee"), travel=_sum(committed, "travel_cost"),
         grant_base=_sum(committed, grant_base))
+    rows = list(rows)
+    carried = _carried_in(fiscal_year, [row["code"] for row in rows])
     built, rates = [], {}
     for row in rows:
         rate = row["rate"] if row["rate"] is not None else DEFAULT_GRANT_RATE
         rates[row["prefecture_id"]] = rate
-        built.append(CostRow(code=row["code"], name=row["name"], budget=row["budget"], fee=row["fee"],
-                             travel=row["travel"], grant=_grant(row["grant_base"], rate)))
+        more = carried.get(row["code"], {"fee": 0, "travel": 0, "grant_base": 0})
+        built.append(CostRow(code=row["code"], name=row["name"], budget=row["budget"], fee=row["fee"] + more["fee"],
+                             travel=row["travel"] + more["travel"],
+                             grant=_grant(row["grant_base"] + more["grant_base"], rate)))
     total = CostRow(code="", name="", **{f: sum(getattr(r, f) for r in built)
                                          for f in ("budget", "fee", "travel", "grant")})
     return CostTable(fiscal_year=fiscal_year, rows=built, total=total, rates=rates)

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from backend.core.fields import FiscalYearField
+
 
 class PrefectureSettingInputSerializer(serializers.Serializer):
     """The settings page: the grant rate as a percentage (clerks write 50, not 0.5) and yen per km."""
@@ -12,3 +14,5 @@ class PrefectureSettingInputSerializer(serializers.Serializer):
             "max_decimal_places": _("特別交付税の措置率は小数第1位までで入力してください。"),
         })
     travel_yen_per_km = serializers.IntegerField(min_value=0, max_value=1000)
+    # The season every page and form of the prefecture starts on; null: the coming fiscal year from October.
+    matching_season = FiscalYearField(required=False, allow_null=True, named=_("マッチングの対象年度"))

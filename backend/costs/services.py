@@ -14,19 +14,21 @@ from backend.core.services import model_update
 from backend.costs.errors import ErrorCode
 from backend.geo.models import PrefectureSetting
 
-SETTING_FIELDS = ("special_grant_rate", "travel_yen_per_km")
+SETTING_FIELDS = ("special_grant_rate", "travel_yen_per_km", "matching_season")
 RATE_STEP = Decimal("0.001")  # the column's three decimals
 
 
 def prefecture_setting_snapshot(setting: PrefectureSetting) -> dict:
     rate = Decimal(setting.special_grant_rate).quantize(RATE_STEP)  # a new row holds the default as given, 0.5
-    return {"special_grant_rate": str(rate), "travel_yen_per_km": setting.travel_yen_per_km}
+    return {"special_grant_rate": str(rate), "travel_yen_per_km": setting.travel_yen_per_km,
+            "matching_season": setting.matching_season}
 
 
 @transaction.atomic
 def prefecture_setting_update(*, actor: User, prefecture_id: str, data: dict) -> PrefectureSetting:
     """Change a prefecture's settings (the estimated 特別交付税 rate, a Decimal from 0 to 1; the travel
-    reimbursement per km, whole yen); the row is created on the first change."""
+    reimbursement per km, whole yen; the matching season, a fiscal year or None for the default rule); the row
+    is created on the first change."""
     if not coordinates(actor, prefecture_id):
         raise ForbiddenError.single("prefecture", ErrorCode.NOT_YOUR_PREFECTURE, _("担当都道府県の設定のみ変更できます。"))
     setting, _created = PrefectureSetting.objects.select_for_update().get_or_create(prefecture_id=prefecture_id)

@@ -6,9 +6,10 @@ and the only reads of this app that backend/runs makes. Nothing here imports bac
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.scoping import scope_by_municipality
+from backend.core.fiscal import fiscal_year_end, fiscal_year_start
 from backend.engagements.models import HOLDING_STATUSES, CoiOverride, Engagement, ReplacementRequest
 from backend.experts.models import Expert
 from backend.geo.models import Municipality
@@ -34,10 +35,30 @@ def coi_overrides_in_force_for_instance(*, fiscal_year: int, prefecture_codes: I
     return queryset
 
 
+def in_fiscal_year(fiscal_year: int, *, path: str = "") -> Q:
+    """Engagements whose term covers some of a fiscal year: those of the year, and those of earlier years whose
+    term runs into it (a 3-year 任期付短時間職員 from April 2027 is in 2027, 2028 and 2029). `path` reaches the
+    engagement from another model ("engagements" from an expert)."""
+    at = f"{path}__" if path else ""
+    return Q(**{f"{at}fiscal_year": fiscal_year}) | Q(**{f"{at}starts_on__lte": fiscal_year_end(fiscal_year),
+                                                        f"{at}ends_on__gte": fiscal_year_start(fiscal_year)})
+
+
+def holding_in(fiscal_year: int, *, path: str = "") -> Q:
+    """The one definition of "engagements holding in fiscal year Y": offered or active, with a term that covers
+    some of Y. The instance, approval, renewals, costs and the pages all ask it."""
+    at = f"{path}__" if path else ""
+    return Q(**{f"{at}status__in": HOLDING_STATUSES}) & in_fiscal_year(fiscal_year, path=path)
+
+
+def engagements_holding_in(*, fiscal_year: int) -> QuerySet[Engagement]:
+    return Engagement.objects.filter(holding_in(fiscal_year))
+
+
 def engagement_holdings_for_instance(*, expert_ids: Iterable[int], fiscal_year: int) -> QuerySet[Engagement]:
-    """The engagements these experts already hold (offered or active) in a fiscal year."""
-    return Engagement.objects.filter(expert_id__in=list(expert_ids), fiscal_year=fiscal_year,
-                                     status__in=HOLDING_STATUSES).order_by("id")
+    """The engagements these experts already hold (offered or active) in a fiscal year, those of earlier
+    years whose term runs into it included."""
+    return engagements_holding_in(fiscal_year=fiscal_year).filter(expert_id__in=list(expert_ids)).order_by("id")
 
 
 def engagement_list(*, user) -> QuerySet[Engagement]:

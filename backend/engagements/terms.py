@@ -37,7 +37,9 @@ def latest_end(*, employment_form: str, starts_on: dt.date, fiscal_year: int) ->
     years = MULTI_YEAR_FORMS.get(employment_form)
     if years is None:
         return fiscal_year_end(fiscal_year)
-    return starts_on.replace(year=starts_on.year + years) - dt.timedelta(days=1)
+    # The day before the same date `years` later; from 29 February, the day before 1 March (no 29th that year).
+    same_day = dt.date(starts_on.year + years, starts_on.month, 1) + dt.timedelta(days=starts_on.day - 1)
+    return same_day - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,29 @@ def amounts_for_year(terms: Terms, *, days_per_year: int, travel_cost: int, fisc
     return {"days_per_year": max(1, prorate(days_per_year, start=terms.starts_on, end=end)),
             "fee": prorate(terms.fee, start=terms.starts_on, end=end),
             "travel_cost": prorate(travel_cost, start=terms.starts_on, end=end)}
+
+
+def share_of_year(*, starts_on: dt.date, ends_on: dt.date, fiscal_year: int, year: int) -> float:
+    """What an engagement takes in `year` of the days, fee and travel it stores (its first fiscal year's, as
+    `amounts_for_year` prorated them): the months it serves in `year` against the months it serves in the first.
+    1 in its first year; a 任期付短時間職員 from 1 October 2027 to 30 September 2030 stores half a year's fee,
+    takes 2 × that in 2028 and 1 × in 2030."""
+    if year == fiscal_year:
+        return 1.0
+    first = months_served(starts_on, min(ends_on, fiscal_year_end(fiscal_year)))
+    there = months_served(max(starts_on, fiscal_year_start(year)), min(ends_on, fiscal_year_end(year)))
+    return there / first if first > 0 else 0.0
+
+
+def amounts_in_year(engagement, year: int) -> dict:
+    """The days, fee and travel an engagement takes in one fiscal year its term covers (share_of_year)."""
+    share = share_of_year(starts_on=engagement.starts_on, ends_on=engagement.ends_on,
+                          fiscal_year=engagement.fiscal_year, year=year)
+    if share == 1.0:
+        return {"days_per_year": engagement.days_per_year, "fee": engagement.fee,
+                "travel_cost": engagement.travel_cost}
+    return {"days_per_year": round(engagement.days_per_year * share), "fee": round(engagement.fee * share),
+            "travel_cost": round(engagement.travel_cost * share)}
 
 
 def successor_terms(current) -> dict:

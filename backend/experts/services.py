@@ -23,6 +23,7 @@ from backend.core.choices import (
     Weekday,
 )
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
+from backend.core.fiscal import fiscal_years_covered
 from backend.core.services import model_update
 from backend.experts.errors import ErrorCode
 from backend.experts.models import (
@@ -143,16 +144,17 @@ def _check_pledge_date(data: dict) -> None:
 
 
 def expert_commitments(*, expert: Expert) -> dict:
-    """What the expert already holds (offered or active, not yet ended): per fiscal year the days and the
-    number of engagements at most, and the weekdays they are booked on."""
+    """What the expert already holds (offered or active, not yet ended): per fiscal year (each year a term
+    covers) the days and the number of engagements at most, and the weekdays they are booked on."""
     # Through the relation engagements declares on Expert: experts sits below engagements and imports none of it.
     holdings = expert.engagements.filter(status__in=HOLDING_STATUSES, ends_on__gte=timezone.localdate())
     days: dict[int, int] = defaultdict(int)
     count: dict[int, int] = defaultdict(int)
     weekdays: set[str] = set()
-    for engagement in holdings:
-        days[engagement.fiscal_year] += engagement.days_per_year
-        count[engagement.fiscal_year] += 1
+    for engagement in holdings:  # a multi-year term holds in every fiscal year it covers
+        for year in fiscal_years_covered(engagement.starts_on, engagement.ends_on):
+            days[year] += engagement.days_per_year
+            count[year] += 1
         weekdays.update(engagement.weekdays)
     return {"days": max(days.values(), default=0), "engagements": max(count.values(), default=0),
             "weekdays": weekdays}

@@ -79,6 +79,9 @@ class PrefectureSetting(models.Model):
     # The estimated share of the cost of external CIO補佐官等 covered by 特別交付税 (for the cost report).
     special_grant_rate = models.DecimalField(_("特別交付税措置の想定率"), max_digits=4, decimal_places=3,
                                              default=Decimal("0.5"))
+    # The fiscal year the prefecture is matching for (its season): every page, form and run of its users starts
+    # on it. Empty: the rule of backend.core.fiscal.default_fiscal_year (the coming year from October).
+    matching_season = models.PositiveSmallIntegerField(_("マッチングの対象年度"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("都道府県の設定")

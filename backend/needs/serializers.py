@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.core.choices import Role, WorkPattern
-from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
+from backend.core.fields import FiscalYearField, SkillLevelsField, employment_form_list, weekday_list
 from backend.core.viewsets import iso_datetime
 from backend.geo.fields import MunicipalityField
 from backend.needs.models import FeeBasis, Need
@@ -15,7 +15,7 @@ DESCRIPTION_MAX_CHARS = 4000
 
 class NeedInputSerializer(serializers.Serializer):
     municipality = MunicipalityField(required=False)
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField()
     role = serializers.ChoiceField(choices=Role.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     # A page of text is plenty for what the work is; 2.4 MB was accepted and made the needs page 2.7 MB (issue 21).

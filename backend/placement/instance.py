@@ -18,7 +18,7 @@ from backend.engagements.selectors import (
     coi_overrides_in_force_for_instance,
     engagement_holdings_for_instance,
 )
-from backend.engagements.terms import successor_terms
+from backend.engagements.terms import amounts_in_year, successor_terms
 from backend.experts.models import Affiliation, Expert
 from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
@@ -126,16 +126,19 @@ def _procurements(municipality_codes: Iterable[str]) -> list[Procurement]:
 
 
 def _holdings(expert_ids: list[int], fiscal_year: int) -> dict[int, list]:
-    """Engagements already offered or active in this fiscal year, by expert."""
+    """Engagements already offered or active in this fiscal year, by expert: those of earlier years whose term
+    runs into it too (a multi-year 任期付短時間職員 is fixed in every year it covers)."""
     by_expert: dict[int, list] = {}
     for engagement in engagement_holdings_for_instance(expert_ids=expert_ids, fiscal_year=fiscal_year):
         by_expert.setdefault(engagement.expert_id, []).append(engagement)
     return by_expert
 
 
-def holding_document(engagement) -> dict:
-    """What an engagement already held takes from its expert: its days and its weekdays."""
-    return {"days_per_year": engagement.days_per_year, "weekdays": list(engagement.weekdays or [])}
+def holding_document(engagement, *, fiscal_year: int) -> dict:
+    """What an engagement already held takes from its expert in `fiscal_year`: its days there (an engagement of
+    an earlier year, the months of its term in this one) and its weekdays."""
+    return {"days_per_year": amounts_in_year(engagement, fiscal_year)["days_per_year"],
+            "weekdays": list(engagement.weekdays or [])}
 
 
 def procurement_document(procurement: Procurement) -> dict:
@@ -144,9 +147,9 @@ def procurement_document(procurement: Procurement) -> dict:
             "incumbent_vendor": vendor_ref(p.incumbent_vendor_id) if p.incumbent_vendor_id else None}
 
 
-def _remaining(doc: dict, holdings: list) -> dict:
+def _remaining(doc: dict, holdings: list, fiscal_year: int) -> dict:
     """What an expert has left once the approved engagements took their days and weekdays."""
-    held = [holding_document(e) for e in holdings]
+    held = [holding_document(e, fiscal_year=fiscal_year) for e in holdings]
     taken_days = {d for h in held for d in h["weekdays"]}
     return {
         **doc,
@@ -168,7 +171,8 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
     holdings = _holdings([e.pk for e in experts], fiscal_year)
     procurements = _procurements(n.municipality_id for n in needs)
     return instance_document(fiscal_year=fiscal_year, options=options, procurements=procurements,
-                             experts=[_remaining(expert_document(e), holdings.get(e.pk, [])) for e in experts],
+                             experts=[_remaining(expert_document(e), holdings.get(e.pk, []), fiscal_year)
+                                      for e in experts],
                              needs=[need_document(n) for n in needs])
 
 

@@ -128,11 +128,12 @@ def _refused_rules(check: matching.PlacementCheck) -> list[int]:
 def placement_problems(p: Placement, *, holdings: list, forbidden: bool, replaced_expert_id: int | None,
                        conflicts: list[Procurement], overridden: bool) -> list[FieldProblem]:
     """Every hard rule the placement breaks now; empty when it may be approved. `holdings` are the expert's
-    engagements of the fiscal year, `conflicts` what `incumbent_conflicts` found."""
+    engagements holding in the need's fiscal year (earlier years' multi-year terms included), `conflicts` what `incumbent_conflicts` found."""
     instance = _placement_instance(p, forbidden=forbidden, replaced=replaced_expert_id == p.expert.pk,
                                    conflicts=conflicts, overridden=overridden)
     check = matching.placement_check(instance, expert=expert_ref(p.expert.pk), need=need_ref(p.need.pk),
-                                     weekdays=p.weekdays, holdings=[holding_document(e) for e in holdings],
+                                     weekdays=p.weekdays,
+                                     holdings=[holding_document(e, fiscal_year=p.need.fiscal_year) for e in holdings],
                                      travel_cost=p.travel_cost)
     return [_problem(rule, _words(rule, p, check, conflicts), field="override_reason" if rule == 7 else "proposal")
             for rule in _refused_rules(check)]

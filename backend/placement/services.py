@@ -33,6 +33,7 @@ from backend.engagements.models import (
     ReplacementRequest,
     ReplacementStatus,
 )
+from backend.engagements.selectors import engagements_holding_in
 from backend.engagements.services import engagement_notify
 from backend.engagements.terms import (
     TermsAsked,
@@ -162,7 +163,7 @@ def replacement_run(*, actor: User, replacement: ReplacementRequest, params: Run
 # -- approval ---------------------------------------------------------------------------------------------
 
 def _holdings_locked(expert: Expert, fiscal_year: int, *, excluding: Engagement | None = None) -> list[Engagement]:
-    queryset = Engagement.objects.filter(expert=expert, fiscal_year=fiscal_year, status__in=HOLDING_STATUSES)
+    queryset = engagements_holding_in(fiscal_year=fiscal_year).filter(expert=expert)
     if excluding is not None:
         queryset = queryset.exclude(pk=excluding.pk)
     return list(queryset)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
+from backend.core.fields import FiscalYearField
 from backend.core.validators import validate_corporate_number
 from backend.core.viewsets import iso_datetime
 from backend.geo.fields import MunicipalityField
@@ -28,7 +29,7 @@ class ProcurementInputSerializer(serializers.Serializer):
     incumbent_vendor = serializers.PrimaryKeyRelatedField(
         queryset=Vendor.objects.all(), required=False, allow_null=True
     )
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField()
 
 
 class ProcurementOutputSerializer(serializers.ModelSerializer):

@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from backend.core.fields import FiscalYearField
 from backend.needs.models import Need
 
 
 class RenewalPrepareInputSerializer(serializers.Serializer):
     """The fiscal year the renewals are for; the engagements renewed are those active the year before."""
 
-    fiscal_year = serializers.IntegerField(min_value=2001, max_value=2100)
+    fiscal_year = FiscalYearField()
     prefecture = serializers.CharField(max_length=2, required=False)  # administrators only; a coordinator's own
 
 

@@ -15,7 +15,9 @@ from backend.accounts.models import User
 from backend.accounts.permissions import coordinates
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, ForbiddenError
+from backend.core.fiscal import fiscal_year_start
 from backend.engagements.models import Engagement, EngagementStatus
+from backend.engagements.selectors import in_fiscal_year
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedSkill, NeedStatus
 from backend.needs.services import need_snapshot
@@ -51,14 +53,17 @@ def _renewal_of(engagement: Engagement, *, fiscal_year: int, actor: User) -> Nee
 
 @transaction.atomic
 def renewal_prepare(*, actor: User, prefecture_id: str, fiscal_year: int) -> RenewalsPrepared:
-    """Each engagement active in `fiscal_year - 1` in the prefecture becomes a need of `fiscal_year` awaiting the
-    municipality's confirmation. Engagements offered, declined or ended are not renewed."""
+    """Each engagement active in `fiscal_year - 1` in the prefecture whose term ends before `fiscal_year` becomes a
+    need of `fiscal_year` awaiting the municipality's confirmation. Engagements offered, declined or ended are not
+    renewed, nor a multi-year term that still runs in `fiscal_year` (it holds there already); one that began in
+    an earlier year and ends with `fiscal_year - 1` is."""
     _check_coordinator(actor, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):
         raise DomainError.single("prefecture", ErrorCode.NOT_FOUND, _("都道府県が見つかりません。"))
-    engagements = Engagement.objects.filter(municipality__prefecture_id=prefecture_id, fiscal_year=fiscal_year - 1,
-                                            status=EngagementStatus.ACTIVE)
+    engagements = Engagement.objects.filter(
+        in_fiscal_year(fiscal_year - 1), municipality__prefecture_id=prefecture_id, status=EngagementStatus.ACTIVE,
+        ends_on__lt=fiscal_year_start(fiscal_year))
     already = engagements.filter(renewal__isnull=False).count()  # before this call adds its own
     sources = list(engagements.filter(renewal__isnull=True).select_related("need").prefetch_related("need__skills")
                    .order_by("municipality_id", "id"))

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.errors import interpolate
+from backend.core.fields import FiscalYearField
 from backend.experts.models import Expert
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
@@ -14,7 +15,7 @@ from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LATER_STAGES, LEAD_CRI
 
 
 class RunInputSerializer(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField()
     scope = serializers.ListField(child=serializers.RegexField(r"^(0[1-9]|[1-3][0-9]|4[0-7])$"),
                                   required=False, allow_empty=False, max_length=47)
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=DEFAULT_TIME_LIMIT_S)
@@ -87,7 +88,7 @@ class RunOutputSerializer(serializers.ModelSerializer):
 class ScopeConsentInputSerializer(serializers.Serializer):
     grantee = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all(),
                                                  help_text="the prefecture that may include yours in its runs")
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.core.fiscal import current_fiscal_year
+from backend.core.fiscal import current_fiscal_year, default_fiscal_year, writable_fiscal_years
 from backend.costs.exports import cost_xlsx
 from backend.costs.selectors import cost_table
 from backend.costs.serializers import PrefectureSettingInputSerializer
@@ -55,19 +55,22 @@ def setting_edit(request):
         raise PermissionDenied  # an administrator has no prefecture of their own to set
     setting = prefecture_setting(code=prefecture_id)
     values = {"special_grant_percent": percent(setting.special_grant_rate),
-              "travel_yen_per_km": setting.travel_yen_per_km}
+              "travel_yen_per_km": setting.travel_yen_per_km, "matching_season": setting.matching_season or ""}
     errors = None
     if request.method == "POST":
         values = {"special_grant_percent": forms.text(request.POST, "special_grant_percent"),
-                  "travel_yen_per_km": forms.number_or_text(request.POST, "travel_yen_per_km")}
-        # A field left empty is missing ("…を入力してください"), not a number written wrong.
+                  "travel_yen_per_km": forms.number_or_text(request.POST, "travel_yen_per_km"),
+                  "matching_season": forms.number_or_text(request.POST, "matching_season")}
+        # A field left empty is missing ("…を入力してください"), not a number written wrong; an empty season is
+        # the default rule.
         data = {name: None if value == "" else value for name, value in values.items()}
         _saved, errors = forms.submit(PrefectureSettingInputSerializer, data, lambda v: prefecture_setting_update(
             actor=request.user, prefecture_id=prefecture_id,
             data={"special_grant_rate": v["special_grant_percent"] / Decimal(100),
-                  "travel_yen_per_km": v["travel_yen_per_km"]}))
+                  "travel_yen_per_km": v["travel_yen_per_km"], "matching_season": v.get("matching_season")}))
         if errors is None:
             messages.success(request, _("設定を保存しました。費用の見込みは新しい措置率で計算されます。"))
             return redirect("frontend:settings")
-    return render(request, "frontend/costs/settings.html", {"values": values, "errors": errors},
-                  status=400 if errors else 200)
+    return render(request, "frontend/costs/settings.html", {
+        "values": values, "errors": errors, "seasons": list(writable_fiscal_years()),
+        "rule_year": default_fiscal_year()}, status=400 if errors else 200)

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -36,6 +35,7 @@ def home(request):
 
 
 def fiscal_year_param(request) -> int:
+    """The year a page shows: the one asked (`fy`), else the user's default (selectors.default_fiscal_year)."""
     value = request.GET.get("fy", "")
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else selectors.default_fiscal_year(
         user=request.user)
@@ -89,11 +89,7 @@ class DashboardFigures:
 def dashboard(request):
     user = request.user
     scope = selectors.dashboard_scope(user=user)
-    if request.GET.get("fy"):
-        fiscal_year = fiscal_year_param(request)
-    else:  # the year the figures default to is one of them
-        fiscal_year = cache.get_or_set(f"dashboard-year:{scope}", lambda: selectors.default_fiscal_year(user=user),
-                                       settings.KENMU_DASHBOARD_CACHE_S)
+    fiscal_year = fiscal_year_param(request)  # the prefecture's season, or the coming year from October
     return render(request, "frontend/dashboard.html", {
         "fiscal_year": fiscal_year,
         "figures": DashboardFigures(user=user, fiscal_year=fiscal_year),

@@ -130,7 +130,7 @@ def _form_context(request, values, errors, need) -> dict:
     return {
         "values": values, "errors": errors, "need": need, "by_coordinator": by_coordinator,
         "municipalities": municipalities,
-        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user, keep=need.fiscal_year if need else None),
         "roles": Role.choices, "patterns": [(v, label, PATTERN_LIMITS[v]) for v, label in WorkPattern.choices],
         "weekday_choices": Weekday.choices, "form_choices": EmploymentForm.choices,
         "fee_bases": FeeBasis.choices,

@@ -24,7 +24,8 @@ def _context(request, values, errors, procurement=None, vendor_values=None, vend
         "vendor_values": vendor_values or {}, "vendor_errors": vendor_errors,
         "vendors": vendor_list(user=request.user),
         "categories": ProcurementCategory.choices, "statuses": ProcurementStatus.choices,
-        "fiscal_years": selectors.fiscal_year_choices(user=request.user),
+        "fiscal_years": selectors.fiscal_year_choices(user=request.user,
+                                                      keep=procurement.fiscal_year if procurement else None),
         "can_create": request.user.role == UserRole.MUNICIPAL,
     }
 
@@ -69,7 +70,7 @@ def procurement_edit(request, pk: int):
         return render(request, "frontend/procurements/edit.html",
                       _context(request, _initial(request, procurement), None, procurement))
     data = _data(request.POST)
-    updated, errors = forms.submit(ProcurementInputSerializer, data, partial=True,
+    updated, errors = forms.submit(ProcurementInputSerializer, data, partial=True, instance=procurement,
                              action=lambda v: procurement_update(actor=request.user, procurement=procurement, data=v))
     if errors is None:
         messages.success(request, _("調達「%(title)s」を保存しました。") % {"title": updated.title})

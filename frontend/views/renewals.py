@@ -13,14 +13,17 @@ from backend.core.fiscal import current_fiscal_year, fiscal_year_label
 from backend.needs.models import NeedStatus
 from backend.needs.services import need_renewal_confirm, need_renewal_drop
 from backend.renewals.selectors import renewal_list
+from backend.renewals.serializers import RenewalPrepareInputSerializer
 from backend.renewals.services import renewal_prepare
-from frontend import forms
+from frontend import forms, selectors
 from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, role_required
 
 
-def _target_year(value: str) -> int:
-    """The year the renewals are for: the one asked, else next year (renewals are prepared in the spring)."""
-    return int(value) if value.isdigit() and 2001 <= int(value) <= 2100 else current_fiscal_year() + 1
+def _target_year(request, value: str) -> int:
+    """The year the renewals page shows: the one asked, else the user's default year (the prefecture's season,
+    or the coming fiscal year from October), the one every other page starts on."""
+    return int(value) if value.isdigit() and 2001 <= int(value) <= 2100 else selectors.default_fiscal_year(
+        user=request.user)
 
 
 def _back(fiscal_year: int):
@@ -29,11 +32,11 @@ def _back(fiscal_year: int):
 
 @role_required(*STAFF)
 def renewal_index(request):
-    fiscal_year = _target_year(request.GET.get("fy", ""))
+    fiscal_year = _target_year(request, request.GET.get("fy", ""))
     now = current_fiscal_year()
     return render(request, "frontend/renewals/index.html", {
         "renewals": renewal_list(user=request.user, fiscal_year=fiscal_year), "fy": fiscal_year,
-        "previous_fy": fiscal_year - 1, "fiscal_years": list(range(now - 1, now + 3)),
+        "previous_fy": fiscal_year - 1, "fiscal_years": sorted({*range(now - 1, now + 4), fiscal_year}),
         "status_labels": dict(NeedStatus.choices), "pending": NeedStatus.RENEWAL,
         # The coordinator prepares, the municipality's staff decide: each sees only their own buttons.
         "by_coordinator": request.user.role == UserRole.COORDINATOR,
@@ -44,7 +47,13 @@ def renewal_index(request):
 @role_required(*COORDINATOR)
 @require_POST
 def renewal_prepare_view(request):
-    fiscal_year = _target_year(forms.text(request.POST, "fiscal_year"))
+    validated, errors = forms.validate(RenewalPrepareInputSerializer,
+                                       {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year")})
+    if validated is None:  # a year outside the current one −1 … +3, named in the message
+        for message in (m for msgs in errors.by_field.values() for m in msgs):
+            messages.error(request, message)
+        return _back(selectors.default_fiscal_year(user=request.user))
+    fiscal_year = validated["fiscal_year"]
     try:
         prepared = renewal_prepare(actor=request.user, prefecture_id=request.user.prefecture_id,
                                    fiscal_year=fiscal_year)

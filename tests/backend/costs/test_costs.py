@@ -85,10 +85,11 @@ def test_municipal_staff_see_their_municipality_only(municipal, expert_user, fis
     assert cost_table(user=expert_user, fiscal_year=2027).rows == []
 
 
-def test_the_table_is_one_query(coordinator, fiscal_2027):
+def test_the_table_is_two_queries(coordinator, fiscal_2027):
+    """The rows, and the multi-year terms of earlier years carried into the year (issue 21: prorated in Python)."""
     with CaptureQueriesContext(connection) as queries:
         cost_table(user=coordinator, fiscal_year=2027)
-    assert len(queries) == 1
+    assert len(queries) == 2
 
 
 def test_the_workbook_has_no_formula_and_the_same_totals(coordinator, fiscal_2027):
@@ -107,8 +108,15 @@ def test_a_coordinator_changes_their_prefectures_settings_and_it_is_audited(coor
                                         data={"special_grant_rate": Decimal("0.35"), "travel_yen_per_km": 40})
     assert (setting.special_grant_rate, setting.travel_yen_per_km) == (Decimal("0.350"), 40)
     log = AuditLog.objects.get(action=AuditAction.PREFECTURE_SETTING_UPDATE)
-    assert log.before == {"special_grant_rate": "0.500", "travel_yen_per_km": 37}
-    assert log.after == {"special_grant_rate": "0.350", "travel_yen_per_km": 40}
+    # The matching season joined the settings in issue 21 (None: the default rule).
+    assert log.before == {"special_grant_rate": "0.500", "travel_yen_per_km": 37, "matching_season": None}
+    assert log.after == {"special_grant_rate": "0.350", "travel_yen_per_km": 40, "matching_season": None}
     with pytest.raises(ForbiddenError):
         prefecture_setting_update(actor=other_coordinator, prefecture_id="20", data={"travel_yen_per_km": 1})
     assert PrefectureSetting.objects.get(pk="20").travel_yen_per_km == 40
+
+
+def test_the_matching_season_is_a_setting_of_record(coordinator):
+    prefecture_setting_update(actor=coordinator, prefecture_id="20", data={"matching_season": 2027})
+    log = AuditLog.objects.get(action=AuditAction.PREFECTURE_SETTING_UPDATE)
+    assert (log.before["matching_season"], log.after["matching_season"]) == (None, 2027)
