@@ -10,7 +10,7 @@ this module.
 Every service checks its actor first (ForbiddenError, a 403), owns its transaction and writes its audit rows
 with their `AuditAction` members; statuses move through the declared workflows of their owners
 (PROPOSAL_WORKFLOW for a proposal's approval; a need is filled through backend.needs.services). Lock order is
-backend.engagements.services': the expert, then the need, then the proposal and the engagements. Approval locks
+backend/engagements/locks.py: the experts, then the need, then the proposal and the engagements. Approval locks
 the expert row, so two coordinators approving at the same moment are serialised and the second sees the first's
 engagement when the engine re-checks capacity, weekdays and the number of engagements.
 """
@@ -25,6 +25,7 @@ from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.core.fiscal import fiscal_year_named
 from backend.engagements.errors import ErrorCode as EngagementErrorCode
+from backend.engagements.locks import experts_locked
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
@@ -194,14 +195,17 @@ def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | 
         raise ForbiddenError.single("proposal", EngagementErrorCode.NOT_YOURS,
                                     _("この提案を承認できるのは、そのニーズの都道府県のコーディネーターのみです。"))
     with transaction.atomic():
-        # Lock order (the module's): expert, then need, then proposal.
-        expert = Expert.objects.select_for_update().get(pk=proposal.expert_id)
+        # Lock order (backend/engagements/locks.py): the experts (a successor's and the one it replaces), then
+        # the need, then the proposal.
+        replaced_expert = Proposal.objects.filter(pk=proposal.pk).values_list(
+            "run__replacement__engagement__expert_id", flat=True).get()
+        experts_locked({proposal.expert_id, replaced_expert} - {None})
         need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
             pk=proposal.need_id)
         proposal = Proposal.objects.select_for_update(of=("self",)).select_related("run__replacement__engagement").get(
             pk=proposal.pk)
         expert = Expert.objects.prefetch_related("skills", "serves_prefectures", "onsite_prefectures",
-                                                 "affiliations").get(pk=expert.pk)
+                                                 "affiliations").get(pk=proposal.expert_id)
         if proposal.status != ProposalStatus.PROPOSED:
             raise ConflictError.single("proposal", EngagementErrorCode.NOT_PROPOSED, _("この提案は既に処理済みです。"))
         replacement = proposal.run.replacement if proposal.run.kind == RunKind.REPLACEMENT else None
