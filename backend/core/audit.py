@@ -54,6 +54,7 @@ class AuditAction(models.TextChoices):
     RUN_START = "run.start", pgettext_lazy("audit action", "マッチングの実行開始")
     RUN_CANCEL = "run.cancel", pgettext_lazy("audit action", "マッチングの中止")
     RUN_STALE = "run.stale", pgettext_lazy("audit action", "応答のないマッチングの打ち切り")
+    RUN_REQUEUE = "run.requeue", pgettext_lazy("audit action", "応答のないマッチングの自動再試行")
     RUN_SUCCEEDED = "run.succeeded", pgettext_lazy("audit action", "マッチングの完了")
     RUN_INFEASIBLE = "run.infeasible", pgettext_lazy("audit action", "マッチングの実行不能")
     RUN_FAILED = "run.failed", pgettext_lazy("audit action", "マッチングの失敗")

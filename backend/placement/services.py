@@ -105,9 +105,9 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
     home = None if is_admin(actor) else actor.prefecture_id
     scope = sorted(set(scope or ([home] if home else [])))
     _check_scope(actor=actor, scope=scope, fiscal_year=fiscal_year)
-    runs_reap_stale()
-    run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year,
-                   scope_key=scope_key(scope, fiscal_year, replacement.pk if replacement else None),
+    runs_take_up_stale()
+    key = scope_key(scope, fiscal_year, replacement.pk if replacement else None)
+    run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year, scope_key=key,
                    kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
                    params=(params or RunParams()).as_stored(), started_by=actor if actor.pk else None,
                    retry_of=retry_of)
@@ -118,6 +118,11 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
                          also_visible_to=run.scope, after=run_snapshot(run))
             transaction.on_commit(lambda: _enqueue_task(run.pk))
     except IntegrityError:
+        retried = MatchRun.objects.filter(scope_key=key, status__in=LIVE_RUN_STATUSES, attempts__gt=1).first()
+        if retried is not None:
+            # The scope's run lost its worker and is being taken up again by itself: that run is the answer
+            # (its page says which attempt it is), not a 409 the coordinator could do nothing about.
+            return retried
         raise ConflictError.single(
             "scope", RunErrorCode.RUN_IN_PROGRESS,
             _("この対象と年度のマッチングは既に実行中です。終わるのを待つか、中止してから実行してください。"),
@@ -128,6 +133,13 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
 def _enqueue_task(run_id: int) -> None:
     result = execute_run.enqueue(run_id)
     MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
+
+
+def runs_take_up_stale() -> list[int]:
+    """The system's sweep of runs nothing will finish (the worker's periodic pass and every `run_enqueue`):
+    each goes back to the queue with its task enqueued again, until its last attempt fails it
+    (backend.runs.services.runs_reap_stale)."""
+    return runs_reap_stale(requeue=_enqueue_task)
 
 
 def run_retry(*, actor: User, run: MatchRun) -> MatchRun:
