@@ -86,6 +86,8 @@ class AuditAction(models.TextChoices):
     USER_CREATE_COORDINATOR = "user.create_coordinator", pgettext_lazy("audit action", "コーディネーターの作成")
     USER_CREATE = "user.create", pgettext_lazy("audit action", "利用者の作成（管理画面）")
     USER_DEACTIVATE = "user.deactivate", pgettext_lazy("audit action", "アカウントの停止")
+    USER_REACTIVATE = "user.reactivate", pgettext_lazy("audit action", "アカウントの再開")
+    USER_UNLOCK = "user.unlock", pgettext_lazy("audit action", "ログインのロック解除")
     USER_PASSWORD_RESET_REQUEST = "user.password_reset_request", pgettext_lazy("audit action", "パスワード再設定の依頼")
     USER_PASSWORD_RESET = "user.password_reset", pgettext_lazy("audit action", "パスワードの再設定")
     USER_PASSWORD_CHANGE = "user.password_change", pgettext_lazy("audit action", "パスワードの変更")

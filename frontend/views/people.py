@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import InvitationState, UserRole
-from backend.accounts.selectors import invitation_list, managed_user_list
+from backend.accounts.selectors import invitation_list, locked_out_usernames, managed_user_list
 from backend.accounts.services import (
     InvitationUnusable,
     invitation_accept,
@@ -23,6 +23,8 @@ from backend.accounts.services import (
     password_changed,
     password_reset_request,
     user_deactivate,
+    user_reactivate,
+    user_unlock,
 )
 from backend.applications.serializers import InvitationInputSerializer
 from backend.applications.services import invitation_create
@@ -142,7 +144,8 @@ def invitation_accept_view(request, token: str):
 @role_required(*COORDINATOR)
 def user_index(request):
     page = Paginator(managed_user_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "frontend/people/users.html", {"users": page, "page": page})
+    return render(request, "frontend/people/users.html", {
+        "users": page, "page": page, "locked_out": locked_out_usernames(u.username for u in page)})
 
 
 @role_required(*COORDINATOR)
@@ -163,6 +166,31 @@ def user_deactivate_view(request, pk: int):
     except DomainError as exc:
         forms.flash_problems(request, exc)
     return redirect("frontend:users")
+
+
+def _on_managed_user(request, pk: int, service, done: str):
+    """Reactivate or unlock one login of the coordinator's prefecture (404 for any other), then say so."""
+    target = get_object_or_404(managed_user_list(user=request.user), pk=pk)
+    try:
+        service(actor=request.user, user=target)
+        messages.success(request, done % {"username": target.username})
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    return redirect("frontend:users")
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def user_reactivate_view(request, pk: int):
+    return _on_managed_user(request, pk, user_reactivate,
+                            _("%(username)s のアカウントを有効に戻しました。これまでのパスワードでログインできます。"))
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def user_unlock_view(request, pk: int):
+    return _on_managed_user(request, pk, user_unlock,
+                            _("%(username)s のロックを解除しました。すぐにログインできます。"))
 
 
 # -- passwords: Django's views, kenmu's templates; mail leaves from the worker ---------------------------------
