@@ -148,10 +148,15 @@ def user_index(request):
         "users": page, "page": page, "locked_out": locked_out_usernames(u.username for u in page)})
 
 
+def _managed(request, pk: int):
+    """A login of the coordinator's prefecture; any other is a 404."""
+    return get_object_or_404(managed_user_list(user=request.user), pk=pk)
+
+
 @role_required(*COORDINATOR)
 @require_POST
 def user_deactivate_view(request, pk: int):
-    target = get_object_or_404(managed_user_list(user=request.user), pk=pk)
+    target = _managed(request, pk)
     if request.POST.get("confirmed") != "1":
         return render(request, "frontend/confirm.html", {
             "title": _("アカウントを無効にする"),
@@ -160,17 +165,12 @@ def user_deactivate_view(request, pk: int):
                              "登録内容や履歴は削除されません。"),
             "action": reverse("frontend:user-deactivate", args=[target.pk]), "confirm_label": _("無効にする"),
             "back": reverse("frontend:users")})
-    try:
-        user_deactivate(actor=request.user, user=target)
-        messages.success(request, _("%(username)s のアカウントを無効にしました。") % {"username": target.username})
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-    return redirect("frontend:users")
+    return _on_managed_user(request, target, user_deactivate, _("%(username)s のアカウントを無効にしました。"))
 
 
-def _on_managed_user(request, pk: int, service, done: str):
-    """Reactivate or unlock one login of the coordinator's prefecture (404 for any other), then say so."""
-    target = get_object_or_404(managed_user_list(user=request.user), pk=pk)
+def _on_managed_user(request, target, service, done: str):
+    """Deactivate, reactivate or unlock one login of the coordinator's prefecture, then say what was done (or
+    why not) on the users page."""
     try:
         service(actor=request.user, user=target)
         messages.success(request, done % {"username": target.username})
@@ -182,14 +182,14 @@ def _on_managed_user(request, pk: int, service, done: str):
 @role_required(*COORDINATOR)
 @require_POST
 def user_reactivate_view(request, pk: int):
-    return _on_managed_user(request, pk, user_reactivate,
+    return _on_managed_user(request, _managed(request, pk), user_reactivate,
                             _("%(username)s のアカウントを有効に戻しました。これまでのパスワードでログインできます。"))
 
 
 @role_required(*COORDINATOR)
 @require_POST
 def user_unlock_view(request, pk: int):
-    return _on_managed_user(request, pk, user_unlock,
+    return _on_managed_user(request, _managed(request, pk), user_unlock,
                             _("%(username)s のロックを解除しました。すぐにログインできます。"))
 
 
