@@ -11,7 +11,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,9 @@ from backend.runs.report import report_build
 from backend.runs.workflows import PROPOSAL_WORKFLOW, RUN_WORKFLOW, run_snapshot
 
 logger = logging.getLogger(__name__)
+
+# What a lost or restarting database raises (the worker waits it out: backend/worker/worker.py).
+DATABASE_LOST = (OperationalError, InterfaceError)
 
 # How the worker's end of a run is recorded, by the status it ends in.
 _ENDING = {RunStatus.SUCCEEDED: AuditAction.RUN_SUCCEEDED, RunStatus.INFEASIBLE: AuditAction.RUN_INFEASIBLE,
@@ -92,6 +95,11 @@ def _execute(run: MatchRun) -> str:
                 stages=None if params.stages is None else list(params.stages),
                 beat=lambda progress: _beat(run.pk, attempt, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
             )
+    except DATABASE_LOST:
+        # Not the run's failure: the worker lost the database. The run stays running, its heartbeat ages, and
+        # the stale sweep gives it to a worker again (backend.runs.services.runs_reap_stale).
+        logger.warning("run %s: the database went away mid-run; it will be taken up again", run.pk)
+        raise
     except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
         logger.exception("run %s failed", run.pk)
         _finish(run.pk, attempt=attempt, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)

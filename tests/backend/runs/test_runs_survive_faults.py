@@ -144,3 +144,21 @@ def test_the_run_page_answers_a_new_run_with_the_run_being_retried_and_says_so(
     page = response.content.decode()
     assert "自動で再試行しています（2回目）" in page
     assert MatchRun.objects.count() == 1
+
+
+def test_a_run_whose_worker_lost_the_database_mid_solve_is_left_for_the_sweep_not_failed(db, monkeypatch):
+    """A read or the heartbeat's write raised OperationalError and the execution recorded the run failed with it
+    the moment the database answered again: a lost database ended the run for good instead of being ridden out."""
+    from django.db import OperationalError
+
+    from backend.placement import execution
+
+    def database_gone(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    run = MatchRun.objects.create(prefecture_id="20", scope=["20"], scope_key="20/2027", fiscal_year=2027)
+    monkeypatch.setattr(execution, "run_instance", database_gone)  # the database went away mid-run
+    with pytest.raises(OperationalError):
+        execution.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("running", "")  # the worker waits for the database; the sweep takes it up
