@@ -1,7 +1,8 @@
 """Every pair of writes on one engagement at the same moment, with real threads on PostgreSQL: each ends in one of
 the outcomes the two would have one after the other, neither deadlocks (a deadlock is an error, not a result) and
 the audit chain still verifies. The lock order they keep is backend/engagements/locks.py's (docs/architecture.md,
-"Lock order"); the revocation against an acceptance and a decline is in test_concurrent_answers.py."""
+"Lock order"); the revocation against an acceptance and a decline is in test_concurrent_answers.py, two
+approvals of one need in tests/backend/placement/test_concurrent_approval.py."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -112,6 +113,18 @@ def test_an_acceptance_and_a_decline_at_once_end_declined_whichever_came_first(o
     assert Need.objects.get(pk=engagement.need_id).status == "open"
     assert PairDecision.objects.filter(kind="forbid", declined_by="expert").count() == 1
     assert not BidRestriction.objects.exists()
+    _chain_holds()
+
+
+def test_both_sides_declining_at_once_decline_once(offer):
+    outcomes = _race(lambda: engagement_respond(actor=offer.staff, engagement=offer.engagement, accept=False),
+                     lambda: engagement_respond(actor=offer.expert_user, engagement=offer.engagement, accept=False))
+    assert sorted(_refused(o) for o in outcomes) == [False, True]  # the second finds it declined already
+    engagement = Engagement.objects.get()
+    assert engagement.status == "declined"
+    assert AuditLog.objects.filter(action=AuditAction.ENGAGEMENT_DECLINE).count() == 1
+    assert AuditLog.objects.filter(action=AuditAction.NEED_RELEASE).count() == 1
+    assert PairDecision.objects.get().declined_by == engagement.declined_by
     _chain_holds()
 
 
