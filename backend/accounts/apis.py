@@ -161,3 +161,17 @@ class ManagedUserViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         return self.render(services.user_deactivate(actor=request.user, user=self.get_object()))
+
+    @extend_schema(request=None, responses=ManagedUserOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        """The deactivated login can sign in again with its password; tokens from before stay revoked."""
+        return self.render(services.user_reactivate(actor=request.user, user=self.get_object()))
+
+    @extend_schema(request=None, responses=ManagedUserOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def unlock(self, request, pk=None):
+        """Lift the lock-out after repeated failed logins (409 when the login is not locked out)."""
+        user = self.get_object()
+        services.user_unlock(actor=request.user, user=user)
+        return self.render(user)

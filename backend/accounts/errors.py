@@ -4,9 +4,11 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    ALREADY_ACTIVE = "already_active"
     AUTHORIZATION = "authorization"
     EXISTS = "exists"
     LOCKED_OUT = "locked_out"
+    NOT_LOCKED_OUT = "not_locked_out"
     NOT_YOURS = "not_yours"
     NOT_YOUR_PREFECTURE = "not_your_prefecture"
     SELF = "self"

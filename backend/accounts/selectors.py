@@ -1,6 +1,10 @@
 """Reads on accounts, scoped to the reader: API tokens (their owner's), invitations and the users a
-coordinator manages (their prefecture's)."""
+coordinator manages (their prefecture's), and which logins django-axes holds locked out."""
 
+from collections.abc import Iterable
+
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
@@ -36,3 +40,12 @@ def managed_user_list(*, user: User) -> QuerySet[User]:
         pref = user.prefecture_id
         return queryset.filter(Q(municipality__prefecture_id=pref) | Q(expert__registering_prefecture_id=pref))
     return queryset.none()
+
+
+def locked_out_usernames(usernames: Iterable[str]) -> set[str]:
+    """Those of `usernames` that django-axes refuses now, from at least one address: AXES_FAILURE_LIMIT
+    failures within AXES_COOLOFF_TIME (the lock-out counts a username per address)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(AccessAttempt.objects.filter(
+        username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=since).values_list("username", flat=True))

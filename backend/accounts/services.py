@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -27,6 +28,7 @@ from knox.models import AuthToken
 from backend.accounts.errors import ErrorCode
 from backend.accounts.models import Invitation, InvitationState, User, UserRole
 from backend.accounts.permissions import coordinates, is_admin
+from backend.accounts.selectors import locked_out_usernames
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.mail import link
@@ -160,6 +162,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     User.objects.filter(pk=invitation.user_id).update(is_active=False)
+    AuthToken.objects.filter(user_id=invitation.user_id).delete()  # a deactivation ends every token
     audit_record(actor=actor, action=AuditAction.INVITATION_REVOKE, obj=invitation,
                  prefecture=invitation.prefecture_id, before=before, after=invitation_snapshot(invitation))
     return invitation
@@ -238,14 +241,21 @@ def _end_sessions(user: User) -> int:
     return len(ended)
 
 
+def _check_manages(actor: User, user: User, refused) -> str | None:
+    """The prefecture of a login its coordinator manages (municipal staff and experts; an administrator any):
+    a 403 with `refused` for another role, the 403 of `check_coordinator_of` for another prefecture."""
+    if user.role not in INVITED_ROLES and not is_admin(actor):
+        raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, refused)
+    prefecture_code = user_prefecture_code(user)
+    check_coordinator_of(actor, prefecture_code)
+    return prefecture_code
+
+
 @transaction.atomic(durable=True)
 def user_deactivate(*, actor: User, user: User) -> User:
     """The user can no longer sign in: tokens revoked, sessions ended. Nothing is deleted; the history
     (audit rows, engagements, needs) keeps naming them."""
-    if user.role not in INVITED_ROLES and not is_admin(actor):
-        raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, _("コーディネーターが無効にできるのは市区町村職員と専門人材です。"))
-    prefecture_code = user_prefecture_code(user)
-    check_coordinator_of(actor, prefecture_code)
+    prefecture_code = _check_manages(actor, user, _("コーディネーターが無効にできるのは市区町村職員と専門人材です。"))
     if user.pk == actor.pk:
         raise DomainError.single("user", ErrorCode.SELF, _("自分のアカウントは無効にできません。"))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -257,6 +267,36 @@ def user_deactivate(*, actor: User, user: User) -> User:
                  before={"is_active": True}, after={"is_active": False, "tokens_revoked": tokens,
                                                     "sessions_ended": sessions})
     return user
+
+
+@transaction.atomic(durable=True)
+def user_reactivate(*, actor: User, user: User) -> User:
+    """A deactivated login can sign in again with its password. The API tokens it held before stay dead: any
+    a deactivation elsewhere left behind (an invitation's revocation, an older release) are revoked here, so
+    a deactivation always ends them."""
+    prefecture_code = _check_manages(actor, user, _("コーディネーターが有効に戻せるのは市区町村職員と専門人材です。"))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise ConflictError.single("user", ErrorCode.ALREADY_ACTIVE, _("このアカウントは既に有効です。"))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    tokens, _by_model = AuthToken.objects.filter(user=user).delete()
+    audit_record(actor=actor, action=AuditAction.USER_REACTIVATE, obj=user, prefecture=prefecture_code,
+                 before={"is_active": False}, after={"is_active": True, "tokens_revoked": tokens})
+    return user
+
+
+@transaction.atomic(durable=True)
+def user_unlock(*, actor: User, user: User) -> int:
+    """Lift django-axes' lock-out of this login: the failed attempts counted for its username, from every
+    address, are cleared, so it can sign in again at once. Returns how many attempt rows were cleared."""
+    prefecture_code = _check_manages(actor, user, _("コーディネーターがロックを解除できるのは市区町村職員と専門人材です。"))
+    if user.username not in locked_out_usernames([user.username]):
+        raise ConflictError.single("user", ErrorCode.NOT_LOCKED_OUT, _("このアカウントはロックされていません。"))
+    cleared = axes_reset(username=user.username)
+    audit_record(actor=actor, action=AuditAction.USER_UNLOCK, obj=user, prefecture=prefecture_code,
+                 before={"locked_out": True}, after={"locked_out": False, "failed_attempts_cleared": cleared})
+    return cleared
 
 
 # -- passwords (Django's reset and change views call these through their forms) ------------------------------

@@ -10,10 +10,11 @@ exception and a replacement) in the one service below that makes that move: it c
 row of each move with its `AuditAction` member. A need is released through backend.needs.services, the
 bid-restriction register written through backend.restrictions.services; both audit what they write.
 
-Lock order, the same in every service so that none deadlock (approval keeps it too): the expert, then the need,
-then the proposal and the engagements, then the exception, then the rows of the register. An answer to an offer
-and the pledge lock the expert first: the activation they may bring records the register under the expert's
-lock, so that an affiliation changed at the same moment is recorded once (backend.restrictions.services).
+Lock order, the same in every service so that none deadlock (approval keeps it too): the experts, then the
+needs, then the proposal and the engagements, then the exception, then the rows of the register, each in id
+order (backend/engagements/locks.py takes the first steps). An answer to an offer and the pledge lock the expert
+first: the activation they may bring records the register under the expert's lock, so that an affiliation
+changed at the same moment is recorded once (backend.restrictions.services).
 
 This app reads and writes the run side it needs (a declined pair becomes a forbid) through backend.runs;
 backend.runs never imports this module.
@@ -30,6 +31,7 @@ from backend.accounts.permissions import coordinates, is_expert_self, is_staff_o
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.engagements.errors import ErrorCode
+from backend.engagements.locks import engagements_locked, experts_locked
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
@@ -42,7 +44,6 @@ from backend.engagements.models import (
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.engagements.terms import share_served
 from backend.engagements.workflows import ENGAGEMENT_WORKFLOW, EXCEPTION_WORKFLOW, REPLACEMENT_WORKFLOW
-from backend.experts.models import Expert
 from backend.needs.services import need_release
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators, recipients_parties
@@ -99,11 +100,10 @@ def _side_of(actor: User, engagement: Engagement) -> str:
 
 
 def _offer_locked(engagement: Engagement) -> Engagement:
-    """The engagement and its need, locked after the engagement's expert (the module's lock order): the
-    activation an answer may bring records the register under the expert's lock."""
-    Expert.objects.select_for_update().get(pk=engagement.expert_id)
-    return Engagement.objects.select_for_update(of=("self", "need")).select_related(
-        "municipality__prefecture", "need", "expert").get(pk=engagement.pk)
+    """The engagement, locked in the one order (backend/engagements/locks.py) with its expert and need, and the
+    engagement it replaces with that one's expert: the activation an answer may bring ends the predecessor and
+    records the register under the experts' locks."""
+    return engagements_locked([engagement.pk])[engagement.pk]
 
 
 def _remember_decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> None:
@@ -262,11 +262,12 @@ def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("取り消す理由を記入してください。"))
     with transaction.atomic():
-        # Lock order: the relying engagements with their needs (as an answer to an offer locks them), then the
-        # exception, as a decline does before the exception lapses.
-        relying = list(Engagement.objects.select_for_update(of=("self", "need")).filter(
-            coi_override_id=override.pk, status__in=HOLDING_STATUSES).select_related(
-            "need", "expert", "municipality__prefecture").order_by("pk"))
+        # Lock order (backend/engagements/locks.py): the exception's expert first, so no approval adds an
+        # engagement relying on it meanwhile; then the relying engagements with their needs, then the exception.
+        experts_locked([override.expert_id])
+        relying = [e for e in engagements_locked(
+            Engagement.objects.filter(coi_override_id=override.pk, status__in=HOLDING_STATUSES).values_list(
+                "pk", flat=True), predecessors=False).values() if e.status in HOLDING_STATUSES]
         override = CoiOverride.objects.select_for_update(of=("self",)).select_related(
             "municipality__prefecture").get(pk=override.pk)
         if override.revoked_at is not None:
@@ -319,8 +320,7 @@ def replacement_request(*, actor: User, engagement: Engagement, reason: str) -> 
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("交代を依頼する理由を記入してください。"))
     try:
         with transaction.atomic():
-            engagement = Engagement.objects.select_for_update(of=("self",)).select_related(
-                "municipality__prefecture", "expert").get(pk=engagement.pk)
+            engagement = engagements_locked([engagement.pk], predecessors=False)[engagement.pk]
             if engagement.status != EngagementStatus.ACTIVE:
                 raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("稼働中の任用のみ交代を依頼できます。"))
             request = ReplacementRequest.objects.create(engagement=engagement, reason=reason.strip(),

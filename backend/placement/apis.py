@@ -22,28 +22,39 @@ from backend.runs.apis import coordinator_only
 from backend.runs.serializers import RunInputSerializer, RunOutputSerializer
 
 
+def _queued(run) -> int:
+    """201 for the run just queued; 200 for the scope's run already being taken up again after its worker was
+    lost (attempts > 1), which is the answer instead of a new run."""
+    return status.HTTP_200_OK if run.attempts > 1 else status.HTTP_201_CREATED
+
+
+# 200: the scope's run is being retried by itself after its worker died or lost the database; that run is returned.
+_QUEUED = {201: RunOutputSerializer, 200: RunOutputSerializer}
+
+
 class RunViewSet(run_apis.RunViewSet):
     """Match runs: queue one, watch its progress, cancel or retry it, review its proposals."""
 
-    @extend_schema(request=RunInputSerializer, responses={201: RunOutputSerializer})
+    @extend_schema(request=RunInputSerializer, responses=_QUEUED)
     def create(self, request):
         coordinator_only(request.user)
         data = validate_input(RunInputSerializer, data=request.data)
         run = services.run_enqueue(actor=request.user, fiscal_year=data["fiscal_year"], scope=data["scope"],
                                    params=data["params"])
-        return self.render(run, status.HTTP_201_CREATED)
+        return self.render(run, _queued(run))
 
-    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @extend_schema(request=None, responses=_QUEUED)
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        run = self.get_object()
-        return self.render(services.run_retry(actor=request.user, run=run), status.HTTP_201_CREATED)
+        run = services.run_retry(actor=request.user, run=self.get_object())
+        return self.render(run, _queued(run))
 
-    @extend_schema(request=None, responses={201: RunOutputSerializer})
+    @extend_schema(request=None, responses=_QUEUED)
     @action(detail=True, methods=["post"])
     def rerun(self, request, pk=None):
         """The same match again with today's data and decisions, and this run's stages."""
-        return self.render(services.run_rerun(actor=request.user, run=self.get_object()), status.HTTP_201_CREATED)
+        run = services.run_rerun(actor=request.user, run=self.get_object())
+        return self.render(run, _queued(run))
 
 
 class ProposalApprovalViewSet(run_apis.ProposalViewSet):

@@ -11,7 +11,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,9 @@ from backend.runs.report import report_build
 from backend.runs.workflows import PROPOSAL_WORKFLOW, RUN_WORKFLOW, run_snapshot
 
 logger = logging.getLogger(__name__)
+
+# What a lost or restarting database raises (the worker waits it out: backend/worker/worker.py).
+DATABASE_LOST = (OperationalError, InterfaceError)
 
 # How the worker's end of a run is recorded, by the status it ends in.
 _ENDING = {RunStatus.SUCCEEDED: AuditAction.RUN_SUCCEEDED, RunStatus.INFEASIBLE: AuditAction.RUN_INFEASIBLE,
@@ -49,10 +52,17 @@ def _claim(run_id: int) -> MatchRun | None:
         return run
 
 
-def _beat(run_id: int, progress: dict) -> bool:
-    """Store progress and the heartbeat; True when a cancel was requested."""
-    MatchRun.objects.filter(pk=run_id).update(progress=progress, heartbeat_at=timezone.now())
-    return MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+class _TakenOver(Exception):
+    """This worker's attempt is no longer the run's: the stale sweep gave the run to another attempt while this
+    one was silent (the database was away, or the worker stalled). Its result is not stored."""
+
+
+def _beat(run_id: int, attempt: int, progress: dict) -> bool:
+    """Store progress and the heartbeat; True when the solve should stop: a cancel was requested, or the run was
+    taken up by another attempt meanwhile."""
+    beating = MatchRun.objects.filter(pk=run_id, attempts=attempt, status=RunStatus.RUNNING).update(
+        progress=progress, heartbeat_at=timezone.now())
+    return not beating or MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists()
 
 
 def run_execute(*, run_id: int) -> str:
@@ -63,8 +73,18 @@ def run_execute(*, run_id: int) -> str:
     run = _claim(run_id)
     if run is None:
         return "skipped"
+    try:
+        return _execute(run)
+    except _TakenOver:
+        logger.warning("run %s: attempt %s was taken over by a later attempt; its result is dropped",
+                       run.pk, run.attempts)
+        return "taken over"
+
+
+def _execute(run: MatchRun) -> str:
     timings: dict[str, float] = {}
     params = RunParams.from_stored(run.params)
+    attempt = run.attempts
     try:
         with _stage(timings, "instance_s"):
             instance = run_instance(run)
@@ -73,13 +93,18 @@ def run_execute(*, run_id: int) -> str:
             result = solve_with_heartbeat(
                 instance, time_limit_s=params.time_limit_s, seed=params.seed, workers=params.workers,
                 stages=None if params.stages is None else list(params.stages),
-                beat=lambda progress: _beat(run.pk, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
+                beat=lambda progress: _beat(run.pk, attempt, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
             )
+    except DATABASE_LOST:
+        # Not the run's failure: the worker lost the database. The run stays running, its heartbeat ages, and
+        # the stale sweep gives it to a worker again (backend.runs.services.runs_reap_stale).
+        logger.warning("run %s: the database went away mid-run; it will be taken up again", run.pk)
+        raise
     except Exception as exc:  # a solver error becomes a failed run with its message, never a partial one
         logger.exception("run %s failed", run.pk)
-        _finish(run.pk, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)
+        _finish(run.pk, attempt=attempt, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)
         return "failed"
-    return _store_result(run.pk, instance, result, timings)
+    return _store_result(run.pk, attempt, instance, result, timings)
 
 
 class _stage:
@@ -94,9 +119,12 @@ class _stage:
 
 
 def _finish(run_id: int, *, status: str, error: str = "", result: dict | None = None,
-            timings: dict | None = None, report: dict | None = None) -> None:
+            timings: dict | None = None, report: dict | None = None, attempt: int | None = None) -> None:
+    """End the run; with `attempt`, only while that attempt is still the run's (else _TakenOver)."""
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if attempt is not None and (run.attempts != attempt or run.status != RunStatus.RUNNING):
+            raise _TakenOver(run_id)
         before = run_snapshot(run)
         changes = {"error": error, "result": result, "finished_at": timezone.now(), "timings": timings or {},
                    "summary": run_summary_document(run.instance, result), "report": report}
@@ -139,12 +167,12 @@ def _flags_by_assignment(result: dict, municipality_of: dict[str, str]) -> dict[
             for a in result["assignments"]}
 
 
-def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> str:
+def _store_result(run_id: int, attempt: int, instance: dict, result: dict, timings: dict) -> str:
     if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
-        _finish(run_id, status=RunStatus.CANCELLED, result=result, timings=timings)
+        _finish(run_id, attempt=attempt, status=RunStatus.CANCELLED, result=result, timings=timings)
         return "cancelled"
     if result.get("status") == "infeasible":
-        _finish(run_id, status=RunStatus.INFEASIBLE, result=result, timings=timings)
+        _finish(run_id, attempt=attempt, status=RunStatus.INFEASIBLE, result=result, timings=timings)
         return "infeasible"
     municipality_of = {n["id"]: n["municipality"] for n in instance["needs"]}
     flags = _flags_by_assignment(result, municipality_of)
@@ -165,5 +193,5 @@ def _store_result(run_id: int, instance: dict, result: dict, timings: dict) -> s
             for a in result["assignments"]
         ])
         timings["store_s"] = round(time.perf_counter() - started, 3)
-        _finish(run_id, status=RunStatus.SUCCEEDED, result=result, timings=timings, report=report)
+        _finish(run_id, attempt=attempt, status=RunStatus.SUCCEEDED, result=result, timings=timings, report=report)
     return "succeeded"

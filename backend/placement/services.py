@@ -10,7 +10,7 @@ this module.
 Every service checks its actor first (ForbiddenError, a 403), owns its transaction and writes its audit rows
 with their `AuditAction` members; statuses move through the declared workflows of their owners
 (PROPOSAL_WORKFLOW for a proposal's approval; a need is filled through backend.needs.services). Lock order is
-backend.engagements.services': the expert, then the need, then the proposal and the engagements. Approval locks
+backend/engagements/locks.py: the experts, then the need, then the proposal and the engagements. Approval locks
 the expert row, so two coordinators approving at the same moment are serialised and the second sees the first's
 engagement when the engine re-checks capacity, weekdays and the number of engagements.
 """
@@ -25,6 +25,7 @@ from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.core.fiscal import fiscal_year_named
 from backend.engagements.errors import ErrorCode as EngagementErrorCode
+from backend.engagements.locks import experts_locked
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
@@ -105,9 +106,9 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
     home = None if is_admin(actor) else actor.prefecture_id
     scope = sorted(set(scope or ([home] if home else [])))
     _check_scope(actor=actor, scope=scope, fiscal_year=fiscal_year)
-    runs_reap_stale()
-    run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year,
-                   scope_key=scope_key(scope, fiscal_year, replacement.pk if replacement else None),
+    runs_take_up_stale()
+    key = scope_key(scope, fiscal_year, replacement.pk if replacement else None)
+    run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year, scope_key=key,
                    kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
                    params=(params or RunParams()).as_stored(), started_by=actor if actor.pk else None,
                    retry_of=retry_of)
@@ -118,6 +119,11 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
                          also_visible_to=run.scope, after=run_snapshot(run))
             transaction.on_commit(lambda: _enqueue_task(run.pk))
     except IntegrityError:
+        retried = MatchRun.objects.filter(scope_key=key, status__in=LIVE_RUN_STATUSES, attempts__gt=1).first()
+        if retried is not None:
+            # The scope's run lost its worker and is being taken up again by itself: that run is the answer
+            # (its page says which attempt it is), not a 409 the coordinator could do nothing about.
+            return retried
         raise ConflictError.single(
             "scope", RunErrorCode.RUN_IN_PROGRESS,
             _("この対象と年度のマッチングは既に実行中です。終わるのを待つか、中止してから実行してください。"),
@@ -128,6 +134,13 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
 def _enqueue_task(run_id: int) -> None:
     result = execute_run.enqueue(run_id)
     MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
+
+
+def runs_take_up_stale() -> list[int]:
+    """The system's sweep of runs nothing will finish (the worker's periodic pass and every `run_enqueue`):
+    each goes back to the queue with its task enqueued again, until its last attempt fails it
+    (backend.runs.services.runs_reap_stale)."""
+    return runs_reap_stale(requeue=_enqueue_task)
 
 
 def run_retry(*, actor: User, run: MatchRun) -> MatchRun:
@@ -195,14 +208,17 @@ def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | 
         raise ForbiddenError.single("proposal", EngagementErrorCode.NOT_YOURS,
                                     _("この提案を承認できるのは、そのニーズの都道府県のコーディネーターのみです。"))
     with transaction.atomic():
-        # Lock order (the module's): expert, then need, then proposal.
-        expert = Expert.objects.select_for_update().get(pk=proposal.expert_id)
+        # Lock order (backend/engagements/locks.py): the experts (a successor's and the one it replaces), then
+        # the need, then the proposal.
+        replaced_expert = Proposal.objects.filter(pk=proposal.pk).values_list(
+            "run__replacement__engagement__expert_id", flat=True).get()
+        experts_locked({proposal.expert_id, replaced_expert} - {None})
         need = Need.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
             pk=proposal.need_id)
         proposal = Proposal.objects.select_for_update(of=("self",)).select_related("run__replacement__engagement").get(
             pk=proposal.pk)
         expert = Expert.objects.prefetch_related("skills", "serves_prefectures", "onsite_prefectures",
-                                                 "affiliations").get(pk=expert.pk)
+                                                 "affiliations").get(pk=proposal.expert_id)
         if proposal.status != ProposalStatus.PROPOSED:
             raise ConflictError.single("proposal", EngagementErrorCode.NOT_PROPOSED, _("この提案は既に処理済みです。"))
         replacement = proposal.run.replacement if proposal.run.kind == RunKind.REPLACEMENT else None

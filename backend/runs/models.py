@@ -56,6 +56,9 @@ class MatchRun(models.Model):
     error = models.TextField(_("エラー"), blank=True)
     cancel_requested = models.BooleanField(default=False)
     task_id = models.CharField(max_length=64, blank=True)
+    # How many times a worker has been given this run: 1 when queued, one more each time the stale sweep puts it
+    # back in the queue after its worker died or lost the database (at most KENMU_RUN_MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=1)
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -64,7 +64,7 @@ class RunOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchRun
         fields = ["id", "prefecture", "scope", "fiscal_year", "kind", "replacement", "params", "status",
-                  "progress", "timings", "error", "cancel_requested", "retry_of", "started_by", "created_at", "started_at",
+                  "progress", "timings", "error", "cancel_requested", "attempts", "retry_of", "started_by", "created_at", "started_at",
                   "heartbeat_at", "finished_at", "summary"]
 
     def _reader(self, obj) -> tuple[set[str] | None, bool]:

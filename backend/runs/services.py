@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -45,17 +46,35 @@ logger = logging.getLogger(__name__)
 
 def _orphaned_queued(limit: dt.datetime):
     """Queued runs no worker will ever claim: their task ended (or was never stored) without claiming them,
-    e.g. the worker was killed or the database was lost between enqueue and claim."""
+    e.g. the worker was killed or the database was lost between enqueue and claim. A run put back in the queue
+    counts from then (its heartbeat), not from when it was first made."""
     waiting = DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
-    return (MatchRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=limit)
+    return (MatchRun.objects.filter(Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit),
+                                    status=RunStatus.QUEUED)
             .exclude(task_id__in=waiting.annotate(key=Cast("id", CharField())).values("key")))
 
 
-def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
-    """Fail the runs nothing will finish (retryable): running runs whose worker stopped beating, and queued
-    runs whose task is gone. Both would otherwise block their scope for ever. Returns their ids.
+def _given_up(run: MatchRun) -> str:
+    """Why a stale run fails, in words (the run's page shows it): the last attempt, or a cancel nobody saw."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if run.cancel_requested:
+            return str(_("中止を依頼した後、実行していたワーカーが応答しなくなったため、中止しました。"))
+        return str(interpolate(
+            _("実行を%(attempts)s回試みましたが、ワーカーの停止またはデータベースとの接続断のため、最後まで実行"
+              "できませんでした。時間をおいて再実行してください。続く場合はシステム管理者に連絡してください。"),
+            attempts=run.attempts))
 
-    The system's own sweep (the worker's and the placement app's `run_enqueue`), audited with no actor."""
+
+def runs_reap_stale(*, now: dt.datetime | None = None, requeue: Callable[[int], None] | None = None) -> list[int]:
+    """Take up the runs nothing will finish: running runs whose worker stopped beating (it died or lost the
+    database), and queued runs whose task is gone. Each goes back to the queue by itself (`run.requeue`, one
+    more attempt counted on the run, and `requeue(run_id)` after the commit enqueues its task again) until
+    KENMU_RUN_MAX_ATTEMPTS; after the last attempt, or when its cancel was asked, or with no `requeue` to call,
+    it fails with the reason in words (`run.stale`). Either way its scope is never held for ever. Returns the
+    ids of the runs taken up.
+
+    The system's own sweep (the worker's, and the placement app's `run_enqueue`, which pass the task's
+    enqueue as `requeue`), audited with no actor."""
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.KENMU_RUN_STALE_AFTER_S)
     reaped = []
@@ -64,10 +83,19 @@ def runs_reap_stale(*, now: dt.datetime | None = None) -> list[int]:
             Q(status=RunStatus.RUNNING, heartbeat_at__lt=limit) | Q(pk__in=_orphaned_queued(limit).values("pk")))
         for run in stale:
             before = run_snapshot(run)
-            error = ("worker stopped responding (no heartbeat); retry the run" if run.status == RunStatus.RUNNING
-                     else "the task of this run was lost before a worker claimed it; retry the run")
-            RUN_WORKFLOW.move(run, AuditAction.RUN_STALE, actor=None, prefecture=run.prefecture, before=before,
-                              after={**before, "error": error}, changes={"error": error, "finished_at": now})
+            if requeue is not None and not run.cancel_requested and run.attempts < settings.KENMU_RUN_MAX_ATTEMPTS:
+                again = {"attempts": run.attempts + 1, "task_id": "", "started_at": None, "heartbeat_at": now,
+                         "progress": {}}
+                RUN_WORKFLOW.move(run, AuditAction.RUN_REQUEUE, actor=None, prefecture=run.prefecture,
+                                  also_visible_to=run.scope, before=before,
+                                  after={**before, "attempts": again["attempts"],
+                                         "because": "no heartbeat" if before["status"] == RunStatus.RUNNING
+                                         else "task lost"}, changes=again)
+                transaction.on_commit(lambda run_id=run.pk: requeue(run_id))
+            else:
+                error = _given_up(run)
+                RUN_WORKFLOW.move(run, AuditAction.RUN_STALE, actor=None, prefecture=run.prefecture, before=before,
+                                  after={**before, "error": error}, changes={"error": error, "finished_at": now})
             reaped.append(run.pk)
     return reaped
 

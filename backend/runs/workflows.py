@@ -21,6 +21,9 @@ RUN_WORKFLOW = register(Workflow(
     Move(AuditAction.RUN_CANCELLED, {RunStatus.RUNNING}, RunStatus.CANCELLED),
     # A coordinator cancels a queued run at once (a running one is asked to stop and ends as RUN_CANCELLED).
     Move(AuditAction.RUN_CANCEL, {RunStatus.QUEUED}, RunStatus.CANCELLED),
+    # The stale sweep gives a run whose worker died or lost the database to a worker again (bounded attempts);
+    # after the last attempt it fails (RUN_STALE).
+    Move(AuditAction.RUN_REQUEUE, _LIVE, RunStatus.QUEUED),
     Move(AuditAction.RUN_STALE, _LIVE, RunStatus.FAILED),
     labels=dict(RunStatus.choices),
 ))
@@ -36,4 +39,4 @@ PROPOSAL_WORKFLOW = register(Workflow(
 def run_snapshot(run: MatchRun) -> dict:
     """What each audit row of a run states on both sides (the services' rows and the worker's)."""
     return {"status": run.status, "scope": run.scope, "fiscal_year": run.fiscal_year, "params": run.params,
-            "error": run.error or None}
+            "error": run.error or None, "attempts": run.attempts}

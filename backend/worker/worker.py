@@ -7,8 +7,8 @@ It owns three things the library's `db_worker` leaves to the operator:
   database answers, then claims again, in the same process;
 - failing task rows whose worker is gone (the library records who claimed a row, never whether that
   worker still lives), so no row stays RUNNING for ever;
-- calling `runs_reap_stale` periodically, so a match run whose worker died is failed even when nobody
-  opens a page.
+- calling `runs_take_up_stale` periodically, so a match run whose worker died or lost the database goes back
+  to the queue by itself (bounded attempts, then failed with the reason) even when nobody opens a page.
 
 It never claims or runs a task itself: claiming stays the library's (`ready().get_locked()` and
 `claim()` in one transaction), so any number of workers on any hosts still share one queue.
@@ -35,8 +35,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from backend.placement.services import runs_take_up_stale
 from backend.runs.models import MatchRun, RunStatus
-from backend.runs.services import runs_reap_stale
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +95,9 @@ def reap_once() -> None:
     """One periodic pass; a failure is logged and the next pass tries again."""
     try:
         tasks = tasks_reap_abandoned()
-        runs = runs_reap_stale()
+        runs = runs_take_up_stale()
         if tasks or runs:
-            logger.warning("reaped abandoned tasks %s and stale match runs %s", tasks or "-", runs or "-")
+            logger.warning("reaped abandoned tasks %s; stale match runs %s queued again or failed", tasks or "-", runs or "-")
     except DATABASE_DOWN as exc:  # the claiming loop reports the outage once; no line per pass
         logger.debug("reaping skipped, database unavailable: %s", exc)
         close_all_connections()

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import InvitationState, UserRole
-from backend.accounts.selectors import invitation_list, managed_user_list
+from backend.accounts.selectors import invitation_list, locked_out_usernames, managed_user_list
 from backend.accounts.services import (
     InvitationUnusable,
     invitation_accept,
@@ -23,6 +23,8 @@ from backend.accounts.services import (
     password_changed,
     password_reset_request,
     user_deactivate,
+    user_reactivate,
+    user_unlock,
 )
 from backend.applications.serializers import InvitationInputSerializer
 from backend.applications.services import invitation_create
@@ -142,13 +144,19 @@ def invitation_accept_view(request, token: str):
 @role_required(*COORDINATOR)
 def user_index(request):
     page = Paginator(managed_user_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "frontend/people/users.html", {"users": page, "page": page})
+    return render(request, "frontend/people/users.html", {
+        "users": page, "page": page, "locked_out": locked_out_usernames(u.username for u in page)})
+
+
+def _managed(request, pk: int):
+    """A login of the coordinator's prefecture; any other is a 404."""
+    return get_object_or_404(managed_user_list(user=request.user), pk=pk)
 
 
 @role_required(*COORDINATOR)
 @require_POST
 def user_deactivate_view(request, pk: int):
-    target = get_object_or_404(managed_user_list(user=request.user), pk=pk)
+    target = _managed(request, pk)
     if request.POST.get("confirmed") != "1":
         return render(request, "frontend/confirm.html", {
             "title": _("アカウントを無効にする"),
@@ -157,12 +165,32 @@ def user_deactivate_view(request, pk: int):
                              "登録内容や履歴は削除されません。"),
             "action": reverse("frontend:user-deactivate", args=[target.pk]), "confirm_label": _("無効にする"),
             "back": reverse("frontend:users")})
+    return _on_managed_user(request, target, user_deactivate, _("%(username)s のアカウントを無効にしました。"))
+
+
+def _on_managed_user(request, target, service, done: str):
+    """Deactivate, reactivate or unlock one login of the coordinator's prefecture, then say what was done (or
+    why not) on the users page."""
     try:
-        user_deactivate(actor=request.user, user=target)
-        messages.success(request, _("%(username)s のアカウントを無効にしました。") % {"username": target.username})
+        service(actor=request.user, user=target)
+        messages.success(request, done % {"username": target.username})
     except DomainError as exc:
         forms.flash_problems(request, exc)
     return redirect("frontend:users")
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def user_reactivate_view(request, pk: int):
+    return _on_managed_user(request, _managed(request, pk), user_reactivate,
+                            _("%(username)s のアカウントを有効に戻しました。これまでのパスワードでログインできます。"))
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def user_unlock_view(request, pk: int):
+    return _on_managed_user(request, _managed(request, pk), user_unlock,
+                            _("%(username)s のロックを解除しました。すぐにログインできます。"))
 
 
 # -- passwords: Django's views, kenmu's templates; mail leaves from the worker ---------------------------------

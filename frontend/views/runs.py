@@ -86,7 +86,12 @@ def run_new(request):
 
     run, errors = forms.submit(RunInputSerializer, data, enqueue)
     if errors is None:
-        messages.success(request, _("マッチングを開始しました。終わるとこの画面に提案が表示されます。"))
+        if run.attempts > 1:  # the scope's run lost its worker and is being taken up again: that run is shown
+            messages.info(request, _("この対象と年度のマッチングは、処理していたワーカーが応答しなくなったため自動で"
+                                     "再試行しています（%(attempt)s回目）。終わるとこの画面に提案が表示されます。")
+                          % {"attempt": run.attempts})
+        else:
+            messages.success(request, _("マッチングを開始しました。終わるとこの画面に提案が表示されます。"))
         return redirect("frontend:run", pk=run.pk)
     values = {**data, "lead": ",".join(data["lead"])}
     return render(request, "frontend/runs/index.html", _start_context(request, values, errors), status=400)

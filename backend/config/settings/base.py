@@ -279,6 +279,9 @@ KENMU_APPLICATIONS_PER_HOUR = env.int("KENMU_APPLICATIONS_PER_HOUR", default=5)
 # Match runs: a run whose heartbeat is older than this is considered dead (worker killed).
 KENMU_RUN_HEARTBEAT_S = env.int("KENMU_RUN_HEARTBEAT_S", default=5)
 KENMU_RUN_STALE_AFTER_S = env.int("KENMU_RUN_STALE_AFTER_S", default=60)
+# How many times a worker is given one run: a run whose worker died or lost the database goes back to the
+# queue by itself until then, and fails after the last attempt.
+KENMU_RUN_MAX_ATTEMPTS = env.int("KENMU_RUN_MAX_ATTEMPTS", default=3)
 # The worker (manage.py run_worker) reaps every so often: abandoned task rows and runs nothing will finish.
 KENMU_WORKER_REAP_EVERY_S = env.int("KENMU_WORKER_REAP_EVERY_S", default=30)
 KENMU_TASK_ABANDONED_AFTER_S = env.int("KENMU_TASK_ABANDONED_AFTER_S", default=900)

@@ -36,6 +36,7 @@ EXPECTED = {
         "run.failed": ({"running"}, "failed"),
         "run.cancelled": ({"running"}, "cancelled"),
         "run.cancel": ({"queued"}, "cancelled"),
+        "run.requeue": ({"queued", "running"}, "queued"),
         "run.stale": ({"queued", "running"}, "failed"),
     },
     "runs.Proposal": {

@@ -52,7 +52,7 @@ def test_a_run_without_heartbeat_is_marked_failed_and_can_be_retried(coordinator
                                   status="running", started_at=old, heartbeat_at=old)
     assert runs_reap_stale() == [run.pk]
     run.refresh_from_db()
-    assert run.status == "failed" and "heartbeat" in run.error
+    assert run.status == "failed" and "最後まで実行できませんでした" in run.error  # in words (issue 21), was English
     assert AuditLog.objects.filter(action="run.stale", object_id=str(run.pk)).exists()
     with django_capture_on_commit_callbacks(execute=False):
         assert client_for(coordinator).post(f"/api/v1/runs/{run.pk}/retry/").status_code == 201
@@ -103,7 +103,7 @@ def test_a_queued_run_whose_task_was_lost_is_failed_and_frees_its_scope(coordina
     MatchRun.objects.filter(pk=lost.pk).update(created_at=old)
     assert runs_reap_stale() == [lost.pk]
     lost.refresh_from_db()
-    assert lost.status == "failed" and "lost" in lost.error
+    assert lost.status == "failed" and "最後まで実行できませんでした" in lost.error  # in words (issue 21)
     with django_capture_on_commit_callbacks(execute=False):
         assert _start(coordinator).status_code == 201  # the scope is free again
 

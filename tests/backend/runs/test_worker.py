@@ -1,6 +1,5 @@
-"""The database-backed worker as a real process: a killed worker leaves a failed, retryable run."""
+"""The database-backed worker as a real process: a killed worker leaves a run the next worker takes up by itself."""
 
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -11,9 +10,10 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from backend.placement.services import run_enqueue, run_retry
+from backend.core.audit import AuditAction
+from backend.core.models import AuditLog
+from backend.placement.services import run_enqueue
 from backend.runs.models import MatchRun
 from backend.runs.services import runs_reap_stale
 from tests.backend.factories import CoordinatorFactory
@@ -22,12 +22,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _worker(extra_env: dict, log: Path) -> subprocess.Popen:
+def _worker(extra_env: dict, log: Path, command: tuple[str, ...] = ("db_worker",)) -> subprocess.Popen:
     settings = connection.settings_dict
     url = f"postgres://{settings['USER']}@/{settings['NAME']}?host={quote(settings['HOST'], safe='')}"
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "backend.config.settings.test",
            **extra_env}
-    return subprocess.Popen([sys.executable, "-m", "tests.support.slow_solve", "db_worker", "--no-startup-delay",
+    return subprocess.Popen([sys.executable, "-m", "tests.support.slow_solve", *command, "--no-startup-delay",
                              "--interval", "0.2"], cwd=ROOT, env=env, start_new_session=True,
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
 
@@ -41,7 +41,9 @@ def _wait_for(predicate, timeout=20.0):
     return False
 
 
-def test_a_killed_worker_leaves_a_failed_run_that_can_be_retried(committed_db, tmp_path):
+def test_a_killed_worker_leaves_a_run_that_the_next_worker_takes_up_by_itself(committed_db, tmp_path):
+    """Issue 21 changes this: the run was failed by the stale sweep and waited for a coordinator's retry; now the
+    next worker's sweep puts it back in the queue (attempt 2, audited) and runs it to its end."""
     coordinator = CoordinatorFactory(prefecture_id="20")
     run = run_enqueue(actor=coordinator, fiscal_year=2027)
     log = tmp_path / "worker.log"
@@ -58,9 +60,14 @@ def test_a_killed_worker_leaves_a_failed_run_that_can_be_retried(committed_db, t
     run.refresh_from_db()
     assert run.status == "running"  # nobody said otherwise: the worker died without a word
     assert runs_reap_stale() == []  # the last heartbeat is still fresh
-    later = timezone.now() + dt.timedelta(seconds=120)
-    assert runs_reap_stale(now=later) == [run.pk]
+    next_log = tmp_path / "next-worker.log"
+    next_worker = _worker({"KENMU_RUN_STALE_AFTER_S": "2"}, next_log, command=("run_worker", "--reap-every", "0.3"))
+    try:
+        assert _wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == "succeeded", timeout=60), \
+            next_log.read_text()[-3000:]
+    finally:
+        if next_worker.poll() is None:
+            os.killpg(next_worker.pid, signal.SIGKILL)
     run.refresh_from_db()
-    assert run.status == "failed" and run.proposals.count() == 0
-    retry = run_retry(actor=coordinator, run=run)
-    assert retry.status == "queued" and retry.retry_of_id == run.pk
+    assert run.attempts == 2
+    assert AuditLog.objects.filter(action=AuditAction.RUN_REQUEUE, object_id=str(run.pk)).count() == 1
