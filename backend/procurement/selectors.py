@@ -11,9 +11,11 @@ def vendor_list(*, user) -> QuerySet[Vendor]:
     return Vendor.objects.select_related("merged_into").order_by("name", "id")
 
 
-def vendor_pickable(*, user) -> QuerySet[Vendor]:
-    """The entries a picker offers for a new row: the current ones (retired and merged entries are not)."""
-    return Vendor.objects.filter(retired_at__isnull=True).order_by("name", "id")
+def vendor_pickable(*, user, keep=()) -> QuerySet[Vendor]:
+    """The entries a picker offers: the current ones (retired and merged entries are not), and `keep`, the ids
+    the edited row already names, so that editing it does not silently drop them."""
+    keep = [int(pk) for pk in keep if str(pk).isdigit()]
+    return Vendor.objects.filter(Q(retired_at__isnull=True) | Q(pk__in=keep)).order_by("name", "id")
 
 
 def vendor_identity_ids(*, vendor_id: int) -> list[int]:
