@@ -101,9 +101,9 @@ class ApplicationAcceptInputSerializer(serializers.Serializer):
         help_text="One per affiliation of the application, in its order: the id of the registered vendor it is, "
                   "or null to register the name the applicant wrote as a new vendor.")
     vendor_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=13, allow_blank=True, allow_null=True), required=False, default=list,
+        child=serializers.CharField(max_length=13, allow_blank=True), required=False, default=list,
         max_length=20,
-        help_text="The 法人番号 of each affiliation registered as a new vendor (null in `vendors`), in the same order; "
+        help_text="The 法人番号 of each affiliation registered as a new vendor (null in `vendors`), in the same order (\"\" for the others); "
                   "required for those (issue 21: a vendor is a legal entity).")
 
 
