@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.errors import DomainError
-from backend.procurement.selectors import vendor_can_change, vendor_duplicate_list, vendor_list, vendor_pickable
+from backend.procurement.selectors import (
+    vendor_can_change,
+    vendor_duplicate_list,
+    vendor_list,
+    vendor_pickable,
+)
 from backend.procurement.serializers import VendorInputSerializer
 from backend.procurement.services import vendor_duplicate_dismiss, vendor_merge, vendor_retire, vendor_update
 from frontend import forms

@@ -10,9 +10,9 @@ from backend.core.choices import (
     Role,
     WorkPattern,
 )
+from backend.core.validators import corporate_number_check_digit
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.needs.models import Need, NeedSkill
-from backend.core.validators import corporate_number_check_digit
 from backend.procurement.models import Procurement, Vendor
 from backend.procurement.names import vendor_name_key
 

@@ -13,8 +13,8 @@ from openpyxl.chart import BarChart, Reference
 from backend.experts.models import Expert
 from backend.needs.models import Need
 from backend.procurement.models import Vendor
-from tests.backend.factories import VendorFactory, corporate_number
 from tests.backend.conftest import client_for
+from tests.backend.factories import VendorFactory, corporate_number
 
 
 def _xlsx(rows) -> SimpleUploadedFile:
