@@ -196,3 +196,19 @@ def test_the_duplicate_sweep_lists_one_pair_once_and_not_a_dismissed_or_retired_
     assert vendor_duplicates_find() == 0
     pair = VendorDuplicate.objects.get()
     assert (pair.first, pair.second, pair.reason) == (first, second, "name")
+
+
+def test_a_retired_vendor_is_not_added_to_an_expert_but_an_affiliation_already_held_stays(coordinator):
+    from backend.experts.services import expert_update
+
+    held = AffiliationFactory(vendor=VendorFactory(prefecture_id="20"), relation="employee")
+    vendor_retire(actor=coordinator, vendor=held.vendor, reason="解散")
+    other = VendorFactory(prefecture_id="20")
+    vendor_retire(actor=coordinator, vendor=other, reason="解散")
+    keep = {"vendor": Vendor.objects.get(pk=held.vendor_id), "relation": "employee", "ended_on": None}
+
+    expert_update(actor=coordinator, expert=held.expert, data={"affiliations": [keep]})
+    with pytest.raises(ConflictError) as refused:
+        expert_update(actor=coordinator, expert=held.expert, data={
+            "affiliations": [keep, {"vendor": other, "relation": "side_job", "ended_on": None}]})
+    assert refused.value.problems[0].field == "affiliations[1].vendor"
