@@ -149,3 +149,17 @@ def test_dismissing_a_duplicate_keeps_both_vendors(client):
     duplicate.refresh_from_db()
     assert duplicate.resolved_at is not None and "別の事業者として" in response.content.decode()
     assert Vendor.objects.filter(retired_at__isnull=True).count() == 2
+
+
+def test_the_audit_page_says_a_merge_in_words(client):
+    from backend.procurement.services import vendor_merge
+
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    first = VendorFactory(name=CHIKUMA, prefecture_id="20")
+    second = VendorFactory(name="㈱千曲テクノロジー", prefecture_id="20")
+    AffiliationFactory(vendor=second, relation="employee")
+    vendor_merge(actor=coordinator, survivor=first, absorbed=second, reason="同一法人")
+    client.force_login(coordinator)
+    page = client.get("/audit/", {"action": "vendor.merge"}).content.decode()
+    assert "事業者の統合" in page and "統合先に移した記録（件数）" in page and "所属事業者（事業者）: 1" in page
+    assert "experts.affiliation" not in page
