@@ -87,3 +87,10 @@ def test_the_duplicate_list_is_the_coordinators_and_a_pair_is_dismissed(coordina
     response = client_for(coordinator).post(f"/api/v1/vendor-duplicates/{pair.pk}/dismiss/", {}, format="json")
     assert response.status_code == 200 and response.json()["resolved_at"] is not None
     assert client_for(coordinator).get("/api/v1/vendor-duplicates/").json()["results"] == []
+
+
+def test_the_vendor_list_filters_current_or_retired_vendors(municipal):
+    current, retired = VendorFactory(), VendorFactory(retired_at="2026-01-01T00:00:00Z")
+    client = client_for(municipal)
+    assert [v["id"] for v in client.get("/api/v1/vendors/?retired=false").json()["results"]] == [current.pk]
+    assert [v["id"] for v in client.get("/api/v1/vendors/?retired=true").json()["results"]] == [retired.pk]

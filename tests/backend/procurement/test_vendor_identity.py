@@ -212,3 +212,20 @@ def test_a_retired_vendor_is_not_added_to_an_expert_but_an_affiliation_already_h
         expert_update(actor=coordinator, expert=held.expert, data={
             "affiliations": [keep, {"vendor": other, "relation": "side_job", "ended_on": None}]})
     assert refused.value.problems[0].field == "affiliations[1].vendor"
+
+
+def test_the_data_migration_folds_every_name_and_lists_todays_duplicates(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("backend.procurement.migrations.0004_vendor_name_keys_and_duplicates")
+    first = Vendor.objects.create(name=CHIKUMA)  # as registered before issue 21: no key, no number
+    second = Vendor.objects.create(name="千曲 テクノロジー（株）")
+    Vendor.objects.create(name="甲信データ株式会社")
+
+    migration.forwards(apps, None)
+
+    assert set(Vendor.objects.values_list("name_key", flat=True)) == {"千曲テクノロジー", "甲信データ"}
+    pair = VendorDuplicate.objects.get()
+    assert (pair.first_id, pair.second_id, pair.reason) == (first.pk, second.pk, "name")
