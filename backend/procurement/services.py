@@ -194,7 +194,8 @@ def vendor_merge(*, actor: User, survivor: Vendor, absorbed: Vendor, reason: str
     locked = {v.pk: v for v in Vendor.objects.select_for_update().filter(pk__in=[survivor.pk, absorbed.pk]).order_by("pk")}
     survivor, absorbed = locked[survivor.pk], locked[absorbed.pk]
     _check_current(survivor, "survivor")
-    _check_current(absorbed, "absorbed")
+    if absorbed.merged_into_id is not None:  # a retired entry may still be merged: its rows move, its date stays
+        _check_current(absorbed, "absorbed")
     relying = vendor_relying_prefectures(vendor=absorbed) | vendor_relying_prefectures(vendor=survivor)
     moved, kept = {}, {}
     for rel in _vendor_references():
@@ -211,7 +212,7 @@ def vendor_merge(*, actor: User, survivor: Vendor, absorbed: Vendor, reason: str
     # Two numbers for one entity: one was mistyped; the survivor keeps its own, the absorbed entry keeps the other.
     number_taken = not survivor.corporate_number and absorbed.corporate_number
     before = {"survivor": _vendor_snapshot(survivor), "absorbed": _vendor_snapshot(absorbed)}
-    absorbed.retired_at, absorbed.merged_into = now, survivor
+    absorbed.retired_at, absorbed.merged_into = absorbed.retired_at or now, survivor
     if number_taken:  # the survivor takes the number the absorbed entry had: 法人番号 is unique
         survivor.corporate_number, absorbed.corporate_number = absorbed.corporate_number, None
         absorbed.save(update_fields=["retired_at", "merged_into", "corporate_number"])
@@ -221,7 +222,7 @@ def vendor_merge(*, actor: User, survivor: Vendor, absorbed: Vendor, reason: str
     VendorDuplicate.objects.filter(Q(first=absorbed) | Q(second=absorbed), resolved_at__isnull=True).update(resolved_at=now)
     audit_record(actor=actor, action=AuditAction.VENDOR_MERGE, obj=absorbed, prefecture=absorbed.prefecture_id,
                  also_visible_to=relying | {survivor.prefecture_id} - {None}, before=before,
-                 after={"survivor": _vendor_snapshot(survivor), "merged_into": survivor.pk, "retired_at": now,
+                 after={"survivor": _vendor_snapshot(survivor), "merged_into": survivor.pk, "retired_at": absorbed.retired_at,
                         "moved": moved, "kept_with_absorbed": kept, "reason": reason.strip()})
     prefectures = sorted({p for p in (survivor.prefecture_id, absorbed.prefecture_id) if p})
     if prefectures:

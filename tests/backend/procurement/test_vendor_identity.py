@@ -229,3 +229,14 @@ def test_the_data_migration_folds_every_name_and_lists_todays_duplicates(db):
     assert set(Vendor.objects.values_list("name_key", flat=True)) == {"千曲テクノロジー", "甲信データ"}
     pair = VendorDuplicate.objects.get()
     assert (pair.first_id, pair.second_id, pair.reason) == (first.pk, second.pk, "name")
+
+
+def test_an_entry_retired_by_mistake_instead_of_merged_can_still_be_merged(coordinator):
+    first, second = VendorFactory(prefecture_id="20"), VendorFactory(prefecture_id="20")
+    held = AffiliationFactory(vendor=second, relation="employee")
+    vendor_retire(actor=coordinator, vendor=second, reason="重複")
+    vendor_merge(actor=coordinator, survivor=first, absorbed=Vendor.objects.get(pk=second.pk), reason="同一法人")
+    held.refresh_from_db()
+    assert held.vendor == first
+    with pytest.raises(ConflictError):  # merged once is merged
+        vendor_merge(actor=coordinator, survivor=first, absorbed=Vendor.objects.get(pk=second.pk), reason="同一法人")
