@@ -191,7 +191,8 @@ def vendor_merge(*, actor: User, survivor: Vendor, absorbed: Vendor, reason: str
         raise DomainError.single("survivor", ErrorCode.SAME_VENDOR, _("同じ事業者どうしは統合できません。"))
     if not (reason or "").strip():
         raise DomainError.single("reason", ErrorCode.REQUIRED, _("統合の理由を入力してください。"))
-    locked = {v.pk: v for v in Vendor.objects.select_for_update().filter(pk__in=[survivor.pk, absorbed.pk]).order_by("pk")}
+    pair = Vendor.objects.select_for_update().filter(pk__in=[survivor.pk, absorbed.pk]).order_by("pk")
+    locked = {v.pk: v for v in pair}
     survivor, absorbed = locked[survivor.pk], locked[absorbed.pk]
     _check_current(survivor, "survivor")
     if absorbed.merged_into_id is not None:  # a retired entry may still be merged: its rows move, its date stays
@@ -222,13 +223,14 @@ def vendor_merge(*, actor: User, survivor: Vendor, absorbed: Vendor, reason: str
     VendorDuplicate.objects.filter(Q(first=absorbed) | Q(second=absorbed), resolved_at__isnull=True).update(resolved_at=now)
     audit_record(actor=actor, action=AuditAction.VENDOR_MERGE, obj=absorbed, prefecture=absorbed.prefecture_id,
                  also_visible_to=relying | {survivor.prefecture_id} - {None}, before=before,
-                 after={"survivor": _vendor_snapshot(survivor), "merged_into": survivor.pk, "retired_at": absorbed.retired_at,
-                        "moved": moved, "kept_with_absorbed": kept, "reason": reason.strip()})
+                 after={"survivor": _vendor_snapshot(survivor), "merged_into": survivor.pk,
+                        "retired_at": absorbed.retired_at, "moved": moved, "kept_with_absorbed": kept,
+                        "reason": reason.strip()})
     prefectures = sorted({p for p in (survivor.prefecture_id, absorbed.prefecture_id) if p})
     if prefectures:
         notify(recipients=User.objects.filter(role=UserRole.COORDINATOR, prefecture_id__in=prefectures, is_active=True),
                kind=NotificationKind.VENDOR_MERGED, link=f"/vendors/{survivor.pk}/",
-               params={"survivor": str(survivor.label), "absorbed": str(absorbed.label), "reason": reason.strip(),
+               params={"survivor": survivor.name, "absorbed": absorbed.name, "reason": reason.strip(),
                        "actor": actor.get_full_name() or actor.username})
     return survivor
 

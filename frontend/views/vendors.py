@@ -14,21 +14,40 @@ from backend.procurement.selectors import (
     vendor_pickable,
 )
 from backend.procurement.serializers import VendorInputSerializer
-from backend.procurement.services import vendor_duplicate_dismiss, vendor_merge, vendor_retire, vendor_update
+from backend.procurement.services import (
+    vendor_create,
+    vendor_duplicate_dismiss,
+    vendor_merge,
+    vendor_retire,
+    vendor_update,
+)
 from frontend import forms
 from frontend.views.access import COORDINATOR, role_required
 
 
 @role_required(*COORDINATOR)
+@require_http_methods(["GET", "POST"])
 def vendor_index(request):
-    """Every entry (retired ones marked, not hidden: history names them), searchable by name or number, and
-    the open duplicate listings of the coordinator's prefecture, each with 統合 and 別の事業者."""
+    """Every entry (retired ones marked, not hidden: history names them), searchable by name or number, the open
+    duplicate listings of the coordinator's prefecture, each with 統合 and 別の事業者, and the form that registers
+    a vendor with its 法人番号."""
+    values, errors, status = {}, None, 200
+    if request.method == "POST":
+        values = {"name": forms.text(request.POST, "name"),
+                  "corporate_number": forms.text(request.POST, "corporate_number")}
+        vendor, errors = forms.submit(VendorInputSerializer, values, labels=forms.VENDOR_LABELS,
+                                      action=lambda v: vendor_create(actor=request.user, data=v))
+        if errors is None:
+            messages.success(request, _("事業者「%(name)s」を登録しました。") % {"name": vendor.name})
+            return redirect("frontend:vendor", pk=vendor.pk)
+        status = 400
     query = request.GET.get("q", "").strip()[:200]
     vendors = vendor_list(user=request.user)
     if query:
         vendors = vendors.filter(name__icontains=query) | vendors.filter(corporate_number=query)
     return render(request, "frontend/vendors/index.html", {
-        "vendors": vendors[:500], "query": query, "duplicates": vendor_duplicate_list(user=request.user)})
+        "vendors": vendors[:500], "query": query, "duplicates": vendor_duplicate_list(user=request.user),
+        "values": values, "errors": errors}, status=status)
 
 
 def _detail(request, vendor, *, values=None, errors=None, status=200):

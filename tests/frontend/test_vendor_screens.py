@@ -163,3 +163,14 @@ def test_the_audit_page_says_a_merge_in_words(client):
     page = client.get("/audit/", {"action": "vendor.merge"}).content.decode()
     assert "事業者の統合" in page and "統合先に移した記録（件数）" in page and "所属事業者（事業者）: 1" in page
     assert "experts.affiliation" not in page
+
+
+def test_a_coordinator_registers_a_vendor_on_the_vendors_page_and_a_twin_is_refused(client):
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    done = client.post("/vendors/", {"name": CHIKUMA, "corporate_number": corporate_number(4)}, follow=True)
+    assert f"事業者「{CHIKUMA}」を登録しました。" in done.content.decode()
+    twin = client.post("/vendors/", {"name": "千曲テクノロジー㈱", "corporate_number": corporate_number(6)})
+    assert twin.status_code == 400 and corporate_number(4) in twin.content.decode()
+    empty = client.post("/vendors/", {"name": "", "corporate_number": corporate_number(6)}).content.decode()
+    assert "事業者の名称を入力してください" in empty and "氏名" not in empty
+    assert Vendor.objects.count() == 1
