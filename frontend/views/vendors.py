@@ -2,6 +2,7 @@
 that look like one vendor (issue 21: one vendor, one identity)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -50,6 +51,12 @@ def vendor_index(request):
         "values": values, "errors": errors}, status=status)
 
 
+def _check_keeps(request, vendor) -> None:
+    """A first gate (the service decides too): another prefecture's vendor is read here, not changed (403)."""
+    if not vendor_can_change(user=request.user, vendor=vendor):
+        raise PermissionDenied
+
+
 def _detail(request, vendor, *, values=None, errors=None, status=200):
     return render(request, "frontend/vendors/detail.html", {
         "vendor": vendor, "values": values or {"name": vendor.name, "corporate_number": vendor.corporate_number or ""},
@@ -66,6 +73,7 @@ def vendor_detail(request, pk: int):
     vendor = get_object_or_404(vendor_list(user=request.user), pk=pk)
     if request.method == "GET":
         return _detail(request, vendor)
+    _check_keeps(request, vendor)
     data = {"name": forms.text(request.POST, "name"), "corporate_number": forms.text(request.POST, "corporate_number")}
     updated, errors = forms.submit(VendorInputSerializer, data, labels=forms.VENDOR_LABELS,
                                    action=lambda v: vendor_update(actor=request.user, vendor=vendor, data=v))
@@ -80,6 +88,7 @@ def vendor_detail(request, pk: int):
 def vendor_merge_view(request, pk: int):
     """Merge this entry (the duplicate) into the survivor chosen on its page or on a duplicate listing."""
     absorbed = get_object_or_404(vendor_list(user=request.user), pk=pk)
+    _check_keeps(request, absorbed)
     survivor_id = forms.text(request.POST, "survivor")
     survivor = vendor_list(user=request.user).filter(pk=survivor_id).first() if survivor_id.isdigit() else None
     errors = forms.FormErrors()
@@ -99,6 +108,7 @@ def vendor_merge_view(request, pk: int):
 @require_POST
 def vendor_retire_view(request, pk: int):
     vendor = get_object_or_404(vendor_list(user=request.user), pk=pk)
+    _check_keeps(request, vendor)
     try:
         vendor_retire(actor=request.user, vendor=vendor, reason=forms.text(request.POST, "reason"))
     except DomainError as exc:

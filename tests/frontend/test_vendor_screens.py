@@ -136,7 +136,9 @@ def test_another_prefectures_coordinator_sees_no_edit_forms_and_cannot_merge(cli
     page = client.get(f"/vendors/{vendor.pk}/").content.decode()
     assert "統合する" not in page
     response = client.post(f"/vendors/{vendor.pk}/merge/", {"survivor": other.pk, "reason": "同一"})
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert client.post(f"/vendors/{vendor.pk}/retire/", {"reason": "解散"}).status_code == 403
+    assert client.post(f"/vendors/{vendor.pk}/", {"name": "乗っ取り", "corporate_number": ""}).status_code == 403
     vendor.refresh_from_db()
     assert vendor.retired_at is None
 
