@@ -44,6 +44,8 @@ KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
                            ("engagement__expert", "engagement__municipality"),
                            lambda o: f"{o.engagement.expert.name} → {o.engagement.municipality.name}"),
     "Vendor": ("procurement.Vendor", pgettext_lazy("audit object", "事業者"), (), lambda o: o.name),
+    "VendorDuplicate": ("procurement.VendorDuplicate", pgettext_lazy("audit object", "事業者の重複の疑い"),
+                        ("first", "second"), lambda o: f"{o.first.name} / {o.second.name}"),
     "Procurement": ("procurement.Procurement", pgettext_lazy("audit object", "調達"), ("municipality",),
                     lambda o: f"{o.municipality.name}：{o.title}"),
     "AffiliationChange": ("experts.AffiliationChange", pgettext_lazy("audit object", "所属の変更申請"), ("expert", "vendor"),
@@ -142,7 +144,7 @@ def _shown(value, field=None) -> str:
     if isinstance(value, list):
         return "、".join(_shown(v, field) for v in value)
     if isinstance(value, dict):
-        return "、".join(f"{k}: {_shown(v)}" for k, v in value.items())
+        return "、".join(f"{_key_label(k)}: {_shown(v)}" for k, v in value.items())
     choices = dict(getattr(getattr(field, "base_field", field), "choices", None) or ())
     if str(value) in choices:
         return str(choices[str(value)])
@@ -154,6 +156,22 @@ def _shown(value, field=None) -> str:
     if isinstance(value, str) and ISO_DATE.match(value):
         return _when(value)
     return str(value)
+
+
+def _key_label(key: str) -> str:
+    """A key that names a foreign key as "app.model.field" (what a vendor merge moved) in words: 「所属事業者（事業者）」."""
+    if key in SNAPSHOT_LABELS:
+        return str(SNAPSHOT_LABELS[key])
+    if key in NESTED_LABELS:
+        return str(NESTED_LABELS[key])
+    if key.count(".") != 2:
+        return key
+    app_label, model_name, field_name = key.split(".")
+    try:
+        model = apps.get_model(app_label, model_name)
+        return f"{model._meta.verbose_name}（{model._meta.get_field(field_name).verbose_name}）"
+    except (LookupError, FieldDoesNotExist):
+        return key
 
 
 def _when(text: str) -> str:
@@ -177,6 +195,8 @@ def _object_name(kind: str, pk: int) -> str:
     return name(obj) if obj is not None else f"#{pk}"
 
 
+# Keys inside a snapshot's nested values (a merge's survivor and absorbed vendor).
+NESTED_LABELS = {"name": pgettext_lazy("audit field", "名称"), "corporate_number": pgettext_lazy("audit field", "法人番号")}
 # Keys of the services' snapshots that are not a field of the object's model.
 SNAPSHOT_LABELS = {
     "municipality_accepted_at": pgettext_lazy("audit field", "市区町村の承諾日時"),
@@ -191,6 +211,11 @@ SNAPSHOT_LABELS = {
     "affiliations": pgettext_lazy("audit field", "所属"),
     "required_skills": pgettext_lazy("audit field", "必須スキル"),
     "desired_skills": pgettext_lazy("audit field", "歓迎スキル"),
+    # A vendor merge (backend/procurement vendor_merge) and a dismissed duplicate.
+    "survivor": pgettext_lazy("audit field", "統合先"),
+    "absorbed": pgettext_lazy("audit field", "統合された事業者"),
+    "moved": pgettext_lazy("audit field", "統合先に移した記録（件数）"),
+    "kept_with_absorbed": pgettext_lazy("audit field", "統合された事業者に残した記録（統合先に同じ記録あり）"),
     # Recorded before the glossary renames (Expert.active → listed, home_prefecture → registering_prefecture,
     # pledge_signed_on → pool_pledge_signed_on): old rows keep their old keys.
     "active": pgettext_lazy("audit field", "登録中"),

@@ -77,36 +77,42 @@ NATURAL = {
 }
 
 
-def _label(path: str) -> str:
-    """"affiliations[0].vendor" -> 事業者; "required_skills.security" -> 必須スキル."""
+# A vendor form's "name" is the vendor's 名称, not a person's 氏名 (issue 21).
+VENDOR_LABELS = {"name": gettext_lazy("事業者の名称"), "survivor": gettext_lazy("統合先の事業者"),
+                 "absorbed": gettext_lazy("統合する事業者")}
+
+
+def _label(path: str, labels: dict | None = None) -> str:
+    """"affiliations[0].vendor" -> 事業者; "required_skills.security" -> 必須スキル. `labels` names a form's own fields."""
+    known = {**FIELD_LABELS, **(labels or {})}
     parts = [p.split("[")[0] for p in path.split(".")]
     for part in reversed(parts):
-        if part in FIELD_LABELS:
-            return str(FIELD_LABELS[part])
+        if part in known:
+            return str(known[part])
     return ""
 
 
-def natural(error: dict) -> str:
+def natural(error: dict, labels: dict | None = None) -> str:
     """The page's message for one API error: DRF's generic wording ("この値は5以下にしてください。",
     "主キー "99" は不正です") replaced by one that names the field; the services' own messages stay."""
     message = error.get(_lang()) or error.get("ja") or ""
-    label, code = _label(error.get("field") or ""), error.get("code", "")
+    label, code = _label(error.get("field") or "", labels), error.get("code", "")
     if not label or code not in NATURAL or label in (error.get("ja") or ""):
         return message  # a message that already names the field says more than the generic one would
     numbers = re.findall(r"\d[\d,]*", error.get("en") or "")
     return str(NATURAL[code]) % {"label": label, "limit": numbers[-1] if numbers else ""}
 
 
-def errors_from_list(errors: list[dict]) -> FormErrors:
+def errors_from_list(errors: list[dict], labels: dict | None = None) -> FormErrors:
     """The bilingual error list the API renders ({field, code, ja, en}) as per-field messages."""
     result = FormErrors()
     for error in errors:
-        result.add(error.get("field"), natural(error))
+        result.add(error.get("field"), natural(error, labels))
     return result
 
 
-def errors_from_domain(exc: DomainError) -> FormErrors:
-    return errors_from_list([{"field": p.field, **in_both(p.message)} for p in exc.problems])
+def errors_from_domain(exc: DomainError, labels: dict | None = None) -> FormErrors:
+    return errors_from_list([{"field": p.field, **in_both(p.message)} for p in exc.problems], labels)
 
 
 def flash_problems(request, exc: DomainError) -> None:
@@ -116,24 +122,24 @@ def flash_problems(request, exc: DomainError) -> None:
             messages.error(request, message)
 
 
-def validate(serializer_class, data: dict, *, instance=None, partial: bool = False):
+def validate(serializer_class, data: dict, *, instance=None, partial: bool = False, labels: dict | None = None):
     """(validated data, no errors) or (None, errors), with the serializer's rules and messages."""
     try:
         return validate_input(serializer_class, data=data, instance=instance, partial=partial), FormErrors()
     except BilingualValidationError as exc:
-        return None, errors_from_list(exc.errors)
+        return None, errors_from_list(exc.errors, labels)
 
 
-def submit(serializer_class, data: dict, action, *, instance=None, partial: bool = False):
+def submit(serializer_class, data: dict, action, *, instance=None, partial: bool = False, labels: dict | None = None):
     """Validate `data` with the serializer, then call action(validated data): (its result, None) when
     both pass, (None, errors) when the serializer or the service (a DomainError) refuses."""
-    validated, errors = validate(serializer_class, data, instance=instance, partial=partial)
+    validated, errors = validate(serializer_class, data, instance=instance, partial=partial, labels=labels)
     if validated is None:
         return None, errors
     try:
         return action(validated), None
     except DomainError as exc:
-        return None, errors_from_domain(exc)
+        return None, errors_from_domain(exc, labels)
 
 
 # -- parsing POST data into the API's input shape ---------------------------------------------------

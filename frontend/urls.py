@@ -17,6 +17,7 @@ from frontend.views import (
     register,
     renewals,
     runs,
+    vendors,
 )
 
 app_name = "frontend"
@@ -68,6 +69,11 @@ urlpatterns = [
     path("procurements/", procurements.procurement_index, name="procurements"),
     path("procurements/<int:pk>/edit/", procurements.procurement_edit, name="procurement-edit"),
     path("vendors/new/", procurements.vendor_new, name="vendor-new"),
+    path("vendors/", vendors.vendor_index, name="vendors"),
+    path("vendors/<int:pk>/", vendors.vendor_detail, name="vendor"),
+    path("vendors/<int:pk>/merge/", vendors.vendor_merge_view, name="vendor-merge"),
+    path("vendors/<int:pk>/retire/", vendors.vendor_retire_view, name="vendor-retire"),
+    path("vendor-duplicates/<int:pk>/dismiss/", vendors.vendor_duplicate_dismiss_view, name="vendor-duplicate-dismiss"),
     # match runs and review
     path("runs/", runs.run_index, name="runs"),
     path("runs/new/", runs.run_new, name="run-new"),

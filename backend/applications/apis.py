@@ -56,7 +56,8 @@ class ExpertApplicationViewSet(ScopedViewSet):
     def accept(self, request, pk=None):
         application = self.get_object()
         data = validate_input(ApplicationAcceptInputSerializer, data=request.data or {})
-        expert_application_accept(actor=request.user, application=application, vendors=data["vendors"])
+        expert_application_accept(actor=request.user, application=application, vendors=data["vendors"],
+                                  vendor_numbers=data["vendor_numbers"])
         return self.render(application)
 
     @extend_schema(request=ApplicationDeclineInputSerializer, responses=ExpertApplicationOutputSerializer)

@@ -100,6 +100,11 @@ class ApplicationAcceptInputSerializer(serializers.Serializer):
         required=False, default=list,
         help_text="One per affiliation of the application, in its order: the id of the registered vendor it is, "
                   "or null to register the name the applicant wrote as a new vendor.")
+    vendor_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=13, allow_blank=True), required=False, default=list,
+        max_length=20,
+        help_text="The 法人番号 of each affiliation registered as a new vendor (null in `vendors`), in the same order (\"\" for the others); "
+                  "required for those (issue 21: a vendor is a legal entity).")
 
 
 class ApplicationDeclineInputSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ from backend.experts.models import Expert, ExpertApplication
 from backend.experts.selectors import expert_list
 from backend.experts.services import expert_create
 from backend.experts.workflows import APPLICATION_WORKFLOW
-from backend.procurement.services import vendor_create
+from backend.procurement.services import vendor_create, vendor_require_current
 
 # -- invitations: the coordinator brings municipal staff or an expert on board -----------------------------------
 
@@ -123,17 +123,20 @@ def _application_decided(application: ExpertApplication, action: AuditAction, *,
 
 
 @transaction.atomic(durable=True)
-def expert_application_accept(*, actor: User, application: ExpertApplication, vendors: list) -> Expert:
+def expert_application_accept(*, actor: User, application: ExpertApplication, vendors: list,
+                              vendor_numbers: list | None = None) -> Expert:
     """The Expert (affiliations mapped to the register: `vendors[i]` is a Vendor for the i-th affiliation,
-    or None to register its name as a new vendor), their login and the invitation to set a password, in
-    one transaction; the invitation mail leaves after the commit."""
+    or None to register its name as a new vendor with the 法人番号 `vendor_numbers[i]`), their login and the
+    invitation to set a password, in one transaction; the invitation mail leaves after the commit."""
     _check_application_coordinator(actor, application)
     application = _locked_undecided(application, AuditAction.APPLICATION_ACCEPT)
     if len(vendors) != len(application.affiliations):
         raise DomainError.single("vendors", ErrorCode.MISMATCH, _("所属事業者ごとに対応する事業者を選んでください。"))
     affiliations = []
-    for row, vendor in zip(application.affiliations, vendors, strict=True):
-        vendor = vendor or vendor_create(actor=actor, data={"name": row["vendor_name"]})
+    numbers = [*(vendor_numbers or []), *[None] * len(vendors)][:len(vendors)]
+    for row, vendor, number in zip(application.affiliations, vendors, numbers, strict=True):
+        vendor_require_current(vendor=vendor, field="vendors")
+        vendor = vendor or vendor_create(actor=actor, data={"name": row["vendor_name"], "corporate_number": number})
         ended_on = date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None
         affiliations.append({"vendor": vendor, "relation": row["relation"], "ended_on": ended_on})
     expert = expert_create(actor=actor, data={

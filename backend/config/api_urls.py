@@ -20,7 +20,7 @@ from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
 from backend.placement.apis import ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
-from backend.procurement.apis import ProcurementViewSet, VendorViewSet
+from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import DecisionViewSet, ScopeConsentViewSet
@@ -34,6 +34,7 @@ router.register("experts", ExpertViewSet, basename="expert")
 router.register("affiliation-changes", AffiliationChangeViewSet, basename="affiliation-change")
 router.register("applications", ExpertApplicationViewSet, basename="application")
 router.register("vendors", VendorViewSet, basename="vendor")
+router.register("vendor-duplicates", VendorDuplicateViewSet, basename="vendor-duplicate")
 router.register("procurements", ProcurementViewSet, basename="procurement")
 router.register("needs", NeedViewSet, basename="need")
 router.register("renewals", RenewalViewSet, basename="renewal")

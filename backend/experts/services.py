@@ -34,6 +34,7 @@ from backend.experts.models import (
     ExpertSkill,
 )
 from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW
+from backend.procurement.services import vendor_require_current
 from backend.restrictions.services import restrictions_after_affiliation_change
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -109,6 +110,10 @@ def _write_relations(expert: Expert, data: dict, *, actor) -> None:
         )
     if "affiliations" in data:
         before = set(expert.affiliations.values_list("vendor_id", "relation"))
+        kept = {vendor_id for vendor_id, _relation in before}
+        for index, a in enumerate(data["affiliations"]):  # a retired vendor stays on a row, is not picked anew
+            if a["vendor"].pk not in kept:
+                vendor_require_current(vendor=a["vendor"], field=f"affiliations[{index}].vendor")
         expert.affiliations.all().delete()
         Affiliation.objects.bulk_create(
             [Affiliation(expert=expert, vendor=a["vendor"], relation=a["relation"], ended_on=a.get("ended_on"))
@@ -258,6 +263,8 @@ def affiliation_change_request(*, actor: User, expert: Expert, kind: str, vendor
         raise DomainError.single("vendor", ErrorCode.NOT_AFFILIATED, _("在籍・兼業中の事業者ではありません。"))
     if kind == AffiliationChangeKind.ADD and not relation:
         raise DomainError.single("relation", ErrorCode.REQUIRED, _("関係（在籍・兼業）を選んでください。"))
+    if kind == AffiliationChangeKind.ADD:
+        vendor_require_current(vendor=vendor)
     if kind == AffiliationChangeKind.END and ended_on is None:
         raise DomainError.single("ended_on", ErrorCode.REQUIRED, _("退職日・終了日を入力してください。"))
     with transaction.atomic():

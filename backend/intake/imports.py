@@ -15,6 +15,7 @@ import csv
 import io
 import logging
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ from backend.intake.errors import ErrorCode
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
+from backend.procurement.names import vendor_name_key
+from backend.procurement.services import vendor_create
 
 logger = logging.getLogger(__name__)
 
@@ -125,17 +128,48 @@ def parse_man_yen(text: str) -> int | str:
         return text
 
 
-def _vendor_id(name: str) -> int | str:
-    return Vendor.objects.filter(name=name.strip()).values_list("pk", flat=True).first() or name
+def parse_corporate_number(text: str) -> str:
+    """'1234567890123', '1-2345-6789-0123' or full-width digits: the 13 digits as typed, for the service to check."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in "- ")
 
 
-def combine_affiliations(data: dict) -> dict:
-    """所属事業者1, 関係1, 退職日1 (and 2) as the affiliations list the serializer takes."""
+def _vendor_for(*, actor: User, n: int, name: str | None, number: str | None) -> int | None:
+    """The register's vendor of an affiliation column pair, matched by 法人番号 (never by name: one name may be two
+    entities). An unknown number with a name registers the vendor, unless a vendor of that folded name is already
+    registered: then the row is refused naming it. The refusal names the row's own columns."""
+    name_field, number_field = f"aff{n}_vendor", f"aff{n}_vendor_number"
+    if number:
+        found = Vendor.objects.filter(corporate_number=number).values_list("merged_into_id", "pk").first()
+        if found:
+            return found[0] or found[1]
+    if not name and not number:
+        return None
+    if not number:
+        same = Vendor.objects.filter(name_key=vendor_name_key(name), retired_at__isnull=True).first()
+        message = (interpolate(gettext_lazy("事業者は法人番号で照合します。登録済みの %(vendor)s であれば、その法人番号を"
+                                            "入力してください。"), vendor=same.label) if same else
+                   gettext_lazy("事業者は法人番号で照合します。法人番号（13桁）を入力してください。"))
+        raise DomainError(FieldProblem(number_field, ErrorCode.REQUIRED, message))
+    if not name:
+        raise DomainError(FieldProblem(name_field, ErrorCode.REQUIRED, interpolate(gettext_lazy(
+            "法人番号 %(number)s の事業者は登録されていません。新しく登録するには事業者名も入力してください。"), number=number)))
+    try:
+        return vendor_create(actor=actor, data={"name": name, "corporate_number": number}).pk
+    except DomainError as exc:
+        fields = {"name": name_field, "corporate_number": number_field}
+        raise DomainError(*[FieldProblem(fields.get(p.field, name_field), p.code, p.message)
+                            for p in exc.problems]) from None
+
+
+def combine_affiliations(data: dict, actor: User) -> dict:
+    """所属事業者1, its 法人番号, 関係1, 退職日1 (and 2) as the affiliations list the serializer takes."""
     affiliations = []
     for n in (1, 2):
-        vendor = data.pop(f"aff{n}_vendor", None)
+        name = data.pop(f"aff{n}_vendor", None)
+        number = data.pop(f"aff{n}_vendor_number", None)
         relation = data.pop(f"aff{n}_relation", None)
         ended_on = data.pop(f"aff{n}_ended_on", None)
+        vendor = _vendor_for(actor=actor, n=n, name=name, number=number)
         if vendor or relation:
             affiliations.append({"vendor": vendor, "relation": relation, "ended_on": ended_on or None})
     if affiliations:
@@ -160,7 +194,8 @@ class ImportSpec:
     serializer: type
     write: Callable  # (actor, data) -> object, the service that writes one row
     sheet: str = ""  # the data sheet's title in the template; the importer reads it when present
-    combine: Callable[[dict], dict] = staticmethod(lambda data: data)  # several columns into one field
+    # several columns into one field; (data, actor) -> data, may register a vendor or raise a DomainError for the row
+    combine: Callable[[dict, User], dict] = staticmethod(lambda data, actor: data)
 
     def header_for(self, field: str) -> str:
         root = field.split(".")[0].split("[")[0]
@@ -400,13 +435,17 @@ def _cell(row: dict[str, str], column: Column) -> str:
     return ""
 
 
-def _row_data(spec: ImportSpec, row: dict[str, str]) -> dict:
+def _row_data(spec: ImportSpec, row: dict[str, str], actor: User) -> dict:
     data = {}
     for column in spec.columns:
         text = _cell(row, column)
         if text:
             data[column.field] = column.parse(text)
-    return spec.combine(data)
+    return spec.combine(data, actor)
+
+
+def _row_errors(spec: ImportSpec, number: int, exc: DomainError) -> list[dict]:
+    return [{**p.as_error(), "row": number, "column": spec.header_for(p.field)} for p in exc.problems]
 
 
 def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
@@ -419,10 +458,28 @@ def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
     if missing:
         raise _file_problem(ErrorCode.MISSING_HEADER, interpolate(
             gettext_lazy("見出しがテンプレートと違います（%(header)s がありません）。"), header=missing[0]))
+    # One transaction for reading and writing: a vendor a row registers (an unknown 法人番号) is undone with the
+    # rest when any row is refused.
+    with transaction.atomic():
+        validated = _validated_rows(spec=spec, actor=actor, rows=rows, deadline=deadline)
+        created = []
+        for number, data in validated:
+            try:
+                created.append(spec.write(actor=actor, data=data))
+            except DomainError as exc:
+                raise BilingualValidationError(_row_errors(spec, number, exc)) from None
+    return created
+
+
+def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]], deadline: Deadline) -> list:
     validated, errors = [], []
     for number, row in enumerate(rows, start=2):
         deadline.check()
-        data = _row_data(spec, row)
+        try:
+            data = _row_data(spec, row, actor)
+        except DomainError as exc:
+            errors.extend(_row_errors(spec, number, exc))
+            continue
         by_lang = {}
         for lang in ("ja", "en"):
             with translation.override(lang):
@@ -439,15 +496,7 @@ def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
         raise BilingualValidationError(errors)
     if not validated:
         raise _file_problem(ErrorCode.NO_ROWS, gettext_lazy("データ行がありません。"))
-    created = []
-    with transaction.atomic():
-        for number, data in validated:
-            try:
-                created.append(spec.write(actor=actor, data=data))
-            except DomainError as exc:
-                raise BilingualValidationError([{**p.as_error(), "row": number, "column": spec.header_for(p.field)}
-                                                for p in exc.problems]) from None
-    return created
+    return validated
 
 
 SKILL_HOW = gettext_lazy("スキル名:レベル（1〜3）を「、」で区切って。スキル名：企画・計画、調達、情報セキュリティ、ネットワーク、"
@@ -474,12 +523,15 @@ def _expert_spec() -> ImportSpec:
                "特別職非常勤職員、業務委託", how=FORMS_HOW),
         Column("秘密保持誓約の署名日", "pool_pledge_signed_on", example="2026-04-01", how=gettext_lazy("署名済みなら日付（2026-04-01）")),
         Column("スキル", "skills", parse_skills, "情報セキュリティ:3、企画・計画:2", how=SKILL_HOW),
-        Column("所属事業者1", "aff1_vendor", _vendor_id,
-               how=gettext_lazy("登録済みの事業者名（先に「調達・受託事業者」で登録）")),
+        Column("所属事業者1", "aff1_vendor",
+               how=gettext_lazy("事業者名。法人番号が登録済みなら省略可、未登録なら必須（その名称で新しく登録します）")),
+        Column("所属事業者1の法人番号", "aff1_vendor_number", parse_corporate_number,
+               how=gettext_lazy("所属事業者があれば必須。13桁の法人番号（事業者はこの番号で照合します）")),
         Column("関係1", "aff1_relation", lambda t: parse_choice(t, AffiliationRelation.choices),
                how=gettext_lazy("在籍、兼業、元在籍 のいずれか")),
         Column("退職日1", "aff1_ended_on", example="", how=gettext_lazy("元在籍のときは必須（2025-06-30）")),
-        Column("所属事業者2", "aff2_vendor", _vendor_id, how=gettext_lazy("2社目があれば")),
+        Column("所属事業者2", "aff2_vendor", how=gettext_lazy("2社目があれば")),
+        Column("所属事業者2の法人番号", "aff2_vendor_number", parse_corporate_number, how=gettext_lazy("2社目があれば必須")),
         Column("関係2", "aff2_relation", lambda t: parse_choice(t, AffiliationRelation.choices)),
         Column("退職日2", "aff2_ended_on"),
     ), ExpertInputSerializer, expert_create, sheet="専門人材", combine=combine_affiliations)

@@ -24,6 +24,8 @@ class NotificationKind(models.TextChoices):
     # Sent by the invitations and expert applications (backend/accounts); their texts live in texts.py too.
     INVITATION = "invitation", _("招待")
     APPLICATION_OUTCOME = "application_outcome", _("登録申請の結果")
+    # Sent by backend/procurement when a coordinator merges two entries of the vendor register.
+    VENDOR_MERGED = "vendor_merged", _("事業者の統合")
 
 
 class Notification(models.Model):

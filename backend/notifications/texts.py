@@ -75,6 +75,12 @@ def _application_outcome(p: dict) -> tuple[str, str]:
     return _("登録申請の結果"), _("専門人材としての登録申請は承認されませんでした。") % p
 
 
+def _vendor_merged(p: dict) -> tuple[str, str]:
+    return (_("事業者の統合：%(survivor)s") % p,
+            _("%(actor)sさんが事業者「%(absorbed)s」を「%(survivor)s」に統合しました（所属・受託・入札参加制限は統合先に"
+              "移りました）。理由：%(reason)s") % p)
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -86,6 +92,7 @@ RENDERERS = {
     NotificationKind.PLEDGE_TO_SIGN: _pledge_to_sign,
     NotificationKind.INVITATION: _invitation,
     NotificationKind.APPLICATION_OUTCOME: _application_outcome,
+    NotificationKind.VENDOR_MERGED: _vendor_merged,
 }
 
 

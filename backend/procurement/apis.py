@@ -1,29 +1,40 @@
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
-from backend.core.viewsets import WritableScopedViewSet, documented
+from backend.core.api import validate_input
+from backend.core.viewsets import ScopedViewSet, WritableScopedViewSet, documented
 from backend.procurement.filters import ProcurementFilter, VendorFilter
-from backend.procurement.models import Procurement, Vendor
+from backend.procurement.models import Procurement, Vendor, VendorDuplicate
 from backend.procurement.selectors import (
     procurement_can_change,
     procurement_list,
     procurement_list_rows,
     vendor_can_change,
+    vendor_duplicate_list,
     vendor_list,
 )
 from backend.procurement.serializers import (
     ProcurementInputSerializer,
     ProcurementListOutputSerializer,
     ProcurementOutputSerializer,
+    VendorDuplicateDismissInputSerializer,
+    VendorDuplicateOutputSerializer,
     VendorInputSerializer,
+    VendorMergeInputSerializer,
     VendorOutputSerializer,
+    VendorRetireInputSerializer,
 )
 from backend.procurement.services import (
     procurement_create,
     procurement_delete,
     procurement_update,
     vendor_create,
+    vendor_duplicate_dismiss,
+    vendor_merge,
+    vendor_retire,
     vendor_update,
 )
 
@@ -52,6 +63,45 @@ class VendorViewSet(WritableScopedViewSet):
 
     def update_object(self, *, user, obj, data):
         return vendor_update(actor=user, vendor=obj, data=data)
+
+    @extend_schema(request=VendorMergeInputSerializer, responses=VendorOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge `absorbed` into this vendor: every affiliation, incumbent and bid restriction of it moves here,
+        and it is retired. The coordinators of the absorbed vendor's prefecture (administrators for one registered
+        by no prefecture) may; both prefectures' coordinators are told."""
+        survivor = self.get_object()
+        data = validate_input(VendorMergeInputSerializer, data=request.data)
+        return self.render(vendor_merge(actor=request.user, survivor=survivor, absorbed=data["absorbed"],
+                                        reason=data["reason"]))
+
+    @extend_schema(request=VendorRetireInputSerializer, responses=VendorOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        """Retire this vendor: no longer offered for new rows; the rows that name it keep it as history."""
+        vendor = self.get_object()
+        data = validate_input(VendorRetireInputSerializer, data=request.data)
+        return self.render(vendor_retire(actor=request.user, vendor=vendor, reason=data["reason"]))
+
+
+class VendorDuplicateViewSet(ScopedViewSet):
+    """Pairs of vendors that look like one (the same 法人番号 or folded name), open for a coordinator of either
+    vendor's prefecture to merge (POST /vendors/{id}/merge/) or dismiss."""
+
+    queryset = VendorDuplicate.objects.none()  # for the schema
+    output_serializer_class = VendorDuplicateOutputSerializer
+
+    def scoped_queryset(self, user):
+        return vendor_duplicate_list(user=user)
+
+    @extend_schema(request=VendorDuplicateDismissInputSerializer, responses=VendorDuplicateOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        """The two are different vendors: the pair leaves the list."""
+        duplicate = self.get_object()
+        data = validate_input(VendorDuplicateDismissInputSerializer, data=request.data or {})
+        duplicate = vendor_duplicate_dismiss(actor=request.user, duplicate=duplicate, reason=data.get("reason", ""))
+        return Response(VendorDuplicateOutputSerializer(duplicate).data)
 
 
 @extend_schema_view(**documented(ProcurementInputSerializer, ProcurementOutputSerializer))

@@ -9,3 +9,8 @@ class ErrorCode(StrEnum):
     REQUIRED = "required"
     STAFF_ONLY = "staff_only"
     UNIQUE = "unique"
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+    RETIRED = "retired"
+    SAME_VENDOR = "same_vendor"
+    RESOLVED = "resolved"

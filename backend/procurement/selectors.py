@@ -1,13 +1,38 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from backend.accounts.permissions import coordinates, is_admin, is_staff_of
+from backend.accounts.permissions import coordinates, is_admin, is_coordinator, is_staff_of
 from backend.accounts.scoping import scope_by_municipality
-from backend.procurement.models import Procurement, Vendor
+from backend.procurement.models import Procurement, Vendor, VendorDuplicate
 
 
 def vendor_list(*, user) -> QuerySet[Vendor]:
-    """Vendors are a shared register: every signed-in user may read it (affiliations, incumbents)."""
-    return Vendor.objects.order_by("name", "id")
+    """Vendors are a shared register: every signed-in user may read it (affiliations, incumbents), retired
+    and merged entries included, since history names them."""
+    return Vendor.objects.select_related("merged_into").order_by("name", "id")
+
+
+def vendor_pickable(*, user, keep=()) -> QuerySet[Vendor]:
+    """The entries a picker offers: the current ones (retired and merged entries are not), and `keep`, the ids
+    the edited row already names, so that editing it does not silently drop them."""
+    keep = [int(pk) for pk in keep if str(pk).isdigit()]
+    return Vendor.objects.filter(Q(retired_at__isnull=True) | Q(pk__in=keep)).order_by("name", "id")
+
+
+def vendor_identity_ids(*, vendor_id: int) -> list[int]:
+    """The entries that are one vendor with `vendor_id`: its survivor (if merged) and every entry merged into
+    that survivor. A question about one (may it bid?) is a question about all."""
+    survivor = Vendor.objects.filter(pk=vendor_id).values_list("merged_into_id", flat=True).first() or vendor_id
+    return [survivor, *Vendor.objects.filter(merged_into_id=survivor).values_list("pk", flat=True)]
+
+
+def vendor_duplicate_list(*, user) -> QuerySet[VendorDuplicate]:
+    """Open duplicate listings for a coordinator: the pairs one of whose entries they keep (all, for an admin)."""
+    rows = VendorDuplicate.objects.filter(resolved_at__isnull=True).select_related("first", "second")
+    if is_admin(user):
+        return rows
+    if not is_coordinator(user):
+        return rows.none()
+    return rows.filter(Q(first__prefecture_id=user.prefecture_id) | Q(second__prefecture_id=user.prefecture_id))
 
 
 def vendor_can_change(*, user, vendor: Vendor) -> bool:

@@ -5,20 +5,50 @@ from backend.core.fields import FiscalYearField
 from backend.core.validators import validate_corporate_number
 from backend.core.viewsets import iso_datetime
 from backend.geo.fields import MunicipalityField
-from backend.procurement.models import Procurement, Vendor
+from backend.procurement.models import Procurement, Vendor, VendorDuplicate
 
 
 class VendorInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, help_text="The vendor's 名称. A name that is one already registered "
+                                 "once NFKC, spaces and 株式会社・(株)・㈱・有限会社・合同会社 are folded is refused (409).")
     corporate_number = serializers.CharField(
-        max_length=13, required=False, allow_null=True, allow_blank=True, validators=[validate_corporate_number]
+        max_length=13, required=False, allow_null=True, allow_blank=True, validators=[validate_corporate_number],
+        help_text="法人番号: 13 digits with the National Tax Agency check digit. Required for a new vendor and unique "
+                  "(409 naming the vendor that has it); on an update it may be filled in but not removed.",
     )
 
 
 class VendorOutputSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="「名称（法人番号 …）」, as every picker shows it.")
+    merged_into_name = serializers.CharField(source="merged_into.name", default=None, allow_null=True, read_only=True)
+
     class Meta:
         model = Vendor
-        fields = ["id", "name", "corporate_number", "created_at"]
+        fields = ["id", "name", "corporate_number", "label", "created_at", "retired_at", "merged_into",
+                  "merged_into_name"]
+
+
+class VendorMergeInputSerializer(serializers.Serializer):
+    absorbed = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(),
+                                                  help_text="The duplicate entry, merged into this one and retired.")
+    reason = serializers.CharField(max_length=500)
+
+
+class VendorRetireInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class VendorDuplicateOutputSerializer(serializers.ModelSerializer):
+    first = VendorOutputSerializer(read_only=True)
+    second = VendorOutputSerializer(read_only=True)
+
+    class Meta:
+        model = VendorDuplicate
+        fields = ["id", "first", "second", "reason", "found_at", "resolved_at"]
+
+
+class VendorDuplicateDismissInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class ProcurementInputSerializer(serializers.Serializer):

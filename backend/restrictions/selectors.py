@@ -19,6 +19,7 @@ from backend.core.choices import AffiliationRelation, ProcurementStatus
 from backend.core.errors import interpolate
 from backend.core.fiscal import fiscal_year_end, fiscal_year_named, fiscal_year_of, fiscal_year_start
 from backend.procurement.models import Procurement
+from backend.procurement.selectors import vendor_identity_ids
 from backend.restrictions.models import RESTRICTED_CATEGORIES, BidRestriction, RestrictionState
 
 STATE_FILTERS = ("all", *RestrictionState.values)
@@ -122,7 +123,9 @@ def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | No
     or without a date at any time of the procurement's fiscal year. The caller scopes the procurement."""
     if procurement.category not in RESTRICTED_CATEGORIES:
         return BidAnswer(True, _("この契約区分は入札参加制限の対象外です。"), ())
-    rows = BidRestriction.objects.filter(vendor_id=vendor_id, municipality_id=procurement.municipality_id,
+    # A merged vendor is one vendor: ask about every entry it was (issue 21: two entries, two answers).
+    rows = BidRestriction.objects.filter(vendor_id__in=vendor_identity_ids(vendor_id=vendor_id),
+                                         municipality_id=procurement.municipality_id,
                                          starts_on__lte=F("ends_on"))
     year = procurement.fiscal_year
     if on:

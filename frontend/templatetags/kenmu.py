@@ -150,6 +150,7 @@ SECTIONS = {
     "invitation-new": "invitations", "user-deactivate": "users", "application": "applications",
     "renewal-prepare": "renewals", "renewal-confirm": "renewals", "renewal-drop": "renewals",
     "costs-export": "costs",
+    "vendor": "vendors", "vendor-merge": "vendors", "vendor-retire": "vendors", "vendor-duplicate-dismiss": "vendors",
 }
 
 

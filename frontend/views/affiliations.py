@@ -16,7 +16,7 @@ from backend.experts.services import (
     affiliation_change_decline,
     affiliation_change_request,
 )
-from backend.procurement.selectors import vendor_list
+from backend.procurement.selectors import vendor_pickable
 from frontend import forms
 from frontend.views.access import COORDINATOR, EXPERT, role_required
 
@@ -38,7 +38,7 @@ def my_affiliations(request):
     return render(request, "frontend/affiliations/mine.html", {
         "expert": expert, "values": values, "errors": errors, "kinds": AffiliationChangeKind.choices,
         "relations": [(r, label) for r, label in AffiliationRelation.choices if r in ACTIVE_RELATIONS],
-        "vendors": vendor_list(user=request.user), "changes": affiliation_change_list(user=request.user)[:20],
+        "vendors": vendor_pickable(user=request.user), "changes": affiliation_change_list(user=request.user)[:20],
     }, status=400 if errors else 200)
 
 

@@ -25,6 +25,7 @@ from backend.core.ratelimit import rate_limit_hit
 from backend.experts.models import ApplicationStatus
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
+from backend.procurement.selectors import vendor_pickable
 from frontend import forms
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, role_required
@@ -96,7 +97,7 @@ def _detail(request, application, errors=None, status=200):
     affiliations = [{**row, "ended_on": date.fromisoformat(row["ended_on"]) if row.get("ended_on") else None}
                     for row in application.affiliations]
     return render(request, "frontend/applications/detail.html", {
-        "application": application, "errors": errors, "vendors": Vendor.objects.order_by("name", "id").only("id", "name"),
+        "application": application, "errors": errors, "vendors": vendor_pickable(user=request.user),
         "affiliations": affiliations, "status_labels": dict(ApplicationStatus.choices),
         "skills": sorted(application.skills.items())}, status=status)
 
@@ -114,7 +115,9 @@ def application_decide(request, pk: int):
         if request.POST.get("decision") == "accept":
             chosen = [forms.text(request.POST, f"vendor-{i}") for i in range(len(application.affiliations))]
             vendors = [get_object_or_404(Vendor, pk=v) if v.isdigit() else None for v in chosen]
-            expert = expert_application_accept(actor=request.user, application=application, vendors=vendors)
+            numbers = [forms.text(request.POST, f"vendor-number-{i}") for i in range(len(application.affiliations))]
+            expert = expert_application_accept(actor=request.user, application=application, vendors=vendors,
+                                               vendor_numbers=numbers)
             messages.success(request, _("%(name)s さんを専門人材として登録し、パスワード設定の招待メールを送りました。") % {
                 "name": expert.name})
             return redirect("frontend:expert", pk=expert.pk)

@@ -13,7 +13,7 @@ from backend.experts.selectors import expert_can_change, expert_list
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import EXPERT_OWN_FIELDS, expert_create, expert_sign_pledge, expert_update
 from backend.geo.models import Prefecture
-from backend.procurement.selectors import vendor_list
+from backend.procurement.selectors import vendor_pickable
 from frontend import charts, forms, selectors
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
@@ -139,7 +139,7 @@ def _form_context(values: dict, errors, *, expert, by_coordinator: bool) -> dict
         "skill_rows": [(value, label, values.get("skills", {}).get(value, "")) for value, label in Skill.choices],
         "relation_choices": AffiliationRelation.choices,
         "prefectures": Prefecture.objects.order_by("code"),
-        "vendors": vendor_list(user=None),
+        "vendors": vendor_pickable(user=None, keep=[row.get("vendor") for row in values.get("affiliations", [])]),
         "affiliation_rows": list(zip(range(len(rows)), rows, row_errors, strict=True)),
     }
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.accounts.models import UserRole
 from backend.core.choices import ProcurementCategory, ProcurementStatus
 from backend.core.reuse import reuse_page
-from backend.procurement.selectors import procurement_can_change, procurement_list, vendor_list
+from backend.procurement.selectors import procurement_can_change, procurement_list, vendor_pickable
 from backend.procurement.serializers import ProcurementInputSerializer, VendorInputSerializer
 from backend.procurement.services import procurement_create, procurement_update, vendor_create
 from frontend import forms, selectors
@@ -22,7 +22,7 @@ def _context(request, values, errors, procurement=None, vendor_values=None, vend
         "procurement": procurement,
         "values": values, "errors": errors,
         "vendor_values": vendor_values or {}, "vendor_errors": vendor_errors,
-        "vendors": vendor_list(user=request.user),
+        "vendors": vendor_pickable(user=request.user, keep=[values.get("incumbent_vendor") or ""]),
         "categories": ProcurementCategory.choices, "statuses": ProcurementStatus.choices,
         "fiscal_years": selectors.fiscal_year_choices(user=request.user,
                                                       keep=procurement.fiscal_year if procurement else None),
@@ -85,7 +85,8 @@ def vendor_new(request):
     """Register a vendor (事業者) so it can be named as an incumbent or an expert's affiliation."""
     data = {"name": forms.text(request.POST, "name"),
             "corporate_number": forms.text(request.POST, "corporate_number") or None}
-    vendor, errors = forms.submit(VendorInputSerializer, data, lambda v: vendor_create(actor=request.user, data=v))
+    vendor, errors = forms.submit(VendorInputSerializer, data, lambda v: vendor_create(actor=request.user, data=v),
+                                  labels=forms.VENDOR_LABELS)
     if errors is None:
         messages.success(request, _("事業者「%(name)s」を登録しました。") % {"name": vendor.name})
         return redirect("frontend:procurements")

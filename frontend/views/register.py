@@ -18,7 +18,7 @@ from backend.core.audit import AuditAction
 from backend.core.reuse import reuse_page
 from backend.core.spreadsheet import csv_bytes
 from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
-from backend.procurement.selectors import procurement_list, vendor_list
+from backend.procurement.selectors import procurement_list, vendor_list, vendor_pickable
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.models import RestrictionState
 from backend.restrictions.selectors import (
@@ -85,7 +85,7 @@ def may_bid(request):
     coordinators about their prefecture's; the answer names the engagement behind a no."""
     procurements = procurement_list(user=request.user).order_by("municipality_id", "-fiscal_year", "title", "id")
     values = {name: request.GET.get(name, "").strip() for name in ("procurement", "vendor", "on")}
-    context = {"procurements": procurements, "vendors": vendor_list(user=request.user), "values": values,
+    context = {"procurements": procurements, "vendors": vendor_pickable(user=request.user), "values": values,
                "errors": None, "answer": None, "by_municipality": request.user.role != UserRole.MUNICIPAL}
     if not (values["procurement"] or values["vendor"]):
         return render(request, "frontend/may_bid.html", context)

@@ -10,9 +10,11 @@ from backend.core.choices import (
     Role,
     WorkPattern,
 )
+from backend.core.validators import corporate_number_check_digit
 from backend.experts.models import Affiliation, Expert, ExpertSkill
 from backend.needs.models import Need, NeedSkill
 from backend.procurement.models import Procurement, Vendor
+from backend.procurement.names import vendor_name_key
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -63,11 +65,19 @@ class ExpertUserFactory(UserFactory):
     expert = factory.SubFactory(ExpertFactory)
 
 
+def corporate_number(n: int) -> str:
+    """A valid 法人番号 (check digit and all) for each n."""
+    body = f"{7_000_000_000 + n:012d}"
+    return corporate_number_check_digit(body) + body
+
+
 class VendorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Vendor
 
     name = factory.Sequence(lambda n: f"テストシステム株式会社{n}")
+    name_key = factory.LazyAttribute(lambda v: vendor_name_key(v.name))
+    corporate_number = factory.Sequence(corporate_number)
 
 
 class AffiliationFactory(factory.django.DjangoModelFactory):

@@ -115,6 +115,10 @@ def test_an_expert_applies_in_public_and_a_coordinator_accepts(browser, live_ser
     coordinator.get_by_role("link", name="応募 四郎").click()
     shot(coordinator, "coordinator-application-review")
     coordinator.get_by_role("button", name="登録して招待する").click()
+    # issue 21: the applicant's vendor is new to the register; its 法人番号 is asked before it is registered
+    expect(coordinator.locator(".error-summary")).to_contain_text("法人番号（13桁）を入力してください")
+    coordinator.get_by_label("新しく登録するときの法人番号（13桁）").fill("7000012050002")
+    coordinator.get_by_role("button", name="登録して招待する").click()
     expect(coordinator.get_by_text("応募 四郎 さんを専門人材として登録し")).to_be_visible()
 
     page = _set_password_and_sign_in(browser, _link_mailed_to("shiro@example.jp"), "shiro@example.jp")

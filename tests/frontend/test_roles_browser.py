@@ -95,6 +95,10 @@ def test_municipality_registers_a_vendor_and_a_procurement(browser, live_server,
     expect(page.locator("#corporate_number-errors")).to_be_visible()
     page.get_by_label("法人番号（13桁）").fill("")
     page.get_by_role("button", name="事業者を登録").click()
+    expect(page.locator("#corporate_number-errors")).to_contain_text("法人番号（13桁）を入力してください")  # issue 21
+    page.get_by_label("法人番号（13桁）").fill("7000012050002")
+    page.get_by_role("button", name="事業者を登録").click()
+    expect(page.get_by_text("事業者「長野テスト電算株式会社」を登録しました。")).to_be_visible()
     vendor = Vendor.objects.get(name="長野テスト電算株式会社")
 
     page.get_by_label("件名（必須）").fill("住民情報システム運用業務")

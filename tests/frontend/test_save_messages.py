@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.backend.factories import CoordinatorFactory, ExpertFactory, MunicipalStaffFactory, NeedFactory
+from tests.backend.factories import (
+    CoordinatorFactory,
+    ExpertFactory,
+    MunicipalStaffFactory,
+    NeedFactory,
+    corporate_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,5 +37,6 @@ def test_saving_an_expert_says_so(client):
 
 def test_registering_a_procurement_and_a_vendor_say_so(client):
     client.force_login(MunicipalStaffFactory(municipality_id="202011"))
-    page = client.post("/vendors/new/", {"name": "信州システム株式会社"}, follow=True).content.decode()
+    page = client.post("/vendors/new/", {"name": "信州システム株式会社", "corporate_number": corporate_number(1)},
+                       follow=True).content.decode()
     assert "事業者「信州システム株式会社」を登録しました。" in page

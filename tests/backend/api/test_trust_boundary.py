@@ -23,6 +23,7 @@ from tests.backend.factories import (
     NeedFactory,
     ProcurementFactory,
     VendorFactory,
+    corporate_number,
 )
 
 NAGANO, GUNMA, YAMANASHI = "20", "10", "19"
@@ -231,7 +232,8 @@ def test_limits_never_drop_below_what_the_expert_already_holds(coordinator, who,
 
 def test_a_coordinator_cannot_rename_a_vendor_another_prefecture_registered(coordinator):
     gunma = CoordinatorFactory(prefecture_id=GUNMA)
-    vendor_id = client_for(gunma).post("/api/v1/vendors/", {"name": "上州システム"}, format="json").json()["id"]
+    vendor_id = client_for(gunma).post("/api/v1/vendors/", {"name": "上州システム", "corporate_number": corporate_number(1)},
+                                       format="json").json()["id"]  # issue 21: a new vendor has its 法人番号
     response = client_for(coordinator).patch(f"/api/v1/vendors/{vendor_id}/", {"name": "乗っ取り"}, format="json")
     assert response.status_code == 403
     assert Vendor.objects.get(pk=vendor_id).name == "上州システム"

@@ -12,7 +12,7 @@ from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
 from tests.backend.applications.test_applications import APPLICATION
 from tests.backend.conftest import client_for
-from tests.backend.factories import VendorFactory
+from tests.backend.factories import VendorFactory, corporate_number
 
 
 def _apply(code: str = "20", **changes) -> ExpertApplication:
@@ -53,7 +53,8 @@ def test_accepting_registers_the_expert_with_the_vendors_chosen_and_invites_them
     known = VendorFactory(name="信州システム株式会社")
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client_for(coordinator).post(f"/api/v1/applications/{application.pk}/accept/",
-                                                {"vendors": [known.pk, None]}, format="json")
+                                                {"vendors": [known.pk, None],
+                                                 "vendor_numbers": ["", corporate_number(50)]}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
     expert = Expert.objects.get(name="応募 次郎")
@@ -139,6 +140,16 @@ def test_an_administrator_accepts_into_the_prefecture_applied_to(application, dj
 
     with django_capture_on_commit_callbacks(execute=False):
         response = client_for(UserFactory(is_superuser=True)).post(
-            f"/api/v1/applications/{application.pk}/accept/", {"vendors": [None, None]}, format="json")
+            f"/api/v1/applications/{application.pk}/accept/",
+            {"vendors": [None, None], "vendor_numbers": [corporate_number(51), corporate_number(52)]}, format="json")
     assert response.status_code == 200, response.content
     assert Expert.objects.get(pk=response.json()["expert"]).registering_prefecture_id == "20"
+
+
+def test_a_new_vendor_of_an_application_needs_its_corporate_number(coordinator, application):
+    """issue 21: a vendor is a legal entity; the applicant's words name it, the coordinator gives its 法人番号."""
+    response = client_for(coordinator).post(f"/api/v1/applications/{application.pk}/accept/",
+                                            {"vendors": [None, None]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "corporate_number"
+    assert not Expert.objects.filter(name="応募 次郎").exists() and not Vendor.objects.exists()

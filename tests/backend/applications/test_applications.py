@@ -22,7 +22,7 @@ from backend.experts.selectors import expert_list
 from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW, APPLICATION_WORKFLOW
 from backend.geo.models import Prefecture
 from backend.procurement.models import Vendor
-from tests.backend.factories import VendorFactory
+from tests.backend.factories import VendorFactory, corporate_number
 
 APPLICATION = {"name": "応募 次郎", "name_kana": "おうぼ じろう", "email": "jiro@example.jp", "phone": "090-0000-0000",
                "skills": {"security": 3, "data": 2}, "capacity_days": 48, "weekdays": ["tue", "thu"],
@@ -53,7 +53,8 @@ def test_accepting_creates_the_expert_the_login_and_the_invitation_together(appl
                                                                             django_capture_on_commit_callbacks):
     known = VendorFactory(name="信州システム株式会社")
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        expert = expert_application_accept(actor=coordinator, application=application, vendors=[known, None])
+        expert = expert_application_accept(actor=coordinator, application=application, vendors=[known, None],
+                                           vendor_numbers=[None, corporate_number(50)])
     assert len(queued) == 1  # the invitation mail, after the commit
     assert (expert.registering_prefecture_id, expert.daily_rate, expert.weekdays) == ("20", 45_000, ["tue", "thu"])
     assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "data": 2}
@@ -73,7 +74,8 @@ def test_accepting_creates_the_expert_the_login_and_the_invitation_together(appl
 def test_an_acceptance_that_fails_leaves_nothing_behind(application, coordinator):
     User.objects.create_user("jiro@example.jp", role=UserRole.ADMIN)  # the login cannot be made
     with pytest.raises(DomainError):
-        expert_application_accept(actor=coordinator, application=application, vendors=[None, None])
+        expert_application_accept(actor=coordinator, application=application, vendors=[None, None],
+                                  vendor_numbers=[corporate_number(51), corporate_number(52)])
     assert not Expert.objects.filter(name="応募 次郎").exists()
     assert not Vendor.objects.filter(name="新しい会社").exists()
     assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.PENDING
@@ -159,7 +161,9 @@ def test_the_review_page_counts_and_accepts(client, application, coordinator):
     client.force_login(coordinator)
     page = client.get("/applications/").content.decode()
     assert "審査待ち（1）" in page and "応募 次郎" in page
-    done = client.post(f"/applications/{application.pk}/decide/", {"decision": "accept"}, follow=True)
+    done = client.post(f"/applications/{application.pk}/decide/", {
+        "decision": "accept", "vendor-number-0": corporate_number(51), "vendor-number-1": corporate_number(52)},
+        follow=True)
     assert "招待メールを送りました" in done.content.decode()
     assert ExpertApplication.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
 

@@ -12,7 +12,9 @@ from openpyxl.chart import BarChart, Reference
 
 from backend.experts.models import Expert
 from backend.needs.models import Need
+from backend.procurement.models import Vendor
 from tests.backend.conftest import client_for
+from tests.backend.factories import VendorFactory, corporate_number
 
 
 def _xlsx(rows) -> SimpleUploadedFile:
@@ -299,11 +301,14 @@ def test_the_template_speaks_the_clerks_language_and_explains_itself(coordinator
 def test_names_in_place_of_codes_are_read(coordinator):
     from backend.procurement.models import Vendor
 
-    vendor = Vendor.objects.create(name="信州システム株式会社", prefecture_id="20")
+    vendor = Vendor.objects.create(name="信州システム株式会社", prefecture_id="20", corporate_number=corporate_number(3))
     client = client_for(coordinator)
     header, example = _template_rows(client, "experts")
     row = dict(zip(header, example, strict=True))
-    row.update({"対応都道府県": "長野、山梨県", "所属事業者1": "信州システム株式会社", "関係1": "在籍",
+    # issue 21: a vendor is matched by its 法人番号 (typed with hyphens here), the name column may stay blank
+    number = corporate_number(3)
+    row.update({"対応都道府県": "長野、山梨県", "所属事業者1": "", "所属事業者1の法人番号": f"{number[0]}-{number[1:5]}-{number[5:9]}-{number[9:]}",
+                "関係1": "在籍",
                 "スキル": "情報セキュリティ：3、業務改革(BPR):1"})
     response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, [row[h] for h in header]])},
                            format="multipart")
@@ -314,16 +319,55 @@ def test_names_in_place_of_codes_are_read(coordinator):
     assert dict(expert.skills.values_list("skill", "level")) == {"security": 3, "bpr": 1}
 
 
-def test_an_unregistered_vendor_is_named_by_row_and_column(coordinator):
-    client = client_for(coordinator)
+def _expert_row(client, **cells) -> tuple[list, list]:
     header, example = _template_rows(client, "experts")
     row = dict(zip(header, example, strict=True))
-    row.update({"所属事業者1": "未登録株式会社", "関係1": "在籍"})
-    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, [row[h] for h in header]])},
-                           format="multipart")
+    row.update(cells)
+    return header, [row[h] for h in header]
+
+
+def test_a_vendor_without_its_number_is_named_by_row_and_column(coordinator):
+    """issue 21 changes this: vendors are matched by 法人番号, not by name (one name may be two entities)."""
+    VendorFactory(name="信州システム株式会社")
+    client = client_for(coordinator)
+    header, row = _expert_row(client, **{"所属事業者1": "信州システム（株）", "関係1": "在籍"})
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, row])}, format="multipart")
     assert response.status_code == 400
     (error,) = response.json()["errors"]
-    assert (error["row"], error["column"]) == (2, "所属事業者1") and "登録されていません" in error["ja"]
+    assert (error["row"], error["column"]) == (2, "所属事業者1の法人番号")
+    assert "信州システム株式会社（法人番号" in error["ja"]
+
+
+def test_an_unknown_number_with_a_name_registers_the_vendor(coordinator):
+    client = client_for(coordinator)
+    header, row = _expert_row(client, **{"所属事業者1": "千曲テクノロジー株式会社", "所属事業者1の法人番号": corporate_number(8),
+                                         "関係1": "在籍"})
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, row])}, format="multipart")
+    assert response.status_code == 201, response.content
+    vendor = Vendor.objects.get(corporate_number=corporate_number(8))
+    assert vendor.name == "千曲テクノロジー株式会社" and Expert.objects.get().affiliations.get().vendor == vendor
+
+
+def test_an_unknown_number_for_a_name_already_registered_is_refused_naming_that_vendor(coordinator):
+    existing = VendorFactory(name="千曲テクノロジー株式会社")
+    client = client_for(coordinator)
+    header, row = _expert_row(client, **{"所属事業者1": "㈱千曲テクノロジー", "所属事業者1の法人番号": corporate_number(8),
+                                         "関係1": "在籍"})
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, row])}, format="multipart")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["column"] == "所属事業者1" and existing.corporate_number in error["ja"]
+    assert Vendor.objects.count() == 1 and not Expert.objects.exists()
+
+
+def test_a_vendor_a_refused_file_would_have_registered_is_not_kept(coordinator):
+    client = client_for(coordinator)
+    header, good = _expert_row(client, **{"所属事業者1": "千曲テクノロジー株式会社", "所属事業者1の法人番号": corporate_number(8),
+                                          "関係1": "在籍"})
+    _, bad = _expert_row(client, **{"年間稼働日数": "abc"})
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, good, bad])}, format="multipart")
+    assert response.status_code == 400
+    assert not Vendor.objects.exists() and not Expert.objects.exists()
 
 
 def test_a_needs_file_by_municipality_name_and_budget_in_man_yen(coordinator):

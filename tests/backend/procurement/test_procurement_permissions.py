@@ -7,15 +7,18 @@ import pytest
 from backend.core.errors import ForbiddenError
 from backend.core.models import AuditLog
 from backend.geo.models import Municipality
-from backend.procurement.models import Procurement, Vendor
+from backend.procurement.models import Procurement, Vendor, VendorDuplicate
 from backend.procurement.services import (
     procurement_create,
     procurement_delete,
     procurement_update,
     vendor_create,
+    vendor_duplicate_dismiss,
+    vendor_merge,
+    vendor_retire,
     vendor_update,
 )
-from tests.backend.factories import ProcurementFactory, UserFactory, VendorFactory
+from tests.backend.factories import ProcurementFactory, UserFactory, VendorFactory, corporate_number
 
 
 def _nagano() -> Municipality:
@@ -56,25 +59,38 @@ WRITES = {
                            ["coordinator", "other_municipal", "other_coordinator", "expert_user"]),
     "procurement_delete": (lambda actor, objs: procurement_delete(actor=actor, procurement=objs["procurement"]),
                            ["coordinator", "other_municipal", "other_coordinator", "expert_user"]),
-    "vendor_create": (lambda actor, objs: vendor_create(actor=actor, data={"name": "新規システム株式会社"}),
+    "vendor_create": (lambda actor, objs: vendor_create(actor=actor, data={"name": "新規システム株式会社",
+                                                                          "corporate_number": corporate_number(900)}),
                       ["expert_user"]),
     "vendor_update": (lambda actor, objs: vendor_update(actor=actor, vendor=objs["vendor"],
                                                         data={"name": "改称システム株式会社"}),
                       ["municipal", "other_coordinator", "expert_user"]),
+    "vendor_merge": (lambda actor, objs: vendor_merge(actor=actor, survivor=objs["survivor"], absorbed=objs["vendor"],
+                                                      reason="同じ法人の重複登録"),
+                     ["municipal", "other_municipal", "other_coordinator", "expert_user"]),
+    "vendor_retire": (lambda actor, objs: vendor_retire(actor=actor, vendor=objs["vendor"], reason="解散"),
+                      ["municipal", "other_municipal", "other_coordinator", "expert_user"]),
+    "vendor_duplicate_dismiss": (lambda actor, objs: vendor_duplicate_dismiss(actor=actor, duplicate=objs["duplicate"]),
+                                 ["municipal", "other_municipal", "other_coordinator", "expert_user"]),
 }
 RIGHT = {"procurement_create": "municipal", "procurement_update": "municipal", "procurement_delete": "municipal",
-         "vendor_create": "municipal", "vendor_update": "coordinator"}
+         "vendor_create": "municipal", "vendor_update": "coordinator", "vendor_merge": "coordinator",
+         "vendor_retire": "coordinator", "vendor_duplicate_dismiss": "coordinator"}
 
 
 @pytest.fixture
 def objs(db):
-    return {"procurement": ProcurementFactory(municipality_id="202011", title="庁内LAN保守"),
-            "vendor": VendorFactory(prefecture_id="20", name="信濃システム株式会社")}
+    vendor = VendorFactory(prefecture_id="20", name="信濃システム株式会社")
+    survivor = VendorFactory(prefecture_id="20", name="信濃システム（株）")
+    return {"procurement": ProcurementFactory(municipality_id="202011", title="庁内LAN保守"), "vendor": vendor,
+            "survivor": survivor, "duplicate": VendorDuplicate.objects.create(first=vendor, second=survivor,
+                                                                              reason="name")}
 
 
 def _state():
     return (sorted(Procurement.objects.values_list("id", "municipality_id", "title")),
-            sorted(Vendor.objects.values_list("id", "name")), AuditLog.objects.count())
+            sorted(Vendor.objects.values_list("id", "name", "retired_at", "merged_into")),
+            sorted(VendorDuplicate.objects.values_list("id", "resolved_at")), AuditLog.objects.count())
 
 
 @pytest.mark.parametrize(("write", "role"), [(write, role) for write, (_, roles) in WRITES.items() for role in roles])
