@@ -36,3 +36,11 @@ def managed_user_list(*, user: User) -> QuerySet[User]:
         pref = user.prefecture_id
         return queryset.filter(Q(municipality__prefecture_id=pref) | Q(expert__registering_prefecture_id=pref))
     return queryset.none()
+
+
+def municipalities_without_staff(codes) -> set[str]:
+    """Of these municipality codes, those with no active staff account: nobody there can answer an offer."""
+    codes = set(codes)
+    staffed = set(User.objects.filter(role=UserRole.MUNICIPAL, is_active=True, municipality_id__in=codes)
+                  .values_list("municipality_id", flat=True).distinct())
+    return codes - staffed

@@ -131,7 +131,7 @@ class ReportChangeSerializer(serializers.Serializer):
     need = serializers.IntegerField()
     before = NamedExpertSerializer(allow_null=True)
     after = NamedExpertSerializer(allow_null=True)
-    reason = serializers.ChoiceField(choices=["pinned", "forbidden", "declined", "new_need", "recomputed"])
+    reason = serializers.ChoiceField(choices=["pinned", "forbidden", "declined", "new_need", "recomputed", "approved"])
 
 
 class RunReportOutputSerializer(serializers.Serializer):
@@ -158,7 +158,7 @@ class RunReportOutputSerializer(serializers.Serializer):
 
 
 class LiveStateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "superseded",
+    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "cancelled", "superseded",
                                              "need_withdrawn", "need_filled"],
                                     help_text="what the proposal stands for now, computed when read")
     notes = serializers.ListField(child=serializers.ChoiceField(choices=["pledge_signed_since", "conflict_since"]))
