@@ -58,8 +58,9 @@ from backend.runs.models import DecisionKind, PairDecision
 
 def engagement_notify(engagement: Engagement, kind: str, recipients, **extra) -> None:
     """Notify of an event of this engagement, inside the calling service's transaction; the link is the
-    engagement's own page, where its answers and the pledge are given. Every service that tells of an engagement's event goes through it (approval's offer too, in
-    the placement app's services), so the link and the parameters read the same everywhere."""
+    engagement's own page, where its answers and the pledge are given. Every service that tells of an engagement's
+    event goes through it (approval's offer too, in the placement app's services), so the link and the parameters
+    read the same everywhere."""
     notify(recipients=recipients, kind=kind, link=reverse("frontend:engagement", args=[engagement.pk]),
            params={"engagement": engagement.pk, "municipality": engagement.municipality.name,
                    "need": engagement.need.title or "—", "expert": engagement.expert.name, **extra})
@@ -234,9 +235,10 @@ def _hand_over(*, actor: User, successor: Engagement) -> None:
         why = {"successor": successor.pk, "activated_by": actor.pk,
                "replacement": replacement.pk if replacement else None}
         if successor.starts_on <= old.starts_on:
-            ENGAGEMENT_WORKFLOW.move(old, AuditAction.ENGAGEMENT_CANCEL, actor=by, prefecture=old.municipality.prefecture,
-                                     before=_engagement_snapshot(old),
-                                     after={**_engagement_snapshot(old), **why, "because": "replaced before its start"})
+            ENGAGEMENT_WORKFLOW.move(
+                old, AuditAction.ENGAGEMENT_CANCEL, actor=by, prefecture=old.municipality.prefecture,
+                before=_engagement_snapshot(old),
+                after={**_engagement_snapshot(old), **why, "because": "replaced before its start"})
             restrictions_cancel_for_engagement(actor=by, engagement=old)
         else:
             ends_on = successor.starts_on - dt.timedelta(days=1)
@@ -329,8 +331,8 @@ def _lift_exception_pins(*, actor: User, override: CoiOverride) -> None:
         need__fiscal_year=override.fiscal_year).select_related("need").order_by("pk")
     for pin in pins:
         pin.delete()
-        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=pin.need, prefecture=override.municipality.prefecture,
-                     before={"kind": DecisionKind.PIN, "declined_by": None},
+        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=pin.need,
+                     prefecture=override.municipality.prefecture, before={"kind": DecisionKind.PIN, "declined_by": None},
                      after={"expert": override.expert_id, "kind": None, "because": "exception revoked",
                             "exception": override.pk})
 

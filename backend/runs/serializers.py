@@ -158,8 +158,8 @@ class RunReportOutputSerializer(serializers.Serializer):
 
 
 class LiveStateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "cancelled", "superseded",
-                                             "need_withdrawn", "need_filled"],
+    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "cancelled",
+                                             "superseded", "need_withdrawn", "need_filled"],
                                     help_text="what the proposal stands for now, computed when read")
     notes = serializers.ListField(child=serializers.ChoiceField(choices=["pledge_signed_since", "conflict_since"]))
 
