@@ -296,6 +296,7 @@ def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
         "conflicts": [] if exception else incumbent_conflicts(expert, need.municipality_id),
         "exception": exception,
         "pledge_missing": expert.pool_pledge_signed_on is None,
+        "no_staff": bool(municipalities_without_staff([need.municipality_id])),
         "values": values or _terms_values(proposal), "errors": errors,
         "forms": [(f, EmploymentForm(f).label) for f in common_forms(expert, need)],
         "notice_forms": [f for f in common_forms(expert, need) if form_notice(role=need.role, employment_form=f)],

@@ -156,6 +156,8 @@ def test_approving_for_a_municipality_without_an_account_warns_and_links_the_pre
     need = NeedFactory(municipality_id="202037", title="上田市のCIO補佐官")  # 上田市: no account
     proposal = ProposalFactory(need=need)
     client.force_login(coordinator)
+    confirm = client.post(f"/proposals/{proposal.pk}/approve/").content.decode()
+    assert "上田市には有効な職員のアカウントがないため" in confirm
     approved = client.post(f"/proposals/{proposal.pk}/approve/", {"confirmed": "1"}, follow=True).content.decode()
     assert "上田市には有効な職員のアカウントがないため" in approved
     invite = "/invitations/new/?role=municipal&amp;municipality=202037"
