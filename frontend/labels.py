@@ -75,6 +75,7 @@ CHANGE_REASONS = {
     "declined": _("前回の提案が辞退された"),
     "new_need": _("新しいニーズ"),
     "recomputed": _("再計算（データの変更や他のニーズとの調整）"),
+    "approved": _("承認済み"),
 }
 
 # Who declined an offer (a remembered decline).
@@ -86,6 +87,7 @@ LIVE_STATES = {
     "active": _("稼働中"),
     "declined": _("辞退された"),
     "ended": _("終了"),
+    "cancelled": _("開始前に取消"),
     "superseded": _("再実行で置換"),
     "need_withdrawn": _("ニーズ取り下げ"),
     "need_filled": _("ニーズ充足済（別の任用）"),

@@ -90,6 +90,7 @@ urlpatterns = [
     path("consents/<int:pk>/revoke/", consents.consent_revoke, name="consent-revoke"),
     # engagements
     path("engagements/", engagements.engagement_index, name="engagements"),
+    path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement"),
     path("engagements/<int:pk>/respond/", engagements.engagement_respond, name="engagement-respond"),
     path("engagements/<int:pk>/decline/", engagements.engagement_decline, name="engagement-decline"),
     path("engagements/<int:pk>/pledge/", engagements.engagement_pledge, name="engagement-pledge"),

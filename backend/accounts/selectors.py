@@ -49,3 +49,11 @@ def locked_out_usernames(usernames: Iterable[str]) -> set[str]:
     return set(AccessAttempt.objects.filter(
         username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=since).values_list("username", flat=True))
+
+
+def municipalities_without_staff(codes) -> set[str]:
+    """Of these municipality codes, those with no active staff account: nobody there can answer an offer."""
+    codes = set(codes)
+    staffed = set(User.objects.filter(role=UserRole.MUNICIPAL, is_active=True, municipality_id__in=codes)
+                  .values_list("municipality_id", flat=True).distinct())
+    return codes - staffed

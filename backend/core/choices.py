@@ -79,6 +79,8 @@ class EngagementStatus(models.TextChoices):
     ACTIVE = "active", _("稼働中")
     DECLINED = "declined", _("辞退")
     ENDED = "ended", _("終了")
+    # Replaced before its term began: it never served, so it has no end date of its own and no restriction.
+    CANCELLED = "cancelled", _("開始前に取消")
 
 
 # The statuses in which an engagement holds its expert's days, weekdays and its need.

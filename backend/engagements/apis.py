@@ -47,7 +47,8 @@ class CoiOverrideViewSet(ScopedViewSet):
         coordinator_only(request.user)
         data = validate_input(CoiOverrideRevokeInputSerializer, data=request.data)
         return self.render(services.coi_override_revoke(actor=request.user, override=override, reason=data["reason"],
-                                                        end_engagements=data["end_engagements"]))
+                                                        end_engagements=data["end_engagements"],
+                                                        lift_pins=data["lift_pins"]))
 
 
 class EngagementViewSet(ScopedViewSet):

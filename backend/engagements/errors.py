@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     NEED_TAKEN = "need_taken"
     NOT_ACCEPTED = "not_accepted"
     NOT_ACTIVE = "not_active"
+    NO_ACTIVE_ACCOUNT = "no_active_account"
     NOT_AWAITING_PLEDGE = "not_awaiting_pledge"
     NOT_A_PARTY = "not_a_party"
     NOT_CONFLICT_ONLY = "not_conflict_only"

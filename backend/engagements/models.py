@@ -116,7 +116,8 @@ class Engagement(models.Model):
         verbose_name_plural = _("任用・委託")
         ordering = ["fiscal_year", "municipality_id", "id"]
         constraints = [
-            # ends_on is the day before starts_on only for an engagement replaced before it began (it never served).
+            # ends_on the day before starts_on was how an engagement replaced before it began was stored; such an
+            # engagement is now cancelled with its term as offered (issue 21). Old rows keep it.
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on") - dt.timedelta(days=1)),
                                    name="engagement_period_valid"),
             # No engagement is active without the expert's pledge for that municipality.

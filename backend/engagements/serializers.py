@@ -38,6 +38,24 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
                   "replaces", "created_at"]
 
 
+class WarningOutputSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    ja = serializers.CharField()
+    en = serializers.CharField()
+
+
+class ApprovedEngagementOutputSerializer(EngagementOutputSerializer):
+    """The offer an approval made, with what the coordinator should act on although it is made."""
+
+    warnings = WarningOutputSerializer(many=True, read_only=True, help_text=(
+        "e.g. no_active_account: the municipality has no active staff account, so nobody can answer the offer "
+        "until its staff are invited"))
+
+    class Meta(EngagementOutputSerializer.Meta):
+        fields = [*EngagementOutputSerializer.Meta.fields, "warnings"]
+
+
 class EngagementListOutputSerializer(EngagementOutputSerializer):
     """A row of the engagements list (`engagement_list_rows`) with EngagementOutputSerializer's fields, which the
     schema shows for the list, built in plain Python (DRF's field-by-field path cost as much as the query).
@@ -87,6 +105,9 @@ class CoiOverrideRevokeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, error_messages=_reason_required(_("取り消す理由を記入してください。")))
     end_engagements = serializers.BooleanField(
         default=False, help_text="end the engagements that rely on the exception (required when there are any)")
+    lift_pins = serializers.BooleanField(
+        default=True, help_text="lift the pins of this expert on the municipality's needs of that fiscal year "
+                                "(placing with the exception made them; kept, they make the next runs infeasible)")
 
 
 class PledgeInputSerializer(serializers.Serializer):

@@ -48,16 +48,21 @@ from backend.needs.services import need_release
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators, recipients_parties
 from backend.notifications.services import notify
-from backend.restrictions.services import restrictions_record_for_engagement, restrictions_sync_engagement_end
+from backend.restrictions.services import (
+    restrictions_cancel_for_engagement,
+    restrictions_record_for_engagement,
+    restrictions_sync_engagement_end,
+)
 from backend.runs.models import DecisionKind, PairDecision
 
 # -- notifications ------------------------------------------------------------------------------------
 
 def engagement_notify(engagement: Engagement, kind: str, recipients, **extra) -> None:
-    """Notify of an event of this engagement, inside the calling service's transaction; the link is the offer's
-    row. Every service that tells of an engagement's event goes through it (approval's offer too, in
-    the placement app's services), so the link and the parameters read the same everywhere."""
-    notify(recipients=recipients, kind=kind, link=f"{reverse('frontend:engagements')}#engagement-{engagement.pk}",
+    """Notify of an event of this engagement, inside the calling service's transaction; the link is the
+    engagement's own page, where its answers and the pledge are given. Every service that tells of an engagement's
+    event goes through it (approval's offer too, in the placement app's services), so the link and the parameters
+    read the same everywhere."""
+    notify(recipients=recipients, kind=kind, link=reverse("frontend:engagement", args=[engagement.pk]),
            params={"engagement": engagement.pk, "municipality": engagement.municipality.name,
                    "need": engagement.need.title or "—", "expert": engagement.expert.name, **extra})
 
@@ -68,11 +73,21 @@ def _tell_answer(engagement: Engagement, *, side: str, accept: bool) -> None:
         _tell_active(engagement)
         return
     answered_by = engagement.municipality.name if side == "municipality" else engagement.expert.name
+    held_by = _held_by(engagement) if not accept else None
     engagement_notify(engagement, NotificationKind.OFFER_ACCEPTED if accept else NotificationKind.OFFER_DECLINED,
-          recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id), answered_by=answered_by)
+          recipients_coordinators(prefecture_id=engagement.municipality.prefecture_id), answered_by=answered_by,
+          **({"held_by": held_by} if held_by else {}))
     if accept and side == "expert" and not engagement.pledge_signed_at:
         # Accepted without the pledge (the API allows it): the engagement waits for the expert's signature.
         engagement_notify(engagement, NotificationKind.PLEDGE_TO_SIGN, recipients_parties(expert_id=engagement.expert_id))
+
+
+def _held_by(engagement: Engagement) -> str | None:
+    """The expert whose engagement still serves the need of this declined successor, if one does."""
+    if not engagement.replaces_id:
+        return None
+    return Engagement.objects.filter(pk=engagement.replaces_id, status=EngagementStatus.ACTIVE).values_list(
+        "expert__name", flat=True).first()
 
 
 def _tell_active(engagement: Engagement) -> None:
@@ -205,24 +220,41 @@ def _decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> 
 
 def _hand_over(*, actor: User, successor: Engagement) -> None:
     """The successor becomes active: the engagement it replaces ends the day before the successor starts, with its
-    days and fee prorated by the months it served (unless it ended already: its exception was revoked), and the
-    replacement request is complete."""
-    old = Engagement.objects.select_for_update(of=("self",)).select_related("municipality__prefecture").get(
-        pk=successor.replaces_id)
-    if old.status == EngagementStatus.ACTIVE:
-        ends_on = successor.starts_on - dt.timedelta(days=1)  # before old.starts_on if it never began
-        share = share_served(starts_on=old.starts_on, ends_on=old.ends_on, fiscal_year=old.fiscal_year,
-                             until=ends_on)
-        cut = {"ends_on": ends_on, "days_per_year": round(old.days_per_year * share), "fee": round(old.fee * share),
-               "travel_cost": round(old.travel_cost * share)}
-        ENGAGEMENT_WORKFLOW.move(
-            old, AuditAction.ENGAGEMENT_END, actor=actor, prefecture=old.municipality.prefecture,
-            before={**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee},
-            after={**_engagement_snapshot(old), **cut, "successor": successor.pk}, changes=cut)
-        _lapse_exception_if_unused(actor=actor, engagement=old)
-        restrictions_sync_engagement_end(actor=actor, engagement=old)
-    replacement = ReplacementRequest.objects.select_for_update().filter(
+    days and fee prorated by the months it served, or, when the successor starts on or before its first day (a
+    replacement asked for before the fiscal year began), it is cancelled as never started: its term and fee stay
+    as offered, and the restrictions it recorded, never in force, leave the register. Either is done in the name
+    of the one who asked for the replacement (the coordinator who approved the successor if nobody did), not of
+    the successor whose answer completed it (`activated_by` on the row). Unless it ended already (its exception
+    was revoked), the replaced expert is told. The replacement request is complete."""
+    old = Engagement.objects.select_for_update(of=("self",)).select_related(
+        "municipality__prefecture", "need", "expert").get(pk=successor.replaces_id)
+    replacement = ReplacementRequest.objects.select_for_update(of=("self",)).select_related("requested_by").filter(
         engagement=old, status=ReplacementStatus.OPEN).first()
+    if old.status == EngagementStatus.ACTIVE:
+        by = (replacement.requested_by if replacement else None) or successor.approved_by or actor
+        why = {"successor": successor.pk, "activated_by": actor.pk,
+               "replacement": replacement.pk if replacement else None}
+        if successor.starts_on <= old.starts_on:
+            ENGAGEMENT_WORKFLOW.move(
+                old, AuditAction.ENGAGEMENT_CANCEL, actor=by, prefecture=old.municipality.prefecture,
+                before=_engagement_snapshot(old),
+                after={**_engagement_snapshot(old), **why, "because": "replaced before its start"})
+            restrictions_cancel_for_engagement(actor=by, engagement=old)
+        else:
+            ends_on = successor.starts_on - dt.timedelta(days=1)
+            share = share_served(starts_on=old.starts_on, ends_on=old.ends_on, fiscal_year=old.fiscal_year,
+                                 until=ends_on)
+            cut = {"ends_on": ends_on, "days_per_year": round(old.days_per_year * share),
+                   "fee": round(old.fee * share), "travel_cost": round(old.travel_cost * share)}
+            ENGAGEMENT_WORKFLOW.move(
+                old, AuditAction.ENGAGEMENT_END, actor=by, prefecture=old.municipality.prefecture,
+                before={**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee},
+                after={**_engagement_snapshot(old), **cut, **why}, changes=cut)
+            restrictions_sync_engagement_end(actor=by, engagement=old)
+        _lapse_exception_if_unused(actor=by, engagement=old)
+        engagement_notify(old, NotificationKind.ENGAGEMENT_REPLACED, recipients_parties(expert_id=old.expert_id),
+                          successor=successor.expert.name, cancelled=old.status == EngagementStatus.CANCELLED,
+                          ends_on=old.ends_on.isoformat())
     if replacement is not None:
         _replacement_complete(actor=actor, replacement=replacement, successor=successor)
 
@@ -253,10 +285,13 @@ def _lapse_exception_if_unused(*, actor: User, engagement: Engagement) -> None:
                             after={**_exception_snapshot(override), **lapsed}, changes=lapsed)
 
 
-def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_engagements: bool = False) -> CoiOverride:
+def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_engagements: bool = False,
+                        lift_pins: bool = True) -> CoiOverride:
     """Revoke an exception. Engagements that rely on it must not go on silently: unless the coordinator
     chose to end them (an offer is withdrawn, an active engagement ends today, prorated), it is a 409 that
-    names them."""
+    names them. The pins placing with the exception made (this expert on that municipality's needs of that
+    fiscal year) are lifted unless the coordinator keeps them: kept, they break the incumbent conflict rule in
+    every later run, which then cannot be solved."""
     if not coordinates(actor, override.municipality.prefecture_id):
         raise ForbiddenError.single("exception", ErrorCode.NOT_YOURS, _("この例外を取り消せるのは、その市区町村の都道府県のみです。"))
     if not (reason or "").strip():
@@ -284,7 +319,23 @@ def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_
                                 prefecture=override.municipality.prefecture, before=_exception_snapshot(override),
                                 after={**_exception_snapshot(override), **revoked, "revoked_by": actor.pk},
                                 changes=revoked)
+        if lift_pins:
+            _lift_exception_pins(actor=actor, override=override)
     return override
+
+
+def _lift_exception_pins(*, actor: User, override: CoiOverride) -> None:
+    """The pins of the exception's expert on its municipality's needs of its fiscal year go, each audited on its
+    need as the coordinator's own clearing would be."""
+    pins = PairDecision.objects.select_for_update(of=("self",)).filter(
+        expert_id=override.expert_id, kind=DecisionKind.PIN, need__municipality_id=override.municipality_id,
+        need__fiscal_year=override.fiscal_year).select_related("need").order_by("pk")
+    for pin in pins:
+        pin.delete()
+        audit_record(actor=actor, action=AuditAction.DECISION_SET, obj=pin.need,
+                     prefecture=override.municipality.prefecture, before={"kind": DecisionKind.PIN, "declined_by": None},
+                     after={"expert": override.expert_id, "kind": None, "because": "exception revoked",
+                            "exception": override.pk})
 
 
 def _end_for_revoked_exception(*, actor: User, engagement: Engagement) -> None:

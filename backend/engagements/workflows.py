@@ -13,6 +13,8 @@ ENGAGEMENT_WORKFLOW = register(Workflow(
     # The prefecture withdraws an offer (its exception was revoked): declined, by the coordinator.
     Move(AuditAction.ENGAGEMENT_WITHDRAW, {EngagementStatus.OFFERED}, EngagementStatus.DECLINED),
     Move(AuditAction.ENGAGEMENT_END, {EngagementStatus.ACTIVE}, EngagementStatus.ENDED),
+    # Its successor became active before its term began: it never started (no end date, no restriction).
+    Move(AuditAction.ENGAGEMENT_CANCEL, {EngagementStatus.ACTIVE}, EngagementStatus.CANCELLED),
     labels=dict(EngagementStatus.choices),
 ))
 

@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     OFFER_DECLINED = "offer_declined", _("打診の辞退")
     ENGAGEMENT_ACTIVE = "engagement_active", _("任用の開始")
     REPLACEMENT_REQUESTED = "replacement_requested", _("要員交代の依頼")
+    ENGAGEMENT_REPLACED = "engagement_replaced", _("要員交代による任用の終了")
     RUN_FINISHED = "run_finished", _("マッチングの完了")
     RUN_FAILED = "run_failed", _("マッチングの失敗")
     PLEDGE_TO_SIGN = "pledge_to_sign", _("誓約書への署名")

@@ -9,7 +9,8 @@ import datetime as dt
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from backend.core.fiscal import fiscal_year_label, wareki_datetime
+from backend.core.choices import RULES
+from backend.core.fiscal import era_date, fiscal_year_label, wareki_datetime
 from backend.notifications.models import NotificationKind
 
 
@@ -24,8 +25,25 @@ def _offer_accepted(p: dict) -> tuple[str, str]:
 
 
 def _offer_declined(p: dict) -> tuple[str, str]:
-    return (_("打診が辞退されました：%(municipality)s「%(need)s」") % p,
-            _("%(answered_by)sが%(municipality)s「%(need)s」への%(expert)sさんの任用の打診を辞退しました。ニーズは募集中に戻りました。") % p)
+    subject = _("打診が辞退されました：%(municipality)s「%(need)s」") % p
+    if p.get("held_by"):  # a successor declined: the engagement it was to replace still serves the need
+        return subject, _("%(answered_by)sが%(municipality)s「%(need)s」への%(expert)sさんの任用（後任）の打診を辞退しました。"
+                          "ニーズは引き続き%(held_by)sさんの任用で充足しています。") % p
+    return subject, _("%(answered_by)sが%(municipality)s「%(need)s」への%(expert)sさんの任用の打診を辞退しました。ニーズは募集中に戻りました。") % p
+
+
+def _day(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return day.strftime("%-d %b %Y") if (get_language() or "ja").startswith("en") else era_date(day)
+
+
+def _engagement_replaced(p: dict) -> tuple[str, str]:
+    subject = _("要員交代：%(municipality)s「%(need)s」") % p
+    if p["cancelled"]:
+        return subject, _("%(municipality)s「%(need)s」の%(expert)sさんの任用は、開始前に%(successor)sさんへ交代したため、"
+                          "取り消されました（開始していないため、報酬と入札参加制限は生じません）。") % p
+    return subject, _("%(municipality)s「%(need)s」の%(expert)sさんの任用は、%(successor)sさんへの交代により"
+                      "%(ends_on)sで終了しました。") % {**p, "ends_on": _day(p["ends_on"])}
 
 
 def _engagement_active(p: dict) -> tuple[str, str]:
@@ -50,8 +68,27 @@ def _run_named(p: dict) -> dict:
 
 def _run_finished(p: dict) -> tuple[str, str]:
     p = _run_named(p)
+    if p.get("infeasible"):
+        return (_("マッチング（%(run_name)s）は実行できませんでした") % p,
+                _("マッチング（%(run_name)s）は、固定した組み合わせを同時に満たせないため実行できませんでした（提案はありません）。"
+                  "%(reasons)s 固定を解除して再実行してください。") % {**p, "reasons": pins_in_words(p.get("pins", []))})
     return (_("マッチング（%(run_name)s）が終わりました") % p,
             _("マッチング（%(run_name)s）が終わりました。提案は%(proposals)s件です。確認して承認してください。") % p)
+
+
+def pin_in_words(pin: dict) -> str:
+    """One pin that cannot hold, by the names of its expert and municipality and what the rule it breaks is
+    about: 「山田 花子さん → 上田市「CIO補佐官」：利益相反」. `pin` holds names and the rule's number."""
+    rule = RULES.get(pin.get("rule"))
+    about = rule.word if rule else _("他の固定と両立しない")
+    return _("%(expert)sさん → %(municipality)s「%(need)s」：%(about)s") % {**pin, "about": about}
+
+
+def pins_in_words(pins: list[dict], *, shown: int = 3) -> str:
+    words = [pin_in_words(p) for p in pins[:shown]]
+    if len(pins) > shown:
+        words.append(_("ほか%(n)s件") % {"n": len(pins) - shown})
+    return "".join(_("%(pin)s。") % {"pin": w} for w in words)
 
 
 def _run_failed(p: dict) -> tuple[str, str]:
@@ -87,6 +124,7 @@ RENDERERS = {
     NotificationKind.OFFER_DECLINED: _offer_declined,
     NotificationKind.ENGAGEMENT_ACTIVE: _engagement_active,
     NotificationKind.REPLACEMENT_REQUESTED: _replacement_requested,
+    NotificationKind.ENGAGEMENT_REPLACED: _engagement_replaced,
     NotificationKind.RUN_FINISHED: _run_finished,
     NotificationKind.RUN_FAILED: _run_failed,
     NotificationKind.PLEDGE_TO_SIGN: _pledge_to_sign,

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from backend.core.api import validate_input
 from backend.engagements import apis as engagement_apis
-from backend.engagements.serializers import ApproveInputSerializer, EngagementOutputSerializer
+from backend.engagements.serializers import ApprovedEngagementOutputSerializer, ApproveInputSerializer
 from backend.engagements.terms import terms_asked
 from backend.placement import services
 from backend.runs import apis as run_apis
@@ -60,7 +60,7 @@ class RunViewSet(run_apis.RunViewSet):
 class ProposalApprovalViewSet(run_apis.ProposalViewSet):
     """Proposals of the runs a coordinator may see; approving one creates an offered engagement."""
 
-    @extend_schema(request=ApproveInputSerializer, responses={201: EngagementOutputSerializer})
+    @extend_schema(request=ApproveInputSerializer, responses={201: ApprovedEngagementOutputSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         proposal = self.get_object()
@@ -68,7 +68,9 @@ class ProposalApprovalViewSet(run_apis.ProposalViewSet):
         data = validate_input(ApproveInputSerializer, data=request.data)
         engagement = services.proposal_approve(actor=request.user, proposal=proposal,
                                                override_reason=data.get("override_reason"), terms=terms_asked(data))
-        return Response(EngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
+        # What the coordinator should act on although the offer is made (a municipality nobody can answer for).
+        engagement.warnings = [w.as_error() for w in services.approval_warnings(engagement)]
+        return Response(ApprovedEngagementOutputSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
 
 class ReplacementViewSet(engagement_apis.ReplacementViewSet):

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.audit import AuditAction
+from backend.experts.selectors import expert_list
+from backend.needs.selectors import need_list
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from backend.placement.engine import solve_with_heartbeat
@@ -25,7 +27,7 @@ from backend.runs.models import MatchRun, Proposal, RunStatus
 from backend.runs.params import RunParams
 from backend.runs.parts import run_summary_document
 from backend.runs.refs import parse_ref
-from backend.runs.report import report_build
+from backend.runs.report import conflicting_pins_named, report_build
 from backend.runs.workflows import PROPOSAL_WORKFLOW, RUN_WORKFLOW, run_snapshot
 
 logger = logging.getLogger(__name__)
@@ -147,9 +149,15 @@ def _tell_starter(run: MatchRun) -> None:
     kind = _KIND_BY_STATUS.get(run.status)
     if kind is None or run.started_by_id is None:
         return
+    params = {"run": run.pk, "fy": run.fiscal_year, "started": run.created_at.isoformat(),
+              "proposals": len((run.result or {}).get("assignments", []))}
+    if run.status == RunStatus.INFEASIBLE:
+        # Said as such, with the pins at fault by the names the starter may see (not "E61 → N59: rule 7").
+        starter = User.objects.get(pk=run.started_by_id)
+        params |= {"infeasible": True, "pins": conflicting_pins_named(
+            run.result, experts=expert_list(user=starter), needs=need_list(user=starter))}
     notify(recipients=User.objects.filter(pk=run.started_by_id), kind=kind, link=reverse("frontend:run", args=[run.pk]),
-           params={"run": run.pk, "fy": run.fiscal_year, "started": run.created_at.isoformat(),
-                   "proposals": len((run.result or {}).get("assignments", []))})
+           params=params)
 
 
 def _flags_by_assignment(result: dict, municipality_of: dict[str, str]) -> dict[str, list[dict]]:

@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_admin, is_coordinator
+from backend.accounts.selectors import municipalities_without_staff
 from backend.core.audit import AuditAction, audit_record
-from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
+from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
 from backend.core.fiscal import fiscal_year_named
 from backend.engagements.errors import ErrorCode as EngagementErrorCode
 from backend.engagements.locks import experts_locked
@@ -254,6 +255,16 @@ def proposal_approve(*, actor: User, proposal: Proposal, override_reason: str | 
                                         replaced=replaced, confirmed=confirmed,
                                         days_per_year=terms_left["days_per_year"])
     return engagement
+
+
+def approval_warnings(engagement: Engagement) -> list[FieldProblem]:
+    """What the coordinator should know once an offer is made, though it does not stop it: a municipality with no
+    active staff account cannot answer the offer, which would wait for ever (invite its staff)."""
+    if not municipalities_without_staff([engagement.municipality_id]):
+        return []
+    return [FieldProblem("municipality", EngagementErrorCode.NO_ACTIVE_ACCOUNT, interpolate(
+        _("%(municipality)sには有効な職員のアカウントがないため、この申出に回答できません。"
+          "%(municipality)sの職員を招待してください。"), municipality=engagement.municipality.name))]
 
 
 def _engagement_create(*, actor: User, proposal, expert, need, override, replaced, confirmed, days_per_year) -> Engagement:

@@ -1,9 +1,10 @@
 """Writes of the bid restriction register (入札参加制限).
 
 Rows are written here and nowhere else, inside the caller's transaction: when an engagement becomes active,
-when it ends early, and when an expert gains an affiliation while serving. Nothing here deletes a row or
-cuts one short because an affiliation was removed or became former: a restriction once in force stays on
-record.
+when it ends early, and when an expert gains an affiliation while serving. Nothing here cuts a row short
+because an affiliation was removed or became former: a restriction once in force stays on record. The one
+row removed is one that never came into force: its engagement was replaced before its term began (the
+audit row keeps the whole row).
 
 Every row written has its own audit row (issue 22): `restriction.record` when it is recorded, with the vendor,
 the engagement and the period; `restriction.end` when an early end shortens it, with the period's end before
@@ -111,6 +112,23 @@ def restrictions_sync_engagement_end(*, actor: User, engagement: ServingEngageme
             changed.append(row)
     BidRestriction.objects.bulk_update(changed, ["ends_on"])
     return changed
+
+
+@transaction.atomic
+def restrictions_cancel_for_engagement(*, actor: User, engagement: ServingEngagement) -> int:
+    """The engagement was replaced before its term began: its rows never came into force, so they leave the
+    register (a row ending the day before it began read as a restriction that ended before it started).
+    Each removal has its own audit row with the whole row; returns how many were removed."""
+    rows = list(BidRestriction.objects.select_for_update().filter(engagement=engagement).order_by("pk"))
+    for row in rows:
+        audit_record(actor=actor, action=AuditAction.RESTRICTION_CANCEL, obj=row,
+                     prefecture=engagement.municipality.prefecture_id,
+                     before={"engagement": engagement.pk, "expert": row.expert_id, "municipality": row.municipality_id,
+                             "vendor": row.vendor_id, "relation": row.relation, "starts_on": row.starts_on,
+                             "ends_on": row.ends_on},
+                     after={"because": "engagement cancelled before its start"})
+    BidRestriction.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
 
 
 def _listed(pairs: set[AffiliationKey], names: dict[int, str]) -> list[dict]:

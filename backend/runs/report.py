@@ -17,7 +17,7 @@ import re
 import matching
 from backend.needs.models import Need
 from backend.procurement.models import Procurement, Vendor
-from backend.runs.models import MatchRun, PairDecision, RunStatus
+from backend.runs.models import MatchRun, PairDecision, Proposal, ProposalStatus, RunStatus
 from backend.runs.parts import prefecture_of_municipality
 from backend.runs.refs import parse_ref
 from backend.runs.scope import run_previous
@@ -73,7 +73,8 @@ def _unmatched(instance: dict, result: dict) -> list[dict]:
 
 def _changes(instance: dict, result: dict, previous: MatchRun | None) -> list[dict]:
     """Against the previous run of the scope: each need whose proposed expert changed, with the reason the
-    coordinator can act on (a pin or forbid set since, an expert who declined, a new need)."""
+    coordinator can act on (a pin or forbid set since, an expert who declined, a new need), or the pair that was
+    approved since (its need is filled, so this run no longer proposes for it)."""
     if previous is None:
         return []
     before_instance, before_result = MatchRun.objects.values_list("instance", "result").get(pk=previous.pk)
@@ -84,6 +85,9 @@ def _changes(instance: dict, result: dict, previous: MatchRun | None) -> list[di
     prefecture_of = _prefecture_of(before_instance, instance)
     decisions = {(d.need_id, d.expert_id): d
                  for d in PairDecision.objects.filter(need_id__in={parse_ref(n) for n in set(before) | set(after)})}
+
+    approved = set(Proposal.objects.filter(
+        run_id=previous.pk, status=ProposalStatus.APPROVED).values_list("need_id", "expert_id"))
 
     def decision(need: str, expert: str | None):
         return decisions.get((parse_ref(need), parse_ref(expert))) if expert else None
@@ -101,6 +105,8 @@ def _changes(instance: dict, result: dict, previous: MatchRun | None) -> list[di
             reason = "declined"
         elif getattr(decision(need, was), "kind", None) == "forbid":
             reason = "forbidden"
+        elif was and (parse_ref(need), parse_ref(was)) in approved:
+            reason = "approved"
         else:
             reason = "recomputed"
         changes.append({"need": need, "prefecture": prefecture_of.get(need), "before": was, "after": now,
@@ -153,3 +159,27 @@ def run_report_stored(run: MatchRun) -> dict:
     report = report_build(run=run, instance=instance, result=result)
     MatchRun.objects.filter(pk=run.pk, report__isnull=True).update(report=report)
     return report
+
+
+RULE_OF_PIN = re.compile(r"^rule (\d+)\b")
+
+
+def conflicting_pins_named(result: dict, *, experts, needs) -> list[dict]:
+    """The pins an infeasible run could not hold, by names: the expert, the municipality, the need's title and the
+    number of the rule it breaks (screens and notifications word the rule by what it is about). `experts` and
+    `needs` are the querysets the reader may see: a pin on a need outside them (another prefecture's part of a
+    joint run) is left out, an expert outside them is unnamed. One entry per pin and rule."""
+    pins = (result or {}).get("conflicting_pins", [])
+    need_rows = needs.filter(pk__in={parse_ref(p["need"]) for p in pins}).select_related("municipality").in_bulk()
+    names = dict(experts.filter(pk__in={parse_ref(p["expert"]) for p in pins}).values_list("pk", "name"))
+    named, seen = [], set()
+    for pin in pins:
+        expert_id, need = parse_ref(pin["expert"]), need_rows.get(parse_ref(pin["need"]))
+        found = RULE_OF_PIN.match(pin.get("reason", ""))
+        rule = int(found.group(1)) if found else None
+        if need is None or (expert_id, need.pk, rule) in seen:
+            continue
+        seen.add((expert_id, need.pk, rule))
+        named.append({"expert": names.get(expert_id, "—"), "municipality": need.municipality.name,
+                      "need": need.title or str(need.get_role_display()), "rule": rule})
+    return named

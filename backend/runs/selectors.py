@@ -10,7 +10,7 @@ from backend.accounts.permissions import is_admin
 from backend.core.choices import ACTIVE_RELATIONS, ProcurementStatus
 from backend.experts.models import Affiliation
 from backend.experts.selectors import expert_list
-from backend.needs.models import NeedStatus
+from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement
 from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
@@ -112,6 +112,13 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
             municipality_id__in={p.need.municipality_id for p in proposals}, status=ProcurementStatus.ONGOING,
             incumbent_vendor__isnull=False).values_list("municipality_id", "incumbent_vendor_id"):
         incumbents.setdefault(municipality_id, set()).add(vendor_id)
+    # A replacement run proposes a successor for a need its current engagement fills: approvable while the
+    # request is open and no other successor awaits an answer (the need's filled status does not close it).
+    open_replacement_runs = set(MatchRun.objects.filter(
+        pk__in={p.run_id for p in proposals}, replacement__status="open").values_list("pk", flat=True))
+    awaiting_successor = set(Need.objects.filter(
+        pk__in={p.need_id for p in proposals if p.run_id in open_replacement_runs}, engagements__status="offered",
+        engagements__replaces__isnull=False).values_list("pk", flat=True)) if open_replacement_runs else set()
     states = {}
     for p in proposals:
         engagement = getattr(p, "engagement", None)
@@ -121,6 +128,9 @@ def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
             state = "superseded"
         elif p.need.status == NeedStatus.WITHDRAWN:
             state = "need_withdrawn"
+        elif (p.need.status == NeedStatus.FILLED and p.run_id in open_replacement_runs
+              and p.need_id not in awaiting_successor):
+            state = "proposed"
         elif p.need.status == NeedStatus.FILLED:
             state = "need_filled"
         else:
@@ -145,7 +155,7 @@ class ProposalChange:
     need_id: int
     before_expert_id: int | None
     after_expert_id: int | None
-    reason: str  # pinned, forbidden, declined, new_need, recomputed
+    reason: str  # pinned, forbidden, declined, new_need, recomputed, approved
 
 
 @dataclass(frozen=True)

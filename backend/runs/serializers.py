@@ -132,7 +132,7 @@ class ReportChangeSerializer(serializers.Serializer):
     need = serializers.IntegerField()
     before = NamedExpertSerializer(allow_null=True)
     after = NamedExpertSerializer(allow_null=True)
-    reason = serializers.ChoiceField(choices=["pinned", "forbidden", "declined", "new_need", "recomputed"])
+    reason = serializers.ChoiceField(choices=["pinned", "forbidden", "declined", "new_need", "recomputed", "approved"])
 
 
 class RunReportOutputSerializer(serializers.Serializer):
@@ -159,8 +159,8 @@ class RunReportOutputSerializer(serializers.Serializer):
 
 
 class LiveStateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "superseded",
-                                             "need_withdrawn", "need_filled"],
+    state = serializers.ChoiceField(choices=["proposed", "offered", "active", "declined", "ended", "cancelled",
+                                             "superseded", "need_withdrawn", "need_filled"],
                                     help_text="what the proposal stands for now, computed when read")
     notes = serializers.ListField(child=serializers.ChoiceField(choices=["pledge_signed_since", "conflict_since"]))
 

@@ -2,11 +2,14 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import UserRole
+from backend.accounts.selectors import municipalities_without_staff
+from backend.core.choices import ProcurementCategory
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
 from backend.engagements import services
@@ -15,6 +18,7 @@ from backend.engagements.pledge import PLEDGE_VERSION, pledge_text
 from backend.engagements.selectors import engagement_list, replacement_list
 from backend.engagements.serializers import ReplacementInputSerializer
 from backend.placement import services as placement_services
+from backend.runs.models import MatchRun, RunStatus
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
@@ -41,6 +45,10 @@ def engagement_index(request):
         "open_replacements": set(replacement_list(user=request.user).filter(
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),
         "side": {UserRole.MUNICIPAL: "municipality", UserRole.EXPERT: "expert"}.get(request.user.role),
+        # Offers nobody can answer: the municipality has no active staff account (the coordinator invites one).
+        "no_staff": municipalities_without_staff({e.municipality_id for e in offered})
+        if request.user.role in (UserRole.COORDINATOR, UserRole.ADMIN) else set(),
+        "can_invite": request.user.role == UserRole.COORDINATOR,
     })
 
 
@@ -55,6 +63,38 @@ def _page_links(request, page, param: str) -> dict:
             "next_url": link(page.next_page_number()) if page.has_next() else ""}
 
 
+@role_required(*ALL_ROLES)
+@reuse_page
+def engagement_detail(request, pk: int):
+    """One engagement as its parties and the coordinator read it, with the answers still to give: the dates, the
+    fee, the weekdays, the exception it relies on, the bid restriction its acceptance brings (which vendors, which
+    contracts, for which period) and the expert's profile, before the municipality's confirm button; the pledge
+    and its signature for the expert (also after an acceptance given without it)."""
+    engagement = get_object_or_404(engagement_list(user=request.user).select_related(
+        "expert__home_municipality", "replaces__expert", "need"), pk=pk)
+    side = {UserRole.MUNICIPAL: "municipality", UserRole.EXPERT: "expert"}.get(request.user.role)
+    offered = engagement.status == EngagementStatus.OFFERED
+    expert = engagement.expert
+    return render(request, "frontend/engagements/detail.html", {
+        "e": engagement, "side": side, "expert": expert,
+        "answering": offered and side is not None and not getattr(engagement, f"{side}_accepted_at"),
+        "signing": offered and side == "expert" and engagement.expert_accepted_at and not engagement.pledge_signed_at,
+        "pledge": pledge_text(municipality=engagement.municipality.name), "pledge_version": PLEDGE_VERSION,
+        "vendors": [a for a in expert.affiliations.select_related("vendor").order_by("vendor__name") if a.is_current],
+        "restrictions": engagement.bid_restrictions.select_related("vendor").order_by("vendor__name"),
+        "categories": [label for _value, label in ProcurementCategory.choices],
+        "skills": expert.skills.order_by("-level", "skill"),
+        "status_label": EngagementStatus(engagement.status).label,
+    })
+
+
+def _back(request, engagement):
+    """Where an answer returns: the engagement's own page when it was given there, else the list."""
+    if request.POST.get("back") == "detail":
+        return redirect("frontend:engagement", pk=engagement.pk)
+    return redirect("frontend:engagements")
+
+
 @role_required(*EXPERT)
 @require_POST
 def engagement_pledge(request, pk: int):
@@ -62,14 +102,15 @@ def engagement_pledge(request, pk: int):
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
     if not forms.checkbox(request.POST, "pledge"):
         messages.error(request, _("誓約書を読んで「同意し、署名します」にチェックしてください。"))
-        return redirect("frontend:engagements")
+        return _back(request, engagement)
     try:
-        services.engagement_sign_pledge(actor=request.user, engagement=engagement,
-                                        version=forms.text(request.POST, "pledge_version"))
-        messages.success(request, _("誓約書に署名しました。"))
+        engagement = services.engagement_sign_pledge(actor=request.user, engagement=engagement,
+                                                     version=forms.text(request.POST, "pledge_version"))
+        messages.success(request, _("誓約書に署名しました。任用は稼働中になりました。")
+                         if engagement.status == EngagementStatus.ACTIVE else _("誓約書に署名しました。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)
-    return redirect("frontend:engagements")
+    return _back(request, engagement)
 
 
 @role_required(*PARTIES)
@@ -88,7 +129,7 @@ def engagement_respond(request, pk: int):
         return redirect("frontend:engagement-decline", pk=engagement.pk)
     if accept and request.user.role == UserRole.EXPERT and not forms.checkbox(request.POST, "pledge"):
         messages.error(request, _("承諾するには、誓約書を読んで「同意し、署名します」にチェックしてください。"))
-        return redirect("frontend:engagements")
+        return _back(request, engagement)
     try:
         services.engagement_respond(actor=request.user, engagement=engagement, accept=accept,
                                     reason=forms.text(request.POST, "reason"),
@@ -96,7 +137,7 @@ def engagement_respond(request, pk: int):
         messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)
-    return redirect("frontend:engagements")
+    return _back(request, engagement)
 
 
 @role_required(*MUNICIPAL)
@@ -124,9 +165,13 @@ def replacement_new(request, pk: int):
 @role_required(*COORDINATOR)
 @reuse_page
 def replacement_index(request):
+    # Each request's latest run: its page lists the successors proposed, each approvable there.
+    latest_run = MatchRun.objects.filter(replacement=OuterRef("pk")).order_by("-created_at", "-id")
     return render(request, "frontend/engagements/replacements.html", {
-        "replacements": replacement_list(user=request.user).select_related("requested_by").order_by(
-            "status", "-created_at"),
+        "replacements": replacement_list(user=request.user).select_related("requested_by").annotate(
+            latest_run_id=Subquery(latest_run.values("pk")[:1]),
+            latest_run_status=Subquery(latest_run.values("status")[:1])).order_by("status", "-created_at"),
+        "run_labels": dict(RunStatus.choices),
         "open": ReplacementStatus.OPEN,
     })
 

@@ -61,6 +61,7 @@ def invitation_new(request):
     if request.method == "GET":
         return render(request, "frontend/people/invite.html",
                       _invite_context(request, {"role": request.GET.get("role", UserRole.MUNICIPAL),
+                                                "municipality": request.GET.get("municipality", ""),
                                                 "language": "ja"}, None))
     post = request.POST
     data = {"email": forms.text(post, "email"), "role": forms.text(post, "role"),

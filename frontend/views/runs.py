@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 import matching
+from backend.accounts.selectors import municipalities_without_staff
 from backend.core.choices import EmploymentForm, ProcurementCategory
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
@@ -24,6 +25,7 @@ from backend.engagements.terms import (
 from backend.experts.selectors import expert_list
 from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
+from backend.notifications.texts import pin_in_words
 from backend.placement import services as placement_services
 from backend.placement.rules import incumbent_conflicts
 from backend.runs import selectors as selectors_runs
@@ -37,6 +39,7 @@ from backend.runs.models import (
 )
 from backend.runs.params import RunParams
 from backend.runs.refs import parse_ref
+from backend.runs.report import conflicting_pins_named
 from backend.runs.selectors import (
     proposal_list,
     proposal_live_states,
@@ -172,7 +175,9 @@ def _review_context(request, run, *, problems=None) -> dict:
     changes = report.changes if run.status == RunStatus.SUCCEEDED else ()
     needs_by_id = needs.in_bulk([u.need_id for u in report.unmatched] + [c.need_id for c in changes])
     live = proposal_live_states(proposals)
+    unanswerable = municipalities_without_staff({p.need.municipality_id for p in proposals})
     rows = [{"proposal": p, "flags": _flag_rows(p, report, live[p.pk]),
+             "no_staff": p.need.municipality_id in unanswerable,
              "decision": decisions.get((p.expert_id, p.need_id)), "problems": (problems or {}).get(p.pk),
              "live": live[p.pk], "live_label": labels.LIVE_STATES.get(live[p.pk].state)} for p in proposals]
     params = RunParams.from_stored(run.params)
@@ -193,7 +198,17 @@ def _review_context(request, run, *, problems=None) -> dict:
         "proposed": ProposalStatus.PROPOSED,
         "pin": DecisionKind.PIN, "forbid": DecisionKind.FORBID, "declined_by": labels.DECLINED_BY,
         "retryable": run.status in (RunStatus.FAILED, RunStatus.CANCELLED),
+        "pin_conflicts": _pin_conflicts(request, run),
     }
+
+
+def _pin_conflicts(request, run) -> list[str]:
+    """The pins an infeasible run could not hold, in words: names of the expert and municipality, and what the
+    rule each breaks is about (not "E61 → N59：rule 7 conflict")."""
+    if run.status != RunStatus.INFEASIBLE:
+        return []
+    return [pin_in_words(pin) for pin in conflicting_pins_named(
+        run.result, experts=expert_list(user=request.user), needs=need_list(user=request.user))]
 
 
 @role_required(*COORDINATOR)
@@ -286,6 +301,7 @@ def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
         "conflicts": [] if exception else incumbent_conflicts(expert, need.municipality_id),
         "exception": exception,
         "pledge_missing": expert.pool_pledge_signed_on is None,
+        "no_staff": bool(municipalities_without_staff([need.municipality_id])),
         "values": values or _terms_values(proposal), "errors": errors,
         "forms": [(f, EmploymentForm(f).label) for f in common_forms(expert, need)],
         "notice_forms": [f for f in common_forms(expert, need) if form_notice(role=need.role, employment_form=f)],
@@ -310,6 +326,8 @@ def proposal_approve(request, pk: int):
                                                          override_reason=v.get("override_reason"), terms=terms_asked(v)))
     if errors is None:
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
+        for warning in placement_services.approval_warnings(approved):
+            messages.warning(request, warning.message)
         return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
     if any(errors.get(name) for name in TERM_FIELDS):
         # The terms were refused: the same page again, each message next to its field.

@@ -90,7 +90,9 @@ def test_need_to_active_engagement_and_replacement(browser, live_server, seeded,
     assert engagement.proposal.run_id == run.pk
 
     municipal.goto(f"{live_server.url}/engagements/")
-    municipal.locator(f"#engagement-{engagement.pk}").get_by_role("button", name=re.compile("^承諾")).click()
+    # The municipality confirms on the offer's own page, which shows what acceptance brings (issue 21).
+    municipal.locator(f"#engagement-{engagement.pk}").get_by_role("link", name=re.compile("^内容を確認して承諾")).click()
+    municipal.get_by_role("button", name=re.compile("^承諾する")).click()
     expect(municipal.get_by_text("承諾しました")).to_be_visible()
 
     User.objects.create_user("e2e-expert", password=PASSWORD, role=UserRole.EXPERT, expert=engagement.expert)

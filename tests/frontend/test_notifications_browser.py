@@ -43,7 +43,7 @@ def test_an_offer_is_notified_seen_in_the_header_opened_and_read(browser, live_s
     expect(item).to_contain_text("承諾するか辞退するかを回答してください")
     shot(page, "municipal-notifications")
     item.get_by_role("link", name=re.compile(TITLE)).click()
-    expect(page).to_have_url(re.compile(rf"/engagements/#engagement-{engagement.pk}$"))
+    expect(page).to_have_url(re.compile(rf"/engagements/{engagement.pk}/$"))  # the offer's own page (issue 21)
     expect(page.locator(f"#engagement-{engagement.pk}")).to_be_visible()
     expect(page.locator("header a.notices")).to_have_text(re.compile(r"^\s*お知らせ\s*$"))
     assert Notification.objects.get(recipient=staff).read_at is not None

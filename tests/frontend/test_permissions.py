@@ -117,6 +117,29 @@ def test_an_expert_cannot_answer_an_offer_of_someone_else(client, expert_user):
     assert engagement.expert_accepted_at is None
 
 
+def test_an_engagement_page_is_read_only_by_its_parties_and_its_coordinator(client, expert_user):
+    """The offer's own page (issue 21) shows the expert's profile and the restriction: out of scope it is a 404."""
+    from backend.accounts.models import User, UserRole
+    from backend.engagements.models import Engagement
+
+    other = ExpertFactory()
+    engagement = Engagement.objects.create(expert=other, municipality_id="202011", need=NeedFactory(), fiscal_year=2027,
+                                           starts_on="2027-04-01", ends_on="2028-03-31", weekdays=["mon"],
+                                           days_per_year=48, fee=2_400_000, employment_form="contract")
+    outsiders = [expert_user, User.objects.create_user("staff-matsumoto", role=UserRole.MUNICIPAL,
+                                                       municipality_id="202029"),
+                 User.objects.create_user("coordinator-gunma", role=UserRole.COORDINATOR, prefecture_id="10")]
+    for outsider in outsiders:
+        client.force_login(outsider)
+        assert client.get(f"/engagements/{engagement.pk}/").status_code == 404, outsider.username
+    insiders = [User.objects.create_user("staff-nagano", role=UserRole.MUNICIPAL, municipality_id="202011"),
+                User.objects.create_user("coordinator-nagano", role=UserRole.COORDINATOR, prefecture_id="20"),
+                User.objects.create_user("the-expert", role=UserRole.EXPERT, expert=other)]
+    for insider in insiders:
+        client.force_login(insider)
+        assert client.get(f"/engagements/{engagement.pk}/").status_code == 200, insider.username
+
+
 def test_a_page_names_its_roles_as_members_not_strings():
     """Issue 22: four pages named their roles as strings; a misspelt one would have shut everyone out."""
     with pytest.raises(TypeError):

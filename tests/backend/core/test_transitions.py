@@ -48,6 +48,7 @@ EXPECTED = {
         "engagement.decline": ({"offered"}, "declined"),
         "engagement.withdraw": ({"offered"}, "declined"),
         "engagement.end": ({"active"}, "ended"),
+        "engagement.cancel": ({"active"}, "cancelled"),
     },
     "engagements.CoiOverride": {
         "coi_override.lapse": ({"in_force"}, "lapsed"),

@@ -41,7 +41,7 @@ def test_approving_tells_the_municipality_staff_and_the_expert_that_an_offer_awa
         offered, municipal, expert_user, other_municipal, coordinator, other_expert_user):
     assert _told(K.OFFER_AWAITING) == {municipal.pk, expert_user.pk}
     notification = Notification.objects.get(recipient=municipal)
-    assert notification.link == f"/engagements/#engagement-{offered.pk}"
+    assert notification.link == f"/engagements/{offered.pk}/"  # the offer's own page (issue 21: the answers are there)
     assert offered.expert.name in notification.text and "長野市" in notification.subject
     assert notification.params["engagement"] == offered.pk
 

@@ -86,8 +86,14 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     expert_clients[successor["expert"]].post(f"/api/v1/engagements/{new['id']}/accept/",
                                              {"pledge_version": PLEDGE_VERSION}, format="json")
     ended = nagano.get(f"/api/v1/engagements/{engagement['id']}/").json()
-    assert ended["status"] == "ended"
-    assert dt.date.fromisoformat(ended["ends_on"]) == dt.date.fromisoformat(new["starts_on"]) - dt.timedelta(days=1)
+    # Replaced before its term began (the run's year has not started yet), it never started: cancelled with its term
+    # as offered, not ended the day before it began (issue 21: 「令和9年4月1日〜令和9年3月31日 0円 終了」).
+    never_started = new["starts_on"] <= engagement["starts_on"]
+    if never_started:
+        assert ended["status"] == "cancelled" and ended["ends_on"] == engagement["ends_on"]
+    else:
+        assert ended["status"] == "ended"
+        assert dt.date.fromisoformat(ended["ends_on"]) == dt.date.fromisoformat(new["starts_on"]) - dt.timedelta(days=1)
 
     # Who may no longer bid where: only the employed expert's vendor, and only while they serve. The register
     # keeps the replaced engagement's rows, ended the day before the successor starts.
@@ -99,12 +105,14 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     assert answer["allowed"] is (serving != employed.expert_id)
     history = coordinator.get("/api/v1/restrictions/").json()["results"]
     kept = {(r["vendor"], r["ends_on"]) for r in history if r["engagement"] == engagement["id"]}
-    assert kept == ({(employed.vendor_id, ended["ends_on"])} if other.pk == employed.expert_id else set())
+    assert kept == ({(employed.vendor_id, ended["ends_on"])} if other.pk == employed.expert_id and not never_started
+                    else set())  # a restriction never in force leaves the register
     log, page = [], "/api/v1/audit-log/"
     while page:  # every page: each move now has its row, more than the first page holds
         answer = coordinator.get(page).json()
         log, page = log + answer["results"], answer["next"]
     actions = {row["action"] for row in log}
     assert {"need.submit", "run.enqueue", "run.succeeded", "decision.set", "proposal.approve",
-            "engagement.accept", "replacement.request", "engagement.end", "replacement.complete"} <= actions
+            "engagement.accept", "replacement.request", "replacement.complete",
+            "engagement.cancel" if never_started else "engagement.end"} <= actions
     assert {"need.fill", "engagement.activate"} <= actions
