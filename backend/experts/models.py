@@ -64,6 +64,15 @@ class Expert(models.Model):
     def confidentiality_pledge(self) -> bool:
         return self.pool_pledge_signed_on is not None
 
+    def travel_uncounted(self, *, onsite_days: int) -> bool:
+        """On-site days and no home: the travel reimbursement (費用弁償) cannot be counted. It is stored as 0 but
+        is not 0円; screens say 「費用弁償 未算定」 and the API a null travel_cost (issue 21)."""
+        return travel_uncounted(onsite_days=onsite_days, home_municipality_id=self.home_municipality_id)
+
+
+def travel_uncounted(*, onsite_days: int, home_municipality_id) -> bool:
+    return bool(onsite_days) and home_municipality_id is None
+
 
 class ExpertSkill(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="skills")
