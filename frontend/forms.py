@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.choices import Skill
 from backend.core.errors import DomainError, in_both
+from backend.geo.selectors import municipality_code_from_text
 
 
 def _lang() -> str:
@@ -145,6 +146,12 @@ def number_or_text(post, name: str):
     """An integer when the field holds one; otherwise the raw text, for the serializer to reject."""
     value = text(post, name).replace(",", "")
     return int(value) if value.lstrip("-").isdigit() else value
+
+
+def municipality(post, name: str) -> str | None:
+    """A municipality typed by name ('長野市', '長野県長野市') or 団体コード, as its code; unknown text goes through
+    for the serializer to refuse naming the field; blank is None."""
+    return municipality_code_from_text(text(post, name)) or None
 
 
 def man_yen(post, name: str):

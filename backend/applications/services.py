@@ -90,7 +90,7 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
         prefecture=prefecture, name=data["name"], name_kana=data["name_kana"], email=data["email"],
         phone=data.get("phone", ""), skills=dict(sorted(data["skills"].items())),
         capacity_days=data["capacity_days"], weekdays=data["weekdays"], daily_rate=data["daily_rate"],
-        employment_forms=data["employment_forms"],
+        home_municipality=data.get("home_municipality"), employment_forms=data["employment_forms"],
         affiliations=[{"vendor_name": a["vendor_name"].strip(), "relation": a["relation"],
                        "ended_on": a["ended_on"].isoformat() if a.get("ended_on") else None}
                       for a in data.get("affiliations", [])],
@@ -140,7 +140,8 @@ def expert_application_accept(*, actor: User, application: ExpertApplication, ve
         "registering_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
         "name": application.name, "name_kana": application.name_kana, "email": application.email,
         "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
-        "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,
+        "daily_rate": application.daily_rate, "home_municipality": application.home_municipality,
+        "employment_forms": application.employment_forms,
         "skills": application.skills, "affiliations": affiliations,
         "pool_pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
     login = invited_user_create(actor=actor, email=application.email, role=UserRole.EXPERT,

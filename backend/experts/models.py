@@ -189,6 +189,11 @@ class ExpertApplication(models.Model):
     weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("稼働可能曜日"),
                           default=list)
     daily_rate = models.PositiveIntegerField(_("希望する日額報酬の下限(円)"))
+    # Where the applicant travels from; copied to the expert on acceptance (the travel reimbursement, 費用弁償).
+    home_municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("自宅・拠点の市区町村"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     employment_forms = ArrayField(models.CharField(max_length=24, choices=EmploymentForm.choices),
                                   verbose_name=_("受入可能な任用形態"), default=list)
     # [{"vendor_name": "…", "relation": "employee" | "side_job" | "former_employee", "ended_on": "YYYY-MM-DD"}]

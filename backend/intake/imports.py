@@ -43,7 +43,8 @@ from backend.core.errors import DomainError, FieldProblem, ForbiddenError, inter
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.models import Prefecture
+from backend.geo.selectors import municipality_code_from_text
 from backend.intake.errors import ErrorCode
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit
@@ -106,15 +107,7 @@ def parse_prefectures(text: str) -> list[str]:
 
 def parse_municipality(text: str) -> str:
     """A 団体コード, or a name: '長野県長野市', or '長野市' when only one municipality has that name."""
-    text = text.strip()
-    if text.isdigit():
-        return text
-    for prefecture in Prefecture.objects.values_list("name", flat=True):
-        if text.startswith(prefecture) and len(text) > len(prefecture):
-            found = Municipality.objects.filter(prefecture__name=prefecture, name=text[len(prefecture):])
-            return found.values_list("code", flat=True).first() or text
-    codes = list(Municipality.objects.filter(name=text).values_list("code", flat=True)[:2])
-    return codes[0] if len(codes) == 1 else text
+    return municipality_code_from_text(text)
 
 
 def parse_man_yen(text: str) -> int | str:
