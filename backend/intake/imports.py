@@ -46,6 +46,7 @@ from backend.experts.services import expert_create
 from backend.geo.models import Prefecture
 from backend.geo.selectors import municipality_code_from_text
 from backend.intake.errors import ErrorCode
+from backend.needs.models import FeeBasis
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
@@ -133,6 +134,19 @@ def combine_affiliations(data: dict) -> dict:
             affiliations.append({"vendor": vendor, "relation": relation, "ended_on": ended_on or None})
     if affiliations:
         data["affiliations"] = affiliations
+    return data
+
+
+def fee_in_its_unit(data: dict) -> dict:
+    """The offered fee as the need form takes it: a yearly or monthly amount in 万円, a daily or hourly one in yen."""
+    text = data.get("fee_amount")
+    if isinstance(text, str):
+        basis = data.get("fee_basis")
+        if basis in (FeeBasis.ANNUAL, FeeBasis.MONTHLY):
+            data["fee_amount"] = parse_man_yen(text)
+        else:
+            plain = text.replace(",", "")
+            data["fee_amount"] = int(plain) if plain.isascii() and plain.isdigit() else text
     return data
 
 
@@ -463,6 +477,9 @@ def _expert_spec() -> ImportSpec:
         Column("最大兼務数", "max_engagements", example="3", how=gettext_lazy("同時に引き受けられる任用の数（1〜20）")),
         Column("日額報酬の下限(円)", "daily_rate", example="50000", how=gettext_lazy("必須。1日あたり受け入れる最低の報酬（円）"),
                aliases=("日額報酬(円)",)),
+        Column("自宅・拠点の市区町村", "home_municipality", parse_municipality, "松本市",
+               how=gettext_lazy("市区町村名（同名があるときは「長野県長野市」）または団体コード。現地勤務の費用弁償の見積もりに使います。"
+                                "空欄なら費用弁償は未算定")),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
                "特別職非常勤職員、業務委託", how=FORMS_HOW),
         Column("秘密保持誓約の署名日", "pool_pledge_signed_on", example="2026-04-01", how=gettext_lazy("署名済みなら日付（2026-04-01）")),
@@ -486,17 +503,28 @@ def _need_spec() -> ImportSpec:
         Column("役割", "role", lambda t: parse_choice(t, Role.choices), "CIO補佐官",
                how=gettext_lazy("CIO補佐官、CISO補佐官、情報化推進支援員、その他 のいずれか")),
         Column("件名", "title", example="CIO補佐官の募集"),
+        Column("業務内容", "description", example="情報セキュリティポリシーの見直しと職員研修",
+               how=gettext_lazy("任意。依頼したい業務の内容")),
         Column("勤務パターン", "pattern", lambda t: PATTERN_WORDS.get(t, t), "週", how=gettext_lazy("週、月、年 のいずれか")),
         Column("日数", "pattern_days", example="1", how=gettext_lazy("週・月・年あたりの日数")),
         Column("勤務可能曜日", "weekdays", parse_weekdays, "月火水木金", how=WEEKDAYS_HOW),
         Column("現地勤務", "onsite_required", lambda t: t.lower() in YES, "要", how=gettext_lazy("要 または 空欄")),
+        Column("現地勤務の日数", "onsite_days", example="12",
+               how=gettext_lazy("現地勤務が要のときの年間の日数。空欄ならすべての勤務日を現地とします")),
         Column("年間予算(万円)", "budget", parse_man_yen, "240", how=gettext_lazy("必須。万円で（240万円なら240）")),
+        Column("提示報酬の定め方", "fee_basis", lambda t: parse_choice(t, FeeBasis.choices), "",
+               how=gettext_lazy("年額、月額、日額、時間額 のいずれか。空欄なら報酬を提示しません（人材の日額報酬の下限×日数）")),
+        Column("提示報酬の額", "fee_amount", example="",
+               how=gettext_lazy("年額・月額は万円で（240万円なら240）、日額・時間額は円で（日額5万円なら50000）")),
+        Column("1日の時間数", "fee_hours_per_day", example="", how=gettext_lazy("時間額のときのみ（例：7.75）")),
+        Column("報酬額は消費税込み", "fee_includes_tax", lambda t: t.lower() in YES, "",
+               how=gettext_lazy("業務委託で税込の額なら はい、それ以外は空欄")),
         Column("必須スキル", "required_skills", parse_skills, "情報セキュリティ:2", how=SKILL_HOW),
         Column("歓迎スキル", "desired_skills", parse_skills, "企画・計画:2", how=SKILL_HOW),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
                "特別職非常勤職員", how=FORMS_HOW),
         Column("優先度", "priority", example="3", how=gettext_lazy("1（低）〜5（高）")),
-    ), NeedInputSerializer, need_submit, sheet="ニーズ")
+    ), NeedInputSerializer, need_submit, sheet="ニーズ", combine=fee_in_its_unit)
 
 
 DATA_SHEETS = ("専門人材", "ニーズ")

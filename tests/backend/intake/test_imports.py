@@ -347,3 +347,48 @@ def test_a_workbook_saved_on_its_instruction_sheet_still_reads_the_data_sheet(co
     upload = SimpleUploadedFile("needs.xlsx", buffer.getvalue())
     response = client.post("/api/v1/import/needs/", {"file": upload}, format="multipart")
     assert response.status_code == 201, response.content
+
+
+def test_the_templates_carry_every_field_the_forms_have():
+    """Issue 21: the templates lacked the home, the description, the on-site days and the offered fee."""
+    from backend.experts.serializers import ExpertInputSerializer
+    from backend.intake.imports import SPECS
+    from backend.needs.serializers import NeedInputSerializer
+
+    need_columns = {c.field for c in SPECS["needs"]().columns}
+    expert_columns = {c.field for c in SPECS["experts"]().columns} | {"affiliations"}  # 所属事業者1, 関係1, …
+    assert set(NeedInputSerializer().fields) <= need_columns
+    # The registering prefecture is the importer's own; listing is the coordinator's later decision.
+    assert set(ExpertInputSerializer().fields) - {"registering_prefecture", "listed"} <= expert_columns
+
+
+def test_an_imported_expert_has_a_home_by_name(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "experts")
+    row = dict(zip(header, example, strict=True))
+    assert row["自宅・拠点の市区町村"] == "松本市"
+    row["自宅・拠点の市区町村"] = "長野県上田市"
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    assert Expert.objects.get().home_municipality_id == "202037"
+
+
+@pytest.mark.parametrize(("basis", "amount", "hours", "fee_amount"), [
+    ("年額", "180", "", 1_800_000),  # 万円, as on the need form
+    ("月額", "15.5", "", 155_000),
+    ("日額", "40,000", "", 40_000),  # yen
+    ("時間額", "5000", "7.5", 5_000),
+])
+def test_an_imported_need_carries_its_description_onsite_days_and_offered_fee(coordinator, basis, amount, hours,
+                                                                              fee_amount):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    row = dict(zip(header, example, strict=True))
+    row.update({"業務内容": "職員研修の企画", "現地勤務": "要", "現地勤務の日数": "12", "提示報酬の定め方": basis,
+                "提示報酬の額": amount, "1日の時間数": hours, "報酬額は消費税込み": ""})
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    need = Need.objects.get()
+    assert (need.description, need.onsite_days, need.fee_amount) == ("職員研修の企画", 12, fee_amount)
