@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from backend.accounts.models import InvitationState, UserRole
 from backend.core.audit import AuditAction
 from backend.core.models import AuditLog
 from backend.geo.selectors import place_names
@@ -196,7 +197,52 @@ SNAPSHOT_LABELS = {
     "active": pgettext_lazy("audit field", "登録中"),
     "home_prefecture": pgettext_lazy("audit field", "登録都道府県"),
     "pledge_signed_on": pgettext_lazy("audit field", "秘密保持誓約の署名日"),
+    # Keys of snapshots and of the rows written beside them, which showed as 「replaced：— → 1」 (issue 21).
+    "replaced": pgettext_lazy("audit field", "交代される任用・委託"),
+    "successor": pgettext_lazy("audit field", "後任の任用・委託"),
+    "state": pgettext_lazy("audit field", "状態"),
+    "user": pgettext_lazy("audit field", "利用者"),
+    "role": pgettext_lazy("audit field", "役割"),
+    "exception": pgettext_lazy("audit field", "利益相反の例外"),
+    "engagement_ends_on": pgettext_lazy("audit field", "任用・委託の終了日"),
+    "because": pgettext_lazy("audit field", "理由"),
+    "error": pgettext_lazy("audit field", "エラー"),
+    "tokens_revoked": pgettext_lazy("audit field", "無効にしたAPIトークンの数"),
+    "revoked_by": pgettext_lazy("audit field", "取り消した人"),
+    "muted_kinds": pgettext_lazy("audit field", "受け取らない通知"),
+    "username": pgettext_lazy("audit field", "ログイン名"),
+    "is_active": pgettext_lazy("audit field", "有効"),
+    "kind": pgettext_lazy("audit field", "種類"),
+    "scope": pgettext_lazy("audit field", "対象の都道府県"),
+    "params": pgettext_lazy("audit field", "実行の条件"),
+    "reason": pgettext_lazy("audit field", "理由"),
+    "fiscal_year": pgettext_lazy("audit field", "年度"),
+    "email": pgettext_lazy("audit field", "メールアドレス"),
+    "expires_at": pgettext_lazy("audit field", "有効期限"),
 }
+
+
+class _Values:
+    """What a snapshot key's values are, for a key that is no field of the object's model: choices, or the
+    model whose rows its numbers name (shown by name, as `_shown` shows a related field's value)."""
+
+    def __init__(self, *, choices=None, model: str | None = None):
+        self.choices, self._model = choices, model
+
+    @property
+    def related_model(self):
+        return apps.get_model(self._model) if self._model else None
+
+
+def _snapshot_values() -> dict[str, _Values]:
+    return {
+        "replaced": _Values(model="engagements.Engagement"), "successor": _Values(model="engagements.Engagement"),
+        "engagement": _Values(model="engagements.Engagement"), "expert": _Values(model="experts.Expert"),
+        "need": _Values(model="needs.Need"), "exception": _Values(model="engagements.CoiOverride"),
+        "state": _Values(choices=InvitationState.choices), "role": _Values(choices=UserRole.choices),
+        "scope": _Values(model="geo.Prefecture"), "prefecture": _Values(model="geo.Prefecture"),
+        "municipality": _Values(model="geo.Municipality"),
+    }
 
 
 def _field(kind: str, name: str):
@@ -215,11 +261,17 @@ def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]
     for key in sorted(set(before) | set(after), key=order.get):
         if before.get(key) == after.get(key):
             continue
-        field = _field(kind, key)
+        field = _field(kind, key) or _snapshot_values().get(key)
         label = (str(SNAPSHOT_LABELS[key]) if key in SNAPSHOT_LABELS
-                 else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key)
+                 else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name")
+                 else _unlabelled(key))
         changes.append(Change(label, _shown(before.get(key), field), _shown(after.get(key), field)))
     return changes
+
+
+def _unlabelled(key: str) -> str:
+    """A key no label names yet: said as a field, not as the program's identifier ("replaced")."""
+    return _("項目（%(key)s）") % {"key": key}
 
 
 def audit_rows(entries: Iterable[AuditLog], *, shown: int | None = SHOWN_CHANGES) -> list[AuditRow]:
