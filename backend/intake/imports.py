@@ -12,8 +12,10 @@ wrong is a 400 that names the file, or the row and the column. Reading must neve
 
 import codecs
 import csv
+import functools
 import io
 import logging
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
 from backend.accounts.models import User
 from backend.accounts.permissions import is_coordinator
@@ -39,7 +43,7 @@ from backend.core.choices import (
     WorkPattern,
     value_by_label,
 )
-from backend.core.errors import DomainError, FieldProblem, ForbiddenError, interpolate
+from backend.core.errors import DomainError, FieldProblem, ForbiddenError, in_both, interpolate
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
@@ -416,6 +420,59 @@ def _row_data(spec: ImportSpec, row: dict[str, str]) -> dict:
     return spec.combine(data)
 
 
+# DRF's generic messages name neither the column nor the value (「主キー "ながの" は不正です」, 「この項目はnullに
+# できません。」, issue 21): an import says which column and what was written there, in the column's unit.
+GENERIC_CODES = ("required", "null", "blank", "does_not_exist", "incorrect_type", "invalid_choice", "not_a_list",
+                 "empty", "invalid", "max_value", "min_value")
+IMPORT_WORDS = {
+    "required": gettext_lazy("%(column)sを入力してください。"),
+    "null": gettext_lazy("%(column)sを入力してください。"),
+    "blank": gettext_lazy("%(column)sを入力してください。"),
+    "not_a_list": gettext_lazy("%(column)sを1つ以上入力してください。"),
+    "empty": gettext_lazy("%(column)sを1つ以上入力してください。"),
+    "does_not_exist": gettext_lazy("%(column)sの「%(value)s」が見つかりません。記入方法のシートのとおりに書いてください。"),
+    "incorrect_type": gettext_lazy("%(column)sの「%(value)s」が見つかりません。記入方法のシートのとおりに書いてください。"),
+    "invalid_choice": gettext_lazy("%(column)sの「%(value)s」は選べません。記入方法のシートのとおりに書いてください。"),
+    "invalid": gettext_lazy("%(column)sの「%(value)s」は数字として読めません。半角の数字で書いてください。"),
+    "max_value": gettext_lazy("%(column)sは%(limit)s以下で書いてください。"),
+    "min_value": gettext_lazy("%(column)sは%(limit)s以上で書いてください。"),
+}
+
+
+@functools.cache
+def _generic_patterns() -> dict[str, list[re.Pattern]]:
+    """DRF's default messages (Japanese), as patterns: a message that matches one is DRF's, not ours."""
+    patterns: dict[str, list[re.Pattern]] = {}
+    with translation.override("ja"):
+        for field in (serializers.IntegerField, serializers.ChoiceField, serializers.ListField,
+                      serializers.CharField, PrimaryKeyRelatedField, ManyRelatedField):
+            messages = {}
+            for cls in reversed(field.__mro__):
+                messages.update(getattr(cls, "default_error_messages", {}))
+            for code in GENERIC_CODES:
+                if code in messages:
+                    text = re.escape(str(messages[code]))
+                    patterns.setdefault(code, []).append(re.compile(re.sub(r"\\\{\w+\\\}", ".*", text) + "$"))
+    return patterns
+
+
+def _worded(error: dict, spec: ImportSpec, column: str, row: dict[str, str]) -> dict:
+    """The error in words that name the column, what was written in it and a limit in the column's unit; a
+    message of our own (which already says what to do) is kept."""
+    code = error.get("code", "")
+    if code not in IMPORT_WORDS or not any(p.match(error["ja"]) for p in _generic_patterns().get(code, ())):
+        return {}
+    by_header = {c.header: c for c in spec.columns}
+    typed = _cell(row, by_header[column]) if column in by_header else ""
+    limit = ""
+    numbers = re.findall(r"-?\d+", (error.get("en") or "").replace(",", ""))
+    if numbers:
+        amount = int(numbers[-1])
+        in_man = column in by_header and by_header[column].parse is parse_man_yen
+        limit = f"{amount / 10_000:,g}" if in_man else f"{amount:,}"
+    return in_both(interpolate(IMPORT_WORDS[code], column=column, value=typed[:40], limit=limit))
+
+
 def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
                 deadline: Deadline | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
@@ -439,7 +496,8 @@ def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
                 by_lang[lang] = serializer.errors
         if by_lang:
             for error in bilingual_errors(by_lang):
-                errors.append({**error, "row": number, "column": spec.header_for(error["field"])})
+                column = spec.header_for(error["field"])
+                errors.append({**error, **_worded(error, spec, column, row), "row": number, "column": column})
         else:
             validated.append((number, serializer.validated_data))
     if errors:

@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.scoping import scope_by_municipality
 from backend.core.choices import AffiliationRelation, ProcurementStatus
 from backend.core.errors import interpolate
-from backend.core.fiscal import date_named, fiscal_year_end, fiscal_year_named, fiscal_year_of, fiscal_year_start
+from backend.core.fiscal import (
+    date_named,
+    fiscal_year_end,
+    fiscal_year_named,
+    fiscal_year_of,
+    fiscal_year_start,
+)
 from backend.procurement.models import Procurement
 from backend.restrictions.models import RESTRICTED_CATEGORIES, BidRestriction, RestrictionState
 

@@ -392,3 +392,42 @@ def test_an_imported_need_carries_its_description_onsite_days_and_offered_fee(co
     assert response.status_code == 201, response.content
     need = Need.objects.get()
     assert (need.description, need.onsite_days, need.fee_amount) == ("職員研修の企画", 12, fee_amount)
+
+
+def _one_row(client, kind, **cells):
+    header, example = _template_rows(client, kind)
+    row = dict(zip(header, example, strict=True))
+    row.update(cells)
+    response = client.post(f"/api/v1/import/{kind}/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 400
+    return response.json()["errors"]
+
+
+def test_an_unknown_prefecture_is_named_by_its_column_and_what_was_written(coordinator):
+    """Issue 21: 「主キー "ながの" は不正です」 named neither the column nor what to do."""
+    (error,) = _one_row(client_for(coordinator), "experts", 対応都道府県="ながの")
+    assert error["column"] == "対応都道府県"
+    assert error["ja"] == "対応都道府県の「ながの」が見つかりません。記入方法のシートのとおりに書いてください。"
+    assert "主キー" not in error["ja"]
+
+
+def test_a_missing_value_names_its_column_not_null(coordinator):
+    """Issue 21: 「この項目はnullにできません。」."""
+    errors = _one_row(client_for(coordinator), "experts", 年間稼働日数="")
+    by_column = {e["column"]: e["ja"] for e in errors}
+    assert by_column["年間稼働日数"] == "年間稼働日数を入力してください。"
+    assert all("null" not in e["ja"] and "この項目" not in e["ja"] for e in errors)
+
+
+def test_a_budget_over_the_limit_is_said_in_man_yen_as_its_column(coordinator):
+    (error,) = _one_row(client_for(coordinator), "needs", **{"年間予算(万円)": "999999999"})
+    assert error["ja"] == "年間予算(万円)は100,000以下で書いてください。"
+
+
+def test_a_relation_without_its_vendor_names_the_vendors_column_and_our_own_message_is_kept(coordinator):
+    """Issue 21: 「この項目はnullにできません。」 for an affiliation whose vendor cell was empty."""
+    errors = _one_row(client_for(coordinator), "experts", 関係1="元在籍", 所属事業者1="", 退職日1="")
+    by_column = {e["column"]: e["ja"] for e in errors}
+    assert by_column["所属事業者1"] == "所属事業者1を入力してください。"
+    assert all("null" not in e["ja"] for e in errors), errors
