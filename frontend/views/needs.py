@@ -14,6 +14,7 @@ from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
 from backend.engagements.models import EngagementStatus
 from backend.geo.models import Municipality
+from backend.needs.filters import NeedFilter
 from backend.needs.models import FeeBasis, NeedStatus
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
@@ -36,12 +37,22 @@ def need_index(request):
     status = request.GET.get("status", "")
     if status in NeedStatus.values:
         needs = needs.filter(status=status)
+    # The coordinator's list by municipality (issue 21), with the API's FilterSet; a code not in the list is ignored.
+    municipalities = []
+    municipality = request.GET.get("municipality", "").strip()
+    if request.user.role != UserRole.MUNICIPAL:
+        municipalities = list(Municipality.objects.filter(
+            pk__in=need_list(user=request.user).values("municipality_id")).order_by("code").values_list("code", "name"))
+        if municipality in dict(municipalities):
+            filtered = NeedFilter({"municipality": municipality}, queryset=needs)
+            needs = filtered.qs if filtered.is_valid() else needs
     page = Paginator(selectors.need_index_rows(needs), PAGE_SIZE).get_page(request.GET.get("page"))
     needs = list(page)
     by_municipal_staff = request.user.role == UserRole.MUNICIPAL
     return render(request, "frontend/needs/index.html", {
         "needs": needs, "page": page,
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
+        "municipality": municipality, "municipalities": municipalities,
         # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
         "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
