@@ -10,6 +10,7 @@ invitee setting a password, stay accounts' own.
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,9 @@ from backend.experts.models import Expert, ExpertApplication
 from backend.experts.selectors import expert_list
 from backend.experts.services import expert_create
 from backend.experts.workflows import APPLICATION_WORKFLOW
+from backend.notifications.models import NotificationKind
+from backend.notifications.selectors import recipients_coordinators
+from backend.notifications.services import notify
 from backend.procurement.services import vendor_create
 
 # -- invitations: the coordinator brings municipal staff or an expert on board -----------------------------------
@@ -97,6 +101,9 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
         pledge_agreed_at=timezone.now(), language=language)
     audit_record(actor=None, action=AuditAction.APPLICATION_SUBMIT, obj=application, prefecture=prefecture,
                  after=application_snapshot(application))
+    notify(recipients=recipients_coordinators(prefecture_id=application.prefecture_id),
+           kind=NotificationKind.APPLICATION_RECEIVED,
+           link=reverse("frontend:application", args=[application.pk]), params={"name": application.name})
     return application
 
 

@@ -24,6 +24,9 @@ class NotificationKind(models.TextChoices):
     # Sent by the invitations and expert applications (backend/accounts); their texts live in texts.py too.
     INVITATION = "invitation", _("招待")
     APPLICATION_OUTCOME = "application_outcome", _("登録申請の結果")
+    # For coordinators: what waits for their decision (issue 21: nothing told them).
+    APPLICATION_RECEIVED = "application_received", _("登録申請の受付")
+    AFFILIATION_CHANGE_REQUESTED = "affiliation_change_requested", _("所属の変更申請")
 
 
 class Notification(models.Model):

@@ -75,6 +75,16 @@ def _application_outcome(p: dict) -> tuple[str, str]:
     return _("登録申請の結果"), _("専門人材としての登録申請は承認されませんでした。") % p
 
 
+def _application_received(p: dict) -> tuple[str, str]:
+    return (_("登録申請が届きました：%(name)sさん") % p,
+            _("%(name)sさんから専門人材としての登録申請が届きました。内容を確認して、登録するか見送るかを決めてください。") % p)
+
+
+def _affiliation_change_requested(p: dict) -> tuple[str, str]:
+    return (_("所属の変更申請：%(expert)sさん") % p,
+            _("%(expert)sさんから所属の変更申請（%(vendor)s）が届きました。確認して反映するか却下してください。") % p)
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -86,6 +96,8 @@ RENDERERS = {
     NotificationKind.PLEDGE_TO_SIGN: _pledge_to_sign,
     NotificationKind.INVITATION: _invitation,
     NotificationKind.APPLICATION_OUTCOME: _application_outcome,
+    NotificationKind.APPLICATION_RECEIVED: _application_received,
+    NotificationKind.AFFILIATION_CHANGE_REQUESTED: _affiliation_change_requested,
 }
 
 
