@@ -42,6 +42,7 @@ urlpatterns = [
     path("password/reset/sent/", people.password_reset_done, name="password-reset-done"),
     path("password/reset/<uidb64>/<token>/", people.password_reset_confirm, name="password-reset-confirm"),
     path("password/change/", people.password_change, name="password-change"),
+    path("account/", people.account, name="account"),
     # experts
     path("experts/", experts.expert_index, name="experts"),
     path("experts/new/", experts.expert_new, name="expert-new"),

@@ -6,8 +6,11 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     AUTHORIZATION = "authorization"
     EXISTS = "exists"
+    INVALID_EMAIL = "invalid_email"
     LOCKED_OUT = "locked_out"
     NOT_YOURS = "not_yours"
     NOT_YOUR_PREFECTURE = "not_your_prefecture"
+    REQUIRED = "required"
     SELF = "self"
+    TOO_LONG = "too_long"
     WEAK = "weak"

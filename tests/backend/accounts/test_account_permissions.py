@@ -16,6 +16,7 @@ from backend.accounts.services import (
     invitation_send,
     invited_user_create,
     user_deactivate,
+    user_email_change,
 )
 from backend.applications.services import invitation_create
 from backend.core.errors import ForbiddenError
@@ -42,6 +43,7 @@ WRITES = {
     "invited_user_create": lambda actor, w: invited_user_create(
         actor=actor, email="y@city.nagano.example.jp", role=UserRole.MUNICIPAL, municipality=w["nagano"]),
     "user_deactivate": lambda actor, w: user_deactivate(actor=actor, user=w["staff"]),
+    "user_email_change": lambda actor, w: user_email_change(actor=actor, user=w["staff"], email="z@example.jp"),
     "coordinator_create": lambda actor, w: coordinator_create(
         actor=actor, username="newcoord", email="c@pref.example.jp", prefecture=Prefecture.objects.get(code="20")),
 }
@@ -52,6 +54,8 @@ WRONG_ROLES = {
     "invitation_send": ["other_coordinator", "municipal", "expert_user"],
     "invited_user_create": ["other_coordinator", "municipal", "expert_user"],
     "user_deactivate": ["other_coordinator", "municipal", "expert_user"],
+    # the user themself only: not even their coordinator
+    "user_email_change": ["coordinator", "other_coordinator", "municipal", "expert_user"],
     # only an administrator, or the command line (no actor), makes a coordinator
     "coordinator_create": ["coordinator", "other_coordinator", "municipal", "expert_user"],
 }
@@ -63,7 +67,7 @@ OWN_LOGIN_ONLY = {"auth_token_issue", "auth_token_revoke", "auth_token_revoke_al
 def _state(w) -> tuple:
     invitation = Invitation.objects.get(pk=w["invitation"].pk)
     return (AuditLog.objects.count(), User.objects.count(), Invitation.objects.count(), invitation.nonce,
-            invitation.revoked_at, User.objects.get(pk=w["staff"].pk).is_active)
+            invitation.revoked_at, User.objects.get(pk=w["staff"].pk).is_active, User.objects.get(pk=w["staff"].pk).email)
 
 
 @pytest.mark.parametrize(("service", "role"), [(s, r) for s, roles in WRONG_ROLES.items() for r in roles])
