@@ -265,9 +265,10 @@ EMAIL_MAX = 150
 
 
 @transaction.atomic(durable=True)
-def user_email_change(*, actor: User, user: User, email: str) -> User:
+def user_contact_update(*, actor: User, user: User, email: str, phone: str | None = None) -> User:
     """A user sets their own e-mail address (a coordinator had no way to, issue 21): where notifications and
-    resets go. Only the user themself; checked as an address, refused naming the field, audited before/after."""
+    resets go; and a phone number, which the other side of an active engagement sees. Only the user themself;
+    checked, refused naming the field, audited before/after."""
     if user.pk != actor.pk:
         raise ForbiddenError.single("user", ErrorCode.NOT_YOURS, _("メールアドレスを変更できるのは本人のみです。"))
     email = (email or "").strip()
@@ -281,14 +282,18 @@ def user_email_change(*, actor: User, user: User, email: str) -> User:
     except ValidationError:
         raise DomainError.single("email", ErrorCode.INVALID_EMAIL,
                                  _("メールアドレスの形式が正しくありません（例：name@example.jp）。")) from None
+    phone = user.phone if phone is None else phone.strip()
+    if len(phone) > 32:
+        raise DomainError.single("phone", ErrorCode.TOO_LONG, _("電話番号は32文字以内で入力してください。"))
     user = User.objects.select_for_update().get(pk=user.pk)
-    before = user.email
-    if email == before:
+    before = {"email": user.email or None, "phone": user.phone or None}
+    after = {"email": email, "phone": phone or None}
+    if before == after:
         return user
-    user.email = email
-    user.save(update_fields=["email"])
-    audit_record(actor=actor, action=AuditAction.USER_EMAIL_CHANGE, obj=user, prefecture=user_prefecture_code(user),
-                 before={"email": before or None}, after={"email": email})
+    user.email, user.phone = email, phone
+    user.save(update_fields=["email", "phone"])
+    audit_record(actor=actor, action=AuditAction.USER_CONTACT_UPDATE, obj=user, prefecture=user_prefecture_code(user),
+                 before=before, after=after)
     return user
 
 

@@ -23,8 +23,8 @@ from backend.accounts.services import (
     invitation_revoke,
     password_changed,
     password_reset_request,
+    user_contact_update,
     user_deactivate,
-    user_email_change,
 )
 from backend.applications.serializers import InvitationInputSerializer
 from backend.applications.services import invitation_create
@@ -229,17 +229,17 @@ password_change = PasswordChangeView.as_view()
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """The signed-in user's own account: their e-mail address (where notifications and resets go) and a link to
-    change the password. Any role; the service refuses anyone but the user themself."""
-    values, errors = {"email": request.user.email}, None
+    """The signed-in user's own account: their e-mail address (where notifications and resets go), the phone
+    number the other side of an active engagement sees, and a link to change the password. Any role; the service refuses anyone but the user themself."""
+    values, errors = {"email": request.user.email, "phone": request.user.phone}, None
     if request.method == "POST":
-        values = {"email": forms.text(request.POST, "email")}
+        values = {"email": forms.text(request.POST, "email"), "phone": forms.text(request.POST, "phone")}
         try:
-            user_email_change(actor=request.user, user=request.user, email=values["email"])
+            user_contact_update(actor=request.user, user=request.user, email=values["email"], phone=values["phone"])
         except DomainError as exc:
             errors = forms.errors_from_domain(exc)
         else:
-            messages.success(request, _("メールアドレスを保存しました。"))
+            messages.success(request, _("連絡先を保存しました。"))
             return redirect("frontend:account")
     return render(request, "frontend/people/account.html", {"values": values, "errors": errors},
                   status=400 if errors else 200)

@@ -14,13 +14,15 @@ def test_a_coordinator_sets_their_own_email_and_it_is_audited(client):
     client.force_login(coordinator)
     page = client.get("/account/").content.decode()
     assert 'value="old@pref.nagano.example.jp"' in page
-    response = client.post("/account/", {"email": " new@pref.nagano.example.jp "}, follow=True)
-    assert "メールアドレスを保存しました。" in response.content.decode()
+    response = client.post("/account/", {"email": " new@pref.nagano.example.jp ", "phone": "026-000-0000"},
+                           follow=True)
+    assert "連絡先を保存しました。" in response.content.decode()
     coordinator.refresh_from_db()
     assert coordinator.email == "new@pref.nagano.example.jp"
-    row = AuditLog.objects.get(action=AuditAction.USER_EMAIL_CHANGE)
+    row = AuditLog.objects.get(action=AuditAction.USER_CONTACT_UPDATE)
     assert (row.actor_id, row.before, row.after) == (
-        coordinator.pk, {"email": "old@pref.nagano.example.jp"}, {"email": "new@pref.nagano.example.jp"})
+        coordinator.pk, {"email": "old@pref.nagano.example.jp", "phone": None},
+        {"email": "new@pref.nagano.example.jp", "phone": "026-000-0000"})
 
 
 @pytest.mark.parametrize(("typed", "said"), [
@@ -37,4 +39,4 @@ def test_a_bad_address_is_refused_next_to_the_field_and_nothing_changes(client, 
     assert 'id="email-errors"' in html and said in html
     coordinator.refresh_from_db()
     assert coordinator.email == "old@pref.nagano.example.jp"
-    assert not AuditLog.objects.filter(action=AuditAction.USER_EMAIL_CHANGE).exists()
+    assert not AuditLog.objects.filter(action=AuditAction.USER_CONTACT_UPDATE).exists()

@@ -15,8 +15,8 @@ from backend.accounts.services import (
     invitation_revoke,
     invitation_send,
     invited_user_create,
+    user_contact_update,
     user_deactivate,
-    user_email_change,
 )
 from backend.applications.services import invitation_create
 from backend.core.errors import ForbiddenError
@@ -43,7 +43,7 @@ WRITES = {
     "invited_user_create": lambda actor, w: invited_user_create(
         actor=actor, email="y@city.nagano.example.jp", role=UserRole.MUNICIPAL, municipality=w["nagano"]),
     "user_deactivate": lambda actor, w: user_deactivate(actor=actor, user=w["staff"]),
-    "user_email_change": lambda actor, w: user_email_change(actor=actor, user=w["staff"], email="z@example.jp"),
+    "user_contact_update": lambda actor, w: user_contact_update(actor=actor, user=w["staff"], email="z@example.jp"),
     "coordinator_create": lambda actor, w: coordinator_create(
         actor=actor, username="newcoord", email="c@pref.example.jp", prefecture=Prefecture.objects.get(code="20")),
 }
@@ -55,7 +55,7 @@ WRONG_ROLES = {
     "invited_user_create": ["other_coordinator", "municipal", "expert_user"],
     "user_deactivate": ["other_coordinator", "municipal", "expert_user"],
     # the user themself only: not even their coordinator
-    "user_email_change": ["coordinator", "other_coordinator", "municipal", "expert_user"],
+    "user_contact_update": ["coordinator", "other_coordinator", "municipal", "expert_user"],
     # only an administrator, or the command line (no actor), makes a coordinator
     "coordinator_create": ["coordinator", "other_coordinator", "municipal", "expert_user"],
 }
