@@ -127,3 +127,15 @@ class ReplacementOutputSerializer(serializers.ModelSerializer):
         model = ReplacementRequest
         fields = ["id", "engagement", "municipality", "expert", "expert_name", "reason", "status", "created_at",
                   "completed_at"]
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+
+
+class ContactsOutputSerializer(serializers.Serializer):
+    municipality = ContactSerializer(many=True, allow_null=True,
+                                     help_text="the municipality's staff; null when the reader is the municipality")
+    expert = ContactSerializer(allow_null=True, help_text="the expert; null when the reader is the expert")
