@@ -20,9 +20,10 @@ from django.utils.translation import pgettext_lazy
 
 from backend.accounts.models import InvitationState, UserRole
 from backend.core.audit import AuditAction
+from backend.core.choices import Skill
 from backend.core.models import AuditLog
 from backend.geo.selectors import place_names
-from frontend.templatetags.kenmu import wareki, wareki_time
+from frontend.templatetags.kenmu import fy, wareki, wareki_time
 
 # kind (the model's name, as audit_record stores it) -> (model, label, related rows to fetch, name of an object)
 KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
@@ -140,10 +141,13 @@ def _shown(value, field=None) -> str:
         return "—"
     if isinstance(value, bool):
         return _("はい") if value else _("いいえ")
+    if isinstance(value, list) and value and all(_is_skill_row(v) for v in value):
+        return "、".join(_skill_row(v) for v in value)
     if isinstance(value, list):
         return "、".join(_shown(v, field) for v in value)
     if isinstance(value, dict):
-        return "、".join(f"{k}: {_shown(v)}" for k, v in value.items())
+        skills = dict(Skill.choices)  # a need's or an expert's skills: {"security": 2} -> 情報セキュリティ: 2
+        return "、".join(f"{skills.get(k, k)}: {_shown(v)}" for k, v in value.items())
     choices = dict(getattr(getattr(field, "base_field", field), "choices", None) or ())
     if str(value) in choices:
         return str(choices[str(value)])
@@ -155,6 +159,17 @@ def _shown(value, field=None) -> str:
     if isinstance(value, str) and ISO_DATE.match(value):
         return _when(value)
     return str(value)
+
+
+def _is_skill_row(value) -> bool:
+    """A need's skill as its snapshot keeps it: [skill, level, required]."""
+    return isinstance(value, list) and len(value) == 3 and value[0] in Skill.values
+
+
+def _skill_row(value: list) -> str:
+    skill, level, required = value
+    words = _("%(skill)s レベル%(level)s（必須）") if required else _("%(skill)s レベル%(level)s（歓迎）")
+    return words % {"skill": dict(Skill.choices)[skill], "level": level}
 
 
 def _when(text: str) -> str:
@@ -262,10 +277,15 @@ def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]
         if before.get(key) == after.get(key):
             continue
         field = _field(kind, key) or _snapshot_values().get(key)
+        shown_before, shown_after = _shown(before.get(key), field), _shown(after.get(key), field)
+        if key == "fiscal_year" and isinstance(after.get(key) or before.get(key), int):
+            shown_before, shown_after = (fy(v) if v else "—" for v in (before.get(key), after.get(key)))
+        if shown_before == shown_after:  # "" and None alike: nothing a reader would see changed
+            continue
         label = (str(SNAPSHOT_LABELS[key]) if key in SNAPSHOT_LABELS
                  else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name")
                  else _unlabelled(key))
-        changes.append(Change(label, _shown(before.get(key), field), _shown(after.get(key), field)))
+        changes.append(Change(label, shown_before, shown_after))
     return changes
 
 

@@ -58,6 +58,7 @@ urlpatterns = [
     # needs and procurements
     path("needs/", needs.need_index, name="needs"),
     path("needs/new/", needs.need_new, name="need-new"),
+    path("needs/<int:pk>/", needs.need_detail, name="need"),
     path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
     path("needs/<int:pk>/withdraw/", needs.need_withdraw_view, name="need-withdraw"),
     path("needs/<int:pk>/reopen/", needs.need_reopen_view, name="need-reopen"),
