@@ -35,7 +35,7 @@ KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
     "Proposal": ("runs.Proposal", pgettext_lazy("audit object", "提案"), ("expert", "need__municipality"),
                  lambda o: f"{o.expert.name} → {o.need.municipality.name}"),
     "MatchRun": ("runs.MatchRun", pgettext_lazy("audit object", "マッチング"), ("prefecture",),
-                 lambda o: f"{o.prefecture.name} #{o.pk}"),
+                 lambda o: f"{o.prefecture.name} {fy(o.fiscal_year)} {wareki_time(o.created_at)}"),  # no ids
     "PairDecision": ("runs.PairDecision", pgettext_lazy("audit object", "固定・除外"), ("expert", "need__municipality"),
                      lambda o: f"{o.expert.name} → {o.need.municipality.name}"),
     "ScopeConsent": ("runs.ScopeConsent", pgettext_lazy("audit object", "広域連携の同意"), ("grantor", "grantee"),

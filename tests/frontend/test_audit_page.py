@@ -141,3 +141,13 @@ def test_the_replacement_and_invitation_keys_are_labelled_and_their_values_named
     assert "交代される任用・委託：— → 前任 二郎 → 長野市" in rows
     assert "後任の任用・委託：— → 後任 三郎 → 長野市" in rows
     assert "状態：送信済み → 使用済み" in rows
+
+
+def test_a_run_is_named_by_its_year_and_start_not_its_number(client, logged):
+    from tests.backend.factories import MatchRunFactory
+
+    run = MatchRunFactory(prefecture_id="20")
+    audit_record(actor=None, action=AuditAction.RUN_CANCEL, obj=run, prefecture="20")
+    client.force_login(logged)
+    rows = _rows(client.get("/audit/", {"kind": "MatchRun"}).content.decode())
+    assert "長野県 令和9年度 令和" in rows and f"#{run.pk}" not in rows
