@@ -284,14 +284,9 @@ def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]
             continue
         label = (str(SNAPSHOT_LABELS[key]) if key in SNAPSHOT_LABELS
                  else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name")
-                 else _unlabelled(key))
+                 else key)
         changes.append(Change(label, shown_before, shown_after))
     return changes
-
-
-def _unlabelled(key: str) -> str:
-    """A key no label names yet: said as a field, not as the program's identifier ("replaced")."""
-    return _("項目（%(key)s）") % {"key": key}
 
 
 def audit_rows(entries: Iterable[AuditLog], *, shown: int | None = SHOWN_CHANGES) -> list[AuditRow]:
