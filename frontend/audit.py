@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from backend.accounts.models import InvitationState, UserRole
 from backend.core.audit import AuditAction
+from backend.core.choices import Skill
 from backend.core.models import AuditLog
 from backend.geo.selectors import place_names
-from frontend.templatetags.kenmu import wareki, wareki_time
+from frontend.templatetags.kenmu import fy, wareki, wareki_time
 
 # kind (the model's name, as audit_record stores it) -> (model, label, related rows to fetch, name of an object)
 KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
@@ -33,7 +35,7 @@ KINDS: dict[str, tuple[str, str, tuple[str, ...], Callable]] = {
     "Proposal": ("runs.Proposal", pgettext_lazy("audit object", "提案"), ("expert", "need__municipality"),
                  lambda o: f"{o.expert.name} → {o.need.municipality.name}"),
     "MatchRun": ("runs.MatchRun", pgettext_lazy("audit object", "マッチング"), ("prefecture",),
-                 lambda o: f"{o.prefecture.name} #{o.pk}"),
+                 lambda o: f"{o.prefecture.name} {fy(o.fiscal_year)} {wareki_time(o.created_at)}"),  # no ids
     "PairDecision": ("runs.PairDecision", pgettext_lazy("audit object", "固定・除外"), ("expert", "need__municipality"),
                      lambda o: f"{o.expert.name} → {o.need.municipality.name}"),
     "ScopeConsent": ("runs.ScopeConsent", pgettext_lazy("audit object", "広域連携の同意"), ("grantor", "grantee"),
@@ -141,10 +143,13 @@ def _shown(value, field=None) -> str:
         return "—"
     if isinstance(value, bool):
         return _("はい") if value else _("いいえ")
+    if isinstance(value, list) and value and all(_is_skill_row(v) for v in value):
+        return "、".join(_skill_row(v) for v in value)
     if isinstance(value, list):
         return "、".join(_shown(v, field) for v in value)
     if isinstance(value, dict):
-        return "、".join(f"{_key_label(k)}: {_shown(v)}" for k, v in value.items())
+        skills = dict(Skill.choices)  # a need's or an expert's skills: {"security": 2} -> 情報セキュリティ: 2
+        return "、".join(f"{skills[k] if k in skills else _key_label(k)}: {_shown(v)}" for k, v in value.items())
     choices = dict(getattr(getattr(field, "base_field", field), "choices", None) or ())
     if str(value) in choices:
         return str(choices[str(value)])
@@ -172,6 +177,15 @@ def _key_label(key: str) -> str:
         return f"{model._meta.verbose_name}（{model._meta.get_field(field_name).verbose_name}）"
     except (LookupError, FieldDoesNotExist):
         return key
+def _is_skill_row(value) -> bool:
+    """A need's skill as its snapshot keeps it: [skill, level, required]."""
+    return isinstance(value, list) and len(value) == 3 and value[0] in Skill.values
+
+
+def _skill_row(value: list) -> str:
+    skill, level, required = value
+    words = _("%(skill)s レベル%(level)s（必須）") if required else _("%(skill)s レベル%(level)s（歓迎）")
+    return words % {"skill": dict(Skill.choices)[skill], "level": level}
 
 
 def _when(text: str) -> str:
@@ -221,7 +235,52 @@ SNAPSHOT_LABELS = {
     "active": pgettext_lazy("audit field", "登録中"),
     "home_prefecture": pgettext_lazy("audit field", "登録都道府県"),
     "pledge_signed_on": pgettext_lazy("audit field", "秘密保持誓約の署名日"),
+    # Keys of snapshots and of the rows written beside them, which showed as 「replaced：— → 1」 (issue 21).
+    "replaced": pgettext_lazy("audit field", "交代される任用・委託"),
+    "successor": pgettext_lazy("audit field", "後任の任用・委託"),
+    "state": pgettext_lazy("audit field", "状態"),
+    "user": pgettext_lazy("audit field", "利用者"),
+    "role": pgettext_lazy("audit field", "役割"),
+    "exception": pgettext_lazy("audit field", "利益相反の例外"),
+    "engagement_ends_on": pgettext_lazy("audit field", "任用・委託の終了日"),
+    "because": pgettext_lazy("audit field", "理由"),
+    "error": pgettext_lazy("audit field", "エラー"),
+    "tokens_revoked": pgettext_lazy("audit field", "無効にしたAPIトークンの数"),
+    "revoked_by": pgettext_lazy("audit field", "取り消した人"),
+    "muted_kinds": pgettext_lazy("audit field", "受け取らない通知"),
+    "username": pgettext_lazy("audit field", "ログイン名"),
+    "is_active": pgettext_lazy("audit field", "有効"),
+    "kind": pgettext_lazy("audit field", "種類"),
+    "scope": pgettext_lazy("audit field", "対象の都道府県"),
+    "params": pgettext_lazy("audit field", "実行の条件"),
+    "reason": pgettext_lazy("audit field", "理由"),
+    "fiscal_year": pgettext_lazy("audit field", "年度"),
+    "email": pgettext_lazy("audit field", "メールアドレス"),
+    "expires_at": pgettext_lazy("audit field", "有効期限"),
 }
+
+
+class _Values:
+    """What a snapshot key's values are, for a key that is no field of the object's model: choices, or the
+    model whose rows its numbers name (shown by name, as `_shown` shows a related field's value)."""
+
+    def __init__(self, *, choices=None, model: str | None = None):
+        self.choices, self._model = choices, model
+
+    @property
+    def related_model(self):
+        return apps.get_model(self._model) if self._model else None
+
+
+def _snapshot_values() -> dict[str, _Values]:
+    return {
+        "replaced": _Values(model="engagements.Engagement"), "successor": _Values(model="engagements.Engagement"),
+        "engagement": _Values(model="engagements.Engagement"), "expert": _Values(model="experts.Expert"),
+        "need": _Values(model="needs.Need"), "exception": _Values(model="engagements.CoiOverride"),
+        "state": _Values(choices=InvitationState.choices), "role": _Values(choices=UserRole.choices),
+        "scope": _Values(model="geo.Prefecture"), "prefecture": _Values(model="geo.Prefecture"),
+        "municipality": _Values(model="geo.Municipality"),
+    }
 
 
 def _field(kind: str, name: str):
@@ -240,10 +299,16 @@ def _changes(kind: str, before: dict | None, after: dict | None) -> list[Change]
     for key in sorted(set(before) | set(after), key=order.get):
         if before.get(key) == after.get(key):
             continue
-        field = _field(kind, key)
+        field = _field(kind, key) or _snapshot_values().get(key)
+        shown_before, shown_after = _shown(before.get(key), field), _shown(after.get(key), field)
+        if key == "fiscal_year" and isinstance(after.get(key) or before.get(key), int):
+            shown_before, shown_after = (fy(v) if v else "—" for v in (before.get(key), after.get(key)))
+        if shown_before == shown_after:  # "" and None alike: nothing a reader would see changed
+            continue
         label = (str(SNAPSHOT_LABELS[key]) if key in SNAPSHOT_LABELS
-                 else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key)
-        changes.append(Change(label, _shown(before.get(key), field), _shown(after.get(key), field)))
+                 else str(field.verbose_name) if field is not None and hasattr(field, "verbose_name")
+                 else key)
+        changes.append(Change(label, shown_before, shown_after))
     return changes
 
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from backend.core.api import BilingualValidationError, validate_input
 from backend.core.choices import Skill
 from backend.core.errors import DomainError, in_both
+from backend.geo.selectors import municipality_code_from_text
 
 
 def _lang() -> str:
@@ -63,6 +65,8 @@ FIELD_LABELS = {
     "fee_hours_per_day": gettext_lazy("1日の時間数"), "onsite_days": gettext_lazy("現地勤務の日数"),
     "matching_season": gettext_lazy("マッチングの対象年度"),
 }
+# Fields the forms take in 万円 (the budget): a limit is said in the unit the clerk types.
+MAN_YEN_FIELDS = {"budget"}
 # DRF's message codes, said as a clerk would (ja): the field's name, then what to do.
 NATURAL = {
     "required": gettext_lazy("%(label)sを入力してください。"), "null": gettext_lazy("%(label)sを入力してください。"),
@@ -100,7 +104,14 @@ def natural(error: dict, labels: dict | None = None) -> str:
     if not label or code not in NATURAL or label in (error.get("ja") or ""):
         return message  # a message that already names the field says more than the generic one would
     numbers = re.findall(r"\d[\d,]*", error.get("en") or "")
-    return str(NATURAL[code]) % {"label": label, "limit": numbers[-1] if numbers else ""}
+    limit = numbers[-1] if numbers else ""
+    if limit and _leaf(error.get("field") or "") in MAN_YEN_FIELDS:  # the form takes it in 万円, not yen (issue 21)
+        limit = _("%(amount)s万円") % {"amount": f"{int(limit.replace(',', '')) / 10_000:,g}"}
+    return str(NATURAL[code]) % {"label": label, "limit": limit}
+
+
+def _leaf(path: str) -> str:
+    return path.split(".")[-1].split("[")[0]
 
 
 def errors_from_list(errors: list[dict], labels: dict | None = None) -> FormErrors:
@@ -152,6 +163,12 @@ def number_or_text(post, name: str):
     """An integer when the field holds one; otherwise the raw text, for the serializer to reject."""
     value = text(post, name).replace(",", "")
     return int(value) if value.lstrip("-").isdigit() else value
+
+
+def municipality(post, name: str) -> str | None:
+    """A municipality typed by name ('長野市', '長野県長野市') or 団体コード, as its code; unknown text goes through
+    for the serializer to refuse naming the field; blank is None."""
+    return municipality_code_from_text(text(post, name)) or None
 
 
 def man_yen(post, name: str):

@@ -246,11 +246,13 @@ def need_index_rows(needs: QuerySet) -> QuerySet:
 
 def engagement_index_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """The engagements page's rows: the shown columns with the municipality's, need's and expert's names only
-    (whether an exception applies is read from its id)."""
+    (whether an exception applies is read from its id; whether travel is counted from the need's on-site days
+    and the expert's home)."""
     return engagements.select_related(None).select_related("expert", "municipality", "need").only(
         "id", "municipality__name", "need__title", "expert__name", "fiscal_year", "starts_on", "ends_on", "weekdays",
         "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
-        "pledge_signed_at", "coi_override_id")
+        "pledge_signed_at", "coi_override_id", "travel_cost", "need__onsite_days", "expert__home_municipality_id",
+        "municipality__prefecture_id", "expert__email", "expert__phone")
 
 
 def vendor_names(ids) -> dict[int, str]:

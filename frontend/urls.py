@@ -45,6 +45,7 @@ urlpatterns = [
     path("password/reset/sent/", people.password_reset_done, name="password-reset-done"),
     path("password/reset/<uidb64>/<token>/", people.password_reset_confirm, name="password-reset-confirm"),
     path("password/change/", people.password_change, name="password-change"),
+    path("account/", people.account, name="account"),
     # experts
     path("experts/", experts.expert_index, name="experts"),
     path("experts/new/", experts.expert_new, name="expert-new"),
@@ -60,6 +61,7 @@ urlpatterns = [
     # needs and procurements
     path("needs/", needs.need_index, name="needs"),
     path("needs/new/", needs.need_new, name="need-new"),
+    path("needs/<int:pk>/", needs.need_detail, name="need"),
     path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
     path("needs/<int:pk>/withdraw/", needs.need_withdraw_view, name="need-withdraw"),
     path("needs/<int:pk>/reopen/", needs.need_reopen_view, name="need-reopen"),

@@ -28,6 +28,8 @@ class User(AbstractUser):
         "experts.Expert", verbose_name=_("専門人材"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="user",
     )
+    # How the other side of an active engagement reaches this member of staff (issue 21: contacts).
+    phone = models.CharField(_("電話番号"), max_length=32, blank=True)
     # The language of the mail kenmu sends this user (pages follow the browser's choice).
     language = models.CharField(_("言語"), max_length=2, choices=settings.LANGUAGES, default="ja")
     # Kept by backend/notifications' services (a recount in SQL on each change), so that the header shows it on

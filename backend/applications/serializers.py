@@ -10,6 +10,7 @@ from backend.applications.errors import ErrorCode
 from backend.core.choices import AffiliationRelation
 from backend.core.fields import SkillLevelsField, employment_form_list, weekday_list
 from backend.experts.models import Expert, ExpertApplication
+from backend.geo.fields import MunicipalityField
 from backend.geo.models import Municipality
 from backend.procurement.models import Vendor
 
@@ -54,6 +55,9 @@ class ExpertApplicationInputSerializer(serializers.Serializer):
     capacity_days = serializers.IntegerField(min_value=1, max_value=366)
     weekdays = weekday_list(allow_empty=False)
     daily_rate = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    home_municipality = MunicipalityField(
+        required=False, allow_null=True, default=None,
+        help_text="団体コード of where the applicant travels from (the travel reimbursement, 費用弁償).")
     employment_forms = employment_form_list(allow_empty=False)
     affiliations = ApplicationAffiliationInputSerializer(many=True, required=False, default=list)
     pledge = serializers.BooleanField()
@@ -86,7 +90,7 @@ class ExpertApplicationOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExpertApplication
         fields = ["id", "prefecture", "name", "name_kana", "email", "phone", "skills", "capacity_days", "weekdays",
-                  "daily_rate", "employment_forms", "affiliations", "pledge_agreed_at", "language", "status",
+                  "daily_rate", "home_municipality", "employment_forms", "affiliations", "pledge_agreed_at", "language", "status",
                   "submitted_at", "decided_by", "decided_at", "decision_reason", "expert"]
 
     def get_skills(self, obj) -> dict[str, int]:

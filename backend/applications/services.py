@@ -10,6 +10,7 @@ invitee setting a password, stay accounts' own.
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,9 @@ from backend.experts.models import Expert, ExpertApplication
 from backend.experts.selectors import expert_list
 from backend.experts.services import expert_create
 from backend.experts.workflows import APPLICATION_WORKFLOW
+from backend.notifications.models import NotificationKind
+from backend.notifications.selectors import recipients_coordinators
+from backend.notifications.services import notify
 from backend.procurement.services import vendor_create, vendor_require_current
 
 # -- invitations: the coordinator brings municipal staff or an expert on board -----------------------------------
@@ -90,13 +94,16 @@ def expert_application_submit(*, prefecture, data: dict, language: str) -> Exper
         prefecture=prefecture, name=data["name"], name_kana=data["name_kana"], email=data["email"],
         phone=data.get("phone", ""), skills=dict(sorted(data["skills"].items())),
         capacity_days=data["capacity_days"], weekdays=data["weekdays"], daily_rate=data["daily_rate"],
-        employment_forms=data["employment_forms"],
+        home_municipality=data.get("home_municipality"), employment_forms=data["employment_forms"],
         affiliations=[{"vendor_name": a["vendor_name"].strip(), "relation": a["relation"],
                        "ended_on": a["ended_on"].isoformat() if a.get("ended_on") else None}
                       for a in data.get("affiliations", [])],
         pledge_agreed_at=timezone.now(), language=language)
     audit_record(actor=None, action=AuditAction.APPLICATION_SUBMIT, obj=application, prefecture=prefecture,
                  after=application_snapshot(application))
+    notify(recipients=recipients_coordinators(prefecture_id=application.prefecture_id),
+           kind=NotificationKind.APPLICATION_RECEIVED,
+           link=reverse("frontend:application", args=[application.pk]), params={"name": application.name})
     return application
 
 
@@ -143,7 +150,8 @@ def expert_application_accept(*, actor: User, application: ExpertApplication, ve
         "registering_prefecture": application.prefecture,  # the prefecture applied to, whoever accepts (an administrator too)
         "name": application.name, "name_kana": application.name_kana, "email": application.email,
         "phone": application.phone, "capacity_days": application.capacity_days, "weekdays": application.weekdays,
-        "daily_rate": application.daily_rate, "employment_forms": application.employment_forms,
+        "daily_rate": application.daily_rate, "home_municipality": application.home_municipality,
+        "employment_forms": application.employment_forms,
         "skills": application.skills, "affiliations": affiliations,
         "pool_pledge_signed_on": timezone.localdate(application.pledge_agreed_at)})
     login = invited_user_create(actor=actor, email=application.email, role=UserRole.EXPERT,

@@ -17,9 +17,8 @@ from backend.engagements.apis import CoiOverrideViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.intake.apis import ImportApi, ImportTemplateApi
-from backend.needs.apis import NeedViewSet
 from backend.notifications.apis import NotificationViewSet
-from backend.placement.apis import ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
+from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi

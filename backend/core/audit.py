@@ -96,6 +96,7 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_RESET_REQUEST = "user.password_reset_request", pgettext_lazy("audit action", "パスワード再設定の依頼")
     USER_PASSWORD_RESET = "user.password_reset", pgettext_lazy("audit action", "パスワードの再設定")
     USER_PASSWORD_CHANGE = "user.password_change", pgettext_lazy("audit action", "パスワードの変更")
+    USER_CONTACT_UPDATE = "user.contact_update", pgettext_lazy("audit action", "連絡先（メールアドレス・電話番号）の変更")
 
 
 def _plain(value: Any) -> Any:

@@ -105,7 +105,8 @@ def value_by_label(choices) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RuleWords:
-    """How screens name a hard rule (by what it is about, never by its number) and, on the rule that carries
+    """How screens name a hard rule (by what it is about, never by its number: 「（ルール2）」 meant nothing to a
+    clerk, issue 21) and, on the rule that carries
     the engine's unmatched reason for it, why a need was left without an expert, what to change, and what the
     candidates page says of an expert that reason keeps from the need."""
 
@@ -121,41 +122,41 @@ class RuleWords:
 # capacity, and rule 10 carries its text).
 RULES: dict[int, RuleWords] = {
     1: RuleWords(pgettext_lazy("rule", "対象範囲"),
-                 _("この都道府県に対応する人材がいません（ルール1）。"),
+                 _("この都道府県に対応する人材がいません。"),
                  _("近隣県と合同でマッチングを実行するか、人材の「対応する都道府県」にこの県を加えてください。"),
-                 _("この都道府県に対応していない（ルール1）")),
+                 _("この都道府県に対応していない")),
     2: RuleWords(pgettext_lazy("rule", "スキル"),
-                 _("必須スキルのレベルを満たす人材がいません（ルール2）。"),
+                 _("必須スキルのレベルを満たす人材がいません。"),
                  _("必須スキルのレベルを下げるか、一部を歓迎スキルに移してください。"),
-                 _("必須スキルのレベルが足りない（ルール2）")),
+                 _("必須スキルのレベルが足りない")),
     3: RuleWords(pgettext_lazy("rule", "任用形態"),
-                 _("受け入れ可能な任用形態が人材と一致しません（ルール3）。"),
+                 _("受け入れ可能な任用形態が人材と一致しません。"),
                  _("任用形態の選択肢を増やしてください（例：業務委託も可とする）。"),
-                 _("任用形態が合わない（ルール3）")),
+                 _("任用形態が合わない")),
     4: RuleWords(pgettext_lazy("rule", "現地勤務"),
-                 _("現地勤務ができる人材がいません（ルール4）。"),
+                 _("現地勤務ができる人材がいません。"),
                  _("オンライン対応を認める（現地勤務を不要にする）か、現地対応できる人材を登録してください。"),
-                 _("現地勤務ができない（ルール4）")),
+                 _("現地勤務ができない")),
     5: RuleWords(pgettext_lazy("rule", "曜日"),
-                 _("勤務可能曜日が合う人材がいません（ルール5）。"),
+                 _("勤務可能曜日が合う人材がいません。"),
                  _("勤務可能曜日を増やすか、週あたり日数を減らしてください。"),
-                 _("空いている曜日が合わない（ルール5）")),
+                 _("空いている曜日が合わない")),
     6: RuleWords(pgettext_lazy("rule", "予算"),
-                 _("条件に合う人材の報酬が予算を超えます（ルール6）。"),
+                 _("条件に合う人材の報酬が予算を超えます。"),
                  _("予算を増やすか、日数を減らしてください。詳細に最も安い候補の報酬が表示されます。"),
-                 _("報酬が予算を超える（ルール6）")),
+                 _("報酬が予算を超える")),
     7: RuleWords(pgettext_lazy("rule", "利益相反"),
-                 _("条件に合う人材は全員、この市区町村の現在の受託事業者に所属しています（ルール7）。"),
+                 _("条件に合う人材は全員、この市区町村の現在の受託事業者に所属しています。"),
                  _("利益相反の例外を理由付きで記録するか、所属のない人材を登録してください。"),
-                 _("所属事業者がこの市区町村の現在の受託事業者（ルール7）")),
+                 _("所属事業者がこの市区町村の現在の受託事業者")),
     8: RuleWords(pgettext_lazy("rule", "除外の指定"),
-                 _("条件に合う人材は全員、コーディネーターが除外しています（ルール8）。"),
+                 _("条件に合う人材は全員、コーディネーターが除外しています。"),
                  _("除外の指定を見直してください。"),
-                 _("除外の指定・辞退・交代の対象（ルール8）")),
+                 _("除外の指定・辞退・交代の対象")),
     9: RuleWords(pgettext_lazy("rule", "兼務数の上限")),
     10: RuleWords(pgettext_lazy("rule", "年間稼働日数"),
                   _("条件に合う人材はいますが、優先度の高い他のニーズに割り当てられました。"),
                   _("優先度を上げる、稼働日数に余裕のある人材を登録する、または特定の人材を固定して再実行してください。"),
-                  _("兼務数または年間稼働日数の上限に達している（ルール9・10）")),
+                  _("兼務数または年間稼働日数の上限に達している")),
     11: RuleWords(pgettext_lazy("rule", "曜日の重複")),
 }

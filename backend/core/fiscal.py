@@ -70,6 +70,15 @@ def fiscal_year_named(year: int):
     return lazy(_fiscal_year_in_language, str)(year)
 
 
+def _date_in_language(day: dt.date) -> str:
+    return day.isoformat() if (get_language() or "ja").startswith("en") else era_date(day)
+
+
+def date_named(day: dt.date):
+    """A date as a message names it when rendered: 令和9年4月1日 in Japanese, 2027-04-01 in English."""
+    return lazy(_date_in_language, str)(day)
+
+
 # (first day, name) of the eras a date on a screen can fall in, newest first.
 ERAS = ((dt.date(2019, 5, 1), "令和"), (dt.date(1989, 1, 8), "平成"), (dt.date(1926, 12, 25), "昭和"))
 

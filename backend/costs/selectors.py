@@ -122,3 +122,11 @@ def cost_table(*, user, fiscal_year: int) -> CostTable:
     total = CostRow(code="", name="", **{f: sum(getattr(r, f) for r in built)
                                          for f in ("budget", "fee", "travel", "grant")})
     return CostTable(fiscal_year=fiscal_year, rows=built, total=total, rates=rates)
+
+
+def travel_uncounted_count(*, user, fiscal_year: int) -> int:
+    """The offered and active engagements of the year whose travel (費用弁償) cannot be counted: on-site days and an
+    expert with no home. The table's travel holds them as 0; the page says how many (issue 21: not 0円, silently)."""
+    return Engagement.objects.filter(
+        municipality__in=_municipalities(user=user, fiscal_year=fiscal_year), fiscal_year=fiscal_year,
+        status__in=HOLDING_STATUSES, need__onsite_days__gt=0, expert__home_municipality__isnull=True).count()

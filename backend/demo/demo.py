@@ -133,6 +133,10 @@ def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
 def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) -> list[Expert]:
     experts = []
     staff = {p: User(role=UserRole.COORDINATOR, prefecture_id=p) for p in [DEMO_PREFECTURE, *NEIGHBOURS]}
+    # Every expert lives somewhere, so on-site travel (費用弁償) is counted (issue 21: every demo proposal said 0円).
+    # Cities of the expert's prefecture, chosen by index: the seeded draws below stay as they were.
+    cities = {p: list(Municipality.objects.filter(prefecture_id=p, name__endswith="市").order_by("code")
+                      .values_list("code", flat=True)) for p in staff}
     for index in range(EXPERT_COUNT):
         home_code = DEMO_PREFECTURE if index < 36 else NEIGHBOURS[index % 2]
         actor = coordinator if home_code == DEMO_PREFECTURE else staff[home_code]
@@ -158,6 +162,7 @@ def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) 
             "weekdays": weekdays,
             "max_engagements": rng.choice([2, 3, 3, 4, 5]),
             "daily_rate": _daily_rate(rng),
+            "home_municipality": Municipality(code=cities[home_code][index * 7 % len(cities[home_code])]),
             "employment_forms": rng.sample(EmploymentForm.values, rng.randint(1, 3)),
             "pool_pledge_signed_on": dt.date(2026, 4, 1) if rng.random() < 0.6 else None,
             "skills": _skills(rng, rng.randint(2, 5)),

@@ -4,20 +4,25 @@ Approving a proposal into an engagement and the run of a replacement request bel
 this one: its `ProposalApprovalViewSet` and `ReplacementViewSet` (this one with the `run` action) are what
 /proposals/ and /replacements/ route to."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from backend.core.api import validate_input
+from backend.core.errors import ConflictError
 from backend.core.viewsets import ScopedViewSet
 from backend.engagements import selectors, services
+from backend.engagements.contacts import engagement_contacts
+from backend.engagements.errors import ErrorCode
 from backend.engagements.filters import CoiOverrideFilter, EngagementFilter, ReplacementFilter
 from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
 from backend.engagements.serializers import (
     AcceptInputSerializer,
     CoiOverrideOutputSerializer,
     CoiOverrideRevokeInputSerializer,
+    ContactsOutputSerializer,
     DeclineInputSerializer,
     EngagementListOutputSerializer,
     EngagementOutputSerializer,
@@ -64,6 +69,19 @@ class EngagementViewSet(ScopedViewSet):
 
     def list_rows(self, queryset):
         return selectors.engagement_list_rows(queryset)
+
+    @extend_schema(request=None, responses=ContactsOutputSerializer)
+    @action(detail=True, methods=["get"])
+    def contacts(self, request, pk=None):
+        """Once the engagement is active, the other side's contact details: the expert reads the municipality's
+        staff (name, e-mail, phone), the municipality the expert's e-mail and phone, the coordinator both. 409
+        before it is active or after it ended (no relationship to call about)."""
+        engagement = self.get_object()
+        contacts = engagement_contacts(user=request.user, engagement=engagement)
+        if contacts is None:
+            raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE,
+                                       _("連絡先は任用・委託が稼働中のときに表示されます。"))
+        return Response(ContactsOutputSerializer(contacts).data)
 
     def _respond(self, request, accept: bool, reason: str = ""):
         engagement = self.get_object()

@@ -135,6 +135,11 @@ class Engagement(models.Model):
     def __str__(self) -> str:
         return f"engagement #{self.pk}: expert {self.expert_id} @ {self.municipality_id} {self.fiscal_year}"
 
+    @property
+    def travel_uncounted(self) -> bool:
+        """費用弁償 未算定: on-site days and an expert with no home; travel_cost then says 0 but is not known."""
+        return self.expert.travel_uncounted(onsite_days=self.need.onsite_days)
+
 
 class ReplacementStatus(models.TextChoices):
     OPEN = "open", _("対応中")

@@ -6,7 +6,7 @@ and the only reads of this app that backend/runs makes. Nothing here imports bac
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.scoping import scope_by_municipality
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start
@@ -80,7 +80,9 @@ def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
         "municipality_accepted_at", "expert_accepted_at",
         "pledge_signed_at", "pledge_version", "declined_by", "replaces_id", "created_at",
         expert_name=name(Expert, "name", "expert_id"), municipality_name=name(Municipality, "name", "municipality_id"),
-        need_title=name(Need, "title", "need_id"), override_reason=name(CoiOverride, "reason", "coi_override_id"))
+        need_title=name(Need, "title", "need_id"), override_reason=name(CoiOverride, "reason", "coi_override_id"),
+        travel_uncounted=Exists(Need.objects.filter(pk=OuterRef("need_id"), onsite_days__gt=0))
+        & Exists(Expert.objects.filter(pk=OuterRef("expert_id"), home_municipality__isnull=True)))
 
 
 def replacement_list(*, user) -> QuerySet[ReplacementRequest]:

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.choices import EmploymentForm
@@ -28,14 +29,22 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
     municipality_name = serializers.CharField(source="municipality.name")
     need_title = serializers.CharField(source="need.title")
     override_reason = serializers.CharField(source="coi_override.reason", default=None, allow_null=True)
+    travel_cost = serializers.SerializerMethodField(
+        help_text="Travel reimbursement (費用弁償) in yen; null when it cannot be counted (see travel_uncounted).")
+    travel_uncounted = serializers.BooleanField(
+        read_only=True, help_text="On-site days and an expert with no home municipality: 費用弁償 未算定, not 0 yen.")
 
     class Meta:
         model = Engagement
         fields = ["id", "expert", "expert_name", "municipality", "municipality_name", "need", "need_title",
-                  "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "travel_cost", "fee_reason",
-                  "employment_form", "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
+                  "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "travel_cost", "travel_uncounted",
+                  "fee_reason", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
                   "declined_by", "override_reason",
                   "replaces", "created_at"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_travel_cost(self, obj) -> int | None:
+        return None if obj.travel_uncounted else obj.travel_cost
 
 
 class WarningOutputSerializer(serializers.Serializer):
@@ -68,7 +77,8 @@ class EngagementListOutputSerializer(EngagementOutputSerializer):
             "need": row["need_id"], "need_title": row["need_title"], "fiscal_year": row["fiscal_year"],
             "starts_on": row["starts_on"].isoformat(), "ends_on": row["ends_on"].isoformat(),
             "weekdays": row["weekdays"], "days_per_year": row["days_per_year"], "fee": row["fee"],
-            "travel_cost": row["travel_cost"], "fee_reason": row["fee_reason"],
+            "travel_cost": None if row["travel_uncounted"] else row["travel_cost"],
+            "travel_uncounted": row["travel_uncounted"], "fee_reason": row["fee_reason"],
             "employment_form": row["employment_form"], "status": row["status"],
             "municipality_accepted_at": iso_datetime(row["municipality_accepted_at"]),
             "expert_accepted_at": iso_datetime(row["expert_accepted_at"]),
@@ -138,3 +148,15 @@ class ReplacementOutputSerializer(serializers.ModelSerializer):
         model = ReplacementRequest
         fields = ["id", "engagement", "municipality", "expert", "expert_name", "reason", "status", "created_at",
                   "completed_at"]
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+
+
+class ContactsOutputSerializer(serializers.Serializer):
+    municipality = ContactSerializer(many=True, allow_null=True,
+                                     help_text="the municipality's staff; null when the reader is the municipality")
+    expert = ContactSerializer(allow_null=True, help_text="the expert; null when the reader is the expert")

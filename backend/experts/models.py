@@ -64,6 +64,15 @@ class Expert(models.Model):
     def confidentiality_pledge(self) -> bool:
         return self.pool_pledge_signed_on is not None
 
+    def travel_uncounted(self, *, onsite_days: int) -> bool:
+        """On-site days and no home: the travel reimbursement (費用弁償) cannot be counted. It is stored as 0 but
+        is not 0円; screens say 「費用弁償 未算定」 and the API a null travel_cost (issue 21)."""
+        return travel_uncounted(onsite_days=onsite_days, home_municipality_id=self.home_municipality_id)
+
+
+def travel_uncounted(*, onsite_days: int, home_municipality_id) -> bool:
+    return bool(onsite_days) and home_municipality_id is None
+
 
 class ExpertSkill(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="skills")
@@ -180,6 +189,11 @@ class ExpertApplication(models.Model):
     weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("稼働可能曜日"),
                           default=list)
     daily_rate = models.PositiveIntegerField(_("希望する日額報酬の下限(円)"))
+    # Where the applicant travels from; copied to the expert on acceptance (the travel reimbursement, 費用弁償).
+    home_municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("自宅・拠点の市区町村"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     employment_forms = ArrayField(models.CharField(max_length=24, choices=EmploymentForm.choices),
                                   verbose_name=_("受入可能な任用形態"), default=list)
     # [{"vendor_name": "…", "relation": "employee" | "side_job" | "former_employee", "ended_on": "YYYY-MM-DD"}]

@@ -9,6 +9,7 @@ day it is signed. No limit ever drops below what the expert already holds.
 from collections import defaultdict
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,9 @@ from backend.experts.models import (
     ExpertSkill,
 )
 from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW
+from backend.notifications.models import NotificationKind
+from backend.notifications.selectors import recipients_coordinators
+from backend.notifications.services import notify
 from backend.procurement.services import vendor_require_current
 from backend.restrictions.services import restrictions_after_affiliation_change
 
@@ -273,6 +277,9 @@ def affiliation_change_request(*, actor: User, expert: Expert, kind: str, vendor
         audit_record(actor=actor, action=AuditAction.AFFILIATION_REQUEST, obj=change, prefecture=expert.registering_prefecture,
                      after={"kind": kind, "vendor": vendor.name, "relation": relation or None,
                             "ended_on": ended_on, "note": change.note or None})
+        notify(recipients=recipients_coordinators(prefecture_id=expert.registering_prefecture_id),
+               kind=NotificationKind.AFFILIATION_CHANGE_REQUESTED, link=reverse("frontend:affiliation-changes"),
+               params={"expert": expert.name, "vendor": vendor.name})
     return change
 
 

@@ -12,8 +12,10 @@ wrong is a 400 that names the file, or the row and the column. Reading must neve
 
 import codecs
 import csv
+import functools
 import io
 import logging
+import re
 import time
 import unicodedata
 import zipfile
@@ -28,6 +30,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
 from backend.accounts.models import User
 from backend.accounts.permissions import is_coordinator
@@ -40,12 +44,14 @@ from backend.core.choices import (
     WorkPattern,
     value_by_label,
 )
-from backend.core.errors import DomainError, FieldProblem, ForbiddenError, interpolate
+from backend.core.errors import DomainError, FieldProblem, ForbiddenError, in_both, interpolate
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
-from backend.geo.models import Municipality, Prefecture
+from backend.geo.models import Prefecture
+from backend.geo.selectors import municipality_code_from_text
 from backend.intake.errors import ErrorCode
+from backend.needs.models import FeeBasis
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_submit
 from backend.procurement.models import Vendor
@@ -109,15 +115,7 @@ def parse_prefectures(text: str) -> list[str]:
 
 def parse_municipality(text: str) -> str:
     """A 団体コード, or a name: '長野県長野市', or '長野市' when only one municipality has that name."""
-    text = text.strip()
-    if text.isdigit():
-        return text
-    for prefecture in Prefecture.objects.values_list("name", flat=True):
-        if text.startswith(prefecture) and len(text) > len(prefecture):
-            found = Municipality.objects.filter(prefecture__name=prefecture, name=text[len(prefecture):])
-            return found.values_list("code", flat=True).first() or text
-    codes = list(Municipality.objects.filter(name=text).values_list("code", flat=True)[:2])
-    return codes[0] if len(codes) == 1 else text
+    return municipality_code_from_text(text)
 
 
 def parse_man_yen(text: str) -> int | str:
@@ -174,6 +172,19 @@ def combine_affiliations(data: dict, actor: User) -> dict:
             affiliations.append({"vendor": vendor, "relation": relation, "ended_on": ended_on or None})
     if affiliations:
         data["affiliations"] = affiliations
+    return data
+
+
+def fee_in_its_unit(data: dict) -> dict:
+    """The offered fee as the need form takes it: a yearly or monthly amount in 万円, a daily or hourly one in yen."""
+    text = data.get("fee_amount")
+    if isinstance(text, str):
+        basis = data.get("fee_basis")
+        if basis in (FeeBasis.ANNUAL, FeeBasis.MONTHLY):
+            data["fee_amount"] = parse_man_yen(text)
+        else:
+            plain = text.replace(",", "")
+            data["fee_amount"] = int(plain) if plain.isascii() and plain.isdigit() else text
     return data
 
 
@@ -448,6 +459,59 @@ def _row_errors(spec: ImportSpec, number: int, exc: DomainError) -> list[dict]:
     return [{**p.as_error(), "row": number, "column": spec.header_for(p.field)} for p in exc.problems]
 
 
+# DRF's generic messages name neither the column nor the value (「主キー "ながの" は不正です」, 「この項目はnullに
+# できません。」, issue 21): an import says which column and what was written there, in the column's unit.
+GENERIC_CODES = ("required", "null", "blank", "does_not_exist", "incorrect_type", "invalid_choice", "not_a_list",
+                 "empty", "invalid", "max_value", "min_value")
+IMPORT_WORDS = {
+    "required": gettext_lazy("%(column)sを入力してください。"),
+    "null": gettext_lazy("%(column)sを入力してください。"),
+    "blank": gettext_lazy("%(column)sを入力してください。"),
+    "not_a_list": gettext_lazy("%(column)sを1つ以上入力してください。"),
+    "empty": gettext_lazy("%(column)sを1つ以上入力してください。"),
+    "does_not_exist": gettext_lazy("%(column)sの「%(value)s」が見つかりません。記入方法のシートのとおりに書いてください。"),
+    "incorrect_type": gettext_lazy("%(column)sの「%(value)s」が見つかりません。記入方法のシートのとおりに書いてください。"),
+    "invalid_choice": gettext_lazy("%(column)sの「%(value)s」は選べません。記入方法のシートのとおりに書いてください。"),
+    "invalid": gettext_lazy("%(column)sの「%(value)s」は数字として読めません。半角の数字で書いてください。"),
+    "max_value": gettext_lazy("%(column)sは%(limit)s以下で書いてください。"),
+    "min_value": gettext_lazy("%(column)sは%(limit)s以上で書いてください。"),
+}
+
+
+@functools.cache
+def _generic_patterns() -> dict[str, list[re.Pattern]]:
+    """DRF's default messages (Japanese), as patterns: a message that matches one is DRF's, not ours."""
+    patterns: dict[str, list[re.Pattern]] = {}
+    with translation.override("ja"):
+        for field in (serializers.IntegerField, serializers.ChoiceField, serializers.ListField,
+                      serializers.CharField, PrimaryKeyRelatedField, ManyRelatedField):
+            messages = {}
+            for cls in reversed(field.__mro__):
+                messages.update(getattr(cls, "default_error_messages", {}))
+            for code in GENERIC_CODES:
+                if code in messages:
+                    text = re.escape(str(messages[code]))
+                    patterns.setdefault(code, []).append(re.compile(re.sub(r"\\\{\w+\\\}", ".*", text) + "$"))
+    return patterns
+
+
+def _worded(error: dict, spec: ImportSpec, column: str, row: dict[str, str]) -> dict:
+    """The error in words that name the column, what was written in it and a limit in the column's unit; a
+    message of our own (which already says what to do) is kept."""
+    code = error.get("code", "")
+    if code not in IMPORT_WORDS or not any(p.match(error["ja"]) for p in _generic_patterns().get(code, ())):
+        return {}
+    by_header = {c.header: c for c in spec.columns}
+    typed = _cell(row, by_header[column]) if column in by_header else ""
+    limit = ""
+    numbers = re.findall(r"-?\d+", (error.get("en") or "").replace(",", ""))
+    if numbers:
+        amount = int(numbers[-1])
+        in_man = column in by_header and by_header[column].parse is parse_man_yen
+        limit = f"{amount / 10_000:,g}" if in_man else f"{amount:,}"
+    return in_both(interpolate(IMPORT_WORDS[code], column=column, value=typed[:40], limit=limit))
+
+
 def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
                 deadline: Deadline | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
@@ -489,7 +553,8 @@ def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]]
                 by_lang[lang] = serializer.errors
         if by_lang:
             for error in bilingual_errors(by_lang):
-                errors.append({**error, "row": number, "column": spec.header_for(error["field"])})
+                column = spec.header_for(error["field"])
+                errors.append({**error, **_worded(error, spec, column, row), "row": number, "column": column})
         else:
             validated.append((number, serializer.validated_data))
     if errors:
@@ -519,6 +584,9 @@ def _expert_spec() -> ImportSpec:
         Column("最大兼務数", "max_engagements", example="3", how=gettext_lazy("同時に引き受けられる任用の数（1〜20）")),
         Column("日額報酬の下限(円)", "daily_rate", example="50000", how=gettext_lazy("必須。1日あたり受け入れる最低の報酬（円）"),
                aliases=("日額報酬(円)",)),
+        Column("自宅・拠点の市区町村", "home_municipality", parse_municipality, "松本市",
+               how=gettext_lazy("市区町村名（同名があるときは「長野県長野市」）または団体コード。現地勤務の費用弁償の見積もりに使います。"
+                                "空欄なら費用弁償は未算定")),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
                "特別職非常勤職員、業務委託", how=FORMS_HOW),
         Column("秘密保持誓約の署名日", "pool_pledge_signed_on", example="2026-04-01", how=gettext_lazy("署名済みなら日付（2026-04-01）")),
@@ -545,17 +613,28 @@ def _need_spec() -> ImportSpec:
         Column("役割", "role", lambda t: parse_choice(t, Role.choices), "CIO補佐官",
                how=gettext_lazy("CIO補佐官、CISO補佐官、情報化推進支援員、その他 のいずれか")),
         Column("件名", "title", example="CIO補佐官の募集"),
+        Column("業務内容", "description", example="情報セキュリティポリシーの見直しと職員研修",
+               how=gettext_lazy("任意。依頼したい業務の内容")),
         Column("勤務パターン", "pattern", lambda t: PATTERN_WORDS.get(t, t), "週", how=gettext_lazy("週、月、年 のいずれか")),
         Column("日数", "pattern_days", example="1", how=gettext_lazy("週・月・年あたりの日数")),
         Column("勤務可能曜日", "weekdays", parse_weekdays, "月火水木金", how=WEEKDAYS_HOW),
         Column("現地勤務", "onsite_required", lambda t: t.lower() in YES, "要", how=gettext_lazy("要 または 空欄")),
+        Column("現地勤務の日数", "onsite_days", example="12",
+               how=gettext_lazy("現地勤務が要のときの年間の日数。空欄ならすべての勤務日を現地とします")),
         Column("年間予算(万円)", "budget", parse_man_yen, "240", how=gettext_lazy("必須。万円で（240万円なら240）")),
+        Column("提示報酬の定め方", "fee_basis", lambda t: parse_choice(t, FeeBasis.choices), "",
+               how=gettext_lazy("年額、月額、日額、時間額 のいずれか。空欄なら報酬を提示しません（人材の日額報酬の下限×日数）")),
+        Column("提示報酬の額", "fee_amount", example="",
+               how=gettext_lazy("年額・月額は万円で（240万円なら240）、日額・時間額は円で（日額5万円なら50000）")),
+        Column("1日の時間数", "fee_hours_per_day", example="", how=gettext_lazy("時間額のときのみ（例：7.75）")),
+        Column("報酬額は消費税込み", "fee_includes_tax", lambda t: t.lower() in YES, "",
+               how=gettext_lazy("業務委託で税込の額なら はい、それ以外は空欄")),
         Column("必須スキル", "required_skills", parse_skills, "情報セキュリティ:2", how=SKILL_HOW),
         Column("歓迎スキル", "desired_skills", parse_skills, "企画・計画:2", how=SKILL_HOW),
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
                "特別職非常勤職員", how=FORMS_HOW),
         Column("優先度", "priority", example="3", how=gettext_lazy("1（低）〜5（高）")),
-    ), NeedInputSerializer, need_submit, sheet="ニーズ")
+    ), NeedInputSerializer, need_submit, sheet="ニーズ", combine=fee_in_its_unit)
 
 
 DATA_SHEETS = ("専門人材", "ニーズ")

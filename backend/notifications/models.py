@@ -27,6 +27,9 @@ class NotificationKind(models.TextChoices):
     APPLICATION_OUTCOME = "application_outcome", _("登録申請の結果")
     # Sent by backend/procurement when a coordinator merges two entries of the vendor register.
     VENDOR_MERGED = "vendor_merged", _("事業者の統合")
+    # For coordinators: what waits for their decision (issue 21: nothing told them).
+    APPLICATION_RECEIVED = "application_received", _("登録申請の受付")
+    AFFILIATION_CHANGE_REQUESTED = "affiliation_change_requested", _("所属の変更申請")
 
 
 class Notification(models.Model):

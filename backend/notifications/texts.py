@@ -116,6 +116,14 @@ def _vendor_merged(p: dict) -> tuple[str, str]:
     return (_("事業者の統合：%(survivor)s") % p,
             _("%(actor)sさんが事業者「%(absorbed)s」を「%(survivor)s」に統合しました（所属・受託・入札参加制限は統合先に"
               "移りました）。理由：%(reason)s") % p)
+def _application_received(p: dict) -> tuple[str, str]:
+    return (_("登録申請が届きました：%(name)sさん") % p,
+            _("%(name)sさんから専門人材としての登録申請が届きました。内容を確認して、登録するか見送るかを決めてください。") % p)
+
+
+def _affiliation_change_requested(p: dict) -> tuple[str, str]:
+    return (_("所属の変更申請：%(expert)sさん") % p,
+            _("%(expert)sさんから所属の変更申請（%(vendor)s）が届きました。確認して反映するか却下してください。") % p)
 
 
 RENDERERS = {
@@ -131,6 +139,8 @@ RENDERERS = {
     NotificationKind.INVITATION: _invitation,
     NotificationKind.APPLICATION_OUTCOME: _application_outcome,
     NotificationKind.VENDOR_MERGED: _vendor_merged,
+    NotificationKind.APPLICATION_RECEIVED: _application_received,
+    NotificationKind.AFFILIATION_CHANGE_REQUESTED: _affiliation_change_requested,
 }
 
 

@@ -1,8 +1,8 @@
 """API for the writes of backend.placement: queue, retry and re-run a match run, run a replacement request, and
-approve a proposal into an offered engagement.
+approve a proposal into an offered engagement; and a need's candidates (backend.placement.candidates).
 
-Each class is the one of backend.runs or backend.engagements it extends, with the actions that call
-backend.placement.services added; the router (backend/config/api_urls.py) serves these under the same prefixes,
+Each class is the one of backend.runs, backend.engagements or backend.needs it extends, with the actions that
+call backend.placement added; the router (backend/config/api_urls.py) serves these under the same prefixes,
 so every URL, method, schema and response stays as it was. The docstrings are the endpoints' descriptions in the
 API schema.
 """
@@ -10,13 +10,18 @@ API schema.
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from backend.accounts.permissions import coordinates
 from backend.core.api import validate_input
 from backend.engagements import apis as engagement_apis
 from backend.engagements.serializers import ApprovedEngagementOutputSerializer, ApproveInputSerializer
 from backend.engagements.terms import terms_asked
+from backend.needs import apis as need_apis
 from backend.placement import services
+from backend.placement.candidates import need_candidates
+from backend.placement.serializers import CandidateOutputSerializer
 from backend.runs import apis as run_apis
 from backend.runs.apis import coordinator_only
 from backend.runs.serializers import RunInputSerializer, RunOutputSerializer
@@ -55,6 +60,23 @@ class RunViewSet(run_apis.RunViewSet):
         """The same match again with today's data and decisions, and this run's stages."""
         run = services.run_rerun(actor=request.user, run=self.get_object())
         return self.render(run, _queued(run))
+
+
+class NeedViewSet(need_apis.NeedViewSet):
+    """Needs (ニーズ): work pattern, weekdays, budget, skills, role. DELETE withdraws (status withdrawn)."""
+
+    @extend_schema(request=None, responses=CandidateOutputSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])  # one need's list, whole
+    def candidates(self, request, pk=None):
+        """The candidates page as data: every expert of the need's prefecture the coordinator sees, eligible ones
+        first, then those an exception can place, then the rest by the first rule that keeps them from the need,
+        each with that rule and the standing in words (ja/en). Coordinators of the need's prefecture only (403 for
+        the municipality's staff; 404 for a need outside the reader's scope)."""
+        need = self.get_object()
+        if not coordinates(request.user, need.municipality.prefecture_id):
+            raise PermissionDenied()
+        rows = need_candidates(user=request.user, need=need)
+        return Response(CandidateOutputSerializer(rows, many=True).data)
 
 
 class ProposalApprovalViewSet(run_apis.ProposalViewSet):

@@ -9,7 +9,10 @@ has left after the engagements they already hold. Placing a candidate blocked by
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 import matching
+from backend.core.choices import RULES
 from backend.engagements.selectors import coi_overrides_in_force_for_instance
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
@@ -18,6 +21,14 @@ from backend.needs.models import Need
 from backend.placement.instance import InstanceOptions, instance_build
 from backend.runs.models import DecisionKind, PairDecision
 from backend.runs.refs import need_ref, parse_ref
+
+# What the page and the API say of a candidate, keyed by the engine's reason (None: eligible); the words live
+# with the rules (backend.core.choices.RULES), which name a rule by what it is about, never by its number.
+STANDING = {None: gettext_lazy("適格"), **{matching.REASON_OF_RULE[rule]: words.standing for rule, words in RULES.items()
+                                          if words.standing is not None}}
+# The rule a reason stands for, in words ("スキル"), for the API's `rule`.
+RULE_WORD = {matching.REASON_OF_RULE[rule]: words.word for rule, words in RULES.items()
+             if words.standing is not None}
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,14 @@ class Candidate:
     @property
     def placeable_with_exception(self) -> bool:
         return self.blocked_by == "conflict"
+
+    @property
+    def standing(self):
+        return STANDING[self.blocked_by]
+
+    @property
+    def rule(self):
+        return RULE_WORD.get(self.blocked_by)
 
 
 def need_candidates(*, user, need: Need) -> list[Candidate]:

@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.scoping import scope_by_municipality
 from backend.core.choices import AffiliationRelation, ProcurementStatus
 from backend.core.errors import interpolate
-from backend.core.fiscal import fiscal_year_end, fiscal_year_named, fiscal_year_of, fiscal_year_start
+from backend.core.fiscal import (
+    date_named,
+    fiscal_year_end,
+    fiscal_year_named,
+    fiscal_year_of,
+    fiscal_year_start,
+)
 from backend.procurement.models import Procurement
 from backend.procurement.selectors import vendor_identity_ids
 from backend.restrictions.models import RESTRICTED_CATEGORIES, BidRestriction, RestrictionState
@@ -133,7 +139,8 @@ def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | No
     else:
         rows = rows.filter(starts_on__lte=fiscal_year_end(year), ends_on__gte=fiscal_year_start(year))
     blocking = tuple(restrictions_described(_with_state(rows, day=timezone.localdate()).order_by("starts_on", "id")))
-    when = {"date": on.isoformat()} if on else {"year": fiscal_year_named(year)}
+    # Dates in the clerk's words (令和; the may-bid screen showed ISO dates, issue 21), ISO in English.
+    when = {"date": date_named(on)} if on else {"year": fiscal_year_named(year)}
     if not blocking:
         message = (_("入札参加制限はありません。%(date)sに%(municipality)sで任用・委託されている専門人材に、"
                      "この事業者の在籍者・兼業者はいません。") if on else
@@ -147,5 +154,5 @@ def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | No
                _("この調達の年度（%(year)s）は、%(who)sの%(municipality)sでの任用・委託（#%(engagement)s）の期間"
                  "（%(starts)s〜%(ends)s）と重なるため、%(vendor)sは入札に参加できません。"))
     return BidAnswer(False, interpolate(message, who=_who(r), municipality=r.municipality_name,
-                                        starts=r.starts_on.isoformat(), ends=r.ends_on.isoformat(),
+                                        starts=date_named(r.starts_on), ends=date_named(r.ends_on),
                                         vendor=r.vendor_name, engagement=r.engagement_id, **when), blocking)

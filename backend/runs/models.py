@@ -146,6 +146,11 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"proposal #{self.pk}: expert {self.expert_id} → need {self.need_id}"
 
+    @property
+    def travel_uncounted(self) -> bool:
+        """費用弁償 未算定: on-site days and an expert with no home; travel_cost then says 0 but is not known."""
+        return self.expert.travel_uncounted(onsite_days=self.need.onsite_days)
+
 
 class DecisionKind(models.TextChoices):
     PIN = "pin", _("固定")

@@ -16,6 +16,7 @@ from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
 from backend.runs.refs import expert_ref, parse_ref
 from backend.runs.report import EXPERT_REF, run_report_stored
+from backend.runs.words import places_named
 
 
 def run_list(*, user) -> QuerySet[MatchRun]:
@@ -204,7 +205,7 @@ def run_report_for(*, user, run: MatchRun) -> RunReport:
     def worded(text: str, refs: list[str]) -> str:
         """The solver's detail with the experts it names that the reader may see named ("E19" otherwise)."""
         shown = {ref: expert_names[parse_ref(ref)] for ref in refs if parse_ref(ref) in expert_names}
-        return EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or "")
+        return places_named(EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or ""))
 
     return RunReport(
         unmatched=tuple(UnmatchedNeed(

@@ -175,10 +175,18 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["id", "run", "need", "need_title", "municipality", "municipality_name", "expert", "expert_name",
-                  "weekdays", "days_per_year", "fee", "travel_cost", "employment_form", "flags", "status",
-                  "engagement", "live"]
+                  "weekdays", "days_per_year", "fee", "travel_cost", "travel_uncounted", "employment_form", "flags",
+                  "status", "engagement", "live"]
 
     live = serializers.SerializerMethodField()
+    travel_cost = serializers.SerializerMethodField(
+        help_text="Travel reimbursement (費用弁償) in yen; null when it cannot be counted (see travel_uncounted).")
+    travel_uncounted = serializers.BooleanField(
+        read_only=True, help_text="On-site days and an expert with no home municipality: 費用弁償 未算定, not 0 yen.")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_travel_cost(self, obj) -> int | None:
+        return None if obj.travel_uncounted else obj.travel_cost
 
     @extend_schema_field(LiveStateSerializer)
     def get_live(self, obj) -> dict:

@@ -125,6 +125,14 @@ def prefecture(code) -> str:
 
 
 @register.filter
+def municipality_full(code) -> str:
+    """A 団体コード as '長野県長野市' (a form's chosen municipality: never a bare code); other text as typed."""
+    code = str(code or "")
+    name = place_names("municipality").get(code)
+    return f"{place_names('prefecture').get(code[:2], '')}{name}" if name else code
+
+
+@register.filter
 def errors_for(form_errors, name: str) -> list[str]:
     return form_errors.get(name) if form_errors else []
 

@@ -48,6 +48,7 @@ def _application_data(post) -> dict:
             "email": forms.text(post, "email"), "phone": forms.text(post, "phone"),
             "skills": forms.skill_levels(post, "skill_"), "capacity_days": forms.number_or_text(post, "capacity_days"),
             "weekdays": post.getlist("weekdays"), "daily_rate": forms.number_or_text(post, "daily_rate"),
+            "home_municipality": forms.municipality(post, "home_municipality"),
             "employment_forms": post.getlist("employment_forms"), "affiliations": affiliations,
             "pledge": forms.checkbox(post, "pledge")}
 

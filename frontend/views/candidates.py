@@ -7,23 +7,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from backend.core.choices import RULES
 from backend.core.errors import DomainError
 from backend.experts.selectors import expert_list
 from backend.needs.errors import ErrorCode
 from backend.needs.selectors import need_list
 from backend.needs.services import need_adjust_priority
-from backend.placement.candidates import need_candidates
+from backend.placement.candidates import STANDING, need_candidates
 from backend.placement.services import need_place_with_exception
 from backend.runs import services
 from backend.runs.models import DecisionKind
 from frontend import forms, labels
 from frontend.views.access import COORDINATOR, role_required
-from matching import REASON_OF_RULE
-
-# Keyed by the engine's reasons (None: eligible); the words live with the rules (backend.core.choices.RULES).
-STANDING = {None: gettext_lazy("適格"), **{REASON_OF_RULE[rule]: words.standing for rule, words in RULES.items()
-                                          if words.standing is not None}}
 
 
 def _need(request, pk):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.core.fiscal import current_fiscal_year, default_fiscal_year, writable_fiscal_years
 from backend.costs.exports import cost_xlsx
-from backend.costs.selectors import cost_table
+from backend.costs.selectors import cost_table, travel_uncounted_count
 from backend.costs.serializers import PrefectureSettingInputSerializer
 from backend.costs.services import prefecture_setting_update
 from backend.geo.selectors import prefecture_setting
@@ -36,6 +36,7 @@ def cost_index(request):
     return render(request, "frontend/costs/index.html", {
         "table": table, "fy": fiscal_year, "fiscal_years": sorted({*range(now - 2, now + 3), fiscal_year}),
         "rates": [(code, percent(rate)) for code, rate in sorted(table.rates.items())],
+        "travel_uncounted": travel_uncounted_count(user=request.user, fiscal_year=fiscal_year),
     })
 
 

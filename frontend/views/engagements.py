@@ -13,6 +13,7 @@ from backend.core.choices import ProcurementCategory
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
 from backend.engagements import services
+from backend.engagements.contacts import engagement_contacts, municipality_contacts
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.pledge import PLEDGE_VERSION, pledge_text
 from backend.engagements.selectors import engagement_list, replacement_list
@@ -25,6 +26,14 @@ from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
+
+
+def _contacts(user, engagements) -> dict:
+    """The other side's contact details of each active engagement on the page (issue 21), staff in one query."""
+    active = [e for e in engagements if e.status == EngagementStatus.ACTIVE]
+    staff = municipality_contacts(e.municipality_id for e in active) if active else {}
+    found = {e.pk: engagement_contacts(user=user, engagement=e, staff=staff) for e in active}
+    return {pk: c for pk, c in found.items() if c is not None}
 
 
 @role_required(*ALL_ROLES)
@@ -40,7 +49,7 @@ def engagement_index(request):
         "offered": offered, "offered_links": _page_links(request, offered, "offers"),
         "pledges": {e.pk: pledge_text(municipality=e.municipality.name) for e in offered},
         "pledge_version": PLEDGE_VERSION,
-        "others": page, "page": page,
+        "others": page, "page": page, "contacts": _contacts(request.user, page),
         "status_labels": dict(EngagementStatus.choices),  # get_status_display hashes every choice on each call
         "open_replacements": set(replacement_list(user=request.user).filter(
             status=ReplacementStatus.OPEN).values_list("engagement_id", flat=True)),

@@ -85,7 +85,7 @@ def expert_data(post, *, by_coordinator: bool) -> dict:
         "weekdays": post.getlist("weekdays"),
         "max_engagements": forms.number_or_text(post, "max_engagements"),
         "daily_rate": forms.number_or_text(post, "daily_rate"),
-        "home_municipality": forms.text(post, "home_municipality") or None,
+        "home_municipality": forms.municipality(post, "home_municipality"),
         "employment_forms": post.getlist("employment_forms"),
         "skills": forms.skill_levels(post, "skill_"),
         "affiliations": _affiliation_rows(post),

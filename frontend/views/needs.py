@@ -9,17 +9,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import UserRole
+from backend.audit.selectors import object_history
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
 from backend.engagements.models import EngagementStatus
+from backend.engagements.selectors import engagement_list
 from backend.geo.models import Municipality
+from backend.needs.filters import NeedFilter
 from backend.needs.models import FeeBasis, NeedStatus
 from backend.needs.selectors import need_can_change, need_list
 from backend.needs.serializers import NeedInputSerializer
 from backend.needs.services import need_reopen, need_submit, need_update, need_withdraw
 from backend.needs.terms import PATTERN_LIMITS
+from backend.runs.models import Proposal, ProposalStatus
 from frontend import forms, selectors
+from frontend.audit import audit_rows
 from frontend.templatetags.kenmu import man_yen
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
@@ -36,12 +41,22 @@ def need_index(request):
     status = request.GET.get("status", "")
     if status in NeedStatus.values:
         needs = needs.filter(status=status)
+    # The coordinator's list by municipality (issue 21), with the API's FilterSet; a code not in the list is ignored.
+    municipalities = []
+    municipality = request.GET.get("municipality", "").strip()
+    if request.user.role != UserRole.MUNICIPAL:
+        municipalities = list(Municipality.objects.filter(
+            pk__in=need_list(user=request.user).values("municipality_id")).order_by("code").values_list("code", "name"))
+        if municipality in dict(municipalities):
+            filtered = NeedFilter({"municipality": municipality}, queryset=needs)
+            needs = filtered.qs if filtered.is_valid() else needs
     page = Paginator(selectors.need_index_rows(needs), PAGE_SIZE).get_page(request.GET.get("page"))
     needs = list(page)
     by_municipal_staff = request.user.role == UserRole.MUNICIPAL
     return render(request, "frontend/needs/index.html", {
         "needs": needs, "page": page,
         "status": status, "statuses": NeedStatus.choices, "fy": fiscal_year,
+        "municipality": municipality, "municipalities": municipalities,
         # Labels by value: a model's get_status_display hashes every choice on each call (20 µs a row).
         "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
         "fiscal_years": selectors.fiscal_year_choices(user=request.user),
@@ -215,3 +230,20 @@ def need_reopen_view(request, pk: int):
         forms.flash_problems(request, exc)
     return redirect("frontend:needs")
 
+
+
+@role_required(*STAFF)
+def need_detail(request, pk: int):
+    """A need's page for the clerk (issue 21): what it asks, and its history in words and 令和 dates: each change
+    from the audit log, the proposals made for it (the coordinator's) and its engagements."""
+    need = get_object_or_404(need_list(user=request.user).select_related("municipality"), pk=pk)
+    by_coordinator = request.user.role != UserRole.MUNICIPAL
+    proposals = (Proposal.objects.filter(need=need).select_related("expert", "run").order_by("-run_id")
+                 if by_coordinator else Proposal.objects.none())
+    return render(request, "frontend/needs/detail.html", {
+        "need": need, "history": audit_rows(object_history(object_type="Need", object_id=need.pk), shown=None),
+        "proposals": proposals, "proposal_labels": dict(ProposalStatus.choices),
+        "engagements": engagement_list(user=request.user).filter(need=need).order_by("-starts_on", "-id"),
+        "status_labels": dict(NeedStatus.choices), "engagement_status_labels": dict(EngagementStatus.choices),
+        "can_change": need_can_change(user=request.user, need=need), "by_coordinator": by_coordinator,
+    })

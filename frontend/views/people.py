@@ -3,6 +3,7 @@ set-password page; password reset and change (Django's views with kenmu's templa
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from backend.accounts.services import (
     invitation_revoke,
     password_changed,
     password_reset_request,
+    user_contact_update,
     user_deactivate,
     user_reactivate,
     user_unlock,
@@ -251,3 +253,22 @@ password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="frontend/people/password_reset_done.html")
 password_reset_confirm = PasswordResetConfirmView.as_view()
 password_change = PasswordChangeView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The signed-in user's own account: their e-mail address (where notifications and resets go), the phone
+    number the other side of an active engagement sees, and a link to change the password. Any role; the service refuses anyone but the user themself."""
+    values, errors = {"email": request.user.email, "phone": request.user.phone}, None
+    if request.method == "POST":
+        values = {"email": forms.text(request.POST, "email"), "phone": forms.text(request.POST, "phone")}
+        try:
+            user_contact_update(actor=request.user, user=request.user, email=values["email"], phone=values["phone"])
+        except DomainError as exc:
+            errors = forms.errors_from_domain(exc)
+        else:
+            messages.success(request, _("連絡先を保存しました。"))
+            return redirect("frontend:account")
+    return render(request, "frontend/people/account.html", {"values": values, "errors": errors},
+                  status=400 if errors else 200)

@@ -115,3 +115,39 @@ def test_snapshot_keys_and_related_objects_are_named(client, logged):
     rows = _rows(client.get("/audit/", {"kind": "Engagement"}).content.decode())
     assert "専門人材の承諾日時：— → 令和9年4月1日 10:00" in rows
     assert "専門人材：— → 佐藤 次郎" in rows and "accepted at" not in rows
+
+
+def test_the_replacement_and_invitation_keys_are_labelled_and_their_values_named(client, logged):
+    """Issue 21: rows read 「replaced：— → 1」 and 「state：— → used」."""
+    from backend.accounts.models import Invitation
+    from backend.engagements.models import Engagement
+
+    expert = ExpertFactory(name="後任 三郎")
+    old, new = (Engagement.objects.create(
+        expert=e, municipality_id="202011", need=NeedFactory(municipality_id="202011"), fiscal_year=2027, starts_on=dt.date(2027, 4, 1),
+        ends_on=dt.date(2028, 3, 31), weekdays=["mon"], days_per_year=48, fee=2_400_000,
+        employment_form="special_part_time")
+        for e in (ExpertFactory(name="前任 二郎"), expert))
+    audit_record(actor=None, action=AuditAction.ENGAGEMENT_ACTIVATE, obj=new, prefecture="20",
+                 after={"successor": new.pk, "replaced": old.pk})
+    invitation = Invitation.objects.create(user=logged, email="x@example.jp", prefecture_id="20", nonce="n",
+                                           sent_at=timezone.now(), expires_at=timezone.now(),
+                                           used_at=timezone.now(), token_hash="0" * 64)
+    audit_record(actor=logged, action=AuditAction.INVITATION_USE, obj=invitation, prefecture="20",
+                 before={"state": "sent"}, after={"state": "used"})
+    client.force_login(logged)
+    rows = _rows(client.get("/audit/").content.decode())
+    assert "replaced" not in rows and "successor" not in rows and "state：" not in rows and "used" not in rows
+    assert "交代される任用・委託：— → 前任 二郎 → 長野市" in rows
+    assert "後任の任用・委託：— → 後任 三郎 → 長野市" in rows
+    assert "状態：送信済み → 使用済み" in rows
+
+
+def test_a_run_is_named_by_its_year_and_start_not_its_number(client, logged):
+    from tests.backend.factories import MatchRunFactory
+
+    run = MatchRunFactory(prefecture_id="20")
+    audit_record(actor=None, action=AuditAction.RUN_CANCEL, obj=run, prefecture="20")
+    client.force_login(logged)
+    rows = _rows(client.get("/audit/", {"kind": "MatchRun"}).content.decode())
+    assert "長野県 令和9年度 令和" in rows and f"#{run.pk}" not in rows

@@ -5,6 +5,8 @@ Tried as a new user: pin and forbid existed only on proposed rows, so an expert 
 vendor could not be placed on purpose.
 """
 
+import re
+
 import pytest
 
 from backend.engagements.models import CoiOverride, Engagement
@@ -46,7 +48,7 @@ def test_the_page_words_the_standing_and_places_the_conflicted_expert_with_an_ex
     need, employed = world["need"], world["employed"]
     client.force_login(world["coordinator"])
     page = client.get(f"/needs/{need.pk}/candidates/").content.decode()
-    assert "報酬が予算を超える（ルール6）" in page and "現在の受託事業者（ルール7）" in page and "適格" in page
+    assert "報酬が予算を超える" in page and "現在の受託事業者" in page and not re.search(r"ルール\s*[0-9]", page) and "適格" in page
     assert "例外として配置する" in page
     done = client.post(f"/needs/{need.pk}/candidates/decide/",
                        {"expert": employed.pk, "kind": "exception", "reason": "庁内に他の候補がいない"}, follow=True)
@@ -80,7 +82,7 @@ def test_an_expert_whose_engagements_leave_no_room_is_not_eligible_and_the_page_
     assert rows["適格 一郎"].blocked_by is None
     client.force_login(world["coordinator"])
     page = client.get(f"/needs/{world['need'].pk}/candidates/").content.decode()
-    assert "兼務数または年間稼働日数の上限に達している（ルール9・10）" in page
+    assert "兼務数または年間稼働日数の上限に達している" in page
 
 
 def test_candidates_come_eligible_first_then_the_conflict_then_by_the_order_of_the_rules(world):

@@ -30,7 +30,7 @@ def test_candidates_exception_approval_pledge_and_decline(browser, live_server, 
     # Candidates: the expert employed by the incumbent is blocked by rule 7 alone; place them with a reason.
     coordinator.goto(f"{live_server.url}/needs/{need.pk}/candidates/")
     row = coordinator.locator(f"#candidate-{employed.pk}")
-    expect(row).to_contain_text("現在の受託事業者（ルール7）")
+    expect(row).to_contain_text("現在の受託事業者")
     shot(coordinator, "coordinator-candidates")
     row.get_by_text("例外として配置する…").click()
     row.get_by_label(re.compile("例外として配置する理由")).fill("データ利活用の専門家が他にいないため")

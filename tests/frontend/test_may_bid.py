@@ -46,7 +46,8 @@ def test_the_answer_is_no_in_a_clear_sentence_with_the_engagement_behind_it(clie
     assert f"いいえ。信州システム株式会社は「{TITLE}」の入札に参加できません。" in page
     answer = page[page.index('class="answer'):]
     assert engagement.expert.name in answer and "長野市" in answer
-    assert "2027-04-01" in answer and "2028-03-31" in answer and "在籍" in answer
+    assert "令和9年4月1日" in answer and "令和10年3月31日" in answer and "在籍" in answer
+    assert "2027-04-01" not in answer and "2028-03-31" not in answer  # issue 21: ISO dates on the may-bid screen
 
 
 def test_the_answer_is_yes_for_another_vendor_and_after_the_engagement_on_a_chosen_date(client, serving):
@@ -94,3 +95,11 @@ def test_the_register_page_names_procurements_by_title_and_keeps_an_ended_restri
     assert "信州システム株式会社" in body and TITLE in body and f"P{planned.pk}" not in body
     assert "令和9年4月1日〜令和9年9月30日" in body
     assert STATE_LABELS[state_on_today(dt.date(2027, 4, 1), dt.date(2027, 9, 30))] in body
+
+
+def test_the_answer_on_a_chosen_date_names_it_in_reiwa(client, serving):
+    engagement, vendor, planned, matsumoto = serving
+    client.force_login(MunicipalStaffFactory(municipality_id="202011"))
+    page = client.get("/may-bid/", {"procurement": planned.pk, "vendor": vendor.pk, "on": "2027-06-01"})
+    answer = page.content.decode()[page.content.decode().index('class="answer'):]
+    assert "令和9年6月1日は" in answer and "2027-06-01" not in answer

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
     ({"field": "capacity_days", "code": "max_value", "ja": "この値は366以下にしてください。",
       "en": "Ensure this value is less than or equal to 366."}, "年間稼働日数は366以下で入力してください。"),
     ({"field": "name", "code": "blank", "ja": "この項目は空にできません。"}, "氏名を入力してください。"),
+    # Issue 21: the budget is typed in 万円; its limit was said in yen (1,000,000,000).
+    ({"field": "budget", "code": "max_value", "ja": "この値は1000000000以下にしてください。",
+      "en": "Ensure this value is less than or equal to 1000000000."}, "予算は100,000万円以下で入力してください。"),
 ])
 def test_generic_messages_become_ones_that_name_the_field(error, shown):
     with translation.override("ja"):

@@ -65,7 +65,8 @@ def test_run_page_shows_the_unmatched_detail_in_the_active_language(client, db):
     client.force_login(CoordinatorFactory(prefecture_id="20"))
     page = client.get(f"/runs/{run.pk}/").content.decode()
     assert ja in page and shown_en not in page
-    assert old in page  # a result stored before detail_ja existed keeps its English detail
+    # A result stored before detail_ja existed keeps its English detail, the prefecture by name (issue 21).
+    assert "no expert serves prefecture 長野県" in page
     client.cookies["django_language"] = "en"
     page = client.get(f"/runs/{run.pk}/").content.decode()
     assert 'lang="en"' in page and shown_en in page and ja not in page

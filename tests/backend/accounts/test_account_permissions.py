@@ -15,6 +15,7 @@ from backend.accounts.services import (
     invitation_revoke,
     invitation_send,
     invited_user_create,
+    user_contact_update,
     user_deactivate,
     user_reactivate,
     user_unlock,
@@ -47,6 +48,7 @@ WRITES = {
     "user_deactivate": lambda actor, w: user_deactivate(actor=actor, user=w["staff"]),
     "user_reactivate": lambda actor, w: user_reactivate(actor=actor, user=w["inactive"]),
     "user_unlock": lambda actor, w: user_unlock(actor=actor, user=w["staff"]),
+    "user_contact_update": lambda actor, w: user_contact_update(actor=actor, user=w["staff"], email="z@example.jp"),
     "coordinator_create": lambda actor, w: coordinator_create(
         actor=actor, username="newcoord", email="c@pref.example.jp", prefecture=Prefecture.objects.get(code="20")),
 }
@@ -59,6 +61,8 @@ WRONG_ROLES = {
     "user_deactivate": ["other_coordinator", "municipal", "expert_user"],
     "user_reactivate": ["other_coordinator", "municipal", "expert_user"],
     "user_unlock": ["other_coordinator", "municipal", "expert_user"],
+    # the user themself only: not even their coordinator
+    "user_contact_update": ["coordinator", "other_coordinator", "municipal", "expert_user"],
     # only an administrator, or the command line (no actor), makes a coordinator
     "coordinator_create": ["coordinator", "other_coordinator", "municipal", "expert_user"],
 }
@@ -71,7 +75,7 @@ def _state(w) -> tuple:
     invitation = Invitation.objects.get(pk=w["invitation"].pk)
     return (AuditLog.objects.count(), User.objects.count(), Invitation.objects.count(), invitation.nonce,
             invitation.revoked_at, User.objects.get(pk=w["staff"].pk).is_active,
-            User.objects.get(pk=w["inactive"].pk).is_active)
+            User.objects.get(pk=w["inactive"].pk).is_active, User.objects.get(pk=w["staff"].pk).email)
 
 
 @pytest.mark.parametrize(("service", "role"), [(s, r) for s, roles in WRONG_ROLES.items() for r in roles])

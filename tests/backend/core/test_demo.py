@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from backend.accounts.models import User
 from backend.experts.models import Expert
@@ -25,3 +26,13 @@ def test_demo_seeds_a_believable_region_once(capsys):
         assert username in output
     assert set(User.objects.filter(username__startswith="demo-").values_list("role", flat=True)) == {
         "coordinator", "municipal", "expert"}
+
+
+def test_every_demo_expert_has_a_home_so_travel_is_counted(db):
+    """Issue 21: no demo expert had a home, so every on-site proposal said 費用弁償 0円."""
+    from backend.demo.demo import demo_seed
+
+    demo_seed()
+    assert Expert.objects.exists()
+    assert not Expert.objects.filter(home_municipality__isnull=True).exists()
+    assert not Expert.objects.exclude(home_municipality__prefecture=F("registering_prefecture")).exists()

@@ -391,3 +391,87 @@ def test_a_workbook_saved_on_its_instruction_sheet_still_reads_the_data_sheet(co
     upload = SimpleUploadedFile("needs.xlsx", buffer.getvalue())
     response = client.post("/api/v1/import/needs/", {"file": upload}, format="multipart")
     assert response.status_code == 201, response.content
+
+
+def test_the_templates_carry_every_field_the_forms_have():
+    """Issue 21: the templates lacked the home, the description, the on-site days and the offered fee."""
+    from backend.experts.serializers import ExpertInputSerializer
+    from backend.intake.imports import SPECS
+    from backend.needs.serializers import NeedInputSerializer
+
+    need_columns = {c.field for c in SPECS["needs"]().columns}
+    expert_columns = {c.field for c in SPECS["experts"]().columns} | {"affiliations"}  # 所属事業者1, 関係1, …
+    assert set(NeedInputSerializer().fields) <= need_columns
+    # The registering prefecture is the importer's own; listing is the coordinator's later decision.
+    assert set(ExpertInputSerializer().fields) - {"registering_prefecture", "listed"} <= expert_columns
+
+
+def test_an_imported_expert_has_a_home_by_name(coordinator):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "experts")
+    row = dict(zip(header, example, strict=True))
+    assert row["自宅・拠点の市区町村"] == "松本市"
+    row["自宅・拠点の市区町村"] = "長野県上田市"
+    response = client.post("/api/v1/import/experts/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    assert Expert.objects.get().home_municipality_id == "202037"
+
+
+@pytest.mark.parametrize(("basis", "amount", "hours", "fee_amount"), [
+    ("年額", "180", "", 1_800_000),  # 万円, as on the need form
+    ("月額", "15.5", "", 155_000),
+    ("日額", "40,000", "", 40_000),  # yen
+    ("時間額", "5000", "7.5", 5_000),
+])
+def test_an_imported_need_carries_its_description_onsite_days_and_offered_fee(coordinator, basis, amount, hours,
+                                                                              fee_amount):
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    row = dict(zip(header, example, strict=True))
+    row.update({"業務内容": "職員研修の企画", "現地勤務": "要", "現地勤務の日数": "12", "提示報酬の定め方": basis,
+                "提示報酬の額": amount, "1日の時間数": hours, "報酬額は消費税込み": ""})
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    need = Need.objects.get()
+    assert (need.description, need.onsite_days, need.fee_amount) == ("職員研修の企画", 12, fee_amount)
+
+
+def _one_row(client, kind, **cells):
+    header, example = _template_rows(client, kind)
+    row = dict(zip(header, example, strict=True))
+    row.update(cells)
+    response = client.post(f"/api/v1/import/{kind}/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 400
+    return response.json()["errors"]
+
+
+def test_an_unknown_prefecture_is_named_by_its_column_and_what_was_written(coordinator):
+    """Issue 21: 「主キー "ながの" は不正です」 named neither the column nor what to do."""
+    (error,) = _one_row(client_for(coordinator), "experts", 対応都道府県="ながの")
+    assert error["column"] == "対応都道府県"
+    assert error["ja"] == "対応都道府県の「ながの」が見つかりません。記入方法のシートのとおりに書いてください。"
+    assert "主キー" not in error["ja"]
+
+
+def test_a_missing_value_names_its_column_not_null(coordinator):
+    """Issue 21: 「この項目はnullにできません。」."""
+    errors = _one_row(client_for(coordinator), "experts", 年間稼働日数="")
+    by_column = {e["column"]: e["ja"] for e in errors}
+    assert by_column["年間稼働日数"] == "年間稼働日数を入力してください。"
+    assert all("null" not in e["ja"] and "この項目" not in e["ja"] for e in errors)
+
+
+def test_a_budget_over_the_limit_is_said_in_man_yen_as_its_column(coordinator):
+    (error,) = _one_row(client_for(coordinator), "needs", **{"年間予算(万円)": "999999999"})
+    assert error["ja"] == "年間予算(万円)は100,000以下で書いてください。"
+
+
+def test_a_relation_without_its_vendor_names_the_vendors_column_and_our_own_message_is_kept(coordinator):
+    """Issue 21: 「この項目はnullにできません。」 for an affiliation whose vendor cell was empty."""
+    errors = _one_row(client_for(coordinator), "experts", 関係1="元在籍", 所属事業者1="", 退職日1="")
+    by_column = {e["column"]: e["ja"] for e in errors}
+    assert by_column["所属事業者1"] == "所属事業者1を入力してください。"
+    assert all("null" not in e["ja"] for e in errors), errors

@@ -129,7 +129,9 @@ def test_may_bid_answers_no_with_the_engagement_behind_it_yes_for_another_and_40
     no = client.get("/api/v1/may-bid/", query).json()
     assert no["allowed"] is False
     assert engagement.expert.name in no["reason"]["ja"] and "長野市" in no["reason"]["ja"]
-    assert "2027-04-01" in no["reason"]["ja"] and "2028-03-31" in no["reason"]["ja"]
+    # Issue 21: the clerk reads 令和 dates (the reason showed ISO dates); English keeps ISO.
+    assert "令和9年4月1日" in no["reason"]["ja"] and "令和10年3月31日" in no["reason"]["ja"]
+    assert "2027-04-01" not in no["reason"]["ja"]
     assert f"engagement #{engagement.pk}" in no["reason"]["en"] and no["reason"]["en"].startswith("Not allowed")
     (behind,) = no["restrictions"]
     assert (behind["engagement"], behind["expert_name"], behind["state"]) == (

@@ -44,7 +44,7 @@ def test_was_the_vendor_restricted_at_nagano_on_1_june_is_answered_after_the_eng
     planned = ProcurementFactory(municipality_id="202011", status="planned", incumbent_vendor=None)
     june = client.get("/api/v1/may-bid/", {"vendor": vendor.pk, "procurement": planned.pk, "on": "2027-06-01"}).json()
     assert june["allowed"] is False and old.expert.name in june["reason"]["ja"]
-    assert "2027-09-30" in june["reason"]["ja"]
+    assert "令和9年9月30日" in june["reason"]["ja"]  # 令和 dates for the clerk (issue 21)
     november = client.get("/api/v1/may-bid/", {"vendor": vendor.pk, "procurement": planned.pk, "on": "2027-11-01"})
     assert november.json()["allowed"] is True
 

@@ -11,6 +11,7 @@ from backend.procurement.models import Procurement, Vendor
 from backend.runs.models import MatchRun, PairDecision, Proposal
 from backend.runs.refs import parse_ref
 from backend.runs.selectors import run_instance_for, run_report_for, run_result_for
+from backend.runs.words import places_named
 from tests.backend.factories import MatchRunFactory
 from tests.backend.runs.season import small_season
 
@@ -28,7 +29,9 @@ def old_unmatched(user, run) -> dict[int, dict]:
     for u in run_result_for(user=user, run=run).get("unmatched", []):
         rows[parse_ref(u["need"])] = {
             "reason": u["reason"],
-            "detail": EXPERT_REF.sub(lambda m: names.get(int(m.group(1)), m.group(0)), u.get("detail", "")),
+            # Places and vendors by name since issue 21 (the page showed 202011 and V2).
+            "detail": places_named(EXPERT_REF.sub(lambda m: names.get(int(m.group(1)), m.group(0)),
+                                                  u.get("detail", ""))),
             "conflicted": sorted(names[parse_ref(e)] for (e, n), reason in rules.items()
                                  if n == u["need"] and reason == "conflict" and parse_ref(e) in names)}
     return rows
