@@ -23,6 +23,7 @@ from backend.core.choices import (
     Weekday,
 )
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
+from backend.core.hooks import Hook
 from backend.core.services import model_update
 from backend.experts.errors import ErrorCode
 from backend.experts.models import (
@@ -34,6 +35,11 @@ from backend.experts.models import (
 )
 from backend.experts.workflows import AFFILIATION_CHANGE_WORKFLOW
 from backend.restrictions.services import restrictions_after_affiliation_change
+
+# An expert's affiliations changed (an edit by the coordinator, an accepted change request): the apps above
+# register what it means for them in the write's transaction — an incumbent conflict on the expert's engagements
+# (backend/placement/conflicts.py). Called with actor= and expert=.
+AFFILIATIONS_CHANGED = Hook("affiliations changed")
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
 EXPERT_OWN_FIELDS = frozenset({
@@ -116,6 +122,7 @@ def _write_relations(expert: Expert, data: dict, *, actor) -> None:
         # Rows of the register already recorded stay; an added affiliation restricts from today.
         after = {(a["vendor"].pk, a["relation"]) for a in data["affiliations"]}
         restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
+        AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
 
 
 def _check_changes_expert(actor: User, expert: Expert) -> None:
@@ -305,6 +312,7 @@ def affiliation_change_accept(*, actor: User, change: AffiliationChange, reason:
             defaults={"ended_on": change.ended_on})
     after = set(expert.affiliations.values_list("vendor_id", "relation"))
     restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
+    AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
     _change_decided(change, AuditAction.AFFILIATION_ACCEPT, actor=actor, expert=expert, reason=reason)
     return change
 

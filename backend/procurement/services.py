@@ -13,6 +13,7 @@ from backend.accounts.models import User, UserRole
 from backend.accounts.permissions import is_admin, is_coordinator, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import DomainError, ForbiddenError
+from backend.core.hooks import Hook
 from backend.core.services import model_update
 from backend.geo.models import Municipality
 from backend.procurement.errors import ErrorCode
@@ -22,6 +23,13 @@ from backend.procurement.selectors import (
     vendor_can_change,
     vendor_relying_prefectures,
 )
+
+
+# A procurement written (created or changed): the apps above register what it means for them, in the write's
+# transaction — an incumbent conflict on an engagement, a restricted vendor on a planned procurement
+# (backend/placement/conflicts.py). Called with actor=, procurement=, before= (None for a new one); what the
+# callables answer are warnings for the clerk, kept on the returned procurement as `warnings`.
+PROCUREMENT_WRITTEN = Hook("procurement written")
 
 
 def _vendor_snapshot(vendor: Vendor) -> dict:
@@ -108,6 +116,7 @@ def procurement_create(*, actor: User, data: dict) -> Procurement:
     )
     audit_record(actor=actor, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
                  after=_procurement_snapshot(procurement))
+    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=None)
     return procurement
 
 
@@ -126,6 +135,7 @@ def procurement_update(*, actor: User, procurement: Procurement, data: dict) -> 
     audit_record(actor=actor, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
                  after=_procurement_snapshot(procurement))
+    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=before)
     return procurement
 
 
