@@ -46,7 +46,8 @@ from backend.restrictions.selectors import vendor_may_bid
 def _may_scan(actor: User) -> bool:
     """A scan follows a write of record by staff: a procurement (municipal staff), an affiliation or a vendor
     merge (coordinators), or an administrator's. Experts write none of those."""
-    return is_admin(actor) or is_coordinator(actor) or (actor.is_authenticated and actor.role == UserRole.MUNICIPAL)
+    return bool(actor and actor.is_authenticated) and (
+        is_admin(actor) or is_coordinator(actor) or actor.role == UserRole.MUNICIPAL)
 
 
 def _holding(*, vendor_ids, municipality_ids, expert_ids, engagement_ids):

@@ -24,7 +24,6 @@ from backend.procurement.selectors import (
     vendor_relying_prefectures,
 )
 
-
 # A procurement written (created or changed): the apps above register what it means for them, in the write's
 # transaction — an incumbent conflict on an engagement, a restricted vendor on a planned procurement
 # (backend/placement/conflicts.py). Called with actor=, procurement=, before= (None for a new one); what the
