@@ -199,10 +199,11 @@ class EngagementConflict(models.Model):
 
     engagement = models.ForeignKey(Engagement, verbose_name=_("任用・委託"), on_delete=models.PROTECT,
                                    related_name="conflicts")
+    # Reached from a vendor (`vendor.engagement_conflicts`), so that a merge of two vendors moves these rows too.
     vendor = models.ForeignKey("procurement.Vendor", verbose_name=_("事業者"), on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="engagement_conflicts")
     procurement = models.ForeignKey("procurement.Procurement", verbose_name=_("調達"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="engagement_conflicts")
     procurement_title = models.CharField(_("調達の件名"), max_length=200)  # kept if the procurement is deleted
     cause = models.CharField(_("きっかけ"), max_length=16, choices=ConflictCause.choices)
     found_at = models.DateTimeField(_("検出日時"), auto_now_add=True)
@@ -221,8 +222,9 @@ class EngagementConflict(models.Model):
         verbose_name_plural = _("任用後に生じた利益相反")
         ordering = ["-found_at", "-id"]
         constraints = [
+            # A scan always names the procurement; a procurement deleted since leaves its conflicts (NULL) open.
             models.UniqueConstraint(fields=["engagement", "vendor", "procurement"],
-                                    condition=Q(resolved_at__isnull=True), nulls_distinct=False,
+                                    condition=Q(resolved_at__isnull=True),
                                     name="one_open_conflict_per_engagement_vendor_procurement"),
             models.CheckConstraint(condition=Q(resolved_at__isnull=True, resolution="")
                                    | (Q(resolved_at__isnull=False) & ~Q(resolution="")),

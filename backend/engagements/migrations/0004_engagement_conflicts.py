@@ -26,15 +26,15 @@ class Migration(migrations.Migration):
                 ('coi_override', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='conflicts', to='engagements.coioverride', verbose_name='利益相反の例外')),
                 ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts', to='engagements.engagement', verbose_name='任用・委託')),
                 ('found_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='procurement.procurement', verbose_name='調達')),
+                ('procurement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='engagement_conflicts', to='procurement.procurement', verbose_name='調達')),
                 ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurement.vendor', verbose_name='事業者')),
+                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagement_conflicts', to='procurement.vendor', verbose_name='事業者')),
             ],
             options={
                 'verbose_name': '任用後に生じた利益相反',
                 'verbose_name_plural': '任用後に生じた利益相反',
                 'ordering': ['-found_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('engagement', 'vendor', 'procurement'), name='one_open_conflict_per_engagement_vendor_procurement', nulls_distinct=False), models.CheckConstraint(condition=models.Q(models.Q(('resolution', ''), ('resolved_at__isnull', True)), models.Q(('resolved_at__isnull', False), models.Q(('resolution', ''), _negated=True)), _connector='OR'), name='conflict_resolved_with_a_resolution'), models.CheckConstraint(condition=models.Q(models.Q(('resolution', 'exception'), _negated=True), ('coi_override__isnull', False), _connector='OR'), name='conflict_exception_names_it')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('engagement', 'vendor', 'procurement'), name='one_open_conflict_per_engagement_vendor_procurement'), models.CheckConstraint(condition=models.Q(models.Q(('resolution', ''), ('resolved_at__isnull', True)), models.Q(('resolved_at__isnull', False), models.Q(('resolution', ''), _negated=True)), _connector='OR'), name='conflict_resolved_with_a_resolution'), models.CheckConstraint(condition=models.Q(models.Q(('resolution', 'exception'), _negated=True), ('coi_override__isnull', False), _connector='OR'), name='conflict_exception_names_it')],
             },
         ),
     ]

@@ -17,6 +17,7 @@ from backend.core.errors import ConflictError, DomainError
 from backend.core.models import AuditLog
 from backend.engagements.models import CoiOverride, Engagement, EngagementConflict
 from backend.engagements.pledge import PLEDGE_VERSION
+from backend.engagements.selectors import engagement_conflicts_to_resolve
 from backend.engagements.services import engagement_conflict_end, engagement_conflict_except
 from backend.experts.models import Affiliation, AffiliationChange
 from backend.experts.services import affiliation_change_accept, expert_update
@@ -24,7 +25,7 @@ from backend.needs.models import Need
 from backend.notifications.models import Notification, NotificationKind
 from backend.placement.conflicts import conflicts_scan
 from backend.procurement.models import Procurement
-from backend.procurement.services import procurement_create, procurement_update
+from backend.procurement.services import procurement_create, procurement_delete, procurement_update
 from backend.restrictions.models import BidRestriction
 from tests.backend.factories import (
     AffiliationFactory,
@@ -278,3 +279,21 @@ def test_a_planned_procurement_naming_a_restricted_vendor_warns_the_clerk_with_t
 def test_a_planned_procurement_of_an_unrestricted_vendor_warns_of_nothing(ito, nozawa_clerk):
     procurement = _register_operations(nozawa_clerk, VendorFactory(), status="planned")
     assert procurement.warnings == []
+
+
+def test_a_deleted_procurement_leaves_its_conflict_open_for_the_coordinator_by_its_title(ito, nozawa_clerk):
+    first = _register_operations(nozawa_clerk, ito["vendor"])
+    second = _register_operations(nozawa_clerk, ito["vendor"], title="窓口端末運用保守")
+    procurement_delete(actor=nozawa_clerk, procurement=first)
+    procurement_delete(actor=nozawa_clerk, procurement=second)
+
+    assert sorted(EngagementConflict.objects.unresolved().values_list("procurement_title", flat=True)) == [
+        "住民情報システム運用保守", "窓口端末運用保守"]
+
+
+def test_a_conflict_of_an_engagement_that_ended_otherwise_no_longer_waits_for_the_coordinator(
+        ito, nozawa_clerk, coordinator):
+    _register_operations(nozawa_clerk, ito["vendor"])
+    assert engagement_conflicts_to_resolve(user=coordinator).count() == 1
+    Engagement.objects.filter(pk=ito["engagement"].pk).update(status="ended")  # as a hand-over would
+    assert engagement_conflicts_to_resolve(user=coordinator).count() == 0
