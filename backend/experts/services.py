@@ -38,7 +38,8 @@ from backend.restrictions.services import restrictions_after_affiliation_change
 
 # An expert's affiliations changed (an edit by the coordinator, an accepted change request): the apps above
 # register what it means for them in the write's transaction — an incumbent conflict on the expert's engagements
-# (backend/placement/conflicts.py). Called with actor= and expert=.
+# (backend/placement/conflicts.py). Called with actor= and expert=, before any audit row of the write (the chain's
+# lock is the last a transaction takes).
 AFFILIATIONS_CHANGED = Hook("affiliations changed")
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -121,8 +122,8 @@ def _write_relations(expert: Expert, data: dict, *, actor) -> None:
         )
         # Rows of the register already recorded stay; an added affiliation restricts from today.
         after = {(a["vendor"].pk, a["relation"]) for a in data["affiliations"]}
-        restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
         AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
+        restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
 
 
 def _check_changes_expert(actor: User, expert: Expert) -> None:
@@ -311,8 +312,8 @@ def affiliation_change_accept(*, actor: User, change: AffiliationChange, reason:
             expert=expert, vendor=change.vendor, relation=AffiliationRelation.FORMER_EMPLOYEE,
             defaults={"ended_on": change.ended_on})
     after = set(expert.affiliations.values_list("vendor_id", "relation"))
-    restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
     AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
+    restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
     _change_decided(change, AuditAction.AFFILIATION_ACCEPT, actor=actor, expert=expert, reason=reason)
     return change
 

@@ -9,7 +9,9 @@ there is flagged to the clerk who registers it.
 The incumbent rule is the engine's, as approval asks it (`backend.placement.rules.incumbent_conflicts`); this
 module never words it again. It sits here, above engagements, because that rule does; the lower apps whose writes
 bring a conflict (procurement, experts) fire their hooks (backend.core.hooks), registered by `hooks_register` at
-start-up, and a vendor merge calls `conflicts_scan` itself.
+start-up, and a vendor merge calls `conflicts_scan` itself. Each calls it before writing any audit row of its own:
+a scan's insert may wait on a concurrent scan's, and the audit chain's lock must be the last a transaction takes
+(tests/backend/placement/test_concurrent_conflicts.py).
 """
 
 from collections.abc import Iterable
@@ -73,28 +75,32 @@ def _excepted(engagement: Engagement) -> bool:
                                                  fiscal_year=engagement.fiscal_year).exists()
 
 
-def _record(*, actor: User, engagement: Engagement, procurement: Procurement, cause: str) -> EngagementConflict | None:
-    """One open conflict per engagement, vendor and procurement: an existing one is kept, a concurrent one wins."""
+def _insert(*, actor: User, engagement: Engagement, procurement: Procurement, cause: str) -> EngagementConflict | None:
+    """One open conflict per engagement, vendor and procurement: an existing one is kept; a concurrent insert of the
+    same one is waited for (the open-conflict index) and, once committed, wins."""
     vendor_id = procurement.incumbent_vendor_id
     if EngagementConflict.objects.unresolved().filter(engagement=engagement, vendor_id=vendor_id,
                                                       procurement=procurement).exists():
         return None
     try:
         with transaction.atomic():
-            conflict = EngagementConflict.objects.create(
+            return EngagementConflict.objects.create(
                 engagement=engagement, vendor_id=vendor_id, procurement=procurement,
                 procurement_title=procurement.title, cause=cause, found_by=actor if actor.pk else None)
     except IntegrityError:  # recorded by a concurrent write since the check
         return None
+
+
+def _tell(*, actor: User, conflict: EngagementConflict, procurement: Procurement) -> None:
+    engagement = conflict.engagement
     audit_record(actor=actor, action=AuditAction.ENGAGEMENT_CONFLICT_RECORD, obj=conflict,
                  prefecture=engagement.municipality.prefecture,
-                 after={"engagement": engagement.pk, "expert": engagement.expert_id, "vendor": vendor_id,
-                        "procurement": procurement.pk, "cause": cause})
+                 after={"engagement": engagement.pk, "expert": engagement.expert_id, "vendor": conflict.vendor_id,
+                        "procurement": procurement.pk, "cause": conflict.cause})
     engagement_notify(engagement, NotificationKind.ENGAGEMENT_CONFLICT,
                       recipients_parties(municipality_id=engagement.municipality_id,
                                          prefecture_id=engagement.municipality.prefecture_id),
                       vendor=procurement.incumbent_vendor.name, procurement=procurement.title)
-    return conflict
 
 
 def conflicts_scan(*, actor: User, vendor_ids: Iterable[int] | None = None,
@@ -107,8 +113,10 @@ def conflicts_scan(*, actor: User, vendor_ids: Iterable[int] | None = None,
     if not _may_scan(actor):
         raise ForbiddenError.single("conflict", ErrorCode.NOT_YOURS,
                                     _("利益相反の確認は、都道府県のコーディネーターか市区町村の職員が行います。"))
-    recorded = []
+    recorded: list[tuple[EngagementConflict, Procurement]] = []
     with transaction.atomic():
+        # Every row first, then their audit rows and notices: a scan waits on another's insert (the open-conflict
+        # index) only before it takes the audit chain's lock, which is the last lock of any transaction.
         for engagement in _holding(vendor_ids=vendor_ids, municipality_ids=municipality_ids, expert_ids=expert_ids,
                                    engagement_ids=engagement_ids):
             if _excepted(engagement):
@@ -116,10 +124,12 @@ def conflicts_scan(*, actor: User, vendor_ids: Iterable[int] | None = None,
             expert = Expert.objects.prefetch_related("skills", "serves_prefectures", "onsite_prefectures",
                                                      "affiliations").get(pk=engagement.expert_id)
             for procurement in incumbent_conflicts(expert, engagement.municipality_id):
-                conflict = _record(actor=actor, engagement=engagement, procurement=procurement, cause=cause)
+                conflict = _insert(actor=actor, engagement=engagement, procurement=procurement, cause=cause)
                 if conflict is not None:
-                    recorded.append(conflict)
-    return recorded
+                    recorded.append((conflict, procurement))
+        for conflict, procurement in recorded:
+            _tell(actor=actor, conflict=conflict, procurement=procurement)
+    return [conflict for conflict, _procurement in recorded]
 
 
 # -- a planned procurement naming a restricted vendor -------------------------------------------------------------

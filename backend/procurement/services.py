@@ -26,8 +26,9 @@ from backend.procurement.selectors import (
 
 # A procurement written (created or changed): the apps above register what it means for them, in the write's
 # transaction — an incumbent conflict on an engagement, a restricted vendor on a planned procurement
-# (backend/placement/conflicts.py). Called with actor=, procurement=, before= (None for a new one); what the
-# callables answer are warnings for the clerk, kept on the returned procurement as `warnings`.
+# (backend/placement/conflicts.py). Called with actor=, procurement=, before= (None for a new one) before the
+# write's audit row (the chain's lock is the last a transaction takes); what the callables answer are warnings for
+# the clerk, kept on the returned procurement as `warnings`.
 PROCUREMENT_WRITTEN = Hook("procurement written")
 
 
@@ -113,14 +114,18 @@ def procurement_create(*, actor: User, data: dict) -> Procurement:
         municipality=municipality, title=data["title"], category=data["category"], status=data["status"],
         incumbent_vendor=data.get("incumbent_vendor"), fiscal_year=data["fiscal_year"],
     )
+    # Before the write's audit row: the hooks' rows wait on one another, never while holding the chain's lock.
+    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=None)
     audit_record(actor=actor, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
                  after=_procurement_snapshot(procurement))
-    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=None)
     return procurement
 
 
 def _locked(procurement: Procurement) -> Procurement:
-    return Procurement.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=procurement.pk)
+    # FOR NO KEY UPDATE: rows that point at the procurement (a conflict a concurrent scan records) may still be
+    # inserted meanwhile; FOR UPDATE would make them wait while the write waits on them (a deadlock).
+    return Procurement.objects.select_for_update(of=("self",), no_key=True).select_related("municipality").get(
+        pk=procurement.pk)
 
 
 @transaction.atomic(durable=True)
@@ -131,10 +136,10 @@ def procurement_update(*, actor: User, procurement: Procurement, data: dict) -> 
     procurement.municipality = _municipality_for(actor=actor, data=data, current=procurement.municipality)
     model_update(instance=procurement, fields=("title", "category", "status", "incumbent_vendor", "fiscal_year"), data=data)
     procurement.save()
+    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=before)
     audit_record(actor=actor, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
                  after=_procurement_snapshot(procurement))
-    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=before)
     return procurement
 
 
