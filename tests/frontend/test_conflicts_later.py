@@ -19,6 +19,7 @@ from tests.backend.factories import (
     AffiliationFactory,
     CoordinatorFactory,
     ExpertFactory,
+    ExpertUserFactory,
     MunicipalStaffFactory,
     NeedFactory,
     VendorFactory,
@@ -61,8 +62,10 @@ def test_the_quoted_failure_through_the_clerks_form_is_recorded_told_and_shown_t
     client.force_login(world["coordinator"])
     page = client.get("/engagements/").content.decode()
     assert "例外として続ける" in page and "任用を終了する" in page
-    client.force_login(world["clerk"])
-    assert "コーディネーターの判断待ち" in client.get("/engagements/").content.decode()
+    for party in (world["clerk"], ExpertUserFactory(expert=world["expert"])):
+        client.force_login(party)
+        page = client.get("/engagements/").content.decode()
+        assert "コーディネーターの判断待ち" in page and "例外として続ける…" not in page
 
 
 def test_the_coordinators_to_do_counts_the_open_conflict_until_resolved(client, world):
