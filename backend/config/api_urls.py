@@ -13,7 +13,7 @@ from backend.accounts.apis import (
 )
 from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
 from backend.audit.apis import AuditLogViewSet
-from backend.engagements.apis import CoiOverrideViewSet, EngagementViewSet
+from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.intake.apis import ImportApi, ImportTemplateApi
@@ -44,6 +44,7 @@ router.register("proposals", ProposalApprovalViewSet, basename="proposal")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("engagements", EngagementViewSet, basename="engagement")
 router.register("replacements", ReplacementViewSet, basename="replacement")
+router.register("engagement-conflicts", EngagementConflictViewSet, basename="engagement-conflict")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("notifications", NotificationViewSet, basename="notification")
 

@@ -16,14 +16,22 @@ from backend.core.viewsets import ScopedViewSet
 from backend.engagements import selectors, services
 from backend.engagements.contacts import engagement_contacts
 from backend.engagements.errors import ErrorCode
-from backend.engagements.filters import CoiOverrideFilter, EngagementFilter, ReplacementFilter
-from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
+from backend.engagements.filters import (
+    CoiOverrideFilter,
+    EngagementConflictFilter,
+    EngagementFilter,
+    ReplacementFilter,
+)
+from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
 from backend.engagements.serializers import (
     AcceptInputSerializer,
     CoiOverrideOutputSerializer,
     CoiOverrideRevokeInputSerializer,
+    ConflictEndInputSerializer,
+    ConflictExceptInputSerializer,
     ContactsOutputSerializer,
     DeclineInputSerializer,
+    EngagementConflictOutputSerializer,
     EngagementListOutputSerializer,
     EngagementOutputSerializer,
     PledgeInputSerializer,
@@ -133,3 +141,34 @@ class ReplacementViewSet(ScopedViewSet):
 
     def scoped_queryset(self, user):
         return selectors.replacement_list(user=user)
+
+
+class EngagementConflictViewSet(ScopedViewSet):
+    """Conflicts found after the offer (任用後に生じた利益相反): recorded when a procurement, an affiliation, a vendor
+    merge or moved dates put an offered or active engagement in an incumbent conflict; open until the coordinator
+    records an exception (`except`) or ends the engagement (`end`)."""
+
+    queryset = EngagementConflict.objects.none()
+    output_serializer_class = EngagementConflictOutputSerializer
+    filterset_class = EngagementConflictFilter
+
+    def scoped_queryset(self, user):
+        return selectors.engagement_conflict_list(user=user)
+
+    @extend_schema(request=ConflictExceptInputSerializer, responses=EngagementConflictOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="except")
+    def except_(self, request, pk=None):
+        """Keep the engagement with a recorded exception (利益相反の例外) and its reason."""
+        conflict = self.get_object()
+        data = validate_input(ConflictExceptInputSerializer, data=request.data)
+        return self.render(services.engagement_conflict_except(actor=request.user, conflict=conflict,
+                                                               reason=data["reason"]))
+
+    @extend_schema(request=ConflictEndInputSerializer, responses=EngagementConflictOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the engagement for the conflict: an offer is withdrawn, an active engagement ends today."""
+        conflict = self.get_object()
+        data = validate_input(ConflictEndInputSerializer, data=request.data or {})
+        return self.render(services.engagement_conflict_end(actor=request.user, conflict=conflict,
+                                                            reason=data.get("reason", "")))

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     ALREADY_REQUESTED = "already_requested"
+    ALREADY_RESOLVED = "already_resolved"
     ALREADY_REVOKED = "already_revoked"
     BEFORE_START = "before_start"
     BELOW_DAILY_RATE = "below_daily_rate"
@@ -15,6 +16,7 @@ class ErrorCode(StrEnum):
     NOT_AWAITING_PLEDGE = "not_awaiting_pledge"
     NOT_A_PARTY = "not_a_party"
     NOT_CONFLICT_ONLY = "not_conflict_only"
+    NOT_HOLDING = "not_holding"
     NOT_OFFERED = "not_offered"
     NOT_OPEN = "not_open"
     NOT_PROPOSED = "not_proposed"

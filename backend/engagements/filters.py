@@ -3,7 +3,9 @@ import django_filters
 from backend.core.filters import WholeNumberFilter, code, fiscal_year, key
 from backend.engagements.models import (
     CoiOverride,
+    ConflictState,
     Engagement,
+    EngagementConflict,
     EngagementStatus,
     ReplacementRequest,
     ReplacementStatus,
@@ -42,3 +44,16 @@ class ReplacementFilter(django_filters.FilterSet):
     class Meta:
         model = ReplacementRequest
         fields = []
+
+
+class EngagementConflictFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ConflictState.choices, method="by_state")
+    municipality = code("engagement__municipality_id")
+    engagement = key("engagement_id")
+
+    class Meta:
+        model = EngagementConflict
+        fields = []
+
+    def by_state(self, queryset, name, value):
+        return queryset.filter(resolved_at__isnull=value == ConflictState.OPEN)

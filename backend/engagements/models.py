@@ -168,3 +168,80 @@ class ReplacementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"replacement #{self.pk} of engagement {self.engagement_id}"
+
+
+class ConflictState(models.TextChoices):
+    """Where a conflict found on an engagement stands: derived from its timestamps, never stored."""
+
+    OPEN = "open", _("確認待ち")
+    RESOLVED = "resolved", _("解消済み")
+
+
+class ConflictResolution(models.TextChoices):
+    EXCEPTION = "exception", _("例外として継続")
+    ENDED = "ended", _("任用を終了")
+
+
+class ConflictCause(models.TextChoices):
+    """The write that put the engagement in the conflict (its audit row says who and when)."""
+
+    PROCUREMENT = "procurement", _("調達の登録・変更")
+    AFFILIATION = "affiliation", _("所属の追加")
+    VENDOR_MERGE = "vendor_merge", _("事業者の統合")
+    DATES = "dates", _("任用期間の変更")
+
+
+class EngagementConflictQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class EngagementConflict(models.Model):
+    """An incumbent conflict (利益相反) that arose after the engagement was offered or began: the expert's vendor
+    became the incumbent of an ongoing procurement of the municipality (a procurement registered or changed, an
+    affiliation added, two vendors merged, the dates moved). It stays open, shown to the coordinator and the
+    municipality, until the coordinator records an exception for it or ends the engagement
+    (backend/placement/conflicts.py); resolved rows stay as the record of what was decided."""
+
+    engagement = models.ForeignKey(Engagement, verbose_name=_("任用・委託"), on_delete=models.PROTECT,
+                                   related_name="conflicts")
+    # Reached from a vendor (`vendor.engagement_conflicts`), so that a merge of two vendors moves these rows too.
+    vendor = models.ForeignKey("procurement.Vendor", verbose_name=_("事業者"), on_delete=models.PROTECT,
+                               related_name="engagement_conflicts")
+    procurement = models.ForeignKey("procurement.Procurement", verbose_name=_("調達"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="engagement_conflicts")
+    procurement_title = models.CharField(_("調達の件名"), max_length=200)  # kept if the procurement is deleted
+    cause = models.CharField(_("きっかけ"), max_length=16, choices=ConflictCause.choices)
+    found_at = models.DateTimeField(_("検出日時"), auto_now_add=True)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("解消日時"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    resolution = models.CharField(_("解消の方法"), max_length=16, choices=ConflictResolution.choices, blank=True)
+    coi_override = models.ForeignKey(CoiOverride, verbose_name=_("利益相反の例外"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="conflicts")
+
+    objects = EngagementConflictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任用後に生じた利益相反")
+        verbose_name_plural = _("任用後に生じた利益相反")
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            # A scan always names the procurement; a procurement deleted since leaves its conflicts (NULL) open.
+            models.UniqueConstraint(fields=["engagement", "vendor", "procurement"],
+                                    condition=Q(resolved_at__isnull=True),
+                                    name="one_open_conflict_per_engagement_vendor_procurement"),
+            models.CheckConstraint(condition=Q(resolved_at__isnull=True, resolution="")
+                                   | (Q(resolved_at__isnull=False) & ~Q(resolution="")),
+                                   name="conflict_resolved_with_a_resolution"),
+            models.CheckConstraint(condition=~Q(resolution="exception") | Q(coi_override__isnull=False),
+                                   name="conflict_exception_names_it"),
+        ]
+
+    def __str__(self) -> str:
+        return f"conflict #{self.pk} of engagement {self.engagement_id} (vendor {self.vendor_id})"
+
+    @property
+    def state(self) -> str:
+        return ConflictState.OPEN if self.resolved_at is None else ConflictState.RESOLVED

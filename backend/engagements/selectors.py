@@ -10,7 +10,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.scoping import scope_by_municipality
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start
-from backend.engagements.models import HOLDING_STATUSES, CoiOverride, Engagement, ReplacementRequest
+from backend.engagements.models import (
+    HOLDING_STATUSES,
+    CoiOverride,
+    Engagement,
+    EngagementConflict,
+    ReplacementRequest,
+)
 from backend.experts.models import Expert
 from backend.geo.models import Municipality
 from backend.needs.models import Need
@@ -88,3 +94,19 @@ def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
 def replacement_list(*, user) -> QuerySet[ReplacementRequest]:
     queryset = ReplacementRequest.objects.select_related("engagement__municipality", "engagement__expert")
     return scope_by_municipality(queryset, user, path="engagement__municipality")
+
+
+def engagement_conflict_list(*, user) -> QuerySet[EngagementConflict]:
+    """Conflicts found after the offer (任用後に生じた利益相反), newest first: a coordinator their prefecture's,
+    municipal staff their municipality's, an expert those of their own engagements."""
+    queryset = EngagementConflict.objects.select_related(
+        "engagement__expert", "engagement__municipality", "engagement__need", "vendor", "found_by", "resolved_by",
+        "coi_override").order_by("-found_at", "-id")
+    return scope_by_municipality(queryset, user, path="engagement__municipality", expert_path="engagement__expert")
+
+
+def engagement_conflicts_to_resolve(*, user) -> QuerySet[EngagementConflict]:
+    """The open conflicts of engagements that still hold (offered or active): what waits for the coordinator. A
+    conflict of an engagement declined or ended since needs no decision and is not shown as one."""
+    return engagement_conflict_list(user=user).filter(resolved_at__isnull=True,
+                                                      engagement__status__in=HOLDING_STATUSES)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from backend.core.choices import EmploymentForm
 from backend.core.viewsets import iso_datetime
-from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
+from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
 from backend.engagements.pledge import PLEDGE_VERSION
 
 
@@ -160,3 +160,33 @@ class ContactsOutputSerializer(serializers.Serializer):
     municipality = ContactSerializer(many=True, allow_null=True,
                                      help_text="the municipality's staff; null when the reader is the municipality")
     expert = ContactSerializer(allow_null=True, help_text="the expert; null when the reader is the expert")
+class EngagementConflictOutputSerializer(serializers.ModelSerializer):
+    """A conflict found after the offer: the engagement, the vendor and the procurement that brought it, and how
+    (whether) the coordinator resolved it."""
+
+    expert = serializers.IntegerField(source="engagement.expert_id")
+    expert_name = serializers.CharField(source="engagement.expert.name")
+    municipality = serializers.CharField(source="engagement.municipality_id")
+    municipality_name = serializers.CharField(source="engagement.municipality.name")
+    need_title = serializers.CharField(source="engagement.need.title")
+    engagement_status = serializers.CharField(source="engagement.status")
+    vendor_name = serializers.CharField(source="vendor.name")
+    state = serializers.CharField(help_text="open (awaiting the coordinator) or resolved")
+    exception = serializers.IntegerField(source="coi_override_id", allow_null=True)
+    exception_reason = serializers.CharField(source="coi_override.reason", default=None, allow_null=True)
+
+    class Meta:
+        model = EngagementConflict
+        fields = ["id", "engagement", "engagement_status", "expert", "expert_name", "municipality",
+                  "municipality_name", "need_title", "vendor", "vendor_name", "procurement", "procurement_title",
+                  "cause", "state", "found_at", "found_by", "resolved_at", "resolved_by", "resolution", "exception",
+                  "exception_reason"]
+
+
+class ConflictExceptInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the engagement may continue (recorded with the "
+                                                              "exception).")
+
+
+class ConflictEndInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)

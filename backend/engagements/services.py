@@ -35,7 +35,9 @@ from backend.engagements.locks import engagements_locked, experts_locked
 from backend.engagements.models import (
     HOLDING_STATUSES,
     CoiOverride,
+    ConflictResolution,
     Engagement,
+    EngagementConflict,
     EngagementStatus,
     ExceptionState,
     ReplacementRequest,
@@ -43,7 +45,13 @@ from backend.engagements.models import (
 )
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.engagements.terms import share_served
-from backend.engagements.workflows import ENGAGEMENT_WORKFLOW, EXCEPTION_WORKFLOW, REPLACEMENT_WORKFLOW
+from backend.engagements.workflows import (
+    CONFLICT_WORKFLOW,
+    ENGAGEMENT_WORKFLOW,
+    EXCEPTION_WORKFLOW,
+    REPLACEMENT_WORKFLOW,
+)
+from backend.experts.models import Expert
 from backend.needs.services import need_release
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators, recipients_parties
@@ -313,7 +321,7 @@ def coi_override_revoke(*, actor: User, override: CoiOverride, reason: str, end_
                 engagements=joined(interpolate(_("%(expert)s（%(status)s）"), expert=e.expert.name,
                                                status=e.get_status_display()) for e in relying)))
         for engagement in relying:
-            _end_for_revoked_exception(actor=actor, engagement=engagement)
+            _end_early(actor=actor, engagement=engagement, because="exception revoked")
         revoked = {"revoked_at": timezone.now(), "revoked_by": actor, "revoke_reason": reason.strip()}
         EXCEPTION_WORKFLOW.move(override, AuditAction.COI_OVERRIDE_REVOKE, actor=actor,
                                 prefecture=override.municipality.prefecture, before=_exception_snapshot(override),
@@ -338,15 +346,16 @@ def _lift_exception_pins(*, actor: User, override: CoiOverride) -> None:
                             "exception": override.pk})
 
 
-def _end_for_revoked_exception(*, actor: User, engagement: Engagement) -> None:
-    """An offer is withdrawn by the prefecture; an active engagement ends today, prorated, and so do its
-    restrictions. Either way the need is on offer again."""
+def _end_early(*, actor: User, engagement: Engagement, because: str) -> None:
+    """The prefecture ends an engagement before its term (its exception revoked, a conflict that arose later): an
+    offer is withdrawn; an active engagement ends today, prorated, and so do its restrictions. Either way the need
+    is on offer again."""
     before = _engagement_snapshot(engagement)
     prefecture = engagement.municipality.prefecture
     if engagement.status == EngagementStatus.OFFERED:
         withdrawn = {"declined_by": "coordinator"}
         ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_WITHDRAW, actor=actor, prefecture=prefecture,
-                                 before=before, after={**before, **withdrawn, "because": "exception revoked"},
+                                 before=before, after={**before, **withdrawn, "because": because},
                                  changes=withdrawn)
     else:
         today = timezone.localdate()
@@ -355,10 +364,10 @@ def _end_for_revoked_exception(*, actor: User, engagement: Engagement) -> None:
         cut = {"ends_on": max(today, engagement.starts_on), "days_per_year": round(engagement.days_per_year * share),
                "fee": round(engagement.fee * share), "travel_cost": round(engagement.travel_cost * share)}
         ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_END, actor=actor, prefecture=prefecture,
-                                 before=before, after={**before, **cut, "because": "exception revoked"},
+                                 before=before, after={**before, **cut, "because": because},
                                  changes=cut)
         restrictions_sync_engagement_end(actor=actor, engagement=engagement)
-    _release_need_if_free(actor=actor, engagement=engagement, because="exception revoked")
+    _release_need_if_free(actor=actor, engagement=engagement, because=because)
 
 
 # -- replacement (要員交代) --------------------------------------------------------------------------------
@@ -396,3 +405,96 @@ def _replacement_complete(*, actor: User, replacement: ReplacementRequest, succe
     REPLACEMENT_WORKFLOW.move(replacement, AuditAction.REPLACEMENT_COMPLETE, actor=actor,
                               prefecture=successor.municipality.prefecture, changes={"completed_at": timezone.now()},
                               after={"successor": successor.pk, "replaced": replacement.engagement_id})
+
+
+# -- conflicts that arose after the offer (任用後に生じた利益相反) ----------------------------------------------------
+# Recorded by backend.placement.conflicts (which asks the engine's incumbent rule); resolved here, by the
+# coordinator of the engagement's prefecture only: an exception with its reason, or the end of the engagement.
+
+def _exception_record(*, actor: User, expert: Expert, municipality, fiscal_year: int, reason: str,
+                     **cause) -> CoiOverride:
+    """The exception in force for this expert, municipality and fiscal year, recorded (and audited) with the
+    reason unless one is in force already. The caller has checked the actor and holds the expert's lock."""
+    existing = CoiOverride.objects.in_force().filter(expert=expert, municipality=municipality,
+                                                     fiscal_year=fiscal_year).first()
+    if existing is not None:
+        return existing
+    override = CoiOverride.objects.create(expert=expert, municipality=municipality, fiscal_year=fiscal_year,
+                                          reason=reason.strip(), created_by=actor)
+    audit_record(actor=actor, action=AuditAction.COI_OVERRIDE_CREATE, obj=override, prefecture=municipality.prefecture,
+                 after={"expert": expert.pk, "municipality": municipality.pk, "reason": override.reason, **cause})
+    return override
+
+
+def _conflict_check(actor: User, conflict: EngagementConflict) -> None:
+    prefecture_id = Engagement.objects.values_list("municipality__prefecture_id", flat=True).get(
+        pk=conflict.engagement_id)
+    if not coordinates(actor, prefecture_id):
+        raise ForbiddenError.single("conflict", ErrorCode.NOT_YOURS,
+                                    _("利益相反を解消できるのは、その市区町村の都道府県のコーディネーターのみです。"))
+
+
+def _conflict_locked(conflict: EngagementConflict) -> tuple[Engagement, list[EngagementConflict]]:
+    """The module's lock order: the expert, the engagement with its need, then the engagement's open conflicts.
+    Refused once the conflict is resolved or the engagement no longer holds."""
+    engagement = _offer_locked(conflict.engagement)
+    conflicts = list(EngagementConflict.objects.select_for_update().filter(
+        engagement=engagement, resolved_at__isnull=True).order_by("pk"))
+    if conflict.pk not in {c.pk for c in conflicts}:
+        raise ConflictError.single("conflict", ErrorCode.ALREADY_RESOLVED, _("この利益相反は既に解消されています。"))
+    if engagement.status not in HOLDING_STATUSES:
+        raise ConflictError.single("conflict", ErrorCode.NOT_HOLDING, interpolate(
+            _("この任用は既に「%(status)s」です。"), status=engagement.get_status_display()))
+    return engagement, conflicts
+
+
+def _resolution(conflict: EngagementConflict, *, actor: User, resolution: str, override: CoiOverride | None = None,
+                reason: str = "") -> dict:
+    """What a move that resolves `conflict` writes and records (its `changes`, `before`, `after`)."""
+    named = {"engagement": conflict.engagement_id, "vendor": conflict.vendor_id, "procurement": conflict.procurement_id}
+    return {"changes": {"resolved_at": timezone.now(), "resolved_by": actor, "resolution": resolution,
+                        "coi_override": override},
+            "before": named, "after": {**named, "resolution": resolution, "exception": override.pk if override else None,
+                                       "reason": reason or None}}
+
+
+def engagement_conflict_except(*, actor: User, conflict: EngagementConflict, reason: str) -> EngagementConflict:
+    """The coordinator keeps the engagement with a recorded exception (利益相反の例外, with the reason): the
+    engagement relies on it from now on (revoking it ends the engagement), and every open conflict of the
+    engagement is resolved by it."""
+    _conflict_check(actor, conflict)
+    if not (reason or "").strip():
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("例外として継続する理由を記入してください。"))
+    with transaction.atomic():
+        engagement, conflicts = _conflict_locked(conflict)
+        override = _exception_record(actor=actor, expert=engagement.expert, municipality=engagement.municipality,
+                                    fiscal_year=engagement.fiscal_year, reason=reason,
+                                    engagement=engagement.pk, conflict=conflict.pk)
+        if engagement.coi_override_id != override.pk:
+            audit_record(actor=actor, action=AuditAction.ENGAGEMENT_CONFLICT_EXCEPT, obj=engagement,
+                         prefecture=engagement.municipality.prefecture,
+                         before={"coi_override": engagement.coi_override_id}, after={"coi_override": override.pk})
+            engagement.coi_override = override
+            engagement.save(update_fields=["coi_override", "updated_at"])
+        for open_conflict in conflicts:
+            CONFLICT_WORKFLOW.move(open_conflict, AuditAction.ENGAGEMENT_CONFLICT_EXCEPT, actor=actor,
+                                   prefecture=engagement.municipality.prefecture, **_resolution(
+                                       open_conflict, actor=actor, resolution=ConflictResolution.EXCEPTION,
+                                       override=override, reason=reason.strip()))
+    return EngagementConflict.objects.get(pk=conflict.pk)
+
+
+def engagement_conflict_end(*, actor: User, conflict: EngagementConflict, reason: str = "") -> EngagementConflict:
+    """The coordinator ends the engagement for the conflict: an offer is withdrawn, an active engagement ends today
+    (prorated, with its restrictions), as when an exception is revoked; every open conflict of it is resolved."""
+    _conflict_check(actor, conflict)
+    with transaction.atomic():
+        engagement, conflicts = _conflict_locked(conflict)
+        _end_early(actor=actor, engagement=engagement, because="incumbent conflict")
+        _lapse_exception_if_unused(actor=actor, engagement=engagement)
+        for open_conflict in conflicts:
+            CONFLICT_WORKFLOW.move(open_conflict, AuditAction.ENGAGEMENT_CONFLICT_END, actor=actor,
+                                   prefecture=engagement.municipality.prefecture, **_resolution(
+                                       open_conflict, actor=actor, resolution=ConflictResolution.ENDED,
+                                       reason=(reason or "").strip()))
+    return EngagementConflict.objects.get(pk=conflict.pk)

@@ -3,7 +3,7 @@ audit action that records it (issue 22). Only `backend.engagements.services` mov
 
 from backend.core.audit import AuditAction
 from backend.core.transitions import Move, Workflow, register
-from backend.engagements.models import EngagementStatus, ExceptionState, ReplacementStatus
+from backend.engagements.models import ConflictState, EngagementStatus, ExceptionState, ReplacementStatus
 
 ENGAGEMENT_WORKFLOW = register(Workflow(
     "engagements.Engagement",
@@ -29,4 +29,12 @@ REPLACEMENT_WORKFLOW = register(Workflow(
     "engagements.ReplacementRequest",
     Move(AuditAction.REPLACEMENT_COMPLETE, {ReplacementStatus.OPEN}, ReplacementStatus.COMPLETED),
     labels=dict(ReplacementStatus.choices),
+))
+
+CONFLICT_WORKFLOW = register(Workflow(
+    "engagements.EngagementConflict",
+    # The coordinator records an exception for the engagement, or ends it (backend/placement/conflicts.py).
+    Move(AuditAction.ENGAGEMENT_CONFLICT_EXCEPT, {ConflictState.OPEN}, ConflictState.RESOLVED),
+    Move(AuditAction.ENGAGEMENT_CONFLICT_END, {ConflictState.OPEN}, ConflictState.RESOLVED),
+    state="state", writes_status=False, labels=dict(ConflictState.choices),
 ))

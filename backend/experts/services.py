@@ -25,6 +25,7 @@ from backend.core.choices import (
 )
 from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError, interpolate, joined
 from backend.core.fiscal import fiscal_years_covered
+from backend.core.hooks import Hook
 from backend.core.services import model_update
 from backend.experts.errors import ErrorCode
 from backend.experts.models import (
@@ -40,6 +41,12 @@ from backend.notifications.selectors import recipients_coordinators
 from backend.notifications.services import notify
 from backend.procurement.services import vendor_require_current
 from backend.restrictions.services import restrictions_after_affiliation_change
+
+# An expert's affiliations changed (an edit by the coordinator, an accepted change request): the apps above
+# register what it means for them in the write's transaction — an incumbent conflict on the expert's engagements
+# (backend/placement/conflicts.py). Called with actor= and expert=, before any audit row of the write (the chain's
+# lock is the last a transaction takes).
+AFFILIATIONS_CHANGED = Hook("affiliations changed")
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
 EXPERT_OWN_FIELDS = frozenset({
@@ -125,6 +132,7 @@ def _write_relations(expert: Expert, data: dict, *, actor) -> None:
         )
         # Rows of the register already recorded stay; an added affiliation restricts from today.
         after = {(a["vendor"].pk, a["relation"]) for a in data["affiliations"]}
+        AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
         restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
 
 
@@ -320,6 +328,7 @@ def affiliation_change_accept(*, actor: User, change: AffiliationChange, reason:
             expert=expert, vendor=change.vendor, relation=AffiliationRelation.FORMER_EMPLOYEE,
             defaults={"ended_on": change.ended_on})
     after = set(expert.affiliations.values_list("vendor_id", "relation"))
+    AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
     restrictions_after_affiliation_change(expert=expert, before=before, after=after, actor=actor)
     _change_decided(change, AuditAction.AFFILIATION_ACCEPT, actor=actor, expert=expert, reason=reason)
     return change

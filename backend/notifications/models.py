@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     RUN_FINISHED = "run_finished", _("マッチングの完了")
     RUN_FAILED = "run_failed", _("マッチングの失敗")
     PLEDGE_TO_SIGN = "pledge_to_sign", _("誓約書への署名")
+    ENGAGEMENT_CONFLICT = "engagement_conflict", _("任用後に生じた利益相反")
     # Sent by the invitations and expert applications (backend/accounts); their texts live in texts.py too.
     INVITATION = "invitation", _("招待")
     APPLICATION_OUTCOME = "application_outcome", _("登録申請の結果")

@@ -102,6 +102,13 @@ def _pledge_to_sign(p: dict) -> tuple[str, str]:
             _("%(municipality)s「%(need)s」の任用を始めるには、%(municipality)sへの情報漏洩防止の誓約書に署名してください。") % p)
 
 
+def _engagement_conflict(p: dict) -> tuple[str, str]:
+    return (_("利益相反の確認が必要です：%(municipality)s「%(need)s」") % p,
+            _("%(expert)sさんが所属する%(vendor)sが、%(municipality)sの契約中の調達「%(procurement)s」の受託者になりました。"
+              "%(municipality)s「%(need)s」の任用は、コーディネーターが例外として理由を記録するか任用を終了するまで、"
+              "利益相反の確認待ちです。") % p)
+
+
 def _invitation(p: dict) -> tuple[str, str]:
     return (_("kenmu への招待"), _("%(invited_by)sさんから kenmu への招待が届いています。") % p)
 
@@ -136,6 +143,7 @@ RENDERERS = {
     NotificationKind.RUN_FINISHED: _run_finished,
     NotificationKind.RUN_FAILED: _run_failed,
     NotificationKind.PLEDGE_TO_SIGN: _pledge_to_sign,
+    NotificationKind.ENGAGEMENT_CONFLICT: _engagement_conflict,
     NotificationKind.INVITATION: _invitation,
     NotificationKind.APPLICATION_OUTCOME: _application_outcome,
     NotificationKind.VENDOR_MERGED: _vendor_merged,

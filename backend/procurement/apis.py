@@ -1,3 +1,4 @@
+from django.utils import translation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from backend.procurement.serializers import (
     ProcurementInputSerializer,
     ProcurementListOutputSerializer,
     ProcurementOutputSerializer,
+    ProcurementWriteOutputSerializer,
     VendorDuplicateDismissInputSerializer,
     VendorDuplicateOutputSerializer,
     VendorInputSerializer,
@@ -104,7 +106,16 @@ class VendorDuplicateViewSet(ScopedViewSet):
         return Response(VendorDuplicateOutputSerializer(duplicate).data)
 
 
-@extend_schema_view(**documented(ProcurementInputSerializer, ProcurementOutputSerializer))
+def _warnings_in_both_languages(warnings: list[dict]) -> list[dict]:
+    def rendered(message, language):
+        with translation.override(language):
+            return str(message)
+
+    return [{**{k: v for k, v in w.items() if k != "message"}, "ja": rendered(w["message"], "ja"),
+             "en": rendered(w["message"], "en")} for w in warnings]
+
+
+@extend_schema_view(**documented(ProcurementInputSerializer, ProcurementWriteOutputSerializer))
 class ProcurementViewSet(WritableScopedViewSet):
     """Procurements (調達) of a municipality with the incumbent vendor."""
 
@@ -134,3 +145,10 @@ class ProcurementViewSet(WritableScopedViewSet):
 
     def delete_object(self, *, user, obj):
         procurement_delete(actor=user, procurement=obj)
+
+    def render(self, obj, status_code=200):
+        """A write answers its warnings too (backend.procurement.services.PROCUREMENT_WRITTEN)."""
+        response = super().render(obj, status_code)
+        if hasattr(obj, "warnings"):
+            response.data = {**response.data, "warnings": _warnings_in_both_languages(obj.warnings)}
+        return response

@@ -83,3 +83,22 @@ class ProcurementListOutputSerializer(ProcurementOutputSerializer):
                 "incumbent_vendor": row["incumbent_vendor_id"], "incumbent_vendor_name": row["incumbent_vendor__name"],
                 "fiscal_year": row["fiscal_year"], "created_at": iso_datetime(row["created_at"]),
                 "updated_at": iso_datetime(row["updated_at"])}
+
+
+class ProcurementWarningSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="restricted_vendor: the vendor may not bid there in the procurement's year")
+    vendor = serializers.IntegerField()
+    vendor_name = serializers.CharField()
+    restriction = serializers.IntegerField(help_text="the row of the bid-restriction register")
+    ja = serializers.CharField()
+    en = serializers.CharField()
+
+
+class ProcurementWriteOutputSerializer(ProcurementOutputSerializer):
+    """A procurement as a write answers it: with the warnings for the clerk (a planned procurement naming a vendor
+    under a bid restriction there), empty when there are none. The write is saved either way."""
+
+    warnings = ProcurementWarningSerializer(many=True, read_only=True, default=list)
+
+    class Meta(ProcurementOutputSerializer.Meta):
+        fields = [*ProcurementOutputSerializer.Meta.fields, "warnings"]

@@ -16,6 +16,7 @@ from backend.accounts.models import User, UserRole
 from backend.accounts.permissions import is_admin, is_coordinator, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate
+from backend.core.hooks import Hook
 from backend.core.services import model_update
 from backend.core.validators import validate_corporate_number
 from backend.geo.models import Municipality
@@ -29,6 +30,16 @@ from backend.procurement.selectors import (
     vendor_can_change,
     vendor_relying_prefectures,
 )
+
+# A procurement written (created or changed): the apps above register what it means for them, in the write's
+# transaction — an incumbent conflict on an engagement, a restricted vendor on a planned procurement
+# (backend/placement/conflicts.py). Called with actor=, procurement=, before= (None for a new one) before the
+# write's audit row (the chain's lock is the last a transaction takes); what the callables answer are warnings for
+# the clerk, kept on the returned procurement as `warnings`.
+PROCUREMENT_WRITTEN = Hook("procurement written")
+# Fired by vendor_merge once the rows moved, before its audit row: one identity may now put an engagement in an
+# incumbent conflict the two entries hid (backend/placement/conflicts.py registers the scan).
+VENDOR_MERGED = Hook("vendor merged")
 
 
 def _vendor_snapshot(vendor: Vendor) -> dict:
@@ -208,7 +219,7 @@ def vendor_merge(*, actor: User, survivor: Vendor, absorbed: Vendor, reason: str
             moved[label] = count
         if stay:
             kept[label] = stay
-    # CONFLICTS RE-CHECK: the caller (lead, issue 21 item 2) runs the incumbent-conflict scan for `survivor` here.
+    VENDOR_MERGED.fire(actor=actor, survivor=survivor)
     now = timezone.now()
     # Two numbers for one entity: one was mistyped; the survivor keeps its own, the absorbed entry keeps the other.
     number_taken = not survivor.corporate_number and absorbed.corporate_number
@@ -320,13 +331,18 @@ def procurement_create(*, actor: User, data: dict) -> Procurement:
         municipality=municipality, title=data["title"], category=data["category"], status=data["status"],
         incumbent_vendor=data.get("incumbent_vendor"), fiscal_year=data["fiscal_year"],
     )
+    # Before the write's audit row: the hooks' rows wait on one another, never while holding the chain's lock.
+    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=None)
     audit_record(actor=actor, action=AuditAction.PROCUREMENT_CREATE, obj=procurement, prefecture=municipality.prefecture,
                  after=_procurement_snapshot(procurement))
     return procurement
 
 
 def _locked(procurement: Procurement) -> Procurement:
-    return Procurement.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=procurement.pk)
+    # FOR NO KEY UPDATE: rows that point at the procurement (a conflict a concurrent scan records) may still be
+    # inserted meanwhile; FOR UPDATE would make them wait while the write waits on them (a deadlock).
+    return Procurement.objects.select_for_update(of=("self",), no_key=True).select_related("municipality").get(
+        pk=procurement.pk)
 
 
 @transaction.atomic(durable=True)
@@ -339,6 +355,7 @@ def procurement_update(*, actor: User, procurement: Procurement, data: dict) -> 
                            current=procurement.incumbent_vendor)
     model_update(instance=procurement, fields=("title", "category", "status", "incumbent_vendor", "fiscal_year"), data=data)
     procurement.save()
+    procurement.warnings = PROCUREMENT_WRITTEN.fire(actor=actor, procurement=procurement, before=before)
     audit_record(actor=actor, action=AuditAction.PROCUREMENT_UPDATE, obj=procurement,
                  prefecture=procurement.municipality.prefecture, before=before,
                  after=_procurement_snapshot(procurement))

@@ -5,6 +5,8 @@ Procurements are named by their titles, as on the screens. Dates are date cells 
 and ISO dates in the CSV (which Excel reads back as dates).
 """
 
+from collections.abc import Mapping
+
 from backend.core.choices import AffiliationRelation, ProcurementCategory
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.restrictions.models import RestrictionState
@@ -27,9 +29,24 @@ def restriction_rows(restrictions: list[Restriction]) -> list[list]:
     ]
 
 
-def restrictions_csv(restrictions: list[Restriction]) -> bytes:
-    return csv_bytes(header=HEADERS, rows=restriction_rows(restrictions))
+# With `notes` (by engagement id: what the engagement awaits, e.g. a conflict found after the offer, which the apps
+# above know of), the file has one more column saying it; rows without a note leave it empty.
+NOTE_HEADER = "要確認事項"
 
 
-def restrictions_xlsx(restrictions: list[Restriction]) -> bytes:
-    return xlsx_bytes(title="入札参加制限", header=HEADERS, rows=restriction_rows(restrictions))
+def _with_notes(restrictions: list[Restriction], notes: Mapping[int, str] | None) -> tuple[list, list[list]]:
+    rows = restriction_rows(restrictions)
+    if notes is None:
+        return HEADERS, rows
+    return [*HEADERS, NOTE_HEADER], [[*row, notes.get(r.engagement_id, "")] for row, r in zip(rows, restrictions,
+                                                                                          strict=True)]
+
+
+def restrictions_csv(restrictions: list[Restriction], *, notes: Mapping[int, str] | None = None) -> bytes:
+    header, rows = _with_notes(restrictions, notes)
+    return csv_bytes(header=header, rows=rows)
+
+
+def restrictions_xlsx(restrictions: list[Restriction], *, notes: Mapping[int, str] | None = None) -> bytes:
+    header, rows = _with_notes(restrictions, notes)
+    return xlsx_bytes(title="入札参加制限", header=header, rows=rows)

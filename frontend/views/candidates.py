@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from backend.core.errors import DomainError
+from backend.engagements.selectors import engagement_conflicts_to_resolve
 from backend.experts.selectors import expert_list
 from backend.needs.errors import ErrorCode
 from backend.needs.selectors import need_list
@@ -34,8 +35,14 @@ def _candidates_page(request, need, *, priority_values=None, errors=None):
     rows = need_candidates(user=request.user, need=need)
     if priority_values is None:
         priority_values = {"adjusted_priority": need.adjusted_priority or "", "priority_reason": need.priority_reason}
+    conflicts = list(engagement_conflicts_to_resolve(user=request.user).filter(
+        engagement__expert_id__in=[r.expert.pk for r in rows]).select_related("procurement"))
+    by_expert: dict[int, list] = {}
+    for conflict in conflicts:
+        by_expert.setdefault(conflict.engagement.expert_id, []).append(conflict)
     return render(request, "frontend/needs/candidates.html", {
-        "need": need, "rows": rows, "standing": STANDING, "declined_by": labels.DECLINED_BY,
+        "need": need, "rows": rows, "conflicts_by_expert": by_expert,
+        "need_conflicts": [c for c in conflicts if c.engagement.need_id == need.pk], "standing": STANDING, "declined_by": labels.DECLINED_BY,
         "eligible": sum(1 for r in rows if r.blocked_by is None), "pin": DecisionKind.PIN,
         "forbid": DecisionKind.FORBID, "priority_values": priority_values, "errors": errors},
         status=400 if errors else 200)

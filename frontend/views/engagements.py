@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,8 +17,13 @@ from backend.engagements import services
 from backend.engagements.contacts import engagement_contacts, municipality_contacts
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.pledge import PLEDGE_VERSION, pledge_text
-from backend.engagements.selectors import engagement_list, replacement_list
-from backend.engagements.serializers import ReplacementInputSerializer
+from backend.engagements.selectors import (
+    engagement_conflict_list,
+    engagement_conflicts_to_resolve,
+    engagement_list,
+    replacement_list,
+)
+from backend.engagements.serializers import ConflictExceptInputSerializer, ReplacementInputSerializer
 from backend.placement import services as placement_services
 from backend.runs.models import MatchRun, RunStatus
 from frontend import forms, selectors
@@ -45,7 +51,10 @@ def engagement_index(request):
         request.GET.get("offers"))
     page = Paginator(engagements.exclude(status=EngagementStatus.OFFERED), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    conflicts = list(engagement_conflicts_to_resolve(user=request.user).select_related("procurement"))
     return render(request, "frontend/engagements/index.html", {
+        "conflicts": conflicts, "conflicted": {c.engagement_id for c in conflicts},
+        "may_resolve": request.user.role in COORDINATOR,
         "offered": offered, "offered_links": _page_links(request, offered, "offers"),
         "pledges": {e.pk: pledge_text(municipality=e.municipality.name) for e in offered},
         "pledge_version": PLEDGE_VERSION,
@@ -147,6 +156,43 @@ def engagement_respond(request, pk: int):
     except DomainError as exc:
         forms.flash_problems(request, exc)
     return _back(request, engagement)
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def engagement_conflict_except(request, pk: int):
+    """The coordinator keeps the engagement in conflict with a recorded exception and its reason."""
+    conflict = get_object_or_404(engagement_conflict_list(user=request.user), pk=pk)
+    reason = forms.text(request.POST, "reason")
+    _resolved, errors = forms.submit(ConflictExceptInputSerializer, {"reason": reason}, lambda v: (
+        services.engagement_conflict_except(actor=request.user, conflict=conflict, reason=v["reason"])))
+    if errors is None:
+        messages.success(request, _("例外を記録しました。%(expert)sさんの%(municipality)sでの任用は続きます（理由：%(reason)s）。")
+                         % {"expert": conflict.engagement.expert.name,
+                            "municipality": conflict.engagement.municipality.name, "reason": reason})
+    else:
+        for _field, msgs in errors.items():
+            for message in msgs:
+                messages.error(request, message)
+    return redirect(f"{reverse('frontend:engagements')}#conflict-{conflict.pk}")
+
+
+@role_required(*COORDINATOR)
+@require_POST
+def engagement_conflict_end(request, pk: int):
+    """The coordinator ends the engagement in conflict (an offer is withdrawn), once they confirmed it."""
+    conflict = get_object_or_404(engagement_conflict_list(user=request.user), pk=pk)
+    if not forms.checkbox(request.POST, "confirmed"):
+        messages.error(request, _("任用を終了するには「この任用を終了します」にチェックしてください。"))
+        return redirect(f"{reverse('frontend:engagements')}#conflict-{conflict.pk}")
+    try:
+        services.engagement_conflict_end(actor=request.user, conflict=conflict, reason=forms.text(request.POST, "reason"))
+        messages.success(request, _("%(expert)sさんの%(municipality)sでの任用を終了しました。ニーズは募集中に戻りました。")
+                         % {"expert": conflict.engagement.expert.name,
+                            "municipality": conflict.engagement.municipality.name})
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    return redirect("frontend:engagements")
 
 
 @role_required(*MUNICIPAL)

@@ -43,6 +43,12 @@ def _data(post) -> dict:
             "fiscal_year": forms.number_or_text(post, "fiscal_year")}
 
 
+def _warn(request, procurement) -> None:
+    """What the save found for the clerk: a planned procurement naming a vendor under a bid restriction there."""
+    for warning in getattr(procurement, "warnings", []):
+        messages.warning(request, warning["message"])
+
+
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 @reuse_page
@@ -56,6 +62,7 @@ def procurement_index(request):
     created, errors = forms.submit(ProcurementInputSerializer, data, lambda v: procurement_create(actor=request.user, data=v))
     if errors is None:
         messages.success(request, _("調達「%(title)s」を登録しました。") % {"title": created.title})
+        _warn(request, created)
         return redirect("frontend:procurements")
     return render(request, "frontend/procurements/index.html", _context(request, data, errors), status=400)
 
@@ -74,6 +81,7 @@ def procurement_edit(request, pk: int):
                              action=lambda v: procurement_update(actor=request.user, procurement=procurement, data=v))
     if errors is None:
         messages.success(request, _("調達「%(title)s」を保存しました。") % {"title": updated.title})
+        _warn(request, updated)
         return redirect("frontend:procurements")
     return render(request, "frontend/procurements/edit.html", _context(request, data, errors, procurement),
                   status=400)

@@ -15,8 +15,10 @@ from backend.accounts.models import UserRole
 from backend.audit.selectors import audit_log_list
 from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
+from backend.core.fiscal import era_date
 from backend.core.reuse import reuse_page
 from backend.core.spreadsheet import csv_bytes
+from backend.engagements.selectors import engagement_conflicts_to_resolve
 from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 from backend.procurement.selectors import procurement_list, vendor_list, vendor_pickable
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
@@ -49,6 +51,17 @@ def _id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
+def _conflict_notes(conflicts) -> dict[int, str]:
+    """By engagement: the conflicts found after the offer that wait for the coordinator, in the clerk's words."""
+    notes: dict[int, list[str]] = {}
+    for c in conflicts:
+        notes.setdefault(c.engagement_id, []).append(
+            _("利益相反の確認待ち：%(vendor)sが%(municipality)sの契約中の調達「%(title)s」の受託者（%(found)sに検出）")
+            % {"vendor": c.vendor.name, "municipality": c.engagement.municipality.name, "title": c.procurement_title,
+               "found": era_date(timezone.localtime(c.found_at).date())})
+    return {engagement: "／".join(words) for engagement, words in notes.items()}
+
+
 @role_required(*STAFF)
 @reuse_page
 def restriction_index(request):
@@ -61,12 +74,15 @@ def restriction_index(request):
                             state=state if state in STATE_FILTERS else None)
     export = request.GET.get("format")
     stamp = dt.date.today().strftime("%Y%m%d")
+    conflicts = list(engagement_conflicts_to_resolve(user=request.user))
+    notes = _conflict_notes(conflicts)
     if export == "csv":
-        response = HttpResponse(restrictions_csv(restrictions_described(rows)), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(restrictions_csv(restrictions_described(rows), notes=notes),
+                                content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="kenmu-restrictions-{stamp}.csv"'
         return response
     if export == "xlsx":
-        response = HttpResponse(restrictions_xlsx(restrictions_described(rows)), content_type=XLSX)
+        response = HttpResponse(restrictions_xlsx(restrictions_described(rows), notes=notes), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="kenmu-restrictions-{stamp}.xlsx"'
         return response
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,6 +92,7 @@ def restriction_index(request):
         "rows": restrictions_described(page), "page": page, "vendors": vendor_list(user=request.user),
         "vendor": vendor, "on": on.isoformat() if on else "", "state": state, "states": RestrictionState.choices,
         "state_labels": dict(RestrictionState.choices), "query": query.urlencode(),
+        "conflicts": conflicts, "notes": notes,
     })
 
 

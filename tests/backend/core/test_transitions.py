@@ -54,6 +54,10 @@ EXPECTED = {
         "coi_override.lapse": ({"in_force"}, "lapsed"),
         "coi_override.revoke": ({"in_force", "lapsed"}, "revoked"),
     },
+    "engagements.EngagementConflict": {
+        "engagement_conflict.except": ({"open"}, "resolved"),
+        "engagement_conflict.end": ({"open"}, "resolved"),
+    },
     "engagements.ReplacementRequest": {
         "replacement.complete": ({"open"}, "completed"),
     },
