@@ -111,6 +111,7 @@ class UnmatchedOutputSerializer(serializers.Serializer):
     need = serializers.CharField()
     reason = serializers.CharField()
     detail = serializers.CharField(required=False)
+    detail_ja = serializers.CharField(required=False, help_text="the detail in Japanese")
 
 
 class NamedExpertSerializer(serializers.Serializer):
