@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from backend.core.choices import RULES
 from backend.core.errors import DomainError
@@ -18,7 +17,7 @@ from backend.placement.services import need_place_with_exception
 from backend.runs import services
 from backend.runs.models import DecisionKind
 from frontend import forms, labels
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required, to
 from matching import REASON_OF_RULE
 
 # Keyed by the engine's reasons (None: eligible); the words live with the rules (backend.core.choices.RULES).
@@ -48,7 +47,7 @@ def _candidates_page(request, need, *, priority_values=None, errors=None):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:need-candidates"))
 def need_candidate_decide(request, pk: int):
     """Pin, forbid or clear (expert, need); or place a conflict-blocked expert with an exception."""
     need = _need(request, pk)
@@ -70,7 +69,7 @@ def need_candidate_decide(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:need-candidates"))
 def need_priority_adjust(request, pk: int):
     """The coordinator's priority for the engine, with a reason; blank takes the adjustment back."""
     need = _need(request, pk)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.core.errors import DomainError
@@ -17,7 +17,7 @@ from backend.engagements.serializers import ReplacementInputSerializer
 from backend.placement import services as placement_services
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
+from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
@@ -56,7 +56,7 @@ def _page_links(request, page, param: str) -> dict:
 
 
 @role_required(*EXPERT)
-@require_POST
+@post_acts("frontend:engagements")
 def engagement_pledge(request, pk: int):
     """The expert signs the pledge for an engagement already accepted (before pledges were asked with it)."""
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
@@ -80,7 +80,7 @@ def engagement_decline(request, pk: int):
 
 
 @role_required(*PARTIES)
-@require_POST
+@post_acts("frontend:engagements")
 def engagement_respond(request, pk: int):
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
     accept = request.POST.get("answer") == "accept"
@@ -132,7 +132,7 @@ def replacement_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:replacements")
 def replacement_run(request, pk: int):
     replacement = get_object_or_404(replacement_list(user=request.user), pk=pk)
     try:

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
@@ -23,7 +23,7 @@ from frontend import forms, selectors
 from frontend.templatetags.kenmu import man_yen
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
-from frontend.views.access import STAFF, role_required
+from frontend.views.access import STAFF, post_acts, role_required
 
 
 @role_required(*STAFF)
@@ -185,7 +185,7 @@ def need_edit(request, pk: int):
 
 
 @role_required(*STAFF)
-@require_POST
+@post_acts()
 def need_withdraw_view(request, pk: int):
     need = _changeable(request, pk)
     if request.POST.get("confirmed") != "1":
@@ -206,7 +206,7 @@ def need_withdraw_view(request, pk: int):
 
 
 @role_required(*STAFF)
-@require_POST
+@post_acts("frontend:needs")
 def need_reopen_view(request, pk: int):
     try:
         need_reopen(actor=request.user, need=_changeable(request, pk))

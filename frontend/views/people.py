@@ -10,7 +10,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import InvitationState, UserRole
 from backend.accounts.selectors import invitation_list, managed_user_list
@@ -31,7 +31,7 @@ from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality
 from frontend import forms
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required
 
 STATE_LABELS = dict(InvitationState.choices)
 
@@ -89,14 +89,14 @@ def _invitation_action(request, pk: int, service, done: str):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:invitations")
 def invitation_resend_view(request, pk: int):
     return _invitation_action(request, pk, invitation_resend,
                               _("%(email)s に新しい招待リンクを送りました。以前のリンクは使えなくなりました。"))
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:invitations")
 def invitation_revoke_view(request, pk: int):
     return _invitation_action(request, pk, invitation_revoke, _("%(email)s への招待を取り消しました。"))
 
@@ -146,7 +146,7 @@ def user_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:users")
 def user_deactivate_view(request, pk: int):
     target = get_object_or_404(managed_user_list(user=request.user), pk=pk)
     if request.POST.get("confirmed") != "1":

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from backend.accounts.models import UserRole
 from backend.core.errors import DomainError
@@ -15,7 +14,7 @@ from backend.needs.services import need_renewal_confirm, need_renewal_drop
 from backend.renewals.selectors import renewal_list
 from backend.renewals.services import renewal_prepare
 from frontend import forms
-from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, role_required
+from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, post_acts, role_required
 
 
 def _target_year(value: str) -> int:
@@ -42,7 +41,7 @@ def renewal_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:renewals")
 def renewal_prepare_view(request):
     fiscal_year = _target_year(forms.text(request.POST, "fiscal_year"))
     try:
@@ -70,7 +69,7 @@ def _prepared_message(prepared, fiscal_year: int) -> str:
 
 
 @role_required(*MUNICIPAL)
-@require_POST
+@post_acts("frontend:renewals")
 def renewal_confirm_view(request, pk: int):
     need = get_object_or_404(renewal_list(user=request.user), pk=pk)
     try:
@@ -83,7 +82,7 @@ def renewal_confirm_view(request, pk: int):
 
 
 @role_required(*MUNICIPAL)
-@require_POST
+@post_acts("frontend:renewals")
 def renewal_drop_view(request, pk: int):
     need = get_object_or_404(renewal_list(user=request.user), pk=pk)
     if request.POST.get("confirmed") != "1":

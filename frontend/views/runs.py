@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 import matching
 from backend.core.choices import EmploymentForm, ProcurementCategory
@@ -45,7 +44,7 @@ from backend.runs.selectors import (
 )
 from backend.runs.serializers import RunInputSerializer
 from frontend import forms, labels, selectors
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required, to
 
 
 def _start_context(request, values, errors) -> dict:
@@ -70,7 +69,7 @@ def run_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:runs")
 def run_new(request):
     scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
     data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
@@ -211,20 +210,20 @@ def _act_on_run(request, pk: int, service, success: str | None = None):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def run_cancel(request, pk: int):
     return _act_on_run(request, pk, services.run_cancel)
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def run_rerun(request, pk: int):
     """Re-run with the run's own stages and today's decisions (pins, forbids, declines)."""
     return _act_on_run(request, pk, placement_services.run_rerun, _("同じ条件で再実行を始めました。"))
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def run_retry(request, pk: int):
     return _act_on_run(request, pk, placement_services.run_retry)
 
@@ -232,7 +231,7 @@ def run_retry(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def decision_set(request, pk: int):
     """Pin or forbid (expert, need) for the next runs, or clear the decision."""
     run = _run_for(request, pk)
@@ -292,7 +291,7 @@ def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts()
 def proposal_approve(request, pk: int):
     """Two steps: a page that says what approving does (the offer, the bid restrictions it will bring, the
     hand-over of a replacement, an exception to record), then the approval itself."""
