@@ -10,6 +10,8 @@ from backend.geo.fields import MunicipalityField
 from backend.needs.models import FeeBasis, Need
 from backend.needs.terms import work_pattern_problems
 
+BUDGET_IN_YEN = _("予算は円単位の整数で指定してください（小数や桁区切りのカンマは使えません）。")
+
 DESCRIPTION_MAX_CHARS = 4000
 
 
@@ -26,7 +28,9 @@ class NeedInputSerializer(serializers.Serializer):
     onsite_required = serializers.BooleanField(default=False)
     onsite_days = serializers.IntegerField(min_value=0, max_value=366, required=False,
                                            help_text="On-site days per year; 0 or absent with onsite_required: every day.")
-    budget = serializers.IntegerField(min_value=0, max_value=1_000_000_000)
+    # Yen, a whole number: 「240.5」 or 「1,200」 (万円 as typed on the page) is refused saying so (issue 21).
+    budget = serializers.IntegerField(min_value=0, max_value=1_000_000_000, help_text="In yen, a whole number.",
+                                      error_messages=dict.fromkeys(("invalid", "invalid_type"), BUDGET_IN_YEN))
     fee_basis = serializers.ChoiceField(choices=FeeBasis.choices, allow_blank=True, required=False,
                                         help_text="How the offered fee is stated; blank: no offer (daily rate × days).")
     fee_amount = serializers.IntegerField(min_value=1, max_value=1_000_000_000, allow_null=True, required=False,

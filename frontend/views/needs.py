@@ -159,8 +159,13 @@ def _need_form(request, need):
                          else _("ニーズ「%(name)s」を保存しました。")) % {"name": name}
         if saved.offered_fee is not None:
             saved_message += _("提示報酬は年額%(fee)sです。") % {"fee": man_yen(saved.offered_fee)}
+        if forms.man_yen_read(request.POST, "budget_man"):  # 「1,200」「240.5」: say what was read (issue 21)
+            saved_message += _("予算は「%(typed)s」を%(yen)s円（%(man)s）として読み取りました。") % {
+                "typed": forms.text(request.POST, "budget_man"), "yen": f"{saved.budget:,}", "man": man_yen(saved.budget)}
         messages.success(request, saved_message)
         return redirect("frontend:needs")
+    forms.man_yen_refused(errors, request.POST, {"budget": "budget_man", **(
+        {"fee_amount": "fee_amount"} if data["fee_basis"] in (FeeBasis.ANNUAL, FeeBasis.MONTHLY) else {})})
     values = {**data, "budget_man": forms.text(request.POST, "budget_man"),
               "fee_amount": forms.text(request.POST, "fee_amount"), "onsite_days": forms.text(request.POST, "onsite_days"),
               "fee_hours_per_day": forms.text(request.POST, "fee_hours_per_day")}

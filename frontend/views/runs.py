@@ -305,6 +305,7 @@ def proposal_approve(request, pk: int):
     if errors is None:
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
         return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
+    forms.man_yen_refused(errors, request.POST, {"fee": "fee_man"}, labels={"fee": _("報酬")})
     if any(errors.get(name) for name in TERM_FIELDS):
         # The terms were refused: the same page again, each message next to its field.
         context = _approval_consequences(proposal, values=_terms_values(proposal, request.POST), errors=errors)

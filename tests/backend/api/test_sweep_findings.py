@@ -3,7 +3,11 @@ where there was a 500, and nothing stored."""
 
 import json
 
+import pytest
+
+from backend.needs.models import Need
 from backend.runs.models import PairDecision
+from tests.backend.api.test_bad_input import VALID_NEED
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertFactory, NeedFactory
 
@@ -28,3 +32,13 @@ def test_a_large_but_finite_exponent_is_read_as_the_number_it_is(coordinator):
     response = _post(coordinator, "/api/v1/runs/", json.dumps({"fiscal_year": 2027, "scope": ["20"], "seed": 1e300}))
     assert response.status_code == 400, response.content
     assert [e["field"] for e in response.json()["errors"]] == ["seed"]
+
+
+@pytest.mark.parametrize("budget", ["240.5", 240.5, "1,200", "１２００"])
+def test_a_budget_that_is_not_whole_yen_is_refused_saying_the_unit(coordinator, budget):
+    response = client_for(coordinator).post("/api/v1/needs/", {**VALID_NEED, "municipality": "202011",
+                                                                 "budget": budget}, format="json")
+    assert response.status_code == 400, response.content
+    (error,) = response.json()["errors"]
+    assert error["field"] == "budget" and "円単位の整数" in error["ja"]
+    assert not Need.objects.exists()
