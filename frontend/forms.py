@@ -143,10 +143,15 @@ def text(post, name: str) -> str:
     return (post.get(name) or "").strip()
 
 
+def whole(value: str) -> bool:
+    """ASCII digits only: 「²」 and other Unicode digits pass str.isdigit() but int() refuses them (a 500)."""
+    return value.isascii() and value.isdigit()
+
+
 def number_or_text(post, name: str):
     """An integer when the field holds one; otherwise the raw text, for the serializer to reject."""
     value = text(post, name).replace(",", "")
-    return int(value) if value.lstrip("-").isdigit() else value
+    return int(value) if whole(value.removeprefix("-")) else value
 
 
 # 万円 as a clerk types it: "240", "240.5", "1,200" (commas between thousands), to the yen (four decimals at most).
@@ -198,7 +203,7 @@ def skill_levels(post, prefix: str) -> dict[str, int]:
     for skill in Skill.values:
         value = text(post, f"{prefix}{skill}")
         if value:
-            levels[skill] = int(value) if value.isdigit() else value
+            levels[skill] = int(value) if whole(value) else value
     return levels
 
 

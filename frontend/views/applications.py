@@ -113,7 +113,7 @@ def application_decide(request, pk: int):
     try:
         if request.POST.get("decision") == "accept":
             chosen = [forms.text(request.POST, f"vendor-{i}") for i in range(len(application.affiliations))]
-            vendors = [get_object_or_404(Vendor, pk=v) if v.isdigit() else None for v in chosen]
+            vendors = [get_object_or_404(Vendor, pk=v) if forms.whole(v) else None for v in chosen]
             expert = expert_application_accept(actor=request.user, application=application, vendors=vendors)
             messages.success(request, _("%(name)s さんを専門人材として登録し、パスワード設定の招待メールを送りました。") % {
                 "name": expert.name})

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
 from backend.core.reuse import reuse_page
-from frontend import charts, selectors
+from frontend import charts, forms, selectors
 from frontend.todo import todo_list
 from frontend.views.access import COORDINATOR, post_acts, role_required
 
@@ -37,7 +37,7 @@ def home(request):
 
 def fiscal_year_param(request) -> int:
     value = request.GET.get("fy", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else selectors.default_fiscal_year(
+    return int(value) if forms.whole(value) and 2000 <= int(value) <= 2100 else selectors.default_fiscal_year(
         user=request.user)
 
 

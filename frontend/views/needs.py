@@ -31,7 +31,7 @@ from frontend.views.access import STAFF, post_acts, role_required
 def need_index(request):
     needs = need_list(user=request.user)
     fiscal_year = request.GET.get("fy", "")
-    if fiscal_year.isdigit():
+    if forms.whole(fiscal_year):
         needs = needs.filter(fiscal_year=int(fiscal_year))
     status = request.GET.get("status", "")
     if status in NeedStatus.values:

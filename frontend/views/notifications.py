@@ -14,6 +14,7 @@ from backend.core.reuse import reuse_page
 from backend.notifications import services
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import notification_list, notification_muted_kinds
+from frontend import forms
 from frontend.views import PAGE_SIZE
 from frontend.views.access import post_acts
 
@@ -66,7 +67,7 @@ def notification_read_all(request):
 def _back(request) -> str:
     """The list page the user was on (its page number kept)."""
     page, url = request.POST.get("page", ""), reverse("frontend:notifications")
-    return f"{url}?page={page}" if page.isdigit() else url
+    return f"{url}?page={page}" if forms.whole(page) else url
 
 
 @login_required

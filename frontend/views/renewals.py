@@ -19,7 +19,7 @@ from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, post_acts, role
 
 def _target_year(value: str) -> int:
     """The year the renewals are for: the one asked, else next year (renewals are prepared in the spring)."""
-    return int(value) if value.isdigit() and 2001 <= int(value) <= 2100 else current_fiscal_year() + 1
+    return int(value) if forms.whole(value) and 2001 <= int(value) <= 2100 else current_fiscal_year() + 1
 
 
 def _back(fiscal_year: int):
