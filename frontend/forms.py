@@ -148,6 +148,12 @@ def whole(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+def row_id(post, name: str) -> int:
+    """The id a form names (a select's value), or 0, which names nothing (a 404), for anything else."""
+    value = text(post, name)
+    return int(value) if whole(value) else 0
+
+
 def number_or_text(post, name: str):
     """An integer when the field holds one; otherwise the raw text, for the serializer to reject."""
     value = text(post, name).replace(",", "")

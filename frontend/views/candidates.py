@@ -51,7 +51,7 @@ def _candidates_page(request, need, *, priority_values=None, errors=None):
 def need_candidate_decide(request, pk: int):
     """Pin, forbid or clear (expert, need); or place a conflict-blocked expert with an exception."""
     need = _need(request, pk)
-    expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
+    expert = get_object_or_404(expert_list(user=request.user), pk=forms.row_id(request.POST, "expert"))
     kind = request.POST.get("kind")
     try:
         if kind == "exception":

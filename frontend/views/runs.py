@@ -235,8 +235,8 @@ def run_retry(request, pk: int):
 def decision_set(request, pk: int):
     """Pin or forbid (expert, need) for the next runs, or clear the decision."""
     run = _run_for(request, pk)
-    need = get_object_or_404(need_list(user=request.user), pk=forms.number_or_text(request.POST, "need") or 0)
-    expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
+    need = get_object_or_404(need_list(user=request.user), pk=forms.row_id(request.POST, "need"))
+    expert = get_object_or_404(expert_list(user=request.user), pk=forms.row_id(request.POST, "expert"))
     kind = request.POST.get("kind")
     services.decision_set(actor=request.user, need=need, expert=expert,
                           kind=kind if kind in DecisionKind.values else None)
