@@ -16,7 +16,10 @@ from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LATER_STAGES, LEAD_CRI
 class RunInputSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     scope = serializers.ListField(child=serializers.RegexField(r"^(0[1-9]|[1-3][0-9]|4[0-7])$"),
-                                  required=False, allow_empty=False, max_length=47)
+                                  required=False, allow_empty=False, max_length=47, help_text=(
+                                      "Prefecture codes of a joint run, the caller's own always included; each other "
+                                      "prefecture must have consented for the fiscal year (scope-consents), and a "
+                                      "scope already being run is a 409 until that run ends."))
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=DEFAULT_TIME_LIMIT_S)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     stages = serializers.ListField(

@@ -1,4 +1,5 @@
-"""A run's proposals and unmatched needs come in pages, as the OpenAPI schema says and as every other list does
+"""The API answers what its schema says: a run's proposals and unmatched needs come in pages, as the schema says
+and as every other list does
 (issue 21: both answered a bare array where the schema promised `{count, next, previous, results}`)."""
 
 import pytest
@@ -42,3 +43,16 @@ def test_a_runs_rows_come_in_pages_of_the_shape_the_schema_gives(rows):
     _assert_fits(second, page, row)
     assert second["next"] is None and len(first["results"]) + len(second["results"]) == first["count"]
 
+
+
+@pytest.mark.parametrize(("component", "field", "words"), [
+    ("NeedInputRequest", "municipality", "check digit"),
+    ("NeedInputRequest", "weekdays", "at least pattern_days"),
+    ("NeedInputRequest", "desired_skills", "required_skills"),
+    ("RunInputRequest", "scope", "consented"),
+    ("AffiliationInputRequest", "ended_on", "former_employee"),
+])
+def test_rules_that_refuse_a_request_of_the_right_types_are_stated_in_the_schema(component, field, words):
+    # issue 21: a request the schema allowed was refused by a rule the schema did not state.
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert words in schema["components"]["schemas"][component]["properties"][field]["description"]
