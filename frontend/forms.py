@@ -7,7 +7,9 @@ services are mapped the same way. This module never writes; the views call the s
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib import messages
 from django.utils.translation import get_language, gettext_lazy
@@ -159,10 +161,32 @@ def text(post, name: str) -> str:
     return (post.get(name) or "").strip()
 
 
+def whole(value: str) -> bool:
+    """ASCII digits only: 「²」 and other Unicode digits pass str.isdigit() but int() refuses them (a 500)."""
+    return value.isascii() and value.isdigit()
+
+
+def row_id(post, name: str) -> int:
+    """The id a form names (a select's value), or 0, which names nothing (a 404), for anything else."""
+    value = text(post, name)
+    return int(value) if whole(value) else 0
+
+
 def number_or_text(post, name: str):
     """An integer when the field holds one; otherwise the raw text, for the serializer to reject."""
     value = text(post, name).replace(",", "")
-    return int(value) if value.lstrip("-").isdigit() else value
+    return int(value) if whole(value.removeprefix("-")) else value
+
+
+# 万円 as a clerk types it: "240", "240.5", "1,200" (commas between thousands), to the yen (four decimals at most).
+MAN_YEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?")
+MAN_YEN_INVALID = gettext_lazy("%(label)sは万円単位の数で入力してください（例：240、240.5、1,200）。"
+                               "小数は1円単位（小数点以下4桁）までです。")
+
+
+def _man_yen_typed(post, name: str) -> str:
+    """The 万円 field as typed, with full-width digits and punctuation read as ASCII (「１２００」 is 1200)."""
+    return unicodedata.normalize("NFKC", text(post, name))
 
 
 def municipality(post, name: str) -> str | None:
@@ -172,12 +196,27 @@ def municipality(post, name: str) -> str | None:
 
 
 def man_yen(post, name: str):
-    """An amount typed in 万円 ("240" or "240.5") as yen; anything else goes through to be rejected."""
-    value = text(post, name).replace(",", "")
-    try:
-        return round(float(value) * 10_000) if value else ""
-    except ValueError:
+    """An amount typed in 万円 as yen ("1,200" -> 12,000,000, "240.5" -> 2,405,000); anything else is given back
+    as typed for the serializer to reject, and `man_yen_refused` then says the unit (inf and 1e308 were a 500)."""
+    value = _man_yen_typed(post, name)
+    if not MAN_YEN.fullmatch(value):
         return value
+    return int(Decimal(value.replace(",", "")) * 10_000)
+
+
+def man_yen_read(post, name: str) -> bool:
+    """The 万円 field was typed as something else than plain digits and read: the saved message says how."""
+    value = text(post, name)
+    return bool(value) and not (value.isascii() and value.isdigit()) and MAN_YEN.fullmatch(_man_yen_typed(post, name))
+
+
+def man_yen_refused(errors: FormErrors, post, fields: dict[str, str], labels: dict | None = None) -> None:
+    """A 万円 field ({API field: form field}) that held no amount of 万円 is refused saying the unit, not with
+    the API's words for an integer of yen; `labels` names fields FIELD_LABELS does not."""
+    for field_name, name in fields.items():
+        if text(post, name) and not MAN_YEN.fullmatch(_man_yen_typed(post, name)) and errors.exact(field_name):
+            label = (labels or {}).get(field_name) or _label(field_name)
+            errors.by_field[field_name] = [str(MAN_YEN_INVALID % {"label": label})]
 
 
 def yen_as_man(yen) -> str:
@@ -194,7 +233,7 @@ def skill_levels(post, prefix: str) -> dict[str, int]:
     for skill in Skill.values:
         value = text(post, f"{prefix}{skill}")
         if value:
-            levels[skill] = int(value) if value.isdigit() else value
+            levels[skill] = int(value) if whole(value) else value
     return levels
 
 

@@ -87,6 +87,7 @@ def _type_problems(serializer, data) -> list[dict]:
             values = [(f"{name}[{i}]", v) for i, v in enumerate(data[name])]
         for kind, types, message in _TYPE_OF:
             if isinstance(field, kind):
+                message = field.error_messages.get("invalid_type", message)  # a field that says its unit
                 # The field is named by "field"; the page shows the message next to its label.
                 problems += [FieldProblem(path, ErrorCode.INVALID_TYPE, message).as_error()
                              for path, value in values

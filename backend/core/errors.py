@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     INVALID_MUNICIPALITY_CODE = "invalid_municipality_code"
     INVALID_PAGE = "invalid_page"
     INVALID_TYPE = "invalid_type"
+    NOT_FINITE = "not_finite"
     NOT_FOUND = "not_found"
     NULL_CHARACTER = "null_character"
     PARSE_ERROR = "parse_error"

@@ -1,7 +1,8 @@
 """Request hygiene before any view runs: input PostgreSQL cannot store is refused with a clear 400.
 
 PostgreSQL text cannot hold NUL (U+0000) and psycopg cannot encode a lone UTF-16 surrogate; either
-would reach the database and come back as a 500. This middleware looks at the path, the query string,
+would reach the database and come back as a 500, and a JSON number such as 1e999 is read as infinity, which
+no field can hold. This middleware looks at the path, the query string,
 form fields and JSON bodies, and answers 400 naming where the character was: in the API's error shape
 under /api/, as a short plain page elsewhere. It never reads uploaded files (the import code checks
 those), and it parses a body only when a fast look at its raw bytes finds something suspect. A body
@@ -9,6 +10,7 @@ it cannot parse is left to the view, which reports it as it always has.
 """
 
 import json
+import math
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -28,13 +30,15 @@ from backend.core.errors import ErrorCode, FieldProblem, interpolate
 NUL = "\x00"
 SURROGATE = re.compile("[\ud800-\udfff]")
 SUSPECT_FORM = re.compile(rb"\x00|%00")
-SUSPECT_JSON = re.compile(rb"\x00|\\u(?:0000|d[89a-f])", re.IGNORECASE)
+# The last branch: a number with a three-digit exponent, which Python's parser may read as inf (1e999).
+SUSPECT_JSON = re.compile(rb"\x00|\\u(?:0000|d[89a-f])|[0-9][eE][+-]?[0-9]{3}", re.IGNORECASE)
 MAX_JSON_DEPTH = 32  # no kenmu input nests more than four deep
 SHALLOW_BRACKETS = 2 * MAX_JSON_DEPTH  # a body with fewer brackets cannot nest deeper
 
 MESSAGES = {
     ErrorCode.NULL_CHARACTER: _("%(where)sに NUL 文字（U+0000）が含まれています。この文字は保存できないため、取り除いてから送信してください。"),
     ErrorCode.TOO_DEEP: _("%(where)sの入れ子が深すぎるため、読み取れません。"),
+    ErrorCode.NOT_FINITE: _("%(where)sの数値が大きすぎて扱えません。有限の数で指定してください。"),
     ErrorCode.UNPAIRED_SURROGATE: _("%(where)sに対になっていないサロゲート文字（U+D800〜U+DFFF）が含まれています。"
                             "この文字は保存できないため、取り除いてから送信してください。"),
 }
@@ -157,6 +161,8 @@ def _walk(document) -> Iterator[tuple[str, str]]:
             code = _bad_character(value)
             if code:
                 yield path, code
+        elif isinstance(value, float) and not math.isfinite(value):
+            yield path, ErrorCode.NOT_FINITE  # 1e999: int(inf) in a field's lookup was an OverflowError, a 500
         elif isinstance(value, dict):
             for key, item in value.items():
                 child = f"{path}.{_printable(key)}" if path else _printable(key)

@@ -21,7 +21,8 @@ class AffiliationInputSerializer(serializers.Serializer):
         "incorrect_type": _("事業者が登録されていません。先に事業者を登録してから指定してください。"),
         "does_not_exist": _("事業者が見つかりません。登録済みの事業者から選んでください。")})
     relation = serializers.ChoiceField(choices=AffiliationRelation.choices)
-    ended_on = serializers.DateField(required=False, allow_null=True)
+    ended_on = serializers.DateField(required=False, allow_null=True,
+                                     help_text="Required when relation is former_employee; ignored otherwise.")
 
     def validate(self, attrs):
         # A partial update (PATCH) skips `required` on nested fields too: an affiliation is whole or refused.

@@ -10,11 +10,16 @@ from backend.geo.fields import MunicipalityField
 from backend.needs.models import FeeBasis, Need
 from backend.needs.terms import work_pattern_problems
 
+BUDGET_IN_YEN = _("予算は円単位の整数で指定してください（小数や桁区切りのカンマは使えません）。")
+
 DESCRIPTION_MAX_CHARS = 4000
 
 
 class NeedInputSerializer(serializers.Serializer):
-    municipality = MunicipalityField(required=False)
+    # Rules a schema type cannot say are said here, so that a request refused for them is no surprise (issue 21).
+    municipality = MunicipalityField(required=False, help_text=(
+        "A 団体コード: six digits, the last its check digit. Municipal staff may name only their own "
+        "municipality (or leave it out); a coordinator, only municipalities of their prefecture (403 otherwise)."))
     fiscal_year = FiscalYearField()
     role = serializers.ChoiceField(choices=Role.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -22,11 +27,14 @@ class NeedInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=DESCRIPTION_MAX_CHARS, required=False, allow_blank=True)
     pattern = serializers.ChoiceField(choices=WorkPattern.choices)
     pattern_days = serializers.IntegerField(min_value=1, max_value=240)
-    weekdays = weekday_list(required=False)
+    weekdays = weekday_list(required=False, help_text=(
+        "The weekdays the work may fall on: a weekly need accepts at least pattern_days of them."))
     onsite_required = serializers.BooleanField(default=False)
     onsite_days = serializers.IntegerField(min_value=0, max_value=366, required=False,
                                            help_text="On-site days per year; 0 or absent with onsite_required: every day.")
-    budget = serializers.IntegerField(min_value=0, max_value=1_000_000_000)
+    # Yen, a whole number: 「240.5」 or 「1,200」 (万円 as typed on the page) is refused saying so (issue 21).
+    budget = serializers.IntegerField(min_value=0, max_value=1_000_000_000, help_text="In yen, a whole number.",
+                                      error_messages=dict.fromkeys(("invalid", "invalid_type"), BUDGET_IN_YEN))
     fee_basis = serializers.ChoiceField(choices=FeeBasis.choices, allow_blank=True, required=False,
                                         help_text="How the offered fee is stated; blank: no offer (daily rate × days).")
     fee_amount = serializers.IntegerField(min_value=1, max_value=1_000_000_000, allow_null=True, required=False,
@@ -36,7 +44,7 @@ class NeedInputSerializer(serializers.Serializer):
                                                  help_text="Working hours per day, for an hourly fee only.")
     fee_includes_tax = serializers.BooleanField(required=False, help_text="The amount includes tax (業務委託).")
     required_skills = SkillLevelsField(required=False)
-    desired_skills = SkillLevelsField(required=False)
+    desired_skills = SkillLevelsField(required=False, help_text="No skill of required_skills may be repeated here.")
     employment_forms = employment_form_list(allow_empty=False)
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
 

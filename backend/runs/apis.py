@@ -53,19 +53,22 @@ class RunViewSet(ScopedViewSet):
         run = self.get_object()
         return self.render(services.run_cancel(actor=request.user, run=run))
 
+    # Pages like every other list, as the schema says (a bare array was answered where it promised pages, issue 21);
+    # the runs' own filters do not apply to a run's rows.
     @extend_schema(responses=ProposalOutputSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None)
     def proposals(self, request, pk=None):
         run = self.get_object()
-        rows = list(selectors.proposal_list(user=request.user, run=run))
+        rows = self.paginate_queryset(list(selectors.proposal_list(user=request.user, run=run)))
         context = {**self.get_serializer_context(), "live_states": selectors.proposal_live_states(rows)}
-        return Response(ProposalOutputSerializer(rows, many=True, context=context).data)
+        return self.get_paginated_response(ProposalOutputSerializer(rows, many=True, context=context).data)
 
     @extend_schema(responses=UnmatchedOutputSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None)
     def unmatched(self, request, pk=None):
         run = self.get_object()
-        return Response(selectors.run_result_for(user=request.user, run=run).get("unmatched", []))
+        rows = selectors.run_result_for(user=request.user, run=run).get("unmatched", [])
+        return self.get_paginated_response(UnmatchedOutputSerializer(self.paginate_queryset(rows), many=True).data)
 
     @extend_schema(responses=RunReportOutputSerializer,
                    description="What the run page shows beyond the proposals, stored when the run succeeded: the "

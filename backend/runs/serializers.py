@@ -17,7 +17,10 @@ from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LATER_STAGES, LEAD_CRI
 class RunInputSerializer(serializers.Serializer):
     fiscal_year = FiscalYearField()
     scope = serializers.ListField(child=serializers.RegexField(r"^(0[1-9]|[1-3][0-9]|4[0-7])$"),
-                                  required=False, allow_empty=False, max_length=47)
+                                  required=False, allow_empty=False, max_length=47, help_text=(
+                                      "Prefecture codes of a joint run, the caller's own always included; each other "
+                                      "prefecture must have consented for the fiscal year (scope-consents), and a "
+                                      "scope already being run is a 409 until that run ends."))
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=DEFAULT_TIME_LIMIT_S)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     stages = serializers.ListField(
@@ -112,6 +115,7 @@ class UnmatchedOutputSerializer(serializers.Serializer):
     need = serializers.CharField()
     reason = serializers.CharField()
     detail = serializers.CharField(required=False)
+    detail_ja = serializers.CharField(required=False, help_text="the detail in Japanese")
 
 
 class NamedExpertSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ prefecture reviews pending requests and applies or declines them. Restrictions a
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation
 from backend.core.errors import DomainError
@@ -18,7 +18,7 @@ from backend.experts.services import (
 )
 from backend.procurement.selectors import vendor_pickable
 from frontend import forms
-from frontend.views.access import COORDINATOR, EXPERT, role_required
+from frontend.views.access import COORDINATOR, EXPERT, post_acts, role_required
 
 
 @role_required(*EXPERT)
@@ -51,7 +51,7 @@ def affiliation_changes(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:affiliation-changes")
 def affiliation_change_decide_view(request, pk: int):
     change = get_object_or_404(affiliation_change_list(user=request.user), pk=pk)
     accept = request.POST.get("decision") == "accept"

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.lockout import client_ip_address
 from backend.applications.selectors import expert_application_counts, expert_application_list
@@ -28,7 +28,7 @@ from backend.procurement.models import Vendor
 from backend.procurement.selectors import vendor_pickable
 from frontend import forms
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required, to
 
 AFFILIATION_ROWS = 3
 
@@ -109,13 +109,13 @@ def application_detail(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:application"))
 def application_decide(request, pk: int):
     application = get_object_or_404(expert_application_list(user=request.user), pk=pk)
     try:
         if request.POST.get("decision") == "accept":
             chosen = [forms.text(request.POST, f"vendor-{i}") for i in range(len(application.affiliations))]
-            vendors = [get_object_or_404(Vendor, pk=v) if v.isdigit() else None for v in chosen]
+            vendors = [get_object_or_404(Vendor, pk=v) if forms.whole(v) else None for v in chosen]
             numbers = [forms.text(request.POST, f"vendor-number-{i}") for i in range(len(application.affiliations))]
             expert = expert_application_accept(actor=request.user, application=application, vendors=vendors,
                                                vendor_numbers=numbers)

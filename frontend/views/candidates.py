@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from backend.core.errors import DomainError
 from backend.engagements.selectors import engagement_conflicts_to_resolve
@@ -18,7 +17,7 @@ from backend.placement.services import need_place_with_exception
 from backend.runs import services
 from backend.runs.models import DecisionKind
 from frontend import forms, labels
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required, to
 
 
 def _need(request, pk):
@@ -49,11 +48,11 @@ def _candidates_page(request, need, *, priority_values=None, errors=None):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:need-candidates"))
 def need_candidate_decide(request, pk: int):
     """Pin, forbid or clear (expert, need); or place a conflict-blocked expert with an exception."""
     need = _need(request, pk)
-    expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
+    expert = get_object_or_404(expert_list(user=request.user), pk=forms.row_id(request.POST, "expert"))
     kind = request.POST.get("kind")
     try:
         if kind == "exception":
@@ -71,7 +70,7 @@ def need_candidate_decide(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:need-candidates"))
 def need_priority_adjust(request, pk: int):
     """The coordinator's priority for the engine, with a reason; blank takes the adjustment back."""
     need = _need(request, pk)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.core.errors import DomainError
 from backend.geo.models import Prefecture
@@ -14,7 +14,7 @@ from backend.runs.selectors import scope_consent_list
 from backend.runs.serializers import ScopeConsentInputSerializer
 from frontend import forms, selectors
 from frontend.templatetags.kenmu import fy
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required
 
 
 def _context(request, values: dict, errors) -> dict:
@@ -46,7 +46,7 @@ def consent_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:consents")
 def consent_revoke(request, pk: int):
     consent = get_object_or_404(scope_consent_list(user=request.user), pk=pk)
     if request.POST.get("confirmed") != "1":

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.accounts.selectors import municipalities_without_staff
@@ -28,7 +28,7 @@ from backend.placement import services as placement_services
 from backend.runs.models import MatchRun, RunStatus
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, role_required
+from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
@@ -114,7 +114,7 @@ def _back(request, engagement):
 
 
 @role_required(*EXPERT)
-@require_POST
+@post_acts("frontend:engagements")
 def engagement_pledge(request, pk: int):
     """The expert signs the pledge for an engagement already accepted (before pledges were asked with it)."""
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
@@ -139,7 +139,7 @@ def engagement_decline(request, pk: int):
 
 
 @role_required(*PARTIES)
-@require_POST
+@post_acts("frontend:engagements")
 def engagement_respond(request, pk: int):
     engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
     accept = request.POST.get("answer") == "accept"
@@ -159,7 +159,7 @@ def engagement_respond(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:engagements")
 def engagement_conflict_except(request, pk: int):
     """The coordinator keeps the engagement in conflict with a recorded exception and its reason."""
     conflict = get_object_or_404(engagement_conflict_list(user=request.user), pk=pk)
@@ -178,7 +178,7 @@ def engagement_conflict_except(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:engagements")
 def engagement_conflict_end(request, pk: int):
     """The coordinator ends the engagement in conflict (an offer is withdrawn), once they confirmed it."""
     conflict = get_object_or_404(engagement_conflict_list(user=request.user), pk=pk)
@@ -232,7 +232,7 @@ def replacement_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:replacements")
 def replacement_run(request, pk: int):
     replacement = get_object_or_404(replacement_list(user=request.user), pk=pk)
     try:

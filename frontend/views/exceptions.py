@@ -24,7 +24,7 @@ from frontend.views.access import COORDINATOR, STAFF, role_required
 def exception_index(request):
     exceptions = coi_override_list(user=request.user)
     expert = request.GET.get("expert", "")
-    if expert.isdigit():
+    if forms.whole(expert):
         exceptions = exceptions.filter(expert_id=int(expert))
     page = Paginator(exceptions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "frontend/exceptions/index.html", {"exceptions": page, "page": page})

@@ -17,7 +17,7 @@ from backend.procurement.selectors import vendor_pickable
 from frontend import charts, forms, selectors
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, EXPERT, role_required
+from frontend.views.access import COORDINATOR, EXPERT, post_acts, role_required
 from frontend.views.home import fiscal_year_param
 
 BLANK_AFFILIATION_ROWS = 2
@@ -191,10 +191,9 @@ def me_edit(request):
 
 
 @role_required(*EXPERT)
+@post_acts("frontend:me")
 def me_pledge(request):
     """Sign the confidentiality pledge (情報漏洩防止の誓約): records today's date."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     expert = get_object_or_404(expert_list(user=request.user), pk=request.user.expert_id)
     if not forms.checkbox(request.POST, "agree"):
         context = {**_profile_context(request, expert), "pledge_error": True}

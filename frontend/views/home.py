@@ -10,9 +10,9 @@ from django.utils.functional import cached_property
 from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
 from backend.core.reuse import reuse_page
-from frontend import charts, selectors
+from frontend import charts, forms, selectors
 from frontend.todo import todo_list
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required
 
 # django-axes watches this login through the form's authenticate(request, ...): five failures in a row
 # lock the account and its middleware answers with the 429 page instead of this view.
@@ -20,7 +20,7 @@ login_view = auth_views.LoginView.as_view(
     template_name="frontend/login.html", redirect_authenticated_user=True,
     extra_context={"lockout_failures": settings.AXES_FAILURE_LIMIT, "lockout_minutes": lockout_minutes()},
 )
-logout_view = auth_views.LogoutView.as_view()
+logout_view = post_acts("frontend:home")(auth_views.LogoutView.as_view())  # a GET signs no one out
 
 START_PAGES = {
     UserRole.COORDINATOR: "frontend:dashboard",
@@ -37,7 +37,7 @@ def home(request):
 def fiscal_year_param(request) -> int:
     """The year a page shows: the one asked (`fy`), else the user's default (selectors.default_fiscal_year)."""
     value = request.GET.get("fy", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else selectors.default_fiscal_year(
+    return int(value) if forms.whole(value) and 2000 <= int(value) <= 2100 else selectors.default_fiscal_year(
         user=request.user)
 
 

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.audit.selectors import object_history
@@ -28,7 +28,7 @@ from frontend.audit import audit_rows
 from frontend.templatetags.kenmu import man_yen
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
-from frontend.views.access import STAFF, role_required
+from frontend.views.access import STAFF, post_acts, role_required
 
 
 @role_required(*STAFF)
@@ -36,7 +36,7 @@ from frontend.views.access import STAFF, role_required
 def need_index(request):
     needs = need_list(user=request.user)
     fiscal_year = request.GET.get("fy", "")
-    if fiscal_year.isdigit():
+    if forms.whole(fiscal_year):
         needs = needs.filter(fiscal_year=int(fiscal_year))
     status = request.GET.get("status", "")
     if status in NeedStatus.values:
@@ -174,8 +174,13 @@ def _need_form(request, need):
                          else _("ニーズ「%(name)s」を保存しました。")) % {"name": name}
         if saved.offered_fee is not None:
             saved_message += _("提示報酬は年額%(fee)sです。") % {"fee": man_yen(saved.offered_fee)}
+        if forms.man_yen_read(request.POST, "budget_man"):  # 「1,200」「240.5」: say what was read (issue 21)
+            saved_message += _("予算は「%(typed)s」を%(yen)s円（%(man)s）として読み取りました。") % {
+                "typed": forms.text(request.POST, "budget_man"), "yen": f"{saved.budget:,}", "man": man_yen(saved.budget)}
         messages.success(request, saved_message)
         return redirect("frontend:needs")
+    forms.man_yen_refused(errors, request.POST, {"budget": "budget_man", **(
+        {"fee_amount": "fee_amount"} if data["fee_basis"] in (FeeBasis.ANNUAL, FeeBasis.MONTHLY) else {})})
     values = {**data, "budget_man": forms.text(request.POST, "budget_man"),
               "fee_amount": forms.text(request.POST, "fee_amount"), "onsite_days": forms.text(request.POST, "onsite_days"),
               "fee_hours_per_day": forms.text(request.POST, "fee_hours_per_day")}
@@ -200,7 +205,7 @@ def need_edit(request, pk: int):
 
 
 @role_required(*STAFF)
-@require_POST
+@post_acts()
 def need_withdraw_view(request, pk: int):
     need = _changeable(request, pk)
     if request.POST.get("confirmed") != "1":
@@ -221,7 +226,7 @@ def need_withdraw_view(request, pk: int):
 
 
 @role_required(*STAFF)
-@require_POST
+@post_acts("frontend:needs")
 def need_reopen_view(request, pk: int):
     try:
         need_reopen(actor=request.user, need=_changeable(request, pk))

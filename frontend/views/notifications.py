@@ -7,14 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.core.reuse import reuse_page
 from backend.notifications import services
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import notification_list, notification_muted_kinds
+from frontend import forms
 from frontend.views import PAGE_SIZE
+from frontend.views.access import post_acts
 
 K = NotificationKind
 # The kinds each role can receive, as its settings page lists them (an administrator sees every kind).
@@ -46,7 +48,7 @@ def notification_open(request, pk: int):
 
 
 @login_required
-@require_POST
+@post_acts("frontend:notifications")
 def notification_read(request, pk: int):
     notification = get_object_or_404(notification_list(user=request.user), pk=pk)
     services.notification_mark_read(actor=request.user, notification=notification)
@@ -55,7 +57,7 @@ def notification_read(request, pk: int):
 
 
 @login_required
-@require_POST
+@post_acts("frontend:notifications")
 def notification_read_all(request):
     marked = services.notification_mark_all_read(actor=request.user)
     messages.success(request, _("%(count)s件のお知らせを既読にしました。") % {"count": marked})
@@ -65,7 +67,7 @@ def notification_read_all(request):
 def _back(request) -> str:
     """The list page the user was on (its page number kept)."""
     page, url = request.POST.get("page", ""), reverse("frontend:notifications")
-    return f"{url}?page={page}" if page.isdigit() else url
+    return f"{url}?page={page}" if forms.whole(page) else url
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import InvitationState, UserRole
 from backend.accounts.selectors import invitation_list, locked_out_usernames, managed_user_list
@@ -35,7 +35,7 @@ from backend.experts.selectors import expert_list
 from backend.geo.models import Municipality
 from frontend import forms
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required
 
 STATE_LABELS = dict(InvitationState.choices)
 
@@ -94,14 +94,14 @@ def _invitation_action(request, pk: int, service, done: str):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:invitations")
 def invitation_resend_view(request, pk: int):
     return _invitation_action(request, pk, invitation_resend,
                               _("%(email)s に新しい招待リンクを送りました。以前のリンクは使えなくなりました。"))
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:invitations")
 def invitation_revoke_view(request, pk: int):
     return _invitation_action(request, pk, invitation_revoke, _("%(email)s への招待を取り消しました。"))
 
@@ -157,7 +157,7 @@ def _managed(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:users")
 def user_deactivate_view(request, pk: int):
     target = _managed(request, pk)
     if request.POST.get("confirmed") != "1":
@@ -183,14 +183,14 @@ def _on_managed_user(request, target, service, done: str):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:users")
 def user_reactivate_view(request, pk: int):
     return _on_managed_user(request, _managed(request, pk), user_reactivate,
                             _("%(username)s のアカウントを有効に戻しました。これまでのパスワードでログインできます。"))
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:users")
 def user_unlock_view(request, pk: int):
     return _on_managed_user(request, _managed(request, pk), user_unlock,
                             _("%(username)s のロックを解除しました。すぐにログインできます。"))

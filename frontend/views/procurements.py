@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.core.choices import ProcurementCategory, ProcurementStatus
@@ -13,7 +13,7 @@ from backend.procurement.selectors import procurement_can_change, procurement_li
 from backend.procurement.serializers import ProcurementInputSerializer, VendorInputSerializer
 from backend.procurement.services import procurement_create, procurement_update, vendor_create
 from frontend import forms, selectors
-from frontend.views.access import MUNICIPAL, STAFF, role_required
+from frontend.views.access import MUNICIPAL, STAFF, post_acts, role_required
 
 
 def _context(request, values, errors, procurement=None, vendor_values=None, vendor_errors=None) -> dict:
@@ -88,7 +88,7 @@ def procurement_edit(request, pk: int):
 
 
 @role_required(*STAFF)
-@require_POST
+@post_acts("frontend:procurements")
 def vendor_new(request):
     """Register a vendor (事業者) so it can be named as an incumbent or an expert's affiliation."""
     data = {"name": forms.text(request.POST, "name"),

@@ -68,11 +68,18 @@ def restriction_index(request):
     """The register as recorded, newest first; ended restrictions stay listed. Filters: vendor, a day on
     which the restrictions were in force, and the state today."""
     vendor = request.GET.get("vendor", "")
-    on = _date(request.GET.get("on", ""))
+    typed_on = request.GET.get("on", "").strip()
+    on = _date(typed_on)
     state = request.GET.get("state", "")
     rows = restriction_list(user=request.user, vendor=_id(vendor), on=on,
                             state=state if state in STATE_FILTERS else None)
-    export = request.GET.get("format")
+    on_errors = []
+    if typed_on and on is None:
+        # 2027-02-30 showed the whole register as if no day had been asked (issue 21): say so, show nothing.
+        on_errors = [_("基準日「%(typed)s」はありえない日付です。年-月-日の形で、実在する日を指定してください。")
+                     % {"typed": typed_on}]
+        rows = rows.none()
+    export = None if on_errors else request.GET.get("format")
     stamp = dt.date.today().strftime("%Y%m%d")
     conflicts = list(engagement_conflicts_to_resolve(user=request.user))
     notes = _conflict_notes(conflicts)
@@ -90,10 +97,10 @@ def restriction_index(request):
     query.pop("page", None)
     return render(request, "frontend/restrictions.html", {
         "rows": restrictions_described(page), "page": page, "vendors": vendor_list(user=request.user),
-        "vendor": vendor, "on": on.isoformat() if on else "", "state": state, "states": RestrictionState.choices,
-        "state_labels": dict(RestrictionState.choices), "query": query.urlencode(),
+        "vendor": vendor, "on": on.isoformat() if on else typed_on, "on_errors": on_errors, "state": state,
+        "states": RestrictionState.choices, "state_labels": dict(RestrictionState.choices), "query": query.urlencode(),
         "conflicts": conflicts, "notes": notes,
-    })
+    }, status=400 if on_errors else 200)
 
 
 @role_required(*STAFF)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from backend.accounts.models import UserRole
 from backend.core.errors import DomainError
@@ -16,13 +15,13 @@ from backend.renewals.selectors import renewal_list
 from backend.renewals.serializers import RenewalPrepareInputSerializer
 from backend.renewals.services import renewal_prepare
 from frontend import forms, selectors
-from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, role_required
+from frontend.views.access import COORDINATOR, MUNICIPAL, STAFF, post_acts, role_required
 
 
 def _target_year(request, value: str) -> int:
     """The year the renewals page shows: the one asked, else the user's default year (the prefecture's season,
     or the coming fiscal year from October), the one every other page starts on."""
-    return int(value) if value.isdigit() and 2001 <= int(value) <= 2100 else selectors.default_fiscal_year(
+    return int(value) if forms.whole(value) and 2001 <= int(value) <= 2100 else selectors.default_fiscal_year(
         user=request.user)
 
 
@@ -45,7 +44,7 @@ def renewal_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:renewals")
 def renewal_prepare_view(request):
     validated, errors = forms.validate(RenewalPrepareInputSerializer,
                                        {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year")})
@@ -79,7 +78,7 @@ def _prepared_message(prepared, fiscal_year: int) -> str:
 
 
 @role_required(*MUNICIPAL)
-@require_POST
+@post_acts("frontend:renewals")
 def renewal_confirm_view(request, pk: int):
     need = get_object_or_404(renewal_list(user=request.user), pk=pk)
     try:
@@ -92,7 +91,7 @@ def renewal_confirm_view(request, pk: int):
 
 
 @role_required(*MUNICIPAL)
-@require_POST
+@post_acts("frontend:renewals")
 def renewal_drop_view(request, pk: int):
     need = get_object_or_404(renewal_list(user=request.user), pk=pk)
     if request.POST.get("confirmed") != "1":

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 import matching
 from backend.accounts.selectors import municipalities_without_staff
@@ -48,7 +47,7 @@ from backend.runs.selectors import (
 )
 from backend.runs.serializers import RunInputSerializer
 from frontend import forms, labels, selectors
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required, to
 
 
 def _start_context(request, values, errors) -> dict:
@@ -73,7 +72,7 @@ def run_index(request):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:runs")
 def run_new(request):
     scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
     data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
@@ -231,20 +230,20 @@ def _act_on_run(request, pk: int, service, success: str | None = None):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def run_cancel(request, pk: int):
     return _act_on_run(request, pk, services.run_cancel)
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def run_rerun(request, pk: int):
     """Re-run with the run's own stages and today's decisions (pins, forbids, declines)."""
     return _act_on_run(request, pk, placement_services.run_rerun, _("同じ条件で再実行を始めました。"))
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def run_retry(request, pk: int):
     return _act_on_run(request, pk, placement_services.run_retry)
 
@@ -252,12 +251,12 @@ def run_retry(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:run"))
 def decision_set(request, pk: int):
     """Pin or forbid (expert, need) for the next runs, or clear the decision."""
     run = _run_for(request, pk)
-    need = get_object_or_404(need_list(user=request.user), pk=forms.number_or_text(request.POST, "need") or 0)
-    expert = get_object_or_404(expert_list(user=request.user), pk=forms.number_or_text(request.POST, "expert") or 0)
+    need = get_object_or_404(need_list(user=request.user), pk=forms.row_id(request.POST, "need"))
+    expert = get_object_or_404(expert_list(user=request.user), pk=forms.row_id(request.POST, "expert"))
     kind = request.POST.get("kind")
     services.decision_set(actor=request.user, need=need, expert=expert,
                           kind=kind if kind in DecisionKind.values else None)
@@ -313,7 +312,7 @@ def _approval_consequences(proposal, *, values=None, errors=None) -> dict:
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts()
 def proposal_approve(request, pk: int):
     """Two steps: a page that says what approving does (the offer, the bid restrictions it will bring, the
     hand-over of a replacement, an exception to record), then the approval itself."""
@@ -329,6 +328,7 @@ def proposal_approve(request, pk: int):
         for warning in placement_services.approval_warnings(approved):
             messages.warning(request, warning.message)
         return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
+    forms.man_yen_refused(errors, request.POST, {"fee": "fee_man"}, labels={"fee": _("報酬")})
     if any(errors.get(name) for name in TERM_FIELDS):
         # The terms were refused: the same page again, each message next to its field.
         context = _approval_consequences(proposal, values=_terms_values(proposal, request.POST), errors=errors)

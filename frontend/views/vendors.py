@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from backend.core.errors import DomainError
 from backend.procurement.selectors import (
@@ -23,7 +23,7 @@ from backend.procurement.services import (
     vendor_update,
 )
 from frontend import forms
-from frontend.views.access import COORDINATOR, role_required
+from frontend.views.access import COORDINATOR, post_acts, role_required, to
 
 
 @role_required(*COORDINATOR)
@@ -84,7 +84,7 @@ def vendor_detail(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:vendor"))
 def vendor_merge_view(request, pk: int):
     """Merge this entry (the duplicate) into the survivor chosen on its page or on a duplicate listing."""
     absorbed = get_object_or_404(vendor_list(user=request.user), pk=pk)
@@ -105,7 +105,7 @@ def vendor_merge_view(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts(to("frontend:vendor"))
 def vendor_retire_view(request, pk: int):
     vendor = get_object_or_404(vendor_list(user=request.user), pk=pk)
     _check_keeps(request, vendor)
@@ -118,7 +118,7 @@ def vendor_retire_view(request, pk: int):
 
 
 @role_required(*COORDINATOR)
-@require_POST
+@post_acts("frontend:vendors")
 def vendor_duplicate_dismiss_view(request, pk: int):
     duplicate = get_object_or_404(vendor_duplicate_list(user=request.user), pk=pk)
     try:

@@ -113,10 +113,20 @@ def test_the_register_download_keeps_the_vendor_filter(register):
     assert len(_csv(client, vendor=str(10**9))) == 1, "an unknown vendor leaves the header alone"
 
 
-def test_a_malformed_day_or_vendor_filter_is_ignored_rather_than_a_server_error(register):
+def test_a_malformed_vendor_filter_is_ignored_rather_than_a_server_error(register):
     client = register[0]
 
-    assert _csv(client, on="2027-02-30", vendor="１２") == _csv(client)
+    assert _csv(client, vendor="１２") == _csv(client)
+
+
+@pytest.mark.parametrize("params", [{}, {"format": "csv"}])
+def test_an_impossible_day_says_so_instead_of_showing_the_whole_register(register, params):
+    # issue 21: 2027-02-30 was ignored and every restriction listed, as if no day had been asked.
+    response = register[0].get("/restrictions/", {"on": "2027-02-30", **params})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "基準日「2027-02-30」はありえない日付です" in html
+    assert "信州システム株式会社" not in html.split("<tbody>")[1]
 
 
 @pytest.mark.parametrize("kind", ["experts", "needs"])

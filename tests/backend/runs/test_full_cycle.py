@@ -49,7 +49,7 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     first = _run(coordinator)
     assert first["summary"]["assigned"] == 1 and first["progress"]["best_primary"] == 4
     assert first["progress"]["bound"] == 4 and set(first["timings"]) >= {"instance_s", "solve_s", "store_s"}
-    (proposal,) = coordinator.get(f"/api/v1/runs/{first['id']}/proposals/").json()
+    (proposal,) = coordinator.get(f"/api/v1/runs/{first['id']}/proposals/").json()["results"]
 
     # The coordinator prefers the employed expert: pin and re-run.
     other = employed.expert if proposal["expert"] == cheap.pk else cheap
@@ -57,7 +57,7 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
                               format="json")
     assert pinned.status_code == 200, pinned.content
     second = _run(coordinator)
-    (proposal,) = coordinator.get(f"/api/v1/runs/{second['id']}/proposals/").json()
+    (proposal,) = coordinator.get(f"/api/v1/runs/{second['id']}/proposals/").json()["results"]
     assert proposal["expert"] == other.pk
 
     engagement = coordinator.post(f"/api/v1/proposals/{proposal['id']}/approve/", {}, format="json").json()
@@ -75,7 +75,7 @@ def test_post_run_pin_approve_accept_replace_and_restrict(committed_db):
     run = coordinator.post(f"/api/v1/replacements/{replacement['id']}/run/").json()
     _work_off_queue()
     assert MatchRun.objects.get(pk=run["id"]).status == "succeeded"
-    (successor,) = coordinator.get(f"/api/v1/runs/{run['id']}/proposals/").json()
+    (successor,) = coordinator.get(f"/api/v1/runs/{run['id']}/proposals/").json()["results"]
     assert successor["expert"] != other.pk
     new = coordinator.post(f"/api/v1/proposals/{successor['id']}/approve/", {}, format="json").json()
     assert new["replaces"] == engagement["id"]

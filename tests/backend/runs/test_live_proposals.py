@@ -18,7 +18,7 @@ from tests.backend.factories import (
 
 
 def _live(coordinator, proposal):
-    rows = client_for(coordinator).get(f"/api/v1/runs/{proposal.run_id}/proposals/").json()
+    rows = client_for(coordinator).get(f"/api/v1/runs/{proposal.run_id}/proposals/").json()["results"]
     (row,) = [r for r in rows if r["id"] == proposal.pk]
     return row["live"]
 
