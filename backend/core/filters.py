@@ -73,5 +73,10 @@ def code(field_name: str, **kwargs) -> django_filters.CharFilter:
     return django_filters.CharFilter(field_name=field_name, **kwargs)
 
 
-def fiscal_year() -> WholeNumberFilter:
-    return WholeNumberFilter(field_name="fiscal_year")
+# The years a filter takes: those a row can hold (the models' check constraints), so that a year no date has
+# (0, 99999) is a 400 naming the filter rather than a 500 from the dates it would make.
+YEAR_BOUNDS = {"min_value": 2000, "max_value": 2100}
+
+
+def fiscal_year(**extra) -> WholeNumberFilter:
+    return WholeNumberFilter(field_name="fiscal_year", **YEAR_BOUNDS, **extra)

@@ -1,6 +1,6 @@
 import django_filters
 
-from backend.core.filters import WholeNumberFilter, code, fiscal_year, key
+from backend.core.filters import code, fiscal_year, key
 from backend.engagements.models import (
     CoiOverride,
     ConflictState,
@@ -26,7 +26,7 @@ class CoiOverrideFilter(django_filters.FilterSet):
 class EngagementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=EngagementStatus.choices)
     # A multi-year term is in every fiscal year it covers (issue 21), as the instance and the costs count it.
-    fiscal_year = WholeNumberFilter(method="in_year", help_text="Engagements whose term covers this fiscal year.")
+    fiscal_year = fiscal_year(method="in_year", help_text="Engagements whose term covers this fiscal year.")
     municipality = code("municipality_id")
     expert = key("expert_id")
 

@@ -175,7 +175,7 @@ def combine_affiliations(data: dict, actor: User) -> dict:
     return data
 
 
-def fee_in_its_unit(data: dict) -> dict:
+def fee_in_its_unit(data: dict, _actor: User) -> dict:
     """The offered fee as the need form takes it: a yearly or monthly amount in 万円, a daily or hourly one in yen."""
     text = data.get("fee_amount")
     if isinstance(text, str):

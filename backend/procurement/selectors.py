@@ -14,7 +14,7 @@ def vendor_list(*, user) -> QuerySet[Vendor]:
 def vendor_pickable(*, user, keep=()) -> QuerySet[Vendor]:
     """The entries a picker offers: the current ones (retired and merged entries are not), and `keep`, the ids
     the edited row already names, so that editing it does not silently drop them."""
-    keep = [int(pk) for pk in keep if str(pk).isdigit()]
+    keep = [int(pk) for pk in keep if str(pk).isascii() and str(pk).isdigit()]
     return Vendor.objects.filter(Q(retired_at__isnull=True) | Q(pk__in=keep)).order_by("name", "id")
 
 

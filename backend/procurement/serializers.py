@@ -1,3 +1,4 @@
+from django.utils import translation
 from rest_framework import serializers
 
 from backend.core.choices import ProcurementCategory, ProcurementStatus
@@ -19,13 +20,19 @@ class VendorInputSerializer(serializers.Serializer):
 
 
 class VendorOutputSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="「名称（法人番号 …）」, as every picker shows it.")
+    label = serializers.CharField(read_only=True, help_text="How every picker names the vendor, in English: "
+                                                            "'name (corporate number …)'.")
+    label_ja = serializers.SerializerMethodField(help_text="The same in Japanese: 「名称（法人番号 …）」.")
     merged_into_name = serializers.CharField(source="merged_into.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Vendor
-        fields = ["id", "name", "corporate_number", "label", "created_at", "retired_at", "merged_into",
+        fields = ["id", "name", "corporate_number", "label", "label_ja", "created_at", "retired_at", "merged_into",
                   "merged_into_name"]
+
+    def get_label_ja(self, vendor: Vendor) -> str:
+        with translation.override("ja"):
+            return str(vendor.label)
 
 
 class VendorMergeInputSerializer(serializers.Serializer):

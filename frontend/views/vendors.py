@@ -89,8 +89,7 @@ def vendor_merge_view(request, pk: int):
     """Merge this entry (the duplicate) into the survivor chosen on its page or on a duplicate listing."""
     absorbed = get_object_or_404(vendor_list(user=request.user), pk=pk)
     _check_keeps(request, absorbed)
-    survivor_id = forms.text(request.POST, "survivor")
-    survivor = vendor_list(user=request.user).filter(pk=survivor_id).first() if survivor_id.isdigit() else None
+    survivor = vendor_list(user=request.user).filter(pk=forms.row_id(request.POST, "survivor")).first()
     errors = forms.FormErrors()
     if survivor is None:
         errors.add("survivor", _("統合先の事業者を選んでください。"))

@@ -86,6 +86,8 @@ class World:
     consent: object
     notification: object
     other_user: object
+    duplicate: object
+    conflict: object
     token_key: str
 
 
@@ -96,17 +98,18 @@ def world_build() -> World:
     from backend.accounts.models import UserRole
     from backend.accounts.services import invitation_send, invited_user_create
     from backend.applications.services import expert_application_submit
-    from backend.engagements.models import CoiOverride, Engagement, ReplacementRequest
+    from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
     from backend.experts.models import AffiliationChange
     from backend.geo.models import Municipality, Prefecture
     from backend.notifications.models import Notification
+    from backend.procurement.models import VendorDuplicate
     from backend.runs.models import ScopeConsent
 
     coordinator = CoordinatorFactory(prefecture_id="20", email="coordinator@example.jp")
     municipal = MunicipalStaffFactory(municipality_id="202011", email="clerk@example.jp")
     expert = ExpertFactory(registering_prefecture_id="20", email="expert@example.jp")
     expert_user = ExpertUserFactory(expert=expert, email="expert@example.jp")
-    vendor = VendorFactory(corporate_number=corporate_number("010401089234"))
+    vendor = VendorFactory(corporate_number=corporate_number("010401089234"), prefecture_id="20")
     AffiliationFactory(expert=expert, vendor=vendor)
     procurement = ProcurementFactory(municipality_id="202011", incumbent_vendor=vendor)
     need = NeedFactory(municipality_id="202011")
@@ -138,11 +141,15 @@ def world_build() -> World:
     notification = Notification.objects.create(recipient=expert_user, kind="offer_awaiting", link="/engagements/", params={},
                                                language="ja", subject="任用の打診", text="打診があります。")
     token_key = AuthToken.objects.create(user=coordinator)[0].token_key
+    duplicate = VendorDuplicate.objects.create(first=vendor, second=VendorFactory(prefecture_id="20"), reason="name")
+    conflict = EngagementConflict.objects.create(engagement=offered, vendor=vendor, procurement=procurement,
+                                                 procurement_title=procurement.title, cause="procurement")
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,
-                 notification=notification, other_user=invited, token_key=token_key)
+                 notification=notification, other_user=invited, token_key=token_key,
+                 duplicate=duplicate, conflict=conflict)
 
 
 def fingerprint() -> dict[str, str]:

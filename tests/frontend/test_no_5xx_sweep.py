@@ -92,12 +92,12 @@ def _kwargs(name: str, world) -> dict:
         return {"code": "20"}
     if name == "import-template":
         return {"kind": "needs", "file": "csv"}
-    rows = [("invitation", world.invitation), ("application", world.application), ("user-", world.other_user),
-            ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
+    rows = [("engagement-conflict", world.conflict), ("invitation", world.invitation),
+            ("application", world.application), ("user-", world.other_user), ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),
             ("exception", world.override), ("consent", world.consent), ("replacement-new", world.active),
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
-            ("notification", world.notification)]
+            ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor)]
     return {"pk": next(row.pk for prefix, row in rows if name.startswith(prefix))}
 
 

@@ -31,7 +31,8 @@ def test_a_second_chikuma_is_a_409_naming_the_first_in_both_languages(municipal)
 def test_a_vendor_is_read_with_its_label_and_state(municipal):
     vendor = VendorFactory(name=CHIKUMA)
     body = client_for(municipal).get(f"/api/v1/vendors/{vendor.pk}/").json()
-    assert body["label"] == f"{CHIKUMA}（法人番号 {vendor.corporate_number}）"
+    assert body["label_ja"] == f"{CHIKUMA}（法人番号 {vendor.corporate_number}）"
+    assert body["label"] == f"{CHIKUMA} (corporate number {vendor.corporate_number})"  # the API speaks English
     assert (body["retired_at"], body["merged_into"]) == (None, None)
 
 
