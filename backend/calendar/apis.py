@@ -6,7 +6,12 @@ from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
 from backend.calendar.filters import ClosedDayFilter
 from backend.calendar.models import ClosedDay
-from backend.calendar.selectors import closed_day_can_change, closed_day_list, closed_days_named, workable_days_by_weekday
+from backend.calendar.selectors import (
+    closed_day_can_change,
+    closed_day_list,
+    closed_days_named,
+    workable_days_by_weekday,
+)
 from backend.calendar.serializers import (
     ClosedDayInputSerializer,
     ClosedDayOutputSerializer,

@@ -1,0 +1,95 @@
+"""The closed days a prefecture's coordinator (on the prefecture's settings page) or a municipality's staff (on
+the municipality's settings page) add, with the workable days per weekday they leave."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from backend.accounts.models import UserRole
+from backend.calendar.selectors import (
+    WORKDAYS,
+    closed_day_list,
+    closed_day_rows,
+    national_closed_days,
+    workable_days_by_weekday,
+)
+from backend.calendar.serializers import ClosedDayInputSerializer
+from backend.calendar.services import closed_day_create, closed_day_delete
+from backend.core.errors import DomainError
+from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_of
+from frontend import forms
+from frontend.views.access import MUNICIPAL, STAFF, role_required
+from frontend.views.home import fiscal_year_param
+
+LABELS = {"date": gettext_lazy("日付"), "label": gettext_lazy("名称")}
+
+
+def workable_days(fiscal_year: int, *, prefecture=None, municipality=None, weekdays=WORKDAYS) -> dict:
+    """What a page shows of a year's calendar: the year and the workable days of each weekday asked."""
+    counts = workable_days_by_weekday(fiscal_year, prefecture=prefecture, municipality=municipality)
+    return {"fiscal_year": fiscal_year, "days": [(day, counts[day]) for day in weekdays]}
+
+
+def _place(user) -> dict:
+    if user.role == UserRole.COORDINATOR and user.prefecture_id:
+        return {"prefecture": user.prefecture_id}
+    if user.role == UserRole.MUNICIPAL and user.municipality_id:
+        return {"municipality": user.municipality_id}
+    raise PermissionDenied  # an administrator has no place of their own to close
+
+
+def _back(user, fiscal_year: int | None = None):
+    page = reverse("frontend:settings" if user.role == UserRole.COORDINATOR else "frontend:municipality-settings")
+    return f"{page}?fy={fiscal_year}#closed-days" if fiscal_year else f"{page}#closed-days"
+
+
+def closed_days_context(request) -> dict:
+    """The closed-days section of a settings page: the year's own closed days (removable by this user), the
+    national ones for reference, and the workable days per weekday."""
+    place = _place(request.user)
+    year = fiscal_year_param(request)
+    own = list(closed_day_rows(year, **place))
+    now = current_fiscal_year()
+    return {"calendar_year": year, "calendar_years": sorted({*range(now - 1, now + 4), year}),
+            "own_days": own, "national_days": national_closed_days(year).items(),
+            "workable": workable_days(year, **place)}
+
+
+@role_required(*MUNICIPAL)
+def municipality_settings(request):
+    return render(request, "frontend/calendar/municipality_settings.html", closed_days_context(request))
+
+
+@role_required(*STAFF)
+@require_POST
+def closed_day_add(request):
+    place = _place(request.user)
+    data = {"date": forms.text(request.POST, "date"), "label": forms.text(request.POST, "label"), **place}
+    added, errors = forms.submit(ClosedDayInputSerializer, data,
+                                 lambda v: closed_day_create(actor=request.user, data=v), labels=LABELS)
+    if errors:
+        for _field, msgs in errors.items():
+            for message in msgs:
+                messages.error(request, message)
+        return redirect(_back(request.user))
+    messages.success(request, _("閉庁日「%(label)s」（%(date)s）を追加しました。勤務可能日の数に反映されます。")
+                     % {"label": added.label, "date": era_date(added.date)})
+    return redirect(_back(request.user, fiscal_year_of(added.date)))
+
+
+@role_required(*STAFF)
+@require_POST
+def closed_day_remove(request, pk: int):
+    closed_day = get_object_or_404(closed_day_list(user=request.user), pk=pk)
+    try:
+        closed_day_delete(actor=request.user, closed_day=closed_day)
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+        return redirect(_back(request.user))
+    messages.success(request, _("閉庁日「%(label)s」（%(date)s）を削除しました。")
+                     % {"label": closed_day.label, "date": era_date(closed_day.date)})
+    return redirect(_back(request.user, fiscal_year_of(closed_day.date)))
