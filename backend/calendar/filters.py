@@ -6,7 +6,8 @@ from backend.core.fiscal import fiscal_year_end, fiscal_year_start
 
 
 class ClosedDayFilter(django_filters.FilterSet):
-    fiscal_year = WholeNumberFilter(method="in_fiscal_year", label="the fiscal year (April–March) the day falls in")
+    fiscal_year = WholeNumberFilter(method="in_fiscal_year", min_value=2000, max_value=2099,
+                                    label="the fiscal year (April–March) the day falls in")
     prefecture = code("prefecture_id")
     municipality = code("municipality_id")
 
