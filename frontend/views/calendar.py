@@ -15,10 +15,12 @@ from backend.calendar.selectors import (
     closed_day_list,
     closed_day_rows,
     national_closed_days,
+    weekly_capacity,
     workable_days_by_weekday,
 )
 from backend.calendar.serializers import ClosedDayInputSerializer
 from backend.calendar.services import closed_day_create, closed_day_delete
+from backend.core.choices import WEEKDAY_ORDER
 from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_of
 from frontend import forms
@@ -28,10 +30,21 @@ from frontend.views.home import fiscal_year_param
 LABELS = {"date": gettext_lazy("日付"), "label": gettext_lazy("名称")}
 
 
-def workable_days(fiscal_year: int, *, prefecture=None, municipality=None, weekdays=WORKDAYS) -> dict:
-    """What a page shows of a year's calendar: the year and the workable days of each weekday asked."""
+def workable_days(fiscal_year: int, *, prefecture=None, municipality=None, weekdays=WORKDAYS,
+                  weekly: tuple[list[str], int, int] | None = None) -> dict:
+    """What a page shows of a year's calendar: the year and the workable days of each weekday (月〜金, and a
+    weekend day a post asks for). `weekly` is a weekly post's (weekdays, days a week, days a year): when its
+    weekdays cannot hold its days, `shortfall` says how many they hold."""
     counts = workable_days_by_weekday(fiscal_year, prefecture=prefecture, municipality=municipality)
-    return {"fiscal_year": fiscal_year, "days": [(day, counts[day]) for day in weekdays]}
+    asked = [day for day in WEEKDAY_ORDER if day in weekdays or (weekly and day in weekly[0])]
+    shown = {"fiscal_year": fiscal_year, "days": [(day, counts[day]) for day in asked], "shortfall": None}
+    if weekly:
+        post_weekdays, weekly_days, days_per_year = weekly
+        capacity = weekly_capacity(counts, weekdays=post_weekdays, weekly_days=weekly_days)
+        if post_weekdays and weekly_days and capacity < days_per_year:
+            shown["shortfall"] = {"weekdays": post_weekdays, "weekly_days": weekly_days, "capacity": capacity,
+                                  "days": days_per_year}
+    return shown
 
 
 def _place(user) -> dict:

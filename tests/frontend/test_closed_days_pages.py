@@ -56,3 +56,33 @@ def test_experts_have_no_closed_days_to_add_and_staff_cannot_remove_another_muni
     client.force_login(MunicipalStaffFactory(municipality_id="202011"))
     assert client.post(f"/settings/closed-days/{day.pk}/remove/").status_code == 404
     assert ClosedDay.objects.filter(pk=day.pk).exists()
+
+
+def _mondays_only_engagement():
+    from backend.engagements.models import Engagement
+    from tests.backend.factories import ExpertFactory, NeedFactory
+
+    need = NeedFactory(fiscal_year=2027, weekdays=["mon"])
+    return Engagement.objects.create(
+        expert=ExpertFactory(), municipality_id="202011", need=need, fiscal_year=2027, starts_on=dt.date(2027, 4, 1),
+        ends_on=dt.date(2028, 3, 31), weekdays=["mon"], days_per_year=48, fee=2_400_000,
+        employment_form="special_part_time")
+
+
+def test_the_need_form_shows_the_workable_days_and_that_mondays_cannot_hold_48_dates(client, db):
+    client.force_login(MunicipalStaffFactory(municipality_id="202011"))
+    need = _mondays_only_engagement().need
+    page = client.get(f"/needs/{need.pk}/edit/").content.decode()
+    assert "令和9年度の勤務可能日：" in page and "月45" in page and "火50" in page and "水47" in page
+    assert "月で週1日では、令和9年度の勤務可能日は最大45日で、年間48日に足りません。" in page
+
+    page = client.get("/needs/new/").content.decode()  # 週1日, any weekday: Fridays hold 48
+    assert "勤務可能日：" in page and "足りません" not in page
+
+
+def test_the_engagement_page_shows_the_workable_days_and_the_shortfall(client, db):
+    engagement = _mondays_only_engagement()
+    client.force_login(MunicipalStaffFactory(municipality_id="202011"))
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "令和9年度の勤務可能日：" in page and "月45" in page
+    assert "最大45日で、年間48日に足りません" in page

@@ -14,7 +14,7 @@ WIDTH = 768
 def _within_the_screen(page, locator) -> None:
     box = locator.bounding_box()
     assert box is not None and box["width"] > 0, locator
-    assert 0 <= box["x"] and box["x"] + box["width"] <= WIDTH, (locator, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, (locator, box)
     # not clipped by an ancestor: the point at its centre is the element itself (or inside it)
     assert locator.evaluate("(el) => { const r = el.getBoundingClientRect();"
                             " const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
