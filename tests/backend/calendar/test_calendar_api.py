@@ -49,3 +49,22 @@ def test_the_closed_days_and_the_working_calendar_are_in_the_schema(coordinator)
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/closed-days/"])
     assert "delete" in schema["paths"]["/api/v1/closed-days/{id}/"]
     assert "get" in schema["paths"]["/api/v1/calendar/"]
+
+
+def test_the_closed_days_list_costs_the_same_queries_for_2_rows_as_for_12(coordinator, municipal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(first: int, count: int) -> None:
+        for day in range(first, first + count):  # weekdays of June 2027 that are not holidays
+            ClosedDay.objects.create(date=dt.date(2027, 6, day), label=f"閉庁日{day}", created_by=coordinator,
+                                     **({"prefecture_id": "20"} if day % 2 else {"municipality_id": "202011"}))
+
+    api = client_for(coordinator)
+    add(1, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get("/api/v1/closed-days/").json()["results"]) == 2
+    add(3, 10)
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get("/api/v1/closed-days/").json()["results"]) == 12
+    assert len(many.captured_queries) == len(few.captured_queries)
