@@ -4,7 +4,7 @@ is six entries in one row, its groups drop down without leaving the screen, and 
 import pytest
 from playwright.sync_api import expect
 
-from tests.frontend.browser import shot, sign_in
+from tests.frontend.browser import open_menu, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +68,20 @@ def test_the_keyboard_opens_a_group_and_follows_its_link(browser, live_server, s
     expect(page).to_have_url(f"{live_server.url}/invitations/")
     expect(page.locator(".menu-group.current summary")).to_contain_text("管理")
     page.keyboard.press("Escape")
+
+
+def test_the_coordinator_reaches_the_closed_days_from_the_year_group_and_adds_one(browser, live_server, seeded):
+    page = sign_in(browser, live_server, "demo-coordinator", width=WIDTH, height=1024)
+    open_menu(page, "年間の業務")
+    page.get_by_role("link", name="閉庁日と勤務可能日").click()
+    section = page.locator("#closed-days")
+    expect(section.locator(".workable-days")).to_contain_text("勤務可能日：")
+    section.get_by_label("年度").select_option("2027")
+    page.get_by_role("button", name="表示").click()
+    expect(section.locator(".workable-days")).to_contain_text("令和9年度の勤務可能日：月45 火50 水47 木50 金51")
+    page.get_by_label("日付", exact=True).fill("2027-06-01")
+    page.get_by_label("名称", exact=True).fill("県の記念日")
+    page.get_by_role("button", name="閉庁日を追加する").click()
+    expect(page.get_by_role("status")).to_contain_text("閉庁日「県の記念日」（令和9年6月1日）を追加しました。")
+    expect(section.locator(".workable-days")).to_contain_text("火49")
+    shot(page, "closed-days-768")
