@@ -36,16 +36,20 @@ def _days(fiscal_year: int):
 
 
 @lru_cache(maxsize=32)
+def _national(fiscal_year: int) -> tuple[tuple[dt.date, str | None], ...]:
+    named: dict[dt.date, str | None] = {}
+    for day in _days(fiscal_year):
+        if (day.month, day.day) in YEAR_END_DAYS:
+            named[day] = None  # 年末年始, named in the language of each request
+    for day, name in jpholiday.between(fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)):
+        named[day] = name  # 元日 keeps its own name
+    return tuple(sorted(named.items()))
+
+
 def national_closed_days(fiscal_year: int) -> dict[dt.date, str]:
     """The days every office in Japan is closed in the fiscal year, with their names: 祝日 (振替休日 and
     国民の休日 included) and 年末年始. Weekends are not listed: they are not weekdays anyone is asked for."""
-    named: dict[dt.date, str] = {}
-    for day in _days(fiscal_year):
-        if (day.month, day.day) in YEAR_END_DAYS:
-            named[day] = str(YEAR_END_LABEL)
-    for day, name in jpholiday.between(fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)):
-        named[day] = name  # 元日 keeps its own name
-    return dict(sorted(named.items()))
+    return {day: name or str(YEAR_END_LABEL) for day, name in _national(fiscal_year)}
 
 
 def closed_day_rows(fiscal_year: int, *, prefecture=None, municipality=None) -> QuerySet[ClosedDay]:

@@ -104,3 +104,16 @@ def test_a_weekly_post_holds_at_most_the_workable_days_of_its_best_weekdays(db):
     assert weekly_capacity(counts, weekdays=["mon"], weekly_days=1) == 45
     assert weekly_capacity(counts, weekdays=["mon", "fri"], weekly_days=1) == 51
     assert weekly_capacity(counts, weekdays=["mon", "fri"], weekly_days=2) == 96
+
+
+def test_two_coordinators_adding_the_same_day_at_once_get_one_row_and_a_409(committed_db):
+    from tests.backend.concurrency import race
+    from tests.backend.factories import CoordinatorFactory
+
+    first, second = CoordinatorFactory(prefecture_id="20"), CoordinatorFactory(prefecture_id="20")
+    data = {"date": dt.date(2026, 11, 2), "label": "県民の日", "prefecture": "20"}
+    outcomes = race([lambda: closed_day_create(actor=first, data=data),
+                     lambda: closed_day_create(actor=second, data=data)], expected=(ConflictError,))
+    assert sorted(type(o).__name__ for o in outcomes) == ["ClosedDay", "ConflictError"]
+    assert ClosedDay.objects.count() == 1
+    assert AuditLog.objects.filter(action=AuditAction.CLOSED_DAY_CREATE.value).count() == 1
