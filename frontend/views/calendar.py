@@ -81,7 +81,8 @@ def municipality_settings(request):
 @require_POST
 def closed_day_add(request):
     place = _place(request.user)
-    data = {"date": forms.text(request.POST, "date"), "label": forms.text(request.POST, "label"), **place}
+    # A field left empty is missing ("…を入力してください"), not a date written wrong.
+    data = {"date": forms.text(request.POST, "date") or None, "label": forms.text(request.POST, "label"), **place}
     added, errors = forms.submit(ClosedDayInputSerializer, data,
                                  lambda v: closed_day_create(actor=request.user, data=v), labels=LABELS)
     if errors:

@@ -44,7 +44,12 @@ def test_a_holiday_or_an_empty_name_is_refused_with_a_message_naming_it(client, 
     page = client.post("/settings/closed-days/", {"date": "2026-11-03", "label": "文化の日"}, follow=True).content.decode()
     assert "令和8年11月3日は既に休日（文化の日）です。" in page
     page = client.post("/settings/closed-days/", {"date": "2026-11-02", "label": ""}, follow=True).content.decode()
-    assert "名称" in page and not ClosedDay.objects.exists()
+    assert "名称を入力してください。" in page
+    page = client.post("/settings/closed-days/", {"date": "", "label": "県民の日"}, follow=True).content.decode()
+    assert "日付を入力してください。" in page
+    page = client.post("/settings/closed-days/", {"date": "2040-11-02", "label": "県民の日"}, follow=True).content.decode()
+    assert "閉庁日の日付は、前年度から3年度先までの日付にしてください。" in page
+    assert not ClosedDay.objects.exists()
 
 
 def test_experts_have_no_closed_days_to_add_and_staff_cannot_remove_another_municipalitys(client, db):
