@@ -22,7 +22,13 @@ from backend.calendar.serializers import ClosedDayInputSerializer
 from backend.calendar.services import closed_day_create, closed_day_delete
 from backend.core.choices import WEEKDAY_ORDER
 from backend.core.errors import DomainError
-from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_of
+from backend.core.fiscal import (
+    current_fiscal_year,
+    era_date,
+    fiscal_year_end,
+    fiscal_year_of,
+    fiscal_year_start,
+)
 from frontend import forms
 from frontend.views.access import MUNICIPAL, STAFF, role_required
 from frontend.views.home import fiscal_year_param
@@ -67,8 +73,12 @@ def closed_days_context(request) -> dict:
     year = fiscal_year_param(request)
     own = list(closed_day_rows(year, **place))
     now = current_fiscal_year()
+    # A coordinator also reads what the prefecture's municipalities added (each counts for that municipality only).
+    municipal = (list(closed_day_list(user=request.user).filter(
+        municipality__isnull=False, date__gte=fiscal_year_start(year), date__lte=fiscal_year_end(year)))
+        if "prefecture" in place else [])
     return {"calendar_year": year, "calendar_years": sorted({*range(now - 1, now + 4), year}),
-            "own_days": own, "national_days": national_closed_days(year).items(),
+            "own_days": own, "municipal_days": municipal, "national_days": national_closed_days(year).items(),
             "workable": workable_days(year, **place)}
 
 

@@ -91,3 +91,16 @@ def test_the_engagement_page_shows_the_workable_days_and_the_shortfall(client, d
     page = client.get(f"/engagements/{engagement.pk}/").content.decode()
     assert "令和9年度の勤務可能日：" in page and "月45" in page
     assert "最大45日で、年間48日に足りません" in page
+
+
+def test_the_coordinator_reads_the_closed_days_its_municipalities_added(client, db):
+    ClosedDay.objects.create(date=dt.date(2026, 8, 14), label="市の閉庁日", municipality_id="202029",
+                             created_by=MunicipalStaffFactory(municipality_id="202029"))
+    ClosedDay.objects.create(date=dt.date(2026, 8, 14), label="よその閉庁日", municipality_id="192015",
+                             created_by=MunicipalStaffFactory(municipality_id="192015"))
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    page = client.get("/settings/", {"fy": 2026}).content.decode()
+    table = page[page.index('id="municipal-closed-days"'):]
+    assert "市の閉庁日" in table and "松本市" in table and "令和8年8月14日" in table
+    assert "よその閉庁日" not in page and "「市の閉庁日」を削除" not in page
+    assert "金51" in page  # a municipality's day does not change the prefecture's counts
