@@ -3,6 +3,7 @@ from django.urls import path
 from frontend.views import (
     affiliations,
     applications,
+    calendar,
     candidates,
     consents,
     costs,
@@ -110,6 +111,9 @@ urlpatterns = [
     path("costs/", costs.cost_index, name="costs"),
     path("costs/export.xlsx", costs.cost_export, name="costs-export"),
     path("settings/", costs.setting_edit, name="settings"),
+    path("municipality-settings/", calendar.municipality_settings, name="municipality-settings"),
+    path("settings/closed-days/", calendar.closed_day_add, name="closed-day-add"),
+    path("settings/closed-days/<int:pk>/remove/", calendar.closed_day_remove, name="closed-day-remove"),
     # notifications
     path("notifications/", notifications.notification_index, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),

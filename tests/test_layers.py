@@ -19,6 +19,7 @@ LAYERS = [
     "core",           # audit log, transitions, errors, choices: plumbing, no domain
     "geo",            # the register of prefectures and municipalities
     "accounts",       # users, roles, permissions, invitations
+    "calendar",       # the working calendar: 祝日, 年末年始, the closed days a prefecture or municipality adds
     "notifications",  # what users are told
     "procurement",    # vendors and procurements
     "restrictions",   # the bid-restriction register, written by the apps above

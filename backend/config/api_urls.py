@@ -13,6 +13,7 @@ from backend.accounts.apis import (
 )
 from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
 from backend.audit.apis import AuditLogViewSet
+from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
@@ -47,6 +48,7 @@ router.register("replacements", ReplacementViewSet, basename="replacement")
 router.register("engagement-conflicts", EngagementConflictViewSet, basename="engagement-conflict")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("closed-days", ClosedDayViewSet, basename="closed-day")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -59,6 +61,7 @@ urlpatterns = [
     path("restrictions/", RestrictionListApi.as_view(), name="restrictions"),
     path("restrictions/export/", RestrictionExportApi.as_view(), name="restrictions-export"),
     path("may-bid/", MayBidApi.as_view(), name="may-bid"),
+    path("calendar/", WorkingCalendarApi.as_view(), name="calendar"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

@@ -84,6 +84,8 @@ class AuditAction(models.TextChoices):
     RESTRICTION_END = "restriction.end", pgettext_lazy("audit action", "入札参加制限の終了")
     RESTRICTION_CANCEL = "restriction.cancel", pgettext_lazy("audit action", "入札参加制限の取消（任用の開始前）")
     PREFECTURE_SETTING_UPDATE = "prefecture_setting.update", pgettext_lazy("audit action", "都道府県の設定の変更")
+    CLOSED_DAY_CREATE = "closed_day.create", pgettext_lazy("audit action", "閉庁日の追加")
+    CLOSED_DAY_DELETE = "closed_day.delete", pgettext_lazy("audit action", "閉庁日の削除")
     SCOPE_CONSENT_GRANT = "scope_consent.grant", pgettext_lazy("audit action", "広域連携の同意")
     SCOPE_CONSENT_REVOKE = "scope_consent.revoke", pgettext_lazy("audit action", "広域連携の同意の撤回")
     NOTIFICATION_EMAIL_PREFERENCE = "notification.email_preference", pgettext_lazy("audit action", "お知らせのメール設定")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from backend.core import choices
 from backend.core.fiscal import era_date, fiscal_year_label, wareki_datetime
 from backend.geo.selectors import place_names
+from frontend.menu import menu_for
 
 register = template.Library()
 
@@ -166,6 +167,12 @@ SECTIONS = {
 def prefecture_names(codes, names: dict) -> str:
     """Prefecture codes as names, for the clerk ("20, 10" -> "長野県、群馬県"); the view passes the names."""
     return "、".join(names.get(code, code) for code in codes or [])
+
+
+@register.simple_tag
+def menu(user) -> list:
+    """The user's menu entries (frontend/menu.py): links and drop-down groups."""
+    return menu_for(user)
 
 
 @register.simple_tag(takes_context=True)

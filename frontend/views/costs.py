@@ -18,6 +18,7 @@ from backend.costs.services import prefecture_setting_update
 from backend.geo.selectors import prefecture_setting
 from frontend import forms
 from frontend.views.access import COORDINATOR, STAFF, role_required
+from frontend.views.calendar import closed_days_context
 from frontend.views.home import fiscal_year_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,4 +75,4 @@ def setting_edit(request):
             return redirect("frontend:settings")
     return render(request, "frontend/costs/settings.html", {
         "values": values, "errors": errors, "seasons": list(writable_fiscal_years()),
-        "rule_year": default_fiscal_year()}, status=400 if errors else 200)
+        "rule_year": default_fiscal_year(), **closed_days_context(request)}, status=400 if errors else 200)

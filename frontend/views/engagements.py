@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.accounts.selectors import municipalities_without_staff
-from backend.core.choices import ProcurementCategory
+from backend.core.choices import ProcurementCategory, WorkPattern
 from backend.core.errors import DomainError
 from backend.core.reuse import reuse_page
 from backend.engagements import services
@@ -29,6 +29,7 @@ from backend.runs.models import MatchRun, RunStatus
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
+from frontend.views.calendar import workable_days
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
@@ -103,6 +104,9 @@ def engagement_detail(request, pk: int):
         "categories": [label for _value, label in ProcurementCategory.choices],
         "skills": expert.skills.order_by("-level", "skill"),
         "status_label": EngagementStatus(engagement.status).label,
+        "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id, weekly=(
+            engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
+            if engagement.need.pattern == WorkPattern.WEEKLY else None),
     })
 
 

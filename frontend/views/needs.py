@@ -12,6 +12,7 @@ from backend.accounts.models import UserRole
 from backend.audit.selectors import object_history
 from backend.core.choices import EmploymentForm, Role, Skill, Weekday, WorkPattern
 from backend.core.errors import DomainError
+from backend.core.fiscal import days_per_year
 from backend.core.reuse import reuse_page
 from backend.engagements.models import EngagementStatus
 from backend.engagements.selectors import engagement_list
@@ -29,6 +30,7 @@ from frontend.templatetags.kenmu import man_yen
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
 from frontend.views.access import STAFF, post_acts, role_required
+from frontend.views.calendar import workable_days
 
 
 @role_required(*STAFF)
@@ -151,7 +153,23 @@ def _form_context(request, values, errors, need) -> dict:
         "fee_bases": FeeBasis.choices,
         "skill_rows": [(v, label, values["required_skills"].get(v, ""), values["desired_skills"].get(v, ""))
                        for v, label in Skill.choices],
+        "workable": _workable(request, values, need),
     }
+
+
+def _workable(request, values, need) -> dict:
+    """The chosen year's workable days per weekday where the need is, and whether a weekly post's weekdays
+    can hold its days (a 週1日 post on Mondays cannot hold 48 dates in FY2026: 45 Mondays are workable)."""
+    year = values.get("fiscal_year")
+    year = year if isinstance(year, int) and 2000 <= year <= 2099 else selectors.default_fiscal_year(user=request.user)
+    municipality = (values.get("municipality") or (need.municipality_id if need else None)
+                    or request.user.municipality_id)
+    place = {"municipality": municipality} if municipality else {"prefecture": request.user.prefecture_id}
+    days = values.get("pattern_days")
+    weekly = None
+    if values.get("pattern") == WorkPattern.WEEKLY and isinstance(days, int) and 1 <= days <= 7:
+        weekly = (list(values.get("weekdays") or []), days, days_per_year(WorkPattern.WEEKLY, days)[0])
+    return workable_days(year, **place, weekly=weekly)
 
 
 @require_http_methods(["GET", "POST"])

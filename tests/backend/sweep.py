@@ -88,6 +88,7 @@ class World:
     other_user: object
     duplicate: object
     conflict: object
+    closed_day: object
     token_key: str
 
 
@@ -98,6 +99,7 @@ def world_build() -> World:
     from backend.accounts.models import UserRole
     from backend.accounts.services import invitation_send, invited_user_create
     from backend.applications.services import expert_application_submit
+    from backend.calendar.models import ClosedDay
     from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
     from backend.experts.models import AffiliationChange
     from backend.geo.models import Municipality, Prefecture
@@ -142,6 +144,8 @@ def world_build() -> World:
                                                language="ja", subject="任用の打診", text="打診があります。")
     token_key = AuthToken.objects.create(user=coordinator)[0].token_key
     duplicate = VendorDuplicate.objects.create(first=vendor, second=VendorFactory(prefecture_id="20"), reason="name")
+    closed_day = ClosedDay.objects.create(date=dt.date(2027, 6, 15), label="県民の日", prefecture_id="20",
+                                          created_by=coordinator)
     conflict = EngagementConflict.objects.create(engagement=offered, vendor=vendor, procurement=procurement,
                                                  procurement_title=procurement.title, cause="procurement")
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
@@ -149,7 +153,7 @@ def world_build() -> World:
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,
                  notification=notification, other_user=invited, token_key=token_key,
-                 duplicate=duplicate, conflict=conflict)
+                 duplicate=duplicate, conflict=conflict, closed_day=closed_day)
 
 
 def fingerprint() -> dict[str, str]:

@@ -25,3 +25,8 @@ def sign_in(browser, live_server, username: str, *, width: int = 1280, height: i
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_load_state()
     return page
+
+
+def open_menu(page: Page, group: str) -> None:
+    """Open a drop-down group of the main menu (マッチング, 任用, 年間の業務, 管理: issue 23, item 9)."""
+    page.get_by_role("navigation", name="メインメニュー").locator("summary", has_text=group).click()

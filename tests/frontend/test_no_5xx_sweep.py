@@ -97,7 +97,8 @@ def _kwargs(name: str, world) -> dict:
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),
             ("exception", world.override), ("consent", world.consent), ("replacement-new", world.active),
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
-            ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor)]
+            ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
+            ("closed-day", world.closed_day)]
     return {"pk": next(row.pk for prefix, row in rows if name.startswith(prefix))}
 
 

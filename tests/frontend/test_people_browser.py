@@ -8,13 +8,14 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.backend.mail import run_queued_tasks
-from tests.frontend.browser import shot, sign_in
+from tests.frontend.browser import open_menu, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "invited-and-signed-in-2027"
 
 
 def _invite(page, *, email: str, fill_role) -> None:
+    open_menu(page, "管理")  # the menu is grouped (issue 23)
     page.get_by_role("link", name="招待", exact=True).click()
     page.get_by_role("link", name="招待する").first.click()
     page.get_by_label("メールアドレス").fill(email)
@@ -110,6 +111,7 @@ def test_an_expert_applies_in_public_and_a_coordinator_accepts(browser, live_ser
     expect(applicant.get_by_role("heading", name="応募を受け付けました")).to_be_visible()
 
     coordinator = sign_in(browser, live_server, "demo-coordinator")
+    open_menu(coordinator, "マッチング")  # the menu is grouped (issue 23)
     coordinator.get_by_role("link", name="人材の応募").click()
     expect(coordinator.get_by_role("link", name=re.compile(r"審査待ち（1）"))).to_be_visible()
     coordinator.get_by_role("link", name="応募 四郎").click()

@@ -16,7 +16,7 @@ from backend.engagements.pledge import PLEDGE_VERSION
 from backend.geo.models import PrefectureSetting
 from backend.needs.models import Need, NeedStatus
 from tests.backend.factories import ExpertFactory, NeedFactory
-from tests.frontend.browser import shot, sign_in
+from tests.frontend.browser import open_menu, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,7 @@ def test_the_coordinator_prepares_renewals_and_the_municipality_confirms_edits_a
     _active(title="松本の継続", expert="松本 四郎", fiscal_year=this_year, municipality="202029")
 
     coordinator = sign_in(browser, live_server, "demo-coordinator")
+    open_menu(coordinator, "年間の業務")  # the menu is grouped (issue 23)
     coordinator.get_by_role("link", name="次年度の継続").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(f"次年度の継続（{next_label}）")
     coordinator.get_by_role("button", name=f"{this_label}の任用から{next_label}の継続ニーズを作成").click()
@@ -59,6 +60,7 @@ def test_the_coordinator_prepares_renewals_and_the_municipality_confirms_edits_a
     expect(coordinator.get_by_text(f"{next_label}の継続ニーズは作成済みです（4件）。")).to_be_visible()
 
     municipal = sign_in(browser, live_server, "demo-municipal")
+    open_menu(municipal, "年間の業務")  # the menu is grouped (issue 23)
     municipal.get_by_role("link", name="次年度の継続").click()
     expect(municipal.locator("tbody tr")).to_have_count(3)  # 長野市's own, not 松本市's
     expect(municipal.locator("table")).not_to_contain_text("松本の継続")
@@ -130,6 +132,7 @@ def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_ser
 def test_the_coordinator_sets_the_grant_rate_and_the_travel_rate(browser, live_server, seeded):
     _active(title="CIO補佐官", expert="信州 一郎", fiscal_year=current_fiscal_year() + 1, fee=2_000_000)
     coordinator = sign_in(browser, live_server, "demo-coordinator")
+    open_menu(coordinator, "管理")  # the menu is grouped (issue 23)
     coordinator.get_by_role("link", name="都道府県の設定").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("都道府県の設定（長野県）")
     rate, per_km = coordinator.get_by_label("特別交付税の措置率（%）"), coordinator.get_by_label("費用弁償の単価（円/km）")

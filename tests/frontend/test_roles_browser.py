@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from backend.experts.models import Expert
 from backend.procurement.models import Procurement, Vendor
-from tests.frontend.browser import shot, sign_in
+from tests.frontend.browser import open_menu, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +24,7 @@ def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, l
     expect(page.get_by_role("heading", name=re.compile("ダッシュボード"))).to_be_visible()
     expect(page.locator("svg[aria-labelledby='map-title map-desc'] circle").first).to_be_attached()
 
+    open_menu(page, "マッチング")  # the menu is grouped (issue 23)
     page.get_by_role("link", name="専門人材", exact=True).click()
     shot(page, "coordinator-experts")
     expert = Expert.objects.filter(registering_prefecture_id="20").order_by("id").first()
@@ -46,6 +47,7 @@ def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, l
     expert.refresh_from_db()
     assert (expert.capacity_days, expert.employment_forms) == (120, ["contract"])
 
+    open_menu(page, "管理")  # the menu is grouped (issue 23)
     page.get_by_role("link", name="一括登録").click()
     upload = tmp_path / "experts.csv"
     upload.write_text(EXPERT_CSV, encoding="utf-8")
@@ -56,6 +58,7 @@ def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, l
     shot(page, "coordinator-import-errors")
     assert not Expert.objects.filter(name="山田 花子").exists()  # all or nothing
 
+    open_menu(page, "任用")  # the menu is grouped (issue 23)
     page.get_by_role("link", name="入札参加制限").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="CSVで出力").click()
@@ -88,6 +91,7 @@ def test_expert_signs_the_pledge_and_changes_availability(browser, live_server, 
 
 def test_municipality_registers_a_vendor_and_a_procurement(browser, live_server, seeded):
     page = sign_in(browser, live_server, "demo-municipal")
+    open_menu(page, "マッチング")  # the menu is grouped (issue 23)
     page.get_by_role("link", name="調達・受託事業者").click()
     page.get_by_label("事業者名（必須）").fill("長野テスト電算株式会社")
     page.get_by_label("法人番号（13桁）").fill("123")

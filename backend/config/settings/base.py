@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "backend.demo",
     "backend.geo",
     "backend.accounts",
+    "backend.calendar",
     "backend.experts",
     "backend.applications",
     "backend.procurement",

@@ -29,3 +29,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The menu's drop-down groups (<details>, they work without this): one open at a time; Escape or a click
+// elsewhere closes it, Escape giving the focus back to the group's name.
+document.addEventListener("DOMContentLoaded", () => {
+  const groups = [...document.querySelectorAll(".menu-group details")];
+  for (const group of groups) {
+    group.addEventListener("toggle", () => {
+      if (group.open) for (const other of groups) if (other !== group) other.open = false;
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const open = groups.find((group) => group.open);
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", (event) => {
+    for (const group of groups) if (group.open && !group.contains(event.target)) group.open = false;
+  });
+});
