@@ -148,11 +148,12 @@ def vendor_may_bid(*, vendor_id: int, procurement: Procurement, on: dt.date | No
                      "専門人材に、この事業者の在籍者・兼業者はいません。"))
         return BidAnswer(True, interpolate(message, municipality=procurement.municipality.name, **when), ())
     r = blocking[0]
-    # The engagement's number names it for API clients, in both languages: one message, one content.
-    message = (_("%(date)sは、%(who)sの%(municipality)sでの任用・委託（#%(engagement)s）の期間（%(starts)s〜%(ends)s）に"
+    # The engagement is named by who serves where and when (no number on a screen, issue 21); API clients find its
+    # id in the answer's restrictions.
+    message = (_("%(date)sは、%(who)sの%(municipality)sでの任用・委託の期間（%(starts)s〜%(ends)s）に"
                  "あたるため、%(vendor)sは入札に参加できません。") if on else
-               _("この調達の年度（%(year)s）は、%(who)sの%(municipality)sでの任用・委託（#%(engagement)s）の期間"
+               _("この調達の年度（%(year)s）は、%(who)sの%(municipality)sでの任用・委託の期間"
                  "（%(starts)s〜%(ends)s）と重なるため、%(vendor)sは入札に参加できません。"))
     return BidAnswer(False, interpolate(message, who=_who(r), municipality=r.municipality_name,
                                         starts=date_named(r.starts_on), ends=date_named(r.ends_on),
-                                        vendor=r.vendor_name, engagement=r.engagement_id, **when), blocking)
+                                        vendor=r.vendor_name, **when), blocking)
