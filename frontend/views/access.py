@@ -41,8 +41,8 @@ def role_required(*roles: UserRole):
 
 def post_acts(back: str | Callable[..., str] | None = None):
     """A URL whose POST does an act. Opened again, in a new tab or from the history, its GET shows a page rather
-    than a blank 405 (issue 21): the page the act belongs to (`back`, a URL name or a callable given the view's
-    arguments), or, without `back`, the view itself, which then answers a GET with its confirmation step and
+    than a blank 405 (issue 21): the page the act belongs to (`back`, a URL name or a callable given the request
+    and the view's arguments), or, without `back`, the view itself, which then answers a GET with its confirmation step and
     writes nothing. Put it below role_required, where require_POST stood."""
 
     def decorator(view):
@@ -52,7 +52,7 @@ def post_acts(back: str | Callable[..., str] | None = None):
                 return view(request, *args, **kwargs)
             if request.method not in ("GET", "HEAD"):
                 return HttpResponseNotAllowed(["GET", "POST"])
-            return redirect(back(**kwargs) if callable(back) else reverse(back))
+            return redirect(back(request=request, **kwargs) if callable(back) else reverse(back))
 
         return wrapped
 

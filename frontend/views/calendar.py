@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.calendar.selectors import (
@@ -30,7 +29,7 @@ from backend.core.fiscal import (
     fiscal_year_start,
 )
 from frontend import forms
-from frontend.views.access import MUNICIPAL, STAFF, role_required
+from frontend.views.access import MUNICIPAL, STAFF, post_acts, role_required
 from frontend.views.home import fiscal_year_param
 
 LABELS = {"date": gettext_lazy("日付"), "label": gettext_lazy("名称")}
@@ -66,6 +65,11 @@ def _back(user, fiscal_year: int | None = None):
     return f"{page}?fy={fiscal_year}#closed-days" if fiscal_year else f"{page}#closed-days"
 
 
+def _settings_page(request, **_) -> str:
+    """Where a closed-day act opened again (GET) lands: the settings page it belongs to."""
+    return _back(request.user)
+
+
 def closed_days_context(request) -> dict:
     """The closed-days section of a settings page: the year's own closed days (removable by this user), the
     national ones for reference, and the workable days per weekday."""
@@ -88,10 +92,8 @@ def municipality_settings(request):
 
 
 @role_required(*STAFF)
-@require_http_methods(["GET", "HEAD", "POST"])
+@post_acts(_settings_page)
 def closed_day_add(request):
-    if request.method != "POST":  # opened again or in a new tab: the settings page it belongs to, not a blank 405
-        return redirect(_back(request.user))
     place = _place(request.user)
     # A field left empty is missing ("…を入力してください"), not a date written wrong.
     data = {"date": forms.text(request.POST, "date") or None, "label": forms.text(request.POST, "label"), **place}
@@ -108,10 +110,8 @@ def closed_day_add(request):
 
 
 @role_required(*STAFF)
-@require_http_methods(["GET", "HEAD", "POST"])
+@post_acts(_settings_page)
 def closed_day_remove(request, pk: int):
-    if request.method != "POST":
-        return redirect(_back(request.user))
     closed_day = get_object_or_404(closed_day_list(user=request.user), pk=pk)
     try:
         closed_day_delete(actor=request.user, closed_day=closed_day)
