@@ -28,6 +28,10 @@ LAYERS = [
     "needs",          # municipalities' needs and their status
     "runs",           # runs, proposals, pins and forbids, consents
     "engagements",    # offers, activation, exceptions, replacement, end
+    "visits",         # the visit plan: each engagement's working dates, moves, the expert's calendar, iCal feeds
+    "worklog",        # the activity log, monthly confirmation, disputes, adjustments after a month is locked
+    "payments",       # what is owed per confirmed month, year to date against the budget, the payment sheets
+    "goals",          # goals set at activation, the October and March evaluations
     "placement",      # from rows to the engine and back: the instance, candidates, approval, the run's execution
     "renewals",
     "costs",

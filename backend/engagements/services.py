@@ -31,6 +31,7 @@ from backend.accounts.permissions import coordinates, is_expert_self, is_staff_o
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.engagements.errors import ErrorCode
+from backend.engagements.hooks import ENGAGEMENT_ENDED
 from backend.engagements.locks import engagements_locked, experts_locked
 from backend.engagements.models import (
     HOLDING_STATUSES,
@@ -248,6 +249,7 @@ def _hand_over(*, actor: User, successor: Engagement) -> None:
                 before=_engagement_snapshot(old),
                 after={**_engagement_snapshot(old), **why, "because": "replaced before its start"})
             restrictions_cancel_for_engagement(actor=by, engagement=old)
+            ENGAGEMENT_ENDED.fire(actor=by, engagement=old, cancelled=True)
         else:
             ends_on = successor.starts_on - dt.timedelta(days=1)
             share = share_served(starts_on=old.starts_on, ends_on=old.ends_on, fiscal_year=old.fiscal_year,
@@ -259,6 +261,7 @@ def _hand_over(*, actor: User, successor: Engagement) -> None:
                 before={**_engagement_snapshot(old), "days_per_year": old.days_per_year, "fee": old.fee},
                 after={**_engagement_snapshot(old), **cut, **why}, changes=cut)
             restrictions_sync_engagement_end(actor=by, engagement=old)
+            ENGAGEMENT_ENDED.fire(actor=by, engagement=old, cancelled=False)
         _lapse_exception_if_unused(actor=by, engagement=old)
         engagement_notify(old, NotificationKind.ENGAGEMENT_REPLACED, recipients_parties(expert_id=old.expert_id),
                           successor=successor.expert.name, cancelled=old.status == EngagementStatus.CANCELLED,
@@ -367,6 +370,7 @@ def _end_early(*, actor: User, engagement: Engagement, because: str) -> None:
                                  before=before, after={**before, **cut, "because": because},
                                  changes=cut)
         restrictions_sync_engagement_end(actor=actor, engagement=engagement)
+        ENGAGEMENT_ENDED.fire(actor=actor, engagement=engagement, cancelled=False)
     _release_need_if_free(actor=actor, engagement=engagement, because=because)
 
 
