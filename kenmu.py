@@ -233,11 +233,18 @@ def serve(argv: list[str]) -> int:
         stop_embedded_database(env)
 
 
+def test_arguments(argv: list[str]) -> list[str]:
+    """The suite spreads over the machine's cores (pytest-xdist: one test database per worker on the one
+    throw-away PostgreSQL) unless the caller chose: `-n 0` runs it in one process, `-p no:xdist` without xdist."""
+    chose = any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) or arg == "no:xdist" for arg in argv)
+    return argv if chose else ["-n", "auto", *argv]
+
+
 def test(argv: list[str]) -> int:
     ensure_venv(DEV_LOCK)
     env = {**os.environ}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([PY, "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
+    return subprocess.run([PY, "-m", "pytest", *test_arguments(argv)], cwd=ROOT, env=env).returncode
 
 
 def matching(argv: list[str]) -> int:

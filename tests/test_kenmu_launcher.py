@@ -114,3 +114,15 @@ def test_mail_links_follow_the_address_serve_binds_unless_kenmu_base_url_is_set(
     env = {}
     kenmu.link_base(env, "127.0.0.1:8310")
     assert "KENMU_BASE_URL" not in env  # .env's value stands; the settings read it
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], ["-n", "auto"]),
+    (["tests/frontend", "-x"], ["-n", "auto", "tests/frontend", "-x"]),
+    (["-n", "0", "tests"], ["-n", "0", "tests"]),
+    (["-n4"], ["-n4"]),
+    (["--numprocesses=3"], ["--numprocesses=3"]),
+    (["-p", "no:xdist"], ["-p", "no:xdist"]),
+])
+def test_the_test_command_spreads_the_suite_over_the_cores_unless_told_otherwise(argv, expected):
+    assert kenmu.test_arguments(argv) == expected
