@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "backend.runs",
     "backend.engagements",
     "backend.worklog",
+    "backend.payments",
     "backend.placement",
     "backend.restrictions",
     "backend.notifications",
