@@ -76,11 +76,13 @@ class Contract:
 
 @dataclass(frozen=True)
 class Worked:
-    """A month's counted days: how many, their hours and how many were on site."""
+    """A month's counted days: how many, their hours, how many were on site and how many of them lay beyond the
+    contract's days (agreed by the municipality: paid, but not taken from the days still planned)."""
 
     days: int = 0
     hours: Decimal = Decimal(0)
     onsite_days: int = 0
+    beyond_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def worked_of(days: Iterable) -> Worked:
     kept = [d for d in days if day_counts(counted=d.counted, beyond_contract=d.beyond_contract,
                                           agreed_at=d.agreed_at)]
     return Worked(days=len(kept), hours=sum((Decimal(d.hours) for d in kept), Decimal(0)),
-                  onsite_days=sum(1 for d in kept if d.onsite))
+                  onsite_days=sum(1 for d in kept if d.onsite), beyond_days=sum(1 for d in kept if d.beyond_contract))
 
 
 def _segment(contract: Contract, fiscal_year: int) -> tuple[dt.date, dt.date]:
@@ -229,8 +231,9 @@ def month_amount(contract: Contract, year: int, month: int, worked: Worked) -> M
 def year_forecast(contract: Contract, fiscal_year: int, confirmed: dict[tuple[int, int], MonthAmount]) -> Forecast:
     """What the confirmed months of the fiscal year owe, and what the rest will cost as contracted: the shares
     of the months not yet confirmed (年額・月額), or the days of the year not yet confirmed × the rate (日額; ×
-    fee_hours_per_day hours for 時間額), plus the on-site days not yet confirmed × the travel per day. Days and
-    on-site days beyond the plan already confirmed leave nothing to come (never a negative rest)."""
+    fee_hours_per_day hours for 時間額), plus the on-site days not yet confirmed × the travel per day. Agreed days
+    beyond the contract are paid and leave the planned days as they were; when more days or on-site days than
+    planned are already confirmed, nothing is left to come (never a negative rest)."""
     in_year = {key: amount for key, amount in confirmed.items() if fiscal_year_of(dt.date(*key, 1)) == fiscal_year}
     so_far = sum(a.total for a in in_year.values())
     basis = contract.paid_as
@@ -239,7 +242,7 @@ def year_forecast(contract: Contract, fiscal_year: int, confirmed: dict[tuple[in
     else:
         rate, _derived = unit_rate(contract)
         days_left = max(0, _year_amounts(contract, fiscal_year)["days_per_year"]
-                        - sum(a.worked.days for a in in_year.values()))
+                        - sum(a.worked.days - a.worked.beyond_days for a in in_year.values()))
         per_day = Fraction(rate) * (Fraction(contract.fee_hours_per_day or 1) if basis == HOURLY else 1)
         rest_fee = yen(per_day * days_left)
     onsite_in_year = onsite_days_of_term(contract) * _year_share(contract, fiscal_year)

@@ -95,7 +95,7 @@ def test_only_counted_days_and_agreed_days_beyond_the_contract_count():
 
     worked = worked_of([Day(onsite=True), Day(counted=False), Day(beyond_contract=True),
                         Day(beyond_contract=True, agreed_at=dt.datetime(2027, 5, 1), hours="2.5")])
-    assert worked == Worked(days=2, hours=Decimal("8.5"), onsite_days=1)
+    assert worked == Worked(days=2, hours=Decimal("8.5"), onsite_days=1, beyond_days=1)
 
 
 def test_the_forecast_adds_the_rest_of_the_contract_to_what_is_confirmed():
