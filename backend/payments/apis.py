@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from backend.core.api import readers_language, validate_input
 from backend.core.fiscal import current_fiscal_year
-from backend.payments.exports import sheet_csv, sheet_xlsx
+from backend.payments.exports import XLSX, sheet_file
 from backend.payments.selectors import owed_by_month, payment_sheet_rows, payment_year, sheet_municipality
 from backend.payments.serializers import (
     OwedMonthOutputSerializer,
@@ -20,7 +20,6 @@ from backend.payments.serializers import (
     SheetQuerySerializer,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
 
 
@@ -53,18 +52,15 @@ class PaymentSheetApi(APIView):
     @extend_schema(parameters=[SheetQuerySerializer], responses=SPREADSHEETS)
     def get(self, request):
         query = validate_input(SheetQuerySerializer, data=request.query_params)
-        return sheet_response(request, code=query["municipality"], year=query["year"], month=query["month"],
+        return _sheet_response(request, code=query["municipality"], year=query["year"], month=query["month"],
                               file=query["file"])
 
 
-def sheet_response(request, *, code: str, year: int, month: int, file: str) -> HttpResponse:
-    """The sheet as a download (the API's and the page's)."""
+def _sheet_response(request, *, code: str, year: int, month: int, file: str) -> HttpResponse:
     municipality = sheet_municipality(user=request.user, code=code)
     rows = payment_sheet_rows(user=request.user, municipality=municipality, year=year, month=month)
     with readers_language(request):
-        if file == "xlsx":
-            response = HttpResponse(sheet_xlsx(rows, year=year, month=month), content_type=XLSX)
-        else:
-            response = HttpResponse(sheet_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="payments-{municipality.code}-{year}-{month:02d}.{file}"'
+        content, content_type, name = sheet_file(rows, code=municipality.code, year=year, month=month, file=file)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

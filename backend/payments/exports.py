@@ -15,6 +15,8 @@ from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.needs.models import FeeBasis
 from backend.payments.selectors import OwedMonth
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def sheet_header() -> list[str]:
     return [_("専門人材"), _("件名・役割"), _("報酬の定め方"), _("単価（円）"), _("確認日数"), _("時間"), _("現地日数"),
@@ -57,3 +59,11 @@ def sheet_xlsx(rows: list[OwedMonth], *, year: int, month: int) -> bytes:
 
 def sheet_csv(rows: list[OwedMonth]) -> bytes:
     return csv_bytes(header=sheet_header(), rows=[_cells(r, day=era_date) for r in rows])
+
+
+def sheet_file(rows: list[OwedMonth], *, code: str, year: int, month: int, file: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the sheet in the format asked ("xlsx" or "csv")."""
+    name = f"payments-{code}-{year}-{month:02d}.{file}"
+    if file == "xlsx":
+        return sheet_xlsx(rows, year=year, month=month), XLSX, name
+    return sheet_csv(rows), "text/csv; charset=utf-8", name

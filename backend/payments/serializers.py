@@ -5,7 +5,8 @@ from backend.core.errors import in_both
 from backend.needs.models import FeeBasis
 from backend.worklog.models import WorkMonthStatus
 
-STATUSES = [*WorkMonthStatus.values, "not_started"]
+# A month's status as the payments read it: the worklog's, or not_started when nothing was logged yet.
+PAYMENT_MONTH_STATUSES = [*WorkMonthStatus.values, "not_started"]
 
 
 class PaymentQuerySerializer(serializers.Serializer):
@@ -51,7 +52,7 @@ class OwedMonthOutputSerializer(serializers.Serializer):
     need_title = serializers.CharField(source="engagement.need.__str__")
     year = serializers.IntegerField()
     month = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=STATUSES, help_text="the month's confirmation; not_started: nothing logged")
+    status = serializers.ChoiceField(choices=PAYMENT_MONTH_STATUSES, help_text="the month's confirmation; not_started: nothing logged")
     reference = serializers.CharField(source="work_month.reference", allow_null=True, default=None)
     confirmed_at = serializers.DateTimeField(source="work_month.confirmed_at", allow_null=True, default=None)
     adjusted = serializers.BooleanField(help_text="corrected after confirmation (確認後に修正あり)")

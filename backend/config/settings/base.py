@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "RunKindEnum": "backend.runs.models.RunKind",
         "DecisionKindEnum": "backend.runs.models.DecisionKind",
         "MunicipalityKindEnum": "backend.geo.models.MunicipalityKind",
+        "FeeBasisEnum": "backend.needs.models.FeeBasis",
+        "PaymentMonthStatusEnum": "backend.payments.serializers.PAYMENT_MONTH_STATUSES",
     },
 }
 

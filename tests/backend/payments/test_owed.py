@@ -5,6 +5,8 @@ import csv
 import datetime as dt
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from backend.payments.exports import sheet_csv, sheet_xlsx
@@ -108,3 +110,16 @@ def test_each_role_reads_the_amounts_of_its_own_engagements_only(municipal, othe
     assert client_for(other_coordinator).get(url).json() == []
     year = client_for(expert_user).get("/api/v1/payments/year/?fiscal_year=2027").json()
     assert ([e["engagement"] for e in year["engagements"]], year["municipalities"]) == ([mine.pk], [])
+
+
+def test_the_year_is_read_in_the_same_number_of_queries_for_one_engagement_or_three(municipal):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            payment_year(user=municipal, fiscal_year=2027)
+        return len(captured)
+
+    month_logged(engaged(), 2027, 4, by=municipal, days=[(5, 6, True)])
+    one = queries()
+    for _ in range(2):
+        month_logged(engaged(), 2027, 4, by=municipal, days=[(5, 6, True)])
+    assert queries() == one
