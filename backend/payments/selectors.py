@@ -22,6 +22,7 @@ from backend.core.errors import ForbiddenError, interpolate
 from backend.core.fiscal import fiscal_year_of
 from backend.engagements.models import Engagement
 from backend.engagements.selectors import in_fiscal_year
+from backend.engagements.terms import share_of_year
 from backend.geo.models import Municipality
 from backend.needs.models import Need, NeedStatus
 from backend.payments.amounts import Contract, MonthAmount, month_amount, months_of, worked_of, year_forecast
@@ -186,10 +187,21 @@ def _engagement_years(engagements: list[Engagement], fiscal_year: int) -> list[E
     years = []
     for e in engagements:
         so_far, projected = by_need[e.need_id]
+        budget = budget_in_year(e, fiscal_year)
         years.append(EngagementYear(
             engagement=e, months=months[e.pk], so_far=forecasts[e.pk].so_far, projected=forecasts[e.pk].projected,
-            budget=e.need.budget, over_by=max(0, projected - e.need.budget), exceeded=so_far > e.need.budget))
+            budget=budget, over_by=max(0, projected - budget), exceeded=so_far > budget))
     return years
+
+
+def budget_in_year(engagement: Engagement, fiscal_year: int) -> int:
+    """The need's budget as it stands for the engagement in a fiscal year: the need's own year's as entered; a
+    later year of a multi-year term by the same share of months as its fee (engagements.terms.share_of_year)."""
+    if fiscal_year == engagement.need.fiscal_year:
+        return engagement.need.budget
+    return round(engagement.need.budget * share_of_year(
+        starts_on=engagement.starts_on, ends_on=engagement.ends_on, fiscal_year=engagement.fiscal_year,
+        year=fiscal_year))
 
 
 def _municipality_years(*, user, fiscal_year: int, municipality: str | None,
