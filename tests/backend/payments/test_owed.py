@@ -123,3 +123,9 @@ def test_the_year_is_read_in_the_same_number_of_queries_for_one_engagement_or_th
     for _ in range(2):
         month_logged(engaged(), 2027, 4, by=municipal, days=[(5, 6, True)])
     assert queries() == one
+
+
+def test_a_month_or_municipality_that_cannot_be_read_is_refused_by_name(municipal):
+    answer = client_for(municipal).get("/api/v1/payments/owed/?month=13")
+    assert answer.status_code == 400 and "month" in answer.content.decode()
+    assert client_for(municipal).get("/api/v1/payments/sheet/?year=2027&month=5").status_code == 400
