@@ -48,7 +48,7 @@ COORDINATOR_MENU = (
     Group(_("年間の業務"), (
         Item("renewals", _("次年度の継続")),
         Item("settings", CLOSED_DAYS, section="closed-days", fragment="#closed-days", coordinator_only=True))),
-    Item("costs", _("費用")),
+    Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")))),
     Group(_("管理"), (
         Item("settings", _("都道府県の設定"), coordinator_only=True), Item("import", _("一括登録")),
         Item("invitations", _("招待"), coordinator_only=True), Item("users", _("利用者"), coordinator_only=True),
@@ -61,7 +61,7 @@ MUNICIPAL_MENU = (
         Item("engagements", _("任用・委託")), Item("exceptions", _("利益相反の例外")),
         Item("restrictions", _("入札参加制限")), Item("may-bid", _("入札可否の確認")))),
     Group(_("年間の業務"), (Item("renewals", _("次年度の継続")), Item("municipality-settings", CLOSED_DAYS))),
-    Item("costs", _("費用")),
+    Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")))),
 )
 
 EXPERT_MENU = (

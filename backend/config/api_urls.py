@@ -19,6 +19,7 @@ from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.notifications.apis import NotificationViewSet
+from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
 from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
 from backend.renewals.apis import RenewalViewSet
@@ -62,6 +63,9 @@ urlpatterns = [
     path("restrictions/export/", RestrictionExportApi.as_view(), name="restrictions-export"),
     path("may-bid/", MayBidApi.as_view(), name="may-bid"),
     path("calendar/", WorkingCalendarApi.as_view(), name="calendar"),
+    path("payments/owed/", PaymentOwedApi.as_view(), name="payments-owed"),
+    path("payments/year/", PaymentYearApi.as_view(), name="payments-year"),
+    path("payments/sheet/", PaymentSheetApi.as_view(), name="payments-sheet"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

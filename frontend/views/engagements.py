@@ -12,6 +12,7 @@ from backend.accounts.models import UserRole
 from backend.accounts.selectors import municipalities_without_staff
 from backend.core.choices import ProcurementCategory, WorkPattern
 from backend.core.errors import DomainError
+from backend.core.fiscal import current_fiscal_year, fiscal_years_covered
 from backend.core.reuse import reuse_page
 from backend.engagements import services
 from backend.engagements.contacts import engagement_contacts, municipality_contacts
@@ -24,6 +25,7 @@ from backend.engagements.selectors import (
     replacement_list,
 )
 from backend.engagements.serializers import ConflictExceptInputSerializer, ReplacementInputSerializer
+from backend.payments.selectors import PAID_STATUSES, engagement_payment_year
 from backend.placement import services as placement_services
 from backend.runs.models import MatchRun, RunStatus
 from frontend import forms, selectors
@@ -107,7 +109,18 @@ def engagement_detail(request, pk: int):
         "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id, weekly=(
             engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
             if engagement.need.pattern == WorkPattern.WEEKLY else None),
+        "paid": _paid(engagement),
     })
+
+
+def _paid(engagement):
+    """The 「支払額（年度累計）」 box: the year so far of an engagement that serves or served (this fiscal year
+    when its term covers it, else its own first year)."""
+    if engagement.status not in PAID_STATUSES:
+        return None
+    covered = fiscal_years_covered(engagement.starts_on, engagement.ends_on)
+    year = current_fiscal_year() if current_fiscal_year() in covered else engagement.fiscal_year
+    return {"fy": year, "year": engagement_payment_year(engagement=engagement, fiscal_year=year)}
 
 
 def _back(request, engagement):

@@ -95,6 +95,7 @@ def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_ser
     _active(title="今年度のCIO", expert="安曇 二郎", fiscal_year=demo_year - 1, fee=1_200_000)
 
     coordinator = sign_in(browser, live_server, "demo-coordinator")
+    open_menu(coordinator, "費用")  # the 費用 group holds 費用 and 支払額
     coordinator.get_by_role("link", name="費用", exact=True).click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(f"費用（{fiscal_year_label(demo_year)}）")
     expect(coordinator.get_by_text("長野県の措置率 50%")).to_be_visible()
@@ -123,6 +124,7 @@ def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_ser
     assert nagano_row[3:8] == (1_200_000, 0, 1_200_000, 600_000, 600_000)
 
     municipal = sign_in(browser, live_server, "demo-municipal")
+    open_menu(municipal, "費用")
     municipal.get_by_role("link", name="費用", exact=True).click()
     expect(municipal.locator("tbody tr")).to_have_count(1)
     expect(municipal.locator("tbody")).to_contain_text("長野市")

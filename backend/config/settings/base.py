@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "backend.runs",
     "backend.engagements",
     "backend.worklog",
+    "backend.payments",
     "backend.placement",
     "backend.restrictions",
     "backend.notifications",
@@ -243,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "RunKindEnum": "backend.runs.models.RunKind",
         "DecisionKindEnum": "backend.runs.models.DecisionKind",
         "MunicipalityKindEnum": "backend.geo.models.MunicipalityKind",
+        "FeeBasisEnum": "backend.needs.models.FeeBasis",
+        "PaymentMonthStatusEnum": "backend.payments.serializers.PAYMENT_MONTH_STATUSES",
     },
 }
 
