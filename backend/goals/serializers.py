@@ -53,3 +53,11 @@ class EvaluationInputSerializer(serializers.Serializer):
     overall = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     ratings = GoalRatingInputSerializer(many=True, help_text="One per goal of the engagement: 達成・一部達成・未達成.")
+
+
+class LastEvaluationSerializer(serializers.ModelSerializer):
+    """The latest evaluation the municipality gave of an expert there (the renewal and the candidates show it)."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "engagement", "fiscal_year", "period", "overall", "at"]

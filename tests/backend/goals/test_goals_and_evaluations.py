@@ -14,7 +14,9 @@ from backend.engagements.pledge import PLEDGE_VERSION
 from backend.goals.models import Evaluation, Goal
 from backend.goals.selectors import evaluation_list, last_evaluation
 from backend.goals.services import evaluation_submit, goals_set
+from backend.needs.models import Need
 from backend.notifications.models import Notification
+from backend.renewals.services import renewal_prepare
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertUserFactory, NeedFactory
 
@@ -131,3 +133,41 @@ def test_the_api_lists_for_the_coordinator_and_hides_from_another_prefecture(eng
                                               format="json").status_code == 404
     assert client_for(ExpertUserFactory()).post("/api/v1/goals/set/", {"engagement": engagement.pk, "texts": ["x"]},
                                                 format="json").status_code == 404
+
+
+def _renewal_of(engagement, coordinator):
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2028)
+    return Need.objects.get(renewed_from=engagement)
+
+
+def test_the_renewal_default_follows_the_last_evaluation_at_that_municipality(engagement, goals, municipal,
+                                                                             coordinator, client, today):
+    evaluation_submit(actor=municipal, engagement=engagement, period="october", overall=4,
+                      ratings=_all_achieved(goals))
+    today["day"] = dt.date(2028, 3, 5)
+    renewal = _renewal_of(engagement, coordinator)
+    assert renewal.status == "renewal"  # prepared awaiting the municipality whatever the evaluation
+    rows = client_for(municipal).get("/api/v1/renewals/?fiscal_year=2028").json()["results"]
+    assert (rows[0]["last_evaluation"]["overall"], rows[0]["default"]) == (4, "continue")
+    # The March evaluation, given after the renewals were prepared, is the last one and turns the default.
+    evaluation_submit(actor=municipal, engagement=engagement, period="march", overall=2,
+                      ratings={g.pk: ("not_achieved", "") for g in goals})
+    rows = client_for(municipal).get("/api/v1/renewals/?fiscal_year=2028").json()["results"]
+    assert (rows[0]["last_evaluation"]["period"], rows[0]["default"]) == ("march", "drop")
+    client.force_login(municipal)
+    page = client.get("/renewals/?fy=2028").content.decode()
+    assert "★2/5" in page and "既定は「継続しない」" in page
+    assert page.index("継続しない…") < page.index("継続する")  # the default answer comes first
+
+
+def test_the_candidates_of_the_next_year_show_the_last_evaluation_there(engagement, goals, municipal, coordinator,
+                                                                        client):
+    evaluation_submit(actor=municipal, engagement=engagement, period="october", overall=5,
+                      ratings=_all_achieved(goals))
+    need = NeedFactory(fiscal_year=2028)
+    rows = client_for(coordinator).get(f"/api/v1/needs/{need.pk}/candidates/").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    ours = next(r for r in rows if r["expert"] == engagement.expert_id)
+    assert (ours["last_evaluation"]["overall"], ours["last_evaluation"]["fiscal_year"]) == (5, 2027)
+    client.force_login(coordinator)
+    assert "★5/5" in client.get(f"/needs/{need.pk}/candidates/").content.decode()
