@@ -11,5 +11,6 @@ class ErrorCode(StrEnum):
     NOT_EVALUATED = "not_evaluated"
     NOT_OPEN = "not_open"
     OUTSIDE_TERM = "outside_term"
+    TOO_LONG = "too_long"
     TOO_MANY = "too_many"
     UNKNOWN_GOAL = "unknown_goal"

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 MAX_GOALS = 5
+GOAL_LENGTH = 300
 
 
 class EvaluationPeriod(models.TextChoices):
@@ -33,7 +34,7 @@ class Goal(models.Model):
     engagement = models.ForeignKey("engagements.Engagement", verbose_name=_("任用・委託"), on_delete=models.PROTECT,
                                    related_name="goals")
     position = models.PositiveSmallIntegerField(_("番号"))
-    text = models.CharField(_("目標"), max_length=300)
+    text = models.CharField(_("目標"), max_length=GOAL_LENGTH)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(_("設定日時"))
 

@@ -25,6 +25,7 @@ from backend.engagements.models import Engagement, EngagementStatus
 from backend.engagements.services import engagement_notify
 from backend.goals.errors import ErrorCode
 from backend.goals.models import (
+    GOAL_LENGTH,
     MAX_GOALS,
     Evaluation,
     EvaluationPeriod,
@@ -104,6 +105,10 @@ def goals_set(*, actor: User, engagement: Engagement, texts: list[str]) -> list[
     if len(texts) > MAX_GOALS:
         raise DomainError.single("texts", ErrorCode.TOO_MANY, interpolate(
             _("目標は%(max)s件までです（%(n)s件あります）。"), max=MAX_GOALS, n=len(texts)))
+    too_long = [i for i, t in enumerate(texts, start=1) if len(t) > GOAL_LENGTH]
+    if too_long:
+        raise DomainError.single("texts", ErrorCode.TOO_LONG, interpolate(
+            _("目標%(n)sが長すぎます（%(max)s文字まで）。"), n=too_long[0], max=GOAL_LENGTH))
     engagement = engagements_locked([engagement.pk], predecessors=False)[engagement.pk]
     if engagement.status != EngagementStatus.ACTIVE:
         raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("目標を設定できるのは稼働中の任用のみです。"))
@@ -144,6 +149,8 @@ def evaluation_submit(*, actor: User, engagement: Engagement, period: str, overa
     the coordinators are told."""
     side = _side_of(actor, engagement)
     fiscal_year = fiscal_year or engagement.fiscal_year
+    if period not in EvaluationPeriod.values:
+        raise DomainError.single("period", ErrorCode.NOT_OPEN, _("評価の時期は「中間」か「年度末」を選んでください。"))
     engagement = engagements_locked([engagement.pk], predecessors=False)[engagement.pk]
     if engagement.status not in (EngagementStatus.ACTIVE, EngagementStatus.ENDED):
         raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("評価できるのは稼働中または終了した任用のみです。"))

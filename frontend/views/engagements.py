@@ -39,6 +39,7 @@ from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required, to
 from frontend.views.calendar import workable_days
+from frontend.views.goals import goals_context
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
@@ -116,7 +117,7 @@ def engagement_detail(request, pk: int):
         "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id, weekly=(
             engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
             if engagement.need.pattern == WorkPattern.WEEKLY else None),
-        **_ending_context(request, engagement),
+        **_ending_context(request, engagement), **goals_context(request, engagement),
     })
 
 

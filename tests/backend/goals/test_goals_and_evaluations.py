@@ -171,3 +171,27 @@ def test_the_candidates_of_the_next_year_show_the_last_evaluation_there(engageme
     assert (ours["last_evaluation"]["overall"], ours["last_evaluation"]["fiscal_year"]) == (5, 2027)
     client.force_login(coordinator)
     assert "★5/5" in client.get(f"/needs/{need.pk}/candidates/").content.decode()
+
+
+def test_the_engagement_page_sets_goals_and_evaluates_and_the_coordinator_sees_it(client, engagement, municipal,
+                                                                                  expert_user, coordinator,
+                                                                                  other_coordinator):
+    client.force_login(expert_user)
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "目標と評価" in page and "目標を保存" in page
+    saved = client.post(f"/engagements/{engagement.pk}/goals/", {"goal_1": "庁内DX計画の策定", "goal_2": ""}, follow=True)
+    assert "目標を1件保存しました" in saved.content.decode()
+    client.force_login(municipal)
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "令和9年度 中間評価（市区町村の評価）" in page
+    (goal,) = Goal.objects.filter(engagement=engagement)
+    done = client.post(f"/engagements/{engagement.pk}/evaluation/", {
+        "fiscal_year": "2027", "period": "october", "overall": "4", "comment": "着実",
+        f"rating_{goal.pk}": "partly", f"comment_{goal.pk}": "素案まで"}, follow=True).content.decode()
+    assert "令和9年度の中間評価を提出しました（総合 4/5）" in done and "素案まで" in done
+    assert "目標を保存" not in done  # goals are fixed once evaluated
+    client.force_login(coordinator)
+    listed = client.get("/evaluations/?fy=2027").content.decode()
+    assert engagement.expert.name in listed and "★4/5" in listed
+    client.force_login(other_coordinator)
+    assert engagement.expert.name not in client.get("/evaluations/?fy=2027").content.decode()
