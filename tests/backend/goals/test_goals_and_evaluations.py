@@ -17,6 +17,7 @@ from backend.goals.services import evaluation_submit, goals_set
 from backend.needs.models import Need
 from backend.notifications.models import Notification
 from backend.renewals.services import renewal_prepare
+from frontend.todo import todo_list
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertUserFactory, NeedFactory
 
@@ -195,3 +196,16 @@ def test_the_engagement_page_sets_goals_and_evaluates_and_the_coordinator_sees_i
     assert engagement.expert.name in listed and "★4/5" in listed
     client.force_login(other_coordinator)
     assert engagement.expert.name not in client.get("/evaluations/?fy=2027").content.decode()
+
+
+def test_the_two_sides_are_asked_for_goals_and_for_the_open_evaluation_on_their_home_page(engagement, municipal,
+                                                                                           expert_user):
+    def counts(user):
+        return {item.key: item.count for item in todo_list(user=user) if item.key in ("goals", "evaluations")}
+
+    assert counts(municipal) == counts(expert_user) == {"goals": 1, "evaluations": 1}
+    goals = goals_set(actor=municipal, engagement=engagement, texts=["目標"])
+    evaluation_submit(actor=municipal, engagement=engagement, period="october", overall=3,
+                      ratings=_all_achieved(goals))
+    assert counts(municipal) == {"goals": 0, "evaluations": 0}
+    assert counts(expert_user) == {"goals": 0, "evaluations": 1}  # the self-evaluation is still due
