@@ -15,6 +15,7 @@ from backend.engagements.services import engagement_end
 from backend.needs.models import Need
 from backend.notifications.models import Notification
 from backend.restrictions.models import BidRestriction
+from backend.runs.models import MatchRun
 from backend.restrictions.services import restrictions_record_for_engagement
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
@@ -108,5 +109,8 @@ def test_the_engagement_page_ends_after_a_confirmation_and_offers_a_successor_se
     text = done.content.decode()
     assert Engagement.objects.get(pk=engagement.pk).status == "ended"
     assert "任用を令和9年10月31日で終了しました" in text and "後任を探す" in text and "本人の希望" in text
+    started = client.post(f"/engagements/{engagement.pk}/successor-run/")
+    run = MatchRun.objects.get()
+    assert started.url == f"/runs/{run.pk}/" and (run.fiscal_year, run.scope) == (2027, ["20"])
     other = client_for(MunicipalStaffFactory(municipality_id="202029"))
     assert other.get(f"/api/v1/engagements/{engagement.pk}/").status_code == 404
