@@ -15,8 +15,8 @@ from backend.engagements.services import engagement_end
 from backend.needs.models import Need
 from backend.notifications.models import Notification
 from backend.restrictions.models import BidRestriction
-from backend.runs.models import MatchRun
 from backend.restrictions.services import restrictions_record_for_engagement
+from backend.runs.models import MatchRun
 from tests.backend.conftest import client_for
 from tests.backend.factories import (
     AffiliationFactory,
