@@ -13,17 +13,20 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Func, QuerySet, Subquery
+from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User, UserRole
 from backend.applications.selectors import expert_application_list
-from backend.core.fiscal import fiscal_year_named
+from backend.core.fiscal import fiscal_year_named, fiscal_year_of
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_conflicts_to_resolve, engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
 from backend.experts.selectors import affiliation_change_list
+from backend.goals.models import Evaluation, EvaluationPeriod, EvaluationSide, Goal
+from backend.goals.services import period_opens
 from backend.needs.models import NeedStatus
 from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
@@ -61,6 +64,27 @@ def _per_year(key: str, label: str, url: str, years: list[int]) -> list[TodoItem
             for i, (year, n) in enumerate(sorted(counts.items()))]
 
 
+def _goals_to_set(user) -> QuerySet:
+    """Active engagements with no goal yet (the municipality and the expert set them at activation)."""
+    return engagement_list(user=user).filter(status=EngagementStatus.ACTIVE).exclude(
+        Exists(Goal.objects.filter(engagement=OuterRef("pk"))))
+
+
+def _evaluations_due(user, side: str) -> QuerySet:
+    """Active engagements that served when this fiscal year's latest opened period (October, then March) began and
+    that this side has not evaluated for it; none from April to September."""
+    today = timezone.localdate()
+    year = fiscal_year_of(today)
+    opened = [p for p in EvaluationPeriod.values if period_opens(p, year) <= today]
+    active = engagement_list(user=user).filter(status=EngagementStatus.ACTIVE)
+    if not opened:
+        return active.none()
+    period = opened[-1]
+    opens = period_opens(period, year)
+    return active.filter(starts_on__lte=opens, ends_on__gte=opens).exclude(Exists(Evaluation.objects.filter(
+        engagement=OuterRef("pk"), fiscal_year=year, period=period, side=side)))
+
+
 def _coordinator(user) -> dict:
     offered = engagement_list(user=user).filter(status=EngagementStatus.OFFERED)
     return {
@@ -92,6 +116,9 @@ def _municipal(user) -> dict:
                       f"{reverse('frontend:engagements')}#conflicts"),
         "renewals": (_("確認待ちの継続"), renewal_list(user=user).filter(status=NeedStatus.RENEWAL),
                      reverse("frontend:renewals")),
+        "goals": (_("目標の設定待ちの任用"), _goals_to_set(user), reverse("frontend:engagements")),
+        "evaluations": (_("評価の記入待ちの任用"), _evaluations_due(user, EvaluationSide.MUNICIPALITY),
+                        reverse("frontend:engagements")),
     }
 
 
@@ -102,6 +129,9 @@ def _expert(user) -> dict:
                    reverse("frontend:engagements")),
         "pledges": (_("署名待ちの誓約書"), offered.filter(pledge_signed_at__isnull=True),
                     reverse("frontend:engagements")),
+        "goals": (_("目標の設定待ちの任用"), _goals_to_set(user), reverse("frontend:engagements")),
+        "evaluations": (_("自己評価の記入待ちの任用"), _evaluations_due(user, EvaluationSide.EXPERT),
+                        reverse("frontend:engagements")),
     }
 
 

@@ -17,6 +17,7 @@ from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
+from backend.goals.apis import EvaluationViewSet, GoalViewSet
 from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.notifications.apis import NotificationViewSet
 from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
@@ -47,6 +48,8 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("engagements", EngagementViewSet, basename="engagement")
 router.register("replacements", ReplacementViewSet, basename="replacement")
 router.register("engagement-conflicts", EngagementConflictViewSet, basename="engagement-conflict")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("closed-days", ClosedDayViewSet, basename="closed-day")

@@ -72,6 +72,8 @@ class AuditAction(models.TextChoices):
     ENGAGEMENT_END = "engagement.end", pgettext_lazy("audit action", "任用・委託の終了")
     ENGAGEMENT_CANCEL = "engagement.cancel", pgettext_lazy("audit action", "任用・委託の開始前の取消（要員交代）")
     ENGAGEMENT_SIGN_PLEDGE = "engagement.sign_pledge", pgettext_lazy("audit action", "秘密保持誓約の署名")
+    GOALS_SET = "goals.set", pgettext_lazy("audit action", "任用・委託の目標の設定")
+    EVALUATION_SUBMIT = "evaluation.submit", pgettext_lazy("audit action", "評価の提出")
     COI_OVERRIDE_CREATE = "coi_override.create", pgettext_lazy("audit action", "利益相反の例外の記録")
     COI_OVERRIDE_LAPSE = "coi_override.lapse", pgettext_lazy("audit action", "利益相反の例外の失効")
     COI_OVERRIDE_REVOKE = "coi_override.revoke", pgettext_lazy("audit action", "利益相反の例外の取消")

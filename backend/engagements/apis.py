@@ -31,6 +31,7 @@ from backend.engagements.serializers import (
     ConflictExceptInputSerializer,
     ContactsOutputSerializer,
     DeclineInputSerializer,
+    EndInputSerializer,
     EngagementConflictOutputSerializer,
     EngagementListOutputSerializer,
     EngagementOutputSerializer,
@@ -121,6 +122,16 @@ class EngagementViewSet(ScopedViewSet):
         """Decline the offer; the pair is then not proposed again for this need (a forbid the coordinator sees)."""
         data = validate_input(DeclineInputSerializer, data=request.data or {})
         return self._respond(request, False, data.get("reason", ""))
+
+    @extend_schema(request=EndInputSerializer, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End an active engagement mid-year (任期途中の終了) on `ends_on`, with the reason: the coordinator, or
+        the municipality's staff. Prorated; its bid restrictions end that day; the need is on offer again."""
+        engagement = self.get_object()
+        data = validate_input(EndInputSerializer, data=request.data)
+        return self.render(services.engagement_end(actor=request.user, engagement=engagement, on=data["ends_on"],
+                                                   reason=data["reason"]))
 
     @extend_schema(request=ReplacementInputSerializer, responses={201: ReplacementOutputSerializer})
     @action(detail=True, methods=["post"])

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     NOT_YOUR_ENGAGEMENT = "not_your_engagement"
     OUTDATED = "outdated"
     OUTSIDE_FISCAL_YEAR = "outside_fiscal_year"
+    OUTSIDE_TERM = "outside_term"
     OVER_BUDGET = "over_budget"
     OVER_THREE_YEARS = "over_three_years"
     RELIED_ON = "relied_on"

@@ -106,6 +106,9 @@ class Engagement(models.Model):
                                      related_name="engagements")
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="replaced_by")
+    # Ending mid-year (任期途中の終了, issue 23): why, and which side ended it ("prefecture" or "municipality").
+    end_reason = models.TextField(_("終了の理由"), blank=True)
+    ended_by_side = models.CharField(_("終了した側"), max_length=16, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

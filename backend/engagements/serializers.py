@@ -40,7 +40,7 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
                   "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "travel_cost", "travel_uncounted",
                   "fee_reason", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
                   "declined_by", "override_reason",
-                  "replaces", "created_at"]
+                  "replaces", "end_reason", "ended_by_side", "created_at"]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_travel_cost(self, obj) -> int | None:
@@ -137,6 +137,16 @@ class DeclineInputSerializer(serializers.Serializer):
 
 class ReplacementInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, error_messages=_reason_required(_("交代を依頼する理由を記入してください。")))
+
+
+class EndInputSerializer(serializers.Serializer):
+    """Ending an active engagement mid-year (任期途中の終了)."""
+
+    ends_on = serializers.DateField(help_text="The last day served: within the term (before its end), not before "
+                                              "the first of the current month.",
+                                    error_messages={"required": _("終了日を入力してください。"),
+                                                    "invalid": _("終了日は日付で入力してください。")})
+    reason = serializers.CharField(max_length=2000, error_messages=_reason_required(_("終了の理由を記入してください。")))
 
 
 class ReplacementOutputSerializer(serializers.ModelSerializer):

@@ -30,6 +30,7 @@ from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
+from backend.core.fiscal import era_date
 from backend.engagements.errors import ErrorCode
 from backend.engagements.hooks import ENGAGEMENT_ENDED
 from backend.engagements.locks import engagements_locked, experts_locked
@@ -349,10 +350,12 @@ def _lift_exception_pins(*, actor: User, override: CoiOverride) -> None:
                             "exception": override.pk})
 
 
-def _end_early(*, actor: User, engagement: Engagement, because: str) -> None:
-    """The prefecture ends an engagement before its term (its exception revoked, a conflict that arose later): an
-    offer is withdrawn; an active engagement ends today, prorated, and so do its restrictions. Either way the need
-    is on offer again."""
+def _end_early(*, actor: User, engagement: Engagement, because: str, on: dt.date | None = None, reason: str = "",
+               side: str = "") -> None:
+    """End an engagement before its term (its exception revoked, a conflict that arose later, ending mid-year): an
+    offer is withdrawn; an active engagement ends on `on` (today unless given), prorated by the months served, and
+    so do its restrictions; `reason` and `side` ("prefecture" or "municipality") are kept on it when given. Either
+    way the need is on offer again."""
     before = _engagement_snapshot(engagement)
     prefecture = engagement.municipality.prefecture
     if engagement.status == EngagementStatus.OFFERED:
@@ -361,17 +364,74 @@ def _end_early(*, actor: User, engagement: Engagement, because: str) -> None:
                                  before=before, after={**before, **withdrawn, "because": because},
                                  changes=withdrawn)
     else:
-        today = timezone.localdate()
+        until = on or timezone.localdate()
         share = share_served(starts_on=engagement.starts_on, ends_on=engagement.ends_on,
-                             fiscal_year=engagement.fiscal_year, until=today)
-        cut = {"ends_on": max(today, engagement.starts_on), "days_per_year": round(engagement.days_per_year * share),
+                             fiscal_year=engagement.fiscal_year, until=until)
+        cut = {"ends_on": max(until, engagement.starts_on), "days_per_year": round(engagement.days_per_year * share),
                "fee": round(engagement.fee * share), "travel_cost": round(engagement.travel_cost * share)}
+        said = {"end_reason": reason, "ended_by_side": side} if reason else {}
         ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_END, actor=actor, prefecture=prefecture,
-                                 before=before, after={**before, **cut, "because": because},
-                                 changes=cut)
+                                 before={**before, "days_per_year": engagement.days_per_year, "fee": engagement.fee,
+                                         "travel_cost": engagement.travel_cost},
+                                 after={**before, **cut, **said, "because": because}, changes={**cut, **said})
         restrictions_sync_engagement_end(actor=actor, engagement=engagement)
         ENGAGEMENT_ENDED.fire(actor=actor, engagement=engagement, cancelled=False)
     _release_need_if_free(actor=actor, engagement=engagement, because=because)
+
+
+# -- ending mid-year (任期途中の終了) ---------------------------------------------------------------------------
+
+def _ending_side(actor: User, engagement: Engagement) -> str:
+    """Who may end an engagement mid-year: the coordinator of its prefecture, or staff of its municipality (for
+    the municipality's side). The expert asks the municipality; anyone else is refused."""
+    if coordinates(actor, engagement.municipality.prefecture_id):
+        return "prefecture"
+    if is_staff_of(actor, engagement.municipality_id):
+        return "municipality"
+    raise ForbiddenError.single("engagement", ErrorCode.NOT_YOURS,
+                                _("任用を途中で終了できるのは、都道府県のコーディネーターと市区町村の職員のみです。"))
+
+
+def end_date_problem(engagement: Engagement, on: dt.date, *, today: dt.date) -> str | None:
+    """Why `on` cannot be the last day of this engagement, or None. Within the term (from its start, before its
+    end: the last day itself needs no early end) and not before the first of the current month (that month's
+    work may already be logged; earlier months are the record the money is computed from)."""
+    if not engagement.starts_on <= on < engagement.ends_on:
+        return interpolate(_("終了日は任期内（%(starts)s〜%(ends)sの前日）の日付にしてください。"),
+                           starts=era_date(engagement.starts_on), ends=era_date(engagement.ends_on))
+    first = today.replace(day=1)
+    if on < first:
+        return interpolate(_("終了日は今月1日（%(first)s）以降の日付にしてください。前月までの活動は記録済みです。"),
+                           first=era_date(first))
+    return None
+
+
+@transaction.atomic(durable=True)
+def engagement_end(*, actor: User, engagement: Engagement, on: dt.date, reason: str) -> Engagement:
+    """End an active engagement mid-year (任期途中の終了) on `on`, with the reason: the coordinator, or the
+    municipality for its side. Its days, fee and travel are prorated by the months served, its bid restrictions
+    end that day, the visit plan drops the later dates (ENGAGEMENT_ENDED), the need is on offer again (the
+    engagement's page offers the coordinator a run to find a successor), and the expert, the municipality's
+    staff and the coordinators are told. The term only shrinks, so no incumbent conflict can arise from it: no
+    conflict scan (backend.placement.conflicts) is needed."""
+    side = _ending_side(actor, engagement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.single("reason", ErrorCode.REQUIRED, _("終了の理由を記入してください。"))
+    engagement = engagements_locked([engagement.pk], predecessors=False)[engagement.pk]
+    if engagement.status != EngagementStatus.ACTIVE:
+        raise ConflictError.single("engagement", ErrorCode.NOT_ACTIVE, _("途中で終了できるのは稼働中の任用のみです。"))
+    problem = end_date_problem(engagement, on, today=timezone.localdate())
+    if problem:
+        raise DomainError.single("ends_on", ErrorCode.OUTSIDE_TERM, problem)
+    _end_early(actor=actor, engagement=engagement, because="ended mid-year", on=on, reason=reason, side=side)
+    _lapse_exception_if_unused(actor=actor, engagement=engagement)
+    prefecture = engagement.municipality.prefecture
+    engagement_notify(engagement, NotificationKind.ENGAGEMENT_ENDED_EARLY, recipients_parties(
+        municipality_id=engagement.municipality_id, expert_id=engagement.expert_id, prefecture_id=prefecture.pk),
+        ends_on=on.isoformat(), reason=reason,
+        ended_by=prefecture.name if side == "prefecture" else engagement.municipality.name)
+    return engagement
 
 
 # -- replacement (要員交代) --------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ class NotificationKind(models.TextChoices):
     # For coordinators: what waits for their decision (issue 21: nothing told them).
     APPLICATION_RECEIVED = "application_received", _("登録申請の受付")
     AFFILIATION_CHANGE_REQUESTED = "affiliation_change_requested", _("所属の変更申請")
+    # The working year (issue 23): an engagement ended mid-year, an evaluation submitted.
+    ENGAGEMENT_ENDED_EARLY = "engagement_ended_early", _("任用の途中終了")
+    EVALUATION_SUBMITTED = "evaluation_submitted", _("評価の提出")
 
 
 class Notification(models.Model):

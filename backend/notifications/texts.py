@@ -133,6 +133,18 @@ def _affiliation_change_requested(p: dict) -> tuple[str, str]:
             _("%(expert)sさんから所属の変更申請（%(vendor)s）が届きました。確認して反映するか却下してください。") % p)
 
 
+def _engagement_ended_early(p: dict) -> tuple[str, str]:
+    return (_("任用の途中終了：%(municipality)s「%(need)s」") % p,
+            _("%(municipality)s「%(need)s」の%(expert)sさんの任用は、%(ended_by)sの判断により%(ends_on)sで終了します。"
+              "理由：%(reason)s") % {**p, "ends_on": _day(p["ends_on"])})
+
+
+def _evaluation_submitted(p: dict) -> tuple[str, str]:
+    return (_("評価が提出されました：%(municipality)s「%(need)s」") % p,
+            _("%(municipality)s「%(need)s」の%(expert)sさんの任用について、%(by)sが%(period)sの評価（総合 %(overall)s/5）を"
+              "提出しました。") % {**p, "period": {"october": _("中間"), "march": _("年度末")}.get(p["period"], p["period"])})
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -149,6 +161,8 @@ RENDERERS = {
     NotificationKind.VENDOR_MERGED: _vendor_merged,
     NotificationKind.APPLICATION_RECEIVED: _application_received,
     NotificationKind.AFFILIATION_CHANGE_REQUESTED: _affiliation_change_requested,
+    NotificationKind.ENGAGEMENT_ENDED_EARLY: _engagement_ended_early,
+    NotificationKind.EVALUATION_SUBMITTED: _evaluation_submitted,
 }
 
 

@@ -17,6 +17,8 @@ from backend.engagements.selectors import coi_overrides_in_force_for_instance
 from backend.experts.models import Expert
 from backend.experts.selectors import expert_list
 from backend.geo.selectors import prefecture_setting
+from backend.goals.models import Evaluation
+from backend.goals.selectors import last_evaluations
 from backend.needs.models import Need
 from backend.placement.instance import InstanceOptions, instance_build
 from backend.runs.models import DecisionKind, PairDecision
@@ -39,6 +41,8 @@ class Candidate:
     engagements: int
     free_weekdays: tuple[str, ...]
     decision: PairDecision | None
+    # The latest evaluation the need's municipality gave of the expert there (a former or current engagement).
+    last_evaluation: Evaluation | None = None
 
     @property
     def placeable_with_exception(self) -> bool:
@@ -68,6 +72,7 @@ def need_candidates(*, user, need: Need) -> list[Candidate]:
                               options=options, needs=[need])
     standing = matching.need_standing(instance, need_ref(need.pk))
     visible = expert_list(user=user).in_bulk([parse_ref(doc["id"]) for doc in instance["experts"]])
+    evaluations = last_evaluations(municipality_id=need.municipality_id, expert_ids=visible)
     rows = []
     for doc in instance["experts"]:
         expert = visible.get(parse_ref(doc["id"]))
@@ -77,7 +82,8 @@ def need_candidates(*, user, need: Need) -> list[Candidate]:
             expert=expert, blocked_by=standing[doc["id"]],
             used_days=expert.capacity_days - doc["capacity_days"],
             engagements=expert.max_engagements - doc["max_engagements"],
-            free_weekdays=tuple(doc["weekdays"]), decision=decisions.get(expert.pk)))
+            free_weekdays=tuple(doc["weekdays"]), decision=decisions.get(expert.pk),
+            last_evaluation=evaluations.get(expert.pk)))
     # Eligible first, then those an exception can place (blocked by the incumbent conflict alone), then the rest
     # by the order of the rules (the engine's reasons are in that order).
     order = {None: -2, "conflict": -1,

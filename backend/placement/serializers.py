@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from backend.core.choices import Weekday
 from backend.core.errors import in_both
+from backend.goals.serializers import LastEvaluationSerializer
 
 
 class WordsSerializer(serializers.Serializer):
@@ -34,6 +35,8 @@ class CandidateOutputSerializer(serializers.Serializer):
     max_engagements = serializers.IntegerField(source="expert.max_engagements")
     free_weekdays = serializers.ListField(child=serializers.ChoiceField(choices=Weekday.choices))
     decision = serializers.SerializerMethodField()
+    last_evaluation = LastEvaluationSerializer(
+        allow_null=True, help_text="The need's municipality's latest evaluation of the expert there (null: none).")
 
     def get_eligible(self, candidate) -> bool:
         return candidate.blocked_by is None

@@ -56,7 +56,12 @@ def renewal_prepare(*, actor: User, prefecture_id: str, fiscal_year: int) -> Ren
     """Each engagement active in `fiscal_year - 1` in the prefecture whose term ends before `fiscal_year` becomes a
     need of `fiscal_year` awaiting the municipality's confirmation. Engagements offered, declined or ended are not
     renewed, nor a multi-year term that still runs in `fiscal_year` (it holds there already); one that began in
-    an earlier year and ends with `fiscal_year - 1` is."""
+    an earlier year and ends with `fiscal_year - 1` is.
+
+    Every renewal is prepared awaiting the municipality, whatever the year's evaluations said: whether a post
+    continues is the municipality's decision. What the renewal proposes follows the last evaluation the
+    municipality gave the expert there (`backend.renewals.selectors.renewal_default`: 1–2 「継続しない」,
+    4–5 「継続」), read when the renewal is shown, so a March evaluation given after this preparation counts too."""
     _check_coordinator(actor, prefecture_id)
     # One preparation per prefecture at a time: the second waits, then sees the first's needs and adds none.
     if not list(Prefecture.objects.select_for_update().filter(pk=prefecture_id)):

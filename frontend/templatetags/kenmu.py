@@ -158,7 +158,8 @@ SECTIONS = {
     "replacement-run": "replacements", "me-pledge": "me", "notification-settings": "notifications",
     "invitation-new": "invitations", "user-deactivate": "users", "application": "applications",
     "renewal-prepare": "renewals", "renewal-confirm": "renewals", "renewal-drop": "renewals",
-    "costs-export": "costs", "payments-sheet": "payments",
+    "costs-export": "costs", "payments-sheet": "payments", "engagement-end": "engagements", "engagement-goals": "engagements",
+    "engagement-evaluate": "engagements", "engagement-successor-run": "engagements",
     "vendor": "vendors", "vendor-merge": "vendors", "vendor-retire": "vendors", "vendor-duplicate-dismiss": "vendors",
 }
 

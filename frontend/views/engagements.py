@@ -5,14 +5,16 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.accounts.selectors import municipalities_without_staff
 from backend.core.choices import ProcurementCategory, WorkPattern
 from backend.core.errors import DomainError
-from backend.core.fiscal import current_fiscal_year, fiscal_years_covered
+from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_label, fiscal_years_covered
 from backend.core.reuse import reuse_page
 from backend.engagements import services
 from backend.engagements.contacts import engagement_contacts, municipality_contacts
@@ -24,14 +26,21 @@ from backend.engagements.selectors import (
     engagement_list,
     replacement_list,
 )
-from backend.engagements.serializers import ConflictExceptInputSerializer, ReplacementInputSerializer
+from backend.engagements.serializers import (
+    ConflictExceptInputSerializer,
+    EndInputSerializer,
+    ReplacementInputSerializer,
+)
+from backend.engagements.terms import share_served
+from backend.needs.models import NeedStatus
 from backend.payments.selectors import PAID_STATUSES, engagement_payment_year
 from backend.placement import services as placement_services
 from backend.runs.models import MatchRun, RunStatus
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
-from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
+from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required, to
 from frontend.views.calendar import workable_days
+from frontend.views.goals import goals_context
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
@@ -110,6 +119,7 @@ def engagement_detail(request, pk: int):
             engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
             if engagement.need.pattern == WorkPattern.WEEKLY else None),
         "paid": _paid(engagement),
+        **_ending_context(request, engagement), **goals_context(request, engagement),
     })
 
 
@@ -121,6 +131,69 @@ def _paid(engagement):
     covered = fiscal_years_covered(engagement.starts_on, engagement.ends_on)
     year = current_fiscal_year() if current_fiscal_year() in covered else engagement.fiscal_year
     return {"fy": year, "year": engagement_payment_year(engagement=engagement, fiscal_year=year)}
+
+
+def _ending_context(request, engagement) -> dict:
+    """The 「任期途中で終了」 form (the coordinator and the municipality's staff, an active engagement) and, once it
+    ended so, the coordinator's way to a successor while its need is on offer again."""
+    staff = request.user.role in (UserRole.COORDINATOR, UserRole.MUNICIPAL)
+    return {"may_end": staff and engagement.status == EngagementStatus.ACTIVE, "today": timezone.localdate(),
+            "ended_by_labels": {"prefecture": _("都道府県"), "municipality": _("市区町村")},
+            "successor_search": request.user.role == UserRole.COORDINATOR and engagement.status == EngagementStatus.ENDED
+            and bool(engagement.end_reason) and engagement.need.status == NeedStatus.OPEN}
+
+
+END_LABELS = {"ends_on": gettext_lazy("終了日"), "reason": gettext_lazy("終了の理由")}
+
+
+@role_required(*STAFF)
+@post_acts(to("frontend:engagement"))
+def engagement_end(request, pk: int):
+    """任期途中で終了: the date and the reason from the engagement's page, then a confirmation saying what follows,
+    then the end (backend.engagements.services.engagement_end)."""
+    engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+    back = redirect(f"{reverse('frontend:engagement', args=[engagement.pk])}#h-end")
+    values = {"ends_on": forms.text(request.POST, "ends_on"), "reason": forms.text(request.POST, "reason")}
+    validated, errors = forms.validate(EndInputSerializer, values, labels=END_LABELS)
+    problem = validated and services.end_date_problem(engagement, validated["ends_on"], today=timezone.localdate())
+    if validated is None or problem:
+        for message in [problem] if problem else [m for msgs in errors.by_field.values() for m in msgs]:
+            messages.error(request, message)
+        return back
+    on = validated["ends_on"]
+    if request.POST.get("confirmed") != "1":
+        share = share_served(starts_on=engagement.starts_on, ends_on=engagement.ends_on,
+                             fiscal_year=engagement.fiscal_year, until=on)
+        return render(request, "frontend/engagements/end_confirm.html", {
+            "e": engagement, "values": values, "on": on, "fee_after": round(engagement.fee * share),
+            "days_after": round(engagement.days_per_year * share)})
+    try:
+        services.engagement_end(actor=request.user, engagement=engagement, on=on, reason=validated["reason"])
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+        return back
+    messages.success(request, _("%(expert)sさんの%(municipality)sでの任用を%(date)sで終了しました。ニーズは募集中に戻りました。")
+                     % {"expert": engagement.expert.name, "municipality": engagement.municipality.name,
+                        "date": era_date(on)})
+    return redirect("frontend:engagement", pk=engagement.pk)
+
+
+@role_required(*COORDINATOR)
+@post_acts(to("frontend:engagement"))
+def engagement_successor_run(request, pk: int):
+    """後任を探す after an engagement ended mid-year: its need is on offer again, so the prefecture's run of that
+    fiscal year proposes for it (approval prorates the successor's terms to the rest of the year). The replacement
+    run (要員交代) is for an engagement still active: its successor takes over on activation."""
+    engagement = get_object_or_404(engagement_list(user=request.user), pk=pk)
+    try:
+        run = placement_services.run_enqueue(actor=request.user, fiscal_year=engagement.fiscal_year,
+                                             scope=[engagement.municipality.prefecture_id])
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+        return redirect("frontend:engagement", pk=engagement.pk)
+    messages.success(request, _("%(fy)sのマッチングを開始しました。終わると、募集中に戻ったニーズの後任候補が提案されます。")
+                     % {"fy": fiscal_year_label(engagement.fiscal_year)})
+    return redirect("frontend:run", pk=run.pk)
 
 
 def _back(request, engagement):

@@ -11,7 +11,7 @@ from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year, fiscal_year_label
 from backend.needs.models import NeedStatus
 from backend.needs.services import need_renewal_confirm, need_renewal_drop
-from backend.renewals.selectors import renewal_list
+from backend.renewals.selectors import CONTINUE, DROP, renewal_default, renewal_evaluations, renewal_list
 from backend.renewals.serializers import RenewalPrepareInputSerializer
 from backend.renewals.services import renewal_prepare
 from frontend import forms, selectors
@@ -33,8 +33,13 @@ def _back(fiscal_year: int):
 def renewal_index(request):
     fiscal_year = _target_year(request, request.GET.get("fy", ""))
     now = current_fiscal_year()
+    renewals = list(renewal_list(user=request.user, fiscal_year=fiscal_year))
+    evaluations = renewal_evaluations(renewals)
     return render(request, "frontend/renewals/index.html", {
-        "renewals": renewal_list(user=request.user, fiscal_year=fiscal_year), "fy": fiscal_year,
+        "renewals": renewals, "fy": fiscal_year,
+        # The last evaluation at that municipality, and the answer it proposes (the first, highlighted button).
+        "evaluations": evaluations, "defaults": {pk: renewal_default(e) for pk, e in evaluations.items()},
+        "continue": CONTINUE, "drop": DROP,
         "previous_fy": fiscal_year - 1, "fiscal_years": sorted({*range(now - 1, now + 4), fiscal_year}),
         "status_labels": dict(NeedStatus.choices), "pending": NeedStatus.RENEWAL,
         # The coordinator prepares, the municipality's staff decide: each sees only their own buttons.

@@ -96,6 +96,8 @@ def _kwargs(name: str, world) -> dict:
             ("application", world.application), ("user-", world.other_user), ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),
             ("exception", world.override), ("consent", world.consent), ("replacement-new", world.active),
+            ("engagement-end", world.active), ("engagement-successor-run", world.active),
+            ("engagement-goals", world.active), ("engagement-evaluate", world.active),
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
             ("closed-day", world.closed_day)]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "backend.needs",
     "backend.runs",
     "backend.engagements",
+    "backend.goals",
     "backend.worklog",
     "backend.payments",
     "backend.placement",

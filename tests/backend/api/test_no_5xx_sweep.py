@@ -46,7 +46,8 @@ def _operations() -> list[tuple[str, str]]:
 # The role that may make each write (the others are refused before any value is read, which other tests hold).
 EXPERT_WRITES = re.compile(r"^/api/v1/(engagements/\{id\}/(accept|decline|pledge)|experts/\{id\}/(pledge|affiliation-"
                            r"changes)|notifications/)")
-MUNICIPAL_WRITES = re.compile(r"^/api/v1/(needs/|procurements/|renewals/\{id\}/|engagements/\{id\}/replacement)")
+MUNICIPAL_WRITES = re.compile(r"^/api/v1/(needs/|procurements/|renewals/\{id\}/|engagements/\{id\}/replacement|goals/|"
+                              r"evaluations/)")
 
 
 def _role(path: str) -> str:
@@ -67,7 +68,7 @@ def _path(path: str, world) -> str:
         "proposals": world.proposal, "renewals": world.renewal_need, "replacements": world.replacement,
         "runs": world.run, "scope-consents": world.consent, "users": world.other_user, "vendors": world.vendor,
     }.get(collection)
-    if path.endswith("/replacement/"):
+    if path.endswith("/replacement/") or path == "/api/v1/engagements/{id}/end/":
         row = world.active
     return (path.replace("{id}", str(getattr(row, "pk", 0))).replace("{token_key}", world.token_key)
             .replace("{kind}", "needs"))
