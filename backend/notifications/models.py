@@ -31,6 +31,8 @@ class NotificationKind(models.TextChoices):
     # For coordinators: what waits for their decision (issue 21: nothing told them).
     APPLICATION_RECEIVED = "application_received", _("登録申請の受付")
     AFFILIATION_CHANGE_REQUESTED = "affiliation_change_requested", _("所属の変更申請")
+    # Sent by backend/visits when one side moves a planned visit: the other side is told.
+    VISIT_MOVED = "visit_moved", _("訪問日の変更")
 
 
 class Notification(models.Model):

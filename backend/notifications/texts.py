@@ -133,6 +133,15 @@ def _affiliation_change_requested(p: dict) -> tuple[str, str]:
             _("%(expert)sさんから所属の変更申請（%(vendor)s）が届きました。確認して反映するか却下してください。") % p)
 
 
+
+def _visit_moved(p: dict) -> tuple[str, str]:
+    moved = {**p, "from": _day(p["from"]), "to": _day(p["to"])}
+    text = _("%(moved_by)sさんが%(municipality)sへの%(expert)sさんの訪問日を%(from)sから%(to)sに変更しました。") % moved
+    if p.get("reason"):
+        text += _("理由：%(reason)s") % p
+    return _("訪問日の変更：%(municipality)s %(to)s") % moved, text
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -149,6 +158,7 @@ RENDERERS = {
     NotificationKind.VENDOR_MERGED: _vendor_merged,
     NotificationKind.APPLICATION_RECEIVED: _application_received,
     NotificationKind.AFFILIATION_CHANGE_REQUESTED: _affiliation_change_requested,
+    NotificationKind.VISIT_MOVED: _visit_moved,
 }
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "backend.needs",
     "backend.runs",
     "backend.engagements",
+    "backend.visits",
     "backend.worklog",
     "backend.placement",
     "backend.restrictions",
