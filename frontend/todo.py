@@ -9,12 +9,14 @@ waiting, each linked to its year (`?fy=`), since the renewals of 令和10年度 
 the page's default, 令和9年度, which had none (issue 21).
 """
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User, UserRole
@@ -27,6 +29,8 @@ from backend.experts.selectors import affiliation_change_list
 from backend.needs.models import NeedStatus
 from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
+from backend.visits.models import VisitStatus
+from backend.visits.selectors import visit_list
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,15 @@ def _expert(user) -> dict:
                    reverse("frontend:engagements")),
         "pledges": (_("署名待ちの誓約書"), offered.filter(pledge_signed_at__isnull=True),
                     reverse("frontend:engagements")),
+        # The coming week's visits, across engagements: the calendar page moves one that no longer suits.
+        "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:my-calendar")),
     }
+
+
+def _week_ahead(user) -> QuerySet:
+    today = timezone.localdate()
+    return visit_list(user=user).filter(status=VisitStatus.PLANNED, date__gte=today,
+                                        date__lte=today + dt.timedelta(days=6))
 
 
 ITEMS = {UserRole.COORDINATOR: _coordinator, UserRole.MUNICIPAL: _municipal, UserRole.EXPERT: _expert}

@@ -30,6 +30,7 @@ from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
 from frontend.views.calendar import workable_days
+from frontend.views.visits import engagement_visits_context
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
 PARTIES = (*MUNICIPAL, *EXPERT)
@@ -107,6 +108,7 @@ def engagement_detail(request, pk: int):
         "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id, weekly=(
             engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
             if engagement.need.pattern == WorkPattern.WEEKLY else None),
+        **engagement_visits_context(request.user, engagement),
     })
 
 
