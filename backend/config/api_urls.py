@@ -24,7 +24,12 @@ from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet,
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import DecisionViewSet, ScopeConsentViewSet
-from backend.visits.apis import CalendarFeedApi, CalendarFeedRenewApi, EngagementVisitPlanApi, PlannedVisitViewSet
+from backend.visits.apis import (
+    CalendarFeedApi,
+    CalendarFeedRenewApi,
+    EngagementVisitPlanApi,
+    PlannedVisitViewSet,
+)
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
