@@ -65,8 +65,9 @@ class EngagementVisitPlanApi(APIView):
         return Response(VisitPlanOutputSerializer(selectors.visit_plan_report(engagement)).data)
 
 
-def feed_url(request, feed) -> str | None:
-    return request.build_absolute_uri(reverse("frontend:calendar-feed", args=[feed.token])) if feed else None
+def _feed_response(request, feed) -> Response:
+    url = request.build_absolute_uri(reverse("frontend:calendar-feed", args=[feed.token])) if feed else None
+    return Response(CalendarFeedOutputSerializer({"url": url, "created_at": feed.created_at if feed else None}).data)
 
 
 class CalendarFeedApi(APIView):
@@ -75,9 +76,7 @@ class CalendarFeedApi(APIView):
 
     @extend_schema(responses=CalendarFeedOutputSerializer)
     def get(self, request):
-        feed = selectors.calendar_feed_of(user=request.user)
-        return Response(CalendarFeedOutputSerializer({"url": feed_url(request, feed),
-                                                      "created_at": feed.created_at if feed else None}).data)
+        return _feed_response(request, selectors.calendar_feed_of(user=request.user))
 
 
 class CalendarFeedRenewApi(APIView):
@@ -85,6 +84,4 @@ class CalendarFeedRenewApi(APIView):
 
     @extend_schema(request=None, responses=CalendarFeedOutputSerializer)
     def post(self, request):
-        feed = services.calendar_feed_renew(actor=request.user)
-        return Response(CalendarFeedOutputSerializer({"url": feed_url(request, feed),
-                                                      "created_at": feed.created_at}).data)
+        return _feed_response(request, services.calendar_feed_renew(actor=request.user))

@@ -95,7 +95,10 @@ CAUSES = {CLOSED: _("祝日・閉庁日"), TAKEN: _("他の任用")}
 
 def shortfall_text(shortfall: Shortfall, *, weekdays) -> str:
     """A month that falls short, in words: 「4月：祝日・閉庁日と重なり、空いている月曜日が1日足りません。」"""
-    days = joined(Weekday(day).label for day in weekdays) if weekdays else "—"
+    if not weekdays:
+        return str(interpolate(_("%(month)s月：勤務する曜日が決まっていないため、%(missing)s日を予定できません。"),
+                               month=shortfall.month, missing=shortfall.missing))
+    days = joined(Weekday(day).label for day in weekdays)
     causes = [CAUSES[c] for c in shortfall.causes if c in CAUSES]
     if not causes:
         return str(interpolate(_("%(month)s月：任期中の%(weekdays)s曜日が%(missing)s日足りません。"),

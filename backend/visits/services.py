@@ -29,6 +29,7 @@ from backend.visits.errors import ErrorCode
 from backend.visits.models import CalendarFeed, PlannedVisit, VisitStatus, new_feed_token
 from backend.visits.planning import Plan, plan_visits
 from backend.visits.selectors import visit_plan_input
+from backend.visits.workflows import VISIT_WORKFLOW
 
 
 def _dates(rows) -> list[str]:
@@ -136,15 +137,13 @@ def visit_move(*, actor: User, visit: PlannedVisit, to_date: dt.date, reason: st
 def visits_cancel_after_end(*, actor: User, engagement: Engagement, cancelled: bool) -> list:
     """ENGAGEMENT_ENDED (backend/engagements/hooks.py): the planned dates after the engagement's new end are
     cancelled, all of them when it never started (an offer declined or withdrawn, a replacement before the start)."""
-    planned = PlannedVisit.objects.select_for_update().filter(engagement=engagement, status=VisitStatus.PLANNED)
+    planned = PlannedVisit.objects.filter(engagement=engagement)
     if not cancelled:
         planned = planned.filter(date__gt=engagement.ends_on)
-    dates = _dates(row.date for row in planned.order_by("date", "id"))
-    if dates:
-        planned.update(status=VisitStatus.CANCELLED)
-        audit_record(actor=actor, action=AuditAction.VISITS_CANCEL, obj=engagement,
-                     prefecture=engagement.municipality.prefecture_id,
-                     before={"dates": dates}, after={"ends_on": engagement.ends_on, "cancelled": cancelled})
+    dates = _dates(planned.filter(status=VisitStatus.PLANNED).order_by("date").values_list("date", flat=True))
+    VISIT_WORKFLOW.move_all(planned, AuditAction.VISITS_CANCEL, actor=actor, on=engagement,
+                            prefecture=engagement.municipality.prefecture_id,
+                            after={"dates": dates, "ends_on": engagement.ends_on, "cancelled": cancelled})
     return []
 
 

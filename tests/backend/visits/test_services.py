@@ -109,3 +109,13 @@ def test_the_ical_feed_lists_the_visits_and_a_renewed_url_replaces_the_old(clien
     assert client.get(f"/calendar/{new}.ics").status_code == 200
     feed = client_for(municipal).get("/api/v1/calendar-feed/").json()
     assert feed["url"].endswith(f"/calendar/{new}.ics")
+
+
+def test_approving_a_proposal_offers_the_engagement_with_its_dates_planned(coordinator):
+    from backend.placement.services import proposal_approve
+    from tests.backend.factories import ProposalFactory
+
+    engagement = proposal_approve(actor=coordinator, proposal=ProposalFactory(
+        need=NeedFactory(fiscal_year=2027), weekdays=["mon"], days_per_year=48))
+    visits = _planned(engagement)
+    assert len(visits) == 45 and {v.date.weekday() for v in visits} == {0}  # FY2027 has 45 workable Mondays
