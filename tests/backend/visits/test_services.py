@@ -119,3 +119,12 @@ def test_approving_a_proposal_offers_the_engagement_with_its_dates_planned(coord
         need=NeedFactory(fiscal_year=2027), weekdays=["mon"], days_per_year=48))
     visits = _planned(engagement)
     assert len(visits) == 45 and {v.date.weekday() for v in visits} == {0}  # FY2027 has 45 workable Mondays
+
+
+def test_the_visit_list_is_scoped_and_filtered_by_month_and_refuses_a_month_it_cannot_read(offer, municipal,
+                                                                                         other_municipal):
+    may = client_for(municipal).get("/api/v1/visits/", {"month": "2027-05", "engagement": offer.pk}).json()
+    assert may["count"] == len([v for v in _planned(offer) if v.date.month == 5]) > 0
+    assert client_for(other_municipal).get("/api/v1/visits/").json()["count"] == 0
+    refused = client_for(municipal).get("/api/v1/visits/", {"month": "2027-13"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "month"
