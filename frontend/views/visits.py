@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.calendar.selectors import closed_day_rows, national_closed_days
-from backend.core.choices import WorkPattern
 from backend.core.errors import DomainError
 from backend.core.fiscal import era_date, fiscal_year_of
 from backend.engagements.selectors import engagement_list
@@ -26,7 +25,6 @@ from backend.visits.services import visit_move as move_visit
 from backend.visits.services import visits_plan
 from frontend import forms
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
-from frontend.views.calendar import workable_days
 
 LABELS = {"to_date": gettext_lazy("変更後の日付"), "reason": gettext_lazy("理由")}
 
@@ -80,18 +78,14 @@ def my_calendar(request):
 
 def engagement_visits_context(user, engagement) -> dict:
     """The 「訪問予定」 section of an engagement's page: the planned dates by month, the count against the contract's
-    days, the months that fall short and why, the workable days per weekday, and who may move or re-plan."""
+    days, the months that fall short and why, and who may move or re-plan (the page shows the workable days per
+    weekday of the year in its 曜日・日数 row)."""
     report = selectors.visit_plan_report(engagement)
     months: dict[tuple[int, int], list] = {}
     for visit in report["visits"]:
         months.setdefault((visit.date.year, visit.date.month), []).append(visit)
-    weekly = engagement.need.pattern == WorkPattern.WEEKLY
     return {"visit_plan": {
         **report, "months": [{"month": month, "visits": rows} for (_year, month), rows in months.items()],
-        "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id,
-                                  weekdays=report["weekdays"] or ("mon", "tue", "wed", "thu", "fri"),
-                                  weekly=(report["weekdays"], engagement.need.weekly_days,
-                                          engagement.days_per_year) if weekly else None),
         "may_move": is_staff_of(user, engagement.municipality_id) or is_expert_self(user, engagement.expert_id)
         or coordinates(user, engagement.municipality.prefecture_id),
         "may_plan": coordinates(user, engagement.municipality.prefecture_id),
