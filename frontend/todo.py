@@ -96,6 +96,8 @@ def _municipal(user) -> dict:
                       f"{reverse('frontend:engagements')}#conflicts"),
         "renewals": (_("確認待ちの継続"), renewal_list(user=user).filter(status=NeedStatus.RENEWAL),
                      reverse("frontend:renewals")),
+        # The experts coming in the next week (each engagement's page moves a date that no longer suits).
+        "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:engagements")),
     }
 
 

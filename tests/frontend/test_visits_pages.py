@@ -46,3 +46,15 @@ def test_the_engagement_page_shows_the_plan_against_the_contract_and_the_months_
     assert "訪問予定" in page and "予定 45日／年間 48日" in page
     assert "3日足りません" in page and "祝日・閉庁日と重なり、空いている月曜日が" in page
     assert f"/visits/{PlannedVisit.objects.filter(engagement=engagement).first().pk}/move/" in page
+
+
+def test_the_coming_weeks_visits_wait_on_the_experts_and_the_towns_to_do_list(monday_post):
+    from django.utils import timezone
+
+    from frontend.todo import todo_list
+
+    expert_user, engagement = monday_post
+    PlannedVisit.objects.create(engagement=engagement, expert=engagement.expert,
+                                date=timezone.localdate() + dt.timedelta(days=2))
+    for user in (expert_user, MunicipalStaffFactory(municipality_id="202011")):
+        assert {item.key: item.count for item in todo_list(user=user)}["visits"] == 1
