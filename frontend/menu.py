@@ -67,6 +67,7 @@ MUNICIPAL_MENU = (
 EXPERT_MENU = (
     Item("me", _("プロフィール")), Item("me-edit", _("稼働条件・スキル")),
     Item("my-affiliations", _("所属事業者")), Item("engagements", _("任用・委託")),
+    Item("my-calendar", _("訪問予定")),
 )
 
 

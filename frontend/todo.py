@@ -9,6 +9,7 @@ waiting, each linked to its year (`?fy=`), since the renewals of 令和10年度 
 the page's default, 令和9年度, which had none (issue 21).
 """
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from backend.goals.services import period_opens
 from backend.needs.models import NeedStatus
 from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
+from backend.visits.models import VisitStatus
+from backend.visits.selectors import visit_list
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def _municipal(user) -> dict:
         "goals": (_("目標の設定待ちの任用"), _goals_to_set(user), reverse("frontend:engagements")),
         "evaluations": (_("評価の記入待ちの任用"), _evaluations_due(user, EvaluationSide.MUNICIPALITY),
                         reverse("frontend:engagements")),
+        # The experts coming in the next week (each engagement's page moves a date that no longer suits).
+        "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:engagements")),
     }
 
 
@@ -132,7 +137,15 @@ def _expert(user) -> dict:
         "goals": (_("目標の設定待ちの任用"), _goals_to_set(user), reverse("frontend:engagements")),
         "evaluations": (_("自己評価の記入待ちの任用"), _evaluations_due(user, EvaluationSide.EXPERT),
                         reverse("frontend:engagements")),
+        # The coming week's visits, across engagements: the calendar page moves one that no longer suits.
+        "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:my-calendar")),
     }
+
+
+def _week_ahead(user) -> QuerySet:
+    today = timezone.localdate()
+    return visit_list(user=user).filter(status=VisitStatus.PLANNED, date__gte=today,
+                                        date__lte=today + dt.timedelta(days=6))
 
 
 ITEMS = {UserRole.COORDINATOR: _coordinator, UserRole.MUNICIPAL: _municipal, UserRole.EXPERT: _expert}

@@ -21,6 +21,7 @@ from frontend.views import (
     renewals,
     runs,
     vendors,
+    visits,
 )
 
 app_name = "frontend"
@@ -58,6 +59,11 @@ urlpatterns = [
     path("me/edit/", experts.me_edit, name="me-edit"),
     path("me/pledge/", experts.me_pledge, name="me-pledge"),
     path("me/affiliations/", affiliations.my_affiliations, name="my-affiliations"),
+    path("me/calendar/", visits.my_calendar, name="my-calendar"),
+    path("visits/<int:pk>/move/", visits.visit_move, name="visit-move"),
+    path("engagements/<int:pk>/visits/plan/", visits.engagement_visits_plan, name="engagement-visits-plan"),
+    path("account/calendar-feed/", visits.calendar_feed_renew, name="calendar-feed-renew"),
+    path("calendar/<str:token>.ics", visits.calendar_feed, name="calendar-feed"),
     path("affiliation-changes/", affiliations.affiliation_changes, name="affiliation-changes"),
     path("affiliation-changes/<int:pk>/decide/", affiliations.affiliation_change_decide_view,
          name="affiliation-change-decide"),

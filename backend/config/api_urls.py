@@ -26,6 +26,12 @@ from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet,
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import DecisionViewSet, ScopeConsentViewSet
+from backend.visits.apis import (
+    CalendarFeedApi,
+    CalendarFeedRenewApi,
+    EngagementVisitPlanApi,
+    PlannedVisitViewSet,
+)
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
@@ -53,6 +59,7 @@ router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("closed-days", ClosedDayViewSet, basename="closed-day")
+router.register("visits", PlannedVisitViewSet, basename="visit")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -69,6 +76,9 @@ urlpatterns = [
     path("payments/owed/", PaymentOwedApi.as_view(), name="payments-owed"),
     path("payments/year/", PaymentYearApi.as_view(), name="payments-year"),
     path("payments/sheet/", PaymentSheetApi.as_view(), name="payments-sheet"),
+    path("engagements/<int:pk>/visit-plan/", EngagementVisitPlanApi.as_view(), name="engagement-visit-plan"),
+    path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
+    path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

@@ -223,6 +223,7 @@ def _decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> 
                              prefecture=engagement.municipality.prefecture, before=_engagement_snapshot(engagement),
                              after={**_engagement_snapshot(engagement), "declined_by": side, "reason": reason},
                              changes={"declined_by": side})
+    ENGAGEMENT_ENDED.fire(actor=actor, engagement=engagement, cancelled=True)
     _release_need_if_free(actor=actor, engagement=engagement, because="declined")
     _remember_decline(actor=actor, engagement=engagement, side=side, reason=reason)
     _lapse_exception_if_unused(actor=actor, engagement=engagement)
@@ -363,6 +364,7 @@ def _end_early(*, actor: User, engagement: Engagement, because: str, on: dt.date
         ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_WITHDRAW, actor=actor, prefecture=prefecture,
                                  before=before, after={**before, **withdrawn, "because": because},
                                  changes=withdrawn)
+        ENGAGEMENT_ENDED.fire(actor=actor, engagement=engagement, cancelled=True)
     else:
         until = on or timezone.localdate()
         share = share_served(starts_on=engagement.starts_on, ends_on=engagement.ends_on,

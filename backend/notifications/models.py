@@ -34,6 +34,8 @@ class NotificationKind(models.TextChoices):
     # The working year (issue 23): an engagement ended mid-year, an evaluation submitted.
     ENGAGEMENT_ENDED_EARLY = "engagement_ended_early", _("任用の途中終了")
     EVALUATION_SUBMITTED = "evaluation_submitted", _("評価の提出")
+    # Sent by backend/visits when one side moves a planned visit: the other side is told.
+    VISIT_MOVED = "visit_moved", _("訪問日の変更")
 
 
 class Notification(models.Model):

@@ -145,6 +145,14 @@ def _evaluation_submitted(p: dict) -> tuple[str, str]:
               "提出しました。") % {**p, "period": {"october": _("中間"), "march": _("年度末")}.get(p["period"], p["period"])})
 
 
+def _visit_moved(p: dict) -> tuple[str, str]:
+    moved = {**p, "from": _day(p["from"]), "to": _day(p["to"])}
+    text = _("%(moved_by)sさんが%(municipality)sへの%(expert)sさんの訪問日を%(from)sから%(to)sに変更しました。") % moved
+    if p.get("reason"):
+        text += _("理由：%(reason)s") % p
+    return _("訪問日の変更：%(municipality)s %(to)s") % moved, text
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -163,6 +171,7 @@ RENDERERS = {
     NotificationKind.AFFILIATION_CHANGE_REQUESTED: _affiliation_change_requested,
     NotificationKind.ENGAGEMENT_ENDED_EARLY: _engagement_ended_early,
     NotificationKind.EVALUATION_SUBMITTED: _evaluation_submitted,
+    NotificationKind.VISIT_MOVED: _visit_moved,
 }
 
 

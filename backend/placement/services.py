@@ -69,6 +69,7 @@ from backend.runs.params import RunParams
 from backend.runs.scope import scope_key
 from backend.runs.services import run_check_control, runs_reap_stale
 from backend.runs.workflows import PROPOSAL_WORKFLOW, run_snapshot
+from backend.visits.services import visits_plan
 
 # -- queuing a run ------------------------------------------------------------------------------------------
 
@@ -286,6 +287,7 @@ def _engagement_create(*, actor: User, proposal, expert, need, override, replace
                                                  "starts_on": confirmed.starts_on, "ends_on": confirmed.ends_on})
     if replaced is None:  # a successor takes over a need that stays filled
         need_fill(actor=actor, need=need, cause={"engagement": engagement.pk, "proposal": proposal.pk})
+    visits_plan(actor=actor, engagement=engagement)  # the offer comes with its dates (the plan's shortfall on its page)
     engagement_notify(engagement, NotificationKind.OFFER_AWAITING,
           recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
     return engagement

@@ -36,6 +36,7 @@ from backend.geo.models import Municipality
 from frontend import forms
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, post_acts, role_required
+from frontend.views.visits import account_feed_context
 
 STATE_LABELS = dict(InvitationState.choices)
 
@@ -270,5 +271,6 @@ def account(request):
         else:
             messages.success(request, _("連絡先を保存しました。"))
             return redirect("frontend:account")
-    return render(request, "frontend/people/account.html", {"values": values, "errors": errors},
+    return render(request, "frontend/people/account.html", {"values": values, "errors": errors,
+                                                            **account_feed_context(request)},
                   status=400 if errors else 200)

@@ -89,6 +89,8 @@ class World:
     duplicate: object
     conflict: object
     closed_day: object
+    visit: object
+    feed: object
     token_key: str
 
 
@@ -106,6 +108,7 @@ def world_build() -> World:
     from backend.notifications.models import Notification
     from backend.procurement.models import VendorDuplicate
     from backend.runs.models import ScopeConsent
+    from backend.visits.models import CalendarFeed, PlannedVisit
 
     coordinator = CoordinatorFactory(prefecture_id="20", email="coordinator@example.jp")
     municipal = MunicipalStaffFactory(municipality_id="202011", email="clerk@example.jp")
@@ -148,12 +151,14 @@ def world_build() -> World:
                                           created_by=coordinator)
     conflict = EngagementConflict.objects.create(engagement=offered, vendor=vendor, procurement=procurement,
                                                  procurement_title=procurement.title, cause="procurement")
+    visit = PlannedVisit.objects.create(engagement=active, expert=expert, date=dt.date(2027, 4, 5), onsite=True)
+    feed = CalendarFeed.objects.create(user=coordinator)
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,
                  notification=notification, other_user=invited, token_key=token_key,
-                 duplicate=duplicate, conflict=conflict, closed_day=closed_day)
+                 duplicate=duplicate, conflict=conflict, closed_day=closed_day, visit=visit, feed=feed)
 
 
 def fingerprint() -> dict[str, str]:

@@ -90,6 +90,8 @@ def _kwargs(name: str, world) -> dict:
                 "token": default_token_generator.make_token(world.coordinator)}
     if name == "apply-form":
         return {"code": "20"}
+    if name == "calendar-feed":
+        return {"token": world.feed.token}
     if name == "import-template":
         return {"kind": "needs", "file": "csv"}
     rows = [("engagement-conflict", world.conflict), ("invitation", world.invitation),
@@ -100,7 +102,7 @@ def _kwargs(name: str, world) -> dict:
             ("engagement-goals", world.active), ("engagement-evaluate", world.active),
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
-            ("closed-day", world.closed_day)]
+            ("closed-day", world.closed_day), ("visit-", world.visit)]
     return {"pk": next(row.pk for prefix, row in rows if name.startswith(prefix))}
 
 

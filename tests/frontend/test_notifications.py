@@ -161,12 +161,12 @@ def test_the_coordinators_to_do_counts_what_waits_in_their_prefecture(coordinato
 
 def test_the_municipal_to_do_counts_offers_the_town_has_not_answered(staff, waiting):
     assert _counts(staff) == {"offers": 1, "replacements": 0, "conflicts": 0, "renewals": 0, "goals": 0,
-                              "evaluations": 0}
+                              "evaluations": 0, "visits": 0}
 
 
 def test_the_experts_to_do_counts_offers_to_answer_and_pledges_to_sign(waiting):
     user = ExpertUserFactory(expert=waiting)
-    assert _counts(user) == {"offers": 1, "pledges": 2, "goals": 0, "evaluations": 0}
+    assert _counts(user) == {"offers": 1, "pledges": 2, "goals": 0, "evaluations": 0, "visits": 0}
 
 
 @pytest.mark.parametrize("role", ["coordinator", "municipal", "expert"])

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "backend.runs",
     "backend.engagements",
     "backend.goals",
+    "backend.visits",
     "backend.worklog",
     "backend.payments",
     "backend.placement",

@@ -67,6 +67,7 @@ def _path(path: str, world) -> str:
         "needs": world.need, "notifications": world.notification, "procurements": world.procurement,
         "proposals": world.proposal, "renewals": world.renewal_need, "replacements": world.replacement,
         "runs": world.run, "scope-consents": world.consent, "users": world.other_user, "vendors": world.vendor,
+        "visits": world.visit,
     }.get(collection)
     if path.endswith("/replacement/") or path == "/api/v1/engagements/{id}/end/":
         row = world.active
@@ -146,6 +147,7 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/affiliation-changes/{id}/accept/": {"reason": "確認済み"},
         "/api/v1/affiliation-changes/{id}/decline/": {"reason": "確認できず"},
         "/api/v1/renewals/prepare/": {"fiscal_year": 2028},
+        "/api/v1/visits/{id}/move/": {"to_date": "2027-04-06", "reason": "出張"},
         "/api/v1/auth/token/login/": {"username": world.coordinator.username, "password": "pw-kenmu-test"},
     }
     body = bodies.get(path, {})

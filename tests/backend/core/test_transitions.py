@@ -17,7 +17,7 @@ from tests.backend.factories import CoordinatorFactory, NeedFactory
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 WORKFLOW_MODULES = ["backend.needs.workflows", "backend.runs.workflows", "backend.engagements.workflows",
-                    "backend.experts.workflows"]
+                    "backend.experts.workflows", "backend.visits.workflows"]
 
 # The whole table, as docs/architecture.md states it: a change here is a change of the record's rules.
 EXPECTED = {
@@ -68,6 +68,9 @@ EXPECTED = {
     "experts.AffiliationChange": {
         "affiliation.accept": ({"pending"}, "accepted"),
         "affiliation.decline": ({"pending"}, "declined"),
+    },
+    "visits.PlannedVisit": {
+        "visits.cancel": ({"planned"}, "cancelled"),
     },
 }
 
