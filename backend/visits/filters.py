@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from backend.core.errors import ErrorCode
 from backend.core.filters import WholeNumberFilter
 from backend.core.fiscal import fiscal_year_end, fiscal_year_start
 from backend.visits.models import PlannedVisit, VisitStatus
@@ -20,7 +21,7 @@ class _MonthField(forms.CharField):
             return None
         found = re.fullmatch(r"(20\d\d)-(0[1-9]|1[0-2])", value)
         if found is None:
-            raise forms.ValidationError(_("月は「2027-05」のように年-月で指定してください。"), code="invalid")
+            raise forms.ValidationError(_("月は「2027-05」のように年-月で指定してください。"), code=ErrorCode.INVALID)
         return int(found[1]), int(found[2])
 
 
