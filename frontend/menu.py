@@ -46,6 +46,7 @@ COORDINATOR_MENU = (
         Item("affiliation-changes", _("所属の変更申請"), coordinator_only=True),
         Item("restrictions", _("入札参加制限")), Item("may-bid", _("入札可否の確認")))),
     Group(_("年間の業務"), (
+        Item("work-overview", _("活動記録の状況")),
         Item("renewals", _("次年度の継続")),
         Item("settings", CLOSED_DAYS, section="closed-days", fragment="#closed-days", coordinator_only=True))),
     Item("costs", _("費用")),
@@ -60,7 +61,8 @@ MUNICIPAL_MENU = (
     Group(_("任用"), (
         Item("engagements", _("任用・委託")), Item("exceptions", _("利益相反の例外")),
         Item("restrictions", _("入札参加制限")), Item("may-bid", _("入札可否の確認")))),
-    Group(_("年間の業務"), (Item("renewals", _("次年度の継続")), Item("municipality-settings", CLOSED_DAYS))),
+    Group(_("年間の業務"), (Item("work-confirmations", _("活動記録の月次確認")), Item("renewals", _("次年度の継続")),
+                           Item("municipality-settings", CLOSED_DAYS))),
     Item("costs", _("費用")),
 )
 

@@ -27,6 +27,12 @@ from backend.experts.selectors import affiliation_change_list
 from backend.needs.models import NeedStatus
 from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
+from backend.worklog.selectors import (
+    work_months_overdue,
+    work_months_to_answer,
+    work_months_to_confirm,
+    work_months_to_submit,
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ def _coordinator(user) -> dict:
             status=AffiliationChangeStatus.PENDING), reverse("frontend:affiliation-changes")),
         "applications": (_("判断待ちの登録申請"), expert_application_list(user=user).filter(
             status=ApplicationStatus.PENDING), reverse("frontend:applications")),
+        # Months of an activity log past the municipality's confirmation deadline (issue 23).
+        "work_overdue": (_("確認期限を過ぎた活動記録"), work_months_overdue(user=user), reverse("frontend:work-overview")),
     }
 
 
@@ -92,6 +100,8 @@ def _municipal(user) -> dict:
                       f"{reverse('frontend:engagements')}#conflicts"),
         "renewals": (_("確認待ちの継続"), renewal_list(user=user).filter(status=NeedStatus.RENEWAL),
                      reverse("frontend:renewals")),
+        "work_to_confirm": (_("確認待ちの活動記録"), work_months_to_confirm(user=user),
+                            reverse("frontend:work-confirmations")),
     }
 
 
@@ -102,6 +112,10 @@ def _expert(user) -> dict:
                    reverse("frontend:engagements")),
         "pledges": (_("署名待ちの誓約書"), offered.filter(pledge_signed_at__isnull=True),
                     reverse("frontend:engagements")),
+        # The activity log: past months not yet submitted, and disputes to answer (each month's page links them).
+        "work_to_submit": (_("未提出の活動記録（前月まで）"), work_months_to_submit(user=user),
+                           reverse("frontend:engagements")),
+        "work_to_answer": (_("回答待ちの差戻し"), work_months_to_answer(user=user), reverse("frontend:engagements")),
     }
 
 

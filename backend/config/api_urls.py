@@ -24,6 +24,7 @@ from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet,
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import DecisionViewSet, ScopeConsentViewSet
+from backend.worklog.apis import WorkDayViewSet, WorkMonthViewSet, WorkOverviewApi
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
@@ -49,6 +50,8 @@ router.register("engagement-conflicts", EngagementConflictViewSet, basename="eng
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("closed-days", ClosedDayViewSet, basename="closed-day")
+router.register("work-days", WorkDayViewSet, basename="work-day")
+router.register("work-months", WorkMonthViewSet, basename="work-month")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -62,6 +65,7 @@ urlpatterns = [
     path("restrictions/export/", RestrictionExportApi.as_view(), name="restrictions-export"),
     path("may-bid/", MayBidApi.as_view(), name="may-bid"),
     path("calendar/", WorkingCalendarApi.as_view(), name="calendar"),
+    path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

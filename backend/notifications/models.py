@@ -31,6 +31,12 @@ class NotificationKind(models.TextChoices):
     # For coordinators: what waits for their decision (issue 21: nothing told them).
     APPLICATION_RECEIVED = "application_received", _("登録申請の受付")
     AFFILIATION_CHANGE_REQUESTED = "affiliation_change_requested", _("所属の変更申請")
+    # The monthly confirmation of an activity log (backend/worklog, issue 23).
+    WORK_MONTH_SUBMITTED = "work_month_submitted", _("活動記録の提出")
+    WORK_MONTH_DISPUTED = "work_month_disputed", _("活動記録の差戻し")
+    WORK_MONTH_ANSWERED = "work_month_answered", _("差戻しへの回答")
+    WORK_MONTH_CONFIRMED = "work_month_confirmed", _("活動記録の確認")
+    WORK_MONTH_REMINDER = "work_month_reminder", _("月次確認の期限")
 
 
 class Notification(models.Model):

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +27,7 @@ from backend.engagements.selectors import (
 from backend.engagements.serializers import ConflictExceptInputSerializer, ReplacementInputSerializer
 from backend.placement import services as placement_services
 from backend.runs.models import MatchRun, RunStatus
+from backend.worklog.selectors import work_months_of_engagement
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required
@@ -104,6 +106,8 @@ def engagement_detail(request, pk: int):
         "categories": [label for _value, label in ProcurementCategory.choices],
         "skills": expert.skills.order_by("-level", "skill"),
         "status_label": EngagementStatus(engagement.status).label,
+        "work_months": work_months_of_engagement(user=request.user, engagement=engagement),
+        "this_month": timezone.localdate(),
         "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id, weekly=(
             engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
             if engagement.need.pattern == WorkPattern.WEEKLY else None),
