@@ -109,7 +109,7 @@ def work_day_add(request, pk: int):
             return redirect(_month_url(pk, int(year), int(month)))
         return redirect(_back_to_month(request, pk))
     messages.success(request, _("%(date)sの活動（%(hours)s時間）を記録しました。") % {
-        "date": era_date(day.date), "hours": f"{day.hours:g}"})
+        "date": era_date(day.date), "hours": format(day.hours.normalize(), "f")})
     if day.beyond_contract:
         messages.warning(request, _("この日は契約日数を超えています。市区町村が同意するまで算定されません。"))
     return redirect(_month_url(pk, day.date.year, day.date.month))
