@@ -72,7 +72,7 @@ def work_month(request, pk: int, year: int, month: int):
     first = dt.date(year, month, 1)
     following = dt.date(*selectors.next_month(year, month), 1)
     today = timezone.localdate()
-    default_date = today if first <= today < following else first
+    offered = _next_to_log(days, first, following, today)
     open_disputes = {x.day_id: x for x in selectors.open_disputes(work)} if work else {}
     return render(request, "frontend/worklog/month.html", {
         "e": engagement, "work": work, "days": days, "year": year, "month": month,
@@ -82,11 +82,22 @@ def work_month(request, pk: int, year: int, month: int):
         "can_submit": expert and work is not None and status == WorkMonthStatus.OPEN and days,
         "can_answer": expert and status == WorkMonthStatus.DISPUTED, "open_disputes": open_disputes,
         "can_adjust": work is not None and work.locked and selectors.may_adjust(request.user, work),
-        "default_date": default_date.isoformat(), "today": today.isoformat(),
+        "default_date": offered.isoformat(), "today": today.isoformat(),
         "previous": _month_url(pk, *((year - 1, 12) if month == 1 else (year, month - 1))),
         "next": _month_url(pk, *selectors.next_month(year, month)),
         "months": selectors.work_months_of_engagement(user=request.user, engagement=engagement),
     })
+
+
+def _next_to_log(days, first: dt.date, following: dt.date, today: dt.date) -> dt.date:
+    """The date the quick form offers: today in the current month; else the weekday after the last day logged (the
+    first weekday of the month when none is)."""
+    if first <= today < following:
+        return today
+    day = days[-1].date + dt.timedelta(days=1) if days else first
+    while day.weekday() >= 5 and day + dt.timedelta(days=1) < following:
+        day += dt.timedelta(days=1)
+    return min(day, following - dt.timedelta(days=1))
 
 
 def _back_to_month(request, pk: int, **_) -> str:

@@ -1,0 +1,40 @@
+"""The working year's pages without a browser: the prefecture sets the confirmation's working day, the
+coordinator's overview shows each engagement's months and records a paper confirmation only with its document
+reference, the home pages list what awaits each side."""
+
+from backend.geo.models import PrefectureSetting
+from backend.worklog.models import WorkMonthStatus
+from backend.worklog.services import work_day_log, work_month_submit
+from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, MunicipalStaffFactory
+from tests.backend.worklog.conftest import active_engagement, day_data, last_month_weekdays
+
+
+def test_the_coordinator_sets_the_working_day_of_the_monthly_deadline(client, db):
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    response = client.post("/settings/", {"special_grant_percent": "50", "travel_yen_per_km": "37",
+                                          "matching_season": "", "confirmation_working_day": "3"}, follow=True)
+    assert response.status_code == 200
+    assert PrefectureSetting.objects.get(pk="20").confirmation_working_day == 3
+
+
+def test_the_overview_shows_the_month_and_a_paper_confirmation_needs_its_document_reference(client, db):
+    expert_user, staff = ExpertUserFactory(), MunicipalStaffFactory(municipality_id="202011")
+    engagement = active_engagement(expert_user.expert)
+    month = work_day_log(actor=expert_user, engagement=engagement, data=day_data(last_month_weekdays()[0])).month
+    work_month_submit(actor=expert_user, month=month)
+
+    client.force_login(staff)
+    home = client.get("/", follow=True).content.decode()
+    assert "確認待ちの活動記録" in home
+    assert month.reference in client.get("/work/confirmations/", {"ref": month.reference}).content.decode()
+
+    client.force_login(CoordinatorFactory(prefecture_id="20"))
+    page = client.get("/work/overview/", {"fy": engagement.fiscal_year}).content.decode()
+    assert engagement.expert.name in page and "確認待ち" in page
+    refused = client.post("/work/months/paper/", {"reference": month.reference, "paper_reference": ""}, follow=True)
+    assert "文書番号を入力してください" in refused.content.decode()
+    month.refresh_from_db()
+    assert month.status == WorkMonthStatus.SUBMITTED
+    client.post("/work/months/paper/", {"reference": month.reference.lower(), "paper_reference": "長野市情第9号"})
+    month.refresh_from_db()
+    assert (month.status, month.paper_reference) == (WorkMonthStatus.CONFIRMED, "長野市情第9号")
