@@ -2,9 +2,14 @@
 coordinator's overview shows each engagement's months and records a paper confirmation only with its document
 reference, the home pages list what awaits each side."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from backend.geo.models import PrefectureSetting
-from backend.worklog.models import WorkMonthStatus
-from backend.worklog.services import work_day_log, work_month_submit
+from backend.worklog.models import WorkMonth, WorkMonthStatus
+from backend.worklog.services import work_day_log, work_month_dispute, work_month_submit
+from frontend.todo import todo_list
 from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, MunicipalStaffFactory
 from tests.backend.worklog.conftest import active_engagement, day_data, last_month_weekdays
 
@@ -38,3 +43,21 @@ def test_the_overview_shows_the_month_and_a_paper_confirmation_needs_its_documen
     client.post("/work/months/paper/", {"reference": month.reference.lower(), "paper_reference": "長野市情第9号"})
     month.refresh_from_db()
     assert (month.status, month.paper_reference) == (WorkMonthStatus.CONFIRMED, "長野市情第9号")
+
+
+def test_each_side_s_to_do_counts_the_months_awaiting_it(db):
+    expert_user, municipal = ExpertUserFactory(), MunicipalStaffFactory(municipality_id="202011")
+    coordinator, days = CoordinatorFactory(prefecture_id="20"), last_month_weekdays()
+    engagement = active_engagement(expert_user.expert)
+
+    def counts(user):
+        return {item.key: item.count for item in todo_list(user=user) if item.key.startswith("work_")}
+
+    month = work_day_log(actor=expert_user, engagement=engagement, data=day_data(days[0])).month
+    assert counts(expert_user) == {"work_to_submit": 1, "work_to_answer": 0}
+    work_month_submit(actor=expert_user, month=month)
+    WorkMonth.objects.filter(pk=month.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    assert counts(municipal) == {"work_to_confirm": 1}
+    assert counts(coordinator) == {"work_overdue": 1}
+    work_month_dispute(actor=municipal, month=month, reasons={month.days.get().pk: "確認できません"})
+    assert counts(expert_user) == {"work_to_submit": 0, "work_to_answer": 1}

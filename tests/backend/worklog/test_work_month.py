@@ -172,3 +172,4 @@ def test_the_daily_reminder_tells_the_municipality_once_a_day_of_months_near_or_
     assert [n.params["reference"] for n in reminders] == [months[0].reference]
     assert months[0].reference in reminders[0].text
     assert remind_daily_enqueue() is True and remind_daily_enqueue() is False
+
