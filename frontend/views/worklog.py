@@ -50,6 +50,16 @@ def _flash(request, errors) -> None:
             messages.error(request, message)
 
 
+def _act(request, call, saved) -> None:
+    """Make one act of a page's button: its refusal as messages, or the saved message (a flash after every save)."""
+    try:
+        call()
+    except DomainError as exc:
+        forms.flash_problems(request, exc)
+    else:
+        messages.success(request, saved())
+
+
 def _day_data(post) -> dict:
     data = {name: forms.text(post, name) or None for name in DAY_FIELDS}
     data["onsite"] = post.get("onsite") == "1"
@@ -150,12 +160,8 @@ def work_day_edit(request, pk: int):
 @post_acts(_day_back)
 def work_day_remove(request, pk: int):
     day = get_object_or_404(selectors.work_day_list(user=request.user), pk=pk)
-    try:
-        services.work_day_remove(actor=request.user, day=day)
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-    else:
-        messages.success(request, _("%(date)sの活動記録を削除しました。") % {"date": era_date(day.date)})
+    _act(request, lambda: services.work_day_remove(actor=request.user, day=day),
+         lambda: _("%(date)sの活動記録を削除しました。") % {"date": era_date(day.date)})
     return redirect(_month_of(day.month))
 
 
@@ -167,13 +173,9 @@ def _month_back(request, pk: int, **_) -> str:
 @post_acts(_month_back)
 def work_month_submit(request, pk: int):
     work = get_object_or_404(selectors.work_month_list(user=request.user), pk=pk)
-    try:
-        services.work_month_submit(actor=request.user, month=work)
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-    else:
-        messages.success(request, _("%(month)sの活動記録を提出しました（照会番号 %(reference)s）。市区町村の確認を待っています。")
-                         % {"month": selectors.month_label(work.year, work.month), "reference": work.reference})
+    _act(request, lambda: services.work_month_submit(actor=request.user, month=work),
+         lambda: _("%(month)sの活動記録を提出しました（照会番号 %(reference)s）。市区町村の確認を待っています。")
+         % {"month": selectors.month_label(work.year, work.month), "reference": work.reference})
     return redirect(_month_of(work))
 
 
@@ -183,12 +185,8 @@ def work_month_answer(request, pk: int):
     work = get_object_or_404(selectors.work_month_list(user=request.user), pk=pk)
     answers = {key.removeprefix("answer_"): forms.text(request.POST, key) for key in request.POST
                if key.startswith("answer_")}
-    try:
-        services.work_month_answer(actor=request.user, month=work, answers=answers)
-    except DomainError as exc:
-        forms.flash_problems(request, exc)
-    else:
-        messages.success(request, _("差戻しに回答しました。市区町村の再確認を待っています。"))
+    _act(request, lambda: services.work_month_answer(actor=request.user, month=work, answers=answers),
+         lambda: _("差戻しに回答しました。市区町村の再確認を待っています。"))
     return redirect(_month_of(work))
 
 

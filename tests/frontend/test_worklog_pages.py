@@ -61,3 +61,23 @@ def test_each_side_s_to_do_counts_the_months_awaiting_it(db):
     assert counts(coordinator) == {"work_overdue": 1}
     work_month_dispute(actor=municipal, month=month, reasons={month.days.get().pk: "確認できません"})
     assert counts(expert_user) == {"work_to_submit": 0, "work_to_answer": 1}
+
+
+def test_the_expert_answers_a_dispute_and_removes_a_day_from_the_month_page(client, db):
+    expert_user, staff = ExpertUserFactory(), MunicipalStaffFactory(municipality_id="202011")
+    engagement = active_engagement(expert_user.expert)
+    first, second = last_month_weekdays()[:2]
+    disputed = work_day_log(actor=expert_user, engagement=engagement, data=day_data(first))
+    month = work_month_submit(actor=expert_user, month=disputed.month)
+    work_month_dispute(actor=staff, month=month, reasons={disputed.pk: "来庁記録がありません"})
+
+    client.force_login(expert_user)
+    page = client.get(f"/engagements/{engagement.pk}/work/{first.year}/{first.month}/").content.decode()
+    assert "来庁記録がありません" in page and "差戻しへの回答" in page
+    response = client.post(f"/work/months/{month.pk}/answer/", {f"answer_{disputed.pk}": "リモートで対応"}, follow=True)
+    assert "差戻しに回答しました" in response.content.decode()
+    assert WorkMonth.objects.get(pk=month.pk).status == WorkMonthStatus.ANSWERED
+
+    other = work_day_log(actor=expert_user, engagement=active_engagement(expert_user.expert), data=day_data(second))
+    response = client.post(f"/work/days/{other.pk}/remove/", follow=True)
+    assert "の活動記録を削除しました" in response.content.decode() and not other.month.days.exists()
