@@ -6,6 +6,7 @@ confirmation with its document reference). Corrections after a month is locked a
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_of
 from backend.engagements.selectors import engagement_list
 from backend.geo.models import Municipality
 from backend.worklog import selectors, services
-from backend.worklog.models import WorkMonth, WorkMonthStatus
+from backend.worklog.models import WorkDay, WorkMonth, WorkMonthStatus
 from backend.worklog.serializers import (
     AdjustInputSerializer,
     PaperConfirmInputSerializer,
@@ -225,10 +226,12 @@ def work_confirmations(request):
     found = None
     if reference:
         found = selectors.work_month_by_reference(user=request.user, reference=reference)
-        months = [found] if found else []
-    months = [m for m in (months if isinstance(months, list) else months.order_by("deadline", "pk"))]
+        months = selectors.work_month_list(user=request.user).filter(pk=found.pk) if found else []
+    if not isinstance(months, list):  # the days and their disputes in two queries, however many months
+        months = list(months.order_by("deadline", "pk").prefetch_related(
+            Prefetch("days", queryset=WorkDay.objects.order_by("date").prefetch_related("disputes"))))
     for m in months:
-        m.day_rows = list(m.days.prefetch_related("disputes").order_by("date"))
+        m.day_rows = list(m.days.all())
         m.label = selectors.month_label(m.year, m.month)
         m.may_decide = (is_staff_of(request.user, m.engagement.municipality_id)
                         and m.status in selectors.AWAITING_MUNICIPALITY)
