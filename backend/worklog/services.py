@@ -302,7 +302,8 @@ def _days_named(month: WorkMonth, ids: Iterable, field: str) -> list[WorkDay]:
     days = _days_locked(month)
     chosen = []
     for raw in ids:
-        day = days.get(int(raw)) if str(raw).isdigit() else None
+        text = str(raw)
+        day = days.get(int(text)) if text.isascii() and text.isdigit() else None  # 「²」 is a digit int() refuses
         if day is None:
             raise DomainError.single(field, ErrorCode.NOT_IN_MONTH, interpolate(
                 _("指定された活動日は%(month)sの記録にありません。"), month=_month_words(month)))

@@ -25,6 +25,8 @@ def test_the_expert_logs_and_submits_and_the_municipality_disputes_and_confirms(
     reference = WorkMonth.objects.get(pk=month_id).reference
     found = staff.get("/api/v1/work-months/lookup/", {"reference": reference.lower().replace("-", "")})
     assert found.status_code == 200 and found.json()["id"] == month_id
+    odd = staff.post(f"/api/v1/work-months/{month_id}/dispute/", {"reasons": {"²": "x"}}, format="json")
+    assert odd.status_code == 400 and odd.json()["errors"][0]["field"] == "reasons"
     disputed = staff.post(f"/api/v1/work-months/{month_id}/dispute/", {"reasons": {str(day_id): "時間が合いません"}},
                           format="json")
     assert disputed.json()["status"] == "disputed"
