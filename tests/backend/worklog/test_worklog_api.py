@@ -1,9 +1,13 @@
 """The activity log's API: the expert logs and submits, the municipality disputes and confirms, the coordinator
 reads the overview; the wrong role is a 403, another municipality's month a 404, a reference found as typed."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from backend.worklog.models import WorkMonth
 from tests.backend.conftest import client_for
 from tests.backend.factories import ExpertUserFactory
+from tests.backend.worklog.conftest import active_engagement
 
 
 def _day(engagement, date) -> dict:
@@ -54,3 +58,20 @@ def test_another_municipality_and_another_expert_see_no_month_and_only_a_coordin
     overview = client_for(coordinator).get("/api/v1/work-overview/", {"fiscal_year": engagement.fiscal_year})
     rows = [row for row in overview.json() if row["engagement"] == engagement.pk]
     assert [c["status"] for c in rows[0]["cells"] if c["work_month"] == month_id] == ["open"]
+
+
+def test_the_month_and_day_lists_cost_the_same_queries_for_two_rows_as_for_five(expert_user, municipal, days):
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client_for(municipal).get(url).status_code == 200
+        return len(context.captured_queries)
+
+    def log(count):
+        for _i in range(count):
+            engagement = active_engagement(expert_user.expert)
+            client_for(expert_user).post("/api/v1/work-days/", _day(engagement, days[0]), format="json")
+
+    log(2)
+    few = queries("/api/v1/work-months/"), queries("/api/v1/work-days/")
+    log(3)
+    assert (queries("/api/v1/work-months/"), queries("/api/v1/work-days/")) == few
