@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backend.geo.models import PrefectureSetting
 from backend.worklog.models import WorkMonth, WorkMonthStatus
-from backend.worklog.services import work_day_log, work_month_dispute, work_month_submit
+from backend.worklog.services import work_day_log, work_month_confirm, work_month_dispute, work_month_submit
 from frontend.todo import todo_list
 from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, MunicipalStaffFactory
 from tests.backend.worklog.conftest import active_engagement, day_data, last_month_weekdays
@@ -81,3 +81,21 @@ def test_the_expert_answers_a_dispute_and_removes_a_day_from_the_month_page(clie
     other = work_day_log(actor=expert_user, engagement=active_engagement(expert_user.expert), data=day_data(second))
     response = client.post(f"/work/days/{other.pk}/remove/", follow=True)
     assert "の活動記録を削除しました" in response.content.decode() and not other.month.days.exists()
+
+
+def test_staff_correct_a_confirmed_month_on_its_page_with_a_reason(client, db):
+    expert_user, staff = ExpertUserFactory(), MunicipalStaffFactory(municipality_id="202011")
+    engagement = active_engagement(expert_user.expert)
+    day = work_day_log(actor=expert_user, engagement=engagement, data=day_data(last_month_weekdays()[0]))
+    month = work_month_submit(actor=expert_user, month=day.month)
+    work_month_confirm(actor=staff, month=month)
+
+    client.force_login(staff)
+    url = f"/engagements/{engagement.pk}/work/{month.year}/{month.month}/"
+    assert "確認後の修正" in client.get(url).content.decode()
+    refused = client.post(f"/work/months/{month.pk}/adjust/", {"day": day.pk, "hours": "4", "reason": ""}, follow=True)
+    assert "理由" in refused.content.decode() and not month.adjustments.exists()
+    client.post(f"/work/months/{month.pk}/adjust/", {"day": day.pk, "onsite": "1", "hours": "4", "topics": day.topics,
+                                                      "done": day.done, "reason": "出勤簿と照合"})
+    day.refresh_from_db()
+    assert day.hours == 4 and month.adjustments.get().reason == "出勤簿と照合"
