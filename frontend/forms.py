@@ -66,6 +66,7 @@ FIELD_LABELS = {
     "offered_fee": gettext_lazy("提示報酬"), "fee_amount": gettext_lazy("提示報酬の金額"),
     "fee_hours_per_day": gettext_lazy("1日の時間数"), "onsite_days": gettext_lazy("現地勤務の日数"),
     "matching_season": gettext_lazy("マッチングの対象年度"),
+    "confirmation_working_day": gettext_lazy("月次確認の期限"),
 }
 # Fields the forms take in 万円 (the budget): a limit is said in the unit the clerk types.
 MAN_YEN_FIELDS = {"budget"}

@@ -46,7 +46,7 @@ COORDINATOR_MENU = (
         Item("affiliation-changes", _("所属の変更申請"), coordinator_only=True),
         Item("restrictions", _("入札参加制限")), Item("may-bid", _("入札可否の確認")))),
     Group(_("年間の業務"), (
-        Item("renewals", _("次年度の継続")), Item("evaluations", _("評価")),
+        Item("work-overview", _("活動記録の状況")), Item("renewals", _("次年度の継続")), Item("evaluations", _("評価")),
         Item("settings", CLOSED_DAYS, section="closed-days", fragment="#closed-days", coordinator_only=True))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")))),
     Group(_("管理"), (
@@ -60,7 +60,8 @@ MUNICIPAL_MENU = (
     Group(_("任用"), (
         Item("engagements", _("任用・委託")), Item("exceptions", _("利益相反の例外")),
         Item("restrictions", _("入札参加制限")), Item("may-bid", _("入札可否の確認")))),
-    Group(_("年間の業務"), (Item("renewals", _("次年度の継続")), Item("municipality-settings", CLOSED_DAYS))),
+    Group(_("年間の業務"), (Item("work-confirmations", _("活動記録の月次確認")), Item("renewals", _("次年度の継続")),
+                           Item("municipality-settings", CLOSED_DAYS))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")))),
 )
 

@@ -33,6 +33,12 @@ from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
 from backend.visits.models import VisitStatus
 from backend.visits.selectors import visit_list
+from backend.worklog.selectors import (
+    work_months_overdue,
+    work_months_to_answer,
+    work_months_to_confirm,
+    work_months_to_submit,
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ def _coordinator(user) -> dict:
             status=AffiliationChangeStatus.PENDING), reverse("frontend:affiliation-changes")),
         "applications": (_("判断待ちの登録申請"), expert_application_list(user=user).filter(
             status=ApplicationStatus.PENDING), reverse("frontend:applications")),
+        # Months of an activity log past the municipality's confirmation deadline (issue 23).
+        "work_overdue": (_("確認期限を過ぎた活動記録"), work_months_overdue(user=user), reverse("frontend:work-overview")),
     }
 
 
@@ -124,6 +132,8 @@ def _municipal(user) -> dict:
                         reverse("frontend:engagements")),
         # The experts coming in the next week (each engagement's page moves a date that no longer suits).
         "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:engagements")),
+        "work_to_confirm": (_("確認待ちの活動記録"), work_months_to_confirm(user=user),
+                            reverse("frontend:work-confirmations")),
     }
 
 
@@ -139,6 +149,10 @@ def _expert(user) -> dict:
                         reverse("frontend:engagements")),
         # The coming week's visits, across engagements: the calendar page moves one that no longer suits.
         "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:my-calendar")),
+        # The activity log: past months not yet submitted, and disputes to answer (each month's page links them).
+        "work_to_submit": (_("未提出の活動記録（前月まで）"), work_months_to_submit(user=user),
+                           reverse("frontend:engagements")),
+        "work_to_answer": (_("回答待ちの差戻し"), work_months_to_answer(user=user), reverse("frontend:engagements")),
     }
 
 

@@ -22,6 +22,7 @@ from frontend.views import (
     runs,
     vendors,
     visits,
+    worklog,
 )
 
 app_name = "frontend"
@@ -130,6 +131,18 @@ urlpatterns = [
     path("municipality-settings/", calendar.municipality_settings, name="municipality-settings"),
     path("settings/closed-days/", calendar.closed_day_add, name="closed-day-add"),
     path("settings/closed-days/<int:pk>/remove/", calendar.closed_day_remove, name="closed-day-remove"),
+    # the working year: the activity log and its monthly confirmation
+    path("engagements/<int:pk>/work/<int:year>/<int:month>/", worklog.work_month, name="work-month"),
+    path("engagements/<int:pk>/work/add/", worklog.work_day_add, name="work-day-add"),
+    path("work/days/<int:pk>/edit/", worklog.work_day_edit, name="work-day-edit"),
+    path("work/days/<int:pk>/remove/", worklog.work_day_remove, name="work-day-remove"),
+    path("work/months/<int:pk>/submit/", worklog.work_month_submit, name="work-month-submit"),
+    path("work/months/<int:pk>/answer/", worklog.work_month_answer, name="work-month-answer"),
+    path("work/months/<int:pk>/decide/", worklog.work_month_decide, name="work-month-decide"),
+    path("work/months/<int:pk>/adjust/", worklog.work_month_adjust, name="work-month-adjust"),
+    path("work/months/paper/", worklog.work_month_paper, name="work-month-paper"),
+    path("work/confirmations/", worklog.work_confirmations, name="work-confirmations"),
+    path("work/overview/", worklog.work_overview, name="work-overview"),
     # notifications
     path("notifications/", notifications.notification_index, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),

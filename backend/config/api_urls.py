@@ -32,6 +32,7 @@ from backend.visits.apis import (
     EngagementVisitPlanApi,
     PlannedVisitViewSet,
 )
+from backend.worklog.apis import WorkDayViewSet, WorkMonthViewSet, WorkOverviewApi
 
 router = DefaultRouter()
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
@@ -60,6 +61,8 @@ router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("closed-days", ClosedDayViewSet, basename="closed-day")
 router.register("visits", PlannedVisitViewSet, basename="visit")
+router.register("work-days", WorkDayViewSet, basename="work-day")
+router.register("work-months", WorkMonthViewSet, basename="work-month")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -79,6 +82,7 @@ urlpatterns = [
     path("engagements/<int:pk>/visit-plan/", EngagementVisitPlanApi.as_view(), name="engagement-visit-plan"),
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
     path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
+    path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

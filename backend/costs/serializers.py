@@ -31,3 +31,5 @@ class PrefectureSettingInputSerializer(serializers.Serializer):
     travel_yen_per_km = serializers.IntegerField(min_value=0, max_value=1000)
     # The season every page and form of the prefecture starts on; null: the coming fiscal year from October.
     matching_season = FiscalYearField(required=False, allow_null=True, named=_("マッチングの対象年度"))
+    # The municipality confirms each month's activity log by this working day of the next month (issue 23).
+    confirmation_working_day = serializers.IntegerField(required=False, min_value=1, max_value=20)

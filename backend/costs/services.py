@@ -14,14 +14,15 @@ from backend.core.services import model_update
 from backend.costs.errors import ErrorCode
 from backend.geo.models import PrefectureSetting
 
-SETTING_FIELDS = ("special_grant_rate", "travel_yen_per_km", "matching_season")
+SETTING_FIELDS = ("special_grant_rate", "travel_yen_per_km", "matching_season", "confirmation_working_day")
 RATE_STEP = Decimal("0.001")  # the column's three decimals
 
 
 def prefecture_setting_snapshot(setting: PrefectureSetting) -> dict:
     rate = Decimal(setting.special_grant_rate).quantize(RATE_STEP)  # a new row holds the default as given, 0.5
     return {"special_grant_rate": str(rate), "travel_yen_per_km": setting.travel_yen_per_km,
-            "matching_season": setting.matching_season}
+            "matching_season": setting.matching_season,
+            "confirmation_working_day": setting.confirmation_working_day}
 
 
 @transaction.atomic

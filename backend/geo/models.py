@@ -82,6 +82,8 @@ class PrefectureSetting(models.Model):
     # The fiscal year the prefecture is matching for (its season): every page, form and run of its users starts
     # on it. Empty: the rule of backend.core.fiscal.default_fiscal_year (the coming year from October).
     matching_season = models.PositiveSmallIntegerField(_("マッチングの対象年度"), null=True, blank=True)
+    # The municipality confirms a month's activity log by this working day of the next month (issue 23).
+    confirmation_working_day = models.PositiveSmallIntegerField(_("月次確認の期限（翌月の何営業日目）"), default=5)
 
     class Meta:
         verbose_name = _("都道府県の設定")
@@ -89,6 +91,8 @@ class PrefectureSetting(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(special_grant_rate__gte=0, special_grant_rate__lte=1),
                                    name="special_grant_rate_0_1"),
+            models.CheckConstraint(condition=Q(confirmation_working_day__gte=1, confirmation_working_day__lte=20),
+                                   name="confirmation_working_day_1_20"),
         ]
 
     def __str__(self) -> str:

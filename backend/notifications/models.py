@@ -36,6 +36,12 @@ class NotificationKind(models.TextChoices):
     EVALUATION_SUBMITTED = "evaluation_submitted", _("評価の提出")
     # Sent by backend/visits when one side moves a planned visit: the other side is told.
     VISIT_MOVED = "visit_moved", _("訪問日の変更")
+    # The monthly confirmation of an activity log (backend/worklog, issue 23).
+    WORK_MONTH_SUBMITTED = "work_month_submitted", _("活動記録の提出")
+    WORK_MONTH_DISPUTED = "work_month_disputed", _("活動記録の差戻し")
+    WORK_MONTH_ANSWERED = "work_month_answered", _("差戻しへの回答")
+    WORK_MONTH_CONFIRMED = "work_month_confirmed", _("活動記録の確認")
+    WORK_MONTH_REMINDER = "work_month_reminder", _("月次確認の期限")
 
 
 class Notification(models.Model):

@@ -153,6 +153,52 @@ def _visit_moved(p: dict) -> tuple[str, str]:
     return _("訪問日の変更：%(municipality)s %(to)s") % moved, text
 
 
+def _work_month_named(p: dict) -> dict:
+    """A month of an activity log by its engagement in words and its reference code (a clerk types the code into
+    the search of the confirmation page: mail often loses its links)."""
+    english = (get_language() or "ja").startswith("en")
+    month = dt.date(p["year"], p["month"], 1)
+    label = month.strftime("%B %Y") if english else era_date(month).removesuffix("1日")
+    return {**p, "month_name": label}
+
+
+def _work_month_submitted(p: dict) -> tuple[str, str]:
+    p = _work_month_named(p)
+    return (_("活動記録の確認のお願い（%(reference)s）：%(expert)sさん %(month_name)s") % p,
+            _("%(municipality)s「%(need)s」の%(expert)sさんから%(month_name)sの活動記録（%(days)s日）が提出されました。"
+              "照会番号 %(reference)s を月次確認の画面で検索し、%(deadline)sまでに確認するか差し戻してください。")
+            % {**p, "deadline": _day(p["deadline"])})
+
+
+def _work_month_disputed(p: dict) -> tuple[str, str]:
+    p = _work_month_named(p)
+    return (_("活動記録が差し戻されました（%(reference)s）：%(month_name)s") % p,
+            _("%(municipality)s「%(need)s」の%(month_name)sの活動記録（照会番号 %(reference)s）のうち%(days)s日が"
+              "差し戻されました。理由を確認して回答してください。") % p)
+
+
+def _work_month_answered(p: dict) -> tuple[str, str]:
+    p = _work_month_named(p)
+    return (_("差戻しへの回答（%(reference)s）：%(expert)sさん %(month_name)s") % p,
+            _("%(municipality)s「%(need)s」の%(expert)sさんが%(month_name)sの活動記録の差戻しに回答しました。"
+              "照会番号 %(reference)s を月次確認の画面で検索し、確認してください。") % p)
+
+
+def _work_month_confirmed(p: dict) -> tuple[str, str]:
+    p = _work_month_named(p)
+    return (_("活動記録が確認されました（%(reference)s）：%(month_name)s") % p,
+            _("%(municipality)s「%(need)s」の%(month_name)sの活動記録（照会番号 %(reference)s）が確認されました。"
+              "この月の記録は確定しました。") % p)
+
+
+def _work_month_reminder(p: dict) -> tuple[str, str]:
+    p = _work_month_named(p)
+    return (_("月次確認の期限が近づいています（%(reference)s）：%(expert)sさん %(month_name)s") % p,
+            _("%(municipality)s「%(need)s」の%(expert)sさんの%(month_name)sの活動記録は、%(deadline)sが確認の期限です。"
+              "照会番号 %(reference)s を月次確認の画面で検索し、確認するか差し戻してください。")
+            % {**p, "deadline": _day(p["deadline"])})
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -172,6 +218,11 @@ RENDERERS = {
     NotificationKind.ENGAGEMENT_ENDED_EARLY: _engagement_ended_early,
     NotificationKind.EVALUATION_SUBMITTED: _evaluation_submitted,
     NotificationKind.VISIT_MOVED: _visit_moved,
+    NotificationKind.WORK_MONTH_SUBMITTED: _work_month_submitted,
+    NotificationKind.WORK_MONTH_DISPUTED: _work_month_disputed,
+    NotificationKind.WORK_MONTH_ANSWERED: _work_month_answered,
+    NotificationKind.WORK_MONTH_CONFIRMED: _work_month_confirmed,
+    NotificationKind.WORK_MONTH_REMINDER: _work_month_reminder,
 }
 
 

@@ -182,3 +182,12 @@ def nav_section(context) -> str:
     match = getattr(context.get("request"), "resolver_match", None)
     name = match.url_name if match else ""
     return SECTIONS.get(name, name)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours as typed: 7.5, 6, 10 (a Decimal of the activity log, stored with two places)."""
+    if value is None or value == "":
+        return "0"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -57,19 +57,24 @@ def setting_edit(request):
         raise PermissionDenied  # an administrator has no prefecture of their own to set
     setting = prefecture_setting(code=prefecture_id)
     values = {"special_grant_percent": percent(setting.special_grant_rate),
-              "travel_yen_per_km": setting.travel_yen_per_km, "matching_season": setting.matching_season or ""}
+              "travel_yen_per_km": setting.travel_yen_per_km, "matching_season": setting.matching_season or "",
+              "confirmation_working_day": setting.confirmation_working_day}
     errors = None
     if request.method == "POST":
         values = {"special_grant_percent": forms.text(request.POST, "special_grant_percent"),
                   "travel_yen_per_km": forms.number_or_text(request.POST, "travel_yen_per_km"),
-                  "matching_season": forms.number_or_text(request.POST, "matching_season")}
+                  "matching_season": forms.number_or_text(request.POST, "matching_season"),
+                  "confirmation_working_day": forms.number_or_text(request.POST, "confirmation_working_day")}
         # A field left empty is missing ("…を入力してください"), not a number written wrong; an empty season is
         # the default rule.
-        data = {name: None if value == "" else value for name, value in values.items()}
+        data = {name: None if value == "" else value for name, value in values.items()
+                if not (name == "confirmation_working_day" and value == "")}  # left empty: unchanged
         _saved, errors = forms.submit(PrefectureSettingInputSerializer, data, lambda v: prefecture_setting_update(
             actor=request.user, prefecture_id=prefecture_id,
             data={"special_grant_rate": v["special_grant_percent"] / Decimal(100),
-                  "travel_yen_per_km": v["travel_yen_per_km"], "matching_season": v.get("matching_season")}))
+                  "travel_yen_per_km": v["travel_yen_per_km"], "matching_season": v.get("matching_season"),
+                  **({"confirmation_working_day": v["confirmation_working_day"]}
+                     if v.get("confirmation_working_day") else {})}))
         if errors is None:
             messages.success(request, _("設定を保存しました。費用の見込みは新しい措置率で計算されます。"))
             return redirect("frontend:settings")

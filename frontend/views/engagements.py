@@ -36,6 +36,7 @@ from backend.needs.models import NeedStatus
 from backend.payments.selectors import PAID_STATUSES, engagement_payment_year
 from backend.placement import services as placement_services
 from backend.runs.models import MatchRun, RunStatus
+from backend.worklog.selectors import work_months_of_engagement
 from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required, to
@@ -116,6 +117,8 @@ def engagement_detail(request, pk: int):
         "categories": [label for _value, label in ProcurementCategory.choices],
         "skills": expert.skills.order_by("-level", "skill"),
         "status_label": EngagementStatus(engagement.status).label,
+        "work_months": work_months_of_engagement(user=request.user, engagement=engagement),
+        "this_month": timezone.localdate(),
         "workable": workable_days(engagement.fiscal_year, municipality=engagement.municipality_id, weekly=(
             engagement.weekdays, engagement.need.weekly_days, engagement.days_per_year)
             if engagement.need.pattern == WorkPattern.WEEKLY else None),

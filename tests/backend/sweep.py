@@ -91,6 +91,8 @@ class World:
     closed_day: object
     visit: object
     feed: object
+    work_month: object
+    work_day: object
     token_key: str
 
 
@@ -109,6 +111,7 @@ def world_build() -> World:
     from backend.procurement.models import VendorDuplicate
     from backend.runs.models import ScopeConsent
     from backend.visits.models import CalendarFeed, PlannedVisit
+    from backend.worklog.models import WorkDay, WorkMonth
 
     coordinator = CoordinatorFactory(prefecture_id="20", email="coordinator@example.jp")
     municipal = MunicipalStaffFactory(municipality_id="202011", email="clerk@example.jp")
@@ -153,12 +156,17 @@ def world_build() -> World:
                                                  procurement_title=procurement.title, cause="procurement")
     visit = PlannedVisit.objects.create(engagement=active, expert=expert, date=dt.date(2027, 4, 5), onsite=True)
     feed = CalendarFeed.objects.create(user=coordinator)
+    work_month = WorkMonth.objects.create(engagement=active, year=2027, month=4, deadline=dt.date(2027, 5, 12),
+                                          reference="KM-2345", status="submitted", submitted_at=now)
+    work_day = WorkDay.objects.create(month=work_month, date=dt.date(2027, 4, 5), onsite=True, hours=7, topics="研修",
+                                      done="情報セキュリティ研修の講師", logged_by=expert_user)
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,
                  notification=notification, other_user=invited, token_key=token_key,
-                 duplicate=duplicate, conflict=conflict, closed_day=closed_day, visit=visit, feed=feed)
+                 duplicate=duplicate, conflict=conflict, closed_day=closed_day, visit=visit, feed=feed,
+                 work_month=work_month, work_day=work_day)
 
 
 def fingerprint() -> dict[str, str]:

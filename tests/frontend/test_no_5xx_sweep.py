@@ -94,6 +94,10 @@ def _kwargs(name: str, world) -> dict:
         return {"token": world.feed.token}
     if name == "import-template":
         return {"kind": "needs", "file": "csv"}
+    if name == "work-month":
+        return {"pk": world.active.pk, "year": world.work_month.year, "month": world.work_month.month}
+    if name == "work-day-add":
+        return {"pk": world.active.pk}
     rows = [("engagement-conflict", world.conflict), ("invitation", world.invitation),
             ("application", world.application), ("user-", world.other_user), ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),
@@ -102,7 +106,8 @@ def _kwargs(name: str, world) -> dict:
             ("engagement-goals", world.active), ("engagement-evaluate", world.active),
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
-            ("closed-day", world.closed_day), ("visit-", world.visit)]
+            ("closed-day", world.closed_day), ("visit-", world.visit), ("work-day", world.work_day),
+            ("work-month", world.work_month)]
     return {"pk": next(row.pk for prefix, row in rows if name.startswith(prefix))}
 
 

@@ -45,9 +45,9 @@ def _operations() -> list[tuple[str, str]]:
 
 # The role that may make each write (the others are refused before any value is read, which other tests hold).
 EXPERT_WRITES = re.compile(r"^/api/v1/(engagements/\{id\}/(accept|decline|pledge)|experts/\{id\}/(pledge|affiliation-"
-                           r"changes)|notifications/)")
+                           r"changes)|notifications/|work-days/(\{id\}/)?$|work-months/\{id\}/(submit|answer)/)")
 MUNICIPAL_WRITES = re.compile(r"^/api/v1/(needs/|procurements/|renewals/\{id\}/|engagements/\{id\}/replacement|goals/|"
-                              r"evaluations/)")
+                              r"evaluations/|work-days/\{id\}/agree/|work-months/\{id\}/(confirm|dispute|adjust)/)")
 
 
 def _role(path: str) -> str:
@@ -68,6 +68,7 @@ def _path(path: str, world) -> str:
         "proposals": world.proposal, "renewals": world.renewal_need, "replacements": world.replacement,
         "runs": world.run, "scope-consents": world.consent, "users": world.other_user, "vendors": world.vendor,
         "visits": world.visit,
+        "work-days": world.work_day, "work-months": world.work_month,
     }.get(collection)
     if path.endswith("/replacement/") or path == "/api/v1/engagements/{id}/end/":
         row = world.active
@@ -148,6 +149,14 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/affiliation-changes/{id}/decline/": {"reason": "確認できず"},
         "/api/v1/renewals/prepare/": {"fiscal_year": 2028},
         "/api/v1/visits/{id}/move/": {"to_date": "2027-04-06", "reason": "出張"},
+        "/api/v1/work-days/": {"engagement": world.active.pk, "date": "2027-04-06", "onsite": True, "hours": "7.5",
+                               "topics": "研修", "done": "講師"},
+        "/api/v1/work-days/{id}/": {"hours": "6", "topics": "研修", "done": "講師", "onsite": False},
+        "/api/v1/work-months/{id}/dispute/": {"reasons": {str(world.work_day.pk): "記録と合いません"}},
+        "/api/v1/work-months/{id}/answer/": {"answers": {str(world.work_day.pk): "確認しました"}},
+        "/api/v1/work-months/{id}/confirm/": {"agree": [], "left_out": [world.work_day.pk]},
+        "/api/v1/work-months/{id}/confirm-on-paper/": {"paper_reference": "長野市情第1号"},
+        "/api/v1/work-months/{id}/adjust/": {"day": world.work_day.pk, "hours": "5", "reason": "訂正"},
         "/api/v1/auth/token/login/": {"username": world.coordinator.username, "password": "pw-kenmu-test"},
     }
     body = bodies.get(path, {})

@@ -17,7 +17,7 @@ from tests.backend.factories import CoordinatorFactory, NeedFactory
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 WORKFLOW_MODULES = ["backend.needs.workflows", "backend.runs.workflows", "backend.engagements.workflows",
-                    "backend.experts.workflows", "backend.visits.workflows"]
+                    "backend.experts.workflows", "backend.visits.workflows", "backend.worklog.workflows"]
 
 # The whole table, as docs/architecture.md states it: a change here is a change of the record's rules.
 EXPECTED = {
@@ -71,6 +71,13 @@ EXPECTED = {
     },
     "visits.PlannedVisit": {
         "visits.cancel": ({"planned"}, "cancelled"),
+    },
+    "worklog.WorkMonth": {
+        "work_month.submit": ({"open"}, "submitted"),
+        "work_month.dispute": ({"submitted", "answered"}, "disputed"),
+        "work_month.answer": ({"disputed"}, "answered"),
+        "work_month.confirm": ({"submitted", "answered"}, "confirmed"),
+        "work_month.confirm_on_paper": ({"submitted", "disputed", "answered"}, "confirmed"),
     },
 }
 

@@ -109,8 +109,10 @@ def test_a_coordinator_changes_their_prefectures_settings_and_it_is_audited(coor
     assert (setting.special_grant_rate, setting.travel_yen_per_km) == (Decimal("0.350"), 40)
     log = AuditLog.objects.get(action=AuditAction.PREFECTURE_SETTING_UPDATE)
     # The matching season joined the settings in issue 21 (None: the default rule).
-    assert log.before == {"special_grant_rate": "0.500", "travel_yen_per_km": 37, "matching_season": None}
-    assert log.after == {"special_grant_rate": "0.350", "travel_yen_per_km": 40, "matching_season": None}
+    assert log.before == {"special_grant_rate": "0.500", "travel_yen_per_km": 37, "matching_season": None,
+                          "confirmation_working_day": 5}
+    assert log.after == {"special_grant_rate": "0.350", "travel_yen_per_km": 40, "matching_season": None,
+                         "confirmation_working_day": 5}
     with pytest.raises(ForbiddenError):
         prefecture_setting_update(actor=other_coordinator, prefecture_id="20", data={"travel_yen_per_km": 1})
     assert PrefectureSetting.objects.get(pk="20").travel_yen_per_km == 40
