@@ -84,7 +84,8 @@ class EngagementListOutputSerializer(EngagementOutputSerializer):
             "expert_accepted_at": iso_datetime(row["expert_accepted_at"]),
             "pledge_signed_at": iso_datetime(row["pledge_signed_at"]), "pledge_version": row["pledge_version"],
             "declined_by": row["declined_by"], "override_reason": row["override_reason"],
-            "replaces": row["replaces_id"], "created_at": iso_datetime(row["created_at"]),
+            "replaces": row["replaces_id"], "end_reason": row["end_reason"], "ended_by_side": row["ended_by_side"],
+            "created_at": iso_datetime(row["created_at"]),
         }
 
 
