@@ -24,6 +24,7 @@ from backend.core.choices import (
 )
 from backend.core.fiscal import current_fiscal_year
 from backend.core.validators import corporate_number_check_digit
+from backend.demo.year import demo_year_seed, demo_year_seeded
 from backend.experts.models import Expert
 from backend.experts.services import expert_create
 from backend.geo.models import Municipality, Prefecture
@@ -98,12 +99,20 @@ def demo_exists() -> bool:
     return User.objects.filter(username="demo-coordinator").exists()
 
 
-@transaction.atomic
 def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
-    """Create the demo once; a second call changes nothing (the command is idempotent)."""
-    if demo_exists():
-        return demo_logins()
-    rng = random.Random(seed)
+    """Create the demo once, then this fiscal year's work in progress (backend/demo/year.py); a second call
+    changes nothing (the command is idempotent)."""
+    if not demo_exists():
+        _region_seed(random.Random(seed))
+    if not demo_year_seeded():
+        demo_year_seed(coordinator=User.objects.get(username="demo-coordinator"),
+                       demo_expert=User.objects.get(username="demo-expert").expert, rng=random.Random(seed + 1))
+    return demo_logins()
+
+
+@transaction.atomic
+def _region_seed(rng: random.Random) -> None:
+    """The region and next year's matching season: experts, vendors, procurements, needs, logins, consents."""
     fiscal_year = current_fiscal_year() + 1
     home = Prefecture.objects.get(code=DEMO_PREFECTURE)
     coordinator = User.objects.create_user("demo-coordinator", password=DEMO_PASSWORD,
@@ -127,7 +136,6 @@ def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
         # The neighbours agreed that 長野県 may match their municipalities in joint runs this year.
         scope_consent_grant(actor=neighbour, grantee=home, fiscal_year=fiscal_year,
                             note="デモ: 近隣県との広域連携")
-    return demo_logins()
 
 
 def _seed_experts(rng: random.Random, coordinator: User, vendors: list[Vendor]) -> list[Expert]:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.db.models import F
@@ -36,3 +38,43 @@ def test_every_demo_expert_has_a_home_so_travel_is_counted(db):
     assert Expert.objects.exists()
     assert not Expert.objects.filter(home_municipality__isnull=True).exists()
     assert not Expert.objects.exclude(home_municipality__prefecture=F("registering_prefecture")).exists()
+
+
+@pytest.fixture
+def on_7_december_2026(monkeypatch):
+    """The demo's year depends on today: this is the day it was written for (FY2026, after the October period)."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: real(value, timezone)
+                        if value is not None else dt.date(2026, 12, 7))
+
+
+def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db, on_7_december_2026):
+    """Issue 23, item 8: a newcomer sees the working year at first start: active engagements of the current fiscal
+    year with their plans, days logged up to last month, the months confirmed but the last, one of those disputed,
+    and the mid-year evaluation; next year's needs are still there to match."""
+    from backend.demo.demo import demo_seed
+    from backend.engagements.models import Engagement
+    from backend.goals.models import Evaluation
+    from backend.visits.models import PlannedVisit
+    from backend.worklog.models import WorkDay, WorkMonth
+
+    demo_seed()
+    engagements = Engagement.objects.filter(fiscal_year=2026, status="active")
+    assert engagements.count() == 4
+    assert Need.objects.filter(fiscal_year=2027).count() > 20
+    nagano = engagements.get(municipality_id="202011")
+    assert nagano.expert.user.username == "demo-expert"
+    for engagement in engagements:
+        assert PlannedVisit.objects.filter(engagement=engagement, status="planned").count() > 0
+        months = list(WorkMonth.objects.filter(engagement=engagement).order_by("year", "month"))
+        assert (months[-1].year, months[-1].month) == (2026, 11)  # logged up to last month, none of December
+        assert {m.status for m in months[:-1]} == {"confirmed"}
+    assert WorkMonth.objects.filter(status="disputed").count() == 1
+    assert not WorkDay.objects.filter(date__gte=dt.date(2026, 12, 1)).exists()
+    assert set(Evaluation.objects.filter(engagement=nagano).values_list("side", "period")) == {
+        ("municipality", "october"), ("expert", "october")}
+    before = (Engagement.objects.count(), WorkDay.objects.count())
+    demo_seed()
+    assert (Engagement.objects.count(), WorkDay.objects.count()) == before
