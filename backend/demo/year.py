@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from backend.accounts.models import User, UserRole
 from backend.core.choices import Role, WorkPattern
-from backend.core.fiscal import current_fiscal_year, fiscal_year_start
+from backend.core.fiscal import current_fiscal_year, fiscal_year_label, fiscal_year_start
 from backend.engagements.models import Engagement, EngagementStatus
 from backend.engagements.pledge import PLEDGE_VERSION
 from backend.engagements.services import engagement_respond
 from backend.engagements.terms import TermsAsked
 from backend.experts.models import Expert
+from backend.geo.models import Municipality
 from backend.goals.models import EvaluationPeriod, GoalRatingValue
 from backend.goals.services import evaluation_submit, goals_set
 from backend.needs.models import Need
@@ -134,7 +135,8 @@ def _post(code, basis, pattern, days, role, expert: Expert, year: int) -> Need:
            "hourly": amount * per_year * 7.5}[basis]
     onsite = expert.onsite_prefectures.filter(code="20").exists()
     return need_submit(actor=_staff(code), data={
-        "fiscal_year": year, "role": role, "title": "",
+        "fiscal_year": year, "role": role,
+        "title": f"{Municipality.objects.get(code=code).name} {dict(Role.choices)[role]}（{fiscal_year_label(year)}）",
         "pattern": pattern, "pattern_days": days, "weekdays": list(expert.weekdays),
         "onsite_required": onsite, "budget": int(fee * 1.15) + 300_000,
         "required_skills": {skill.skill: 1} if skill else {},

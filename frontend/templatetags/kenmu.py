@@ -70,6 +70,13 @@ def wareki(value) -> str:
 
 
 @register.filter
+def era_month(value) -> str:
+    """Anything with a year and a month (a month of an activity log) as 令和8年10月; in English 'Oct 2026'."""
+    first = dt.date(value.year, value.month, 1)
+    return first.strftime("%b %Y") if _english() else era_date(first).removesuffix("1日")
+
+
+@register.filter
 def wareki_time(value) -> str:
     """A time as 令和9年4月1日 14:30 (local time)."""
     return "" if value in (None, "") else wareki_datetime(value, english=_english())

@@ -16,6 +16,7 @@ from backend.goals.selectors import evaluation_list
 from backend.goals.services import evaluation_submit, goals_set, open_periods, party_side
 from frontend import forms
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required, to
+from frontend.views.home import working_year_param
 
 
 def goals_context(request, engagement) -> dict:
@@ -87,8 +88,7 @@ def evaluation_submit_view(request, pk: int):
 def evaluation_index(request):
     """評価: every evaluation of a fiscal year the user may see (the coordinator: the prefecture's), a row per
     engagement and period with each side's overall."""
-    value = request.GET.get("fy", "")
-    fiscal_year = int(value) if forms.whole(value) and 2001 <= int(value) <= 2100 else current_fiscal_year()
+    fiscal_year = working_year_param(request)
     rows: dict[tuple[int, str], dict] = {}
     for evaluation in evaluation_list(user=request.user).filter(fiscal_year=fiscal_year):
         row = rows.setdefault((evaluation.engagement_id, evaluation.period), {

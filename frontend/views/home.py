@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 
 from backend.accounts.lockout import lockout_minutes
 from backend.accounts.models import UserRole
+from backend.core.fiscal import current_fiscal_year
 from backend.core.reuse import reuse_page
 from frontend import charts, forms, selectors
 from frontend.todo import todo_list
@@ -39,6 +40,13 @@ def fiscal_year_param(request) -> int:
     value = request.GET.get("fy", "")
     return int(value) if forms.whole(value) and 2000 <= int(value) <= 2100 else selectors.default_fiscal_year(
         user=request.user)
+
+
+def working_year_param(request) -> int:
+    """The year a page of the working year shows (visits, activity, payments, evaluations): the one asked (`fy`),
+    else the fiscal year under way by today's date, not the season being matched."""
+    value = request.GET.get("fy", "")
+    return int(value) if forms.whole(value) and 2000 <= int(value) <= 2100 else current_fiscal_year()
 
 
 class DashboardFigures:

@@ -13,7 +13,7 @@ from backend.payments.exports import sheet_file
 from backend.payments.selectors import payment_sheet_rows, payment_year, sheet_municipality
 from frontend import forms
 from frontend.views.access import STAFF, role_required
-from frontend.views.home import fiscal_year_param
+from frontend.views.home import working_year_param
 
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 
@@ -37,7 +37,7 @@ def _month_param(request, fiscal_year: int) -> int:
 
 @role_required(*STAFF)
 def payment_index(request):
-    fiscal_year = fiscal_year_param(request)
+    fiscal_year = working_year_param(request)
     month = _month_param(request, fiscal_year)
     year = payment_year(user=request.user, fiscal_year=fiscal_year)
     coordinator = request.user.role != UserRole.MUNICIPAL

@@ -20,6 +20,7 @@ from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_of
 from backend.engagements.selectors import engagement_list
 from backend.geo.models import Municipality
+from backend.visits.selectors import engagement_visits
 from backend.worklog import selectors, services
 from backend.worklog.models import WorkDay, WorkMonth, WorkMonthStatus
 from backend.worklog.serializers import (
@@ -29,6 +30,7 @@ from backend.worklog.serializers import (
 )
 from frontend import forms
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required
+from frontend.views.home import working_year_param
 
 LABELS = {"date": gettext_lazy("日付"), "hours": gettext_lazy("時間"), "topics": gettext_lazy("テーマ"),
           "done": gettext_lazy("実施内容"), "onsite": gettext_lazy("現地／リモート"), "reason": gettext_lazy("理由"),
@@ -83,7 +85,11 @@ def work_month(request, pk: int, year: int, month: int):
     first = dt.date(year, month, 1)
     following = dt.date(*selectors.next_month(year, month), 1)
     today = timezone.localdate()
-    offered = _next_to_log(days, first, following, today)
+    planned = list(engagement_visits(engagement).filter(date__gte=first, date__lt=following))
+    logged = {d.date for d in days}
+    to_log = [v for v in planned if v.date not in logged and v.date <= today]
+    offered = _asked_date(request, first, following, today) or (to_log[0].date if to_log else None) \
+        or _next_to_log(days, first, following, today)
     open_disputes = {x.day_id: x for x in selectors.open_disputes(work)} if work else {}
     return render(request, "frontend/worklog/month.html", {
         "e": engagement, "work": work, "days": days, "year": year, "month": month,
@@ -94,10 +100,21 @@ def work_month(request, pk: int, year: int, month: int):
         "can_answer": expert and status == WorkMonthStatus.DISPUTED, "open_disputes": open_disputes,
         "can_adjust": work is not None and work.locked and selectors.may_adjust(request.user, work),
         "default_date": offered.isoformat(), "today": today.isoformat(),
+        "default_onsite": next((v.onsite for v in planned if v.date == offered), True),
+        "planned": planned, "planned_dates": {v.date for v in planned}, "logged": logged, "to_log": to_log,
         "previous": _month_url(pk, *((year - 1, 12) if month == 1 else (year, month - 1))),
         "next": _month_url(pk, *selectors.next_month(year, month)),
         "months": selectors.work_months_of_engagement(user=request.user, engagement=engagement),
     })
+
+
+def _asked_date(request, first: dt.date, following: dt.date, today: dt.date) -> dt.date | None:
+    """The date a link of the month's plan asks the form for (?date=), when it is in the month and not ahead."""
+    try:
+        asked = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return None
+    return asked if first <= asked < following and asked <= today else None
 
 
 def _next_to_log(days, first: dt.date, following: dt.date, today: dt.date) -> dt.date:
@@ -273,16 +290,11 @@ def work_month_decide(request, pk: int):
 
 # -- the coordinator's overview -----------------------------------------------------------------------------
 
-def _year(request) -> int:
-    value = forms.text(request.GET, "fy")
-    return int(value) if forms.whole(value) and 2000 <= int(value) <= 2099 else current_fiscal_year()
-
-
 @role_required(*COORDINATOR)
 def work_overview(request):
     """Every engagement of the prefecture × the months of the fiscal year, each month's status, filterable by
     municipality; the paper confirmation form below."""
-    year = _year(request)
+    year = working_year_param(request)
     municipality = forms.text(request.GET, "municipality")
     rows = selectors.work_overview(user=request.user, fiscal_year=year, municipality=municipality or None)
     now = current_fiscal_year()

@@ -99,3 +99,25 @@ def test_staff_correct_a_confirmed_month_on_its_page_with_a_reason(client, db):
                                                       "done": day.done, "reason": "出勤簿と照合"})
     day.refresh_from_db()
     assert day.hours == 4 and month.adjustments.get().reason == "出勤簿と照合"
+
+
+def test_the_expert_s_month_offers_the_plan_s_next_date_and_marks_a_day_outside_the_plan(client, db):
+    """Under five minutes a month: the form starts on the first planned date not yet logged (with its on-site mark),
+    each such date is a link that fills the form, and a day logged outside the plan says so."""
+    from backend.visits.models import PlannedVisit
+
+    expert_user = ExpertUserFactory()
+    engagement = active_engagement(expert_user.expert)
+    planned, elsewhere = last_month_weekdays()[1], last_month_weekdays()[3]
+    PlannedVisit.objects.create(engagement=engagement, expert=engagement.expert, date=last_month_weekdays()[0],
+                                onsite=True)
+    PlannedVisit.objects.create(engagement=engagement, expert=engagement.expert, date=planned, onsite=False)
+    work_day_log(actor=expert_user, engagement=engagement, data=day_data(last_month_weekdays()[0]))
+    work_day_log(actor=expert_user, engagement=engagement, data=day_data(elsewhere))
+
+    client.force_login(expert_user)
+    page = client.get(f"/engagements/{engagement.pk}/work/{planned.year}/{planned.month}/").content.decode()
+    assert f'name="date" type="date" value="{planned.isoformat()}"' in page
+    assert 'name="onsite" value="0" checked' in page  # the planned date is a remote one
+    assert f'href="?date={planned.isoformat()}#h-log"' in page
+    assert page.count("訪問予定外の日") == 1  # `elsewhere`, not the planned day logged
