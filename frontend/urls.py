@@ -62,6 +62,7 @@ urlpatterns = [
     path("me/affiliations/", affiliations.my_affiliations, name="my-affiliations"),
     path("me/calendar/", visits.my_calendar, name="my-calendar"),
     path("visits/<int:pk>/move/", visits.visit_move, name="visit-move"),
+    path("visits/move/", visits.visit_move_chosen, name="visit-move-chosen"),
     path("engagements/<int:pk>/visits/plan/", visits.engagement_visits_plan, name="engagement-visits-plan"),
     path("account/calendar-feed/", visits.calendar_feed_renew, name="calendar-feed-renew"),
     path("calendar/<str:token>.ics", visits.calendar_feed, name="calendar-feed"),

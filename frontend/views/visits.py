@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -84,12 +85,15 @@ def engagement_visits_context(user, engagement) -> dict:
     months: dict[tuple[int, int], list] = {}
     for visit in report["visits"]:
         months.setdefault((visit.date.year, visit.date.month), []).append(visit)
+    today = timezone.localdate()
     return {"visit_plan": {
         **report, "months": [{"month": month, "visits": rows} for (_year, month), rows in months.items()],
+        "coming": [visit for visit in report["visits"] if visit.date >= today],
+        "moved": any(visit.moved_from for visit in report["visits"]),
         "may_move": is_staff_of(user, engagement.municipality_id) or is_expert_self(user, engagement.expert_id)
         or coordinates(user, engagement.municipality.prefecture_id),
         "may_plan": coordinates(user, engagement.municipality.prefecture_id),
-        "today": dt.date.today().isoformat(),
+        "today": today.isoformat(),
     }}
 
 
@@ -103,7 +107,18 @@ def _back_after_move(request, **_kwargs) -> str:
 @post_acts(_back_after_move)
 def visit_move(request, pk: int):
     """Either side moves one planned date, with a reason the other side reads."""
-    visit = get_object_or_404(selectors.visit_list(user=request.user), pk=pk)
+    return _move(request, get_object_or_404(selectors.visit_list(user=request.user), pk=pk))
+
+
+@role_required(*COORDINATOR, *MUNICIPAL, *EXPERT)
+@post_acts(_back_after_move)
+def visit_move_chosen(request):
+    """The engagement page's one move form: the visit is chosen in a list of the coming dates (`visit`)."""
+    return _move(request, get_object_or_404(selectors.visit_list(user=request.user),
+                                            pk=forms.row_id(request.POST, "visit")))
+
+
+def _move(request, visit):
     data = {"to_date": forms.text(request.POST, "to_date") or None, "reason": forms.text(request.POST, "reason")}
     moved, errors = forms.submit(VisitMoveInputSerializer, data, lambda v: move_visit(
         actor=request.user, visit=visit, to_date=v["to_date"], reason=v.get("reason", "")), labels=LABELS)

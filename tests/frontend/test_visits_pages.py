@@ -45,7 +45,23 @@ def test_the_engagement_page_shows_the_plan_against_the_contract_and_the_months_
     page = client.get(f"/engagements/{engagement.pk}/").content.decode()
     assert "訪問予定" in page and "予定 45日／年間 48日" in page
     assert "3日足りません" in page and "祝日・閉庁日と重なり、空いている月曜日が" in page
-    assert f"/visits/{PlannedVisit.objects.filter(engagement=engagement).first().pk}/move/" in page
+    assert page.count("<tr><th scope=\"row\">") == 12  # a month a row, not a list item per date
+    first = PlannedVisit.objects.filter(engagement=engagement).order_by("date").first()
+    assert 'action="/visits/move/"' in page and f'<option value="{first.pk}">' in page
+
+
+def test_the_engagement_page_s_one_move_form_moves_the_chosen_date_and_returns_to_the_plan(client, monday_post):
+    _expert_user, engagement = monday_post
+    visit = PlannedVisit.objects.filter(engagement=engagement, date__month=5).order_by("date").first()
+    client.force_login(MunicipalStaffFactory(municipality_id="202011"))
+    response = client.post("/visits/move/", {"visit": visit.pk, "to_date": "2027-05-11", "reason": "議会日程",
+                                             "back": "engagement"})
+    assert response.status_code == 302 and response["Location"].endswith(f"/engagements/{engagement.pk}/#visits")
+    visit.refresh_from_db()
+    assert visit.date == dt.date(2027, 5, 11)
+    other = MunicipalStaffFactory(municipality_id="202029")
+    client.force_login(other)
+    assert client.post("/visits/move/", {"visit": visit.pk, "to_date": "2027-05-12"}).status_code == 404
 
 
 def test_the_coming_weeks_visits_wait_on_the_experts_and_the_towns_to_do_list(monday_post):
