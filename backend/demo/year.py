@@ -138,7 +138,7 @@ def _post(code, basis, pattern, days, role, expert: Expert, year: int) -> Need:
         "fiscal_year": year, "role": role,
         "title": f"{Municipality.objects.get(code=code).name} {dict(Role.choices)[role]}（{fiscal_year_label(year)}）",
         "pattern": pattern, "pattern_days": days, "weekdays": list(expert.weekdays),
-        "onsite_required": onsite, "budget": int(fee * 1.15) + 300_000,
+        "onsite_required": onsite, "budget": math.ceil((fee * 1.15 + 300_000) / 10_000) * 10_000,
         "required_skills": {skill.skill: 1} if skill else {},
         "employment_forms": list(expert.employment_forms),
         "fee_basis": basis, "fee_amount": amount,
