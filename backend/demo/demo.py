@@ -99,12 +99,13 @@ def demo_exists() -> bool:
     return User.objects.filter(username="demo-coordinator").exists()
 
 
-def demo_seed(*, seed: int = 2027) -> list[DemoLogin]:
-    """Create the demo once, then this fiscal year's work in progress (backend/demo/year.py); a second call
-    changes nothing (the command is idempotent)."""
+def demo_seed(*, seed: int = 2027, year: bool = True) -> list[DemoLogin]:
+    """Create the demo once, then this fiscal year's work in progress (backend/demo/year.py) unless `year` is
+    False (tests of next year's season that count what a fresh region holds); a second call changes nothing (the
+    command is idempotent)."""
     if not demo_exists():
         _region_seed(random.Random(seed))
-    if not demo_year_seeded():
+    if year and not demo_year_seeded():
         demo_year_seed(coordinator=User.objects.get(username="demo-coordinator"),
                        demo_expert=User.objects.get(username="demo-expert").expert, rng=random.Random(seed + 1))
     return demo_logins()

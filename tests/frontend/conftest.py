@@ -43,3 +43,14 @@ def seeded(transactional_db):
 
     register_load()
     return demo_seed()
+
+
+@pytest.fixture
+def seeded_season(transactional_db):
+    """As `seeded`, without this fiscal year's work in progress: for the tests of next year's season that count
+    runs, renewals, costs and notices of a region nobody has worked in yet."""
+    from backend.demo.demo import demo_seed
+    from backend.geo.services import register_load
+
+    register_load()
+    return demo_seed(year=False)

@@ -71,7 +71,7 @@ def _run_match(page, live_server):
     return run
 
 
-def test_need_to_active_engagement_and_replacement(browser, live_server, seeded, monkeypatch):
+def test_need_to_active_engagement_and_replacement(browser, live_server, seeded_season, monkeypatch):
     # Keep the run visibly running for the progress bar.
     monkeypatch.setattr(execution, "solve_with_heartbeat", slowed(execution.solve_with_heartbeat, 3))
     municipal = sign_in(browser, live_server, "demo-municipal")

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "E2E 通知を受けるCIO補佐官"
 
 
-def test_an_offer_is_notified_seen_in_the_header_opened_and_read(browser, live_server, seeded):
+def test_an_offer_is_notified_seen_in_the_header_opened_and_read(browser, live_server, seeded_season):
     coordinator = User.objects.get(username="demo-coordinator")
     staff = User.objects.get(username="demo-municipal")
     need = NeedFactory(municipality_id="202011", title=TITLE)

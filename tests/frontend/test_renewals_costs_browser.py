@@ -37,7 +37,7 @@ def _row(page, text: str):
 
 
 def test_the_coordinator_prepares_renewals_and_the_municipality_confirms_edits_and_drops(browser, live_server,
-                                                                                         seeded):
+                                                                                         seeded_season):
     this_year = current_fiscal_year()
     next_label, this_label = fiscal_year_label(this_year + 1), fiscal_year_label(this_year)
     for title, expert in (("窓口DX推進", "信州 一郎"), ("情報セキュリティ監査", "安曇 二郎"), ("庁内ネットワーク", "諏訪 三郎")):
@@ -89,7 +89,7 @@ def test_the_coordinator_prepares_renewals_and_the_municipality_confirms_edits_a
     assert Need.objects.get(title="庁内ネットワーク", fiscal_year=this_year + 1).status == NeedStatus.DROPPED
 
 
-def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_server, seeded, tmp_path):
+def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_server, seeded_season, tmp_path):
     demo_year = current_fiscal_year() + 1  # the year the demo's needs are for
     _active(title="CIO補佐官", expert="信州 一郎", fiscal_year=demo_year, fee=2_400_000, travel=100_000)
     _active(title="今年度のCIO", expert="安曇 二郎", fiscal_year=demo_year - 1, fee=1_200_000)

@@ -66,7 +66,7 @@ def test_coordinator_edits_an_expert_imports_and_exports_the_register(browser, l
     shot(page, "coordinator-restrictions")
 
 
-def test_expert_signs_the_pledge_and_changes_availability(browser, live_server, seeded):
+def test_expert_signs_the_pledge_and_changes_availability(browser, live_server, seeded_season):
     Expert.objects.filter(user__username="demo-expert").update(pool_pledge_signed_on=None)
     page = sign_in(browser, live_server, "demo-expert")
     page.get_by_role("button", name="誓約書に署名する").click()
