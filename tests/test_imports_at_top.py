@@ -13,6 +13,7 @@ ALLOWED = {
     ("backend/accounts/apps.py", "backend.accounts"): "ready() registers the mails",
     ("backend/applications/apps.py", "backend.applications"): "ready() registers the mails",
     ("backend/placement/apps.py", "backend.placement.conflicts"): "ready() registers the hooks of the writes below",
+    ("backend/visits/apps.py", "backend.calendar.hooks"): "ready() registers the re-plan around a new closed day",
     ("backend/visits/apps.py", "backend.engagements.hooks"): "ready() registers the end of an engagement's dates",
     ("backend/visits/apps.py", "backend.visits.services"): "ready() registers the end of an engagement's dates",
     # Only without DATABASE_URL: the embedded PostgreSQL is not installed in production.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_staff_of
 from backend.calendar.errors import ErrorCode
+from backend.calendar.hooks import CLOSED_DAY_ADDED
 from backend.calendar.models import ClosedDay
 from backend.calendar.selectors import national_closed_days
 from backend.core.audit import AuditAction, audit_record
@@ -68,6 +69,7 @@ def closed_day_create(*, actor: User, data: dict) -> ClosedDay:
             _("%(date)sは既に閉庁日として登録されています。"), date=era_date(day))) from None
     audit_record(actor=actor, action=AuditAction.CLOSED_DAY_CREATE, obj=closed_day,
                  prefecture=_prefecture_of(closed_day), after=closed_day_snapshot(closed_day))
+    CLOSED_DAY_ADDED.fire(actor=actor, closed_day=closed_day)
     return closed_day
 
 

@@ -43,7 +43,25 @@ def visits_plan(*, actor: User, engagement: Engagement, since: dt.date | None = 
     if not coordinates(actor, engagement.municipality.prefecture_id):
         raise ForbiddenError.single("engagement", ErrorCode.NOT_YOURS,
                                     _("訪問予定を作成できるのは、その都道府県のコーディネーターです。"))
-    since = since or timezone.localdate()
+    return _plan(actor=actor, engagement=engagement, since=since or timezone.localdate())
+
+
+def visits_replan_for_closed_day(*, actor: User, closed_day) -> list:
+    """CLOSED_DAY_ADDED (backend/calendar/hooks.py): a prefecture or a municipality closed a day on which visits
+    were planned. Each engagement with such a visit is planned again from that day, as its coordinator would with
+    「訪問予定を作り直す」: the visit moves to the next free agreed day (振替) or its month reports the shortfall;
+    dates moved by hand stay. A day closed in the past changes nothing: what happened is logged, not planned."""
+    if closed_day.date < timezone.localdate():
+        return []
+    visits = PlannedVisit.objects.filter(date=closed_day.date, status=VisitStatus.PLANNED)
+    visits = (visits.filter(engagement__municipality_id=closed_day.municipality_id) if closed_day.municipality_id
+              else visits.filter(engagement__municipality__prefecture_id=closed_day.prefecture_id))
+    for engagement in Engagement.objects.filter(pk__in=visits.values("engagement_id")).order_by("pk"):
+        _plan(actor=actor, engagement=engagement, since=closed_day.date)
+    return []
+
+
+def _plan(*, actor: User, engagement: Engagement, since: dt.date) -> Plan:
     with transaction.atomic():
         engagement = engagements_locked([engagement.pk], predecessors=False)[engagement.pk]
         if engagement.status not in HOLDING_STATUSES:

@@ -128,3 +128,18 @@ def test_the_visit_list_is_scoped_and_filtered_by_month_and_refuses_a_month_it_c
     assert client_for(other_municipal).get("/api/v1/visits/").json()["count"] == 0
     refused = client_for(municipal).get("/api/v1/visits/", {"month": "2027-13"})
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "month"
+
+
+def test_a_day_the_town_closes_moves_the_visit_planned_on_it_to_the_next_agreed_day(municipal, offer):
+    from backend.calendar.services import closed_day_create
+
+    before = [v.date for v in _planned(offer)]
+    closed = next(day for day in before if day.month == 6)
+    closed_day_create(actor=municipal, data={"date": closed, "label": "市制記念日", "municipality": "202011"})
+
+    visits = _planned(offer)
+    assert closed not in {v.date for v in visits}
+    assert len(visits) == 48  # the visit moved (振替) to the other agreed weekday, the contract still held
+    assert [v.date for v in visits if v.date < closed] == [day for day in before if day < closed]
+    assert AuditLog.objects.filter(action="visits.plan", object_id=str(offer.pk)).order_by("id").last().actor_id \
+        == municipal.pk
