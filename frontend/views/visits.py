@@ -17,6 +17,7 @@ from backend.accounts.permissions import coordinates, is_expert_self, is_staff_o
 from backend.calendar.selectors import closed_day_rows, national_closed_days
 from backend.core.errors import DomainError
 from backend.core.fiscal import era_date, fiscal_year_of
+from backend.engagements.models import EngagementStatus
 from backend.engagements.selectors import engagement_list
 from backend.visits import selectors
 from backend.visits.ical import visits_ical
@@ -74,6 +75,11 @@ def my_calendar(request):
         "count": len(visits), "onsite": sum(1 for v in visits if v.onsite),
         "prev": _shift(first, -1).strftime("%Y-%m"), "next": _shift(first, 1).strftime("%Y-%m"),
         "month": first.strftime("%Y-%m"), "today": dt.date.today().isoformat(),
+        # Each engagement serving in the month, with the way to log its days there (活動記録).
+        "logs": [{"name": e.municipality.name, "url": reverse("frontend:work-month", args=[e.pk, first.year, first.month])}
+                 for e in engagement_list(user=request.user).filter(
+                     status__in=(EngagementStatus.ACTIVE, EngagementStatus.ENDED), starts_on__lte=last,
+                     ends_on__gte=first).select_related("municipality").order_by("municipality_id", "pk")],
     })
 
 

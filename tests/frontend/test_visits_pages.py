@@ -74,3 +74,14 @@ def test_the_coming_weeks_visits_wait_on_the_experts_and_the_towns_to_do_list(mo
                                 date=timezone.localdate() + dt.timedelta(days=2))
     for user in (expert_user, MunicipalStaffFactory(municipality_id="202011")):
         assert {item.key: item.count for item in todo_list(user=user)}["visits"] == 1
+
+
+def test_the_expert_calendar_leads_to_the_month_s_activity_log_of_each_active_engagement(client, monday_post):
+    from django.utils import timezone
+
+    expert_user, engagement = monday_post
+    client.force_login(expert_user)
+    assert "この月の活動記録" not in client.get("/me/calendar/?month=2027-05").content.decode()  # only an offer
+    Engagement.objects.filter(pk=engagement.pk).update(status="active", pledge_signed_at=timezone.now())
+    page = client.get("/me/calendar/?month=2027-05").content.decode()
+    assert f'<a href="/engagements/{engagement.pk}/work/2027/5/">長野市</a>' in page
