@@ -82,6 +82,7 @@ class AuditAction(models.TextChoices):
     ENGAGEMENT_CONFLICT_END = "engagement_conflict.end", pgettext_lazy("audit action", "任用後に生じた利益相反の任用終了による解消")
     REPLACEMENT_REQUEST = "replacement.request", pgettext_lazy("audit action", "要員交代の依頼")
     REPLACEMENT_COMPLETE = "replacement.complete", pgettext_lazy("audit action", "要員交代の完了")
+    REPLACEMENT_CLOSE = "replacement.close", pgettext_lazy("audit action", "要員交代の取下げ（任用の終了）")
     RESTRICTION_RECORD = "restriction.record", pgettext_lazy("audit action", "入札参加制限の記録")
     RESTRICTION_END = "restriction.end", pgettext_lazy("audit action", "入札参加制限の終了")
     RESTRICTION_CANCEL = "restriction.cancel", pgettext_lazy("audit action", "入札参加制限の取消（任用の開始前）")

@@ -147,6 +147,9 @@ class Engagement(models.Model):
 class ReplacementStatus(models.TextChoices):
     OPEN = "open", _("対応中")
     COMPLETED = "completed", _("完了")
+    # The engagement ended before a successor took over (ended mid-year, its exception revoked, a conflict): the
+    # request has nothing left to replace. `completed_at` says when it was closed.
+    CLOSED = "closed", _("任用の終了により取下げ")
 
 
 class ReplacementRequest(models.Model):

@@ -378,7 +378,22 @@ def _end_early(*, actor: User, engagement: Engagement, because: str, on: dt.date
                                  after={**before, **cut, **said, "because": because}, changes={**cut, **said})
         restrictions_sync_engagement_end(actor=actor, engagement=engagement)
         ENGAGEMENT_ENDED.fire(actor=actor, engagement=engagement, cancelled=False)
+        _close_replacements(actor=actor, engagement=engagement, because=because)
     _release_need_if_free(actor=actor, engagement=engagement, because=because)
+
+
+def _close_replacements(*, actor: User, engagement: Engagement, because: str) -> None:
+    """A replacement asked for an engagement that ended before its successor took over has nothing left to
+    replace: it is closed, not left 対応中 on every list (the need is on offer again for the year's run). While a
+    successor is offered, it stays open: that successor's activation completes it."""
+    if Engagement.objects.filter(replaces=engagement, status=EngagementStatus.OFFERED).exists():
+        return
+    for replacement in ReplacementRequest.objects.select_for_update(of=("self",)).filter(
+            engagement=engagement, status=ReplacementStatus.OPEN):
+        REPLACEMENT_WORKFLOW.move(replacement, AuditAction.REPLACEMENT_CLOSE, actor=actor,
+                                  prefecture=engagement.municipality.prefecture,
+                                  changes={"completed_at": timezone.now()},
+                                  after={"replaced": engagement.pk, "ends_on": engagement.ends_on, "because": because})
 
 
 # -- ending mid-year (任期途中の終了) ---------------------------------------------------------------------------

@@ -28,6 +28,8 @@ EXCEPTION_WORKFLOW = register(Workflow(
 REPLACEMENT_WORKFLOW = register(Workflow(
     "engagements.ReplacementRequest",
     Move(AuditAction.REPLACEMENT_COMPLETE, {ReplacementStatus.OPEN}, ReplacementStatus.COMPLETED),
+    # The engagement ended early before any successor was active (backend.engagements.services._end_early).
+    Move(AuditAction.REPLACEMENT_CLOSE, {ReplacementStatus.OPEN}, ReplacementStatus.CLOSED),
     labels=dict(ReplacementStatus.choices),
 ))
 

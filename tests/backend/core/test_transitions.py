@@ -60,6 +60,7 @@ EXPECTED = {
     },
     "engagements.ReplacementRequest": {
         "replacement.complete": ({"open"}, "completed"),
+        "replacement.close": ({"open"}, "closed"),
     },
     "experts.ExpertApplication": {
         "application.accept": ({"pending"}, "accepted"),

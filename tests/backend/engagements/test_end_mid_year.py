@@ -114,3 +114,15 @@ def test_the_engagement_page_ends_after_a_confirmation_and_offers_a_successor_se
     assert started.url == f"/runs/{run.pk}/" and (run.fiscal_year, run.scope) == (2027, ["20"])
     other = client_for(MunicipalStaffFactory(municipality_id="202029"))
     assert other.get(f"/api/v1/engagements/{engagement.pk}/").status_code == 404
+
+
+def test_ending_mid_year_closes_the_replacement_asked_for_the_engagement(coordinator, municipal, engagement):
+    """A 要員交代 asked before the end has nothing left to replace: it is closed with an audit row, not left 対応中."""
+    from backend.engagements.models import ReplacementRequest
+    from backend.engagements.services import replacement_request
+
+    asked = replacement_request(actor=municipal, engagement=engagement, reason="週の後半に来てほしい")
+    engagement_end(actor=coordinator, engagement=engagement, on=dt.date(2027, 10, 31), reason="本人の都合")
+    asked = ReplacementRequest.objects.get(pk=asked.pk)
+    assert (asked.status, asked.completed_at is not None) == ("closed", True)
+    assert AuditLog.objects.filter(action="replacement.close", object_id=str(asked.pk)).count() == 1
