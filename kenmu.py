@@ -234,8 +234,9 @@ def serve(argv: list[str]) -> int:
 
 
 def test_arguments(argv: list[str]) -> list[str]:
-    """The suite spreads over the machine's cores (pytest-xdist: one test database per worker on the one
-    throw-away PostgreSQL) unless the caller chose: `-n 0` runs it in one process, `-p no:xdist` without xdist."""
+    """The suite spreads over the machine's cores (pytest-xdist: each worker with its own throw-away PostgreSQL,
+    backend/config/settings/test.py) unless the caller chose: `-n 0` runs it in one process, `-p no:xdist` without
+    xdist."""
     chose = any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) or arg == "no:xdist" for arg in argv)
     return argv if chose else ["-n", "auto", *argv]
 

@@ -1,5 +1,7 @@
 """Test runs: a throw-away embedded PostgreSQL per session unless DATABASE_URL is given."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import database_settings, env
 
@@ -8,16 +10,19 @@ SECRET_KEY = "kenmu-test-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
-if env("DATABASE_URL", default=""):
-    _url = env("DATABASE_URL")
+# The pytest-xdist worker this process is ("" for a run in one process). The throw-away cluster a process starts
+# is named for it, so that child processes (the live-server worker, subprocess tests) join their own process's
+# cluster, while each xdist worker starts its own: pg_current_snapshot() is cluster-wide, and another worker's
+# writes would otherwise move the snapshot the reuse tests read (backend/core/reuse.py) in the middle of a test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if env("DATABASE_URL", default="") and os.environ.get("KENMU_TEST_CLUSTER_FOR", _worker) == _worker:
+    _url = env("DATABASE_URL")  # the operator's server, or this process's (or its parent's) own cluster
 else:
-    import os
-
     from backend.config.embedded_db import temporary_database_url
 
-    # Child processes (the live-server worker, subprocess tests) join the same cluster.
     _url = temporary_database_url()
     os.environ["DATABASE_URL"] = _url
+    os.environ["KENMU_TEST_CLUSTER_FOR"] = _worker
 DATABASES = {"default": database_settings(_url)}
 KENMU_RUN_HEARTBEAT_S = 1
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
