@@ -92,6 +92,13 @@ def era_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def era_month(day: dt.date, *, english: bool = False) -> str:
+    """The month of a date as the clerk names it: 2026-10-xx -> '令和8年10月' (English: 'October 2026')."""
+    if english:
+        return day.strftime("%B %Y")
+    return era_date(day.replace(day=1)).removesuffix("1日")
+
+
 def wareki_datetime(moment: dt.datetime, *, english: bool = False) -> str:
     """A moment in the local time zone, for screens and mail: '令和9年4月1日 09:05' (English: '1 Apr 2027 09:05')."""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment

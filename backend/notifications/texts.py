@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core.choices import RULES
-from backend.core.fiscal import era_date, fiscal_year_label, wareki_datetime
+from backend.core.fiscal import era_date, era_month, fiscal_year_label, wareki_datetime
 from backend.notifications.models import NotificationKind
 
 
@@ -157,9 +157,7 @@ def _work_month_named(p: dict) -> dict:
     """A month of an activity log by its engagement in words and its reference code (a clerk types the code into
     the search of the confirmation page: mail often loses its links)."""
     english = (get_language() or "ja").startswith("en")
-    month = dt.date(p["year"], p["month"], 1)
-    label = month.strftime("%B %Y") if english else era_date(month).removesuffix("1日")
-    return {**p, "month_name": label}
+    return {**p, "month_name": era_month(dt.date(p["year"], p["month"], 1), english=english)}
 
 
 def _work_month_submitted(p: dict) -> tuple[str, str]:

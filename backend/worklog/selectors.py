@@ -18,7 +18,7 @@ from backend.accounts.models import UserRole
 from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.accounts.scoping import scope_by_municipality
 from backend.calendar.selectors import closed_days
-from backend.core.fiscal import era_date, fiscal_year_end, fiscal_year_of, fiscal_year_start
+from backend.core.fiscal import era_month, fiscal_year_end, fiscal_year_of, fiscal_year_start
 from backend.engagements.models import Engagement, EngagementStatus
 from backend.engagements.selectors import engagement_list, in_fiscal_year
 from backend.worklog.models import DayDispute, WorkDay, WorkMonth, WorkMonthStatus
@@ -33,13 +33,11 @@ REMIND_WITHIN_WORKING_DAYS = 2
 
 def month_label(year: int, month: int) -> str:
     """令和8年10月 (the era, as a clerk writes it)."""
-    return era_date(dt.date(year, month, 1)).removesuffix("1日")
+    return era_month(dt.date(year, month, 1))
 
 
 def _month_in_language(year: int, month: int) -> str:
-    if (get_language() or "ja").startswith("en"):
-        return dt.date(year, month, 1).strftime("%B %Y")
-    return month_label(year, month)
+    return era_month(dt.date(year, month, 1), english=(get_language() or "ja").startswith("en"))
 
 
 def month_named(year: int, month: int):

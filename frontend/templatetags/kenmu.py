@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.core import choices
-from backend.core.fiscal import era_date, fiscal_year_label, wareki_datetime
+from backend.core.fiscal import era_date, era_month, fiscal_year_label, wareki_datetime
 from backend.geo.selectors import place_names
 from frontend.menu import menu_for
 
@@ -69,11 +69,10 @@ def wareki(value) -> str:
     return value.strftime("%-d %b %Y") if _english() else era_date(value)
 
 
-@register.filter
-def era_month(value) -> str:
-    """Anything with a year and a month (a month of an activity log) as 令和8年10月; in English 'Oct 2026'."""
-    first = dt.date(value.year, value.month, 1)
-    return first.strftime("%b %Y") if _english() else era_date(first).removesuffix("1日")
+@register.filter(name="era_month")
+def month_of(value) -> str:
+    """Anything with a year and a month (a month of an activity log) as 令和8年10月; in English 'October 2026'."""
+    return era_month(dt.date(value.year, value.month, 1), english=_english())
 
 
 @register.filter

@@ -16,7 +16,7 @@ from backend.accounts.models import UserRole
 from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.calendar.selectors import closed_day_rows, national_closed_days
 from backend.core.errors import DomainError
-from backend.core.fiscal import era_date, fiscal_year_of
+from backend.core.fiscal import era_date, era_month, fiscal_year_of
 from backend.engagements.models import EngagementStatus
 from backend.engagements.selectors import engagement_list
 from backend.visits import selectors
@@ -35,16 +35,14 @@ def _month(request) -> dt.date:
     """The first day of the month asked (`month=YYYY-MM`), else of this month."""
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        return dt.date(year, month, 1) if 2000 <= year <= 2100 else dt.date.today().replace(day=1)
+        return dt.date(year, month, 1) if 2000 <= year <= 2100 else timezone.localdate().replace(day=1)
     except ValueError:
-        return dt.date.today().replace(day=1)
+        return timezone.localdate().replace(day=1)
 
 
 def _month_named(first: dt.date) -> str:
     """令和9年5月 (in English: May 2027)."""
-    if (get_language() or "ja").startswith("en"):
-        return first.strftime("%B %Y")
-    return era_date(first).removesuffix("1日")  # the first of the month: 令和9年5月1日 → 令和9年5月
+    return era_month(first, english=(get_language() or "ja").startswith("en"))
 
 
 def _shift(first: dt.date, months: int) -> dt.date:
@@ -74,7 +72,7 @@ def my_calendar(request):
                  for day in days],
         "count": len(visits), "onsite": sum(1 for v in visits if v.onsite),
         "prev": _shift(first, -1).strftime("%Y-%m"), "next": _shift(first, 1).strftime("%Y-%m"),
-        "month": first.strftime("%Y-%m"), "today": dt.date.today().isoformat(),
+        "month": first.strftime("%Y-%m"), "today": timezone.localdate().isoformat(),
         # Each engagement serving in the month, with the way to log its days there (活動記録).
         "logs": [{"name": e.municipality.name, "url": reverse("frontend:work-month", args=[e.pk, first.year, first.month])}
                  for e in engagement_list(user=request.user).filter(

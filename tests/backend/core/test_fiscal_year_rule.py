@@ -89,3 +89,9 @@ def test_the_api_refuses_procurements_runs_consents_and_renewals_out_of_range(co
         "/api/v1/scope-consents/", {"grantee": "20", "fiscal_year": 2024}, format="json"))
     _refused(client_for(coordinator).post("/api/v1/renewals/prepare/", {"fiscal_year": 2031}, format="json"))
     assert not Procurement.objects.exists() and not MatchRun.objects.exists() and not ScopeConsent.objects.exists()
+
+
+def test_a_month_is_named_in_the_era_as_a_clerk_writes_it_or_in_english():
+    assert fiscal.era_month(dt.date(2026, 10, 17)) == "令和8年10月"
+    assert fiscal.era_month(dt.date(2019, 5, 31)) == "令和元年5月"
+    assert fiscal.era_month(dt.date(2026, 10, 17), english=True) == "October 2026"
