@@ -32,9 +32,12 @@ LAYERS = [
     "worklog",        # the activity log, monthly confirmation, disputes, adjustments after a month is locked
     "payments",       # what is owed per confirmed month, year to date against the budget, the payment sheets
     "goals",          # goals set at activation, the October and March evaluations
+    "funding",        # funding schemes, each engagement's scheme, recruitment costs, eligibility from the log
     "placement",      # from rows to the engine and back: the instance, candidates, approval, the run's execution
     "renewals",
-    "costs",
+    "costs",          # the cost table by scheme, the claim pack, the autumn estimate (予算要求見込み)
+    "documents",      # A4 PDFs in Japanese: letters, pledge, contract essentials, notices, reports, council pack
+    "public",         # the anonymous yearly page per prefecture and fiscal year
     "intake",         # imports
     "audit",          # the audit log's API and filters
     "worker",         # the task worker

@@ -109,6 +109,12 @@ class Engagement(models.Model):
     # Ending mid-year (任期途中の終了, issue 23): why, and which side ended it ("prefecture" or "municipality").
     end_reason = models.TextField(_("終了の理由"), blank=True)
     ended_by_side = models.CharField(_("終了した側"), max_length=16, blank=True)
+    # How the engagement is financed (issue 24): its scheme (empty: the prefecture's default for the role,
+    # backend.funding.selectors.scheme_of), and whether the expert is staff of an advanced municipality (the
+    # 地域力創造アドバイザー cap differs). Set by the coordinator through backend.funding.services.
+    funding_scheme = models.ForeignKey("funding.FundingScheme", verbose_name=_("財源"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="engagements")
+    funding_public_staff = models.BooleanField(_("先進市町村の職員"), default=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -56,6 +56,10 @@ class Need(models.Model):
                                             blank=True)
     fee_includes_tax = models.BooleanField(_("税込"), default=False)
     offered_fee = models.PositiveIntegerField(_("提示報酬(年額・円)"), null=True, blank=True)
+    # The scheme the municipality plans to finance the post by (issue 24: the autumn estimate's grant; the
+    # engagement made from the need takes it). Empty: the prefecture's default for the role.
+    funding_scheme = models.ForeignKey("funding.FundingScheme", verbose_name=_("予定の財源"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="needs")
     priority = models.PositiveSmallIntegerField(_("優先度"), default=3)
     # The coordinator's adjustment of the municipality's priority, with its reason; the engine uses it when set.
     adjusted_priority = models.PositiveSmallIntegerField(_("調整後の優先度"), null=True, blank=True)

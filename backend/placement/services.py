@@ -45,6 +45,7 @@ from backend.engagements.terms import (
     terms_resolve,
 )
 from backend.experts.models import Expert
+from backend.funding.selectors import default_scheme
 from backend.geo.models import Prefecture
 from backend.needs.models import Need, NeedStatus
 from backend.needs.services import need_fill
@@ -279,6 +280,11 @@ def _engagement_create(*, actor: User, proposal, expert, need, override, replace
         fiscal_year=need.fiscal_year, starts_on=confirmed.starts_on, ends_on=confirmed.ends_on,
         weekdays=list(proposal.weekdays), **amounts, fee_reason=confirmed.fee_reason,
         employment_form=confirmed.employment_form, coi_override=override, replaces=replaced, approved_by=actor,
+        # the scheme the need plans for, else the prefecture's default for the role (a successor keeps the one
+        # the engagement it replaces names)
+        funding_scheme=(replaced.funding_scheme if replaced is not None and replaced.funding_scheme_id
+                        else need.funding_scheme or default_scheme(need.municipality.prefecture_id, need.role)),
+        funding_public_staff=replaced.funding_public_staff if replaced is not None else False,
     )
     PROPOSAL_WORKFLOW.move(proposal, AuditAction.PROPOSAL_APPROVE, actor=actor, prefecture=need.municipality.prefecture,
                            before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,

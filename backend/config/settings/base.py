@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "backend.visits",
     "backend.worklog",
     "backend.payments",
+    "backend.funding",
     "backend.placement",
     "backend.restrictions",
     "backend.notifications",

@@ -1,0 +1,102 @@
+"""Reads of the funding register: a prefecture's schemes (seeded on first read), the scheme an engagement or a
+need is financed by, and where an engagement stands with it in a fiscal year from the confirmed activity log.
+"""
+
+import datetime as dt
+
+from django.db.models import Sum
+
+from backend.core.choices import Role
+from backend.core.fiscal import fiscal_years_covered, months_served
+from backend.engagements.models import Engagement
+from backend.funding import rules
+from backend.funding.models import FundingScheme, RecruitmentCost, SchemeKind
+from backend.funding.seeds import SEEDS
+from backend.payments.amounts import day_counts
+from backend.worklog.models import WorkDay, WorkMonthStatus
+
+GRANT_ROLES = (Role.CIO_ADVISER, Role.CISO_ADVISER)
+
+
+def schemes_of(prefecture_id: str):
+    """The prefecture's schemes, the four seeds created the first time they are read (idempotent under races:
+    the one-per-kind constraint keeps a second insert out)."""
+    schemes = FundingScheme.objects.filter(prefecture_id=prefecture_id)
+    if not schemes.filter(kind__in=[seed["kind"] for seed in SEEDS]).exists():
+        FundingScheme.objects.bulk_create(
+            [FundingScheme(prefecture_id=prefecture_id, **{k: (str(v) if k in ("name", "conditions", "basis") else v)
+                                                           for k, v in seed.items()}) for seed in SEEDS],
+            ignore_conflicts=True)
+    return schemes.order_by("id")
+
+
+def default_scheme(prefecture_id: str, role: str) -> FundingScheme:
+    """The scheme an engagement or need names by default: 特別交付税（CIO補佐官等） for a CIO or CISO adviser, else
+    一般財源."""
+    kind = SchemeKind.CIO_GRANT if role in GRANT_ROLES else SchemeKind.GENERAL
+    return schemes_of(prefecture_id).get(kind=kind)
+
+
+def scheme_of(engagement: Engagement) -> FundingScheme:
+    """The engagement's scheme: the one it names, or its prefecture's default for the role (engagements made
+    before the register existed)."""
+    if engagement.funding_scheme_id is not None:
+        return engagement.funding_scheme
+    return default_scheme(engagement.municipality.prefecture_id, engagement.need.role)
+
+
+def terms_of(scheme: FundingScheme) -> rules.SchemeTerms:
+    return rules.SchemeTerms(
+        kind=scheme.kind, name=scheme.name, rate=scheme.rate, cap_yen=scheme.cap_yen,
+        cap_public_staff_yen=scheme.cap_public_staff_yen, min_days=scheme.min_days, min_visits=scheme.min_visits,
+        day_trip_min_hours=scheme.day_trip_min_hours, roles=tuple(scheme.roles),
+        employment_forms=tuple(scheme.employment_forms), max_years=scheme.max_years, min_months=scheme.min_months,
+        counts_recruitment=scheme.counts_recruitment, max_population=scheme.max_population)
+
+
+def confirmed_days(engagement: Engagement, fiscal_year: int) -> list[rules.LoggedDay]:
+    """The engagement's counted days of confirmed months in the fiscal year."""
+    start, end = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+    rows = WorkDay.objects.filter(month__engagement=engagement, month__status=WorkMonthStatus.CONFIRMED,
+                                  date__range=(start, end)).values("date", "onsite", "hours", "counted",
+                                                                   "beyond_contract", "agreed_at")
+    return [rules.LoggedDay(date=row["date"], onsite=row["onsite"], hours=row["hours"]) for row in rows
+            if day_counts(counted=row["counted"], beyond_contract=row["beyond_contract"], agreed_at=row["agreed_at"])]
+
+
+def years_financed(engagement: Engagement, scheme: FundingScheme, fiscal_year: int) -> int:
+    """The fiscal years up to `fiscal_year` in which this expert served this municipality under `scheme` (by the
+    scheme's kind, so a scheme edited or renamed still counts), this engagement's included."""
+    years = {fiscal_year}
+    others = Engagement.objects.filter(expert_id=engagement.expert_id, municipality_id=engagement.municipality_id,
+                                       status__in=("active", "ended"), fiscal_year__lte=fiscal_year)
+    for other in others.select_related("funding_scheme", "need"):
+        other_kind = other.funding_scheme.kind if other.funding_scheme_id else (
+            SchemeKind.CIO_GRANT if other.need.role in GRANT_ROLES else SchemeKind.GENERAL)
+        if other_kind == scheme.kind and (scheme.kind != SchemeKind.OTHER or other.funding_scheme_id == scheme.pk):
+            years.update(y for y in fiscal_years_covered(other.starts_on, other.ends_on) if y <= fiscal_year)
+    return len(years)
+
+
+def facts_of(engagement: Engagement, scheme: FundingScheme, fiscal_year: int) -> rules.EngagementFacts:
+    return rules.EngagementFacts(
+        role=engagement.need.role, employment_form=engagement.employment_form,
+        population=engagement.municipality.population,
+        months=months_served(engagement.starts_on, engagement.ends_on),
+        years_financed=years_financed(engagement, scheme, fiscal_year), public_staff=engagement.funding_public_staff)
+
+
+def standing_of(engagement: Engagement, fiscal_year: int) -> tuple[FundingScheme, rules.Standing]:
+    """The engagement's scheme and where it stands with it in `fiscal_year` (confirmed months only)."""
+    scheme = scheme_of(engagement)
+    terms = terms_of(scheme)
+    return scheme, rules.standing(terms, facts_of(engagement, scheme, fiscal_year),
+                                  confirmed_days(engagement, fiscal_year))
+
+
+def recruitment_total(*, municipality_id: str, fiscal_year: int, need_id: int | None = None) -> int:
+    """The recruitment costs a municipality recorded for the year (for one need when `need_id` is given)."""
+    costs = RecruitmentCost.objects.filter(municipality_id=municipality_id, fiscal_year=fiscal_year)
+    if need_id is not None:
+        costs = costs.filter(need_id=need_id)
+    return costs.aggregate(total=Sum("amount"))["total"] or 0
