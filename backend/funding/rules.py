@@ -90,7 +90,7 @@ class EngagementFacts:
     employment_form: str
     population: int  # the municipality's
     months: float  # the term's months (all fiscal years of it)
-    years_financed: int  # fiscal years this expert was financed at this municipality by this scheme, this one included
+    years_financed: int  # fiscal years this municipality used this scheme, this one included
     public_staff: bool = False  # staff of an advanced municipality (先進市町村の職員)
 
 
@@ -127,7 +127,7 @@ def _structural(terms: SchemeTerms, facts: EngagementFacts) -> list:
     if terms.min_months is not None and facts.months + 1e-9 < terms.min_months:
         reasons.append(interpolate(_("期間が%(months)sか月未満です。"), months=terms.min_months))
     if terms.max_years is not None and facts.years_financed > terms.max_years:
-        reasons.append(interpolate(_("同じ専門人材・市区町村での活用が%(years)s年度を超えます。"), years=terms.max_years))
+        reasons.append(interpolate(_("この市区町村でのこの財源の活用が%(years)s年度を超えます。"), years=terms.max_years))
     return reasons
 
 

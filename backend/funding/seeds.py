@@ -3,8 +3,8 @@
 - 特別交付税（CIO補佐官等）: 措置率 0.5 of what the municipality pays its external CIO補佐官・CISO補佐官, recruitment costs
   included since FY2022 (募集を行うための経費).
 - 地域力創造アドバイザー（外部専門家）: only with ≥ 10 days or ≥ 5 visits in the fiscal year, a day trip counting from 6
-  hours; capped at 560万円 a year for a private expert and 240万円 for staff of an advanced municipality; at most 3
-  years. The eligible municipalities are named by conditions a coordinator states beside the scheme.
+  hours (「1回あたり6時間以上」); capped at 560万円 a year for a private expert and 240万円 for staff of an advanced
+  municipality; at most 3 years per municipality (the adviser may change), fully covered up to the cap. The eligible municipalities are named by conditions a coordinator states beside the scheme.
 - 地域活性化起業人: up to 560万円 a year, a term of 6 months to 3 years, under an agreement with the sending company.
 - 一般財源: the municipality's own money, no grant.
 

@@ -65,11 +65,12 @@ def confirmed_days(engagement: Engagement, fiscal_year: int) -> list[rules.Logge
 
 
 def years_financed(engagement: Engagement, scheme: FundingScheme, fiscal_year: int) -> int:
-    """The fiscal years up to `fiscal_year` in which this expert served this municipality under `scheme` (by the
-    scheme's kind, so a scheme edited or renamed still counts), this engagement's included."""
+    """The fiscal years up to `fiscal_year` in which this municipality had an engagement under `scheme`'s kind
+    (地域力創造アドバイザー: at most 3 years per municipality, the adviser may change), this one's year included; a
+    prefecture's own scheme (kind OTHER) counts by the row itself."""
     years = {fiscal_year}
-    others = Engagement.objects.filter(expert_id=engagement.expert_id, municipality_id=engagement.municipality_id,
-                                       status__in=("active", "ended"), fiscal_year__lte=fiscal_year)
+    others = Engagement.objects.filter(municipality_id=engagement.municipality_id, status__in=("active", "ended"),
+                                       fiscal_year__lte=fiscal_year)
     for other in others.select_related("funding_scheme", "need"):
         other_kind = other.funding_scheme.kind if other.funding_scheme_id else (
             SchemeKind.CIO_GRANT if other.need.role in GRANT_ROLES else SchemeKind.GENERAL)
