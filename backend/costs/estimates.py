@@ -256,6 +256,11 @@ def _estimate(instance, need: Need) -> NeedEstimate:
         fee_low = min(instance.accepted_fee(e, r) for e in eligible)
         travels = [instance.travel_cost(e, r) for e in eligible]
         travel_low, travel_high = min(travels), max(travels)
+        if need.offered_fee is None:
+            # The engine pays what the expert asks, and fee and travel fit the budget (rule 6): with the dearest
+            # travel, no more than the rest of the budget.
+            ceiling = need.budget - travel_high
+            notes.append(_("提示報酬がないため、報酬の上限は予算から費用弁償の上限を引いた額です（報酬と費用弁償の計は予算以内）。"))
         cheapest = min(eligible, key=lambda e: (instance.accepted_fee(e, r), instance.travel_cost(e, r)))
         form = instance.employment_form(cheapest, r) or ""
         if need.onsite_days:

@@ -15,6 +15,7 @@ from tests.backend.factories import (
     MunicipalStaffFactory,
     NeedFactory,
 )
+from frontend.todo import todo_list
 
 pytestmark = pytest.mark.django_db
 URL = "/costs/estimate/"
@@ -57,3 +58,10 @@ def test_before_september_the_page_says_from_when(client, need, monkeypatch):
     client.force_login(MunicipalStaffFactory())
     page = client.get(URL, {"fy": 2027}).content.decode()
     assert "令和9年度の予算要求見込みは令和8年9月1日から表示します。" in page and "窓口DX" not in page
+
+
+def test_from_september_the_municipal_home_lists_the_needs_to_estimate(need, monkeypatch):
+    staff = MunicipalStaffFactory()
+    assert {i.key: (i.count, i.url) for i in todo_list(user=staff)}["estimate"] == (1, "/costs/estimate/?fy=2027")
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 8, 31))
+    assert {i.key: i.count for i in todo_list(user=staff)}["estimate"] == 0

@@ -65,6 +65,7 @@ def test_the_grant_follows_the_planned_scheme_and_a_threshold_scheme_reads_the_p
                     onsite_days=9)
     enough = _offering(2_000_000, funding_scheme=schemes[SchemeKind.REGIONAL_ADVISER], onsite_required=True,
                        onsite_days=10)
+    unoffered = NeedFactory(fiscal_year=2027, budget=3_000_000, onsite_required=True, onsite_days=10)
     rows = {r.need.pk: r for r in budget_estimate(user=MunicipalStaffFactory(), fiscal_year=2027)
             .municipalities[0].needs}
     assert rows[general.pk].figures.grant_high == 0 and not rows[general.pk].grant_eligible
@@ -74,6 +75,9 @@ def test_the_grant_follows_the_planned_scheme_and_a_threshold_scheme_reads_the_p
     assert high.travel_low == high.travel_high > 0  # one eligible expert: the engine's round trips × 10 days
     assert high.grant_high == high.fee_high + high.travel_high  # rate 1, under the 560万円 cap
     assert high.net_high == 0
+    # No offered fee: the expert's ask, and fee and travel within the budget (the engine's budget rule).
+    f = rows[unoffered.pk].figures
+    assert f.fee_low == 48 * 40_000 and f.fee_high + f.travel_high == 3_000_000
 
 
 def test_with_nobody_eligible_the_estimate_stands_on_the_offered_fee_and_says_why():
