@@ -233,7 +233,7 @@ def _estimates(needs: list[Need]) -> dict[int, NeedEstimate]:
     groups: dict[tuple[str, int], list[Need]] = {}
     for need in needs:
         groups.setdefault((need.municipality.prefecture_id, need.fiscal_year), []).append(need)
-    out = {}
+    out, defaults = {}, {}
     for group in groups.values():
         try:
             instance = matching.load_instance(candidates_instance(needs=group))
@@ -241,11 +241,15 @@ def _estimates(needs: list[Need]) -> dict[int, NeedEstimate]:
             raise DomainError.single(None, ErrorCode.NOT_ESTIMABLE,
                                      interpolate(_("この条件では見込みを計算できません（%(why)s）。"), why=str(exc))) from exc
         for need in group:
-            out[need.pk] = _estimate(instance, need)
+            if need.funding_scheme_id is None:  # the prefecture's default for the role, read once per role
+                key = (need.municipality.prefecture_id, need.role)
+                if key not in defaults:
+                    defaults[key] = default_scheme(*key)
+            out[need.pk] = _estimate(instance, need, scheme=need.funding_scheme or defaults[key])
     return out
 
 
-def _estimate(instance, need: Need) -> NeedEstimate:
+def _estimate(instance, need: Need, *, scheme: FundingScheme) -> NeedEstimate:
     ref = need_ref(need.pk)
     r = instance.need_index[ref]
     standing = matching.need_standing(instance, ref)
@@ -271,7 +275,6 @@ def _estimate(instance, need: Need) -> NeedEstimate:
         form = need.employment_forms[0] if need.employment_forms else ""
         notes.append(_("適格な人材がいないため、提示報酬（提示がなければ予算）で見積もり、費用弁償は含めていません。"))
     blocked = () if eligible else _blocked(standing.values())
-    scheme = need.funding_scheme or default_scheme(need.municipality.prefecture_id, need.role)
     terms = terms_of(scheme)
     result = rules.standing(terms, _facts(need, scheme, form), _planned_days(need))
     if terms.has_threshold:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from backend.needs.models import Need
+from frontend.todo import todo_list
 from tests.backend.factories import (
     CoordinatorFactory,
     ExpertFactory,
@@ -15,7 +16,6 @@ from tests.backend.factories import (
     MunicipalStaffFactory,
     NeedFactory,
 )
-from frontend.todo import todo_list
 
 pytestmark = pytest.mark.django_db
 URL = "/costs/estimate/"
