@@ -10,6 +10,7 @@ from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year
 from backend.costs.estimate_serializers import WhatIfInputSerializer
 from backend.costs.estimates import (
+    ESTIMATED_STATUSES,
     budget_estimate,
     default_target_year,
     estimate_municipalities,
@@ -40,7 +41,7 @@ def _municipality(request) -> str | None:
 def cost_estimate(request):
     fiscal_year, code = _year(request), _municipality(request)
     estimate = budget_estimate(user=request.user, fiscal_year=fiscal_year, municipality=code)
-    what_if, status = _what_if(request, fiscal_year), 200
+    what_if, status = _what_if(request, fiscal_year) if estimate.is_open else None, 200
     if what_if and what_if["errors"]:
         status = 400
     now = current_fiscal_year()
@@ -50,7 +51,8 @@ def cost_estimate(request):
     return render(request, "frontend/costs/estimate.html", {
         "estimate": estimate, "fy": fiscal_year, "fiscal_years": range(now, now + 3), "chosen": code or "",
         "choices": () if request.user.role == UserRole.MUNICIPAL else
-        estimate_municipalities(user=request.user).filter(needs__fiscal_year=fiscal_year).distinct()
+        estimate_municipalities(user=request.user).filter(
+            needs__fiscal_year=fiscal_year, needs__status__in=ESTIMATED_STATUSES).distinct()
         .values_list("code", "name"),
         "opens_text": opens_text(fiscal_year), "what_if": what_if, "values": values}, status=status)
 
