@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 import matching
 from backend.accounts.models import UserRole
-from backend.accounts.permissions import is_admin
+from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.accounts.scoping import scope_by_municipality
 from backend.core.errors import DomainError, FieldProblem, ForbiddenError, interpolate
 from backend.core.fiscal import current_fiscal_year, date_named, fiscal_year_end, fiscal_year_named
@@ -167,20 +167,23 @@ def estimate_needs(*, user):
 
 
 def budget_estimate(*, user, fiscal_year: int | None = None, municipality: str | None = None) -> Estimate:
-    """The estimate of every need of the fiscal year the user's municipalities post or renew; nothing before the
-    estimate opens (1 September)."""
+    """The estimate of every need of the fiscal year the user's municipalities post or renew (of one of them when
+    `municipality` names it: outside the user's scope a 404); nothing before the estimate opens (1 September)."""
     fiscal_year = fiscal_year or default_target_year()
-    municipalities = list(estimate_municipalities(user=user, municipality=municipality))
+    needs = estimate_needs(user=user).filter(fiscal_year=fiscal_year)
+    if municipality:
+        estimate_municipalities(user=user, municipality=municipality)
+        needs = needs.filter(municipality_id=municipality)
     estimate = Estimate(fiscal_year=fiscal_year, opens_on=opens_on(fiscal_year), municipalities=[])
     if not estimate.is_open:
         return estimate
-    needs = list(estimate_needs(user=user).filter(fiscal_year=fiscal_year,
-                                                  municipality__in=[m.code for m in municipalities])
-                 .order_by("municipality_id", "id"))
+    needs = list(needs.order_by("municipality_id", "id"))
     by_need = _estimates(needs)
+    by_municipality: dict[str, list[NeedEstimate]] = {}
+    for need in needs:
+        by_municipality.setdefault(need.municipality_id, []).append(by_need[need.pk])
     return Estimate(fiscal_year=fiscal_year, opens_on=estimate.opens_on, municipalities=[
-        MunicipalityEstimate(municipality=m, needs=[by_need[n.pk] for n in needs if n.municipality_id == m.code])
-        for m in municipalities if any(n.municipality_id == m.code for n in needs)])
+        MunicipalityEstimate(municipality=rows[0].need.municipality, needs=rows) for rows in by_municipality.values()])
 
 
 # -- the what-if --------------------------------------------------------------------------------------------
@@ -192,6 +195,9 @@ def need_what_if(*, user, need: Need, changes: dict) -> tuple[NeedEstimate, Need
     """The need's estimate as it stands and with `changes` (any of WHAT_IF_FIELDS; an offered fee of None: none),
     both answered by the engine. The changed need lives in memory only: nothing is saved, no run is stored."""
     _check_reader(user)
+    if not (coordinates(user, need.municipality.prefecture_id) or is_staff_of(user, need.municipality_id)):
+        raise ForbiddenError.single("need", ErrorCode.NOT_STAFF,
+                                    _("予算要求見込みは市区町村と都道府県の担当者だけが見られます。"))
     changed = _changed(need, {k: v for k, v in changes.items() if k in WHAT_IF_FIELDS})
     return _estimates([need])[need.pk], _estimates([changed])[need.pk]
 
