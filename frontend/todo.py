@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User, UserRole
 from backend.applications.selectors import expert_application_list
 from backend.core.fiscal import fiscal_year_named, fiscal_year_of
+from backend.costs.estimates import default_target_year, estimate_needs, opens_on
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_conflicts_to_resolve, engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
@@ -134,7 +135,17 @@ def _municipal(user) -> dict:
         "visits": (_("今後7日間の訪問予定"), _week_ahead(user), reverse("frontend:engagements")),
         "work_to_confirm": (_("確認待ちの活動記録"), work_months_to_confirm(user=user),
                             reverse("frontend:work-confirmations")),
+        # From 1 September the coming year's needs go into the October budget request (予算要求見込み).
+        "estimate": (_("予算要求の見込みを確認するニーズ（次年度）"), _to_estimate(user),
+                     f"{reverse('frontend:cost-estimate')}?fy={default_target_year()}"),
     }
+
+
+def _to_estimate(user) -> QuerySet:
+    year = default_target_year()
+    if timezone.localdate() < opens_on(year):
+        return estimate_needs(user=user).none()
+    return estimate_needs(user=user).filter(fiscal_year=year)
 
 
 def _expert(user) -> dict:

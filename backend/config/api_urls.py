@@ -14,6 +14,7 @@ from backend.accounts.apis import (
 from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
 from backend.audit.apis import AuditLogViewSet
 from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
+from backend.costs.estimate_apis import EstimateApi, EstimateWhatIfApi
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
@@ -83,6 +84,8 @@ urlpatterns = [
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
     path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
     path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),
+    path("costs/estimate/", EstimateApi.as_view(), name="cost-estimate"),
+    path("costs/estimate/what-if/", EstimateWhatIfApi.as_view(), name="cost-estimate-what-if"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

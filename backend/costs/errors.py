@@ -5,3 +5,8 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     NOT_YOUR_PREFECTURE = "not_your_prefecture"
+    # the autumn budget estimate (backend/costs/estimates.py)
+    NOT_ESTIMABLE = "not_estimable"
+    NOT_STAFF = "not_staff"
+    OUT_OF_RANGE = "out_of_range"
+    OVER_BUDGET = "over_budget"

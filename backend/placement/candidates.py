@@ -57,19 +57,29 @@ class Candidate:
         return RULE_WORD.get(self.blocked_by)
 
 
+def candidates_instance(*, needs: list[Need]) -> dict:
+    """The instance the candidates of these needs (of one prefecture and fiscal year) are judged on: what a run
+    would build for them today, with the coordinators' forbids and the exceptions in force. The needs are read as
+    given, so a need changed in memory and never saved (the autumn estimate's what-if) is judged as changed."""
+    first = needs[0]
+    prefecture_code = first.municipality.prefecture_id
+    forbids = PairDecision.objects.filter(need__in=[n.pk for n in needs], kind=DecisionKind.FORBID)
+    overrides = coi_overrides_in_force_for_instance(fiscal_year=first.fiscal_year).filter(
+        municipality_id__in={n.municipality_id for n in needs})
+    options = InstanceOptions(
+        forbids=tuple((d.expert_id, d.need_id) for d in forbids),
+        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
+        # Travel counts against the budget (rule 6) as in the prefecture's own runs.
+        travel_yen_per_km=prefecture_setting(code=prefecture_code).travel_yen_per_km)
+    return instance_build(prefecture_codes=[prefecture_code], fiscal_year=first.fiscal_year, options=options,
+                          needs=needs)
+
+
 def need_candidates(*, user, need: Need) -> list[Candidate]:
     """Every expert of the need's prefecture (as the coordinator sees them), eligible ones first, then those an
     exception can place."""
     decisions = {d.expert_id: d for d in PairDecision.objects.filter(need=need)}
-    overrides = coi_overrides_in_force_for_instance(fiscal_year=need.fiscal_year,
-                                                    municipality_code=need.municipality_id)
-    options = InstanceOptions(
-        forbids=tuple((e, need.pk) for e, d in decisions.items() if d.kind == DecisionKind.FORBID),
-        coi_overrides=tuple((o.expert_id, o.municipality_id, o.reason) for o in overrides),
-        # Travel counts against the budget (rule 6) as in the prefecture's own runs.
-        travel_yen_per_km=prefecture_setting(code=need.municipality.prefecture_id).travel_yen_per_km)
-    instance = instance_build(prefecture_codes=[need.municipality.prefecture_id], fiscal_year=need.fiscal_year,
-                              options=options, needs=[need])
+    instance = candidates_instance(needs=[need])
     standing = matching.need_standing(instance, need_ref(need.pk))
     visible = expert_list(user=user).in_bulk([parse_ref(doc["id"]) for doc in instance["experts"]])
     evaluations = last_evaluations(municipality_id=need.municipality_id, expert_ids=visible)

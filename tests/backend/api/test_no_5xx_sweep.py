@@ -158,6 +158,9 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/work-months/{id}/confirm-on-paper/": {"paper_reference": "長野市情第1号"},
         "/api/v1/work-months/{id}/adjust/": {"day": world.work_day.pk, "hours": "5", "reason": "訂正"},
         "/api/v1/auth/token/login/": {"username": world.coordinator.username, "password": "pw-kenmu-test"},
+        # the budget estimate's what-if: read only (the need is changed in memory), answered by the engine
+        "/api/v1/costs/estimate/what-if/": {"need": world.need.pk, "budget": 2_000_000, "days_per_year": 24,
+                                            "onsite_days": 0, "offered_fee": 1_500_000},
     }
     body = bodies.get(path, {})
     return {k: v for k, v in body.items() if k != "affiliations"} if method == "patch" and path.startswith(
