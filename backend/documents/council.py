@@ -194,7 +194,7 @@ def _duties(e: Engagement):
     text = (_("%(title)s。") % {"title": title}) if role in title else (
         _("%(title)s（%(role)s）。") % {"title": title, "role": role})
     text += need.description.strip() or _("業務内容の記載はありません。")
-    return text, [_need_source(need) + _("の件名・業務内容・役割")]
+    return text, [_("%(need)sの件名・業務内容・役割") % {"need": _need_source(need)}]
 
 
 def _position(e: Engagement):
@@ -204,7 +204,7 @@ def _position(e: Engagement):
         text += _("助言を行う立場であり、決裁権限はありません。")
     else:
         text += _("権限の範囲はkenmuには記録されていません（辞令・契約書によります）。")
-    return text, [_need_source(e.need) + _("の役割"), _("任用・委託の任用形態")]
+    return text, [_("%(need)sの役割") % {"need": _need_source(e.need)}, _("任用・委託の任用形態")]
 
 
 def _approval(e: Engagement) -> tuple[str, str]:
@@ -376,7 +376,7 @@ def _fee(e: Engagement):
             "basis": need.get_fee_basis_display(), "amount": amount,
             "tax": _("（税込）") if need.fee_includes_tax else ""}
         text += _("%(basis)sとする理由：理由は記録されていません。") % {"basis": need.get_fee_basis_display()}
-        sources.append(_need_source(need) + _("の報酬の定め方・報酬額"))
+        sources.append(_("%(need)sの報酬の定め方・報酬額") % {"need": _need_source(need)})
     else:
         text += _("ニーズに報酬の定め方は登録されていません。定め方の理由：理由は記録されていません。")
         sources.append(_need_source(need))
