@@ -7,6 +7,7 @@ from frontend.views import (
     candidates,
     consents,
     costs,
+    council,
     engagements,
     estimates,
     exceptions,
@@ -110,6 +111,9 @@ urlpatterns = [
     path("engagements/<int:pk>/pledge/", engagements.engagement_pledge, name="engagement-pledge"),
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
     path("engagements/<int:pk>/end/", engagements.engagement_end, name="engagement-end"),
+    # the council pack (議会答弁資料, issue 24)
+    path("engagements/<int:pk>/council/", council.engagement_council, name="engagement-council"),
+    path("engagements/<int:pk>/council.pdf", council.engagement_council_pdf, name="engagement-council-pdf"),
     path("engagements/<int:pk>/goals/", goals.goals_set_view, name="engagement-goals"),
     path("engagements/<int:pk>/evaluation/", goals.evaluation_submit_view, name="engagement-evaluate"),
     path("evaluations/", goals.evaluation_index, name="evaluations"),

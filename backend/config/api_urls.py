@@ -15,6 +15,7 @@ from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSe
 from backend.audit.apis import AuditLogViewSet
 from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
 from backend.costs.estimate_apis import EstimateApi, EstimateWhatIfApi
+from backend.documents.apis import EngagementCouncilApi
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
@@ -81,6 +82,7 @@ urlpatterns = [
     path("payments/year/", PaymentYearApi.as_view(), name="payments-year"),
     path("payments/sheet/", PaymentSheetApi.as_view(), name="payments-sheet"),
     path("engagements/<int:pk>/visit-plan/", EngagementVisitPlanApi.as_view(), name="engagement-visit-plan"),
+    path("engagements/<int:pk>/council/", EngagementCouncilApi.as_view(), name="engagement-council"),
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
     path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
     path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),

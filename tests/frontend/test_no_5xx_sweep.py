@@ -104,6 +104,7 @@ def _kwargs(name: str, world) -> dict:
             ("exception", world.override), ("consent", world.consent), ("replacement-new", world.active),
             ("engagement-end", world.active), ("engagement-successor-run", world.active),
             ("engagement-goals", world.active), ("engagement-evaluate", world.active),
+            ("engagement-council", world.active),
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
             ("closed-day", world.closed_day), ("visit-", world.visit), ("work-day", world.work_day),
