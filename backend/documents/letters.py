@@ -29,8 +29,9 @@ from backend.needs.models import FeeBasis
 from backend.payments.amounts import fee_as_offered, travel_per_day, unit_rate
 from backend.payments.selectors import contract_of
 
-BLANK = "　" * 8  # a space to write in by hand
-UNDATED = "令和　　年　　月　　日"
+# Spaces to write in by hand: no-break spaces, which a paragraph keeps (it folds runs of other spaces into one).
+BLANK = "\u00a0" * 24
+UNDATED = "令和\u00a0\u00a0\u00a0\u00a0年\u00a0\u00a0\u00a0\u00a0月\u00a0\u00a0\u00a0\u00a0日"
 # The rule the register follows, as the notice states it (the exchange format's bid_restriction flag).
 RESTRICTION_RULE = ("政府CIO補佐官等の募集要項に倣い、専門人材が任用・委託されている期間中、その専門人材が在籍し、"
                     "又は兼業する事業者は、任用・委託先の団体が発注する次の4区分の契約の入札に参加できない。")
@@ -70,7 +71,8 @@ def categories() -> list[str]:
 
 
 def categories_numbered() -> str:
-    return "　".join(f"（{i}）{label}" for i, label in enumerate(categories(), start=1))
+    """The four categories, one a line: 「（1）ITシステム化計画の策定支援」…"""
+    return "\n".join(f"（{i}）{label}" for i, label in enumerate(categories(), start=1))
 
 
 def weekdays_text(engagement: Engagement) -> str:
@@ -143,7 +145,7 @@ def restriction_condition(engagement: Engagement) -> str:
     vendors = restricted_vendors(engagement)
     who = "、".join(vendors) if vendors else "（現在、在籍・兼業する事業者はありません）"
     return (f"在任中（{term(engagement.starts_on, engagement.ends_on)}）、あなたが在籍し、又は兼業する事業者は、"
-            f"{engagement.municipality.name}が発注する次の4区分の契約の入札に参加できません。"
+            f"{engagement.municipality.name}が発注する次の4区分の契約の入札に参加できません。\n"
             f"{categories_numbered()}\n対象となる事業者：{who}")
 
 
