@@ -83,7 +83,7 @@ def monthly_report_pdf(work_month: WorkMonth) -> bytes:
                 ("確認", confirmation_text(work_month)), ("照会番号", work_month.reference),
                 ("活動日数", f"{count}日（現地 {onsite}日・リモート {remote}日）　計 {hours_text(hours)}時間")]),
         heading("活動の内容"),
-        grid(["日付", "形態", "時間", "テーマ", "実施内容"], rows, widths_mm=[36, 16, 12, 40, 66], numeric_columns=(2,))
+        grid(["日付", "形態", "時間", "テーマ", "実施内容"], rows, widths_mm=[40, 18, 12, 36, 64], numeric_columns=(2,))
         if rows else para("この月に算定された活動日はありません。"),
     ]
     if work_month.adjustments.exists():
@@ -123,7 +123,7 @@ def yearly_report_pdf(engagement: Engagement, fiscal_year: int) -> bytes:
                 ("未確認の月", f"{unconfirmed}か月" if unconfirmed else "なし")]),
         heading("月ごとの活動"),
         grid(["月", "確認", "日数", "現地", "リモート", "時間", "主なテーマ"], rows,
-             widths_mm=[24, 42, 14, 14, 16, 14, 46], numeric_columns=(2, 3, 4, 5)),
+             widths_mm=[22, 40, 14, 14, 18, 14, 48], numeric_columns=(2, 3, 4, 5)),
         gap(4), para("確認済みの月のみを集計しています。未確認の月の活動日は記載していません。", SMALL),
     ]
     return render(flowables, name=f"活動報告書（{label}）")

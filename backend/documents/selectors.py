@@ -23,6 +23,7 @@ from backend.worklog.models import WorkDay, WorkMonth, WorkMonthStatus
 
 APPOINTMENT, CONTRACT, PLEDGE, RESTRICTIONS = "appointment", "contract", "pledge", "restrictions"
 KINDS = (APPOINTMENT, CONTRACT, PLEDGE, RESTRICTIONS)
+REPORT = "report"  # the monthly and yearly activity reports
 # What the expert may open of their own engagement (the letters and the notice are the municipality's papers).
 EXPERT_KINDS = (PLEDGE,)
 # The letter or contract of an engagement that serves, served or is offered (a declined or cancelled one never did).
@@ -43,10 +44,10 @@ def is_party_staff(user, engagement: Engagement) -> bool:
 
 
 def may_open(user, engagement: Engagement, kind: str) -> bool:
-    """May the user open this document of an engagement in their scope? (No: 403.) Reports are `report`."""
+    """May the user open this document of an engagement in their scope? (No: 403.) Reports are REPORT."""
     if is_party_staff(user, engagement):
         return True
-    return is_expert_self(user, engagement.expert_id) and kind in (*EXPERT_KINDS, "report")
+    return is_expert_self(user, engagement.expert_id) and kind in (*EXPERT_KINDS, REPORT)
 
 
 def kind_applies(engagement: Engagement, kind: str) -> bool:
