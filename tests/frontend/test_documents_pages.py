@@ -43,6 +43,7 @@ def test_the_clerk_finds_each_document_on_the_engagement_page_and_each_opens_as_
     assert "信濃一郎" in text_of(client.get(f"{base}/documents/appointment.pdf").content)
     assert client.get(f"{base}/documents/contract.pdf").status_code == 404  # not for a 特別職非常勤職員
     assert client.get(f"{base}/documents/unknown.pdf").status_code == 404
+    assert f"{base}/reports/2027/4.pdf" in client.get(f"{base}/work/2027/4/").content.decode()
     unconfirmed = client.get(f"{base}/reports/2027/5.pdf")
     assert unconfirmed.status_code == 409 and "確認が済んでいない" in unconfirmed.content.decode()
 
