@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.core.choices import AffiliationRelation, EmploymentForm, ProcurementCategory, Role, Weekday
 from backend.core.errors import ConflictError
-from backend.core.fiscal import era_date, fiscal_year_label, months_served, wareki_datetime
+from backend.core.fiscal import era_date, fiscal_year_end, fiscal_year_label, months_served, wareki_datetime
 from backend.documents.errors import ErrorCode
 from backend.documents.pdf import RIGHT, SMALL, fields, gap, grid, heading, para, render, title
 from backend.documents.selectors import NOTIFIED_FORMS, SERVING, exceptions_of_year, restrictions_of_year
@@ -91,7 +91,7 @@ def fee_basis_text(engagement: Engagement) -> str:
     if basis == FeeBasis.ANNUAL:
         return f"年額 {yen(engagement.fee)}" + (tax if need.fee_basis else "")
     if basis == FeeBasis.MONTHLY:
-        months = months_served(engagement.starts_on, min(engagement.ends_on, dt.date(engagement.fiscal_year + 1, 3, 31)))
+        months = months_served(engagement.starts_on, min(engagement.ends_on, fiscal_year_end(engagement.fiscal_year)))
         amount = need.fee_amount if fee_as_offered(contract) else round(engagement.fee / max(months, 1))
         return f"月額 {yen(amount)}{tax}（月の途中の任用・終了は日割）"
     rate, derived = unit_rate(contract)
