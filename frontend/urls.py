@@ -8,6 +8,7 @@ from frontend.views import (
     consents,
     costs,
     council,
+    documents,
     engagements,
     estimates,
     exceptions,
@@ -150,6 +151,15 @@ urlpatterns = [
     path("work/months/paper/", worklog.work_month_paper, name="work-month-paper"),
     path("work/confirmations/", worklog.work_confirmations, name="work-confirmations"),
     path("work/overview/", worklog.work_overview, name="work-overview"),
+    # documents clerks file, as A4 PDF (issue 24 item 5)
+    path("engagements/<int:pk>/documents/<str:kind>.pdf", documents.engagement_document, name="engagement-document"),
+    path("engagements/<int:pk>/reports/<int:year>/<int:month>.pdf", documents.engagement_report_month,
+         name="engagement-report-month"),
+    path("engagements/<int:pk>/reports/<int:fiscal_year>.pdf", documents.engagement_report_year,
+         name="engagement-report-year"),
+    path("restrictions/notice/", documents.restriction_notice_pick, name="restriction-notice-pick"),
+    path("restrictions/notice/<str:code>/<int:fiscal_year>.pdf", documents.restriction_notice,
+         name="restriction-notice"),
     # notifications
     path("notifications/", notifications.notification_index, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),

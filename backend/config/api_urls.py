@@ -15,7 +15,13 @@ from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSe
 from backend.audit.apis import AuditLogViewSet
 from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
 from backend.costs.estimate_apis import EstimateApi, EstimateWhatIfApi
-from backend.documents.apis import EngagementCouncilApi
+from backend.documents.apis import (
+    EngagementCouncilApi,
+    EngagementDocumentApi,
+    EngagementMonthReportApi,
+    EngagementYearReportApi,
+    RestrictionNoticeApi,
+)
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
@@ -88,6 +94,13 @@ urlpatterns = [
     path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),
     path("costs/estimate/", EstimateApi.as_view(), name="cost-estimate"),
     path("costs/estimate/what-if/", EstimateWhatIfApi.as_view(), name="cost-estimate-what-if"),
+    # the documents as A4 PDF (issue 24 item 5)
+    path("engagements/<int:pk>/documents/<str:kind>/", EngagementDocumentApi.as_view(), name="engagement-document"),
+    path("engagements/<int:pk>/reports/<int:year>/<int:month>/", EngagementMonthReportApi.as_view(),
+         name="engagement-report-month"),
+    path("engagements/<int:pk>/reports/<int:fiscal_year>/", EngagementYearReportApi.as_view(),
+         name="engagement-report-year"),
+    path("restriction-notices/<str:code>/<int:fiscal_year>/", RestrictionNoticeApi.as_view(), name="restriction-notice"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

@@ -34,6 +34,7 @@ from frontend import forms
 from frontend.audit import audit_filter, audit_query, audit_rows, kind_choices
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, STAFF, role_required
+from frontend.views.documents import notice_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A CSV of the audit log holds at most this many rows (the newest); narrow the filters for older ones.
@@ -100,6 +101,7 @@ def restriction_index(request):
         "vendor": vendor, "on": on.isoformat() if on else typed_on, "on_errors": on_errors, "state": state,
         "states": RestrictionState.choices, "state_labels": dict(RestrictionState.choices), "query": query.urlencode(),
         "conflicts": conflicts, "notes": notes,
+        **notice_choices(request.user),  # the notice to the procurement department (issue 24 item 5)
     }, status=400 if on_errors else 200)
 
 

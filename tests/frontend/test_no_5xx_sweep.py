@@ -98,6 +98,15 @@ def _kwargs(name: str, world) -> dict:
         return {"pk": world.active.pk, "year": world.work_month.year, "month": world.work_month.month}
     if name == "work-day-add":
         return {"pk": world.active.pk}
+    # the documents as PDF (issue 24 item 5)
+    if name == "engagement-document":
+        return {"pk": world.active.pk, "kind": "pledge"}
+    if name == "engagement-report-month":
+        return {"pk": world.active.pk, "year": world.work_month.year, "month": world.work_month.month}
+    if name == "engagement-report-year":
+        return {"pk": world.active.pk, "fiscal_year": world.active.fiscal_year}
+    if name == "restriction-notice":
+        return {"code": world.active.municipality_id, "fiscal_year": world.active.fiscal_year}
     rows = [("engagement-conflict", world.conflict), ("invitation", world.invitation),
             ("application", world.application), ("user-", world.other_user), ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),
