@@ -242,6 +242,8 @@ class _Schemes:
 
     def named(self, *, scheme_id: int | None, prefecture_id: str, role: str) -> FundingScheme:
         if scheme_id is not None:
+            if scheme_id not in self.by_id:  # another prefecture's (the services refuse one; old rows may hold it)
+                self.by_id[scheme_id] = FundingScheme.objects.get(pk=scheme_id)
             return self.by_id[scheme_id]
         return self.by_kind[(prefecture_id, _default_kind(role))]
 
@@ -337,109 +339,116 @@ def _paid(owed: list[OwedMonth]) -> dict[int, _Paid]:
     return paid
 
 
-def _recruitment(codes: list[str], fiscal_year: int) -> list[RecruitmentCost]:
-    return list(RecruitmentCost.objects.filter(municipality_id__in=codes, fiscal_year=fiscal_year)
-                .select_related("need").order_by("id"))
+def _recruitment(*, codes: list[str], fiscal_year: int, engagements: list[Engagement], schemes: _Schemes,
+                 municipalities: dict[str, str]) -> tuple[dict[int, int], dict[tuple[str, int], tuple[int, list]]]:
+    """The year's recruitment costs: by engagement (a need's costs go to its first engagement of the year), and
+    those left alone by (municipality, scheme) with what they were for (module docstring)."""
+    first_of_need = {}
+    for e in engagements:
+        first_of_need.setdefault(e.need_id, e.pk)
+    of_engagement, alone = defaultdict(int), {}
+    for cost in RecruitmentCost.objects.filter(municipality_id__in=codes, fiscal_year=fiscal_year).select_related(
+            "need").order_by("id"):
+        if cost.need_id in first_of_need:
+            of_engagement[first_of_need[cost.need_id]] += cost.amount
+            continue
+        prefecture_id = municipalities[cost.municipality_id]
+        if cost.need_id is not None:
+            scheme = schemes.named(scheme_id=cost.need.funding_scheme_id, prefecture_id=prefecture_id,
+                                   role=cost.need.role)
+            what = str(cost.need)
+        else:
+            scheme = schemes.by_kind[(prefecture_id, SchemeKind.CIO_GRANT)]
+            what = str(_("募集回"))
+        key = (cost.municipality_id, scheme.pk)
+        amount, whats = alone.get(key, (0, []))
+        alone[key] = (amount + cost.amount, whats if what in whats else [*whats, what])
+    return of_engagement, alone
+
+
+def _engagements(*, user, fiscal_year: int, codes: list[str], holding: bool) -> tuple[list[OwedMonth], list, set]:
+    """(the owed months, the engagements in line order, the pks of those holding in the year)."""
+    only = codes[0] if len(codes) == 1 else None
+    owed = [m for m in owed_by_month(user=user, fiscal_year=fiscal_year, municipality=only)
+            if m.engagement.municipality_id in codes]
+    engagements = {m.engagement.pk: m.engagement for m in owed}
+    if holding:
+        for e in engagements_holding_in(fiscal_year=fiscal_year).filter(municipality_id__in=codes).select_related(
+                "expert", "municipality", "need"):
+            engagements.setdefault(e.pk, e)
+    holding_ids = {pk for pk, e in engagements.items() if e.status in HOLDING_STATUSES}
+    ordered = sorted(engagements.values(), key=lambda e: (e.municipality_id, e.expert.name, e.pk))
+    return owed, ordered, holding_ids
+
+
+def _standing(e: Engagement, *, schemes: _Schemes, years: int, logged: list) -> tuple:
+    scheme = schemes.named(scheme_id=e.funding_scheme_id, prefecture_id=e.municipality.prefecture_id,
+                           role=e.need.role)
+    terms = terms_of(scheme)
+    facts = rules.EngagementFacts(
+        role=e.need.role, employment_form=e.employment_form, population=e.municipality.population,
+        months=months_served(e.starts_on, e.ends_on), years_financed=years, public_staff=e.funding_public_staff)
+    return scheme, terms, rules.standing(terms, facts, logged)
+
+
+def _engagement_line(e: Engagement, *, fiscal_year: int, holds: bool, standing: tuple, sums: _Paid,
+                     recruitment: int, planned: list[dt.date]) -> CostLine:
+    scheme, terms, result = standing
+    if holds:
+        amounts = amounts_in_year(e, fiscal_year)
+        committed_fee, committed_travel = amounts["fee"], amounts["travel_cost"]
+    else:  # ended: what its confirmed months paid
+        committed_fee, committed_travel = sums.fee, sums.travel
+    if result.state == rules.ELIGIBLE:
+        state = ELIGIBLE
+    elif result.state == rules.INELIGIBLE:
+        state = INELIGIBLE
+    else:
+        dates = [d for d in planned if (d.year, d.month) not in sums.confirmed_months]
+        state = PLAN_MEETS if plan_meets(terms, confirmed=sums.logged, planned=dates,
+                                         onsite_planned_in_year=_onsite_in_year(e, fiscal_year)) else PLAN_SHORT
+    estimate = rules.grant(terms, fee=committed_fee, travel=committed_travel, recruitment=recruitment,
+                           public_staff=e.funding_public_staff, eligible=state in (ELIGIBLE, PLAN_MEETS))
+    claim = rules.grant(terms, fee=sums.fee, travel=sums.travel, recruitment=recruitment,
+                        public_staff=e.funding_public_staff, eligible=result.eligible)
+    return CostLine(
+        municipality_id=e.municipality_id, scheme=scheme, engagement=e, state=state, standing=result,
+        tracker=str(rules.tracker_text(terms, result, by=era_date(fiscal_year_end(fiscal_year)))),
+        paid_fee=sums.fee, paid_travel=sums.travel, committed_fee=committed_fee, committed_travel=committed_travel,
+        recruitment=recruitment, days=sums.days, estimate=estimate, claim=claim)
+
+
+def _recruitment_line(code: str, scheme: FundingScheme, amount: int, whats: list[str]) -> CostLine:
+    terms = terms_of(scheme)
+    counts = terms.counts_recruitment and terms.rate > 0 and terms.kind != rules.GENERAL
+    grant = rules.grant(terms, fee=0, travel=0, recruitment=amount, eligible=counts)
+    return CostLine(municipality_id=code, scheme=scheme, engagement=None, state=RECRUITMENT, standing=None,
+                    tracker="", paid_fee=0, paid_travel=0, committed_fee=0, committed_travel=0, recruitment=amount,
+                    days=0, estimate=grant, claim=grant, what="、".join(whats))
 
 
 def year_lines(*, user, fiscal_year: int, municipalities: dict[str, str], holding: bool = True) -> list[CostLine]:
     """The lines of the fiscal year for these municipalities ({code: prefecture}): the engagements the user may
     read that were paid in the year (active or ended) and, with `holding`, the offered ones too, and the
-    recruitment-only lines."""
+    recruitment-only lines. A fixed number of queries: every read below is one batch."""
     codes = list(municipalities)
     if not codes:
         return []
-    only = codes[0] if len(codes) == 1 else None
-    owed = [m for m in owed_by_month(user=user, fiscal_year=fiscal_year, municipality=only)
-            if m.engagement.municipality_id in municipalities]
-    engagements = {m.engagement.pk: m.engagement for m in owed}
-    holding_ids = set()
-    if holding:
-        for e in engagements_holding_in(fiscal_year=fiscal_year).filter(municipality_id__in=codes).select_related(
-                "expert", "municipality", "need"):
-            engagements.setdefault(e.pk, e)
-            holding_ids.add(e.pk)
-    else:
-        holding_ids = {pk for pk, e in engagements.items() if e.status in HOLDING_STATUSES}
-    ordered = sorted(engagements.values(), key=lambda e: (e.municipality_id, e.expert.name, e.pk))
+    owed, ordered, holding_ids = _engagements(user=user, fiscal_year=fiscal_year, codes=codes, holding=holding)
     schemes = _Schemes(*_schemes(set(municipalities.values())))
     paid = _paid(owed)
     years = _years_financed(ordered, schemes, fiscal_year)
-    costs = _recruitment(codes, fiscal_year)
-    recruitment_of = defaultdict(int)  # engagement pk -> yen
-    alone = defaultdict(lambda: [0, []])  # (code, scheme pk) -> [yen, what]
-    first_of_need = {}
-    for e in ordered:
-        first_of_need.setdefault(e.need_id, e.pk)
-    for cost in costs:
-        if cost.need_id is not None and cost.need_id in first_of_need:
-            recruitment_of[first_of_need[cost.need_id]] += cost.amount
-            continue
-        if cost.need_id is not None:
-            scheme = schemes.named(scheme_id=cost.need.funding_scheme_id, prefecture_id=municipalities[
-                cost.municipality_id], role=cost.need.role)
-            what = str(cost.need)
-        else:
-            scheme = schemes.by_kind[(municipalities[cost.municipality_id], SchemeKind.CIO_GRANT)]
-            what = str(_("募集回"))
-        sums = alone[(cost.municipality_id, scheme.pk)]
-        sums[0] += cost.amount
-        if what not in sums[1]:
-            sums[1].append(what)
-    standings = {}
-    short = []
-    for e in ordered:
-        scheme = schemes.named(scheme_id=e.funding_scheme_id, prefecture_id=e.municipality.prefecture_id,
-                               role=e.need.role)
-        terms = terms_of(scheme)
-        facts = rules.EngagementFacts(
-            role=e.need.role, employment_form=e.employment_form, population=e.municipality.population,
-            months=months_served(e.starts_on, e.ends_on), years_financed=years[e.pk],
-            public_staff=e.funding_public_staff)
-        standing = rules.standing(terms, facts, paid[e.pk].logged)
-        standings[e.pk] = (scheme, terms, standing)
-        if standing.state == rules.PENDING:
-            short.append(e.pk)
-    planned = _planned_onsite(short, fiscal_year)
-    end = era_date(fiscal_year_end(fiscal_year))
-    lines = []
-    for e in ordered:
-        scheme, terms, standing = standings[e.pk]
-        sums = paid[e.pk]
-        if e.pk in holding_ids:
-            amounts = amounts_in_year(e, fiscal_year)
-            committed_fee, committed_travel = amounts["fee"], amounts["travel_cost"]
-        else:  # ended: what its confirmed months paid
-            committed_fee, committed_travel = sums.fee, sums.travel
-        recruitment = recruitment_of[e.pk]
-        if e.pk not in holding_ids and not (sums.fee or sums.travel or recruitment):
-            continue  # ended and never paid: nothing to show
-        if standing.state == rules.ELIGIBLE:
-            state = ELIGIBLE
-        elif standing.state == rules.INELIGIBLE:
-            state = INELIGIBLE
-        else:
-            dates = [d for d in planned[e.pk] if (d.year, d.month) not in sums.confirmed_months]
-            state = PLAN_MEETS if plan_meets(terms, confirmed=sums.logged, planned=dates,
-                                             onsite_planned_in_year=_onsite_in_year(e, fiscal_year)) else PLAN_SHORT
-        estimate = rules.grant(terms, fee=committed_fee, travel=committed_travel, recruitment=recruitment,
-                               public_staff=e.funding_public_staff, eligible=state in (ELIGIBLE, PLAN_MEETS))
-        claim = rules.grant(terms, fee=sums.fee, travel=sums.travel, recruitment=recruitment,
-                            public_staff=e.funding_public_staff, eligible=standing.eligible)
-        lines.append(CostLine(
-            municipality_id=e.municipality_id, scheme=scheme, engagement=e, state=state, standing=standing,
-            tracker=str(rules.tracker_text(terms, standing, by=end)), paid_fee=sums.fee, paid_travel=sums.travel,
-            committed_fee=committed_fee, committed_travel=committed_travel, recruitment=recruitment, days=sums.days,
-            estimate=estimate, claim=claim))
-    for (code, scheme_pk), (amount, what) in sorted(alone.items()):
-        scheme = schemes.by_id[scheme_pk]
-        terms = terms_of(scheme)
-        counts = terms.counts_recruitment and terms.rate > 0 and terms.kind != rules.GENERAL
-        grant = rules.grant(terms, fee=0, travel=0, recruitment=amount, eligible=counts)
-        lines.append(CostLine(
-            municipality_id=code, scheme=scheme, engagement=None, state=RECRUITMENT, standing=None, tracker="",
-            paid_fee=0, paid_travel=0, committed_fee=0, committed_travel=0, recruitment=amount, days=0,
-            estimate=grant, claim=grant, what="、".join(what)))
+    of_engagement, alone = _recruitment(codes=codes, fiscal_year=fiscal_year, engagements=ordered, schemes=schemes,
+                                        municipalities=municipalities)
+    standings = {e.pk: _standing(e, schemes=schemes, years=years[e.pk], logged=paid[e.pk].logged) for e in ordered}
+    planned = _planned_onsite([pk for pk, (*_s, result) in standings.items() if result.state == rules.PENDING],
+                              fiscal_year)
+    lines = [_engagement_line(e, fiscal_year=fiscal_year, holds=e.pk in holding_ids, standing=standings[e.pk],
+                              sums=paid[e.pk], recruitment=of_engagement[e.pk], planned=planned[e.pk])
+             for e in ordered
+             if e.pk in holding_ids or paid[e.pk].fee or paid[e.pk].travel or of_engagement[e.pk]]
+    lines += [_recruitment_line(code, schemes.by_id[pk], amount, whats)
+              for (code, pk), (amount, whats) in sorted(alone.items())]
     return lines
 
 

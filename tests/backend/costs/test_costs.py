@@ -22,6 +22,7 @@ from backend.payments.selectors import payment_year
 from backend.visits.models import PlannedVisit
 from backend.worklog.models import WorkMonthStatus
 from tests.backend.costs.conftest import CIO, REGIONAL, financed
+from tests.backend.factories import MatchRunFactory, NeedFactory
 from tests.backend.payments.conftest import month_logged
 
 
@@ -155,3 +156,18 @@ def test_the_matching_season_is_a_setting_of_record(coordinator):
     prefecture_setting_update(actor=coordinator, prefecture_id="20", data={"matching_season": 2027})
     log = AuditLog.objects.get(action=AuditAction.PREFECTURE_SETTING_UPDATE)
     assert (log.before["matching_season"], log.after["matching_season"]) == (None, 2027)
+
+
+def test_recruitment_costs_with_no_engagement_of_the_year_stand_on_a_line_of_their_own(municipal):
+    """A need not yet filled and a round (a run): under the need's planned scheme and 特別交付税（CIO補佐官等）."""
+    need = NeedFactory(municipality_id="202011", fiscal_year=2027, role="cio_adviser", budget=2_000_000)
+    RecruitmentCost.objects.create(municipality_id="202011", fiscal_year=2027, need=need, kind="advertisement",
+                                   amount=40_000, spent_on=dt.date(2027, 5, 1), note="求人広告")
+    RecruitmentCost.objects.create(municipality_id="202011", fiscal_year=2027, run=MatchRunFactory(),
+                                   kind="interview_travel", amount=20_001, spent_on=dt.date(2027, 6, 1), note="面接")
+    (row,) = cost_table(user=municipal, fiscal_year=2027).rows
+    (line,) = row.lines
+    assert (line.engagement, line.scheme.kind, line.recruitment, line.eligible, line.grant) == (
+        None, "cio_grant", 60_001, 60_001, 30_000)
+    assert str(line.label) == f"募集経費（{need}、募集回）"
+    assert (row.committed, row.recruitment, row.net) == (0, 60_001, 30_001)
