@@ -62,7 +62,7 @@ FIELD_LABELS = {
     "affiliations": gettext_lazy("所属"), "vendor": gettext_lazy("事業者"), "relation": gettext_lazy("関係"), "ended_on": gettext_lazy("退職日"),
     "reason": gettext_lazy("理由"), "category": gettext_lazy("調達区分"), "status": gettext_lazy("状況"), "incumbent_vendor": gettext_lazy("受託事業者"),
     "corporate_number": gettext_lazy("法人番号"), "note": gettext_lazy("備考"),
-    "special_grant_percent": gettext_lazy("特別交付税の措置率"), "travel_yen_per_km": gettext_lazy("費用弁償の単価"),
+    "travel_yen_per_km": gettext_lazy("費用弁償の単価"),
     "offered_fee": gettext_lazy("提示報酬"), "fee_amount": gettext_lazy("提示報酬の金額"),
     "fee_hours_per_day": gettext_lazy("1日の時間数"), "onsite_days": gettext_lazy("現地勤務の日数"),
     "matching_season": gettext_lazy("マッチングの対象年度"),

@@ -49,7 +49,7 @@ COORDINATOR_MENU = (
         Item("work-overview", _("活動記録の状況")), Item("renewals", _("次年度の継続")), Item("evaluations", _("評価")),
         Item("settings", CLOSED_DAYS, section="closed-days", fragment="#closed-days", coordinator_only=True))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")),
-                    Item("cost-estimate", _("予算要求見込み")))),
+                      Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")))),
     Group(_("管理"), (
         Item("settings", _("都道府県の設定"), coordinator_only=True), Item("import", _("一括登録")),
         Item("invitations", _("招待"), coordinator_only=True), Item("users", _("利用者"), coordinator_only=True),
@@ -64,7 +64,7 @@ MUNICIPAL_MENU = (
     Group(_("年間の業務"), (Item("work-confirmations", _("活動記録の月次確認")), Item("renewals", _("次年度の継続")),
                            Item("municipality-settings", CLOSED_DAYS))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")),
-                    Item("cost-estimate", _("予算要求見込み")))),
+                      Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")))),
 )
 
 EXPERT_MENU = (

@@ -14,6 +14,7 @@ from backend.accounts.apis import (
 from backend.applications.apis import ExpertApplicationViewSet, InvitationViewSet
 from backend.audit.apis import AuditLogViewSet
 from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
+from backend.costs.apis import ClaimPackApi
 from backend.costs.estimate_apis import EstimateApi, EstimateWhatIfApi
 from backend.documents.apis import (
     EngagementCouncilApi,
@@ -87,6 +88,7 @@ urlpatterns = [
     path("payments/owed/", PaymentOwedApi.as_view(), name="payments-owed"),
     path("payments/year/", PaymentYearApi.as_view(), name="payments-year"),
     path("payments/sheet/", PaymentSheetApi.as_view(), name="payments-sheet"),
+    path("costs/claims/", ClaimPackApi.as_view(), name="cost-claims"),
     path("engagements/<int:pk>/visit-plan/", EngagementVisitPlanApi.as_view(), name="engagement-visit-plan"),
     path("engagements/<int:pk>/council/", EngagementCouncilApi.as_view(), name="engagement-council"),
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),

@@ -34,24 +34,32 @@ def inert(value: Cell) -> Cell:
     return value
 
 
-def csv_bytes(*, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """UTF-8 with a BOM (Excel then opens Japanese text correctly) and CRLF line ends."""
+def csv_bytes(*, header: Sequence[str], rows: Iterable[Sequence[Cell]],
+              preamble: Sequence[Sequence[Cell]] = ()) -> bytes:
+    """UTF-8 with a BOM (Excel then opens Japanese text correctly) and CRLF line ends; any `preamble` rows (a
+    document's header block) come before the header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([inert(value) for value in row] for row in preamble)
     writer.writerow([inert(value) for value in header])
     writer.writerows([inert(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(*, title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]],
-               more_sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = ()) -> bytes:
+               more_sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = (),
+               preamble: Sequence[Sequence[Cell]] = ()) -> bytes:
     """A sheet with a bold, frozen header row, then the rows (and any `more_sheets` of the same shape after it);
-    every text cell is stored as text."""
+    every text cell is stored as text. Any `preamble` rows (a document's header block) come before the first
+    sheet's header row, which stays frozen below them."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    for sheet_title, sheet_header, sheet_rows in ((title, header, rows), *more_sheets):
+    for index, (sheet_title, sheet_header, sheet_rows) in enumerate(((title, header, rows), *more_sheets)):
         sheet = workbook.create_sheet(sheet_title)
-        sheet.freeze_panes = "A2"
+        above = preamble if index == 0 else ()
+        sheet.freeze_panes = f"A{len(above) + 2}"
+        for row in above:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
         sheet.append([_xlsx_cell(sheet, value, font=bold) for value in sheet_header])
         for row in sheet_rows:
             sheet.append([_xlsx_cell(sheet, value) for value in row])

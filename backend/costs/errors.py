@@ -1,4 +1,4 @@
-"""The error codes of the prefecture rates costs are priced by: the `code` of each API error, kept as they are on the wire."""
+"""The error codes of costs (the prefecture's settings, the claim pack): the `code` of each API error, kept as they are on the wire."""
 
 from enum import StrEnum
 
@@ -10,3 +10,4 @@ class ErrorCode(StrEnum):
     NOT_STAFF = "not_staff"
     OUT_OF_RANGE = "out_of_range"
     OVER_BUDGET = "over_budget"
+    NOT_YOURS = "not_yours"  # a claim pack asked by someone who is not the municipality's staff or coordinator

@@ -19,4 +19,4 @@ class MunicipalityAdmin(ReadOnlyAdmin):
 
 @admin.register(PrefectureSetting)
 class PrefectureSettingAdmin(ReadOnlyAdmin):
-    list_display = ["prefecture", "travel_yen_per_km", "special_grant_rate"]
+    list_display = ["prefecture", "travel_yen_per_km", "matching_season", "confirmation_working_day"]

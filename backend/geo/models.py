@@ -1,7 +1,5 @@
 """The real register of Japan's 47 prefectures and 1,741 municipalities (fixtures/, see SOURCES.md)."""
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -76,9 +74,6 @@ class PrefectureSetting(models.Model):
     prefecture = models.OneToOneField(Prefecture, verbose_name=_("都道府県"), primary_key=True,
                                       on_delete=models.CASCADE, related_name="setting")
     travel_yen_per_km = models.PositiveIntegerField(_("費用弁償の単価(円/km)"), default=37)
-    # The estimated share of the cost of external CIO補佐官等 covered by 特別交付税 (for the cost report).
-    special_grant_rate = models.DecimalField(_("特別交付税措置の想定率"), max_digits=4, decimal_places=3,
-                                             default=Decimal("0.5"))
     # The fiscal year the prefecture is matching for (its season): every page, form and run of its users starts
     # on it. Empty: the rule of backend.core.fiscal.default_fiscal_year (the coming year from October).
     matching_season = models.PositiveSmallIntegerField(_("マッチングの対象年度"), null=True, blank=True)
@@ -89,8 +84,6 @@ class PrefectureSetting(models.Model):
         verbose_name = _("都道府県の設定")
         verbose_name_plural = _("都道府県の設定")
         constraints = [
-            models.CheckConstraint(condition=Q(special_grant_rate__gte=0, special_grant_rate__lte=1),
-                                   name="special_grant_rate_0_1"),
             models.CheckConstraint(condition=Q(confirmation_working_day__gte=1, confirmation_working_day__lte=20),
                                    name="confirmation_working_day_1_20"),
         ]

@@ -1,5 +1,5 @@
 """Loading the municipal register (idempotent, all or nothing). geo is reference data that every app reads
-and none below it writes: a prefecture's rates are changed by backend.costs.services, which prices with them."""
+and none below it writes: a prefecture's settings are changed by backend.costs.services."""
 
 import csv
 from dataclasses import dataclass

@@ -115,7 +115,7 @@ def test_renewals_for_a_year_out_of_range_are_refused_with_a_message(client, coo
 def test_the_prefectures_matching_season_sets_every_users_default_year(client, coordinator, staff, spring_2027):
     client.force_login(coordinator)
     assert '<option value="" selected>自動（今は令和9年度）</option>' in client.get("/settings/").content.decode()
-    saved = client.post("/settings/", {"special_grant_percent": "50", "travel_yen_per_km": "37",
+    saved = client.post("/settings/", {"travel_yen_per_km": "37",
                                        "matching_season": "2028"}, follow=True).content.decode()
     assert "設定を保存しました。" in saved
     assert PrefectureSetting.objects.get(pk="20").matching_season == 2028
@@ -129,12 +129,12 @@ def test_the_prefectures_matching_season_sets_every_users_default_year(client, c
 
 def test_a_season_out_of_range_is_refused_naming_the_field(client, coordinator, spring_2027):
     client.force_login(coordinator)
-    refused = client.post("/settings/", {"special_grant_percent": "50", "travel_yen_per_km": "37",
+    refused = client.post("/settings/", {"travel_yen_per_km": "37",
                                          "matching_season": "2035"})
     assert refused.status_code == 400
     assert "マッチングの対象年度は令和8年度から令和12年度までの間で指定してください" in _errors_of(refused, "matching_season")
     assert not PrefectureSetting.objects.filter(pk="20").exists()
-    cleared = client.post("/settings/", {"special_grant_percent": "50", "travel_yen_per_km": "37",
+    cleared = client.post("/settings/", {"travel_yen_per_km": "37",
                                          "matching_season": ""})
     assert cleared.status_code == 302 and PrefectureSetting.objects.get(pk="20").matching_season is None
 

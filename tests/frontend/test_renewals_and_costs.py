@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -144,16 +143,17 @@ def test_renewal_pages_refuse_others(client, nagano_coordinator, nagano_staff):
     assert client.get("/costs/export.xlsx").status_code == 403
 
 
-def test_the_costs_page_shows_man_yen_and_the_estimate(client, nagano_coordinator):
-    PrefectureSetting.objects.create(prefecture_id="20", special_grant_rate=Decimal("0.4"))
+def test_the_costs_page_shows_each_engagements_scheme_and_the_estimate(client, nagano_coordinator):
     active(fiscal_year=2027, fee=2_400_000, travel=100_000)
     active(fiscal_year=2027, municipality="202029", role="dx_supporter", fee=1_200_000)
     client.force_login(nagano_coordinator)
     page = client.get("/costs/?fy=2027").content.decode()
     assert "費用（令和9年度）" in page and "長野市" in page and "松本市" in page and "合計" in page
-    assert "特別交付税（見込み）" in page and "長野県の措置率 40%" in page
-    assert "100万円" in page  # 0.4 × 2,500,000 on 長野市's CIO; 松本市's DX supporter gets none
+    assert "交付税見込み" in page and "支払済み" in page and "年度末までの支出見込み" in page
+    assert "特別交付税（CIO補佐官等）：措置率 50%" in page and "一般財源" in page and 'href="/funding/"' in page
+    assert "125万円" in page  # 0.5 × 2,500,000 on 長野市's CIO; 松本市's DX supporter (一般財源) gets none
     assert "370万円" in page  # committed total 2,500,000 + 1,200,000
+    assert "算定資料：" in page and "/costs/claims/file/?municipality=202011&amp;scheme=" in page
 
 
 def test_the_excel_has_yen_and_the_same_total(client, nagano_coordinator):
@@ -164,8 +164,24 @@ def test_the_excel_has_yen_and_the_same_total(client, nagano_coordinator):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     total = next(r for r in rows if r[1] == "合計")
-    assert total[5:8] == (3_500_000, 1_750_000, 1_750_000)  # committed, grant 0.5 (default), net
-    assert any(r[0] and "長野県の措置率 50%" in r[0] for r in rows)  # the note names the prefecture of its rate
+    assert total[7:12] == (3_500_000, 0, 3_500_000, 1_750_000, 1_750_000)  # committed, recruitment, eligible, grant, net
+    assert any(r[0] and "特別交付税（CIO補佐官等）：措置率 0.5" in r[0] for r in rows)
+
+
+def test_the_claim_packs_of_the_year_are_listed_with_their_files(client, nagano_coordinator, nagano_staff):
+    active(fiscal_year=2027, fee=2_400_000)
+    client.force_login(nagano_staff)
+    page = client.get("/costs/claims/?fy=2027").content.decode()
+    assert "交付税算定資料（令和9年度）" in page and "特別交付税（CIO補佐官等）" in page
+    link = page.split('href="/costs/claims/file/?')[1].split('"')[0].replace("&amp;", "&")
+    response = client.get(f"/costs/claims/file/?{link}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get(f"/costs/claims/file/?{link.replace('format=xlsx', 'format=csv')}")["Content-Type"].startswith(
+        "text/csv")
+    assert client.get(f"/costs/claims/file/?{link.replace('202011', '202029')}").status_code == 404
+    assert client.get("/costs/claims/file/?municipality=202011&scheme=x&fy=2027").status_code == 400
+    client.force_login(ExpertUserFactory())
+    assert client.get("/costs/claims/?fy=2027").status_code == 403
 
 
 def test_municipal_staff_see_only_their_municipality(client, nagano_staff):
@@ -177,35 +193,17 @@ def test_municipal_staff_see_only_their_municipality(client, nagano_staff):
     assert client.get("/settings/").status_code == 403
 
 
-def test_the_coordinator_changes_the_settings_with_a_message(client, nagano_coordinator):
+def test_the_coordinator_changes_the_settings_with_a_message_and_no_grant_rate(client, nagano_coordinator):
     client.force_login(nagano_coordinator)
-    assert 'value="50"' in client.get("/settings/").content.decode()
-    page = client.post("/settings/", {"special_grant_percent": "35", "travel_yen_per_km": "40"},
-                       follow=True).content.decode()
+    form = client.get("/settings/").content.decode()
+    assert 'value="37"' in form and "special_grant_percent" not in form and "措置率（%）" not in form
+    assert 'href="/funding/"' in form  # the schemes' rates replace the one rate (issue 24)
+    page = client.post("/settings/", {"travel_yen_per_km": "40"}, follow=True).content.decode()
     assert "設定を保存しました。" in page
-    setting = PrefectureSetting.objects.get(pk="20")
-    assert (setting.special_grant_rate, setting.travel_yen_per_km) == (Decimal("0.350"), 40)
-    refused = client.post("/settings/", {"special_grant_percent": "150", "travel_yen_per_km": "40"})
-    assert refused.status_code == 400 and "特別交付税の措置率は100以下で入力してください。" in refused.content.decode()
-    assert PrefectureSetting.objects.get(pk="20").special_grant_rate == Decimal("0.350")
-
-
-@pytest.mark.parametrize(("percent", "per_km", "shown"), [
-    ("", "", ["特別交付税の措置率を入力してください。", "費用弁償の単価を入力してください。"]),
-    ("abc", "37", ["特別交付税の措置率は半角の数字で入力してください（例：50）。"]),
-    ("1000", "37", ["特別交付税の措置率は100以下で入力してください。"]),
-    ("12.345", "37", ["特別交付税の措置率は小数第1位までで入力してください。"]),
-])
-def test_the_settings_page_says_what_is_wrong_with_each_field_as_a_clerk_would(client, nagano_coordinator,
-                                                                                percent, per_km, shown):
-    client.force_login(nagano_coordinator)
-    refused = client.post("/settings/", {"special_grant_percent": percent, "travel_yen_per_km": per_km})
-    page = refused.content.decode()
-    assert refused.status_code == 400
-    assert all(message in page for message in shown), page
-    for generic in ("有効な数値", "桁数", "最大4桁", "半角の数字で入力してください。</"):
-        assert generic not in page
-    assert not PrefectureSetting.objects.filter(pk="20").exists()
+    assert PrefectureSetting.objects.get(pk="20").travel_yen_per_km == 40
+    refused = client.post("/settings/", {"travel_yen_per_km": ""})
+    assert refused.status_code == 400 and "費用弁償の単価を入力してください。" in refused.content.decode()
+    assert PrefectureSetting.objects.get(pk="20").travel_yen_per_km == 40
 
 
 def test_the_costs_page_opens_on_the_default_year_not_the_largest_in_the_data(client, monkeypatch):

@@ -1,6 +1,6 @@
 """Renewals, costs and the prefecture's settings in chromium, as the clerks use them: the coordinator prepares
 next year's needs from this year's engagements and the municipality confirms, edits or drops each one; the
-costs of a fiscal year on screen and in Excel; the 特別交付税 rate and the travel rate saved with a message."""
+costs of a fiscal year on screen and in Excel; the travel rate saved with a message (the grant rates are the funding schemes', issue 24); the claim packs."""
 
 import datetime as dt
 import re
@@ -95,22 +95,23 @@ def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_ser
     _active(title="今年度のCIO", expert="安曇 二郎", fiscal_year=demo_year - 1, fee=1_200_000)
 
     coordinator = sign_in(browser, live_server, "demo-coordinator")
-    open_menu(coordinator, "費用")  # the 費用 group holds 費用 and 支払額
+    open_menu(coordinator, "費用")  # the 費用 group holds 費用, 支払額 and 交付税算定資料
     coordinator.get_by_role("link", name="費用", exact=True).click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(f"費用（{fiscal_year_label(demo_year)}）")
-    expect(coordinator.get_by_text("長野県の措置率 50%")).to_be_visible()
-    nagano = coordinator.locator("tbody tr").filter(has=coordinator.get_by_role("rowheader", name="長野市",
-                                                                                  exact=True))
-    # 報酬 240万円, 費用弁償 10万円, 計 250万円, 特別交付税 125万円 (50%), 実質負担 125万円
-    for shown in ("240万円", "10万円", "250万円", "125万円"):
-        expect(nagano).to_contain_text(shown)
+    expect(coordinator.get_by_text("特別交付税（CIO補佐官等）：措置率 50%")).to_be_visible()
+    line = _row(coordinator, "信州 一郎")
+    # the CIO adviser's own scheme (特別交付税（CIO補佐官等）, 50%): committed 250万円, eligible 250万円, grant 125万円
+    expect(line).to_contain_text("特別交付税（CIO補佐官等）")
+    expect(line).to_contain_text("対象")
+    for shown in ("250万円", "125万円"):
+        expect(line).to_contain_text(shown)
     expect(coordinator.locator("tfoot")).to_contain_text("合計")
     shot(coordinator, "coordinator-costs")
 
     coordinator.get_by_label("年度").select_option(label=fiscal_year_label(demo_year - 1))
     coordinator.get_by_role("button", name="表示").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(f"費用（{fiscal_year_label(demo_year - 1)}）")
-    expect(coordinator.locator("tbody tr").filter(has_text="長野市")).to_contain_text("120万円")
+    expect(_row(coordinator, "長野市").first).to_contain_text("120万円")
 
     with coordinator.expect_download() as download:
         coordinator.get_by_role("link", name="Excelで出力（円単位）").click()
@@ -119,47 +120,45 @@ def test_costs_of_a_fiscal_year_on_screen_by_year_and_in_excel(browser, live_ser
     download.value.save_as(saved)
     sheet = load_workbook(saved).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:6] == ("団体コード", "市区町村", "予算（円）", "報酬（円）", "費用弁償（円）", "計（円）")
+    assert rows[0][:6] == ("団体コード", "市区町村", "専門人材・件名", "財源", "交付税の判定", "予算（円）")
     (nagano_row,) = [r for r in rows if r[1] == "長野市"]
-    assert nagano_row[3:8] == (1_200_000, 0, 1_200_000, 600_000, 600_000)
+    assert nagano_row[6:11] == (0, 1_200_000, 0, 1_200_000, 600_000)  # paid, committed, recruitment, eligible, grant
+
+    coordinator.get_by_role("link", name="交付税算定資料").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text(
+        f"交付税算定資料（{fiscal_year_label(demo_year - 1)}）")
+    expect(_row(coordinator, "長野市")).to_contain_text("特別交付税（CIO補佐官等）")
+    shot(coordinator, "coordinator-claims")
 
     municipal = sign_in(browser, live_server, "demo-municipal")
     open_menu(municipal, "費用")
     municipal.get_by_role("link", name="費用", exact=True).click()
-    expect(municipal.locator("tbody tr")).to_have_count(1)
+    expect(municipal.locator("tbody th[scope=row]")).to_have_count(1)
     expect(municipal.locator("tbody")).to_contain_text("長野市")
-    expect(municipal.get_by_role("link", name="措置率と費用弁償の単価を変更する")).to_have_count(0)
+    expect(municipal.get_by_role("link", name="費用弁償の単価を変更する")).to_have_count(0)
 
 
-def test_the_coordinator_sets_the_grant_rate_and_the_travel_rate(browser, live_server, seeded):
-    _active(title="CIO補佐官", expert="信州 一郎", fiscal_year=current_fiscal_year() + 1, fee=2_000_000)
+def test_the_coordinator_sets_the_travel_rate_and_finds_the_grant_rates_with_the_schemes(browser, live_server,
+                                                                                        seeded):
     coordinator = sign_in(browser, live_server, "demo-coordinator")
     open_menu(coordinator, "管理")  # the menu is grouped (issue 23)
     coordinator.get_by_role("link", name="都道府県の設定").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("都道府県の設定（長野県）")
-    rate, per_km = coordinator.get_by_label("特別交付税の措置率（%）"), coordinator.get_by_label("費用弁償の単価（円/km）")
-    expect(rate).to_have_value("50")
+    expect(coordinator.get_by_label("特別交付税の措置率（%）")).to_have_count(0)  # the schemes' rates (issue 24)
+    expect(coordinator.get_by_role("link", name="財源の一覧")).to_have_attribute("href", "/funding/")
+    per_km = coordinator.get_by_label("費用弁償の単価（円/km）")
     expect(per_km).to_have_value("37")
 
-    rate.fill("120")
     per_km.fill("")
     coordinator.get_by_role("button", name="保存する").click()
     expect(coordinator.locator(".error-summary")).to_be_visible()
-    expect(coordinator.get_by_text("特別交付税の措置率は100以下で入力してください。").first).to_be_visible()
     expect(coordinator.get_by_text("費用弁償の単価を入力してください。").first).to_be_visible()
-    expect(rate).to_have_value("120")  # what the clerk typed stays to be corrected
     shot(coordinator, "coordinator-settings-errors")
 
-    rate.fill("40")
     per_km.fill("30")
     coordinator.get_by_role("button", name="保存する").click()
-    expect(coordinator.get_by_text("設定を保存しました。費用の見込みは新しい措置率で計算されます。")).to_be_visible()
-    expect(coordinator.get_by_label("特別交付税の措置率（%）")).to_have_value("40")
+    expect(coordinator.get_by_text("設定を保存しました。")).to_be_visible()
     expect(coordinator.get_by_label("費用弁償の単価（円/km）")).to_have_value("30")
     shot(coordinator, "coordinator-settings")
-    setting = PrefectureSetting.objects.get(pk="20")
-    assert (str(setting.special_grant_rate), setting.travel_yen_per_km) == ("0.400", 30)
+    assert PrefectureSetting.objects.get(pk="20").travel_yen_per_km == 30
 
-    coordinator.get_by_role("link", name="費用の一覧へ戻る").click()
-    expect(coordinator.get_by_text("長野県の措置率 40%")).to_be_visible()
-    expect(coordinator.locator("tbody tr").filter(has_text="長野市")).to_contain_text("80万円")  # 40% of 200万円

@@ -16,7 +16,7 @@ from tests.backend.worklog.conftest import active_engagement, day_data, last_mon
 
 def test_the_coordinator_sets_the_working_day_of_the_monthly_deadline(client, db):
     client.force_login(CoordinatorFactory(prefecture_id="20"))
-    response = client.post("/settings/", {"special_grant_percent": "50", "travel_yen_per_km": "37",
+    response = client.post("/settings/", {"travel_yen_per_km": "37",
                                           "matching_season": "", "confirmation_working_day": "3"}, follow=True)
     assert response.status_code == 200
     assert PrefectureSetting.objects.get(pk="20").confirmation_working_day == 3
