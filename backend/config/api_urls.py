@@ -16,6 +16,7 @@ from backend.audit.apis import AuditLogViewSet
 from backend.calendar.apis import ClosedDayViewSet, WorkingCalendarApi
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
+from backend.funding.apis import EngagementFundingApi, FundingSchemeViewSet, RecruitmentCostViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.goals.apis import EvaluationViewSet, GoalViewSet
 from backend.intake.apis import ImportApi, ImportTemplateApi
@@ -63,6 +64,8 @@ router.register("closed-days", ClosedDayViewSet, basename="closed-day")
 router.register("visits", PlannedVisitViewSet, basename="visit")
 router.register("work-days", WorkDayViewSet, basename="work-day")
 router.register("work-months", WorkMonthViewSet, basename="work-month")
+router.register("funding/schemes", FundingSchemeViewSet, basename="funding-scheme")
+router.register("funding/recruitment-costs", RecruitmentCostViewSet, basename="recruitment-cost")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -80,6 +83,7 @@ urlpatterns = [
     path("payments/year/", PaymentYearApi.as_view(), name="payments-year"),
     path("payments/sheet/", PaymentSheetApi.as_view(), name="payments-sheet"),
     path("engagements/<int:pk>/visit-plan/", EngagementVisitPlanApi.as_view(), name="engagement-visit-plan"),
+    path("engagements/<int:pk>/funding/", EngagementFundingApi.as_view(), name="engagement-funding"),
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
     path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
     path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),
