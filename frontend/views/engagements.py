@@ -41,6 +41,7 @@ from frontend import forms, selectors
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required, to
 from frontend.views.calendar import workable_days
+from frontend.views.funding import funding_context
 from frontend.views.goals import goals_context
 from frontend.views.visits import engagement_visits_context
 
@@ -125,6 +126,7 @@ def engagement_detail(request, pk: int):
         "paid": _paid(engagement),
         **_ending_context(request, engagement), **goals_context(request, engagement),
         **engagement_visits_context(request.user, engagement),
+        **funding_context(request, engagement),
     })
 
 

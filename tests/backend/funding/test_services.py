@@ -22,6 +22,7 @@ from backend.funding.services import (
     scheme_update,
 )
 from backend.geo.models import Municipality
+from backend.needs.services import need_update
 from backend.worklog.models import WorkDay, WorkMonth
 from tests.backend.factories import NeedFactory
 
@@ -158,3 +159,14 @@ def test_each_role_reads_the_schemes_of_its_own_prefecture(coordinator, other_co
     assert {s.prefecture_id for s in scheme_list(user=other_coordinator)} == {"19"}
     assert {s.prefecture_id for s in scheme_list(user=municipal)} == {"20"}
     assert {s.prefecture_id for s in scheme_list(user=expert_user)} == {"20"}
+
+
+def test_a_need_plans_an_active_scheme_of_its_own_prefecture_only(municipal):
+    need = NeedFactory(municipality_id="202011", fiscal_year=2027)
+    with pytest.raises(DomainError) as refused:
+        need_update(actor=municipal, need=need, data={"funding_scheme": _regional("19")})
+    assert refused.value.problems[0].field == "funding_scheme"
+    need_update(actor=municipal, need=need, data={"funding_scheme": _regional()})
+    need.refresh_from_db()
+    assert need.funding_scheme.kind == "regional_adviser"
+    assert AuditLog.objects.filter(action="need.update").last().after["funding_scheme"] == need.funding_scheme_id
