@@ -90,3 +90,4 @@ def test_the_need_form_offers_the_prefectures_active_schemes_as_the_planned_sche
     need = NeedFactory(municipality_id="202011", fiscal_year=2027)
     page = client.get(f"/needs/{need.pk}/edit/").content.decode()
     assert "予定の財源" in page and "地域活性化起業人" in page
+
