@@ -1,28 +1,15 @@
 """The funding API (issue 24, item 1): schemes read in scope and written by their coordinator only (403 for other
 roles, 404 outside the scope), recruitment costs with their permissions, an engagement's funding read and set."""
 
-import datetime as dt
 
-import pytest
-from django.utils import timezone
 
-from backend.engagements.models import Engagement
 from backend.funding.models import RecruitmentCost, SchemeKind
 from backend.funding.selectors import schemes_of
 from tests.backend.conftest import client_for
-from tests.backend.factories import NeedFactory
 
 SCHEMES = "/api/v1/funding/schemes/"
 COSTS = "/api/v1/funding/recruitment-costs/"
 
-
-@pytest.fixture
-def engagement(db, expert_user):
-    return Engagement.objects.create(
-        expert=expert_user.expert, municipality_id="202011", need=NeedFactory(status="filled", fiscal_year=2027),
-        fiscal_year=2027, starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2028, 3, 31), weekdays=["mon"],
-        days_per_year=48, fee=2_400_000, employment_form="special_part_time", status="active",
-        pledge_signed_at=timezone.now())
 
 
 def test_schemes_are_read_in_scope_and_edited_only_by_their_coordinator(coordinator, other_coordinator, municipal,

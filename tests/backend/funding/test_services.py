@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
 from backend.core.models import AuditLog
-from backend.engagements.models import Engagement
 from backend.funding import rules
 from backend.funding.models import FundingScheme, RecruitmentCost, SchemeKind
 from backend.funding.selectors import funding_box, scheme_list, schemes_of, standing_of
@@ -25,15 +24,6 @@ from backend.geo.models import Municipality
 from backend.needs.services import need_update
 from backend.worklog.models import WorkDay, WorkMonth
 from tests.backend.factories import NeedFactory
-
-
-@pytest.fixture
-def engagement(db, expert_user):
-    return Engagement.objects.create(
-        expert=expert_user.expert, municipality_id="202011", need=NeedFactory(status="filled", fiscal_year=2027),
-        fiscal_year=2027, starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2028, 3, 31), weekdays=["mon"],
-        days_per_year=48, fee=2_400_000, employment_form="special_part_time", status="active",
-        pledge_signed_at=timezone.now())
 
 
 def _regional(prefecture_id="20") -> FundingScheme:
