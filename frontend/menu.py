@@ -49,7 +49,8 @@ COORDINATOR_MENU = (
         Item("work-overview", _("活動記録の状況")), Item("renewals", _("次年度の継続")), Item("evaluations", _("評価")),
         Item("settings", CLOSED_DAYS, section="closed-days", fragment="#closed-days", coordinator_only=True))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")),
-                      Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")))),
+                      Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")),
+                      Item("funding-schemes", _("財源")), Item("recruitment-costs", _("募集経費")))),
     Group(_("管理"), (
         Item("settings", _("都道府県の設定"), coordinator_only=True), Item("import", _("一括登録")),
         Item("invitations", _("招待"), coordinator_only=True), Item("users", _("利用者"), coordinator_only=True),
@@ -64,13 +65,14 @@ MUNICIPAL_MENU = (
     Group(_("年間の業務"), (Item("work-confirmations", _("活動記録の月次確認")), Item("renewals", _("次年度の継続")),
                            Item("municipality-settings", CLOSED_DAYS))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")),
-                      Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")))),
+                      Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")),
+                      Item("funding-schemes", _("財源")), Item("recruitment-costs", _("募集経費")))),
 )
 
 EXPERT_MENU = (
     Item("me", _("プロフィール")), Item("me-edit", _("稼働条件・スキル")),
     Item("my-affiliations", _("所属事業者")), Item("engagements", _("任用・委託")),
-    Item("my-calendar", _("訪問予定")),
+    Item("my-calendar", _("訪問予定")), Item("funding-schemes", _("財源")),
 )
 
 

@@ -25,6 +25,7 @@ from backend.documents.apis import (
 )
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
+from backend.funding.apis import EngagementFundingApi, FundingSchemeViewSet, RecruitmentCostViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.goals.apis import EvaluationViewSet, GoalViewSet
 from backend.intake.apis import ImportApi, ImportTemplateApi
@@ -72,6 +73,8 @@ router.register("closed-days", ClosedDayViewSet, basename="closed-day")
 router.register("visits", PlannedVisitViewSet, basename="visit")
 router.register("work-days", WorkDayViewSet, basename="work-day")
 router.register("work-months", WorkMonthViewSet, basename="work-month")
+router.register("funding/schemes", FundingSchemeViewSet, basename="funding-scheme")
+router.register("funding/recruitment-costs", RecruitmentCostViewSet, basename="recruitment-cost")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -91,6 +94,7 @@ urlpatterns = [
     path("costs/claims/", ClaimPackApi.as_view(), name="cost-claims"),
     path("engagements/<int:pk>/visit-plan/", EngagementVisitPlanApi.as_view(), name="engagement-visit-plan"),
     path("engagements/<int:pk>/council/", EngagementCouncilApi.as_view(), name="engagement-council"),
+    path("engagements/<int:pk>/funding/", EngagementFundingApi.as_view(), name="engagement-funding"),
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
     path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
     path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),

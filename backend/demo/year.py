@@ -25,6 +25,9 @@ from backend.engagements.pledge import PLEDGE_VERSION
 from backend.engagements.services import engagement_respond
 from backend.engagements.terms import TermsAsked
 from backend.experts.models import Expert
+from backend.funding.models import RecruitmentCostKind, SchemeKind
+from backend.funding.selectors import schemes_of
+from backend.funding.services import recruitment_cost_add
 from backend.geo.models import Municipality
 from backend.goals.models import EvaluationPeriod, GoalRatingValue
 from backend.goals.services import evaluation_submit, goals_set
@@ -46,12 +49,15 @@ from backend.worklog.services import (
 )
 
 # (municipality, fee basis, pattern, days a pattern, role): 長野市 is demo-municipal's; its adviser is demo-expert.
+# 諏訪市's ten days a year are financed as a 地域力創造アドバイザー, so its engagement page shows a real tracker
+# (≥ 10 days or ≥ 5 visits by 31 March).
 POSTS = [
     ("202011", "annual", WorkPattern.WEEKLY, 1, Role.CIO_ADVISER),
     ("202029", "daily", WorkPattern.MONTHLY, 2, Role.CISO_ADVISER),
     ("202037", "monthly", WorkPattern.MONTHLY, 2, Role.CIO_ADVISER),
     ("202061", "hourly", WorkPattern.YEARLY, 10, Role.DX_SUPPORTER),
 ]
+ADVISER_POST = "202061"
 TOPICS = [
     ("情報化推進計画の進捗確認", "各課の計画進捗を確認し、遅れている2事業の課題と対応案を整理した。"),
     ("標準化移行の課題整理", "基幹業務システム標準化の移行計画を確認し、ベンダーへの質問事項をまとめた。"),
@@ -92,6 +98,7 @@ def demo_year_seed(*, coordinator: User, demo_expert: Expert, rng: random.Random
     nagano = next((e for e in engagements if e.municipality_id == "202011"), None)
     if nagano is not None:
         _goals_and_october(nagano)
+        _recruitment_cost(nagano.need)
 
 
 def _experts_for_posts(demo_expert: Expert, rng: random.Random) -> list[Expert]:
@@ -144,6 +151,7 @@ def _post(code, basis, pattern, days, role, expert: Expert, year: int) -> Need:
         "fee_basis": basis, "fee_amount": amount,
         **({"fee_hours_per_day": Decimal("7.5")} if basis == "hourly" else {}),
         "priority": 3,
+        **({"funding_scheme": schemes_of("20").get(kind=SchemeKind.REGIONAL_ADVISER)} if code == ADVISER_POST else {}),
     })
 
 
@@ -177,6 +185,15 @@ def _work_the_year(engagement: Engagement, rng: random.Random) -> None:
             day = month.days.order_by("date").first()
             work_month_dispute(actor=staff, month=month, reasons={
                 day.pk: "この日は庁内の記録では会議が中止になっています。実施内容をご確認ください。"})
+
+
+def _recruitment_cost(need: Need) -> None:
+    """長野市 advertised its post on a job site (募集広告), a recruitment cost 特別交付税（CIO補佐官等） counts."""
+    year = current_fiscal_year()
+    recruitment_cost_add(actor=_staff(need.municipality_id), municipality=need.municipality, data={
+        "need": need, "kind": RecruitmentCostKind.ADVERTISEMENT, "amount": 55_000,
+        "spent_on": min(timezone.localdate(), fiscal_year_start(year) + dt.timedelta(days=9)),
+        "note": "求人サイトへの募集広告の掲載（4週間）"})
 
 
 def _goals_and_october(engagement: Engagement) -> None:

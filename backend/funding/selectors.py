@@ -3,11 +3,22 @@ need is financed by, and where an engagement stands with it in a fiscal year fro
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
-from backend.core.choices import Role
-from backend.core.fiscal import fiscal_years_covered, months_served
+from backend.accounts.models import UserRole
+from backend.accounts.permissions import is_admin
+from backend.accounts.scoping import scope_by_municipality
+from backend.core.choices import EngagementStatus, Role
+from backend.core.fiscal import (
+    current_fiscal_year,
+    era_date,
+    fiscal_year_end,
+    fiscal_years_covered,
+    months_served,
+)
 from backend.engagements.models import Engagement
 from backend.funding import rules
 from backend.funding.models import FundingScheme, RecruitmentCost, SchemeKind
@@ -101,3 +112,80 @@ def recruitment_total(*, municipality_id: str, fiscal_year: int, need_id: int | 
     if need_id is not None:
         costs = costs.filter(need_id=need_id)
     return costs.aggregate(total=Sum("amount"))["total"] or 0
+
+
+# -- what the pages and the API read, scoped to the user ---------------------------------------------------------
+
+def _prefectures_of(user) -> list[str]:
+    """The prefectures whose schemes a user reads: a coordinator's own, staff's municipality's, an expert's
+    engagements' (an administrator: every prefecture that has schemes)."""
+    if user.role == UserRole.COORDINATOR and user.prefecture_id:
+        return [user.prefecture_id]
+    if user.role == UserRole.MUNICIPAL and user.municipality_id:
+        return [user.municipality.prefecture_id]
+    if user.role == UserRole.EXPERT and user.expert_id:
+        return sorted(set(Engagement.objects.filter(expert_id=user.expert_id).values_list(
+            "municipality__prefecture_id", flat=True)))
+    return []
+
+
+def scheme_list(*, user) -> QuerySet[FundingScheme]:
+    """The schemes a user reads (each prefecture's seeded on its first read), with how many engagements that
+    hold or held a post name each (`in_use`)."""
+    if is_admin(user) and not user.prefecture_id:
+        schemes = FundingScheme.objects.all()
+    else:
+        codes = _prefectures_of(user)
+        for code in codes:
+            schemes_of(code)
+        schemes = FundingScheme.objects.filter(prefecture_id__in=codes)
+    return schemes.select_related("prefecture").annotate(in_use=Count(
+        "engagements", filter=Q(engagements__status__in=(EngagementStatus.OFFERED, EngagementStatus.ACTIVE,
+                                                         EngagementStatus.ENDED)))).order_by("prefecture_id", "id")
+
+
+def active_schemes(prefecture_id: str) -> QuerySet[FundingScheme]:
+    """The schemes a need or an engagement may name in the prefecture."""
+    return schemes_of(prefecture_id).filter(active=True)
+
+
+def recruitment_cost_list(*, user) -> QuerySet[RecruitmentCost]:
+    """Recruitment costs: a coordinator's prefecture's, staff's municipality's (an expert reads none)."""
+    return scope_by_municipality(RecruitmentCost.objects.select_related("municipality", "need", "run"), user).order_by(
+        "-fiscal_year", "spent_on", "id")
+
+
+STATE_LABELS = {rules.ELIGIBLE: _("対象"), rules.PENDING: _("要件未達"), rules.INELIGIBLE: _("対象外")}
+
+
+@dataclass(frozen=True)
+class FundingBox:
+    """An engagement's 「財源」 section: its scheme, where it stands in the fiscal year and why, and what its need
+    cost to recruit."""
+
+    fiscal_year: int
+    scheme: FundingScheme
+    standing: rules.Standing
+    state_label: str
+    tracker: str
+    recruitment: list
+    recruitment_total: int
+    default: bool  # the scheme is the prefecture's default for the role, not one the engagement names
+
+
+def box_year(engagement: Engagement) -> int:
+    """The fiscal year the box shows: this one while the term covers it, else the engagement's first."""
+    covered = fiscal_years_covered(engagement.starts_on, engagement.ends_on)
+    return current_fiscal_year() if current_fiscal_year() in covered else engagement.fiscal_year
+
+
+def funding_box(engagement: Engagement, fiscal_year: int | None = None) -> FundingBox:
+    year = box_year(engagement) if fiscal_year is None else fiscal_year
+    scheme, result = standing_of(engagement, year)
+    terms = terms_of(scheme)
+    costs = list(RecruitmentCost.objects.filter(need_id=engagement.need_id).order_by("spent_on", "id"))
+    return FundingBox(
+        fiscal_year=year, scheme=scheme, standing=result, state_label=str(STATE_LABELS[result.state]),
+        tracker=str(rules.tracker_text(terms, result, by=era_date(fiscal_year_end(year)))),
+        recruitment=costs, recruitment_total=sum(c.amount for c in costs),
+        default=engagement.funding_scheme_id is None)

@@ -18,3 +18,5 @@ class ErrorCode(StrEnum):
     REQUIRED = "required"
     TOO_FEW_WEEKDAYS = "too_few_weekdays"
     TOO_MANY_DAYS = "too_many_days"
+    FUNDING_ELSEWHERE = "funding_elsewhere"
+    FUNDING_INACTIVE = "funding_inactive"

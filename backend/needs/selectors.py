@@ -11,7 +11,7 @@ LIST_COLUMNS = ("id", "municipality_id", "municipality__name", "municipality__pr
                 "title", "description", "pattern", "pattern_days", "days_per_year", "weekly_days", "weekdays",
                 "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
                 "fee_includes_tax", "offered_fee", "employment_forms", "priority", "adjusted_priority",
-                "priority_reason", "status", "created_at", "updated_at")
+                "priority_reason", "funding_scheme_id", "status", "created_at", "updated_at")
 
 
 def need_list(*, user) -> QuerySet[Need]:

@@ -47,6 +47,13 @@ class NeedInputSerializer(serializers.Serializer):
     desired_skills = SkillLevelsField(required=False, help_text="No skill of required_skills may be repeated here.")
     employment_forms = employment_form_list(allow_empty=False)
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    # The scheme the post is planned to be financed by (the engagement made from it takes it): an active scheme of
+    # the need's prefecture, or null for the role's default. The model is reached through the need's own relation,
+    # so needs imports nothing of funding, which sits above it.
+    funding_scheme = serializers.PrimaryKeyRelatedField(
+        queryset=Need._meta.get_field("funding_scheme").related_model.objects.all(), allow_null=True, required=False,
+        help_text="An active funding scheme of the need's prefecture (GET /api/v1/funding/schemes/); null: the "
+                  "prefecture's default for the role (特別交付税（CIO補佐官等） for a CIO or CISO adviser, else 一般財源).")
 
     def validate(self, attrs):
         instance = self.instance
@@ -77,7 +84,7 @@ class NeedOutputSerializer(serializers.ModelSerializer):
             "description", "pattern", "pattern_days", "days_per_year", "weekly_days", "weekdays",
             "onsite_required", "onsite_days", "budget", "fee_basis", "fee_amount", "fee_hours_per_day",
             "fee_includes_tax", "offered_fee", "required_skills", "desired_skills", "employment_forms", "priority",
-            "adjusted_priority", "priority_reason", "status", "created_at", "updated_at",
+            "adjusted_priority", "priority_reason", "funding_scheme", "status", "created_at", "updated_at",
         ]
         read_only_fields = ["offered_fee", "adjusted_priority", "priority_reason"]
 
@@ -109,7 +116,7 @@ class NeedListOutputSerializer(NeedOutputSerializer):
             "desired_skills": {s["skill"]: s["level"] for s in skills if not s["required"]},
             "employment_forms": row["employment_forms"], "priority": row["priority"],
             "adjusted_priority": row["adjusted_priority"], "priority_reason": row["priority_reason"],
-            "status": row["status"],
+            "funding_scheme": row["funding_scheme_id"], "status": row["status"],
             "created_at": iso_datetime(row["created_at"]), "updated_at": iso_datetime(row["updated_at"]),
         }
 

@@ -15,7 +15,7 @@ from backend.accounts.models import User, UserRole
 from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.core.audit import AuditAction, audit_record
 from backend.core.choices import WorkPattern
-from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.errors import ConflictError, DomainError, FieldProblem, ForbiddenError
 from backend.core.fiscal import days_per_year
 from backend.core.services import model_update
 from backend.geo.models import Municipality
@@ -44,6 +44,7 @@ def need_snapshot(need: Need) -> dict:
         "renewed_from": need.renewed_from_id,
         "current_expert": need.current_expert_id,
         "skills": sorted([s.skill, s.level, s.required] for s in need.skills.all()),
+        "funding_scheme": need.funding_scheme_id,
     }
 
 
@@ -79,7 +80,8 @@ def _municipality_for(*, actor: User, data: dict, current: Municipality | None =
 
 def _apply(need: Need, data: dict) -> None:
     every_day_onsite = need.onsite_required and need.onsite_days == need.days_per_year
-    model_update(instance=need, fields=SCALAR_FIELDS, data=data)
+    planned = need.funding_scheme_id
+    model_update(instance=need, fields=[*SCALAR_FIELDS, "funding_scheme"], data=data)
     if need.pattern != WorkPattern.WEEKLY and "weekdays" not in data and not need.weekdays:
         need.weekdays = []
     need.days_per_year, need.weekly_days = days_per_year(need.pattern, need.pattern_days)
@@ -87,7 +89,8 @@ def _apply(need: Need, data: dict) -> None:
     if need.fee_basis != FeeBasis.HOURLY:
         need.fee_hours_per_day = None
     need.fee_basis = need.fee_basis or ""
-    problems = (work_pattern_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
+    problems = (_funding_problems(need, kept=planned)
+                + work_pattern_problems(pattern=need.pattern, days=need.pattern_days, weekdays=need.weekdays)
                 + onsite_problems(onsite_required=need.onsite_required, onsite_days=need.onsite_days,
                                   days_per_year=need.days_per_year)
                 + fee_problems(basis=need.fee_basis, amount=need.fee_amount, hours_per_day=need.fee_hours_per_day,
@@ -97,6 +100,20 @@ def _apply(need: Need, data: dict) -> None:
     # Derived, never taken from input: a daily or hourly offer follows the days when the pattern changes.
     need.offered_fee = yearly_fee(basis=need.fee_basis, amount=need.fee_amount, days_per_year=need.days_per_year,
                                   hours_per_day=need.fee_hours_per_day)
+
+
+def _funding_problems(need: Need, *, kept: int | None) -> list:
+    """The planned scheme must be an active one of the need's prefecture (kept as it was when it is unchanged)."""
+    scheme = need.funding_scheme
+    if scheme is None:
+        return []
+    if scheme.prefecture_id != need.municipality.prefecture_id:
+        return [FieldProblem("funding_scheme", ErrorCode.FUNDING_ELSEWHERE,
+                             _("予定の財源は、この市区町村の都道府県の財源から選んでください。"))]
+    if not scheme.active and scheme.pk != kept:
+        return [FieldProblem("funding_scheme", ErrorCode.FUNDING_INACTIVE,
+                             _("予定の財源は、使用中の財源から選んでください。"))]
+    return []
 
 
 def _settle_onsite_days(need: Need, *, stated: bool, every_day_onsite: bool) -> None:

@@ -166,6 +166,9 @@ SECTIONS = {
     "renewal-prepare": "renewals", "renewal-confirm": "renewals", "renewal-drop": "renewals",
     "costs-export": "costs", "payments-sheet": "payments", "engagement-end": "engagements", "engagement-goals": "engagements",
     "engagement-evaluate": "engagements", "engagement-successor-run": "engagements",
+    "funding-scheme-add": "funding-schemes", "funding-scheme-edit": "funding-schemes",
+    "recruitment-cost-add": "recruitment-costs", "recruitment-cost-remove": "recruitment-costs",
+    "engagement-funding": "engagements",
     "vendor": "vendors", "vendor-merge": "vendors", "vendor-retire": "vendors", "vendor-duplicate-dismiss": "vendors",
 }
 

@@ -42,6 +42,7 @@ from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, STAFF, post_acts, role_required, to
 from frontend.views.calendar import workable_days
 from frontend.views.documents import documents_context
+from frontend.views.funding import funding_context
 from frontend.views.goals import goals_context
 from frontend.views.visits import engagement_visits_context
 
@@ -128,6 +129,7 @@ def engagement_detail(request, pk: int):
         **engagement_visits_context(request.user, engagement),
         # the 「書類」 section (issue 24 item 5: letters, pledge, notice and activity reports as PDF)
         **documents_context(request.user, engagement),
+        **funding_context(request, engagement),
     })
 
 

@@ -16,6 +16,7 @@ from backend.core.fiscal import days_per_year
 from backend.core.reuse import reuse_page
 from backend.engagements.models import EngagementStatus
 from backend.engagements.selectors import engagement_list
+from backend.funding.selectors import active_schemes
 from backend.geo.models import Municipality
 from backend.needs.filters import NeedFilter
 from backend.needs.models import FeeBasis, NeedStatus
@@ -88,6 +89,7 @@ def need_data(post, *, by_coordinator: bool) -> dict:
         "desired_skills": forms.skill_levels(post, "des_"),
         "employment_forms": post.getlist("employment_forms"),
         "priority": forms.number_or_text(post, "priority"),
+        "funding_scheme": _funding_scheme(post),
     }
     onsite_days = forms.number_or_text(post, "onsite_days")
     if onsite_days != "" or data["onsite_required"]:
@@ -95,6 +97,12 @@ def need_data(post, *, by_coordinator: bool) -> dict:
     if by_coordinator:
         data["municipality"] = forms.text(post, "municipality")
     return data
+
+
+def _funding_scheme(post):
+    """The planned scheme's id; blank is none (the role's default); anything else goes on for the serializer."""
+    value = forms.text(post, "funding_scheme")
+    return int(value) if forms.whole(value) else (value or None)
 
 
 def _fee_amount(post):
@@ -118,7 +126,7 @@ def _initial(need, *, user) -> dict:
                 "pattern_days": 1, "weekdays": ["mon", "tue", "wed", "thu", "fri"], "priority": 3,
                 "employment_forms": [], "required_skills": {}, "desired_skills": {}, "budget_man": "",
                 "fee_basis": "", "fee_amount": "", "fee_hours_per_day": "", "onsite_days": "",
-                "municipality": user.municipality_id or ""}
+                "municipality": user.municipality_id or "", "funding_scheme": ""}
     skills = list(need.skills.all())
     return {
         "municipality": need.municipality_id, "fiscal_year": need.fiscal_year, "role": need.role,
@@ -127,7 +135,7 @@ def _initial(need, *, user) -> dict:
         "budget_man": _man(need.budget), "employment_forms": need.employment_forms, "priority": need.priority,
         "onsite_days": need.onsite_days if need.onsite_required else "", "fee_basis": need.fee_basis,
         "fee_amount": _fee_amount_shown(need), "fee_hours_per_day": need.fee_hours_per_day or "",
-        "fee_includes_tax": need.fee_includes_tax,
+        "fee_includes_tax": need.fee_includes_tax, "funding_scheme": need.funding_scheme_id or "",
         "required_skills": {s.skill: s.level for s in skills if s.required},
         "desired_skills": {s.skill: s.level for s in skills if not s.required},
     }
@@ -154,7 +162,20 @@ def _form_context(request, values, errors, need) -> dict:
         "skill_rows": [(v, label, values["required_skills"].get(v, ""), values["desired_skills"].get(v, ""))
                        for v, label in Skill.choices],
         "workable": _workable(request, values, need),
+        "funding_schemes": _funding_schemes(request.user, need),
     }
+
+
+def _funding_schemes(user, need) -> list:
+    """The schemes a need may plan for: its prefecture's active ones (and the one it names, if since retired)."""
+    prefecture_id = need.municipality.prefecture_id if need else (
+        user.municipality.prefecture_id if user.municipality_id else user.prefecture_id)
+    if not prefecture_id:
+        return []
+    schemes = list(active_schemes(prefecture_id))
+    if need and need.funding_scheme_id and need.funding_scheme_id not in {s.pk for s in schemes}:
+        schemes.append(need.funding_scheme)
+    return schemes
 
 
 def _workable(request, values, need) -> dict:

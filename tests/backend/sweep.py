@@ -93,6 +93,8 @@ class World:
     feed: object
     work_month: object
     work_day: object
+    funding_scheme: object
+    recruitment_cost: object
     token_key: str
 
 
@@ -106,6 +108,8 @@ def world_build() -> World:
     from backend.calendar.models import ClosedDay
     from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
     from backend.experts.models import AffiliationChange
+    from backend.funding.models import RecruitmentCost
+    from backend.funding.selectors import schemes_of
     from backend.geo.models import Municipality, Prefecture
     from backend.notifications.models import Notification
     from backend.procurement.models import VendorDuplicate
@@ -160,13 +164,18 @@ def world_build() -> World:
                                           reference="KM-2345", status="submitted", submitted_at=now)
     work_day = WorkDay.objects.create(month=work_month, date=dt.date(2027, 4, 5), onsite=True, hours=7, topics="研修",
                                       done="情報セキュリティ研修の講師", logged_by=expert_user)
+    funding_scheme = schemes_of("20").get(kind="regional_adviser")
+    recruitment_cost = RecruitmentCost.objects.create(municipality_id="202011", fiscal_year=2027, need=need,
+                                                      kind="advertisement", amount=55_000,
+                                                      spent_on=dt.date(2027, 5, 10), note="求人サイトへの掲載")
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,
                  notification=notification, other_user=invited, token_key=token_key,
                  duplicate=duplicate, conflict=conflict, closed_day=closed_day, visit=visit, feed=feed,
-                 work_month=work_month, work_day=work_day)
+                 work_month=work_month, work_day=work_day, funding_scheme=funding_scheme,
+                 recruitment_cost=recruitment_cost)
 
 
 def fingerprint() -> dict[str, str]:

@@ -117,7 +117,8 @@ def _kwargs(name: str, world) -> dict:
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
             ("closed-day", world.closed_day), ("visit-", world.visit), ("work-day", world.work_day),
-            ("work-month", world.work_month)]
+            ("work-month", world.work_month),
+            ("funding-scheme", world.funding_scheme), ("recruitment-cost", world.recruitment_cost)]
     return {"pk": next(row.pk for prefix, row in rows if name.startswith(prefix))}
 
 

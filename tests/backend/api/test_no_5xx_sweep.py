@@ -72,6 +72,8 @@ def _path(path: str, world) -> str:
     }.get(collection)
     if path.endswith("/replacement/") or path == "/api/v1/engagements/{id}/end/":
         row = world.active
+    if collection == "funding":
+        row = world.funding_scheme if "/schemes/" in path else world.recruitment_cost
     return (path.replace("{id}", str(getattr(row, "pk", 0))).replace("{token_key}", world.token_key)
             .replace("{kind}", "needs"))
 
@@ -157,6 +159,11 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/work-months/{id}/confirm/": {"agree": [], "left_out": [world.work_day.pk]},
         "/api/v1/work-months/{id}/confirm-on-paper/": {"paper_reference": "長野市情第1号"},
         "/api/v1/work-months/{id}/adjust/": {"day": world.work_day.pk, "hours": "5", "reason": "訂正"},
+        "/api/v1/funding/schemes/": {"name": "県単独補助", "rate": "0.25"},
+        "/api/v1/funding/schemes/{id}/": {"name": "地域力創造アドバイザー", "min_days": 12},
+        "/api/v1/funding/recruitment-costs/": {"municipality": "202011", "need": world.need.pk, "kind": "advertisement", "amount": 55000,
+                                               "spent_on": "2027-05-10", "note": "求人広告"},
+        "/api/v1/engagements/{id}/funding/": {"scheme": world.funding_scheme.pk, "public_staff": False},
         "/api/v1/auth/token/login/": {"username": world.coordinator.username, "password": "pw-kenmu-test"},
         # the budget estimate's what-if: read only (the need is changed in memory), answered by the engine
         "/api/v1/costs/estimate/what-if/": {"need": world.need.pk, "budget": 2_000_000, "days_per_year": 24,
