@@ -167,6 +167,7 @@ SECTIONS = {
     "costs-export": "costs", "payments-sheet": "payments", "engagement-end": "engagements", "engagement-goals": "engagements",
     "engagement-evaluate": "engagements", "engagement-successor-run": "engagements",
     "vendor": "vendors", "vendor-merge": "vendors", "vendor-retire": "vendors", "vendor-duplicate-dismiss": "vendors",
+    "public-settings-save": "public-settings",
 }
 
 

@@ -54,6 +54,8 @@ def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db,
     """Issue 23, item 8: a newcomer sees the working year at first start: active engagements of the current fiscal
     year with their plans, days logged up to last month, the months confirmed but the last, one of those disputed,
     and the mid-year evaluation; next year's needs are still there to match."""
+    from django.test import Client
+
     from backend.demo.demo import demo_seed
     from backend.engagements.models import Engagement
     from backend.goals.models import Evaluation
@@ -75,6 +77,8 @@ def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db,
     assert not WorkDay.objects.filter(date__gte=dt.date(2026, 12, 1)).exists()
     assert set(Evaluation.objects.filter(engagement=nagano).values_list("side", "period")) == {
         ("municipality", "october"), ("expert", "october")}
+    # Issue 24, item 7: the year is published, so a newcomer opens its public page without a login.
+    assert Client().get("/public/20/2026/").status_code == 200
     before = (Engagement.objects.count(), WorkDay.objects.count())
     demo_seed()
     assert (Engagement.objects.count(), WorkDay.objects.count()) == before
