@@ -158,6 +158,8 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/work-months/{id}/confirm-on-paper/": {"paper_reference": "長野市情第1号"},
         "/api/v1/work-months/{id}/adjust/": {"day": world.work_day.pk, "hours": "5", "reason": "訂正"},
         "/api/v1/auth/token/login/": {"username": world.coordinator.username, "password": "pw-kenmu-test"},
+        "/api/v1/published-years/": {"fiscal_year": 2027, "show_expert_names": False},
+        "/api/v1/published-years/unpublish/": {"fiscal_year": 2027},
     }
     body = bodies.get(path, {})
     return {k: v for k, v in body.items() if k != "affiliations"} if method == "patch" and path.startswith(
