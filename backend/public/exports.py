@@ -20,13 +20,18 @@ COUNT_LABELS = dict(zip(MUNICIPALITY_COUNTS, ("掲載したニーズ", "充足�
 STATES = {ExceptionState.IN_FORCE: "有効", ExceptionState.LAPSED: "失効"}
 
 
+def _shown(count: int) -> int | str:
+    """A count, or 「5未満」 for one under 5 (the year's totals too: a small total would give away the withheld)."""
+    return WITHHELD if withheld(count) else count
+
+
 def year_rows(report: YearReport) -> list[list]:
-    rows: list[list] = [["全体", "", "", label, getattr(report, name), "", "", "", "", ""] for name, label in TOTALS]
+    rows: list[list] = [["全体", "", "", label, _shown(getattr(report, name)), "", "", "", "", ""]
+                        for name, label in TOTALS]
     for m in report.municipalities:
         for name in MUNICIPALITY_COUNTS:
-            count = getattr(m, name)
-            rows.append(["市区町村別", m.name, m.code, COUNT_LABELS[name], WITHHELD if withheld(count) else count,
-                         "", "", "", "", ""])
+            rows.append(["市区町村別", m.name, m.code, COUNT_LABELS[name], _shown(getattr(m, name)), "", "", "", "",
+                         ""])
     rows += [["入札参加制限", r.municipality, r.municipality_code, "入札参加制限", "", r.vendor, "", r.starts_on,
               r.ends_on, ""] for r in report.restrictions]
     rows += [["利益相反の例外", e.municipality, e.municipality_code, "利益相反の例外", STATES[e.state], "", e.expert,

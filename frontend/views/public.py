@@ -25,6 +25,10 @@ from backend.public.services import publishable_years, year_publish, year_unpubl
 from frontend import forms
 from frontend.views.access import COORDINATOR, post_acts, role_required
 
+TOTALS = (("needs_posted", gettext_lazy("掲載したニーズ")), ("needs_filled", gettext_lazy("充足したニーズ")),
+          ("municipalities_served", gettext_lazy("支援を受けた市区町村")),
+          ("experts_engaged", gettext_lazy("任用・委託された専門人材")),
+          ("days_confirmed", gettext_lazy("確認済みの活動日数")))
 LABELS = {"fiscal_year": gettext_lazy("年度"), "show_expert_names": gettext_lazy("専門人材の氏名")}
 
 
@@ -45,7 +49,9 @@ def public_year(request, code: str, year: int):
     report = year_report(_published_or_404(code, year))
     rows = [{"name": m.name, "counts": [_count(getattr(m, name)) for name in MUNICIPALITY_COUNTS]}
             for m in report.municipalities]
-    return render(request, "frontend/public/year.html", {"report": report, "rows": rows})
+    # The year's totals follow the same rule: a total under 5 would give away the municipalities' withheld counts.
+    totals = [(_count(getattr(report, name)), label) for name, label in TOTALS]
+    return render(request, "frontend/public/year.html", {"report": report, "rows": rows, "totals": totals})
 
 
 @require_GET

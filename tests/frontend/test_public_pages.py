@@ -22,6 +22,8 @@ def test_anyone_reads_a_published_year_without_signing_in_and_small_counts_are_w
     assert '<th scope="row">松本市</th><td class="num">5未満</td>' in text  # one need posted
     assert '<th scope="row">長野市</th><td class="num">5</td>' in text  # five needs posted
     assert '<td class="num">6</td></tr>' in text and text.count("5未満") >= 4
+    assert '<li><span class="n">8</span>確認済みの活動日数</li>' in text  # the year's total, at least 5
+    assert '<li><span class="n">5未満</span>充足したニーズ</li>' in text  # a small total is withheld too
     assert REASON in text and "信州データ株式会社" in text
     assert reverse("frontend:public-year-csv", args=["20", FY]) in text
 

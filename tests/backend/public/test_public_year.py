@@ -36,6 +36,8 @@ def test_the_csv_withholds_counts_under_five_and_lists_the_exception_and_the_res
     rows = _csv_rows(year_report(public_world().year))
     days = {row[1]: row[4] for row in rows if row[0] == "市区町村別" and row[3] == "確認済みの活動日数"}
     assert days == {"長野市": "6", "松本市": WITHHELD}
+    totals = {row[3]: row[4] for row in rows if row[0] == "全体"}
+    assert totals["確認済みの活動日数"] == "8" and totals["充足したニーズ"] == WITHHELD  # a small total gives nothing away
     restriction = next(row for row in rows if row[0] == "入札参加制限")
     assert restriction[1:3] == ["長野市", "202011"] and restriction[5] == "信州データ株式会社"
     exception = next(row for row in rows if row[0] == "利益相反の例外")
