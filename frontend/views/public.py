@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from backend.core.fiscal import current_fiscal_year, fiscal_year_label
 from backend.public.exports import year_csv
@@ -43,7 +43,7 @@ def _count(value: int) -> str:
     return _("5未満") if withheld(value) else f"{value:,}"
 
 
-@require_GET
+@require_safe
 def public_year(request, code: str, year: int):
     """Anyone may read it (no login); a year the prefecture has not published, or took down, is a 404."""
     report = year_report(_published_or_404(code, year))
@@ -54,7 +54,7 @@ def public_year(request, code: str, year: int):
     return render(request, "frontend/public/year.html", {"report": report, "rows": rows, "totals": totals})
 
 
-@require_GET
+@require_safe
 def public_year_csv(request, code: str, year: int):
     published = _published_or_404(code, year)
     response = HttpResponse(year_csv(year_report(published)), content_type="text/csv; charset=utf-8")
@@ -69,7 +69,7 @@ def _prefecture_of(request) -> str:
 
 
 @role_required(*COORDINATOR)
-@require_GET
+@require_safe
 def public_settings(request):
     """Every fiscal year of the prefecture (those with needs or engagements, this one and the published ones),
     with whether it is published, its public URL and the choice of naming the experts."""

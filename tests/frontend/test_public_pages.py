@@ -101,3 +101,8 @@ def test_only_a_coordinator_opens_the_settings_page(client, db):
     client.force_login(MunicipalStaffFactory())
     assert client.get(reverse("frontend:public-settings")).status_code == 403
     assert client.post(reverse("frontend:public-settings-save"), {"fiscal_year": FY}).status_code == 403
+
+
+def test_a_head_request_is_answered_as_a_get(client, db):
+    public_world()
+    assert client.head(PAGE).status_code == 200 and client.post(PAGE).status_code == 405
