@@ -21,6 +21,7 @@ from frontend.views import (
     payments,
     people,
     procurements,
+    public,
     register,
     renewals,
     runs,
@@ -185,4 +186,9 @@ urlpatterns = [
     path("audit/export.csv", register.audit_export, name="audit-export"),
     path("import/", register.import_view, name="import"),
     path("import/template/<str:kind>.<str:file>", register.import_template, name="import-template"),
+    # the public yearly page (anonymous) and the coordinator's choice of what to publish
+    path("public/settings/", public.public_settings, name="public-settings"),
+    path("public/settings/save/", public.public_settings_save, name="public-settings-save"),
+    path("public/<str:code>/<int:year>/", public.public_year, name="public-year"),
+    path("public/<str:code>/<int:year>.csv", public.public_year_csv, name="public-year-csv"),
 ]

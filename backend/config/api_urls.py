@@ -33,6 +33,7 @@ from backend.notifications.apis import NotificationViewSet
 from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
 from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
+from backend.public.apis import PublishedYearListApi, PublishedYearUnpublishApi
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
 from backend.runs.apis import DecisionViewSet, ScopeConsentViewSet
@@ -107,6 +108,9 @@ urlpatterns = [
     path("engagements/<int:pk>/reports/<int:fiscal_year>/", EngagementYearReportApi.as_view(),
          name="engagement-report-year"),
     path("restriction-notices/<str:code>/<int:fiscal_year>/", RestrictionNoticeApi.as_view(), name="restriction-notice"),
+    # the public yearly page's publishing choice (issue 24, item 7)
+    path("published-years/", PublishedYearListApi.as_view(), name="published-years"),
+    path("published-years/unpublish/", PublishedYearUnpublishApi.as_view(), name="published-years-unpublish"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
     *router.urls,

@@ -124,6 +124,9 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_RESET = "user.password_reset", pgettext_lazy("audit action", "パスワードの再設定")
     USER_PASSWORD_CHANGE = "user.password_change", pgettext_lazy("audit action", "パスワードの変更")
     USER_CONTACT_UPDATE = "user.contact_update", pgettext_lazy("audit action", "連絡先（メールアドレス・電話番号）の変更")
+    # the public yearly page (issue 24, item 7)
+    PUBLIC_YEAR_PUBLISH = "public_year.publish", pgettext_lazy("audit action", "年度の公開")
+    PUBLIC_YEAR_UNPUBLISH = "public_year.unpublish", pgettext_lazy("audit action", "年度の公開の停止")
 
 
 def _plain(value: Any) -> Any:

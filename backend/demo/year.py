@@ -36,6 +36,7 @@ from backend.needs.services import need_submit
 from backend.placement.execution import run_execute
 from backend.placement.rules import incumbent_conflicts
 from backend.placement.services import proposal_approve, run_enqueue
+from backend.public.services import year_publish
 from backend.runs.models import DecisionKind, Proposal
 from backend.runs.services import decision_set
 from backend.visits.models import PlannedVisit, VisitStatus
@@ -99,6 +100,8 @@ def demo_year_seed(*, coordinator: User, demo_expert: Expert, rng: random.Random
     if nagano is not None:
         _goals_and_october(nagano)
         _recruitment_cost(nagano.need)
+    # The year is on the public page from the first start: /public/20/<year>/ (expert names off, the default).
+    year_publish(actor=coordinator, prefecture="20", fiscal_year=year)
 
 
 def _experts_for_posts(demo_expert: Expert, rng: random.Random) -> list[Expert]:

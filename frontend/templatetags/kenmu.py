@@ -170,6 +170,7 @@ SECTIONS = {
     "recruitment-cost-add": "recruitment-costs", "recruitment-cost-remove": "recruitment-costs",
     "engagement-funding": "engagements",
     "vendor": "vendors", "vendor-merge": "vendors", "vendor-retire": "vendors", "vendor-duplicate-dismiss": "vendors",
+    "public-settings-save": "public-settings",
 }
 
 

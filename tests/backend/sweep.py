@@ -113,6 +113,7 @@ def world_build() -> World:
     from backend.geo.models import Municipality, Prefecture
     from backend.notifications.models import Notification
     from backend.procurement.models import VendorDuplicate
+    from backend.public.models import PublishedYear
     from backend.runs.models import ScopeConsent
     from backend.visits.models import CalendarFeed, PlannedVisit
     from backend.worklog.models import WorkDay, WorkMonth
@@ -168,6 +169,8 @@ def world_build() -> World:
     recruitment_cost = RecruitmentCost.objects.create(municipality_id="202011", fiscal_year=2027, need=need,
                                                       kind="advertisement", amount=55_000,
                                                       spent_on=dt.date(2027, 5, 10), note="求人サイトへの掲載")
+    # The public yearly page of 長野県 (issue 24, item 7): published, so the sweep opens it and its CSV.
+    PublishedYear.objects.create(prefecture_id="20", fiscal_year=2027, published_at=now, published_by=coordinator)
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "backend.worklog",
     "backend.payments",
     "backend.funding",
+    "backend.public",
     "backend.placement",
     "backend.restrictions",
     "backend.notifications",

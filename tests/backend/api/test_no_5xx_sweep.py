@@ -168,6 +168,8 @@ def _valid_body(method: str, path: str, world) -> dict:
         # the budget estimate's what-if: read only (the need is changed in memory), answered by the engine
         "/api/v1/costs/estimate/what-if/": {"need": world.need.pk, "budget": 2_000_000, "days_per_year": 24,
                                             "onsite_days": 0, "offered_fee": 1_500_000},
+        "/api/v1/published-years/": {"fiscal_year": 2027, "show_expert_names": False},
+        "/api/v1/published-years/unpublish/": {"fiscal_year": 2027},
     }
     body = bodies.get(path, {})
     return {k: v for k, v in body.items() if k != "affiliations"} if method == "patch" and path.startswith(

@@ -54,6 +54,8 @@ def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db,
     """Issue 23, item 8: a newcomer sees the working year at first start: active engagements of the current fiscal
     year with their plans, days logged up to last month, the months confirmed but the last, one of those disputed,
     and the mid-year evaluation; next year's needs are still there to match."""
+    from django.test import Client
+
     from backend.demo.demo import demo_seed
     from backend.engagements.models import Engagement
     from backend.goals.models import Evaluation
@@ -81,6 +83,8 @@ def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db,
     suwa = engagements.get(municipality_id="202061")
     assert suwa.funding_scheme.kind == "regional_adviser" and funding_box(suwa, 2026).tracker.startswith("10日中")
     assert nagano.need.recruitment_costs.get().amount == 55_000
+    # Issue 24, item 7: the year is published, so a newcomer opens its public page without a login.
+    assert Client().get("/public/20/2026/").status_code == 200
     before = (Engagement.objects.count(), WorkDay.objects.count())
     demo_seed()
     assert (Engagement.objects.count(), WorkDay.objects.count()) == before
