@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -152,7 +152,7 @@ def _who(user) -> str:
 
 
 def _join(values) -> str:
-    return _("、").join(str(v) for v in values)
+    return pgettext("list separator", "、").join(str(v) for v in values)
 
 
 def _label(choices, value) -> str:
@@ -271,7 +271,7 @@ def _evaluation(e: Engagement, year: int):
         who = _("市区町村") if ev.side == EvaluationSide.MUNICIPALITY else _("自己評価")
         parts.append(_("%(period)s（%(who)s、%(day)s）：総合%(overall)s/5%(ratings)s。") % {
             "period": ev.get_period_display(), "who": who, "day": _day(ev.at), "overall": ev.overall,
-            "ratings": (_("、") + ratings) if ratings else ""})
+            "ratings": (pgettext("list separator", "、") + ratings) if ratings else ""})
     sources = [_("目標（%(n)s件）") % {"n": len(goals)}]
     sources += [_("評価：%(period)s・%(side)s（%(day)s提出）") % {
         "period": ev.get_period_display(), "side": ev.get_side_display(), "day": _day(ev.at)} for ev in evaluations]

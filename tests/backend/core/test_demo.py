@@ -58,6 +58,7 @@ def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db,
 
     from backend.demo.demo import demo_seed
     from backend.engagements.models import Engagement
+    from backend.funding.selectors import funding_box
     from backend.goals.models import Evaluation
     from backend.visits.models import PlannedVisit
     from backend.worklog.models import WorkDay, WorkMonth
@@ -78,8 +79,6 @@ def test_the_demo_shows_this_years_work_in_progress_beside_next_years_season(db,
     assert set(Evaluation.objects.filter(engagement=nagano).values_list("side", "period")) == {
         ("municipality", "october"), ("expert", "october")}
     # Issue 24: 諏訪市's adviser is financed as a 地域力創造アドバイザー, so its page has a real tracker; 長野市 advertised.
-    from backend.funding.selectors import funding_box
-
     suwa = engagements.get(municipality_id="202061")
     assert suwa.funding_scheme.kind == "regional_adviser" and funding_box(suwa, 2026).tracker.startswith("10日中")
     assert nagano.need.recruitment_costs.get().amount == 55_000
