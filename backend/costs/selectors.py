@@ -44,10 +44,9 @@ from backend.accounts.models import UserRole
 from backend.accounts.permissions import coordinates, is_admin, is_staff_of
 from backend.core.errors import ForbiddenError, interpolate
 from backend.core.fiscal import (
-    era_date,
+    date_named,
     fiscal_year_end,
     fiscal_year_start,
-    fiscal_years_covered,
     months_served,
 )
 from backend.costs.errors import ErrorCode
@@ -57,7 +56,7 @@ from backend.engagements.terms import amounts_in_year
 from backend.funding import rules
 from backend.funding.models import FundingScheme, RecruitmentCost, SchemeKind
 from backend.funding.seeds import SEEDS
-from backend.funding.selectors import GRANT_ROLES, schemes_of, terms_of
+from backend.funding.selectors import default_kind, schemes_of, terms_of, years_financed_many
 from backend.geo.models import Municipality
 from backend.needs.models import Need, NeedStatus
 from backend.payments.amounts import day_counts
@@ -230,11 +229,6 @@ def _schemes(prefecture_ids: set[str]) -> tuple[dict[int, FundingScheme], dict[t
     return {scheme.pk: scheme for scheme in rows}, by_kind
 
 
-def _default_kind(role: str) -> str:
-    """The kind of the scheme an engagement or need without one is financed by (funding.selectors.default_scheme)."""
-    return SchemeKind.CIO_GRANT if role in GRANT_ROLES else SchemeKind.GENERAL
-
-
 @dataclass
 class _Schemes:
     by_id: dict[int, FundingScheme]
@@ -245,34 +239,15 @@ class _Schemes:
             if scheme_id not in self.by_id:  # another prefecture's (the services refuse one; old rows may hold it)
                 self.by_id[scheme_id] = FundingScheme.objects.get(pk=scheme_id)
             return self.by_id[scheme_id]
-        return self.by_kind[(prefecture_id, _default_kind(role))]
+        return self.by_kind[(prefecture_id, default_kind(role))]
 
 
 def _years_financed(engagements: list[Engagement], schemes: _Schemes, fiscal_year: int) -> dict[int, int]:
-    """funding.selectors.years_financed for many engagements in one query: the fiscal years up to `fiscal_year`
-    in which the expert served the municipality under a scheme of the same kind (the same scheme for OTHER)."""
-    if not engagements:
-        return {}
-    others = defaultdict(list)
-    rows = Engagement.objects.filter(
-        expert_id__in={e.expert_id for e in engagements}, municipality_id__in={e.municipality_id for e in engagements},
-        status__in=PAID_STATUSES, fiscal_year__lte=fiscal_year).values(
-        "expert_id", "municipality_id", "funding_scheme_id", "need__role", "starts_on", "ends_on",
-        "municipality__prefecture_id")
-    for row in rows:
-        others[(row["expert_id"], row["municipality_id"])].append(row)
-    result = {}
-    for e in engagements:
-        scheme = schemes.named(scheme_id=e.funding_scheme_id, prefecture_id=e.municipality.prefecture_id,
-                               role=e.need.role)
-        years = {fiscal_year}
-        for row in others[(e.expert_id, e.municipality_id)]:
-            other = schemes.named(scheme_id=row["funding_scheme_id"], prefecture_id=row["municipality__prefecture_id"],
-                                  role=row["need__role"])
-            if other.kind == scheme.kind and (scheme.kind != SchemeKind.OTHER or other.pk == scheme.pk):
-                years.update(y for y in fiscal_years_covered(row["starts_on"], row["ends_on"]) if y <= fiscal_year)
-        result[e.pk] = len(years)
-    return result
+    """funding.selectors.years_financed for many engagements in one query."""
+    asks = [(e.pk, e.municipality_id, schemes.named(scheme_id=e.funding_scheme_id,
+                                                    prefecture_id=e.municipality.prefecture_id, role=e.need.role))
+            for e in engagements]
+    return years_financed_many(asks, fiscal_year, scheme_named=schemes.named) if asks else {}
 
 
 def _planned_onsite(engagement_ids: list[int], fiscal_year: int) -> dict[int, list[dt.date]]:
@@ -413,7 +388,7 @@ def _engagement_line(e: Engagement, *, fiscal_year: int, holds: bool, standing: 
                         public_staff=e.funding_public_staff, eligible=result.eligible)
     return CostLine(
         municipality_id=e.municipality_id, scheme=scheme, engagement=e, state=state, standing=result,
-        tracker=str(rules.tracker_text(terms, result, by=era_date(fiscal_year_end(fiscal_year)))),
+        tracker=str(rules.tracker_text(terms, result, by=date_named(fiscal_year_end(fiscal_year)))),
         paid_fee=sums.fee, paid_travel=sums.travel, committed_fee=committed_fee, committed_travel=committed_travel,
         recruitment=recruitment, days=sums.days, estimate=estimate, claim=claim)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.core.errors import interpolate
 
@@ -174,7 +175,7 @@ def tracker_text(terms: SchemeTerms, result: Standing, *, by: str):
         parts.append(interpolate(_("%(min)s日中%(done)s日"), min=terms.min_days, done=result.activity.days))
     if terms.min_visits is not None:
         parts.append(interpolate(_("%(min)s回中%(done)s回"), min=terms.min_visits, done=result.activity.visits))
-    done = "・".join(str(p) for p in parts)
+    done = str(pgettext_lazy("tracker separator", "・")).join(str(p) for p in parts)
     if result.state != PENDING:
         return done
     more = []

@@ -3,6 +3,7 @@ need is financed by, and where an engagement stands with it in a fiscal year fro
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -14,7 +15,7 @@ from backend.accounts.scoping import scope_by_municipality
 from backend.core.choices import EngagementStatus, Role
 from backend.core.fiscal import (
     current_fiscal_year,
-    era_date,
+    date_named,
     fiscal_year_end,
     fiscal_years_covered,
     months_served,
@@ -44,8 +45,7 @@ def schemes_of(prefecture_id: str):
 def default_scheme(prefecture_id: str, role: str) -> FundingScheme:
     """The scheme an engagement or need names by default: 特別交付税（CIO補佐官等） for a CIO or CISO adviser, else
     一般財源."""
-    kind = SchemeKind.CIO_GRANT if role in GRANT_ROLES else SchemeKind.GENERAL
-    return schemes_of(prefecture_id).get(kind=kind)
+    return schemes_of(prefecture_id).get(kind=default_kind(role))
 
 
 def scheme_of(engagement: Engagement) -> FundingScheme:
@@ -75,19 +75,48 @@ def confirmed_days(engagement: Engagement, fiscal_year: int) -> list[rules.Logge
             if day_counts(counted=row["counted"], beyond_contract=row["beyond_contract"], agreed_at=row["agreed_at"])]
 
 
+def default_kind(role: str) -> str:
+    """The kind of scheme an engagement or need naming none is financed by (`default_scheme`)."""
+    return SchemeKind.CIO_GRANT if role in GRANT_ROLES else SchemeKind.GENERAL
+
+
+def years_financed_many(asks, fiscal_year: int, *, scheme_named) -> dict:
+    """For each (key, municipality_id, scheme) in `asks`: the fiscal years up to `fiscal_year` in which that
+    municipality had an engagement (active or ended) financed by a scheme of `scheme`'s kind (地域力創造アドバイザー:
+    at most 3 years per municipality, 「1市町村につき1回に限る」, the adviser may change), `fiscal_year` itself
+    included; a prefecture's own scheme (kind OTHER) counts by the row itself. One query for all of them;
+    `scheme_named(scheme_id=, prefecture_id=, role=)` gives the scheme another engagement is financed by (its own,
+    or its prefecture's default for the role)."""
+    asks = list(asks)
+    rows = Engagement.objects.filter(
+        municipality_id__in={municipality_id for _key, municipality_id, _scheme in asks},
+        status__in=("active", "ended"), fiscal_year__lte=fiscal_year).values(
+        "municipality_id", "funding_scheme_id", "need__role", "starts_on", "ends_on", "municipality__prefecture_id")
+    by_municipality = defaultdict(list)
+    for row in rows:
+        by_municipality[row["municipality_id"]].append(row)
+    result = {}
+    for key, municipality_id, scheme in asks:
+        years = {fiscal_year}
+        for row in by_municipality[municipality_id]:
+            other = scheme_named(scheme_id=row["funding_scheme_id"], prefecture_id=row["municipality__prefecture_id"],
+                                 role=row["need__role"])
+            if other.kind == scheme.kind and (scheme.kind != SchemeKind.OTHER or other.pk == scheme.pk):
+                years.update(y for y in fiscal_years_covered(row["starts_on"], row["ends_on"]) if y <= fiscal_year)
+        result[key] = len(years)
+    return result
+
+
+def _scheme_named(*, scheme_id: int | None, prefecture_id: str, role: str) -> FundingScheme:
+    if scheme_id is not None:
+        return FundingScheme.objects.get(pk=scheme_id)
+    return default_scheme(prefecture_id, role)
+
+
 def years_financed(engagement: Engagement, scheme: FundingScheme, fiscal_year: int) -> int:
-    """The fiscal years up to `fiscal_year` in which this municipality had an engagement under `scheme`'s kind
-    (地域力創造アドバイザー: at most 3 years per municipality, the adviser may change), this one's year included; a
-    prefecture's own scheme (kind OTHER) counts by the row itself."""
-    years = {fiscal_year}
-    others = Engagement.objects.filter(municipality_id=engagement.municipality_id, status__in=("active", "ended"),
-                                       fiscal_year__lte=fiscal_year)
-    for other in others.select_related("funding_scheme", "need"):
-        other_kind = other.funding_scheme.kind if other.funding_scheme_id else (
-            SchemeKind.CIO_GRANT if other.need.role in GRANT_ROLES else SchemeKind.GENERAL)
-        if other_kind == scheme.kind and (scheme.kind != SchemeKind.OTHER or other.funding_scheme_id == scheme.pk):
-            years.update(y for y in fiscal_years_covered(other.starts_on, other.ends_on) if y <= fiscal_year)
-    return len(years)
+    """`years_financed_many` for one engagement's municipality and `scheme`."""
+    asks = [(engagement.pk, engagement.municipality_id, scheme)]
+    return years_financed_many(asks, fiscal_year, scheme_named=_scheme_named)[engagement.pk]
 
 
 def facts_of(engagement: Engagement, scheme: FundingScheme, fiscal_year: int) -> rules.EngagementFacts:
@@ -186,6 +215,6 @@ def funding_box(engagement: Engagement, fiscal_year: int | None = None) -> Fundi
     costs = list(RecruitmentCost.objects.filter(need_id=engagement.need_id).order_by("spent_on", "id"))
     return FundingBox(
         fiscal_year=year, scheme=scheme, standing=result, state_label=str(STATE_LABELS[result.state]),
-        tracker=str(rules.tracker_text(terms, result, by=era_date(fiscal_year_end(year)))),
+        tracker=str(rules.tracker_text(terms, result, by=date_named(fiscal_year_end(year)))),
         recruitment=costs, recruitment_total=sum(c.amount for c in costs),
         default=engagement.funding_scheme_id is None)

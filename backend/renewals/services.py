@@ -48,6 +48,8 @@ def _renewal_of(engagement: Engagement, *, fiscal_year: int, actor: User) -> Nee
     return Need(municipality_id=engagement.municipality_id, fiscal_year=fiscal_year, status=NeedStatus.RENEWAL,
                 employment_forms=[engagement.employment_form], current_expert_id=engagement.expert_id,
                 renewed_from=engagement, created_by=actor if actor.pk else None,
+                # next year is planned on the scheme this year is financed by (issue 24: the autumn estimate)
+                funding_scheme_id=engagement.funding_scheme_id or source.funding_scheme_id,
                 **{name: getattr(source, name) for name in RENEWED_TERMS})
 
 

@@ -59,4 +59,4 @@ def test_an_engagements_funding_is_read_by_its_parties_and_set_by_its_coordinato
     response = client_for(coordinator).post(url, {"scheme": regional.pk}, format="json")
     assert response.status_code == 200
     standing = response.json()["standing"]
-    assert standing["state"] == "pending" and standing["tracker"].startswith("10日中0日・5回中0回。")
+    assert standing["state"] == "pending" and standing["tracker"] == ("0 of 10 days, 0 of 5 visits. 10 more days or 5 more visits needed by 2028-03-31")  # the API speaks English by default

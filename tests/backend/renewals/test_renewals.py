@@ -11,6 +11,7 @@ from backend.core.errors import ConflictError, ForbiddenError
 from backend.core.models import AuditLog
 from backend.engagements.models import Engagement
 from backend.engagements.pledge import PLEDGE_VERSION
+from backend.funding.selectors import schemes_of
 from backend.needs.models import Need, NeedStatus
 from backend.needs.services import need_renewal_confirm, need_renewal_drop, need_reopen, need_update
 from backend.placement.instance import scope_instance
@@ -196,3 +197,13 @@ def test_a_confirmed_renewal_names_its_expert_as_current_in_the_instance(coordin
 
     assert by_id[need_ref(need.pk)]["current_expert"] == expert_ref(expert.pk)
     assert by_id[need_ref(gone.pk)]["current_expert"] is None  # not in the pool: nobody's current expert
+
+
+def test_a_renewal_plans_next_year_on_the_scheme_this_year_is_financed_by(coordinator, last_year):
+    """Issue 24: the autumn estimate reads the renewal's planned scheme, so it is the engagement's, not the role's
+    default."""
+    source = last_year["active"]
+    regional = schemes_of("20").get(kind="regional_adviser")
+    Engagement.objects.filter(pk=source.pk).update(funding_scheme=regional)
+    renewal_prepare(actor=coordinator, prefecture_id="20", fiscal_year=2027)
+    assert Need.objects.get(renewed_from=source).funding_scheme == regional
