@@ -48,6 +48,7 @@ from backend.core.errors import DomainError, FieldProblem, ForbiddenError, in_bo
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
 from backend.experts.services import expert_create
+from backend.funding.models import FundingScheme
 from backend.geo.models import Prefecture
 from backend.geo.selectors import municipality_code_from_text
 from backend.intake.errors import ErrorCode
@@ -186,6 +187,25 @@ def fee_in_its_unit(data: dict, _actor: User) -> dict:
             plain = text.replace(",", "")
             data["fee_amount"] = int(plain) if plain.isascii() and plain.isdigit() else text
     return data
+
+
+def scheme_by_name(data: dict) -> dict:
+    """The planned funding scheme named as the register names it, in the need's prefecture: its id for the
+    serializer; a name it does not know is passed on for the serializer to refuse, naming the field."""
+    name = data.get("funding_scheme")
+    if not isinstance(name, str):
+        return data
+    if not name.strip():
+        data["funding_scheme"] = None
+        return data
+    scheme = FundingScheme.objects.filter(name=name.strip(), prefecture__municipalities__code=data.get("municipality"),
+                                          active=True).values_list("pk", flat=True).first()
+    data["funding_scheme"] = scheme if scheme is not None else name
+    return data
+
+
+def need_fields_in_their_units(data: dict, actor: User) -> dict:
+    return scheme_by_name(fee_in_its_unit(data, actor))
 
 
 @dataclass(frozen=True)
@@ -634,7 +654,9 @@ def _need_spec() -> ImportSpec:
         Column("任用形態", "employment_forms", lambda t: parse_choice_list(t, EmploymentForm.choices),
                "特別職非常勤職員", how=FORMS_HOW),
         Column("優先度", "priority", example="3", how=gettext_lazy("1（低）〜5（高）")),
-    ), NeedInputSerializer, need_submit, sheet="ニーズ", combine=fee_in_its_unit)
+        Column("予定の財源", "funding_scheme", example="",
+               how=gettext_lazy("任意。都道府県の財源の名称（例：地域力創造アドバイザー（外部専門家））。空欄なら役割に応じた既定")),
+    ), NeedInputSerializer, need_submit, sheet="ニーズ", combine=need_fields_in_their_units)
 
 
 DATA_SHEETS = ("専門人材", "ニーズ")

@@ -160,7 +160,9 @@ def test_the_coordinators_to_do_counts_what_waits_in_their_prefecture(coordinato
 
 
 def test_the_municipal_to_do_counts_offers_the_town_has_not_answered(staff, waiting):
-    assert _counts(staff) == {"offers": 1, "replacements": 0, "conflicts": 0, "renewals": 0, "goals": 0,
+    counts = _counts(staff)
+    counts.pop("estimate", None)  # next year's needs to estimate, from 1 September: by the date (its own tests)
+    assert counts == {"offers": 1, "replacements": 0, "conflicts": 0, "renewals": 0, "goals": 0,
                               "evaluations": 0, "visits": 0, "work_to_confirm": 0}
 
 

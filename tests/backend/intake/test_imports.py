@@ -382,6 +382,26 @@ def test_a_needs_file_by_municipality_name_and_budget_in_man_yen(coordinator):
     assert (need.municipality_id, need.budget) == ("202029", 2_405_000)
 
 
+def test_a_needs_file_names_its_planned_funding_scheme_by_the_registers_name(coordinator):
+    """Issue 24: the planned scheme is a column like every field of the need form, named as the register names it."""
+    from backend.funding.selectors import schemes_of
+
+    regional = schemes_of("20").get(kind="regional_adviser")
+    client = client_for(coordinator)
+    header, example = _template_rows(client, "needs")
+    row = dict(zip(header, example, strict=True))
+    unknown = {**row, "予定の財源": "ふるさと基金"}
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, [unknown[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 400 and "funding_scheme" in response.content.decode()
+    assert not Need.objects.exists()
+    row["予定の財源"] = regional.name
+    response = client.post("/api/v1/import/needs/", {"file": _xlsx([header, [row[h] for h in header]])},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    assert Need.objects.get().funding_scheme == regional
+
+
 def test_a_workbook_saved_on_its_instruction_sheet_still_reads_the_data_sheet(coordinator):
     client = client_for(coordinator)
     workbook = load_workbook(io.BytesIO(client.get("/api/v1/import/needs/template/?file=xlsx").content))

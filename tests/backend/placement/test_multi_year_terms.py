@@ -97,7 +97,8 @@ def test_renewals_skip_a_term_that_still_runs_and_renew_it_when_it_ends(coordina
 
 
 def _ueda_fee(user, year: int) -> int:
-    return next((r.fee for r in cost_table(user=user, fiscal_year=year).rows if r.code == UEDA), 0)
+    row = next((r for r in cost_table(user=user, fiscal_year=year).rows if r.code == UEDA), None)
+    return sum(line.committed_fee for line in row.lines) if row is not None else 0
 
 
 def test_costs_count_the_fee_in_every_year_the_term_covers(coordinator, ueda):
