@@ -223,7 +223,12 @@ def _sweep(client, role: str, path: str, values: dict, options: dict, stored: di
     return ""
 
 
-def test_every_page_form_and_post_answers_without_a_5xx_and_a_refusal_stores_nothing(world, clients):
+# The forms are swept in shards, so that the suite's workers share what became its longest test (250 s alone).
+SHARDS = 3
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_page_form_and_post_answers_without_a_5xx_and_a_refusal_stores_nothing(world, clients, shard):
     blank = []
     forms = _forms(world, clients, blank)
     assert not blank
@@ -231,6 +236,7 @@ def test_every_page_form_and_post_answers_without_a_5xx_and_a_refusal_stores_not
     blind = [((role, url), ({}, {})) for url in _urls(world).values() if url not in reached for role in ROLES]
     assert len(forms) >= 40, sorted(forms)
     stored = fingerprint()
+    every = sorted(forms.items()) + blind
     failures = [_sweep(clients[role], role, path, values, options, stored)
-                for (role, path), (values, options) in sorted(forms.items()) + blind]
+                for (role, path), (values, options) in every[shard::SHARDS]]
     assert not any(failures), "\n\n".join(f for f in failures if f)
