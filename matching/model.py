@@ -15,6 +15,12 @@ from enum import StrEnum
 INSTANCE_FORMAT = "kenmu.instance/2"
 INSTANCE_FORMATS: tuple[str, ...] = ("kenmu.instance/1", "kenmu.instance/2")  # version 1 reads with v2 defaults
 RESULT_FORMAT = "kenmu.result/2"  # the answer to an instance of either version
+# Version 3 (issue 25): wishes from both sides, the `preference` stage after the lead, the blocking-pair report.
+INSTANCE_FORMAT_V3 = "kenmu.instance/3"
+RESULT_FORMAT_V3 = "kenmu.result/3"
+PREFERENCE_SIDES: tuple[str, ...] = ("municipality", "expert")
+PREFERENCE_LEVELS: tuple[int, ...] = (1, 2, 3)  # 1 可, 2 希望, 3 第一希望; a side that says nothing: 0
+PREFERENCE_STAGE = "preference"
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_BIT = {d: 1 << i for i, d in enumerate(WEEKDAYS)}

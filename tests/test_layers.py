@@ -26,6 +26,7 @@ LAYERS = [
     "experts",        # experts, affiliations, affiliation changes
     "applications",   # how people join: applications and invitations that register experts
     "needs",          # municipalities' needs and their status
+    "wishes",         # both sides' wishes (shortlists, interest), vetoes, second rounds (issue 25)
     "runs",           # runs, proposals, pins and forbids, consents
     "engagements",    # offers, activation, exceptions, replacement, end
     "visits",         # the visit plan: each engagement's working dates, moves, the expert's calendar, iCal feeds

@@ -127,6 +127,17 @@ class AuditAction(models.TextChoices):
     # the public yearly page (issue 24, item 7)
     PUBLIC_YEAR_PUBLISH = "public_year.publish", pgettext_lazy("audit action", "年度の公開")
     PUBLIC_YEAR_UNPUBLISH = "public_year.unpublish", pgettext_lazy("audit action", "年度の公開の停止")
+    # both sides have a say (issue 25)
+    WISH_SET = "wish.set", pgettext_lazy("audit action", "希望の登録")
+    WISH_CLEAR = "wish.clear", pgettext_lazy("audit action", "希望の取消")
+    VETO_ADD = "veto.add", pgettext_lazy("audit action", "不可の登録")
+    VETO_WITHDRAW = "veto.withdraw", pgettext_lazy("audit action", "不可の取下げ")
+    ROUND_PUBLISH = "round.publish", pgettext_lazy("audit action", "二次調整の公開")
+    ROUND_CLOSE = "round.close", pgettext_lazy("audit action", "二次調整の締切")
+    ENGAGEMENT_LAPSE = "engagement.lapse", pgettext_lazy("audit action", "回答期限切れによる申し出の失効")
+    ENGAGEMENT_DEADLINE_SET = "engagement.deadline_set", pgettext_lazy("audit action", "回答期限の変更")
+    COMMITMENT_SET = "commitment.set", pgettext_lazy("audit action", "他の業務の申告")
+    COMMITMENT_REMOVE = "commitment.remove", pgettext_lazy("audit action", "他の業務の申告の削除")
 
 
 def _plain(value: Any) -> Any:

@@ -81,6 +81,8 @@ class EngagementStatus(models.TextChoices):
     ENDED = "ended", _("終了")
     # Replaced before its term began: it never served, so it has no end date of its own and no restriction.
     CANCELLED = "cancelled", _("開始前に取消")
+    # Not answered by its deadline (issue 25): the need is on offer again and the pair is remembered like a decline.
+    LAPSED = "lapsed", _("回答期限切れ")
 
 
 # The statuses in which an engagement holds its expert's days, weekdays and its need.
@@ -160,3 +162,46 @@ RULES: dict[int, RuleWords] = {
                   _("兼務数または年間稼働日数の上限に達している")),
     11: RuleWords(pgettext_lazy("rule", "曜日の重複")),
 }
+
+
+# -- wishes and answers (issue 25) ------------------------------------------------------------------------------
+
+class WishSide(models.TextChoices):
+    """Who states a wish about an (expert, need) pair: the exchange format's `side`."""
+
+    MUNICIPALITY = "municipality", _("市区町村")
+    EXPERT = "expert", _("専門人材")
+
+
+class WishLevel(models.IntegerChoices):
+    """How much a side wants a pair: the exchange format's `level` (no wish: 0, no row)."""
+
+    FIRST = 3, _("第一希望")
+    WANTED = 2, _("希望")
+    ACCEPTABLE = 1, _("可")
+
+
+class DeclineReason(models.TextChoices):
+    """Why an offer was declined (or why it lapsed: `lapsed` is set by the deadline, never chosen)."""
+
+    FEE = "fee", _("報酬")
+    SCHEDULE = "schedule", _("日程")
+    SIDE_JOB_PERMISSION = "side_job_permission", _("勤務先の兼業許可が得られない")
+    COUNCIL_BUDGET = "council_budget", _("議会・予算")
+    OTHER_SIDE = "other_side", _("相手方")
+    OTHER = "other", _("その他")
+    LAPSED = "lapsed", _("回答期限切れ")
+
+
+# The reasons a person chooses when declining (a lapse is recorded by the deadline, not chosen).
+DECLINE_REASONS_CHOSEN = tuple(r for r in DeclineReason if r != DeclineReason.LAPSED)
+
+
+class CommitmentKind(models.TextChoices):
+    """Work an expert has outside this prefecture's pool, which takes days and weekdays from it."""
+
+    OTHER_PREFECTURE = "other_prefecture", _("他の都道府県の市区町村")
+    REGIONAL_INFORMATIZATION_ADVISER = "regional_informatization_adviser", _("地域情報化アドバイザー")
+    ENTREPRENEUR = "entrepreneur", _("地域活性化起業人")
+    EMPLOYER = "employer", _("勤務先の業務")
+    OTHER = "other", _("その他")

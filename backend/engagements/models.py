@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 # EngagementStatus is declared in core.choices, where the apps below this one read it (experts' holdings,
 # the register): imported here as the model's own.
-from backend.core.choices import HOLDING_STATUSES, EmploymentForm, EngagementStatus, Weekday  # noqa: F401
+from backend.core.choices import HOLDING_STATUSES, DeclineReason, EmploymentForm, EngagementStatus, Weekday  # noqa: F401
 
 
 class ExceptionState(models.TextChoices):
@@ -102,6 +102,12 @@ class Engagement(models.Model):
     pledge_signed_at = models.DateTimeField(_("誓約書の署名日時"), null=True, blank=True)
     pledge_version = models.CharField(_("誓約書の版"), max_length=16, blank=True)
     declined_by = models.CharField(max_length=16, blank=True)
+    # Issue 25: the offer's answer deadline (set at approval from the prefecture's setting, changeable per offer),
+    # when its reminder went out, and why it was declined or lapsed (DeclineReason, with the person's words).
+    answer_by = models.DateField(_("回答期限"), null=True, blank=True)
+    deadline_reminded_at = models.DateTimeField(null=True, blank=True)
+    decline_code = models.CharField(_("辞退の理由"), max_length=24, choices=DeclineReason.choices, blank=True)
+    decline_reason = models.TextField(_("辞退の理由（詳細）"), blank=True)
     coi_override = models.ForeignKey(CoiOverride, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="engagements")
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,

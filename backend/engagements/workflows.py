@@ -12,6 +12,8 @@ ENGAGEMENT_WORKFLOW = register(Workflow(
     Move(AuditAction.ENGAGEMENT_DECLINE, {EngagementStatus.OFFERED}, EngagementStatus.DECLINED),
     # The prefecture withdraws an offer (its exception was revoked): declined, by the coordinator.
     Move(AuditAction.ENGAGEMENT_WITHDRAW, {EngagementStatus.OFFERED}, EngagementStatus.DECLINED),
+    # Nobody answered by the offer's deadline (issue 25): it lapses, the need is on offer again.
+    Move(AuditAction.ENGAGEMENT_LAPSE, {EngagementStatus.OFFERED}, EngagementStatus.LAPSED),
     Move(AuditAction.ENGAGEMENT_END, {EngagementStatus.ACTIVE}, EngagementStatus.ENDED),
     # Its successor became active before its term began: it never started (no end date, no restriction).
     Move(AuditAction.ENGAGEMENT_CANCEL, {EngagementStatus.ACTIVE}, EngagementStatus.CANCELLED),

@@ -5,7 +5,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.choices import ACTIVE_RELATIONS, AffiliationRelation, EmploymentForm, Skill, Weekday
+from backend.core.choices import (
+    ACTIVE_RELATIONS,
+    AffiliationRelation,
+    CommitmentKind,
+    EmploymentForm,
+    Skill,
+    Weekday,
+)
 
 
 class Expert(models.Model):
@@ -221,3 +228,33 @@ class ExpertApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.prefecture_id} ({self.status})"
+
+
+class ExternalCommitment(models.Model):
+    """Work the expert declares outside this prefecture's pool in a fiscal year (another prefecture, 地域情報化
+    アドバイザー, 地域活性化起業人, the employer): its days and weekdays are taken from what the instance carries
+    (issue 25). Written by the expert through backend.experts.commitments only; the coordinator sees it."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="commitments")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("種類"), max_length=40, choices=CommitmentKind.choices)
+    days_per_year = models.PositiveSmallIntegerField(_("年間日数"))
+    weekdays = ArrayField(models.CharField(max_length=3, choices=Weekday.choices), verbose_name=_("曜日"),
+                          default=list, blank=True)
+    note = models.CharField(_("内容"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("他の業務")
+        verbose_name_plural = _("他の業務")
+        ordering = ["expert_id", "fiscal_year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekdays__contained_by=Weekday.values),
+                                   name="commitment_weekdays_valid"),
+            models.CheckConstraint(condition=Q(days_per_year__gte=1, days_per_year__lte=366),
+                                   name="commitment_days_1_366"),
+        ]
+
+    def __str__(self) -> str:
+        return f"commitment of expert {self.expert_id} in {self.fiscal_year}: {self.kind}"

@@ -79,6 +79,8 @@ class PrefectureSetting(models.Model):
     matching_season = models.PositiveSmallIntegerField(_("マッチングの対象年度"), null=True, blank=True)
     # The municipality confirms a month's activity log by this working day of the next month (issue 23).
     confirmation_working_day = models.PositiveSmallIntegerField(_("月次確認の期限（翌月の何営業日目）"), default=5)
+    # An offer's answer deadline, in days from approval (issue 25); each offer's own can be changed.
+    offer_answer_days = models.PositiveSmallIntegerField(_("打診への回答期限（日数）"), default=14)
 
     class Meta:
         verbose_name = _("都道府県の設定")
@@ -86,6 +88,8 @@ class PrefectureSetting(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(confirmation_working_day__gte=1, confirmation_working_day__lte=20),
                                    name="confirmation_working_day_1_20"),
+            models.CheckConstraint(condition=Q(offer_answer_days__gte=1, offer_answer_days__lte=90),
+                                   name="offer_answer_days_1_90"),
         ]
 
     def __str__(self) -> str:

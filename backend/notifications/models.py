@@ -42,6 +42,11 @@ class NotificationKind(models.TextChoices):
     WORK_MONTH_ANSWERED = "work_month_answered", _("差戻しへの回答")
     WORK_MONTH_CONFIRMED = "work_month_confirmed", _("活動記録の確認")
     WORK_MONTH_REMINDER = "work_month_reminder", _("月次確認の期限")
+    # Both sides have a say (issue 25): offers' deadlines, the second round, vetoes the coordinator should see.
+    OFFER_DEADLINE_NEAR = "offer_deadline_near", _("回答期限が近い打診")
+    OFFER_LAPSED = "offer_lapsed", _("回答期限切れによる失効")
+    ROUND_PUBLISHED = "round_published", _("二次調整の公開")
+    VETO_RECORDED = "veto_recorded", _("不可の登録")
 
 
 class Notification(models.Model):

@@ -31,6 +31,8 @@ LIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 class RunKind(models.TextChoices):
     FULL = "full", _("通常")
     REPLACEMENT = "replacement", _("要員交代")
+    # 二次調整 (issue 25): the needs a round published after the main run, and what each expert has left.
+    SECOND_ROUND = "second_round", _("二次調整")
 
 
 class MatchRun(models.Model):
@@ -42,6 +44,8 @@ class MatchRun(models.Model):
     kind = models.CharField(_("種別"), max_length=16, choices=RunKind.choices, default=RunKind.FULL)
     replacement = models.ForeignKey("engagements.ReplacementRequest", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="runs")
+    # The second round this run matches (kind second_round), with its published needs.
+    round = models.ForeignKey("wishes.Round", null=True, blank=True, on_delete=models.PROTECT, related_name="runs")
     params = models.JSONField(_("パラメータ"), default=dict)
     instance = models.JSONField(_("入力インスタンス"), null=True, blank=True)
     result = models.JSONField(_("結果"), null=True, blank=True)

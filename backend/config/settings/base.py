@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "backend.payments",
     "backend.funding",
     "backend.public",
+    "backend.wishes",
     "backend.placement",
     "backend.restrictions",
     "backend.notifications",
