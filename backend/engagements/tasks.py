@@ -7,10 +7,9 @@ run twice on one day (a lapsed offer is no longer offered, a reminded one has `d
 
 import datetime as dt
 
-from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
+from backend.core.tasks import enqueue_once_a_day
 from backend.engagements.services import engagements_lapse_due, engagements_remind_deadline
 
 
@@ -23,9 +22,4 @@ def offers_daily() -> str:
 
 def offers_daily_enqueue(*, now: dt.datetime | None = None) -> bool:
     """Queue today's pass unless it was queued today (local time); True when it was queued now."""
-    now = timezone.localtime(now or timezone.now())
-    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if DBTaskResult.objects.filter(task_path=offers_daily.module_path, enqueued_at__gte=start_of_day).exists():
-        return False
-    offers_daily.enqueue()
-    return True
+    return enqueue_once_a_day(offers_daily, now=now)

@@ -143,6 +143,7 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/engagements/{id}/accept/": {"pledge_version": PLEDGE_VERSION},
         "/api/v1/engagements/{id}/pledge/": {"pledge_version": PLEDGE_VERSION},
         "/api/v1/engagements/{id}/decline/": {"decline_code": "schedule", "reason": "都合"},
+        "/api/v1/engagements/{id}/deadline/": {"answer_by": "2099-03-31"},
         "/api/v1/engagements/{id}/replacement/": {"reason": "体調不良"},
         "/api/v1/exceptions/{id}/revoke/": {"reason": "撤回", "end_engagements": True},
         "/api/v1/applications/{id}/accept/": {"vendors": []},

@@ -27,7 +27,12 @@ from backend.placement.services import proposal_approve
 from backend.runs.models import PairDecision
 from tests.backend.concurrency import race
 from tests.backend.conftest import client_for
-from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, MunicipalStaffFactory, ProposalFactory
+from tests.backend.factories import (
+    CoordinatorFactory,
+    ExpertUserFactory,
+    MunicipalStaffFactory,
+    ProposalFactory,
+)
 
 TODAY = dt.date(2026, 12, 7)
 
