@@ -134,9 +134,13 @@ class AcceptInputSerializer(serializers.Serializer):
         max_length=16, required=False, help_text="the expert signs the pledge with the acceptance (version signed)")
 
 
+# The reasons a person chooses (the schema's DeclineReasonChosenEnum).
+DECLINE_CODE_CHOICES = [(r.value, r.label) for r in DECLINE_REASONS_CHOSEN]
+
+
 class DeclineInputSerializer(serializers.Serializer):
     decline_code = serializers.ChoiceField(
-        choices=[(r.value, r.label) for r in DECLINE_REASONS_CHOSEN],
+        choices=DECLINE_CODE_CHOICES,
         error_messages={m: _("辞退の理由を一覧から選んでください。") for m in ("required", "invalid_choice", "null")},
         help_text="why the offer is declined: fee 報酬, schedule 日程, side_job_permission 勤務先の兼業許可が得られない, "
                   "council_budget 議会・予算, other_side 相手方, other その他 (then `reason` is required)")
