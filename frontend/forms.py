@@ -67,6 +67,9 @@ FIELD_LABELS = {
     "fee_hours_per_day": gettext_lazy("1日の時間数"), "onsite_days": gettext_lazy("現地勤務の日数"),
     "matching_season": gettext_lazy("マッチングの対象年度"),
     "confirmation_working_day": gettext_lazy("月次確認の期限"),
+    "offer_answer_days": gettext_lazy("打診への回答期限（日数）"),
+    "answer_by": gettext_lazy("回答期限"),
+    "decline_code": gettext_lazy("辞退の理由"),
     "funding_scheme": gettext_lazy("予定の財源"),
 }
 # Fields the forms take in 万円 (the budget): a limit is said in the unit the clerk types.

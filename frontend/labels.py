@@ -79,7 +79,15 @@ CHANGE_REASONS = {
 }
 
 # Who declined an offer (a remembered decline).
-DECLINED_BY = {"municipality": _("市区町村が辞退"), "expert": _("専門人材が辞退")}
+def answer_by_words(day_text: str, days_left: int) -> str:
+    """An offer's answer deadline as the offer pages and the to-do list say it (issue 25):
+    回答期限 令和9年4月1日（あと3日）, （今日まで） on the day, （期限切れ） once past."""
+    left = (_("あと%(n)s日") % {"n": days_left} if days_left > 0 else _("今日まで") if days_left == 0
+            else _("期限切れ"))
+    return _("回答期限 %(day)s（%(left)s）") % {"day": day_text, "left": left}
+
+
+DECLINED_BY = {"municipality": _("市区町村が辞退"), "expert": _("専門人材が辞退"), "lapsed": _("回答期限切れ")}
 
 # What a proposal stands for now (computed when the run page is shown).
 LIVE_STATES = {

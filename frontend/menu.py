@@ -43,6 +43,7 @@ COORDINATOR_MENU = (
     Group(_("任用"), (
         Item("engagements", _("任用・委託")), Item("replacements", _("要員交代")),
         Item("exceptions", _("利益相反の例外")),
+        Item("offer-declines", _("辞退・期限切れの理由")),
         Item("affiliation-changes", _("所属の変更申請"), coordinator_only=True),
         Item("restrictions", _("入札参加制限")), Item("may-bid", _("入札可否の確認")))),
     Group(_("年間の業務"), (

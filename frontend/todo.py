@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User, UserRole
 from backend.applications.selectors import expert_application_list
-from backend.core.fiscal import fiscal_year_named, fiscal_year_of
+from backend.core.fiscal import era_date, fiscal_year_named, fiscal_year_of
 from backend.costs.estimates import default_target_year, estimate_needs, opens_on
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_conflicts_to_resolve, engagement_list, replacement_list
@@ -40,6 +40,7 @@ from backend.worklog.selectors import (
     work_months_to_confirm,
     work_months_to_submit,
 )
+from frontend.labels import answer_by_words
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class TodoItem:
     count: int
     url: str
     fiscal_year: int | None = None  # the year the count is of, for a page that shows one year
+    note: str = ""  # e.g. the nearest answer deadline of the offers awaiting the user's answer (issue 25)
 
 
 def _count(queryset: QuerySet) -> Subquery:
@@ -58,6 +60,17 @@ def _count(queryset: QuerySet) -> Subquery:
 
 # The to-dos whose page shows one fiscal year (`?fy=`): counted per year.
 BY_YEAR = {"renewals"}
+# The to-dos that also say the nearest answer deadline of what they count (offers awaiting an answer, issue 25).
+WITH_DEADLINE = {"offers"}
+
+
+def _earliest_deadline(queryset: QuerySet) -> Subquery:
+    return Subquery(queryset.select_related(None).filter(answer_by__isnull=False).order_by("answer_by")
+                    .values("answer_by")[:1])
+
+
+def _deadline_note(day: dt.date | None) -> str:
+    return answer_by_words(era_date(day), (day - timezone.localdate()).days) if day else ""
 
 
 def _years(queryset: QuerySet) -> ArraySubquery:
@@ -182,13 +195,16 @@ def todo_list(*, user) -> list[TodoItem]:
     if items is None or not user.pk:
         return []
     items = items(user)
+    deadlines = {f"{key}__answer_by": _earliest_deadline(qs) for key, (_label, qs, _url) in items.items()
+                 if key in WITH_DEADLINE and user.role != UserRole.COORDINATOR}
     counts = User.objects.filter(pk=user.pk).values(**{key: _years(qs) if key in BY_YEAR else _count(qs)
-                                                       for key, (_label, qs, _url) in items.items()})
+                                                       for key, (_label, qs, _url) in items.items()}, **deadlines)
     row = counts.get()
     todo = []
     for key, (label, _qs, url) in items.items():
         if key in BY_YEAR:
             todo += _per_year(key, label, url, row[key])
         else:
-            todo.append(TodoItem(key=key, label=label, count=row[key] or 0, url=url))
+            todo.append(TodoItem(key=key, label=label, count=row[key] or 0, url=url,
+                                 note=_deadline_note(row.get(f"{key}__answer_by"))))
     return todo

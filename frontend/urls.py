@@ -18,6 +18,7 @@ from frontend.views import (
     home,
     needs,
     notifications,
+    offers,
     payments,
     people,
     procurements,
@@ -114,6 +115,9 @@ urlpatterns = [
     path("engagements/<int:pk>/pledge/", engagements.engagement_pledge, name="engagement-pledge"),
     path("engagements/<int:pk>/replacement/", engagements.replacement_new, name="replacement-new"),
     path("engagements/<int:pk>/end/", engagements.engagement_end, name="engagement-end"),
+    # offers' answer deadlines and the year's declines and lapses by reason (issue 25)
+    path("engagements/<int:pk>/deadline/", offers.engagement_deadline, name="engagement-deadline"),
+    path("offers/declines/", offers.offer_declines, name="offer-declines"),
     # the council pack (議会答弁資料, issue 24)
     path("engagements/<int:pk>/council/", council.engagement_council, name="engagement-council"),
     path("engagements/<int:pk>/council.pdf", council.engagement_council_pdf, name="engagement-council-pdf"),

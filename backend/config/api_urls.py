@@ -23,7 +23,12 @@ from backend.documents.apis import (
     EngagementYearReportApi,
     RestrictionNoticeApi,
 )
-from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
+from backend.engagements.apis import (
+    CoiOverrideViewSet,
+    EngagementConflictViewSet,
+    EngagementViewSet,
+    OfferDeclinesApi,
+)
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
 from backend.funding.apis import EngagementFundingApi, FundingSchemeViewSet, RecruitmentCostViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
@@ -99,6 +104,8 @@ urlpatterns = [
     path("calendar-feed/", CalendarFeedApi.as_view(), name="calendar-feed"),
     path("calendar-feed/renew/", CalendarFeedRenewApi.as_view(), name="calendar-feed-renew"),
     path("work-overview/", WorkOverviewApi.as_view(), name="work-overview"),
+    # the year's declined and lapsed offers by reason (issue 25)
+    path("offers/declines/", OfferDeclinesApi.as_view(), name="offer-declines"),
     path("costs/estimate/", EstimateApi.as_view(), name="cost-estimate"),
     path("costs/estimate/what-if/", EstimateWhatIfApi.as_view(), name="cost-estimate-what-if"),
     # the documents as A4 PDF (issue 24 item 5)

@@ -13,6 +13,8 @@ class PrefectureSettingInputSerializer(serializers.Serializer):
     matching_season = FiscalYearField(required=False, allow_null=True, named=_("マッチングの対象年度"))
     # The municipality confirms each month's activity log by this working day of the next month (issue 23).
     confirmation_working_day = serializers.IntegerField(required=False, min_value=1, max_value=20)
+    # The days from approval an offer waits for both sides' answers before it lapses (issue 25).
+    offer_answer_days = serializers.IntegerField(required=False, min_value=1, max_value=90)
 
 
 class ClaimQuerySerializer(serializers.Serializer):

@@ -4,16 +4,18 @@ Approving a proposal into an engagement and the run of a replacement request bel
 this one: its `ProposalApprovalViewSet` and `ReplacementViewSet` (this one with the `run` action) are what
 /proposals/ and /replacements/ route to."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from backend.core.api import validate_input
 from backend.core.errors import ConflictError
 from backend.core.viewsets import ScopedViewSet
-from backend.engagements import selectors, services
+from backend.engagements import declines, selectors, services
 from backend.engagements.contacts import engagement_contacts
 from backend.engagements.errors import ErrorCode
 from backend.engagements.filters import (
@@ -30,7 +32,10 @@ from backend.engagements.serializers import (
     ConflictEndInputSerializer,
     ConflictExceptInputSerializer,
     ContactsOutputSerializer,
+    DeadlineInputSerializer,
     DeclineInputSerializer,
+    DeclinesOutputSerializer,
+    DeclinesQuerySerializer,
     EndInputSerializer,
     EngagementConflictOutputSerializer,
     EngagementListOutputSerializer,
@@ -92,10 +97,10 @@ class EngagementViewSet(ScopedViewSet):
                                        _("連絡先は任用・委託が稼働中のときに表示されます。"))
         return Response(ContactsOutputSerializer(contacts).data)
 
-    def _respond(self, request, accept: bool, reason: str = ""):
+    def _respond(self, request, accept: bool, reason: str = "", decline_code: str = ""):
         engagement = self.get_object()
         return self.render(services.engagement_respond(actor=request.user, engagement=engagement, accept=accept,
-                                                       reason=reason))
+                                                       reason=reason, decline_code=decline_code))
 
     @extend_schema(request=AcceptInputSerializer, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])
@@ -119,9 +124,22 @@ class EngagementViewSet(ScopedViewSet):
     @extend_schema(request=DeclineInputSerializer, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        """Decline the offer; the pair is then not proposed again for this need (a forbid the coordinator sees)."""
+        """Decline the offer with its reason (decline_code, and the words; required with `other`); the pair is then
+        not proposed again for this need (a forbid the coordinator sees). 409 after the answer deadline: the
+        offer lapsed."""
+        self.get_object()  # out of scope: 404 before the input is read
         data = validate_input(DeclineInputSerializer, data=request.data or {})
-        return self._respond(request, False, data.get("reason", ""))
+        return self._respond(request, False, data.get("reason", ""), data["decline_code"])
+
+    @extend_schema(request=DeadlineInputSerializer, responses=EngagementOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def deadline(self, request, pk=None):
+        """The coordinator of the prefecture changes an offered engagement's answer deadline (today or later);
+        both sides are told."""
+        engagement = self.get_object()
+        data = validate_input(DeadlineInputSerializer, data=request.data)
+        return self.render(services.engagement_deadline_set(actor=request.user, engagement=engagement,
+                                                            answer_by=data["answer_by"]))
 
     @extend_schema(request=EndInputSerializer, responses=EngagementOutputSerializer)
     @action(detail=True, methods=["post"])
@@ -183,3 +201,22 @@ class EngagementConflictViewSet(ScopedViewSet):
         data = validate_input(ConflictEndInputSerializer, data=request.data or {})
         return self.render(services.engagement_conflict_end(actor=request.user, conflict=conflict,
                                                             reason=data.get("reason", "")))
+
+
+class OfferDeclinesApi(APIView):
+    """The coordinator's count of the fiscal year's declined and lapsed offers by reason and side, and the list
+    (issue 25); `file=xlsx` or `csv` gives the list as a file."""
+
+    @extend_schema(parameters=[DeclinesQuerySerializer], responses=DeclinesOutputSerializer)
+    def get(self, request):
+        coordinator_only(request.user)
+        query = validate_input(DeclinesQuerySerializer, data=request.query_params)
+        fiscal_year = query.get("fiscal_year") or declines.season_of(request.user)
+        rows = declines.declines_of_year(user=request.user, fiscal_year=fiscal_year)
+        if query.get("file"):
+            content, content_type, name = declines.declines_file(rows, fiscal_year=fiscal_year, file=query["file"])
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return Response(DeclinesOutputSerializer({"fiscal_year": fiscal_year, "by_reason": declines.declines_by_reason(rows),
+                                                  "declines": rows}).data)

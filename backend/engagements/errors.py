@@ -5,6 +5,9 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     ALREADY_REQUESTED = "already_requested"
+    ANSWER_TOO_LATE = "answer_too_late"
+    DEADLINE_PAST = "deadline_past"
+    DECLINE_CODE = "decline_code"
     ALREADY_RESOLVED = "already_resolved"
     ALREADY_REVOKED = "already_revoked"
     BEFORE_START = "before_start"

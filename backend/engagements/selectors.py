@@ -85,6 +85,7 @@ def engagement_list_rows(engagements: QuerySet[Engagement]) -> QuerySet:
         "days_per_year", "fee", "travel_cost", "fee_reason", "employment_form", "status",
         "municipality_accepted_at", "expert_accepted_at",
         "pledge_signed_at", "pledge_version", "declined_by", "replaces_id", "end_reason", "ended_by_side", "created_at",
+        "answer_by", "decline_code", "decline_reason",
         expert_name=name(Expert, "name", "expert_id"), municipality_name=name(Municipality, "name", "municipality_id"),
         need_title=name(Need, "title", "need_id"), override_reason=name(CoiOverride, "reason", "coi_override_id"),
         travel_uncounted=Exists(Need.objects.filter(pk=OuterRef("need_id"), onsite_days__gt=0))

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.core.choices import EmploymentForm
+from backend.core.choices import DECLINE_REASONS_CHOSEN, EmploymentForm
 from backend.core.viewsets import iso_datetime
 from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
 from backend.engagements.pledge import PLEDGE_VERSION
@@ -40,7 +40,8 @@ class EngagementOutputSerializer(serializers.ModelSerializer):
                   "fiscal_year", "starts_on", "ends_on", "weekdays", "days_per_year", "fee", "travel_cost", "travel_uncounted",
                   "fee_reason", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at", "pledge_signed_at", "pledge_version",
                   "declined_by", "override_reason",
-                  "replaces", "end_reason", "ended_by_side", "created_at"]
+                  "replaces", "end_reason", "ended_by_side", "created_at",
+                  "answer_by", "decline_code", "decline_reason"]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_travel_cost(self, obj) -> int | None:
@@ -86,6 +87,8 @@ class EngagementListOutputSerializer(EngagementOutputSerializer):
             "declined_by": row["declined_by"], "override_reason": row["override_reason"],
             "replaces": row["replaces_id"], "end_reason": row["end_reason"], "ended_by_side": row["ended_by_side"],
             "created_at": iso_datetime(row["created_at"]),
+            "answer_by": row["answer_by"].isoformat() if row["answer_by"] else None,
+            "decline_code": row["decline_code"], "decline_reason": row["decline_reason"],
         }
 
 
@@ -131,9 +134,22 @@ class AcceptInputSerializer(serializers.Serializer):
         max_length=16, required=False, help_text="the expert signs the pledge with the acceptance (version signed)")
 
 
+# The reasons a person chooses (the schema's DeclineReasonChosenEnum).
+DECLINE_CODE_CHOICES = [(r.value, r.label) for r in DECLINE_REASONS_CHOSEN]
+
+
 class DeclineInputSerializer(serializers.Serializer):
+    decline_code = serializers.ChoiceField(
+        choices=DECLINE_CODE_CHOICES,
+        error_messages={m: _("辞退の理由を一覧から選んでください。") for m in ("required", "invalid_choice", "null")},
+        help_text="why the offer is declined: fee 報酬, schedule 日程, side_job_permission 勤務先の兼業許可が得られない, "
+                  "council_budget 議会・予算, other_side 相手方, other その他 (then `reason` is required)")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                   help_text="optional: why the offer is declined (the coordinator sees it)")
+                                   help_text="the words (required with decline_code other; the coordinator sees them)")
+
+
+class DeadlineInputSerializer(serializers.Serializer):
+    answer_by = serializers.DateField(help_text="the offer's new answer deadline (today or later)")
 
 
 class ReplacementInputSerializer(serializers.Serializer):
@@ -201,3 +217,44 @@ class ConflictExceptInputSerializer(serializers.Serializer):
 
 class ConflictEndInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+# -- the year's declines and lapses by reason (issue 25) ----------------------------------------------------------
+
+class DeclinesQuerySerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
+                                           help_text="the fiscal year (April–March); default: the prefecture's season")
+    file = serializers.ChoiceField(choices=["xlsx", "csv"], required=False,
+                                   help_text="the list as an Excel or CSV file instead of JSON")
+
+
+class DeclineReasonCountSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="a decline_code (fee, schedule, side_job_permission, council_budget, "
+                                           "other_side, other), lapsed, or unrecorded (declined before reasons)")
+    label = serializers.CharField()
+    municipality = serializers.IntegerField()
+    expert = serializers.IntegerField()
+    both = serializers.IntegerField(help_text="lapses neither side had answered")
+    total = serializers.IntegerField()
+
+
+class DeclineRowSerializer(serializers.Serializer):
+    engagement = serializers.IntegerField(source="engagement.pk")
+    status = serializers.CharField(source="engagement.status", help_text="declined or lapsed")
+    municipality = serializers.CharField(source="engagement.municipality_id")
+    municipality_name = serializers.CharField(source="engagement.municipality.name")
+    expert = serializers.IntegerField(source="engagement.expert_id")
+    expert_name = serializers.CharField(source="engagement.expert.name")
+    need = serializers.IntegerField(source="engagement.need_id")
+    need_title = serializers.CharField(source="engagement.need.title")
+    side = serializers.CharField(help_text="municipality or expert (who declined, or who had not answered a lapse); "
+                                           "both: a lapse neither had answered")
+    code = serializers.CharField()
+    words = serializers.CharField()
+    on = serializers.DateField()
+
+
+class DeclinesOutputSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField()
+    by_reason = DeclineReasonCountSerializer(many=True)
+    declines = DeclineRowSerializer(many=True)

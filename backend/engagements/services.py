@@ -21,14 +21,17 @@ backend.runs never imports this module.
 """
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from backend.accounts.models import User
 from backend.accounts.permissions import coordinates, is_expert_self, is_staff_of
 from backend.core.audit import AuditAction, audit_record
+from backend.core.choices import DECLINE_REASONS_CHOSEN, DeclineReason
 from backend.core.errors import ConflictError, DomainError, ForbiddenError, interpolate, joined
 from backend.core.fiscal import era_date
 from backend.engagements.errors import ErrorCode
@@ -114,6 +117,125 @@ def _engagement_snapshot(e: Engagement) -> dict:
             "ends_on": e.ends_on}
 
 
+# -- the answer deadline (回答期限, issue 25) -------------------------------------------------------------------
+
+# Who "declined" a lapsed offer: nobody answered by its deadline (Engagement.declined_by, PairDecision.declined_by).
+LAPSED_BY = "lapsed"
+# How many days before its deadline an offer not yet answered is reminded of (once).
+REMIND_DAYS_BEFORE = 2
+
+
+def _past_deadline(engagement: Engagement, today: dt.date) -> bool:
+    return engagement.answer_by is not None and engagement.answer_by < today
+
+
+def _too_late(engagement: Engagement) -> ConflictError:
+    return ConflictError.single("answer_by", ErrorCode.ANSWER_TOO_LATE, interpolate(
+        _("回答期限（%(answer_by)s）を過ぎたため、この打診は失効しました。ニーズは再び募集中です。"),
+        answer_by=era_date(engagement.answer_by)))
+
+
+def _lapse(engagement: Engagement) -> None:
+    """Nobody answered the offer by its deadline: it lapses, in the system's name (no actor). As after a decline,
+    the need is on offer again (a successor's lapse leaves it to the engagement it was to replace), the pair is
+    remembered as a forbid that says why, and an exception it alone relied on lapses; both sides and the
+    prefecture's coordinators are told. The caller holds the engagement's locks (`_offer_locked`)."""
+    before = _engagement_snapshot(engagement)
+    lapsed = {"declined_by": LAPSED_BY, "decline_code": DeclineReason.LAPSED, "decline_reason": ""}
+    ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_LAPSE, actor=None,
+                             prefecture=engagement.municipality.prefecture, before=before,
+                             after={**before, **lapsed, "answer_by": engagement.answer_by}, changes=lapsed)
+    ENGAGEMENT_ENDED.fire(actor=None, engagement=engagement, cancelled=True)
+    _release_need_if_free(actor=None, engagement=engagement, because="lapsed")
+    with override(settings.LANGUAGE_CODE):  # the forbid keeps its reason in the house language
+        _remember_decline(actor=None, engagement=engagement, side=LAPSED_BY, reason=str(DeclineReason.LAPSED.label))
+    _lapse_exception_if_unused(actor=None, engagement=engagement)
+    engagement_notify(engagement, NotificationKind.OFFER_LAPSED, recipients_parties(
+        municipality_id=engagement.municipality_id, expert_id=engagement.expert_id,
+        prefecture_id=engagement.municipality.prefecture_id), answer_by=engagement.answer_by.isoformat(),
+        held_by=_held_by(engagement) or "")
+
+
+def engagement_lapse(*, engagement: Engagement, today: dt.date | None = None) -> bool:
+    """Lapse one offer if it is still offered and past its deadline (the daily task; an answer that came too late).
+    True when it lapsed now; False when it was answered, lapsed or changed meanwhile (checked under its locks)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        engagement = _offer_locked(engagement)
+        if engagement.status != EngagementStatus.OFFERED or not _past_deadline(engagement, today):
+            return False
+        _lapse(engagement)
+    return True
+
+
+def engagements_lapse_due(*, today: dt.date | None = None) -> list[int]:
+    """Every offer past its deadline lapses, each in its own transaction (the daily task). The ids lapsed."""
+    today = today or timezone.localdate()
+    due = Engagement.objects.filter(status=EngagementStatus.OFFERED, answer_by__lt=today).order_by("pk")
+    return [e.pk for e in due if engagement_lapse(engagement=e, today=today)]
+
+
+def engagements_remind_deadline(*, today: dt.date | None = None) -> list[int]:
+    """Remind the side(s) that have not answered an offer whose deadline is within two days, once per offer
+    (`deadline_reminded_at`); the side that accepted hears nothing (the expert who accepted without the pledge is
+    reminded to sign it). Run daily by the worker; no actor: notifications are not audited. The ids reminded."""
+    today = today or timezone.localdate()
+    reminded = []
+    with transaction.atomic():
+        due = (Engagement.objects.select_for_update(of=("self",), skip_locked=True)
+               .select_related("municipality", "expert", "need")
+               .filter(status=EngagementStatus.OFFERED, deadline_reminded_at__isnull=True, answer_by__gte=today,
+                       answer_by__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE)).order_by("pk"))
+        for engagement in due:
+            waiting = {"municipality_id": engagement.municipality_id} if not engagement.municipality_accepted_at else {}
+            if not (engagement.expert_accepted_at and engagement.pledge_signed_at):
+                waiting["expert_id"] = engagement.expert_id
+            engagement.deadline_reminded_at = timezone.now()
+            engagement.save(update_fields=["deadline_reminded_at"])
+            engagement_notify(engagement, NotificationKind.OFFER_DEADLINE_NEAR, recipients_parties(**waiting),
+                              answer_by=engagement.answer_by.isoformat())
+            reminded.append(engagement.pk)
+    return reminded
+
+
+def engagement_deadline_set(*, actor: User, engagement: Engagement, answer_by: dt.date,
+                            today: dt.date | None = None) -> Engagement:
+    """The coordinator of the engagement's prefecture changes an offer's answer deadline (not to a past day);
+    audited with the old and the new date, both sides told. A deadline moved is reminded of again."""
+    if not coordinates(actor, engagement.municipality.prefecture_id):
+        raise ForbiddenError.single("engagement", ErrorCode.NOT_YOURS,
+                                    _("回答期限を変更できるのは、その市区町村の都道府県のコーディネーターのみです。"))
+    today = today or timezone.localdate()
+    if answer_by < today:
+        raise DomainError.single("answer_by", ErrorCode.DEADLINE_PAST, interpolate(
+            _("回答期限は今日（%(today)s）以降の日付にしてください。"), today=era_date(today)))
+    with transaction.atomic():
+        engagement = _offer_locked(engagement)
+        if engagement.status != EngagementStatus.OFFERED:
+            raise ConflictError.single("status", ErrorCode.NOT_OFFERED, _("承諾待ちの任用ではありません。"))
+        before = {"answer_by": engagement.answer_by}
+        if engagement.answer_by == answer_by:
+            return engagement
+        engagement.answer_by, engagement.deadline_reminded_at = answer_by, None
+        engagement.save(update_fields=["answer_by", "deadline_reminded_at", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.ENGAGEMENT_DEADLINE_SET, obj=engagement,
+                     prefecture=engagement.municipality.prefecture, before=before, after={"answer_by": answer_by})
+        engagement_notify(engagement, NotificationKind.OFFER_DEADLINE_NEAR, recipients_parties(
+            municipality_id=engagement.municipality_id, expert_id=engagement.expert_id),
+            answer_by=answer_by.isoformat(), changed=True)
+    return engagement
+
+
+def decline_code_problem(code: str, reason: str) -> tuple[str, str] | None:
+    """Why a decline's reason is incomplete, or None: a code among DECLINE_REASONS_CHOSEN is required, and the
+    words too when the code is その他. (field, message)"""
+    if code not in DECLINE_REASONS_CHOSEN:
+        return "decline_code", _("辞退の理由を一覧から選んでください。")
+    if code == DeclineReason.OTHER and not reason:
+        return "reason", _("辞退の理由で「その他」を選んだときは、理由を記入してください。")
+    return None
+
+
 def _side_of(actor: User, engagement: Engagement) -> str:
     """The side of the offer the actor answers for. Anyone else may not answer it: a 403, as for any write that
     is not theirs (the municipality and the expert of an engagement never change)."""
@@ -175,35 +297,58 @@ def _sign_pledge(*, actor: User, engagement: Engagement, version: str) -> None:
                         "signed_at": engagement.pledge_signed_at})
 
 
-def engagement_sign_pledge(*, actor: User, engagement: Engagement, version: str) -> Engagement:
-    """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality."""
+def engagement_sign_pledge(*, actor: User, engagement: Engagement, version: str,
+                           today: dt.date | None = None) -> Engagement:
+    """The expert signs the confidentiality pledge (情報漏洩防止の誓約) for this engagement's municipality; after
+    the offer's deadline it is refused, and the offer lapses then (409)."""
     if not is_expert_self(actor, engagement.expert_id):
         raise ForbiddenError.single("engagement", ErrorCode.NOT_THE_EXPERT, _("誓約書に署名できるのは任用される専門人材のみです。"))
+    today = today or timezone.localdate()
     with transaction.atomic():
         engagement = _offer_locked(engagement)
-        if engagement.status != EngagementStatus.OFFERED or engagement.pledge_signed_at:
-            raise ConflictError.single("status", ErrorCode.NOT_AWAITING_PLEDGE, _("この任用は誓約書の署名を待っていません。"))
-        _sign_pledge(actor=actor, engagement=engagement, version=version)
-        _activate_if_ready(actor=actor, engagement=engagement)
-        if engagement.status == EngagementStatus.ACTIVE:
-            _tell_active(engagement)
+        lapsed = engagement.status == EngagementStatus.OFFERED and _past_deadline(engagement, today)
+        if lapsed:
+            _lapse(engagement)
+        else:
+            if engagement.status != EngagementStatus.OFFERED or engagement.pledge_signed_at:
+                raise ConflictError.single("status", ErrorCode.NOT_AWAITING_PLEDGE, _("この任用は誓約書の署名を待っていません。"))
+            _sign_pledge(actor=actor, engagement=engagement, version=version)
+            _activate_if_ready(actor=actor, engagement=engagement)
+            if engagement.status == EngagementStatus.ACTIVE:
+                _tell_active(engagement)
+    if lapsed:  # committed: the lapse stands although the signature is refused
+        raise _too_late(engagement)
     return engagement
 
 
 def engagement_respond(*, actor: User, engagement: Engagement, accept: bool, reason: str = "",
-                       pledge_version: str = "") -> Engagement:
+                       decline_code: str = "", pledge_version: str = "",
+                       today: dt.date | None = None) -> Engagement:
     """The municipality and the expert each accept or decline; the expert may sign the pledge with the
-    acceptance. Active once both accepted and the pledge is signed."""
+    acceptance. Active once both accepted and the pledge is signed. A decline says why: a code among
+    DECLINE_REASONS_CHOSEN and, for その他, the words. An answer after the offer's deadline is refused (409) and
+    the offer lapses then, if the daily task has not lapsed it yet: no offer waits past its deadline."""
     side = _side_of(actor, engagement)
+    reason = (reason or "").strip()
+    if not accept and (problem := decline_code_problem(decline_code, reason)):
+        raise DomainError.single(problem[0], ErrorCode.DECLINE_CODE if problem[0] == "decline_code"
+                                 else ErrorCode.REQUIRED, problem[1])
+    today = today or timezone.localdate()
     with transaction.atomic():
         engagement = _offer_locked(engagement)
         if engagement.status != EngagementStatus.OFFERED:
             raise ConflictError.single("status", ErrorCode.NOT_OFFERED, _("承諾待ちの任用ではありません。"))
-        if accept:
+        lapsed = _past_deadline(engagement, today)
+        if lapsed:
+            _lapse(engagement)
+        elif accept:
             _accept(actor=actor, engagement=engagement, side=side, pledge_version=pledge_version)
         else:
-            _decline(actor=actor, engagement=engagement, side=side, reason=reason.strip())
-        _tell_answer(engagement, side=side, accept=accept)
+            _decline(actor=actor, engagement=engagement, side=side, reason=reason, code=decline_code)
+        if not lapsed:
+            _tell_answer(engagement, side=side, accept=accept)
+    if lapsed:  # committed: the lapse stands although the answer is refused
+        raise _too_late(engagement)
     return engagement
 
 
@@ -218,14 +363,17 @@ def _accept(*, actor: User, engagement: Engagement, side: str, pledge_version: s
     _activate_if_ready(actor=actor, engagement=engagement)
 
 
-def _decline(*, actor: User, engagement: Engagement, side: str, reason: str) -> None:
+def _decline(*, actor: User, engagement: Engagement, side: str, reason: str, code: str) -> None:
     ENGAGEMENT_WORKFLOW.move(engagement, AuditAction.ENGAGEMENT_DECLINE, actor=actor,
                              prefecture=engagement.municipality.prefecture, before=_engagement_snapshot(engagement),
-                             after={**_engagement_snapshot(engagement), "declined_by": side, "reason": reason},
-                             changes={"declined_by": side})
+                             after={**_engagement_snapshot(engagement), "declined_by": side, "reason": reason,
+                                    "decline_code": code},
+                             changes={"declined_by": side, "decline_code": code, "decline_reason": reason})
     ENGAGEMENT_ENDED.fire(actor=actor, engagement=engagement, cancelled=True)
     _release_need_if_free(actor=actor, engagement=engagement, because="declined")
-    _remember_decline(actor=actor, engagement=engagement, side=side, reason=reason)
+    with override(settings.LANGUAGE_CODE):  # the forbid says why: the words, else the code's label (house language)
+        said = reason or str(DeclineReason(code).label)
+    _remember_decline(actor=actor, engagement=engagement, side=side, reason=said)
     _lapse_exception_if_unused(actor=actor, engagement=engagement)
 
 

@@ -15,8 +15,30 @@ from backend.notifications.models import NotificationKind
 
 
 def _offer_awaiting(p: dict) -> tuple[str, str]:
-    return (_("任用の打診：%(municipality)s「%(need)s」") % p,
-            _("%(municipality)s「%(need)s」への%(expert)sさんの任用が承認されました。承諾するか辞退するかを回答してください。") % p)
+    line = _("%(municipality)s「%(need)s」への%(expert)sさんの任用が承認されました。承諾するか辞退するかを回答してください。") % p
+    if p.get("answer_by"):  # offers made since issue 25 have an answer deadline
+        line += _("回答期限は%(answer_by)sです。") % {"answer_by": _day(p["answer_by"])}
+    return _("任用の打診：%(municipality)s「%(need)s」") % p, line
+
+
+def _offer_deadline_near(p: dict) -> tuple[str, str]:
+    day = {**p, "answer_by": _day(p["answer_by"])}
+    if p.get("changed"):  # the coordinator moved the deadline
+        return (_("回答期限の変更：%(municipality)s「%(need)s」") % p,
+                _("%(municipality)s「%(need)s」への%(expert)sさんの任用の打診の回答期限が%(answer_by)sに変更されました。") % day)
+    return (_("回答期限が近づいています：%(municipality)s「%(need)s」") % p,
+            _("%(municipality)s「%(need)s」への%(expert)sさんの任用の打診の回答期限は%(answer_by)sです。"
+              "期限までに回答がないと打診は失効します。") % day)
+
+
+def _offer_lapsed(p: dict) -> tuple[str, str]:
+    day = {**p, "answer_by": _day(p["answer_by"])}
+    subject = _("回答期限切れ：%(municipality)s「%(need)s」") % p
+    if p.get("held_by"):  # a successor's offer: the engagement it was to replace still serves the need
+        return subject, _("%(municipality)s「%(need)s」への%(expert)sさんの任用（後任）の打診は、回答期限（%(answer_by)s）までに"
+                          "回答がなかったため失効しました。ニーズは引き続き%(held_by)sさんの任用で充足しています。") % day
+    return subject, _("%(municipality)s「%(need)s」への%(expert)sさんの任用の打診は、回答期限（%(answer_by)s）までに"
+                      "回答がなかったため失効しました。ニーズは募集中に戻りました。") % day
 
 
 def _offer_accepted(p: dict) -> tuple[str, str]:
@@ -201,6 +223,8 @@ RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
     NotificationKind.OFFER_DECLINED: _offer_declined,
+    NotificationKind.OFFER_DEADLINE_NEAR: _offer_deadline_near,
+    NotificationKind.OFFER_LAPSED: _offer_lapsed,
     NotificationKind.ENGAGEMENT_ACTIVE: _engagement_active,
     NotificationKind.REPLACEMENT_REQUESTED: _replacement_requested,
     NotificationKind.ENGAGEMENT_REPLACED: _engagement_replaced,

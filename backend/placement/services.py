@@ -15,6 +15,8 @@ the expert row, so two coordinators approving at the same moment are serialised 
 engagement when the engine re-checks capacity, weekdays and the number of engagements.
 """
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,7 @@ from backend.engagements.terms import (
 from backend.experts.models import Expert
 from backend.funding.selectors import default_scheme
 from backend.geo.models import Prefecture
+from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
 from backend.needs.services import need_fill
 from backend.notifications.models import NotificationKind
@@ -285,6 +288,9 @@ def _engagement_create(*, actor: User, proposal, expert, need, override, replace
         funding_scheme=(replaced.funding_scheme if replaced is not None and replaced.funding_scheme_id
                         else need.funding_scheme or default_scheme(need.municipality.prefecture_id, need.role)),
         funding_public_staff=replaced.funding_public_staff if replaced is not None else False,
+        # the answer deadline (issue 25): the prefecture's days from today; the coordinator may change it per offer
+        answer_by=timezone.localdate() + dt.timedelta(
+            days=prefecture_setting(code=need.municipality.prefecture_id).offer_answer_days),
     )
     PROPOSAL_WORKFLOW.move(proposal, AuditAction.PROPOSAL_APPROVE, actor=actor, prefecture=need.municipality.prefecture,
                            before=before, after={**_proposal_snapshot(proposal), "engagement": engagement.pk,
@@ -295,7 +301,8 @@ def _engagement_create(*, actor: User, proposal, expert, need, override, replace
         need_fill(actor=actor, need=need, cause={"engagement": engagement.pk, "proposal": proposal.pk})
     visits_plan(actor=actor, engagement=engagement)  # the offer comes with its dates (the plan's shortfall on its page)
     engagement_notify(engagement, NotificationKind.OFFER_AWAITING,
-          recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id))
+          recipients_parties(municipality_id=engagement.municipality_id, expert_id=engagement.expert_id),
+          answer_by=engagement.answer_by.isoformat())
     return engagement
 
 

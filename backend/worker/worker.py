@@ -9,7 +9,9 @@ It owns three things the library's `db_worker` leaves to the operator:
   worker still lives), so no row stays RUNNING for ever;
 - calling `runs_take_up_stale` periodically, so a match run whose worker died or lost the database goes back
   to the queue by itself (bounded attempts, then failed with the reason) even when nobody opens a page;
-- queueing the daily reminder of the monthly confirmations (`backend.worklog.tasks.remind_daily_enqueue`).
+- queueing the daily reminder of the monthly confirmations (`backend.worklog.tasks.remind_daily_enqueue`);
+- queueing the offers' daily pass: lapses past the answer deadline, reminders before it
+  (`backend.engagements.tasks.offers_daily_enqueue`).
 
 It never claims or runs a task itself: claiming stays the library's (`ready().get_locked()` and
 `claim()` in one transaction), so any number of workers on any hosts still share one queue.
@@ -36,6 +38,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from backend.engagements.tasks import offers_daily_enqueue
 from backend.placement.services import runs_take_up_stale
 from backend.runs.models import MatchRun, RunStatus
 from backend.worklog.tasks import remind_daily_enqueue
@@ -99,6 +102,7 @@ def reap_once() -> None:
         tasks = tasks_reap_abandoned()
         runs = runs_take_up_stale()
         remind_daily_enqueue()  # the monthly confirmation's reminders, once a day
+        offers_daily_enqueue()  # offers past their answer deadline lapse, those near it are reminded, once a day
         if tasks or runs:
             logger.warning("reaped abandoned tasks %s; stale match runs %s queued again or failed", tasks or "-", runs or "-")
     except DATABASE_DOWN as exc:  # the claiming loop reports the outage once; no line per pass

@@ -6,10 +6,9 @@ which queues it unless it was queued today already; the reminder itself reminds 
 
 import datetime as dt
 
-from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
+from backend.core.tasks import enqueue_once_a_day
 from backend.worklog.services import work_months_remind
 
 
@@ -21,9 +20,4 @@ def remind_work_months() -> str:
 
 def remind_daily_enqueue(*, now: dt.datetime | None = None) -> bool:
     """Queue today's reminder unless it was queued today (local time); True when it was queued now."""
-    now = timezone.localtime(now or timezone.now())
-    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if DBTaskResult.objects.filter(task_path=remind_work_months.module_path, enqueued_at__gte=start_of_day).exists():
-        return False
-    remind_work_months.enqueue()
-    return True
+    return enqueue_once_a_day(remind_work_months, now=now)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from backend.core import choices
 from backend.core.fiscal import era_date, era_month, fiscal_year_label, wareki_datetime
 from backend.geo.selectors import place_names
+from frontend.labels import answer_by_words
 from frontend.menu import menu_for
 
 register = template.Library()
@@ -24,6 +25,7 @@ LABELS = {
     "category": dict(choices.ProcurementCategory.choices),
     "procurement_status": dict(choices.ProcurementStatus.choices),
     "pattern": dict(choices.WorkPattern.choices),
+    "decline_code": dict(choices.DeclineReason.choices),
 }
 
 
@@ -67,6 +69,15 @@ def wareki(value) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value.strftime("%-d %b %Y") if _english() else era_date(value)
+
+
+@register.filter
+def answer_by(value) -> str:
+    """An offer's answer deadline as the offer pages show it: 回答期限 令和9年4月1日（あと3日）, 今日まで, or
+    期限切れ once past (issue 25)."""
+    if value in (None, ""):
+        return ""
+    return answer_by_words(wareki(value), (value - timezone.localdate()).days)
 
 
 @register.filter(name="era_month")

@@ -102,21 +102,24 @@ def setting_edit(request):
         raise PermissionDenied  # an administrator has no prefecture of their own to set
     setting = prefecture_setting(code=prefecture_id)
     values = {"travel_yen_per_km": setting.travel_yen_per_km, "matching_season": setting.matching_season or "",
-              "confirmation_working_day": setting.confirmation_working_day}
+              "confirmation_working_day": setting.confirmation_working_day,
+              "offer_answer_days": setting.offer_answer_days}
     errors = None
     if request.method == "POST":
         values = {"travel_yen_per_km": forms.number_or_text(request.POST, "travel_yen_per_km"),
                   "matching_season": forms.number_or_text(request.POST, "matching_season"),
-                  "confirmation_working_day": forms.number_or_text(request.POST, "confirmation_working_day")}
+                  "confirmation_working_day": forms.number_or_text(request.POST, "confirmation_working_day"),
+                  "offer_answer_days": forms.number_or_text(request.POST, "offer_answer_days")}
         # A field left empty is missing ("…を入力してください"), not a number written wrong; an empty season is
         # the default rule.
         data = {name: None if value == "" else value for name, value in values.items()
-                if not (name == "confirmation_working_day" and value == "")}  # left empty: unchanged
+                if not (name in ("confirmation_working_day", "offer_answer_days") and value == "")}  # empty: unchanged
         _saved, errors = forms.submit(PrefectureSettingInputSerializer, data, lambda v: prefecture_setting_update(
             actor=request.user, prefecture_id=prefecture_id,
             data={"travel_yen_per_km": v["travel_yen_per_km"], "matching_season": v.get("matching_season"),
                   **({"confirmation_working_day": v["confirmation_working_day"]}
-                     if v.get("confirmation_working_day") else {})}))
+                     if v.get("confirmation_working_day") else {}),
+                  **({"offer_answer_days": v["offer_answer_days"]} if v.get("offer_answer_days") else {})}))
         if errors is None:
             messages.success(request, _("設定を保存しました。"))
             return redirect("frontend:settings")

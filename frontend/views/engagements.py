@@ -1,5 +1,7 @@
 """Engagements (任用・委託): offers to accept or decline, 要員交代 requests, and the coordinator's follow-up."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.accounts.models import UserRole
 from backend.accounts.selectors import municipalities_without_staff
-from backend.core.choices import ProcurementCategory, WorkPattern
+from backend.core.choices import DECLINE_REASONS_CHOSEN, ProcurementCategory, WorkPattern
 from backend.core.errors import DomainError
 from backend.core.fiscal import current_fiscal_year, era_date, fiscal_year_label, fiscal_years_covered
 from backend.core.reuse import reuse_page
@@ -44,6 +46,7 @@ from frontend.views.calendar import workable_days
 from frontend.views.documents import documents_context
 from frontend.views.funding import funding_context
 from frontend.views.goals import goals_context
+from frontend.views.offers import deadline_context
 from frontend.views.visits import engagement_visits_context
 
 ALL_ROLES = (*COORDINATOR, *MUNICIPAL, *EXPERT)
@@ -130,6 +133,8 @@ def engagement_detail(request, pk: int):
         # the 「書類」 section (issue 24 item 5: letters, pledge, notice and activity reports as PDF)
         **documents_context(request.user, engagement),
         **funding_context(request, engagement),
+        # the offer's answer deadline and the coordinator's change of it (issue 25)
+        **deadline_context(request, engagement),
     })
 
 
@@ -235,7 +240,9 @@ def engagement_pledge(request, pk: int):
 def engagement_decline(request, pk: int):
     """The second step of a decline: what it does, an optional reason, then the button that does it."""
     engagement = get_object_or_404(engagement_list(user=request.user).filter(status=EngagementStatus.OFFERED), pk=pk)
-    return render(request, "frontend/engagements/decline.html", {"engagement": engagement})
+    return render(request, "frontend/engagements/decline.html", {
+        "engagement": engagement, "decline_codes": [(r.value, r.label) for r in DECLINE_REASONS_CHOSEN],
+        "chosen": request.GET.get("decline_code", ""), "words": request.GET.get("reason", "")})
 
 
 @role_required(*PARTIES)
@@ -248,13 +255,18 @@ def engagement_respond(request, pk: int):
     if accept and request.user.role == UserRole.EXPERT and not forms.checkbox(request.POST, "pledge"):
         messages.error(request, _("承諾するには、誓約書を読んで「同意し、署名します」にチェックしてください。"))
         return _back(request, engagement)
+    code, reason = forms.text(request.POST, "decline_code"), forms.text(request.POST, "reason")
     try:
-        services.engagement_respond(actor=request.user, engagement=engagement, accept=accept,
-                                    reason=forms.text(request.POST, "reason"),
+        services.engagement_respond(actor=request.user, engagement=engagement, accept=accept, reason=reason,
+                                    decline_code="" if accept else code,
                                     pledge_version=forms.text(request.POST, "pledge_version") if accept else "")
         messages.success(request, _("承諾しました。") if accept else _("辞退しました。"))
     except DomainError as exc:
         forms.flash_problems(request, exc)
+        if not accept and engagement_list(user=request.user).filter(
+                pk=engagement.pk, status=EngagementStatus.OFFERED).exists():  # the reason is incomplete: ask again
+            return redirect(f"{reverse('frontend:engagement-decline', args=[engagement.pk])}?"
+                            f"{urlencode({'decline_code': code, 'reason': reason})}")
     return _back(request, engagement)
 
 

@@ -116,6 +116,7 @@ def _kwargs(name: str, world) -> dict:
             ("engagement-end", world.active), ("engagement-successor-run", world.active),
             ("engagement-goals", world.active), ("engagement-evaluate", world.active),
             ("engagement-council", world.active),
+            ("engagement-deadline", world.offered),  # an offer's answer deadline (issue 25)
             ("engagement", world.offered), ("replacement", world.replacement), ("renewal", world.renewal_need),
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
             ("closed-day", world.closed_day), ("visit-", world.visit), ("work-day", world.work_day),

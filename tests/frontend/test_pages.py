@@ -90,7 +90,8 @@ def test_declining_an_offer_asks_first_and_names_the_consequence(client, db):
     page = client.get(one_click.url).content.decode()
     assert "今後このニーズには提案されません" in page
     done = client.post(f"/engagements/{engagement.pk}/respond/",
-                       {"answer": "decline", "confirmed": "1", "reason": "本業の繁忙期"}, follow=True)
+                       {"answer": "decline", "confirmed": "1", "decline_code": "schedule", "reason": "本業の繁忙期"},
+                       follow=True)
     assert "辞退しました。" in done.content.decode()
     engagement.refresh_from_db()
     assert engagement.status == "declined"

@@ -251,6 +251,9 @@ SPECTACULAR_SETTINGS = {
         "MunicipalityKindEnum": "backend.geo.models.MunicipalityKind",
         "FeeBasisEnum": "backend.needs.models.FeeBasis",
         "PaymentMonthStatusEnum": "backend.payments.serializers.PAYMENT_MONTH_STATUSES",
+        # a decline's reason as stored (lapsed included) and as a person chooses it (issue 25)
+        "DeclineReasonEnum": "backend.core.choices.DeclineReason",
+        "DeclineReasonChosenEnum": "backend.engagements.serializers.DECLINE_CODE_CHOICES",
     },
 }
 

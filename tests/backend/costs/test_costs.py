@@ -144,8 +144,10 @@ def test_a_coordinator_changes_their_prefectures_settings_and_it_is_audited(coor
     assert setting.travel_yen_per_km == 40
     log = AuditLog.objects.get(action=AuditAction.PREFECTURE_SETTING_UPDATE)
     # The grant rate left the settings in issue 24: the funding schemes' rates replace it.
-    assert log.before == {"travel_yen_per_km": 37, "matching_season": None, "confirmation_working_day": 5}
-    assert log.after == {"travel_yen_per_km": 40, "matching_season": None, "confirmation_working_day": 5}
+    assert log.before == {"travel_yen_per_km": 37, "matching_season": None, "confirmation_working_day": 5,
+                          "offer_answer_days": 14}
+    assert log.after == {"travel_yen_per_km": 40, "matching_season": None, "confirmation_working_day": 5,
+                         "offer_answer_days": 14}
     assert not hasattr(setting, "special_grant_rate")
     with pytest.raises(ForbiddenError):
         prefecture_setting_update(actor=other_coordinator, prefecture_id="20", data={"travel_yen_per_km": 1})

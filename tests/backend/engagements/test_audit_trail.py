@@ -61,7 +61,7 @@ def test_approval_fills_the_need_with_its_own_audit_row(offer):
 
 def test_declining_an_offer_is_audited_with_its_action_and_reopens_the_need_audited(offer):
     engagement, expert_user, _staff = offer
-    engagement_respond(actor=expert_user, engagement=engagement, accept=False, reason="日程が合わない")
+    engagement_respond(actor=expert_user, engagement=engagement, accept=False, decline_code="schedule", reason="日程が合わない")
     [decline] = _rows(AuditAction.ENGAGEMENT_DECLINE, engagement)
     assert (decline.before["status"], decline.after["status"], decline.after["declined_by"],
             decline.after["reason"]) == ("offered", "declined", "expert", "日程が合わない")
@@ -151,7 +151,7 @@ def test_someone_not_a_party_to_the_offer_is_forbidden_not_told_a_bad_request(of
     engagement, *_ = offer
     for outsider in (other_municipal, other_expert_user, coordinator):
         with pytest.raises(ForbiddenError) as refused:
-            engagement_respond(actor=outsider, engagement=engagement, accept=False)
+            engagement_respond(actor=outsider, engagement=engagement, accept=False, decline_code="schedule")
         assert refused.value.problems[0].code == "not_a_party"
     assert Engagement.objects.get(pk=engagement.pk).status == "offered"
 

@@ -42,7 +42,7 @@ def offers(committed_db):
 
 def test_two_offers_declined_at_once_lapse_the_exception_they_shared(offers):
     _coordinator, expert_user, engagements = offers
-    outcomes = race([(lambda e=e: engagement_respond(actor=expert_user, engagement=e, accept=False))
+    outcomes = race([(lambda e=e: engagement_respond(actor=expert_user, engagement=e, accept=False, decline_code="schedule"))
                      for e in engagements])
     assert all(isinstance(o, Engagement) for o in outcomes), outcomes
     exception = CoiOverride.objects.get()
@@ -54,7 +54,7 @@ def test_a_decline_and_the_revocation_of_its_exception_at_once_neither_deadlock_
     coordinator, expert_user, engagements = offers
     exception = CoiOverride.objects.get()
     outcomes = race([
-        lambda: engagement_respond(actor=expert_user, engagement=engagements[0], accept=False),
+        lambda: engagement_respond(actor=expert_user, engagement=engagements[0], accept=False, decline_code="schedule"),
         lambda: coi_override_revoke(actor=coordinator, override=exception, reason="見直し", end_engagements=True),
     ], expected=(DomainError,))
     assert all(o is not None for o in outcomes), outcomes  # a deadlock error is not a result

@@ -33,7 +33,7 @@ def conflicted():
 def test_an_exception_lapses_with_its_engagement_and_a_later_need_asks_for_a_reason_again(coordinator, conflicted):
     first = proposal_approve(actor=coordinator, proposal=ProposalFactory(expert=conflicted, need=NeedFactory()),
                              override_reason="他に候補がいない")
-    engagement_respond(actor=ExpertUserFactory(expert=conflicted), engagement=first, accept=False)
+    engagement_respond(actor=ExpertUserFactory(expert=conflicted), engagement=first, accept=False, decline_code="schedule")
     exception = CoiOverride.objects.get()
     assert exception.lapsed_at is not None
     with pytest.raises(ConflictError) as refused:

@@ -103,7 +103,7 @@ def test_both_sides_accepting_at_once_activate_the_engagement_once(offer):
 
 def test_an_acceptance_and_a_decline_at_once_end_declined_whichever_came_first(offer):
     outcomes = _race(lambda: engagement_respond(actor=offer.staff, engagement=offer.engagement, accept=True),
-                     lambda: engagement_respond(actor=offer.expert_user, engagement=offer.engagement, accept=False,
+                     lambda: engagement_respond(actor=offer.expert_user, engagement=offer.engagement, accept=False, decline_code="schedule",
                                                 reason="都合がつかない"))
     engagement = Engagement.objects.get()
     assert not _refused(outcomes[1])  # the decline always goes through
@@ -117,8 +117,8 @@ def test_an_acceptance_and_a_decline_at_once_end_declined_whichever_came_first(o
 
 
 def test_both_sides_declining_at_once_decline_once(offer):
-    outcomes = _race(lambda: engagement_respond(actor=offer.staff, engagement=offer.engagement, accept=False),
-                     lambda: engagement_respond(actor=offer.expert_user, engagement=offer.engagement, accept=False))
+    outcomes = _race(lambda: engagement_respond(actor=offer.staff, engagement=offer.engagement, accept=False, decline_code="schedule"),
+                     lambda: engagement_respond(actor=offer.expert_user, engagement=offer.engagement, accept=False, decline_code="schedule"))
     assert sorted(_refused(o) for o in outcomes) == [False, True]  # the second finds it declined already
     engagement = Engagement.objects.get()
     assert engagement.status == "declined"
@@ -235,7 +235,7 @@ def test_a_successor_declining_while_the_current_engagement_ends_leaves_the_need
     """Each of the two sees the other still holding the need unless they are serialised on it: then neither
     would release it, and the need would stay filled with no one serving it."""
     successor = _successor(replacing)
-    _race(lambda: engagement_respond(actor=replacing.successor_user, engagement=successor, accept=False),
+    _race(lambda: engagement_respond(actor=replacing.successor_user, engagement=successor, accept=False, decline_code="schedule"),
           _revoke(replacing))
     assert not Engagement.objects.filter(need=replacing.need, status__in=["offered", "active"]).exists()
     assert Need.objects.get(pk=replacing.need.pk).status == "open"

@@ -62,7 +62,7 @@ WRITES = {
     "engagement_respond (accept)": lambda actor, w: engagement_respond(actor=actor, engagement=w["offer"],
                                                                        accept=True),
     "engagement_respond (decline)": lambda actor, w: engagement_respond(actor=actor, engagement=w["offer"],
-                                                                        accept=False),
+                                                                        accept=False, decline_code="schedule"),
     "engagement_sign_pledge": lambda actor, w: engagement_sign_pledge(actor=actor, engagement=w["offer"],
                                                                       version=PLEDGE_VERSION),
     "coi_override_revoke": lambda actor, w: coi_override_revoke(actor=actor, override=w["exception"], reason="見直し",

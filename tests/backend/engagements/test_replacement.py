@@ -88,7 +88,7 @@ def test_a_declined_successor_leaves_the_current_engagement_and_the_request_open
     request = replacement_request(actor=staff, engagement=current, reason="交代したい")
     successor = proposal_approve(actor=coordinator, proposal=_successor_proposal(
         run=MatchRunFactory(kind="replacement", replacement=request), need=need, expert=ExpertFactory()))
-    engagement_respond(actor=staff, engagement=successor, accept=False)
+    engagement_respond(actor=staff, engagement=successor, accept=False, decline_code="schedule")
     current.refresh_from_db()
     assert current.status == "active"
     assert ReplacementRequest.objects.get().status == "open"

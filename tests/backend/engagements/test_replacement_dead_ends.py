@@ -134,7 +134,7 @@ def test_a_replacement_during_the_year_ends_the_old_engagement_in_the_requester_
 
 def test_a_declined_successor_leaves_the_need_filled_with_its_current_expert(coordinator, serving):
     successor = proposal_approve(actor=coordinator, proposal=serving["proposal"])
-    engagement_respond(actor=serving["successor"].user, engagement=successor, accept=False, reason="都合がつかない")
+    engagement_respond(actor=serving["successor"].user, engagement=successor, accept=False, decline_code="schedule", reason="都合がつかない")
 
     need = Need.objects.get(pk=serving["need"].pk)
     assert need.status == "filled"

@@ -61,7 +61,7 @@ def test_an_answer_tells_the_prefecture_coordinators_only(offered, municipal, co
 
 
 def test_a_decline_tells_the_coordinators(offered, expert_user, coordinator, other_coordinator):
-    engagement_respond(actor=expert_user, engagement=offered, accept=False, reason="日程が合わない")
+    engagement_respond(actor=expert_user, engagement=offered, accept=False, decline_code="schedule", reason="日程が合わない")
     assert coordinator.pk in _told(K.OFFER_DECLINED) and other_coordinator.pk not in _told(K.OFFER_DECLINED)
     assert _told(K.ENGAGEMENT_ACTIVE) == set()
 

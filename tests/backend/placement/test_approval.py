@@ -128,7 +128,7 @@ def test_declining_an_offer_reopens_the_need(coordinator):
     from tests.backend.factories import ExpertUserFactory
 
     response = client_for(ExpertUserFactory(expert=proposal.expert)).post(
-        f"/api/v1/engagements/{engagement.pk}/decline/")
+        f"/api/v1/engagements/{engagement.pk}/decline/", {"decline_code": "fee"}, format="json")
     assert response.json()["status"] == EngagementStatus.DECLINED
     proposal.need.refresh_from_db()
     assert proposal.need.status == "open"

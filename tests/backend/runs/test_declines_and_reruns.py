@@ -67,7 +67,7 @@ def test_an_experts_decline_forbids_the_pair_and_the_next_run_says_why(coordinat
     engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(run=run))
     assert engagement.expert_id == first_choice.pk
     expert_user = ExpertUserFactory(expert=first_choice)
-    engagement_respond(actor=expert_user, engagement=engagement, accept=False, reason="日程が合わない")
+    engagement_respond(actor=expert_user, engagement=engagement, accept=False, decline_code="schedule", reason="日程が合わない")
 
     decision = PairDecision.objects.get(need=need, expert=first_choice)
     assert (decision.kind, decision.declined_by, decision.reason) == ("forbid", "expert", "日程が合わない")
@@ -88,7 +88,7 @@ def test_a_municipalitys_decline_through_the_api_lifts_the_coordinators_pin(coor
     run = _first_run(coordinator, django_capture_on_commit_callbacks)
     engagement = proposal_approve(actor=coordinator, proposal=Proposal.objects.get(run=run))
     staff = client_for(MunicipalStaffFactory(municipality_id="202011"))
-    response = staff.post(f"/api/v1/engagements/{engagement.pk}/decline/", {"reason": "予算の都合"}, format="json")
+    response = staff.post(f"/api/v1/engagements/{engagement.pk}/decline/", {"decline_code": "council_budget", "reason": "予算の都合"}, format="json")
     assert response.status_code == 200, response.content
     decision = PairDecision.objects.get(need=need, expert=expert)
     assert (decision.kind, decision.declined_by, decision.reason) == ("forbid", "municipality", "予算の都合")

@@ -86,7 +86,7 @@ def test_declining_an_offer_cancels_its_plan_and_an_early_end_cancels_the_later_
         starts_on=APRIL, ends_on=dt.date(2028, 3, 31), weekdays=["wed"], days_per_year=12, fee=600_000,
         employment_form="special_part_time", status="active", pledge_signed_at=offer.created_at)
     visits_plan(actor=coordinator, engagement=other, since=APRIL)
-    engagement_respond(actor=municipal, engagement=offer, accept=False, reason="予算の都合")
+    engagement_respond(actor=municipal, engagement=offer, accept=False, decline_code="schedule", reason="予算の都合")
     assert not _planned(offer)
     other.ends_on = dt.date(2027, 6, 30)
     other.save(update_fields=["ends_on"])
