@@ -35,8 +35,11 @@ STAGES: tuple[tuple[str, str], ...] = (
 LEAD: tuple[str, ...] = ("primary", "filled")
 COVERAGE = "coverage"
 EXCESS = "filled_excess"  # filled needs less covered municipalities (the lead's last term under coverage)
+# The lead without its last term (filled needs, or their excess): what a first block carries in version 3, the
+# last term being kept by a row (stage_blocks).
+LEAD_HEAD = "lead_head"
 LATER_STAGES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
-SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max", EXCESS: "max"}
+SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", LEAD_HEAD: "max", COVERAGE: "max", EXCESS: "max"}
 # The spec's names of the lead criteria against the stages that hold them.
 LEAD_STAGE = {"priority": "primary", "coverage": COVERAGE}
 
@@ -76,6 +79,7 @@ class StageBlock:
     stages: tuple[str, ...]
     terms: list[tuple[int, int]]
     carries_lead: bool  # the lead (primary, filled needs) is its heaviest term instead of a row
+    lead_row: str | None = None  # the lead's last term, kept by a row while the block carries the rest (LEAD_HEAD)
 
 
 @dataclass
@@ -221,6 +225,7 @@ def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> Li
     munis = len({inst.needs[r].municipality for r in comp.needs})
     model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, municipalities=munis, offered_fees=offered)
     objectives["lead"] = _weighted(model, lead_terms(model))
+    objectives[LEAD_HEAD] = _weighted(model, lead_terms(model)[:-1])
     return model
 
 
@@ -337,6 +342,8 @@ def stage_range(model: LinearModel, name: str) -> int:
     the component's municipalities."""
     if name == "lead":
         return math.prod(stage_range(model, n) + 1 for n in lead_terms(model)) - 1
+    if name == LEAD_HEAD:
+        return math.prod(stage_range(model, n) + 1 for n in lead_terms(model)[:-1]) - 1
     terms = model.objectives[name]
     if name == EXCESS:  # the needs of municipalities with several, less one per such municipality
         return len({model.component.pairs[v][1] for v, c in terms if v < model.n_x}) - len(model.z_of)
@@ -363,15 +370,21 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
     With offered fees (version 2) the lead-first plan is taken whenever it exists: a fee that is the same
     for every candidate of a need leaves the block's LP far weaker under a lead row (北海道 v2: 7–10 s with
     the row, 1.0–1.8 s lead-first; docs/benchmarks-history.md).
+
+    With the preference stage (version 3) the first block carries the lead without its last term (LEAD_HEAD), which
+    a row keeps instead: the preference stage's range (up to 6 per need) would otherwise split the stages before
+    the cost stages into two blocks, the second under dense rows (national v3: 3 s more, docs/benchmarks.md).
     """
     names = [name for name, _ in stages]
-    plans = [_greedy_groups(model, names, ["lead"], max_scale), _greedy_groups(model, names, [], max_scale)]
+    head = LEAD_HEAD if PREFERENCE_STAGE in names else "lead"
+    plans = [_greedy_groups(model, names, [head], max_scale), _greedy_groups(model, names, [], max_scale)]
     groups = plans[0] if model.offered_fees and plans[0] else min(plans, key=len)
     blocks = []
     for group in groups:
-        stages_only = tuple(n for n in group if n != "lead")
+        stages_only = tuple(n for n in group if n not in ("lead", LEAD_HEAD))
         if stages_only:
-            blocks.append(StageBlock(stages_only, _weighted(model, group), group[0] == "lead"))
+            blocks.append(StageBlock(stages_only, _weighted(model, group), group[0] in ("lead", LEAD_HEAD),
+                                     lead_terms(model)[-1] if group[0] == LEAD_HEAD else None))
     return blocks
 
 
@@ -393,4 +406,4 @@ def _greedy_groups(model: LinearModel, names: list[str], first: list[str], max_s
         current.append(name)
         scale *= width
     groups.append(current)
-    return [g for g in groups if g != ["lead"]]
+    return [g for g in groups if g not in (["lead"], [LEAD_HEAD])]

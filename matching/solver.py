@@ -236,14 +236,13 @@ class _Run:
 
     def _block(self, piece: _Piece, block: StageBlock, fixed: list[str], share: float) -> list[str]:
         """Solve one block; returns the stages whose values now hold (as rows or in the objective)."""
-        if not block.carries_lead:
-            for name in fixed:
-                if name not in piece.rows_added:
-                    # The value each stage holds in the current solution: its optimum, or the best found in time.
-                    terms = piece.model.objectives[name]
-                    if terms:
-                        piece.backend.fix(terms, SENSES[name], _terms(terms, piece.values))
-                    piece.rows_added.add(name)
+        for name in [block.lead_row] if block.lead_row else fixed if not block.carries_lead else []:
+            if name not in piece.rows_added:
+                # The value each stage holds in the current solution: its optimum, or the best found in time.
+                terms = piece.model.objectives[name]
+                if terms:
+                    piece.backend.fix(terms, SENSES[name], _terms(terms, piece.values), dense=name != block.lead_row)
+                piece.rows_added.add(name)
         outcome = piece.backend.solve(block.terms, "max", share, piece.values, self.should_stop)
         lead_ok = outcome.values is not None and (
             not block.carries_lead
