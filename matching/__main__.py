@@ -47,7 +47,8 @@ def _cmd_check(args) -> int:
         print(p)
     if not problems:
         print(f"ok: {len(result.get('assignments', []))} assignments, {len(result.get('unmatched', []))} unmatched, "
-              f"{len(result.get('flags', []))} flags, status {result.get('status')}")
+              f"{len(result.get('flags', []))} flags, status {result.get('status')}"
+              + (f", {len(result['blocking_pairs'])} blocking pairs" if "blocking_pairs" in result else ""))
     return 1 if problems else 0
 
 
@@ -80,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", default="scip", choices=["scip", "highs", "cbc", "cpsat"])
     s.add_argument("--progress", action="store_true", help="print progress to stderr")
     s.set_defaults(func=_cmd_solve)
-    c = sub.add_parser("check", help="validate RESULT.json against INSTANCE.json without a solver")
+    c = sub.add_parser("check", help="validate RESULT.json against INSTANCE.json without a solver (version 3: "
+                                     "also the preference levels and value and the blocking pairs)")
     c.add_argument("instance")
     c.add_argument("result")
     c.set_defaults(func=_cmd_check)
