@@ -47,13 +47,15 @@ def _cmd_check(args) -> int:
         print(p)
     if not problems:
         print(f"ok: {len(result.get('assignments', []))} assignments, {len(result.get('unmatched', []))} unmatched, "
-              f"{len(result.get('flags', []))} flags, status {result.get('status')}")
+              f"{len(result.get('flags', []))} flags, status {result.get('status')}"
+              + (f", {len(result['blocking_pairs'])} blocking pairs" if "blocking_pairs" in result else ""))
     return 1 if problems else 0
 
 
 def _cmd_generate(args) -> int:
     doc = generate(args.scale, seed=args.seed, prefecture=args.prefecture, region=args.region,
-                   version=args.format_version, lead=tuple(args.lead.split(",")))
+                   version=args.format_version, lead=tuple(args.lead.split(",")),
+                   **({"wishing_share": args.wishing_share} if args.wishing_share is not None else {}))
     _write(doc, args.output)
     return 0
 
@@ -69,7 +71,8 @@ def _cmd_bench_versions(args) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m matching", description="kenmu matching engine")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("solve", help="solve INSTANCE.json (kenmu.instance/1 or /2), write kenmu.result/2")
+    s = sub.add_parser("solve", help="solve INSTANCE.json (kenmu.instance/1, /2 or /3), write kenmu.result/2 "
+                                     "(/3 for a version 3 instance)")
     s.add_argument("instance")
     s.add_argument("-o", "--output", default=None)
     s.add_argument("--time-limit", type=float, default=None, help="seconds (default: the instance's time_limit_s)")
@@ -78,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", default="scip", choices=["scip", "highs", "cbc", "cpsat"])
     s.add_argument("--progress", action="store_true", help="print progress to stderr")
     s.set_defaults(func=_cmd_solve)
-    c = sub.add_parser("check", help="validate RESULT.json against INSTANCE.json without a solver")
+    c = sub.add_parser("check", help="validate RESULT.json against INSTANCE.json without a solver (version 3: "
+                                     "also the preference levels and value and the blocking pairs)")
     c.add_argument("instance")
     c.add_argument("result")
     c.set_defaults(func=_cmd_check)
@@ -88,8 +92,11 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--prefecture", default="20", help="prefecture code for --scale prefecture")
     g.add_argument("--region", default="chubu", help="region for --scale region")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--format-version", type=int, default=1, choices=[1, 2],
-                   help="2: add offered fees, on-site days, the travel rate and the lead")
+    g.add_argument("--format-version", type=int, default=1, choices=[1, 2, 3],
+                   help="2: add offered fees, on-site days, the travel rate and the lead; 3: also the wishes of "
+                        "both sides (preferences)")
+    g.add_argument("--wishing-share", type=float, default=None,
+                   help="version 3: share of needs whose municipality states wishes (default 0.8; 1: every need)")
     g.add_argument("--lead", default="priority", choices=["priority", "coverage,priority"])
     g.add_argument("-o", "--output", default=None)
     g.set_defaults(func=_cmd_generate)
@@ -105,14 +112,15 @@ def parser() -> argparse.ArgumentParser:
                    help="solve every later stage alone with rows for the earlier ones (to compare with blocks)")
     b.add_argument("--json", default=None, help="also write the rows as JSON to this file")
     b.set_defaults(func=_cmd_bench)
-    v = sub.add_parser("bench-versions", help="each instance under version 1, version 2 and version 2 with the "
-                                              "coverage lead, side by side in one run")
+    v = sub.add_parser("bench-versions", help="each instance under version 1, version 2, version 2 with the "
+                                              "coverage lead and version 3 (wishes on every need), side by side")
     v.add_argument("--scales", default="prefecture,national,national-pool")
     v.add_argument("--seeds", default="1,2")
     v.add_argument("--backend", default="scip", choices=["scip", "highs", "cbc", "cpsat"])
     v.add_argument("--time-limit", type=float, default=None)
     v.add_argument("--workers", type=int, default=2)
     v.add_argument("--primary-only", action="store_true", help="the lead only (for national-x10)")
+    v.add_argument("--plans", default=None, help="comma-separated plans to run (default all: v1,v2,v2 coverage,v3)")
     v.add_argument("--json", default=None)
     v.set_defaults(func=_cmd_bench_versions)
     return p

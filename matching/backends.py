@@ -129,9 +129,11 @@ class MipBackend:
         proven = status == s.OPTIMAL or _closes(value, bound, sense)
         return StageOutcome(OPTIMAL if proven else FEASIBLE, value, value if proven else bound, values, seconds)
 
-    def fix(self, terms: list[tuple[int, int]], sense: str, value: int) -> None:
+    def fix(self, terms: list[tuple[int, int]], sense: str, value: int, dense: bool = True) -> None:
+        """A row that keeps a stage at `value`. `dense=False`: a row SCIP handles well with its defaults and the
+        hint (the number of filled needs under a block that carries the rest of the lead)."""
         s = self.solver
-        if not self.dense_rows:
+        if dense and not self.dense_rows:
             self.dense_rows = True
             self._scip_params()
         c = s.RowConstraint(value, s.infinity()) if sense == "max" else s.RowConstraint(-s.infinity(), value)
@@ -203,7 +205,7 @@ class CpSatBackend:
         bound = value if proven else solver.best_objective_bound
         return StageOutcome(OPTIMAL if proven else FEASIBLE, value, bound, values, seconds)
 
-    def fix(self, terms: list[tuple[int, int]], sense: str, value: int) -> None:
+    def fix(self, terms: list[tuple[int, int]], sense: str, value: int, dense: bool = True) -> None:
         expr = self._expr(terms)
         self.cp.add(expr >= value) if sense == "max" else self.cp.add(expr <= value)
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 from .eligibility import Candidates
 from .flags import ProcurementIndex, bid_weight
-from .model import Instance, km
+from .model import PREFERENCE_STAGE, Instance, km
 from .weekdays import hall_sets, popcount
 
 # The lexicographic order (documented in docs/matching.md).
 STAGES: tuple[tuple[str, str], ...] = (
     ("primary", "max"),            # sum of priorities of filled needs
     ("filled", "max"),             # filled needs: "no gain below may cost a filled need" (spec, Objective)
+    ("preference", "max"),         # version 3: sum of L_m + L_e over assigned pairs (absent below version 3)
     ("skill_fit", "max"),          # desired skills met: sum over (s, lvl) of min(level held, lvl)
     ("bid_restrictions", "min"),   # procurement ids listed by bid_restriction flags
     ("keep_current", "max"),       # needs kept with current_expert (no replacement asked)
@@ -34,10 +35,20 @@ STAGES: tuple[tuple[str, str], ...] = (
 LEAD: tuple[str, ...] = ("primary", "filled")
 COVERAGE = "coverage"
 EXCESS = "filled_excess"  # filled needs less covered municipalities (the lead's last term under coverage)
+# The lead without its last term (filled needs, or their excess): what a first block carries in version 3, the
+# last term being kept by a row (stage_blocks).
+LEAD_HEAD = "lead_head"
 LATER_STAGES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
-SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max", EXCESS: "max"}
+SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", LEAD_HEAD: "max", COVERAGE: "max", EXCESS: "max"}
 # The spec's names of the lead criteria against the stages that hold them.
 LEAD_STAGE = {"priority": "primary", "coverage": COVERAGE}
+
+
+def later_stages(inst: Instance, chosen: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """The stages after the lead this instance has, in order, limited to `chosen` (None: all). The preference
+    stage exists for every version 3 instance (also without any wish) and for no other."""
+    return [(n, s) for n, s in STAGES[len(LEAD):] if (chosen is None or n in chosen)
+            and (n != PREFERENCE_STAGE or inst.version >= 3)]
 
 
 def lead_stages(inst: Instance) -> tuple[str, ...]:
@@ -68,6 +79,7 @@ class StageBlock:
     stages: tuple[str, ...]
     terms: list[tuple[int, int]]
     carries_lead: bool  # the lead (primary, filled needs) is its heaviest term instead of a row
+    lead_row: str | None = None  # the lead's last term, kept by a row while the block carries the rest (LEAD_HEAD)
 
 
 @dataclass
@@ -163,6 +175,7 @@ def pair_scores(inst: Instance, e: int, r: int) -> dict[str, int]:
     return {
         "primary": need.priority,
         "filled": 1,
+        PREFERENCE_STAGE: inst.preference(e, r),
         "skill_fit": sum(min(ex.skills.get(s, 0), lvl) for s, lvl in need.desired_skills.items()),
         "keep_current": int(need.current_expert == ex.id and not need.replacement_requested),
         "keep_previous": int((ex.id, need.id) in inst.previous),
@@ -212,6 +225,7 @@ def build(inst: Instance, comp: Component, procurements: ProcurementIndex) -> Li
     munis = len({inst.needs[r].municipality for r in comp.needs})
     model = LinearModel(comp, n_vars, rows, objectives, y_of, lead, z_of, municipalities=munis, offered_fees=offered)
     objectives["lead"] = _weighted(model, lead_terms(model))
+    objectives[LEAD_HEAD] = _weighted(model, lead_terms(model)[:-1])
     return model
 
 
@@ -328,6 +342,8 @@ def stage_range(model: LinearModel, name: str) -> int:
     the component's municipalities."""
     if name == "lead":
         return math.prod(stage_range(model, n) + 1 for n in lead_terms(model)) - 1
+    if name == LEAD_HEAD:
+        return math.prod(stage_range(model, n) + 1 for n in lead_terms(model)[:-1]) - 1
     terms = model.objectives[name]
     if name == EXCESS:  # the needs of municipalities with several, less one per such municipality
         return len({model.component.pairs[v][1] for v, c in terms if v < model.n_x}) - len(model.z_of)
@@ -354,15 +370,21 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
     With offered fees (version 2) the lead-first plan is taken whenever it exists: a fee that is the same
     for every candidate of a need leaves the block's LP far weaker under a lead row (北海道 v2: 7–10 s with
     the row, 1.0–1.8 s lead-first; docs/benchmarks-history.md).
+
+    With the preference stage (version 3) the first block carries the lead without its last term (LEAD_HEAD), which
+    a row keeps instead: the preference stage's range (up to 6 per need) would otherwise split the stages before
+    the cost stages into two blocks, the second under dense rows (national v3: 3 s more, docs/benchmarks.md).
     """
     names = [name for name, _ in stages]
-    plans = [_greedy_groups(model, names, ["lead"], max_scale), _greedy_groups(model, names, [], max_scale)]
+    head = LEAD_HEAD if PREFERENCE_STAGE in names else "lead"
+    plans = [_greedy_groups(model, names, [head], max_scale), _greedy_groups(model, names, [], max_scale)]
     groups = plans[0] if model.offered_fees and plans[0] else min(plans, key=len)
     blocks = []
     for group in groups:
-        stages_only = tuple(n for n in group if n != "lead")
+        stages_only = tuple(n for n in group if n not in ("lead", LEAD_HEAD))
         if stages_only:
-            blocks.append(StageBlock(stages_only, _weighted(model, group), group[0] == "lead"))
+            blocks.append(StageBlock(stages_only, _weighted(model, group), group[0] in ("lead", LEAD_HEAD),
+                                     lead_terms(model)[-1] if group[0] == LEAD_HEAD else None))
     return blocks
 
 
@@ -384,4 +406,4 @@ def _greedy_groups(model: LinearModel, names: list[str], first: list[str], max_s
         current.append(name)
         scale *= width
     groups.append(current)
-    return [g for g in groups if g != ["lead"]]
+    return [g for g in groups if g not in (["lead"], [LEAD_HEAD])]

@@ -6,7 +6,8 @@ days a year), fees of 140–696万円 a year for one day a week (daily rate ≈ 
 role, employment forms, vendors, procurements and affiliations. Everything is drawn from one
 `random.Random(seed)`: the same arguments give the same instance, byte for byte. A version 2
 instance is the version 1 instance of the same seed plus the new fields (offered fees, on-site days,
-the travel rate, the lead), drawn from a second generator so that the two differ in nothing else.
+the travel rate, the lead), drawn from a second generator so that the two differ in nothing else. A version 3
+instance is the version 2 instance of the same seed plus the wishes of both sides (`preferences`), from a third.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import DEFAULT_LEAD, EMPLOYMENT_FORMS, INSTANCE_FORMATS, WEEKDAYS
+from .eligibility import candidates
+from .loading import load_instance
+from .model import DEFAULT_LEAD, EMPLOYMENT_FORMS, INSTANCE_FORMAT_V3, INSTANCE_FORMATS, WEEKDAYS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SKILLS = ("planning", "procurement", "security", "network", "data", "ai_rpa", "standardization", "bpr",
@@ -46,6 +49,12 @@ FEE_MIN, FEE_MAX = 1_400_000, 6_960_000  # yen a year for one day a week
 OFFER_MIN, OFFER_MAX = 1_000_000, 7_000_000
 OFFERED_SHARE = 0.75          # needs with an offered fee; the others pay the expert's daily rate
 TRAVEL_YEN_PER_KM = 37        # the usual rate for a private car on official business
+# Version 3 wishes. A municipality that states wishes names one first choice (第一希望) in most cases and a few
+# 希望 / 可 among the experts eligible for its need; an expert that states interest names a few needs it is eligible
+# for, one of them (often) first.
+WISHING_SHARE = 0.8       # needs whose municipality states wishes
+FIRST_CHOICE_SHARE = 0.85  # of those, the share that names a first choice
+INTERESTED_SHARE = 0.6    # experts who state interest in some needs
 ONSITE_SHARES = (1.0, 0.5, 0.25)  # share of days_per_year worked on site, for needs that require it
 
 
@@ -242,8 +251,11 @@ def _select(scale_name: str, prefecture: str, region: str) -> list[Municipality]
 
 
 def generate(scale_name: str = "prefecture", *, seed: int = 0, prefecture: str = "20", region: str = "chubu",
-             fiscal_year: int = 2027, version: int = 1, lead: tuple[str, ...] = DEFAULT_LEAD) -> dict:
-    """A kenmu.instance/1 dict (or /2 with `version=2`) at the given scale; deterministic in all arguments."""
+             fiscal_year: int = 2027, version: int = 1, lead: tuple[str, ...] = DEFAULT_LEAD,
+             wishing_share: float = WISHING_SHARE) -> dict:
+    """A kenmu.instance/1 dict (or /2 with `version=2`, /3 with `version=3`) at the given scale; deterministic in
+    all arguments. `wishing_share` (version 3): the share of needs whose municipality states wishes (1.0: every
+    need that has an eligible expert)."""
     scale = SCALES[scale_name]
     munis = _select(scale_name, prefecture, region)
     gen = _Gen(scale, munis, seed)
@@ -267,7 +279,10 @@ def generate(scale_name: str = "prefecture", *, seed: int = 0, prefecture: str =
         "generator": {"scale": scale_name, "seed": seed, "prefecture": prefecture if scale_name == "prefecture" else None,
                       "region": region if scale_name == "region" else None},
     }
-    return doc if version == 1 else _version2(doc, seed, lead)
+    if version == 1:
+        return doc
+    doc = _version2(doc, seed, lead)
+    return doc if version == 2 else _version3(doc, seed, wishing_share)
 
 
 def _version2(doc: dict, seed: int, lead: tuple[str, ...]) -> dict:
@@ -286,6 +301,39 @@ def _version2(doc: dict, seed: int, lead: tuple[str, ...]) -> dict:
     generator = doc.pop("generator")
     return {**doc, "format": INSTANCE_FORMATS[1], "lead": list(lead), "travel_yen_per_km": TRAVEL_YEN_PER_KM,
             "generator": {**generator, "version": 2}}
+
+
+def _version3(doc: dict, seed: int, wishing_share: float) -> dict:
+    """The wishes of both sides over a version 2 instance, among the pairs rules 1-8 allow: a municipality
+    (with probability `wishing_share` per need) names a first choice (85%), 0-2 希望 and 0-2 可; an expert (60%)
+    names 1-4 of the needs it may serve: the first at 第一希望 (70%) or 希望, the rest 希望 or 可. Drawn from a
+    third generator, so that the instance is the version 2 one of the same seed plus `preferences`."""
+    rng = random.Random(f"v3-{seed}")
+    inst = load_instance(doc)
+    allowed = candidates(inst).experts_of
+    prefs: list[dict] = []
+    needs_of: dict[int, list[int]] = {}
+    for r, experts in enumerate(allowed):
+        eligible = experts.tolist()
+        for e in eligible:
+            needs_of.setdefault(e, []).append(r)
+        if not eligible or rng.random() >= wishing_share:
+            continue
+        levels = ([3] if rng.random() < FIRST_CHOICE_SHARE else []) + [2] * rng.randint(0, 2) + [1] * rng.randint(0, 2)
+        for e, level in zip(rng.sample(eligible, min(len(eligible), len(levels))), levels, strict=False):
+            prefs.append({"need": inst.needs[r].id, "expert": inst.experts[e].id, "side": "municipality",
+                          "level": level})
+    for e in sorted(needs_of):
+        if rng.random() >= INTERESTED_SHARE:
+            continue
+        chosen = rng.sample(needs_of[e], min(len(needs_of[e]), rng.randint(1, 4)))
+        for k, r in enumerate(chosen):
+            level = (3 if rng.random() < 0.7 else 2) if k == 0 else rng.choice((2, 1))
+            prefs.append({"need": inst.needs[r].id, "expert": inst.experts[e].id, "side": "expert", "level": level})
+    prefs.sort(key=lambda p: (p["need"], p["expert"], p["side"]))
+    generator = doc.pop("generator")
+    return {**doc, "format": INSTANCE_FORMAT_V3, "preferences": prefs,
+            "generator": {**generator, "version": 3, "wishing_share": wishing_share}}
 
 
 def _current_experts(needs: list[dict], experts: list[dict], rng: random.Random) -> None:

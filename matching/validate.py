@@ -1,8 +1,9 @@
-"""The executable specification: checks a `kenmu.result/2` against its instance without a solver.
+"""The executable specification: checks a `kenmu.result/2` or `/3` against its instance without a solver.
 
 Every hard rule (1-12), every unmatched reason (and what an over_budget detail must name), every
 flag (none missing, none invented, once per key), the fees, travel costs, employment forms, the
-weekdays and the objective with its lead are recomputed here in plain Python, written
+weekdays and the objective with its lead (and, for version 3, each assignment's preference levels, the
+preference value and the blocking pairs) are recomputed here in plain Python, written
 apart from the solver's own modules so that a bug in one is caught by the other. It never imports
 OR-Tools and never changes its inputs.
 """
@@ -20,7 +21,9 @@ from .loading import load_instance
 from .model import (
     ACTIVE_RELATIONS,
     CATEGORIES,
+    PREFERENCE_STAGE,
     RESULT_FORMAT,
+    RESULT_FORMAT_V3,
     RULE_REASONS,
     WEEKDAY_BIT,
     WEEKDAYS,
@@ -174,17 +177,24 @@ class _Check:
         res = self.result
         if not isinstance(res, Mapping):
             return ["result: must be a JSON object"]
-        if res.get("format") != RESULT_FORMAT:
-            self.fail(f"format must be {RESULT_FORMAT!r}, got {res.get('format')!r}")
-        for name in ("status", "assignments", "unmatched", "flags", "objective", "stats"):
+        v3 = self.inst.version >= 3
+        want_format = RESULT_FORMAT_V3 if v3 else RESULT_FORMAT
+        if res.get("format") != want_format:
+            self.fail(f"format must be {want_format!r}, got {res.get('format')!r}")
+        for name in ("status", "assignments", "unmatched", "flags", "objective", "stats") + ("blocking_pairs",) * v3:
             if name not in res:
                 self.fail(f"field {name!r} is missing")
+        if not v3 and ("blocking_pairs" in res or (isinstance(res.get("objective"), Mapping)
+                                                   and PREFERENCE_STAGE in res["objective"])):
+            self.fail("a version 1 or 2 result has no preference and no blocking_pairs (they are version 3)")
         self._shape()
         if self.problems:
             return self.problems
         if res["status"] == "infeasible":
             self._infeasible()
             self._unmatched([])
+            if v3:
+                self._infeasible_v3()
         elif res["status"] in ("optimal", "feasible"):
             pairs = self._assignments()
             self._per_expert(pairs)
@@ -192,6 +202,9 @@ class _Check:
             self._unmatched(pairs)
             self._flags(pairs)
             self._objective(pairs)
+            if v3:
+                self._preferences(pairs)
+                self._blocking_pairs(pairs)
         else:
             self.fail(f"status must be optimal, feasible or infeasible, got {res['status']!r}")
         return self.problems
@@ -370,6 +383,63 @@ class _Check:
             if name == "priority" and (value, bound) != (obj.get("primary"), obj.get("primary_bound")):
                 self.fail("objective.primary and primary_bound must be the value and bound of the priority entry")
 
+    # -- version 3 ------------------------------------------------------------------------------------------
+
+    def _levels(self, ex: Expert, need: Need) -> tuple[int, int]:
+        """(L_m, L_e) of the pair: the level each side gave it, 0 where it said nothing."""
+        e, r = self.inst.expert_index[ex.id], self.inst.need_index[need.id]
+        return self.inst.pref_m.get((e, r), 0), self.inst.pref_e.get((e, r), 0)
+
+    def _preferences(self, pairs) -> None:
+        """Each assignment's levels, and objective.preference: value = the sum of L_m + L_e over the
+        assignments, bound a number >= value (absent only when a run option left the stage out)."""
+        total = 0
+        for ex, need, a in pairs:
+            lm, le = self._levels(ex, need)
+            total += lm + le
+            got = a.get("preference")
+            if got != {"municipality": lm, "expert": le}:
+                self.fail(f"assignment {need.id}->{ex.id}: preference {got!r}, expected "
+                          f"{{'municipality': {lm}, 'expert': {le}}}")
+        pref = self.result["objective"].get(PREFERENCE_STAGE)
+        if pref is None:
+            return
+        if not isinstance(pref, Mapping):
+            self.fail(f"objective.preference must be an object {{value, bound}}, got {pref!r}")
+            return
+        value, bound = pref.get("value"), pref.get("bound")
+        if value != total:
+            self.fail(f"objective.preference value {value!r} != sum of the assignments' levels {total}")
+        if not _is_number(bound) or bound < total:
+            self.fail(f"objective.preference bound {bound!r} must be a number >= value {total}")
+
+    def _blocking_pairs(self, pairs) -> None:
+        """blocking_pairs must be exactly the spec's list, in its order."""
+        got = self.result["blocking_pairs"]
+        if not isinstance(got, list) or not all(isinstance(b, Mapping) for b in got):
+            self.fail("blocking_pairs must be a list of objects")
+            return
+        want = spec_blocking_pairs(self.inst, self.rules, [(ex, need, a.get("weekdays") or []) for ex, need, a in pairs])
+        key = lambda b: (b.get("need"), b.get("expert"))  # noqa: E731
+        want_by, got_by = {key(b): b for b in want}, {key(dict(b)): dict(b) for b in got}
+        for k in sorted(set(want_by) - set(got_by), key=str):
+            self.fail(f"blocking pair missing: expert {k[1]} for need {k[0]} ({want_by[k]})")
+        for k in sorted(set(got_by) - set(want_by), key=str):
+            self.fail(f"blocking pair invented: expert {k[1]} for need {k[0]}")
+        for k in sorted(set(want_by) & set(got_by), key=str):
+            if got_by[k] != want_by[k]:
+                self.fail(f"blocking pair {k[1]} for {k[0]}: {got_by[k]}, expected {want_by[k]}")
+        if len(got_by) != len(got):
+            self.fail("blocking_pairs lists a pair twice")
+        elif [key(dict(b)) for b in got] != [key(b) for b in want] and set(got_by) == set(want_by):
+            self.fail("blocking_pairs must be sorted by need id, then expert id")
+
+    def _infeasible_v3(self) -> None:
+        if self.result["objective"].get(PREFERENCE_STAGE) != {"value": None, "bound": None}:
+            self.fail("infeasible result must have objective.preference {value: null, bound: null}")
+        if self.result.get("blocking_pairs") != []:
+            self.fail("infeasible result must have blocking_pairs []")
+
     def _infeasible(self) -> None:
         res = self.result
         if res["assignments"]:
@@ -419,6 +489,65 @@ class _Check:
             if n.weekly_days:
                 items.append((p.weekdays if p.weekdays is not None else ex.weekdays & n.weekdays, n.weekly_days))
         return not _weekdays_fit(items)
+
+
+def spec_blocking_pairs(inst: Instance, rules: Rules, held: list[tuple[Expert, Need, list[str]]]) -> list[dict]:
+    """The spec's blocking pairs, transcribed rule by rule (version 3, Result): `held` lists the result's
+    assignments as (expert, need, weekdays as written). Only pairs with L_e >= 1 can meet rule 3, so only the
+    expert side's wishes are walked."""
+    pinned_or_fixed = {(p.expert, p.need) for p in inst.pins}
+    holder = {need.id: ex.id for ex, need, _ in held}
+    mine: dict[str, list[tuple[Need, list[str]]]] = defaultdict(list)
+    for ex, need, days in held:
+        mine[ex.id].append((need, days))
+
+    def l_m(e_id, r_id) -> int:
+        return 0 if e_id is None else inst.pref_m.get((inst.expert_index[e_id], inst.need_index[r_id]), 0)
+
+    def l_e(e_id, r_id) -> int:
+        return inst.pref_e.get((inst.expert_index[e_id], inst.need_index[r_id]), 0)
+
+    def fits(ex: Expert, r: Need, assignments: list[tuple[Need, list[str]]]) -> bool:
+        """3a: one more engagement, the days and, for a weekly r, r.weekly_days free shared weekdays."""
+        if len(assignments) + 1 > ex.max_engagements:
+            return False
+        if sum(n.days_per_year for n, _ in assignments) + r.days_per_year > ex.capacity_days:
+            return False
+        if r.weekly_days > 0:
+            named = {d for _, days in assignments for d in days}
+            free = [d for d in WEEKDAYS if ex.weekdays & WEEKDAY_BIT[d] and r.weekdays & WEEKDAY_BIT[d]
+                    and d not in named]
+            if len(free) < r.weekly_days:
+                return False
+        return True
+
+    out = []
+    for (e, k), level in inst.pref_e.items():
+        ex, r = inst.experts[e], inst.needs[k]
+        if level < 1:
+            continue
+        # 1. not assigned to r, rules 1-8 allow it, r's assignment is not a pin or a fixed assignment
+        a_r = holder.get(r.id)
+        if a_r == ex.id or rules.broken(ex, r) or (a_r is not None and (a_r, r.id) in pinned_or_fixed):
+            continue
+        # 2. the municipality side prefers e for r
+        if not l_m(ex.id, r.id) > l_m(a_r, r.id):
+            continue
+        # 3a. e can take r as the result stands; else 3b. one need released
+        released = None
+        if not fits(ex, r, mine[ex.id]):
+            options = []
+            for r2, _ in mine[ex.id]:
+                if (ex.id, r2.id) in pinned_or_fixed or not l_e(ex.id, r2.id) < l_e(ex.id, r.id):
+                    continue
+                if fits(ex, r, [(n, d) for n, d in mine[ex.id] if n.id != r2.id]):
+                    options.append((l_e(ex.id, r2.id), r2.id))
+            if not options:
+                continue
+            released = min(options)[1]
+        out.append({"expert": ex.id, "need": r.id, "municipality_level": l_m(ex.id, r.id),
+                    "expert_level": l_e(ex.id, r.id), "assigned_expert": a_r, "released_need": released})
+    return sorted(out, key=lambda b: (b["need"], b["expert"]))
 
 
 def _is_int(v) -> bool:

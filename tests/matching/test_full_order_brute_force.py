@@ -11,7 +11,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import load_instance, solve
+from matching import SolveOptions, load_instance, solve
 from matching.validate import expected_flags, spec_fee, spec_km, spec_travel_cost
 
 from .conftest import expert, instance, need
@@ -28,6 +28,9 @@ def _stage_values(inst, chosen) -> dict[str, int]:
     previous = {(p["expert"], p["need"]) for p in getattr(inst, "previous_assignments", ()) or ()}
     flags = expected_flags(inst, chosen)
     return {
+        # version 3: L_m + L_e of each assigned pair (0 below version 3, where the stage does not exist)
+        "preference": sum(inst.pref_m.get((inst.expert_index[e.id], inst.need_index[r.id]), 0)
+                          + inst.pref_e.get((inst.expert_index[e.id], inst.need_index[r.id]), 0) for e, r in chosen),
         "coverage": len({r.municipality for _, r in chosen}),
         "priority": sum(r.priority for _, r in chosen),
         "filled": len(chosen),
@@ -46,7 +49,7 @@ def brute_force_order(doc):
     """The lexicographically best stage values over every assignment that keeps the hard rules; None if the
     pins cannot hold."""
     inst = load_instance(doc)
-    order = [(name, 1) for name in inst.lead] + [("filled", 1)] + LATER
+    order = [(name, 1) for name in inst.lead] + [("filled", 1)] + [("preference", 1)] * (inst.version >= 3) + LATER
     best, best_key = None, None
     for chosen in feasible_assignments(inst):
         values = _stage_values(inst, chosen)
@@ -110,7 +113,8 @@ def _check(doc):
     assert result["status"] == "optimal"
     lead = {x["name"]: x["value"] for x in result["objective"]["lead"]}
     got = {**lead, "filled": len(result["assignments"]), **result["objective"]["stages"]}
-    compared = [name for name in best if name != "coverage" or name in lead]  # coverage is reported when it leads
+    compared = [name for name in best if (name != "coverage" or name in lead)  # coverage is reported when it leads
+                and (name != "preference" or doc["format"] == "kenmu.instance/3")]
     assert {name: got[name] for name in compared} == {name: best[name] for name in compared}
 
 
@@ -130,3 +134,19 @@ def test_every_stage_equals_brute_force_on_tiny_version_1_instances(doc):
 @given(version2_instances())
 def test_every_stage_equals_brute_force_on_tiny_version_2_instances(doc):
     _check(_tiny(doc))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ties(), st.data())
+def test_every_stage_equals_brute_force_on_tiny_version_3_instances(doc, data):
+    """Version 3: the preference stage right after the filled needs, then every later stage, against
+    enumeration; and the blocks (the first carrying the lead without its filled needs) against stage by stage."""
+    levels = st.sampled_from([0, 0, 1, 2, 3])
+    doc["format"] = "kenmu.instance/3"
+    doc["preferences"] = [{"need": n["id"], "expert": e["id"], "side": side, "level": level}
+                          for n in doc["needs"] for e in doc["experts"] for side in ("municipality", "expert")
+                          if (level := data.draw(levels))]
+    _check(doc)
+    blocks = solve(doc, time_limit_s=10)
+    one_by_one = solve(doc, options=SolveOptions(time_limit_s=10, max_block_scale=1))
+    assert blocks["objective"]["stages"] == one_by_one["objective"]["stages"]
