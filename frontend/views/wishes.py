@@ -9,11 +9,13 @@ a clerk nothing of other municipalities (no engagements elsewhere, no other wish
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 import matching
+from backend.accounts.models import UserRole
 from backend.core.choices import WishLevel, WishSide
 from backend.core.errors import DomainError
 from backend.experts.models import Expert
@@ -24,7 +26,7 @@ from backend.placement.candidates import candidates_instance
 from backend.runs.refs import expert_ref, need_ref, parse_ref
 from backend.wishes import services
 from backend.wishes.models import Round
-from backend.wishes.selectors import season_of, veto_list, wish_list, wishes_overview
+from backend.wishes.selectors import expert_in_pool, season_of, veto_list, wish_list, wishes_overview
 from frontend import forms
 from frontend.selectors import default_fiscal_year
 from frontend.views.access import COORDINATOR, EXPERT, MUNICIPAL, post_acts, role_required, to
@@ -85,9 +87,11 @@ def need_shortlist(request, pk: int):
 
 
 def _expert_of(request, need: Need) -> Expert:
-    """An expert of the need's eligible candidates or vetoed for it; the engine's instance has them all."""
-    ids = {parse_ref(doc["id"]) for doc in candidates_instance(needs=[need])["experts"]}
-    return get_object_or_404(Expert.objects.filter(pk__in=ids), pk=forms.row_id(request.POST, "expert"))
+    """An expert of the need's prefecture's pool (registered in it or serving it), else 404."""
+    expert = get_object_or_404(Expert, pk=forms.row_id(request.POST, "expert"))
+    if not expert_in_pool(expert_id=expert.pk, prefecture_id=need.municipality.prefecture_id):
+        raise Http404
+    return expert
 
 
 @role_required(*MUNICIPAL)
@@ -126,7 +130,7 @@ def need_shortlist_veto(request, pk: int):
 
 
 def _veto_back(request, pk, **_kwargs) -> str:
-    return reverse("frontend:wishes-interest" if request.user.role == "expert" else "frontend:needs")
+    return reverse("frontend:wishes-interest" if request.user.role == UserRole.EXPERT else "frontend:needs")
 
 
 @role_required(*MUNICIPAL, *EXPERT)
