@@ -39,7 +39,7 @@ COORDINATOR_MENU = (
     Item("dashboard", _("ダッシュボード")),
     Group(_("マッチング"), (
         Item("experts", _("専門人材")), Item("needs", _("ニーズ")), Item("runs", _("マッチング")),
-        Item("consents", _("広域連携")), Item("applications", _("人材の応募"), coordinator_only=True))),
+        Item("wishes-overview", _("希望と不可")), Item("consents", _("広域連携")), Item("applications", _("人材の応募"), coordinator_only=True))),
     Group(_("任用"), (
         Item("engagements", _("任用・委託")), Item("replacements", _("要員交代")),
         Item("exceptions", _("利益相反の例外")),
@@ -73,7 +73,8 @@ MUNICIPAL_MENU = (
 
 EXPERT_MENU = (
     Item("me", _("プロフィール")), Item("me-edit", _("稼働条件・スキル")),
-    Item("my-affiliations", _("所属事業者")), Item("engagements", _("任用・委託")),
+    Item("my-affiliations", _("所属事業者")), Item("wishes-interest", _("ニーズへの希望")),
+    Item("engagements", _("任用・委託")),
     Item("my-calendar", _("訪問予定")), Item("funding-schemes", _("財源")),
 )
 

@@ -14,26 +14,31 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User, UserRole
 from backend.applications.selectors import expert_application_list
-from backend.core.fiscal import era_date, fiscal_year_named, fiscal_year_of
+from backend.core.choices import WishSide
+from backend.core.fiscal import default_fiscal_year, era_date, fiscal_year_named, fiscal_year_of
 from backend.costs.estimates import default_target_year, estimate_needs, opens_on
 from backend.engagements.models import EngagementStatus, ReplacementStatus
 from backend.engagements.selectors import engagement_conflicts_to_resolve, engagement_list, replacement_list
 from backend.experts.models import AffiliationChangeStatus, ApplicationStatus
 from backend.experts.selectors import affiliation_change_list
+from backend.geo.models import PrefectureSetting
 from backend.goals.models import Evaluation, EvaluationPeriod, EvaluationSide, Goal
 from backend.goals.services import period_opens
 from backend.needs.models import NeedStatus
+from backend.needs.selectors import need_list
 from backend.renewals.selectors import renewal_list
 from backend.runs.models import Proposal, ProposalStatus, RunStatus
 from backend.visits.models import VisitStatus
 from backend.visits.selectors import visit_list
+from backend.wishes.models import Veto, Wish
 from backend.worklog.selectors import (
     work_months_overdue,
     work_months_to_answer,
@@ -151,7 +156,19 @@ def _municipal(user) -> dict:
         # From 1 September the coming year's needs go into the October budget request (予算要求見込み).
         "estimate": (_("予算要求の見込みを確認するニーズ（次年度）"), _to_estimate(user),
                      f"{reverse('frontend:cost-estimate')}?fy={default_target_year()}"),
+        # Open needs of the season whose shortlist is still empty (issue 25): the need's page links it.
+        "shortlists": (_("候補者の希望が未登録のニーズ"), _shortlists_to_fill(user), reverse("frontend:needs")),
     }
+
+
+def _shortlists_to_fill(user) -> QuerySet:
+    """Open needs of the prefecture's matching season (its setting, else the default rule) with neither a wish nor
+    a veto of the municipality yet: a subquery, so the to-do list stays one query."""
+    season = Coalesce(Subquery(PrefectureSetting.objects.filter(pk=OuterRef("municipality__prefecture_id")).values(
+        "matching_season")), Value(default_fiscal_year()))
+    return need_list(user=user).filter(status=NeedStatus.OPEN, fiscal_year=season).exclude(
+        Exists(Wish.objects.filter(need=OuterRef("pk"), side=WishSide.MUNICIPALITY))).exclude(
+        Exists(Veto.objects.filter(need=OuterRef("pk"), withdrawn_at__isnull=True)))
 
 
 def _to_estimate(user) -> QuerySet:

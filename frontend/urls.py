@@ -28,6 +28,7 @@ from frontend.views import (
     runs,
     vendors,
     visits,
+    wishes,
     worklog,
 )
 
@@ -195,4 +196,13 @@ urlpatterns = [
     path("public/settings/save/", public.public_settings_save, name="public-settings-save"),
     path("public/<str:code>/<int:year>/", public.public_year, name="public-year"),
     path("public/<str:code>/<int:year>.csv", public.public_year_csv, name="public-year-csv"),
+    # both sides have a say (issue 25): the municipality's shortlist, the expert's interest, the coordinator's view
+    path("needs/<int:pk>/shortlist/", wishes.need_shortlist, name="need-shortlist"),
+    path("needs/<int:pk>/shortlist/wish/", wishes.need_shortlist_wish, name="need-shortlist-wish"),
+    path("needs/<int:pk>/shortlist/veto/", wishes.need_shortlist_veto, name="need-shortlist-veto"),
+    path("wishes/vetoes/<int:pk>/withdraw/", wishes.veto_withdraw, name="wishes-veto-withdraw"),
+    path("interest/", wishes.interest, name="wishes-interest"),
+    path("interest/wish/", wishes.interest_wish, name="wishes-interest-wish"),
+    path("interest/veto/", wishes.interest_veto, name="wishes-interest-veto"),
+    path("wishes/", wishes.overview, name="wishes-overview"),
 ]

@@ -48,6 +48,7 @@ from backend.visits.apis import (
     EngagementVisitPlanApi,
     PlannedVisitViewSet,
 )
+from backend.wishes.apis import VetoViewSet, WishViewSet
 from backend.worklog.apis import WorkDayViewSet, WorkMonthViewSet, WorkOverviewApi
 
 router = DefaultRouter()
@@ -81,6 +82,9 @@ router.register("work-days", WorkDayViewSet, basename="work-day")
 router.register("work-months", WorkMonthViewSet, basename="work-month")
 router.register("funding/schemes", FundingSchemeViewSet, basename="funding-scheme")
 router.register("funding/recruitment-costs", RecruitmentCostViewSet, basename="recruitment-cost")
+# both sides have a say (issue 25)
+router.register("wishes", WishViewSet, basename="wish")
+router.register("vetoes", VetoViewSet, basename="veto")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),

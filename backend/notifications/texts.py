@@ -219,6 +219,17 @@ def _work_month_reminder(p: dict) -> tuple[str, str]:
             % {**p, "deadline": _day(p["deadline"])})
 
 
+def _veto_recorded(p: dict) -> tuple[str, str]:
+    """A municipality's 不可 about an expert for its need, or an expert's about a whole municipality (issue 25)."""
+    if p["side"] == "municipality":
+        return (_("不可の登録：%(municipality)s「%(need)s」の%(expert)sさん") % p,
+                _("%(municipality)sが「%(need)s」について%(expert)sさんを不可としました（理由：%(reason)s）。"
+                  "取り下げられるのは%(municipality)sのみです。") % p)
+    return (_("不可の登録：%(expert)sさんが%(municipality)sを辞退") % p,
+            _("%(expert)sさんが%(municipality)sには行けないと登録しました（理由：%(reason)s）。"
+              "取り下げられるのは本人のみです。") % p)
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -245,6 +256,7 @@ RENDERERS = {
     NotificationKind.WORK_MONTH_ANSWERED: _work_month_answered,
     NotificationKind.WORK_MONTH_CONFIRMED: _work_month_confirmed,
     NotificationKind.WORK_MONTH_REMINDER: _work_month_reminder,
+    NotificationKind.VETO_RECORDED: _veto_recorded,
 }
 
 

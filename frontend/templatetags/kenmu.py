@@ -182,6 +182,7 @@ SECTIONS = {
     "engagement-funding": "engagements",
     "vendor": "vendors", "vendor-merge": "vendors", "vendor-retire": "vendors", "vendor-duplicate-dismiss": "vendors",
     "public-settings-save": "public-settings",
+    "need-shortlist": "needs",
 }
 
 

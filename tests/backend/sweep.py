@@ -96,6 +96,7 @@ class World:
     funding_scheme: object
     recruitment_cost: object
     token_key: str
+    veto: object = None  # a municipality's 不可 (issue 25)
 
 
 def world_build() -> World:
@@ -116,6 +117,7 @@ def world_build() -> World:
     from backend.public.models import PublishedYear
     from backend.runs.models import ScopeConsent
     from backend.visits.models import CalendarFeed, PlannedVisit
+    from backend.wishes.models import Veto, Wish
     from backend.worklog.models import WorkDay, WorkMonth
 
     coordinator = CoordinatorFactory(prefecture_id="20", email="coordinator@example.jp")
@@ -171,7 +173,11 @@ def world_build() -> World:
                                                       spent_on=dt.date(2027, 5, 10), note="求人サイトへの掲載")
     # The public yearly page of 長野県 (issue 24, item 7): published, so the sweep opens it and its CSV.
     PublishedYear.objects.create(prefecture_id="20", fiscal_year=2027, published_at=now, published_by=coordinator)
-    return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
+    # Both sides have a say (issue 25): the clerk's 第一希望 for one expert, 不可 for another.
+    Wish.objects.create(need=need, expert=expert, side="municipality", level=3, set_by=municipal)
+    veto = Veto.objects.create(side="municipality", expert=proposal.expert, need=need, reason="面談で合わなかった",
+                               created_by=municipal)
+    return World(veto=veto, coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,

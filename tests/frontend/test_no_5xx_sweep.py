@@ -109,6 +109,8 @@ def _kwargs(name: str, world) -> dict:
         return {"code": world.active.municipality_id, "fiscal_year": world.active.fiscal_year}
     if name.startswith("public-year"):  # 長野県's year the world publishes
         return {"code": "20", "year": 2027}
+    if name == "wishes-veto-withdraw":  # issue 25
+        return {"pk": world.veto.pk}
     rows = [("engagement-conflict", world.conflict), ("invitation", world.invitation),
             ("application", world.application), ("user-", world.other_user), ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),
