@@ -187,7 +187,8 @@ def _review_context(request, run, *, problems=None) -> dict:
     params = RunParams.from_stored(run.params)
     return {
         **_progress_context(request, run),
-        "stages": [labels.STAGE_LABELS[name] for name in (params.engine_stages() or matching.LATER_STAGES)],
+        "stages": [labels.STAGE_LABELS[name] for name in (
+            matching.LATER_STAGES if params.engine_stages() is None else params.engine_stages())],
         **_preferences_context(report, needs),
         "lead": labels.lead_text(params.lead),
         "changes": [{"need": needs_by_id.get(c.need_id), "before": report.expert_names.get(c.before_expert_id),
