@@ -1,5 +1,5 @@
 """kenmu matching engine: assigns shared digital experts to municipal needs
-(kenmu.instance/1 or /2 → kenmu.result/2).
+(kenmu.instance/1 or /2 → kenmu.result/2; kenmu.instance/3, with both sides' preferences → kenmu.result/3).
 
 Public API:
     solve(instance, *, time_limit_s=None, workers=2, seed=0, on_progress=None, should_stop=None) -> dict
@@ -13,7 +13,10 @@ Public API:
     conflicting_procurements(instance, expert=, municipality=) -> procurement ids behind rule 7
     accepted_fee(daily_rate, days_per_year) -> the least an expert accepts (rule 6)
     common_forms(expert forms, need forms) -> the employment forms both accept, the need's first first (rule 3)
+    blocking_pairs(instance, assignments) -> the spec's `blocking_pairs` for a result's assignments (version 3;
+        [] below it): every pair both sides would rather have had, sorted by need id, then expert id
 Vocabulary for the service: INSTANCE_FORMAT (the one to write), INSTANCE_FORMATS (read), RESULT_FORMAT,
+    INSTANCE_FORMAT_V3, RESULT_FORMAT_V3, PREFERENCE_SIDES, PREFERENCE_LEVELS, PREFERENCE_STAGE (version 3),
     LEAD_CRITERIA and ALLOWED_LEADS (an instance's `lead`), LEAD_STAGES (stages solved as the lead),
     LATER_STAGES (the stages a run may choose), EMPLOYMENT_FORMS, ROLES, FLAG_KINDS, RULE_REASONS,
     RULE_NAMES, UNMATCHED_REASONS (RULE_REASONS and capacity), REASON_OF_RULE.
@@ -22,6 +25,7 @@ Pure Python + OR-Tools; never imports Django.
 """
 
 from .baseline import greedy_result
+from .blocking import blocking_pairs
 from .eligibility import pair_allowed
 from .formulation import LATER_STAGES
 from .loading import InstanceError, load_instance
@@ -31,10 +35,15 @@ from .model import (
     EMPLOYMENT_FORMS,
     FLAG_KINDS,
     INSTANCE_FORMAT,
+    INSTANCE_FORMAT_V3,
     INSTANCE_FORMATS,
     LEAD_CRITERIA,
+    PREFERENCE_LEVELS,
+    PREFERENCE_SIDES,
+    PREFERENCE_STAGE,
     REASON_OF_RULE,
     RESULT_FORMAT,
+    RESULT_FORMAT_V3,
     ROLES,
     RULE_NAMES,
     RULE_REASONS,
@@ -69,7 +78,8 @@ LEAD_STAGES: dict[tuple[str, ...], tuple[str, ...]] = {
     lead: tuple("primary" if name == "priority" else name for name in lead) + ("filled",) for lead in ALLOWED_LEADS}
 
 __all__ = ["ALLOWED_LEADS", "DEFAULT_LEAD", "DEFAULT_TIME_LIMIT_S", "EMPLOYMENT_FORMS", "FLAG_KINDS", "INSTANCE_FORMAT", "INSTANCE_FORMATS",
-           "LATER_STAGES", "LEAD_CRITERIA", "LEAD_STAGES", "REASON_OF_RULE", "RESULT_FORMAT", "ROLES",
+           "INSTANCE_FORMAT_V3", "LATER_STAGES", "LEAD_CRITERIA", "LEAD_STAGES", "PREFERENCE_LEVELS", "PREFERENCE_SIDES",
+           "PREFERENCE_STAGE", "REASON_OF_RULE", "RESULT_FORMAT", "RESULT_FORMAT_V3", "ROLES",
            "RULE_NAMES", "RULE_REASONS", "UNMATCHED_REASONS",
-           "InstanceError", "PlacementCheck", "SolveOptions", "accepted_fee", "blocking_rules", "common_forms", "conflicting_procurements", "greedy_solve",
+           "InstanceError", "PlacementCheck", "SolveOptions", "accepted_fee", "blocking_pairs", "blocking_rules", "common_forms", "conflicting_procurements", "greedy_solve",
            "load_instance", "need_standing", "placement_check", "solve", "validate_result"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 
+from .blocking import blocking_pair_list
 from .eligibility import ExpertTable, candidates
 from .explain import unmatched
 from .flags import flags_for
 from .formulation import modelled_pairs
 from .greedy import greedy
-from .model import RESULT_FORMAT, Instance, assignment_record
+from .model import PREFERENCE_STAGE, Instance, assignment_record
 from .weekdays import assign_weekdays
 
 
@@ -31,14 +32,23 @@ def greedy_result(inst: Instance) -> dict:
     primary = sum(inst.needs[r].priority for _, r in chosen)
     upper = sum(r.priority for k, r in enumerate(inst.needs) if cands.empty_at[k] is None)
     lead = _lead(inst, chosen, cands, primary, upper)
-    return {
-        "format": RESULT_FORMAT, "status": "optimal" if all(x["value"] == x["bound"] for x in lead) else "feasible",
-        "assignments": [assignment_record(inst, e, r, days.get((e, r), 0)) for e, r in chosen],
+    assignments = [assignment_record(inst, e, r, days.get((e, r), 0)) for e, r in chosen]
+    result = {
+        "format": inst.result_format, "status": "optimal" if all(x["value"] == x["bound"] for x in lead) else "feasible",
+        "assignments": assignments,
         "unmatched": unmatched(inst, table, cands, chosen),
         "flags": flags_for(inst, chosen),
         "objective": {"primary": primary, "primary_bound": upper, "lead": lead},
         "stats": {"wall_time_s": round(time.perf_counter() - started, 3), "solver": "greedy"},
     }
+    if inst.version >= 3:
+        # The trivial bound: per need, the best L_m + L_e among its allowed experts.
+        best = [max((inst.preference(int(e), r) for e in cands.experts_of[r]), default=0)
+                for r in range(len(inst.needs))]
+        value = sum(inst.preference(e, r) for e, r in chosen)
+        result["objective"][PREFERENCE_STAGE] = {"value": value, "bound": max(value, sum(best))}
+        result["blocking_pairs"] = blocking_pair_list(inst, assignments)
+    return result
 
 
 def _lead(inst: Instance, chosen, cands, primary: int, upper: int) -> list[dict]:

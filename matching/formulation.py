@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 from .eligibility import Candidates
 from .flags import ProcurementIndex, bid_weight
-from .model import Instance, km
+from .model import PREFERENCE_STAGE, Instance, km
 from .weekdays import hall_sets, popcount
 
 # The lexicographic order (documented in docs/matching.md).
 STAGES: tuple[tuple[str, str], ...] = (
     ("primary", "max"),            # sum of priorities of filled needs
     ("filled", "max"),             # filled needs: "no gain below may cost a filled need" (spec, Objective)
+    ("preference", "max"),         # version 3: sum of L_m + L_e over assigned pairs (absent below version 3)
     ("skill_fit", "max"),          # desired skills met: sum over (s, lvl) of min(level held, lvl)
     ("bid_restrictions", "min"),   # procurement ids listed by bid_restriction flags
     ("keep_current", "max"),       # needs kept with current_expert (no replacement asked)
@@ -38,6 +39,13 @@ LATER_STAGES: tuple[str, ...] = tuple(name for name, _ in STAGES[len(LEAD):])
 SENSES: dict[str, str] = dict(STAGES) | {"lead": "max", COVERAGE: "max", EXCESS: "max"}
 # The spec's names of the lead criteria against the stages that hold them.
 LEAD_STAGE = {"priority": "primary", "coverage": COVERAGE}
+
+
+def later_stages(inst: Instance, chosen: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """The stages after the lead this instance has, in order, limited to `chosen` (None: all). The preference
+    stage exists for every version 3 instance (also without any wish) and for no other."""
+    return [(n, s) for n, s in STAGES[len(LEAD):] if (chosen is None or n in chosen)
+            and (n != PREFERENCE_STAGE or inst.version >= 3)]
 
 
 def lead_stages(inst: Instance) -> tuple[str, ...]:
@@ -163,6 +171,7 @@ def pair_scores(inst: Instance, e: int, r: int) -> dict[str, int]:
     return {
         "primary": need.priority,
         "filled": 1,
+        PREFERENCE_STAGE: inst.preference(e, r),
         "skill_fit": sum(min(ex.skills.get(s, 0), lvl) for s, lvl in need.desired_skills.items()),
         "keep_current": int(need.current_expert == ex.id and not need.replacement_requested),
         "keep_previous": int((ex.id, need.id) in inst.previous),

@@ -1,10 +1,11 @@
-"""Reading and validating a `kenmu.instance/1` or `/2` document into an `Instance`.
+"""Reading and validating a `kenmu.instance/1`, `/2` or `/3` document into an `Instance`.
 
 This module owns every input check of the exchange format: a missing field, a wrong type, an
 out-of-range value or a dangling id becomes an `InstanceError` whose message names the field and
 the id. It never solves and never raises anything else on bad input. A version 1 document is read
 as a version 2 one with every new field at its default: its new fields (offered_fee, onsite_days,
-travel_yen_per_km, lead) are not read, as version 1 ignores unknown fields.
+travel_yen_per_km, lead) are not read, as version 1 ignores unknown fields. Version 3 adds `preferences`
+(wishes of both sides); versions 1 and 2 ignore that field.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from .model import (
     CATEGORIES,
     DEFAULT_LEAD,
     EMPLOYMENT_FORMS,
+    INSTANCE_FORMAT_V3,
     INSTANCE_FORMATS,
+    PREFERENCE_LEVELS,
+    PREFERENCE_SIDES,
     PROCUREMENT_STATUSES,
     RELATIONS,
     ROLES,
@@ -366,6 +370,48 @@ def _fixed(reader: _Reader, doc: Mapping, experts: set[str], needs: set[str]) ->
     return out
 
 
+class _EntryReader(_Reader):
+    """Names a field as `preferences[3].level`: the entry and its field in one path."""
+
+    def fail(self, where: str, name: str, message: str) -> None:
+        self.problems.append(f"{where}.{name}: {message}")
+
+
+def _preferences(reader: _Reader, doc: Mapping, experts: list[Expert], needs: list[Need]
+                 ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """Version 3 `preferences`: the levels of each side by (expert index, need index). A duplicate
+    (need, expert, side), a level outside 1-3, an unknown side or a dangling id is rejected, naming the entry."""
+    expert_index = {e.id: i for i, e in enumerate(experts)}
+    need_index = {r.id: i for i, r in enumerate(needs)}
+    levels: dict[str, dict[tuple[int, int], int]] = {side: {} for side in PREFERENCE_SIDES}
+    reader = _EntryReader(reader.problems)
+    first: dict[tuple[str, str, str], int] = {}
+    for i, obj in enumerate(_list(reader, doc, "preferences", required=False)):
+        where = f"preferences[{i}]"
+        if not isinstance(obj, dict):
+            reader.problems.append(f"{where}: must be an object")
+            continue
+        n0 = len(reader.problems)
+        need = reader.get(obj, where, "need", _str)
+        expert = reader.get(obj, where, "expert", _str)
+        side = reader.get(obj, where, "side", _one_of(PREFERENCE_SIDES))
+        level = reader.get(obj, where, "level", _int(PREFERENCE_LEVELS[0], PREFERENCE_LEVELS[-1]))
+        if need is not None and need not in need_index:
+            reader.problems.append(f'{where}.need: names unknown need id "{need}"')
+        if expert is not None and expert not in expert_index:
+            reader.problems.append(f'{where}.expert: names unknown expert id "{expert}"')
+        if len(reader.problems) > n0:
+            continue
+        key = (need, expert, side)
+        if key in first:
+            reader.problems.append(f"{where}: duplicate of preferences[{first[key]}] (need \"{need}\", expert "
+                                   f"\"{expert}\", side \"{side}\"); at most one entry per need, expert and side")
+            continue
+        first[key] = i
+        levels[side][expert_index[expert], need_index[need]] = level
+    return levels["municipality"], levels["expert"]
+
+
 def instance_from_dict(doc: Any) -> Instance:
     """Validate a parsed instance document; raise InstanceError naming every bad field and id."""
     if not isinstance(doc, dict):
@@ -374,7 +420,7 @@ def instance_from_dict(doc: Any) -> Instance:
     reader = _Reader(problems)
     if doc.get("format") not in INSTANCE_FORMATS:
         problems.append(f"instance: field 'format' must be one of {list(INSTANCE_FORMATS)}, got {doc.get('format')!r}")
-    version = 1 if doc.get("format") == INSTANCE_FORMATS[0] else 2
+    version = {INSTANCE_FORMATS[0]: 1, INSTANCE_FORMAT_V3: 3}.get(doc.get("format"), 2)
     travel_rate, lead = 0, list(DEFAULT_LEAD)
     if version >= 2:
         # Yen per km; at most 100,000 so that travel costs stay exact integers in 64-bit arithmetic.
@@ -414,6 +460,7 @@ def instance_from_dict(doc: Any) -> Instance:
                  for o in _pairs(reader, doc, "coi_overrides", "municipality", expert_ids, None)}
     previous = {(o["expert"], o["need"])
                 for o in _pairs(reader, doc, "previous_assignments", "need", expert_ids, need_ids)}
+    pref_m, pref_e = _preferences(reader, doc, experts, needs) if version >= 3 else ({}, {})
     if problems:
         raise InstanceError(problems)
     return Instance.build(
@@ -422,7 +469,7 @@ def instance_from_dict(doc: Any) -> Instance:
         experts=tuple(experts), needs=tuple(needs), vendors=tuple(vendors), procurements=tuple(procurements),
         pins=tuple(dict.fromkeys(pins)), forbids=frozenset(forbids), coi_overrides=frozenset(overrides),
         previous=frozenset(previous), travel_yen_per_km=travel_rate or 0,
-        lead=tuple(lead or DEFAULT_LEAD))
+        lead=tuple(lead or DEFAULT_LEAD), version=version, pref_m=pref_m, pref_e=pref_e)
 
 
 def load_instance(source: Instance | Mapping | str | Path) -> Instance:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 INSTANCE_FORMAT = "kenmu.instance/2"
-INSTANCE_FORMATS: tuple[str, ...] = ("kenmu.instance/1", "kenmu.instance/2")  # version 1 reads with v2 defaults
-RESULT_FORMAT = "kenmu.result/2"  # the answer to an instance of either version
+RESULT_FORMAT = "kenmu.result/2"  # the answer to an instance of version 1 or 2
 # Version 3 (issue 25): wishes from both sides, the `preference` stage after the lead, the blocking-pair report.
 INSTANCE_FORMAT_V3 = "kenmu.instance/3"
+# Version 1 reads with v2 defaults; version 3 is version 2 with `preferences` (answered with RESULT_FORMAT_V3).
+INSTANCE_FORMATS: tuple[str, ...] = ("kenmu.instance/1", "kenmu.instance/2", INSTANCE_FORMAT_V3)
 RESULT_FORMAT_V3 = "kenmu.result/3"
 PREFERENCE_SIDES: tuple[str, ...] = ("municipality", "expert")
 PREFERENCE_LEVELS: tuple[int, ...] = (1, 2, 3)  # 1 可, 2 希望, 3 第一希望; a side that says nothing: 0
@@ -183,6 +184,11 @@ class Instance:
     previous: frozenset[tuple[str, str]] = frozenset()
     travel_yen_per_km: int = 0
     lead: tuple[str, ...] = DEFAULT_LEAD
+    version: int = 2  # the instance's format version (1 reads as 2); 3 carries preferences
+    # Version 3 wishes by (expert index, need index): the municipality side's level L_m and the expert's L_e
+    # (1-3; a pair a side said nothing about is absent, level 0).
+    pref_m: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
+    pref_e: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
     expert_index: dict[str, int] = field(default_factory=dict, compare=False)
     need_index: dict[str, int] = field(default_factory=dict, compare=False)
 
@@ -212,6 +218,14 @@ class Instance:
             return 0
         return need.onsite_days * math.floor(2 * km(ex.home, need.location) * self.travel_yen_per_km + 0.5)
 
+    @property
+    def result_format(self) -> str:
+        return RESULT_FORMAT_V3 if self.version >= 3 else RESULT_FORMAT
+
+    def preference(self, e: int, r: int) -> int:
+        """L_m(e, r) + L_e(e, r): the pair's term in the preference stage (0 below version 3)."""
+        return self.pref_m.get((e, r), 0) + self.pref_e.get((e, r), 0)
+
     def employment_form(self, e: int, r: int) -> str | None:
         """The first form of the need's order of preference that the expert also holds."""
         return next(iter(common_forms(self.experts[e].employment_forms, self.needs[r].employment_forms)), None)
@@ -227,6 +241,9 @@ def km(a: Point, b: Point) -> float:
 def assignment_record(inst: Instance, e: int, r: int, weekdays: int) -> dict:
     """One entry of a result's `assignments`."""
     need = inst.needs[r]
-    return {"need": need.id, "expert": inst.experts[e].id, "weekdays": mask_weekdays(weekdays),
-            "days_per_year": need.days_per_year, "fee": inst.fee(e, r), "travel_cost": inst.travel_cost(e, r),
-            "employment_form": inst.employment_form(e, r)}
+    record = {"need": need.id, "expert": inst.experts[e].id, "weekdays": mask_weekdays(weekdays),
+              "days_per_year": need.days_per_year, "fee": inst.fee(e, r), "travel_cost": inst.travel_cost(e, r),
+              "employment_form": inst.employment_form(e, r)}
+    if inst.version >= 3:
+        record["preference"] = {"municipality": inst.pref_m.get((e, r), 0), "expert": inst.pref_e.get((e, r), 0)}
+    return record

@@ -2,7 +2,7 @@
 
 This module owns the run: pin check, candidate pairs, independent components, the stage order
 (formulation.STAGES), time budgets, progress reports and cancellation, and the assembly of the
-`kenmu.result/2` document. The lead (the instance's lead criteria, then filled needs) is solved and proven
+`kenmu.result/2` (or `/3`) document. The lead (the instance's lead criteria, then filled needs) is solved and proven
 for every component first; each later stage keeps every earlier stage at its achieved value. It never imports Django.
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .backends import NO_SOLUTION, OPTIMAL, StageOutcome, make_backend
+from .blocking import blocking_pair_list
 from .eligibility import Candidates, ExpertTable, candidates
 from .explain import unmatched
 from .flags import ProcurementIndex, flags_for
@@ -30,6 +31,7 @@ from .formulation import (
     StageBlock,
     build,
     components,
+    later_stages,
     lead_part,
     lead_stages,
     lead_terms,
@@ -39,7 +41,7 @@ from .formulation import (
 )
 from .greedy import greedy
 from .loading import load_instance
-from .model import RESULT_FORMAT, Instance, Status, assignment_record
+from .model import PREFERENCE_STAGE, Instance, Status, assignment_record
 from .pins import pin_conflicts
 from .weekdays import assign_weekdays
 
@@ -213,7 +215,7 @@ class _Run:
         MAX_BLOCK_SCALE, so stages with wide ranges (fee, travel) may start a new block and the stages
         before them become rows (formulation.stage_blocks chooses the plan).
         """
-        names = [(n, s) for n, s in STAGES[len(LEAD):] if self.opts.stages is None or n in self.opts.stages]
+        names = later_stages(self.inst, self.opts.stages)
         todo = [p for p in pieces if "lead" in p.outcomes and p.outcomes["lead"].status != NO_SOLUTION]
         scale = self.opts.max_block_scale or MAX_BLOCK_SCALE[self.opts.backend]
         plans = {id(p): stage_blocks(p.model, names, scale) for p in todo}
@@ -292,21 +294,44 @@ class _Run:
         lead = {"priority": {"name": "priority", "value": primary, "bound": bound},
                 "coverage": {"name": "coverage", "value": covered, "bound": coverage_bound}}
         stages = self._stage_stats(pieces, primary, bound)
-        return {
-            "format": RESULT_FORMAT,
+        objective = {"primary": primary, "primary_bound": bound, "lead": [lead[name] for name in self.inst.lead]}
+        if self.inst.version >= 3 and (self.opts.stages is None or PREFERENCE_STAGE in self.opts.stages):
+            objective[PREFERENCE_STAGE] = self._preference(pieces, chosen)
+        objective["stages"] = {s["name"]: s["value"] for s in stages}
+        result = {
+            "format": self.inst.result_format,
             "status": (Status.OPTIMAL if proven else Status.FEASIBLE).value,
             "assignments": assignments,
             "unmatched": unmatched(self.inst, table, cands, chosen),
             "flags": flags_for(self.inst, chosen),
-            "objective": {"primary": primary, "primary_bound": bound,
-                          "lead": [lead[name] for name in self.inst.lead],
-                          "stages": {s["name"]: s["value"] for s in stages}},
+            "objective": objective,
             "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": stages,
                       "preprocessing_s": {k: round(v, 3) for k, v in self.timings.items()},
                       "candidate_pairs": cands.pair_count, "modelled_pairs": n_modelled,
                       "components": len(pieces), "backend": self.opts.backend, "workers": self.opts.workers,
                       "seed": self.opts.seed, "time_limit_s": self.limit, "cancelled": self.cancelled},
         }
+        if self.inst.version >= 3:
+            result["blocking_pairs"] = blocking_pair_list(self.inst, assignments)
+        return result
+
+    def _preference(self, pieces: list[_Piece], chosen: list[tuple[int, int]]) -> dict:
+        """The preference stage's value and a proven bound among the results that reach the lead's values and
+        assign as many needs: a piece whose stage was solved to optimality gives its value; any other its trivial
+        bound, the sum over its needs of the best L_m + L_e among their modelled pairs (a valid upper bound
+        whatever the lead)."""
+        value = sum(self.inst.preference(e, r) for e, r in chosen)
+        bound = 0
+        for piece in pieces:
+            outcome = piece.outcomes.get(PREFERENCE_STAGE)
+            if outcome is not None and outcome.status == OPTIMAL:
+                bound += _stage_value(piece, PREFERENCE_STAGE)
+                continue
+            best: dict[int, int] = {}
+            for e, r in piece.comp.pairs:
+                best[r] = max(best.get(r, 0), self.inst.preference(e, r))
+            bound += sum(best.values())
+        return {"value": value, "bound": max(bound, value)}
 
     def _assignments(self, chosen: list[tuple[int, int]]) -> list[dict]:
         inst = self.inst
@@ -327,7 +352,8 @@ class _Run:
 
     def _stage_stats(self, pieces: list[_Piece], primary: int, bound: int) -> list[dict]:
         out = []
-        order = STAGES[:len(LEAD)] + ((COVERAGE, "max"),) * (COVERAGE in lead_stages(self.inst)) + STAGES[len(LEAD):]
+        order = (STAGES[:len(LEAD)] + ((COVERAGE, "max"),) * (COVERAGE in lead_stages(self.inst))
+                 + tuple(later_stages(self.inst)))
         for name, sense in order:
             ran = [p.outcomes[name] for p in pieces if name in p.outcomes]
             value = sum(_terms(p.model.objectives[name], p.values) for p in pieces)
@@ -353,14 +379,18 @@ class _Run:
 
     def _infeasible(self, conflicts: list[dict], table: ExpertTable, cands: Candidates) -> dict:
         # Nothing is assigned, so every need is unmatched: listed with its reason like any other result.
-        return {
-            "format": RESULT_FORMAT, "status": Status.INFEASIBLE.value, "assignments": [],
+        result = {
+            "format": self.inst.result_format, "status": Status.INFEASIBLE.value, "assignments": [],
             "unmatched": unmatched(self.inst, table, cands, [], pins_conflict=True),
             "flags": [], "conflicting_pins": conflicts,
             "objective": {"primary": None, "primary_bound": None, "lead": []},
             "stats": {"wall_time_s": round(self.elapsed(), 3), "stages": [], "cancelled": False,
                       "seed": self.opts.seed, "workers": self.opts.workers, "backend": self.opts.backend},
         }
+        if self.inst.version >= 3:
+            result["objective"][PREFERENCE_STAGE] = {"value": None, "bound": None}
+            result["blocking_pairs"] = []
+        return result
 
 
 def _terms(terms: list[tuple[int, int]], values: list[int]) -> int:

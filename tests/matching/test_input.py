@@ -63,7 +63,7 @@ def test_former_employee_needs_ended_on():
 
 def test_duplicate_ids_and_wrong_format_are_rejected():
     assert "duplicate" in _error(instance([expert(), expert()], [need()]))
-    assert "format" in _error(instance([expert()], [need()], format="kenmu.instance/3"))
+    assert "format" in _error(instance([expert()], [need()], format="kenmu.instance/4"))
 
 
 def test_unknown_fields_are_ignored():

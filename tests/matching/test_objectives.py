@@ -8,11 +8,10 @@ from matching.eligibility import ExpertTable, candidates
 from matching.flags import ProcurementIndex
 from matching.formulation import (
     COVERAGE,
-    LATER_STAGES,
-    STAGES,
     _greedy_groups,
     build,
     components,
+    later_stages,
     modelled_pairs,
     stage_blocks,
     stage_range,
@@ -96,10 +95,10 @@ def _largest(prefecture="20", seed=4, **generate_args):
 
 
 def test_stage_block_weights_let_no_lower_stage_outweigh_one_unit_above():
-    _, model = _largest()
-    later = [(n, s) for n, s in STAGES if n in LATER_STAGES]
+    inst, model = _largest()
+    later = later_stages(inst)
     blocks = stage_blocks(model, later)
-    assert [s for b in blocks for s in b.stages] == list(LATER_STAGES)
+    assert [s for b in blocks for s in b.stages] == [n for n, _ in later]
     # In each block the coefficient of a pair is the weighted sum of its stage scores: every stage's weight
     # must exceed the weighted ranges of all stages below it, so one unit above always wins.
     for block in blocks:
@@ -134,8 +133,8 @@ def test_coverage_ranges_over_municipalities_not_candidate_pairs():
 
 
 def test_fee_and_travel_start_a_block_of_their_own_unless_they_fit_the_first():
-    _, model = _largest()
-    names = list(LATER_STAGES)
+    inst, model = _largest()
+    names = [n for n, _ in later_stages(inst)]
     first = ["lead", "skill_fit", "bid_restrictions"]
     scale = 1
     for name in first:
@@ -145,6 +144,5 @@ def test_fee_and_travel_start_a_block_of_their_own_unless_they_fit_the_first():
     assert _greedy_groups(model, names, ["lead"], scale) == [first, ["keep_current", "keep_previous"],
                                                               ["fee", "travel"]]
     # When everything fits the first block, nothing is split.
-    assert [b.stages for b in stage_blocks(model, [(n, s) for n, s in STAGES if n in LATER_STAGES])] == [
-        tuple(LATER_STAGES)]
+    assert [b.stages for b in stage_blocks(model, later_stages(inst))] == [tuple(names)]
 
