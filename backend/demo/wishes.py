@@ -73,8 +73,10 @@ def demo_wishes_seed(*, fiscal_year: int, rng: random.Random) -> None:
         if rest:
             _wish(need, rest[0], WishSide.EXPERT, WishLevel.ACCEPTABLE, User.objects.filter(expert_id=rest[0]).first())
     vetoed_by_municipality, vetoed_by_expert = others[0], others[-1]
-    wished = set(Wish.objects.filter(need=vetoed_by_municipality).values_list("expert_id", flat=True))
-    unwished = [e for e in eligible[vetoed_by_municipality.pk] if e not in wished] or eligible[vetoed_by_municipality.pk]
+    # The municipality vetoes a candidate it did not wish for (who may have wished for the need: the debrief says why).
+    wished = set(Wish.objects.filter(need=vetoed_by_municipality, side=WishSide.MUNICIPALITY)
+                 .values_list("expert_id", flat=True))
+    unwished = [e for e in eligible[vetoed_by_municipality.pk] if e not in wished]
     Veto.objects.create(side=WishSide.MUNICIPALITY, need=vetoed_by_municipality,
                         expert_id=unwished[-1], created_by=_staff_of(vetoed_by_municipality),
                         reason="昨年度の別事業で連絡が滞ったため、今回は見送りたい。")

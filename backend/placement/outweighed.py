@@ -30,13 +30,14 @@ def _lost_needs(before: dict, after: dict, need: str) -> list[str]:
 
 
 def _weightier_pairs(before: dict, after: dict) -> list[dict]:
-    """The assignments of the run that the counterfactual gives up, with the wishes they carry, heaviest first."""
+    """The assignments of the run that the counterfactual gives up and that someone wished, heaviest first."""
     kept = {(a["expert"], a["need"]) for a in after.get("assignments", [])}
     lost = [{"expert": a["expert"], "need": a["need"],
              "municipality_level": a.get("preference", {}).get("municipality", 0),
              "expert_level": a.get("preference", {}).get("expert", 0)}
             for a in before.get("assignments", []) if (a["expert"], a["need"]) not in kept]
-    return sorted(lost, key=lambda p: -(p["municipality_level"] + p["expert_level"]))[:3]
+    wished = [p for p in lost if p["municipality_level"] + p["expert_level"] > 0]  # a pair nobody wished weighs 0
+    return sorted(wished, key=lambda p: -(p["municipality_level"] + p["expert_level"]))[:3]
 
 
 def _rule_of(after: dict, pair: dict) -> str | None:

@@ -61,13 +61,22 @@ def test_the_instance_carries_the_wishes_of_its_pairs_and_the_vetoes_in_force_na
     assert all(f["at"].startswith(str(timezone.now().year)) for f in doc["forbids"])
 
 
-def test_wishes_count_by_default_only_once_someone_stated_one(coordinator, django_capture_on_commit_callbacks):
+def test_wishes_count_by_default_only_once_someone_stated_one_and_the_form_and_api_can_say_no(
+        coordinator, client, django_capture_on_commit_callbacks):
     need = NeedFactory()
+    client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=False):
         assert run_enqueue(actor=coordinator, fiscal_year=2027).params["wishes"] is False
+        assert 'name="wishes" checked' not in client.get("/runs/").content.decode()
         MatchRun.objects.update(status="cancelled")
         wish(need, ExpertFactory(), X, ACCEPTABLE)
         assert run_enqueue(actor=coordinator, fiscal_year=2027).params["wishes"] is True
+        assert 'name="wishes" checked' in client.get("/runs/").content.decode()
+        MatchRun.objects.update(status="cancelled")
+        client.post("/runs/new/", {"fiscal_year": 2027})  # the box unticked
+        MatchRun.objects.update(status="cancelled")
+        client_for(coordinator).post("/api/v1/runs/", {"fiscal_year": 2027, "wishes": False}, format="json")
+    assert [r.params["wishes"] for r in MatchRun.objects.order_by("id")] == [False, True, False, False]
 
 
 def test_a_tie_in_the_lead_is_broken_by_the_wishes_and_the_option_off_leaves_them_out(solved):
