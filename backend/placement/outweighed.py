@@ -8,7 +8,8 @@ solved again for a few seconds, and the two results compared stage by stage, in 
 - `rule`: the pair cannot be held with what else is fixed (`rule` is the reason the engine gives);
 - `equal`: an equally good result holds the pair (the stages after the preference stage chose, or the solve's
   time limit); `not_counted`: the run left wishes out, and no earlier stage would lose;
-- `unanalysed`: beyond the first MAX_ANALYSED pairs.
+- `unanalysed`: beyond the first MAX_ANALYSED pairs, or the few seconds did not prove the loss (the short solve's
+  bound still reaches the run's value): nothing is claimed that the engine did not show.
 
 The budget or fee cannot outweigh a wish: the fee stage comes after the preference stage. Run by the worker when
 a run ends (backend.placement.execution), never by a page view.
@@ -55,6 +56,8 @@ def compare(before: dict, after: dict, pair: dict) -> dict:
     lead_before, lead_after = before["objective"].get("lead", []), after["objective"].get("lead", [])
     for was, now in zip(lead_before, lead_after, strict=False):
         if now["value"] < was["value"]:
+            if now.get("bound", now["value"]) >= was["value"]:  # the short solve stopped before proving a loss
+                return {"by": "unanalysed"}
             return {"by": "lead", "criterion": was["name"], "needs": _lost_needs(before, after, pair["need"])}
         if now["value"] > was["value"]:  # the run's own solve stopped short of this: nothing outweighed the pair
             return {"by": "equal"}
@@ -65,6 +68,8 @@ def compare(before: dict, after: dict, pair: dict) -> dict:
     if preference_before is None:
         return {"by": "not_counted"}
     if preference_after is not None and preference_after < preference_before:
+        if (after["objective"]["preference"].get("bound") or preference_after) >= preference_before:
+            return {"by": "unanalysed"}  # not proven within the few seconds
         return {"by": "preference", "pairs": _weightier_pairs(before, after)}
     return {"by": "equal"}
 

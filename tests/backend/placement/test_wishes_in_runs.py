@@ -178,3 +178,24 @@ def test_a_run_stored_before_version_3_still_renders_without_a_preference_report
     page = client.get(f"/runs/{run.pk}/")
     assert page.status_code == 200 and "希望の反映" not in page.content.decode()
     assert client_for(coordinator).get(f"/api/v1/runs/{run.pk}/report/").json()["preferences"] is None
+
+
+def test_what_outweighed_a_pair_is_claimed_only_where_the_short_solve_proves_it():
+    from backend.placement.outweighed import compare
+
+    pair = {"expert": "E1", "need": "N2"}
+
+    def result(primary, bound, preference, *assignments):
+        return {"status": "feasible", "objective": {"lead": [{"name": "priority", "value": primary, "bound": bound}],
+                                                    "preference": {"value": preference, "bound": preference}},
+                "assignments": [{"expert": e, "need": n, "preference": {"municipality": m, "expert": x}}
+                                for e, n, m, x in assignments]}
+
+    run = result(6, 6, 5, ("E1", "N1", 3, 2), ("E2", "N2", 0, 0))
+    assert compare(run, result(1, 1, 6, ("E1", "N2", 3, 3)), pair) == {"by": "lead", "criterion": "priority",
+                                                                       "needs": ["N1"]}
+    assert compare(run, result(1, 6, 6, ("E1", "N2", 3, 3)), pair) == {"by": "unanalysed"}  # not proven lost
+    assert compare(run, result(6, 6, 3, ("E1", "N2", 3, 0), ("E3", "N1", 0, 0)), pair) == {
+        "by": "preference", "pairs": [{"expert": "E1", "need": "N1", "municipality_level": 3, "expert_level": 2}]}
+    assert compare(run, {"status": "infeasible", "conflicting_pins": [
+        {"expert": "E1", "need": "N2", "reason": "rule 10 capacity"}]}, pair) == {"by": "rule", "rule": "capacity"}
