@@ -65,6 +65,23 @@ STAGE_LABELS = {
     "keep_previous": _("前回の提案からの変更を少なく"),
     "fee": _("予算に対する報酬を低く"),
     "travel": _("現地勤務の移動距離を少なく"),
+    "preference": _("双方の希望（第一希望・希望・可）"),
+}
+
+
+# -- both sides' wishes in a run (issue 25) --
+WISH_LEVELS = {3: _("第一希望"), 2: _("希望"), 1: _("可"), 0: _("なし")}
+WISH_SIDES = {"municipality": _("市区町村"), "expert": _("専門人材")}
+# What outweighed a blocking pair (backend.placement.outweighed), keyed by its `by` (lead: by its criterion).
+OUTWEIGHED = {
+    "priority": _("他の市区町村のより高い優先度"),
+    "coverage": _("すべての市区町村に1人ずつのカバー"),
+    "capacity": _("充足できるニーズの数（人材の日数・曜日・担当数の上限）"),
+    "preference": _("他の組み合わせの希望の合計がより大きい"),
+    "rule": _("固定した組み合わせや規則と両立しない"),
+    "equal": _("同じ評価の別の結果もこの組み合わせを含み得ます（希望の後の条件または計算時間で決まりました）"),
+    "not_counted": _("この実行では希望を考慮していません"),
+    "unanalysed": _("未分析"),
 }
 
 

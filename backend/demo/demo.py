@@ -24,6 +24,7 @@ from backend.core.choices import (
 )
 from backend.core.fiscal import current_fiscal_year
 from backend.core.validators import corporate_number_check_digit
+from backend.demo.wishes import demo_wishes_seed, demo_wishes_seeded
 from backend.demo.year import demo_year_seed, demo_year_seeded
 from backend.experts.models import Expert
 from backend.experts.services import expert_create
@@ -108,6 +109,8 @@ def demo_seed(*, seed: int = 2027, year: bool = True) -> list[DemoLogin]:
     if year and not demo_year_seeded():
         demo_year_seed(coordinator=User.objects.get(username="demo-coordinator"),
                        demo_expert=User.objects.get(username="demo-expert").expert, rng=random.Random(seed + 1))
+    if year and not demo_wishes_seeded(current_fiscal_year() + 1):  # next year's season: both sides' wishes (issue 25)
+        demo_wishes_seed(fiscal_year=current_fiscal_year() + 1, rng=random.Random(seed + 2))
     return demo_logins()
 
 

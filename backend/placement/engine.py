@@ -70,3 +70,12 @@ def solve_with_heartbeat(instance: dict, *, time_limit_s: float, seed: int, work
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def solve_briefly(instance: dict, *, time_limit_s: float, seed: int, workers: int,
+                  stages: list[str] | None = None) -> dict:
+    """One short solve without heartbeat or cancel: the counterfactuals of a run's preference report
+    (backend.placement.outweighed), each a few seconds, inside the run the worker is already executing."""
+    options = matching.SolveOptions(time_limit_s=time_limit_s, seed=seed, workers=workers,
+                                    stages=None if stages is None else tuple(stages))
+    return matching.solve(instance, options=options)

@@ -23,6 +23,7 @@ from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from backend.placement.engine import solve_with_heartbeat
 from backend.placement.instance import run_instance
+from backend.placement.outweighed import blocking_pairs_weighed
 from backend.runs.models import MatchRun, Proposal, RunStatus
 from backend.runs.params import RunParams
 from backend.runs.parts import run_summary_document
@@ -94,7 +95,7 @@ def _execute(run: MatchRun) -> str:
         with _stage(timings, "solve_s"):
             result = solve_with_heartbeat(
                 instance, time_limit_s=params.time_limit_s, seed=params.seed, workers=params.workers,
-                stages=None if params.stages is None else list(params.stages),
+                stages=None if params.engine_stages() is None else list(params.engine_stages()),
                 beat=lambda progress: _beat(run.pk, attempt, progress), interval_s=settings.KENMU_RUN_HEARTBEAT_S,
             )
     except DATABASE_LOST:
@@ -106,7 +107,7 @@ def _execute(run: MatchRun) -> str:
         logger.exception("run %s failed", run.pk)
         _finish(run.pk, attempt=attempt, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", timings=timings)
         return "failed"
-    return _store_result(run.pk, attempt, instance, result, timings)
+    return _store_result(run.pk, attempt, instance, result, timings, params)
 
 
 class _stage:
@@ -175,7 +176,7 @@ def _flags_by_assignment(result: dict, municipality_of: dict[str, str]) -> dict[
             for a in result["assignments"]}
 
 
-def _store_result(run_id: int, attempt: int, instance: dict, result: dict, timings: dict) -> str:
+def _store_result(run_id: int, attempt: int, instance: dict, result: dict, timings: dict, params: RunParams) -> str:
     if MatchRun.objects.filter(pk=run_id, cancel_requested=True).exists():
         _finish(run_id, attempt=attempt, status=RunStatus.CANCELLED, result=result, timings=timings)
         return "cancelled"
@@ -186,7 +187,10 @@ def _store_result(run_id: int, attempt: int, instance: dict, result: dict, timin
     flags = _flags_by_assignment(result, municipality_of)
     run = MatchRun.objects.select_related("prefecture").get(pk=run_id)
     with _stage(timings, "report_s"):
-        report = report_build(run=run, instance=instance, result=result)
+        stages = params.engine_stages()
+        weighed = blocking_pairs_weighed(instance, result, stages=None if stages is None else list(stages),
+                                         seed=params.seed, workers=params.workers)
+        report = report_build(run=run, instance=instance, result=result, weighed=weighed)
     started = time.perf_counter()
     with transaction.atomic():
         # A newer run's proposals replace what earlier runs of the same scope proposed: one audit row on this run.

@@ -1,6 +1,7 @@
-"""Builds the `kenmu.instance/2` document the engine reads (../shared/spec/exchange-format.md): from the database
+"""Builds the `kenmu.instance/3` document the engine reads (../shared/spec/exchange-format.md): from the database
 rows of needs, experts, vendors and procurements, the engagements already held and the exceptions in force
-(backend.engagements), and a run's pins, forbids and previous proposals (backend.runs).
+(backend.engagements), a run's pins, forbids and previous proposals (backend.runs), and both sides' wishes and vetoes
+(backend.wishes, read by backend.placement.preferences).
 
 This module owns the mapping from database rows to the exchange format's fields; the ids are backend.runs.refs'.
 The row conversions (`instance_document`, `expert_document`, `need_document`, `holding_document`,
@@ -22,13 +23,14 @@ from backend.engagements.terms import amounts_in_year, successor_terms
 from backend.experts.models import Affiliation, Expert
 from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
+from backend.placement.preferences import preference_documents, veto_forbids
 from backend.procurement.models import Procurement, Vendor
 from backend.runs.models import DecisionKind, MatchRun, PairDecision
 from backend.runs.params import RunParams
 from backend.runs.refs import expert_ref, need_ref, parse_ref, procurement_ref, vendor_ref
 from backend.runs.scope import run_previous
 
-FORMAT = matching.INSTANCE_FORMAT
+FORMAT = matching.INSTANCE_FORMAT_V3
 DEFAULT_COOLING_OFF_DAYS = 730
 
 
@@ -177,9 +179,11 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
 
 
 def instance_document(*, fiscal_year: int, options: InstanceOptions, experts: list[dict], needs: list[dict],
-                      procurements: list[Procurement]) -> dict:
+                      procurements: list[Procurement], preferences: list[dict] | None = None,
+                      vetoes: list[dict] | None = None) -> dict:
     """The instance of these expert and need documents, with the procurements, the vendors they and the experts
-    name, and the options' pins, forbids and overrides."""
+    name, the options' pins, forbids and overrides, both sides' wishes (`preferences`) and the vetoes in force
+    (forbids naming who vetoed, when and why)."""
     vendor_ids = {parse_ref(a["vendor"]) for e in experts for a in e["affiliations"]}
     vendor_ids |= {p.incumbent_vendor_id for p in procurements if p.incumbent_vendor_id}
     vendors = Vendor.objects.filter(pk__in=vendor_ids).order_by("id")
@@ -196,9 +200,10 @@ def instance_document(*, fiscal_year: int, options: InstanceOptions, experts: li
         "vendors": [{"id": vendor_ref(v.pk), "name": v.name} for v in vendors],
         "procurements": [procurement_document(p) for p in procurements],
         "pins": [{"expert": expert_ref(e), "need": need_ref(n)} for e, n in options.pins],
-        "forbids": [{"expert": expert_ref(e), "need": need_ref(n)} for e, n in options.forbids],
+        "forbids": [{"expert": expert_ref(e), "need": need_ref(n)} for e, n in options.forbids] + list(vetoes or []),
         "coi_overrides": [{"expert": expert_ref(e), "municipality": m, "reason": r}
                           for e, m, r in options.coi_overrides],
+        "preferences": list(preferences or []),
     }
 
 
@@ -226,6 +231,7 @@ def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_
     )
     instance = instance_build(prefecture_codes=prefecture_codes, fiscal_year=fiscal_year, options=options,
                               needs=needs)
+    _add_wishes_and_vetoes(instance)
     if replacement is not None:
         (need_doc,) = instance["needs"]
         current = replacement.engagement
@@ -248,12 +254,20 @@ def run_instance(run: MatchRun) -> dict:
                           run_by=run.prefecture_id, lead=params.lead)
 
 
+def _add_wishes_and_vetoes(instance: dict) -> None:
+    """Both sides' say about the pairs of this instance: wishes as `preferences`, vetoes in force as forbids."""
+    expert_refs = {e["id"] for e in instance["experts"]}
+    instance["preferences"] = preference_documents(need_refs={n["id"] for n in instance["needs"]},
+                                                   expert_refs=expert_refs)
+    instance["forbids"] += veto_forbids(needs=instance["needs"], expert_refs=expert_refs)
+
+
 def _drop_dangling_decisions(instance: dict) -> None:
     """Decisions on needs or experts outside this instance (filled needs, retired experts) do not apply."""
     experts = {e["id"] for e in instance["experts"]}
     needs = {n["id"] for n in instance["needs"]}
-    for key in ("pins", "forbids"):
-        instance[key] = [d for d in instance[key] if d["expert"] in experts and d["need"] in needs]
+    for key in ("pins", "forbids", "preferences"):
+        instance[key] = [d for d in instance.get(key, []) if d["expert"] in experts and d["need"] in needs]
     instance["coi_overrides"] = [o for o in instance["coi_overrides"] if o["expert"] in experts]
     instance["previous_assignments"] = [p for p in instance.get("previous_assignments", [])
                                         if p["expert"] in experts and p["need"] in needs]

@@ -16,6 +16,7 @@ engagement when the engine re-checks capacity, weekdays and the number of engage
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -55,6 +56,7 @@ from backend.needs.services import need_fill
 from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_parties
 from backend.placement.candidates import need_candidates
+from backend.placement.preferences import wishes_exist
 from backend.placement.rules import Placement, incumbent_conflicts, placement_problems
 from backend.placement.tasks import execute_run
 from backend.runs.errors import ErrorCode as RunErrorCode
@@ -114,9 +116,12 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
     _check_scope(actor=actor, scope=scope, fiscal_year=fiscal_year)
     runs_take_up_stale()
     key = scope_key(scope, fiscal_year, replacement.pk if replacement else None)
+    params = params or RunParams()
+    if params.wishes is None:  # 「希望を考慮する」 is on by default once anyone stated a wish in the scope and year
+        params = replace(params, wishes=wishes_exist(prefecture_codes=scope, fiscal_year=fiscal_year))
     run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year, scope_key=key,
                    kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
-                   params=(params or RunParams()).as_stored(), started_by=actor if actor.pk else None,
+                   params=params.as_stored(), started_by=actor if actor.pk else None,
                    retry_of=retry_of)
     try:
         with transaction.atomic():

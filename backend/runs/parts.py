@@ -65,7 +65,7 @@ def instance_part(instance: dict, *, prefectures: Collection[str], expert_ids: C
                     if prefecture_of_municipality(p["municipality"]) in prefectures]
     vendor_ids = {a["vendor"] for e in experts for a in e.get("affiliations", [])}
     vendor_ids |= {p["incumbent_vendor"] for p in procurements if p.get("incumbent_vendor")}
-    on_own_needs = [key for key in ("pins", "forbids", "previous_assignments", "fixed_assignments")
+    on_own_needs = [key for key in ("pins", "forbids", "previous_assignments", "fixed_assignments", "preferences")
                     if key in instance]
     return {
         **instance,
@@ -90,6 +90,8 @@ def result_part(result: dict, *, instance: dict, prefectures: Collection[str], w
         "flags": [f for f in result.get("flags", [])
                   if prefecture_of_municipality(str(f.get("municipality", ""))) in prefectures],
     }
+    if "blocking_pairs" in result:  # version 3: the pairs about the reader's needs
+        part["blocking_pairs"] = [b for b in result["blocking_pairs"] if b.get("need") in own_needs]
     if not whole_run:
         part.pop("objective", None)
         part.pop("stages", None)

@@ -5,7 +5,11 @@
   run, so it is asked here, by the worker, never by a page view;
 - each need whose proposed expert changed against the previous run of the scope, and why (a pin or forbid, a
   decline, a new need), as the decisions stood when the run ended;
-- the names of the vendors and procurements the run's flags refer to.
+- the names of the vendors and procurements the run's flags refer to;
+- for a version 3 run, what became of both sides' wishes (`preferences`): each first choice and whether it was met,
+  each blocking pair with what outweighed it (backend.placement.outweighed, given by the worker), and a debrief for
+  each expert who stated interest and was not placed: per need they wanted, the first rule that blocked them or
+  who was preferred there.
 
 The report holds the whole run with each need's prefecture; `backend.runs.selectors.run_report_for` cuts the
 reader's part and names the experts the reader may see. A run that succeeded before reports were stored gets
@@ -22,7 +26,7 @@ from backend.runs.parts import prefecture_of_municipality
 from backend.runs.refs import parse_ref
 from backend.runs.scope import run_previous
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: `preferences` (issue 25)
 
 
 def _prefecture_of(*instances: dict) -> dict[str, str]:
@@ -137,14 +141,64 @@ def _place_the_unplaced(entries: list[dict]) -> None:
             entry["prefecture"] = placed.get(parse_ref(entry["need"]))
 
 
-def report_build(*, run: MatchRun, instance: dict | None, result: dict | None) -> dict:
-    """The report of a run that solved `instance` into `result` (both whole, as stored)."""
+def _first_choices(instance: dict, result: dict, prefecture_of: dict[str, str]) -> list[dict]:
+    assigned = {(a["expert"], a["need"]) for a in result.get("assignments", [])}
+    return [{"side": p["side"], "need": p["need"], "expert": p["expert"], "prefecture": prefecture_of.get(p["need"]),
+             "met": (p["expert"], p["need"]) in assigned}
+            for p in instance.get("preferences", []) if p["level"] == max(matching.PREFERENCE_LEVELS)]
+
+
+def _debrief(instance: dict, result: dict, prefecture_of: dict[str, str]) -> list[dict]:
+    """Each expert who stated interest and was not placed: per need they wanted, the first rule that blocked them
+    (rules 1-8, then capacity) with the veto behind a forbid, or who was preferred there."""
+    placed = {a["expert"] for a in result.get("assignments", [])}
+    holder = {a["need"]: a["expert"] for a in result.get("assignments", [])}
+    wanted = [p for p in instance.get("preferences", []) if p["side"] == "expert" and p["expert"] not in placed]
+    if not wanted:
+        return []
+    try:
+        loaded = matching.load_instance(instance)
+    except matching.InstanceError:
+        return []
+    vetoes = {(f["expert"], f["need"]): {"by": f["by"], "reason": f.get("reason", "")}
+              for f in instance.get("forbids", []) if f.get("by")}
+    standing: dict[str, dict] = {}
+    entries = []
+    for p in sorted(wanted, key=lambda p: (parse_ref(p["expert"]), parse_ref(p["need"]))):
+        if p["need"] not in standing:
+            standing[p["need"]] = matching.need_standing(loaded, p["need"])
+        rule = standing[p["need"]].get(p["expert"])
+        entries.append({"expert": p["expert"], "need": p["need"], "level": p["level"],
+                        "prefecture": prefecture_of.get(p["need"]), "rule": rule,
+                        "veto": vetoes.get((p["expert"], p["need"])) if rule == "forbidden" else None,
+                        "preferred": holder.get(p["need"]) if rule in (None, "capacity") else None})
+    return entries
+
+
+def _preferences(instance: dict, result: dict, weighed: dict | None) -> dict | None:
+    """What became of both sides' wishes; None for a result of version 1 or 2 (no wishes were carried)."""
+    if "blocking_pairs" not in result:
+        return None
+    prefecture_of = _prefecture_of(instance)
+    weighed = weighed or {}
+    blocking = [{**b, "prefecture": prefecture_of.get(b["need"]),
+                 "outweighed": weighed.get((b["expert"], b["need"]), {"by": "unanalysed"})}
+                for b in result["blocking_pairs"]]
+    return {"counted": "preference" in (result.get("objective") or {}),
+            "first_choices": _first_choices(instance, result, prefecture_of), "blocking": blocking,
+            "debrief": _debrief(instance, result, prefecture_of)}
+
+
+def report_build(*, run: MatchRun, instance: dict | None, result: dict | None, weighed: dict | None = None) -> dict:
+    """The report of a run that solved `instance` into `result` (both whole, as stored); `weighed`: what
+    outweighed each blocking pair (backend.placement.outweighed), computed by the worker."""
     instance, result = instance or {}, result or {}
     previous = run_previous(scope_key=run.scope_key, before=run.created_at)
     unmatched, changes = _unmatched(instance, result), _changes(instance, result, previous)
     _place_the_unplaced(unmatched + changes)
     return {"version": REPORT_VERSION, "previous_run": previous.pk if previous else None,
-            "unmatched": unmatched, "changes": changes, "names": _names(result)}
+            "unmatched": unmatched, "changes": changes, "names": _names(result),
+            "preferences": _preferences(instance, result, weighed)}
 
 
 def run_report_stored(run: MatchRun) -> dict:

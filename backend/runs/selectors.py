@@ -172,6 +172,48 @@ class UnmatchedNeed:
 
 
 @dataclass(frozen=True)
+class BlockingPair:
+    """A pair both sides would rather have had (the result's `blocking_pairs`), and what outweighed it
+    (backend.placement.outweighed: by lead, capacity, preference, rule, equal, not_counted or unanalysed)."""
+
+    expert_id: int
+    need_id: int
+    municipality_level: int
+    expert_level: int
+    assigned_expert_id: int | None
+    released_need_id: int | None
+    by: str
+    criterion: str | None  # by lead: priority or coverage
+    rule: str | None  # by rule: the engine's reason
+    lost_need_ids: tuple[int, ...]  # by lead or capacity: the needs that would lose their expert
+    weightier: tuple[tuple[int, int, int, int], ...]  # by preference: (expert, need, municipality, expert level)
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """A need an expert wanted and did not get: the first rule that blocked them (the veto behind a forbid) or
+    the expert preferred there."""
+
+    expert_id: int
+    need_id: int
+    level: int
+    rule: str | None
+    veto_by: str | None
+    veto_reason: str
+    preferred_expert_id: int | None
+
+
+@dataclass(frozen=True)
+class PreferenceReport:
+    """What became of both sides' wishes in a version 3 run, the reader's part."""
+
+    counted: bool
+    first_choices: dict[str, tuple[int, int]]  # side -> (met, stated)
+    blocking: tuple[BlockingPair, ...]
+    debrief: tuple[Debrief, ...]
+
+
+@dataclass(frozen=True)
 class RunReport:
     """The reader's part of a run's report (backend/runs/report.py), with the names to show."""
 
@@ -180,6 +222,7 @@ class RunReport:
     expert_names: dict[int, str]  # the experts the report refers to that the reader may see
     vendor_names: dict[int, str]
     procurement_titles: dict[int, str]
+    preferences: PreferenceReport | None = None  # runs of version 1 or 2 have none
 
 
 def _ref_id(ref: str | None) -> int | None:
@@ -199,6 +242,9 @@ def run_report_for(*, user, run: MatchRun) -> RunReport:
     changes = [c for c in report.get("changes", []) if own(c)]
     named = {parse_ref(e) for u in unmatched for e in (*u.get("conflicted", []), *u.get("named", []))}
     named |= {parse_ref(e) for c in changes for e in (c["before"], c["after"]) if e}
+    stored_preferences = report.get("preferences")
+    preferences = _preferences_part(stored_preferences, own) if stored_preferences else None
+    named |= _experts_named(preferences)
     expert_names = dict(expert_list(user=user).filter(pk__in=named).values_list("pk", "name")) if named else {}
     names = report.get("names", {})
 
@@ -218,7 +264,44 @@ def run_report_for(*, user, run: MatchRun) -> RunReport:
         expert_names=expert_names,
         vendor_names={parse_ref(ref): name for ref, name in names.get("vendors", {}).items()},
         procurement_titles={parse_ref(ref): title for ref, title in names.get("procurements", {}).items()},
+        preferences=preferences,
     )
+
+
+def _blocking_pair(b: dict) -> BlockingPair:
+    why = b.get("outweighed") or {"by": "unanalysed"}
+    return BlockingPair(
+        expert_id=parse_ref(b["expert"]), need_id=parse_ref(b["need"]), municipality_level=b["municipality_level"],
+        expert_level=b["expert_level"], assigned_expert_id=_ref_id(b.get("assigned_expert")),
+        released_need_id=_ref_id(b.get("released_need")), by=why["by"], criterion=why.get("criterion"),
+        rule=why.get("rule"), lost_need_ids=tuple(parse_ref(n) for n in why.get("needs", [])),
+        weightier=tuple((parse_ref(p["expert"]), parse_ref(p["need"]), p["municipality_level"], p["expert_level"])
+                        for p in why.get("pairs", [])))
+
+
+def _preferences_part(stored: dict, own) -> PreferenceReport:
+    """The reader's part of the stored preference report (`own`: an entry of the reader's prefectures)."""
+    first = [f for f in stored.get("first_choices", []) if own(f)]
+    return PreferenceReport(
+        counted=bool(stored.get("counted")),
+        first_choices={side: (sum(1 for f in first if f["side"] == side and f["met"]),
+                              sum(1 for f in first if f["side"] == side)) for side in ("municipality", "expert")},
+        blocking=tuple(_blocking_pair(b) for b in stored.get("blocking", []) if own(b)),
+        debrief=tuple(Debrief(expert_id=parse_ref(d["expert"]), need_id=parse_ref(d["need"]), level=d["level"],
+                              rule=d.get("rule"), veto_by=(d.get("veto") or {}).get("by"),
+                              veto_reason=(d.get("veto") or {}).get("reason", ""),
+                              preferred_expert_id=_ref_id(d.get("preferred")))
+                      for d in stored.get("debrief", []) if own(d)),
+    )
+
+
+def _experts_named(preferences: PreferenceReport | None) -> set[int]:
+    if preferences is None:
+        return set()
+    named = {b.expert_id for b in preferences.blocking} | {b.assigned_expert_id for b in preferences.blocking}
+    named |= {p[0] for b in preferences.blocking for p in b.weightier}
+    named |= {d.expert_id for d in preferences.debrief} | {d.preferred_expert_id for d in preferences.debrief}
+    return named - {None}
 
 
 def run_changes(*, user, run: MatchRun) -> list[ProposalChange]:

@@ -8,10 +8,10 @@ from backend.experts.models import Expert
 from backend.geo.models import Prefecture
 from backend.needs.models import Need
 from backend.runs.models import DecisionKind, MatchRun, PairDecision, Proposal, ScopeConsent
-from backend.runs.params import RunParams
+from backend.runs.params import CHOSEN_STAGES, RunParams
 from backend.runs.parts import summary_for
 from backend.runs.selectors import proposal_live_states, reader_prefectures
-from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LATER_STAGES, LEAD_CRITERIA
+from matching import ALLOWED_LEADS, DEFAULT_TIME_LIMIT_S, LEAD_CRITERIA
 
 
 class RunInputSerializer(serializers.Serializer):
@@ -24,8 +24,13 @@ class RunInputSerializer(serializers.Serializer):
     time_limit_s = serializers.IntegerField(min_value=1, max_value=600, default=DEFAULT_TIME_LIMIT_S)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     stages = serializers.ListField(
-        child=serializers.ChoiceField(choices=LATER_STAGES), required=False, max_length=len(LATER_STAGES),
-        help_text="Which stages after the lead to apply, in the engine's fixed order (default: all).")
+        child=serializers.ChoiceField(choices=CHOSEN_STAGES), required=False, max_length=len(CHOSEN_STAGES),
+        help_text="Which stages after the lead to apply, in the engine's fixed order (default: all). The "
+                  "preference stage is not among them: `wishes` decides it.")
+    wishes = serializers.BooleanField(
+        required=False, help_text="Whether both sides' wishes count (希望を考慮する: the preference stage directly "
+                                  "after the lead). Default: on once anyone stated a wish about a need of the scope "
+                                  "and fiscal year, off otherwise.")
     lead = serializers.ListField(
         child=serializers.ChoiceField(choices=LEAD_CRITERIA), required=False, max_length=len(LEAD_CRITERIA),
         help_text='What comes first: ["priority"] (default) or ["coverage", "priority"] (every municipality '
@@ -139,6 +144,75 @@ class ReportChangeSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=["pinned", "forbidden", "declined", "new_need", "recomputed", "approved"])
 
 
+class FirstChoicesSerializer(serializers.Serializer):
+    met = serializers.IntegerField()
+    stated = serializers.IntegerField()
+
+
+class WeightierPairSerializer(serializers.Serializer):
+    expert = NamedExpertSerializer(allow_null=True, help_text="null: an expert the reader may not see")
+    need = serializers.IntegerField()
+    municipality_level = serializers.IntegerField()
+    expert_level = serializers.IntegerField()
+
+
+class BlockingPairSerializer(serializers.Serializer):
+    expert = NamedExpertSerializer(allow_null=True)
+    need = serializers.IntegerField()
+    municipality_level = serializers.IntegerField()
+    expert_level = serializers.IntegerField()
+    assigned_expert = NamedExpertSerializer(allow_null=True)
+    released_need = serializers.IntegerField(allow_null=True)
+    outweighed_by = serializers.ChoiceField(
+        choices=["lead", "capacity", "preference", "rule", "equal", "not_counted", "unanalysed"],
+        help_text="what outweighed the pair (the pair pinned and solved again): the lead (`criterion`, the "
+                  "`lost_needs` another municipality's higher priority keeps), capacity (a filled need lost), the "
+                  "preference sum (`weightier` pairs), a rule, nothing (an equally good result), wishes not counted, "
+                  "or not analysed (beyond the first 20)")
+    criterion = serializers.CharField(allow_null=True)
+    rule = serializers.CharField(allow_null=True)
+    lost_needs = serializers.ListField(child=serializers.IntegerField())
+    weightier = WeightierPairSerializer(many=True)
+
+
+class DebriefSerializer(serializers.Serializer):
+    expert = NamedExpertSerializer(allow_null=True)
+    need = serializers.IntegerField()
+    level = serializers.IntegerField(help_text="the expert's interest: 3 第一希望, 2 希望, 1 可")
+    rule = serializers.CharField(allow_null=True, help_text="the first rule that blocked the pair (or capacity)")
+    veto_by = serializers.CharField(allow_null=True, help_text="municipality or expert, when a veto forbade it")
+    veto_reason = serializers.CharField(allow_blank=True)
+    preferred = NamedExpertSerializer(allow_null=True, help_text="who was placed at the need instead")
+
+
+class PreferenceReportSerializer(serializers.Serializer):
+    counted = serializers.BooleanField(help_text="whether wishes counted in the run (the preference stage)")
+    first_choices = serializers.DictField(child=FirstChoicesSerializer(), help_text="by side: municipality, expert")
+    blocking_pairs = BlockingPairSerializer(many=True)
+    debrief = DebriefSerializer(many=True, help_text="experts who stated interest and were not placed")
+
+
+def preference_report_document(preferences, named) -> dict | None:
+    if preferences is None:
+        return None
+    return {
+        "counted": preferences.counted,
+        "first_choices": {side: {"met": met, "stated": stated}
+                          for side, (met, stated) in preferences.first_choices.items()},
+        "blocking_pairs": [
+            {"expert": named(b.expert_id), "need": b.need_id, "municipality_level": b.municipality_level,
+             "expert_level": b.expert_level, "assigned_expert": named(b.assigned_expert_id),
+             "released_need": b.released_need_id, "outweighed_by": b.by, "criterion": b.criterion, "rule": b.rule,
+             "lost_needs": list(b.lost_need_ids),
+             "weightier": [{"expert": named(e), "need": n, "municipality_level": m, "expert_level": x}
+                           for e, n, m, x in b.weightier]}
+            for b in preferences.blocking],
+        "debrief": [{"expert": named(d.expert_id), "need": d.need_id, "level": d.level, "rule": d.rule,
+                     "veto_by": d.veto_by, "veto_reason": d.veto_reason, "preferred": named(d.preferred_expert_id)}
+                    for d in preferences.debrief],
+    }
+
+
 class RunReportOutputSerializer(serializers.Serializer):
     """The reader's part of a run's report (`selectors.run_report_for`): stored by the worker, read as is."""
 
@@ -147,6 +221,8 @@ class RunReportOutputSerializer(serializers.Serializer):
     vendors = serializers.DictField(child=serializers.CharField(), help_text="names of the vendors flags refer to")
     procurements = serializers.DictField(child=serializers.CharField(),
                                          help_text="titles of the procurements flags refer to")
+    preferences = PreferenceReportSerializer(allow_null=True, help_text="what became of both sides' wishes "
+                                                                        "(a version 3 run; null before)")
 
     def to_representation(self, report) -> dict:
         def named(pk):
@@ -159,6 +235,7 @@ class RunReportOutputSerializer(serializers.Serializer):
                          "reason": c.reason} for c in report.changes],
             "vendors": {str(pk): name for pk, name in report.vendor_names.items()},
             "procurements": {str(pk): title for pk, title in report.procurement_titles.items()},
+            "preferences": preference_report_document(report.preferences, named),
         }
 
 

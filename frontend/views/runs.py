@@ -26,6 +26,7 @@ from backend.geo.models import Prefecture
 from backend.needs.selectors import need_list
 from backend.notifications.texts import pin_in_words
 from backend.placement import services as placement_services
+from backend.placement.preferences import wishes_exist
 from backend.placement.rules import incumbent_conflicts
 from backend.runs import selectors as selectors_runs
 from backend.runs import services
@@ -36,7 +37,7 @@ from backend.runs.models import (
     ProposalStatus,
     RunStatus,
 )
-from backend.runs.params import RunParams
+from backend.runs.params import CHOSEN_STAGES, RunParams
 from backend.runs.refs import parse_ref
 from backend.runs.report import conflicting_pins_named
 from backend.runs.selectors import (
@@ -58,7 +59,7 @@ def _start_context(request, values, errors) -> dict:
         # Only neighbours that consented to joint runs can be chosen (the service refuses the others).
         "consents": selectors.consents_received(user=request.user),
         "prefecture_names": dict(Prefecture.objects.values_list("code", "name")),
-        "stages": [(name, labels.STAGE_LABELS[name]) for name in matching.LATER_STAGES],
+        "stages": [(name, labels.STAGE_LABELS[name]) for name in CHOSEN_STAGES],
         "leads": list(labels.LEADS.items()),
     }
 
@@ -66,8 +67,12 @@ def _start_context(request, values, errors) -> dict:
 @role_required(*COORDINATOR)
 @reuse_page
 def run_index(request):
-    values = {"fiscal_year": selectors.default_fiscal_year(user=request.user), "scope": [], "time_limit_s": matching.DEFAULT_TIME_LIMIT_S,
-              "stages": list(matching.LATER_STAGES), "lead": ",".join(matching.DEFAULT_LEAD)}
+    fiscal_year = selectors.default_fiscal_year(user=request.user)
+    values = {"fiscal_year": fiscal_year, "scope": [], "time_limit_s": matching.DEFAULT_TIME_LIMIT_S,
+              "stages": list(CHOSEN_STAGES), "lead": ",".join(matching.DEFAULT_LEAD),
+              # 「希望を考慮する」 is on by default once anyone stated a wish in the prefecture and year.
+              "wishes": bool(request.user.prefecture_id) and wishes_exist(
+                  prefecture_codes=[request.user.prefecture_id], fiscal_year=fiscal_year)}
     return render(request, "frontend/runs/index.html", _start_context(request, values, None))
 
 
@@ -77,7 +82,7 @@ def run_new(request):
     scope = sorted({request.user.prefecture_id or "", *request.POST.getlist("scope")} - {""})
     data = {"fiscal_year": forms.number_or_text(request.POST, "fiscal_year"), "scope": scope,
             "time_limit_s": forms.number_or_text(request.POST, "time_limit_s"),
-            "stages": request.POST.getlist("stages"),
+            "stages": request.POST.getlist("stages"), "wishes": request.POST.get("wishes") == "on",
             "lead": [c for c in forms.text(request.POST, "lead").split(",") if c] or list(matching.DEFAULT_LEAD)}
     if data["time_limit_s"] == "":
         del data["time_limit_s"]  # the serializer's default
@@ -182,8 +187,9 @@ def _review_context(request, run, *, problems=None) -> dict:
     params = RunParams.from_stored(run.params)
     return {
         **_progress_context(request, run),
-        "stages": [labels.STAGE_LABELS[name] for name in matching.LATER_STAGES
-                   if params.stages is None or name in params.stages],
+        "stages": [labels.STAGE_LABELS[name] for name in (
+            matching.LATER_STAGES if params.engine_stages() is None else params.engine_stages())],
+        **_preferences_context(report, needs),
         "lead": labels.lead_text(params.lead),
         "changes": [{"need": needs_by_id.get(c.need_id), "before": report.expert_names.get(c.before_expert_id),
                      "after": report.expert_names.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
@@ -199,6 +205,65 @@ def _review_context(request, run, *, problems=None) -> dict:
         "retryable": run.status in (RunStatus.FAILED, RunStatus.CANCELLED),
         "pin_conflicts": _pin_conflicts(request, run),
     }
+
+
+def _preferences_context(report, needs) -> dict:
+    """The section 「希望の反映」: what became of both sides' wishes, by names (a version 3 run only)."""
+    preferences = report.preferences
+    if preferences is None:
+        return {"preferences": None}
+    need_ids = {b.need_id for b in preferences.blocking} | {d.need_id for d in preferences.debrief}
+    need_ids |= {n for b in preferences.blocking for n in (*b.lost_need_ids, b.released_need_id) if n}
+    need_ids |= {p[1] for b in preferences.blocking for p in b.weightier}
+    needs_by_id = needs.select_related("municipality").in_bulk(need_ids)
+
+    def need_name(pk) -> str:
+        need = needs_by_id.get(pk)
+        if need is None:
+            return _("他の都道府県のニーズ")
+        return f"{need.municipality.name}（{need.title or need.get_role_display()}）"
+
+    def expert_name(pk) -> str:
+        return report.expert_names.get(pk, "—") if pk else "—"
+
+    def outweighed(b) -> str:
+        words = str(labels.OUTWEIGHED[b.criterion if b.by == "lead" else b.by])
+        if b.by in ("lead", "capacity") and b.lost_need_ids:
+            return words + _("：この組み合わせにすると %(needs)s が充足されなくなります") % {
+                "needs": "、".join(need_name(n) for n in b.lost_need_ids)}
+        if b.by == "preference" and b.weightier:
+            return words + "：" + "、".join(
+                f"{expert_name(e)} → {need_name(n)}（{labels.WISH_SIDES['municipality']} {labels.WISH_LEVELS[m]}・"
+                f"{labels.WISH_SIDES['expert']} {labels.WISH_LEVELS[x]}）" for e, n, m, x in b.weightier)
+        if b.by == "rule" and b.rule:
+            return f"{words}：{labels.reason_text(b.rule)[0]}"
+        return words
+
+    def debriefed(d) -> str:
+        if d.veto_by:
+            return _("%(side)sが不可としました（理由：%(reason)s）") % {"side": labels.WISH_SIDES[d.veto_by],
+                                                             "reason": d.veto_reason}
+        if d.rule and d.rule != "capacity":
+            return str(labels.reason_text(d.rule)[0])
+        if d.preferred_expert_id:
+            return _("%(expert)s が選ばれました") % {"expert": expert_name(d.preferred_expert_id)}
+        if d.rule == "capacity":
+            return str(labels.reason_text(d.rule)[0])
+        return _("他のニーズとの調整で充足されませんでした")
+
+    return {"preferences": {
+        "counted": preferences.counted,
+        "first_choices": [(labels.WISH_SIDES[side], met, stated)
+                          for side, (met, stated) in preferences.first_choices.items()],
+        "blocking": [{"expert": expert_name(b.expert_id), "need": need_name(b.need_id),
+                      "municipality_level": labels.WISH_LEVELS[b.municipality_level],
+                      "expert_level": labels.WISH_LEVELS[b.expert_level],
+                      "assigned": expert_name(b.assigned_expert_id) if b.assigned_expert_id else _("未充足"),
+                      "released": need_name(b.released_need_id) if b.released_need_id else None,
+                      "by": b.by, "outweighed": outweighed(b)} for b in preferences.blocking],
+        "debrief": [{"expert": expert_name(d.expert_id), "need": need_name(d.need_id),
+                     "level": labels.WISH_LEVELS[d.level], "why": debriefed(d)} for d in preferences.debrief],
+    }}
 
 
 def _pin_conflicts(request, run) -> list[str]:

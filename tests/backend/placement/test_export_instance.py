@@ -30,7 +30,7 @@ def small_world(db):
 def test_instance_has_every_field_the_exchange_format_requires(small_world):
     expert, outsider, need, procurement = small_world
     doc = instance_build(prefecture_codes=["20"], fiscal_year=2027)
-    assert doc["format"] == "kenmu.instance/2"
+    assert doc["format"] == "kenmu.instance/3"  # both sides' wishes since issue 25
     assert {"fiscal_year", "cooling_off_days", "time_limit_s", "skills", "experts", "needs", "vendors",
             "procurements", "pins", "forbids", "coi_overrides"} <= set(doc)
     assert [e["id"] for e in doc["experts"]] == [f"E{expert.pk}"]

@@ -13,7 +13,7 @@ def test_the_instance_carries_offer_onsite_days_home_location_travel_rate_and_le
                        fee_amount=2_400_000)
     plain = NeedFactory()
     doc = scope_instance(prefecture_codes=["20"], fiscal_year=2027)
-    assert doc["format"] == "kenmu.instance/2" and doc["lead"] == ["priority"] and doc["travel_yen_per_km"] == 37
+    assert doc["format"] == "kenmu.instance/3" and doc["lead"] == ["priority"] and doc["travel_yen_per_km"] == 37
     (e,) = doc["experts"]
     assert e["id"] == f"E{expert.pk}" and e["home"] == {"lat": expert.home_municipality.lat,
                                                          "lon": expert.home_municipality.lon}

@@ -5,7 +5,7 @@ lookup of the previous run of a scope."""
 import pytest
 
 from backend.runs.models import MatchRun
-from backend.runs.params import RunParams
+from backend.runs.params import CHOSEN_STAGES, RunParams
 from backend.runs.scope import run_previous, scope_key
 from backend.runs.serializers import RunInputSerializer
 from matching import DEFAULT_LEAD, DEFAULT_TIME_LIMIT_S, LATER_STAGES
@@ -16,14 +16,14 @@ def test_params_are_stored_as_json_and_read_back_equal():
     params = RunParams(time_limit_s=45, seed=7, workers=3, stages=("fee",), lead=("coverage", "priority"))
     stored = params.as_stored()
     assert stored == {"time_limit_s": 45, "seed": 7, "workers": 3, "stages": ["fee"],
-                      "lead": ["coverage", "priority"]}
+                      "lead": ["coverage", "priority"], "wishes": None}
     assert RunParams.from_stored(stored) == params
     assert RunParams.from_stored(RunParams().as_stored()) == RunParams()
 
 
 def test_params_stored_by_older_runs_read_back_with_the_defaults():
     assert RunParams.from_stored({}) == RunParams.from_stored(None) == RunParams(
-        time_limit_s=DEFAULT_TIME_LIMIT_S, seed=0, workers=2, stages=None, lead=DEFAULT_LEAD)
+        time_limit_s=DEFAULT_TIME_LIMIT_S, seed=0, workers=2, stages=None, lead=DEFAULT_LEAD, wishes=None)
     # Before the lead could be chosen, and before the stages could: all stages, the engine's lead.
     old = RunParams.from_stored({"time_limit_s": 30, "seed": 0, "workers": 2})
     assert (old.time_limit_s, old.stages, old.lead) == (30, None, DEFAULT_LEAD)
@@ -32,7 +32,7 @@ def test_params_stored_by_older_runs_read_back_with_the_defaults():
 
 def test_params_keep_the_engines_order_of_stages_and_its_limits():
     chosen = RunParams(stages=tuple(reversed(LATER_STAGES)))
-    assert chosen.stages == tuple(LATER_STAGES)
+    assert chosen.stages == CHOSEN_STAGES  # the preference stage is the `wishes` option's, not a chosen stage
     assert RunParams(stages=[]).stages == ()  # none chosen is not "all"
     assert RunParams(time_limit_s=10_000, workers=99).as_stored()["time_limit_s"] == 600
     assert RunParams(workers=0).workers == 1

@@ -10,7 +10,7 @@ from backend.runs.scope import run_previous, scope_key
 
 
 class Command(BaseCommand):
-    help = ("Write the kenmu.instance/2 document for one or several prefectures and a fiscal year, exactly as a "
+    help = ("Write the kenmu.instance/3 document for one or several prefectures and a fiscal year, exactly as a "
             "run would solve it now (pins, forbids, exceptions, fixed engagements, previous assignments).")
 
     def add_arguments(self, parser):
