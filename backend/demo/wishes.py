@@ -5,19 +5,21 @@ lower priority more, so a run of the season shows a pair both sides would rather
 what outweighed it.
 
 Eligibility is the engine's (rules 1-8 on the instance a run would solve), so every wish is about a real candidate.
-Rows are written directly, as the people who would state them (set_by / created_by): the demo is seeded before
-anyone logs in.
+Each wish and veto is stated through backend.wishes.services by the person who would state it (the municipality's
+staff, the expert's account), so the demo's audit log shows them like any other.
 """
 
 import random
 
 import matching
-from backend.accounts.models import User, UserRole
 from backend.core.choices import WishLevel, WishSide
+from backend.demo.year import expert_user, staff_user
+from backend.experts.models import Expert
 from backend.needs.models import Need
 from backend.placement.instance import scope_instance
 from backend.runs.refs import parse_ref
-from backend.wishes.models import Veto, Wish
+from backend.wishes.models import Wish
+from backend.wishes.services import veto_add, wish_set
 
 DEMO_PREFECTURE = "20"
 
@@ -37,12 +39,10 @@ def _eligible(fiscal_year: int) -> dict[int, list[int]]:
     return {need: sorted(experts) for need, experts in eligible.items()}
 
 
-def _staff_of(need: Need) -> User | None:
-    return User.objects.filter(role=UserRole.MUNICIPAL, municipality_id=need.municipality_id).first()
-
-
-def _wish(need: Need, expert_id: int, side: str, level: int, by: User | None) -> None:
-    Wish.objects.update_or_create(need=need, expert_id=expert_id, side=side, defaults={"level": level, "set_by": by})
+def _wish(need: Need, expert_id: int, side: str, level: int) -> None:
+    expert = Expert.objects.get(pk=expert_id)
+    actor = staff_user(need.municipality_id) if side == WishSide.MUNICIPALITY else expert_user(expert)
+    wish_set(actor=actor, need=need, expert=expert, side=side, level=level)
 
 
 def demo_wishes_seed(*, fiscal_year: int, rng: random.Random) -> None:
@@ -59,28 +59,25 @@ def demo_wishes_seed(*, fiscal_year: int, rng: random.Random) -> None:
                                  for e in eligible[h.pk] if e in eligible[lo.pk]), (None, None, None))
     if high is not None:
         for need in (high, low):
-            _wish(need, expert_id, WishSide.MUNICIPALITY, WishLevel.FIRST, _staff_of(need))
-        expert_user = User.objects.filter(expert_id=expert_id).first()
-        _wish(low, expert_id, WishSide.EXPERT, WishLevel.FIRST, expert_user)
-        _wish(high, expert_id, WishSide.EXPERT, WishLevel.WANTED, expert_user)
+            _wish(need, expert_id, WishSide.MUNICIPALITY, WishLevel.FIRST)
+        _wish(low, expert_id, WishSide.EXPERT, WishLevel.FIRST)
+        _wish(high, expert_id, WishSide.EXPERT, WishLevel.WANTED)
     others = [n for n in needs if n not in (high, low)][:6]
     for need in others:
         first, wanted, *rest = rng.sample(eligible[need.pk], len(eligible[need.pk]))
-        _wish(need, first, WishSide.MUNICIPALITY, WishLevel.FIRST, _staff_of(need))
-        _wish(need, wanted, WishSide.MUNICIPALITY, WishLevel.WANTED, _staff_of(need))
-        _wish(need, first, WishSide.EXPERT, rng.choice([WishLevel.FIRST, WishLevel.WANTED]),
-              User.objects.filter(expert_id=first).first())
+        _wish(need, first, WishSide.MUNICIPALITY, WishLevel.FIRST)
+        _wish(need, wanted, WishSide.MUNICIPALITY, WishLevel.WANTED)
+        _wish(need, first, WishSide.EXPERT, rng.choice([WishLevel.FIRST, WishLevel.WANTED]))
         if rest:
-            _wish(need, rest[0], WishSide.EXPERT, WishLevel.ACCEPTABLE, User.objects.filter(expert_id=rest[0]).first())
+            _wish(need, rest[0], WishSide.EXPERT, WishLevel.ACCEPTABLE)
     vetoed_by_municipality, vetoed_by_expert = others[0], others[-1]
     # The municipality vetoes a candidate it did not wish for (who may have wished for the need: the debrief says why).
     wished = set(Wish.objects.filter(need=vetoed_by_municipality, side=WishSide.MUNICIPALITY)
                  .values_list("expert_id", flat=True))
     unwished = [e for e in eligible[vetoed_by_municipality.pk] if e not in wished]
-    Veto.objects.create(side=WishSide.MUNICIPALITY, need=vetoed_by_municipality,
-                        expert_id=unwished[-1], created_by=_staff_of(vetoed_by_municipality),
-                        reason="昨年度の別事業で連絡が滞ったため、今回は見送りたい。")
-    expert_id = eligible[vetoed_by_expert.pk][0]
-    Veto.objects.create(side=WishSide.EXPERT, municipality=vetoed_by_expert.municipality, expert_id=expert_id,
-                        created_by=User.objects.filter(expert_id=expert_id).first(),
-                        reason="勤務先の取引先があり、利害関係を避けたいため。")
+    veto_add(actor=staff_user(vetoed_by_municipality.municipality_id), side=WishSide.MUNICIPALITY,
+             need=vetoed_by_municipality, expert=Expert.objects.get(pk=unwished[-1]),
+             reason="昨年度の別事業で連絡が滞ったため、今回は見送りたい。")
+    expert = Expert.objects.get(pk=eligible[vetoed_by_expert.pk][0])
+    veto_add(actor=expert_user(expert), side=WishSide.EXPERT, municipality=vetoed_by_expert.municipality,
+             expert=expert, reason="勤務先の取引先があり、利害関係を避けたいため。")

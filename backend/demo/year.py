@@ -115,7 +115,7 @@ def _experts_for_posts(demo_expert: Expert, rng: random.Random) -> list[Expert]:
     return chosen
 
 
-def _staff(code: str) -> User:
+def staff_user(code: str) -> User:
     user = User.objects.filter(role=UserRole.MUNICIPAL, municipality_id=code).order_by("pk").first()
     if user is None:
         user = User.objects.create_user(f"staff-{code}", role=UserRole.MUNICIPAL, municipality_id=code)
@@ -124,7 +124,7 @@ def _staff(code: str) -> User:
     return user
 
 
-def _expert_user(expert: Expert) -> User:
+def expert_user(expert: Expert) -> User:
     user = User.objects.filter(role=UserRole.EXPERT, expert=expert).first()
     if user is None:
         user = User.objects.create_user(f"expert-{expert.pk}", role=UserRole.EXPERT, expert=expert)
@@ -144,7 +144,7 @@ def _post(code, basis, pattern, days, role, expert: Expert, year: int) -> Need:
     fee = {"annual": amount, "monthly": amount * 12, "daily": amount * per_year,
            "hourly": amount * per_year * 7.5}[basis]
     onsite = expert.onsite_prefectures.filter(code="20").exists()
-    return need_submit(actor=_staff(code), data={
+    return need_submit(actor=staff_user(code), data={
         "fiscal_year": year, "role": role,
         "title": f"{Municipality.objects.get(code=code).name} {dict(Role.choices)[role]}（{fiscal_year_label(year)}）",
         "pattern": pattern, "pattern_days": days, "weekdays": list(expert.weekdays),
@@ -159,8 +159,8 @@ def _post(code, basis, pattern, days, role, expert: Expert, year: int) -> Need:
 
 
 def _accept(engagement: Engagement) -> None:
-    engagement_respond(actor=_staff(engagement.municipality_id), engagement=engagement, accept=True)
-    engagement_respond(actor=_expert_user(engagement.expert), engagement=engagement, accept=True,
+    engagement_respond(actor=staff_user(engagement.municipality_id), engagement=engagement, accept=True)
+    engagement_respond(actor=expert_user(engagement.expert), engagement=engagement, accept=True,
                        pledge_version=PLEDGE_VERSION)
 
 
@@ -171,7 +171,7 @@ def _work_the_year(engagement: Engagement, rng: random.Random) -> None:
     if engagement.status != EngagementStatus.ACTIVE:
         return
     this_month = timezone.localdate().replace(day=1)
-    expert, staff = _expert_user(engagement.expert), _staff(engagement.municipality_id)
+    expert, staff = expert_user(engagement.expert), staff_user(engagement.municipality_id)
     dates = PlannedVisit.objects.filter(engagement=engagement, status=VisitStatus.PLANNED,
                                         date__lt=this_month).order_by("date").values_list("date", "onsite")
     for day, onsite in dates:
@@ -193,14 +193,14 @@ def _work_the_year(engagement: Engagement, rng: random.Random) -> None:
 def _recruitment_cost(need: Need) -> None:
     """長野市 advertised its post on a job site (募集広告), a recruitment cost 特別交付税（CIO補佐官等） counts."""
     year = current_fiscal_year()
-    recruitment_cost_add(actor=_staff(need.municipality_id), municipality=need.municipality, data={
+    recruitment_cost_add(actor=staff_user(need.municipality_id), municipality=need.municipality, data={
         "need": need, "kind": RecruitmentCostKind.ADVERTISEMENT, "amount": 55_000,
         "spent_on": min(timezone.localdate(), fiscal_year_start(year) + dt.timedelta(days=9)),
         "note": "求人サイトへの募集広告の掲載（4週間）"})
 
 
 def _goals_and_october(engagement: Engagement) -> None:
-    staff, expert = _staff(engagement.municipality_id), _expert_user(engagement.expert)
+    staff, expert = staff_user(engagement.municipality_id), expert_user(engagement.expert)
     goals = goals_set(actor=staff, engagement=engagement, texts=GOALS)
     if timezone.localdate() < dt.date(engagement.fiscal_year, 10, 1):
         return  # the October period is not open yet this year
