@@ -197,6 +197,13 @@ def _work_month_reminder(p: dict) -> tuple[str, str]:
             % {**p, "deadline": _day(p["deadline"])})
 
 
+def _round_published(p: dict) -> tuple[str, str]:
+    p = {**p, "deadline_day": _day(p["deadline"])}
+    return (_("二次調整の公開：%(prefecture)s") % p,
+            _("%(prefecture)sが未充足のニーズ%(needs)s件を二次調整として公開しました。%(deadline_day)sまでに、"
+              "関心のあるニーズを登録してください。") % p)
+
+
 RENDERERS = {
     NotificationKind.OFFER_AWAITING: _offer_awaiting,
     NotificationKind.OFFER_ACCEPTED: _offer_accepted,
@@ -221,6 +228,7 @@ RENDERERS = {
     NotificationKind.WORK_MONTH_ANSWERED: _work_month_answered,
     NotificationKind.WORK_MONTH_CONFIRMED: _work_month_confirmed,
     NotificationKind.WORK_MONTH_REMINDER: _work_month_reminder,
+    NotificationKind.ROUND_PUBLISHED: _round_published,
 }
 
 
