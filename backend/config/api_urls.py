@@ -25,6 +25,7 @@ from backend.documents.apis import (
 )
 from backend.engagements.apis import CoiOverrideViewSet, EngagementConflictViewSet, EngagementViewSet
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
+from backend.experts.commitment_apis import CommitmentViewSet
 from backend.funding.apis import EngagementFundingApi, FundingSchemeViewSet, RecruitmentCostViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.goals.apis import EvaluationViewSet, GoalViewSet
@@ -33,6 +34,7 @@ from backend.notifications.apis import NotificationViewSet
 from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
 from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
+from backend.placement.round_apis import RoundViewSet
 from backend.public.apis import PublishedYearListApi, PublishedYearUnpublishApi
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi
@@ -76,6 +78,9 @@ router.register("work-days", WorkDayViewSet, basename="work-day")
 router.register("work-months", WorkMonthViewSet, basename="work-month")
 router.register("funding/schemes", FundingSchemeViewSet, basename="funding-scheme")
 router.register("funding/recruitment-costs", RecruitmentCostViewSet, basename="recruitment-cost")
+# the second round and commitments elsewhere (issue 25, items 5 and 8)
+router.register("rounds", RoundViewSet, basename="round")
+router.register("commitments", CommitmentViewSet, basename="commitment")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
