@@ -33,8 +33,8 @@ from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.notifications.apis import NotificationViewSet
 from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
 from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
-from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
 from backend.placement.round_apis import RoundViewSet
+from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
 from backend.public.apis import PublishedYearListApi, PublishedYearUnpublishApi
 from backend.renewals.apis import RenewalViewSet
 from backend.restrictions.apis import MayBidApi, RestrictionExportApi, RestrictionListApi

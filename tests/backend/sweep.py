@@ -96,6 +96,9 @@ class World:
     funding_scheme: object
     recruitment_cost: object
     token_key: str
+    # the second round and a commitment elsewhere (issue 25, items 5 and 8)
+    round: object = None
+    commitment: object = None
 
 
 def world_build() -> World:
@@ -171,6 +174,15 @@ def world_build() -> World:
                                                       spent_on=dt.date(2027, 5, 10), note="求人サイトへの掲載")
     # The public yearly page of 長野県 (issue 24, item 7): published, so the sweep opens it and its CSV.
     PublishedYear.objects.create(prefecture_id="20", fiscal_year=2027, published_at=now, published_by=coordinator)
+    # 長野県's open second round of 2027 with the open need, and the expert's commitment elsewhere (issue 25)
+    from backend.experts.models import ExternalCommitment
+    from backend.wishes.models import Round
+
+    second_round = Round.objects.create(prefecture_id="20", fiscal_year=2027, deadline=dt.date(2027, 6, 1),
+                                        published_at=now, published_by=coordinator)
+    second_round.needs.set([need])
+    commitment = ExternalCommitment.objects.create(expert=expert, fiscal_year=2027, kind="employer", days_per_year=10,
+                                                   weekdays=["fri"], note="本業")
     return World(coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
@@ -178,7 +190,7 @@ def world_build() -> World:
                  notification=notification, other_user=invited, token_key=token_key,
                  duplicate=duplicate, conflict=conflict, closed_day=closed_day, visit=visit, feed=feed,
                  work_month=work_month, work_day=work_day, funding_scheme=funding_scheme,
-                 recruitment_cost=recruitment_cost)
+                 recruitment_cost=recruitment_cost, round=second_round, commitment=commitment)
 
 
 def fingerprint() -> dict[str, str]:

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from backend.core.models import AuditLog
 from backend.core.audit import AuditAction
 from backend.core.errors import ConflictError, DomainError, ForbiddenError
+from backend.core.models import AuditLog
 from backend.notifications.models import Notification, NotificationKind
 from backend.placement.instance import run_instance
 from backend.placement.round_runs import round_run

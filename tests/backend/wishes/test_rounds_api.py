@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from backend.core.errors import ConflictError
-
 from backend.runs.models import MatchRun
 from backend.wishes.rounds import round_publish
 from tests.backend.conftest import client_for
