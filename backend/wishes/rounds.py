@@ -54,10 +54,13 @@ def _check_coordinates(actor: User, prefecture_id: str) -> None:
 
 
 def _interest_link() -> str:
-    try:
-        return reverse("wishes-interest")
-    except NoReverseMatch:
-        return INTEREST_PATH
+    """The expert's interest page (URL name `wishes-interest`, built by the wishes pages)."""
+    for name in ("frontend:wishes-interest", "wishes-interest"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return INTEREST_PATH
 
 
 def _pool_experts(prefecture_id: str) -> QuerySet[User]:
