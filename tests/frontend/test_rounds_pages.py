@@ -8,6 +8,7 @@ from django.utils import timezone
 from backend.experts.models import ExternalCommitment
 from backend.runs.models import MatchRun
 from backend.wishes.models import Round
+from frontend.todo import todo_list
 from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,14 @@ def test_an_expert_declares_a_commitment_and_the_coordinator_sees_it(client):
     page = client.get(f"/experts/{user.expert.pk}/").content.decode()
     assert "本業の繁忙期" in page and "勤務先の業務" in page and "12日" in page
     assert f"/me/commitments/{commitment.pk}/remove/" not in page  # the coordinator reads, never writes
+
+
+def test_a_round_past_its_deadline_awaits_its_run_on_the_coordinators_home(client):
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    r = Round.objects.create(prefecture_id="20", fiscal_year=2027, deadline=timezone.localdate() - dt.timedelta(days=1),
+                             published_at=timezone.now(), published_by=coordinator)
+    waiting = {t.key: t.count for t in todo_list(user=coordinator)}
+    assert waiting["rounds"] == 1
+    MatchRun.objects.create(prefecture_id="20", scope=["20"], scope_key="x", fiscal_year=2027, kind="second_round",
+                            round=r, status="succeeded")
+    assert {t.key: t.count for t in todo_list(user=coordinator)}["rounds"] == 0
