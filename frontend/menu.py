@@ -49,7 +49,8 @@ COORDINATOR_MENU = (
     Group(_("年間の業務"), (
         Item("work-overview", _("活動記録の状況")), Item("renewals", _("次年度の継続")), Item("evaluations", _("評価")),
         Item("settings", CLOSED_DAYS, section="closed-days", fragment="#closed-days", coordinator_only=True),
-        Item("public-settings", _("年度の公開"), coordinator_only=True))),
+        Item("public-settings", _("年度の公開"), coordinator_only=True),
+        Item("rounds", _("二次調整"), coordinator_only=True))),
     Group(_("費用"), (Item("costs", _("費用")), Item("payments", _("支払額")),
                       Item("cost-estimate", _("予算要求見込み")), Item("cost-claims", _("交付税算定資料")),
                       Item("funding-schemes", _("財源")), Item("recruitment-costs", _("募集経費")))),

@@ -39,6 +39,7 @@ from backend.runs.models import Proposal, ProposalStatus, RunStatus
 from backend.visits.models import VisitStatus
 from backend.visits.selectors import visit_list
 from backend.wishes.models import Veto, Wish
+from backend.wishes.round_selectors import rounds_awaiting_run
 from backend.worklog.selectors import (
     work_months_overdue,
     work_months_to_answer,
@@ -132,6 +133,8 @@ def _coordinator(user) -> dict:
             status=ApplicationStatus.PENDING), reverse("frontend:applications")),
         # Months of an activity log past the municipality's confirmation deadline (issue 23).
         "work_overdue": (_("確認期限を過ぎた活動記録"), work_months_overdue(user=user), reverse("frontend:work-overview")),
+        # A second round whose deadline for interest passed and that has not been run (issue 25).
+        "rounds": (_("締切を過ぎた二次調整（未実行）"), rounds_awaiting_run(user=user), reverse("frontend:rounds")),
     }
 
 

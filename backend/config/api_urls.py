@@ -30,6 +30,7 @@ from backend.engagements.apis import (
     OfferDeclinesApi,
 )
 from backend.experts.apis import AffiliationChangeViewSet, ExpertViewSet
+from backend.experts.commitment_apis import CommitmentViewSet
 from backend.funding.apis import EngagementFundingApi, FundingSchemeViewSet, RecruitmentCostViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.goals.apis import EvaluationViewSet, GoalViewSet
@@ -37,6 +38,7 @@ from backend.intake.apis import ImportApi, ImportTemplateApi
 from backend.notifications.apis import NotificationViewSet
 from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
 from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
+from backend.placement.round_apis import RoundViewSet
 from backend.procurement.apis import ProcurementViewSet, VendorDuplicateViewSet, VendorViewSet
 from backend.public.apis import PublishedYearListApi, PublishedYearUnpublishApi
 from backend.renewals.apis import RenewalViewSet
@@ -85,6 +87,9 @@ router.register("funding/recruitment-costs", RecruitmentCostViewSet, basename="r
 # both sides have a say (issue 25)
 router.register("wishes", WishViewSet, basename="wish")
 router.register("vetoes", VetoViewSet, basename="veto")
+# the second round and commitments elsewhere (issue 25, items 5 and 8)
+router.register("rounds", RoundViewSet, basename="round")
+router.register("commitments", CommitmentViewSet, basename="commitment")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),

@@ -8,6 +8,8 @@ class ErrorCode(StrEnum):
     DECIDED = "decided"
     DUPLICATE = "duplicate"
     IN_FUTURE = "in_future"
+    INVALID = "invalid"
+    OVER_CAPACITY = "over_capacity"
     NOT_AFFILIATED = "not_affiliated"
     NOT_YOURS = "not_yours"
     NOT_YOUR_PREFECTURE = "not_your_prefecture"

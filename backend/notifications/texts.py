@@ -228,6 +228,11 @@ def _veto_recorded(p: dict) -> tuple[str, str]:
     return (_("不可の登録：%(expert)sさんが%(municipality)sを辞退") % p,
             _("%(expert)sさんが%(municipality)sには行けないと登録しました（理由：%(reason)s）。"
               "取り下げられるのは本人のみです。") % p)
+def _round_published(p: dict) -> tuple[str, str]:
+    p = {**p, "deadline_day": _day(p["deadline"])}
+    return (_("二次調整の公開：%(prefecture)s") % p,
+            _("%(prefecture)sが未充足のニーズ%(needs)s件を二次調整として公開しました。%(deadline_day)sまでに、"
+              "関心のあるニーズを登録してください。") % p)
 
 
 RENDERERS = {
@@ -257,6 +262,7 @@ RENDERERS = {
     NotificationKind.WORK_MONTH_CONFIRMED: _work_month_confirmed,
     NotificationKind.WORK_MONTH_REMINDER: _work_month_reminder,
     NotificationKind.VETO_RECORDED: _veto_recorded,
+    NotificationKind.ROUND_PUBLISHED: _round_published,
 }
 
 

@@ -20,6 +20,7 @@ from backend.engagements.selectors import (
     engagement_holdings_for_instance,
 )
 from backend.engagements.terms import amounts_in_year, successor_terms
+from backend.experts.commitments import commitments_by_expert, expert_less_commitments
 from backend.experts.models import Affiliation, Expert
 from backend.geo.selectors import prefecture_setting
 from backend.needs.models import Need, NeedStatus
@@ -149,8 +150,10 @@ def procurement_document(procurement: Procurement) -> dict:
             "incumbent_vendor": vendor_ref(p.incumbent_vendor_id) if p.incumbent_vendor_id else None}
 
 
-def _remaining(doc: dict, holdings: list, fiscal_year: int) -> dict:
-    """What an expert has left once the approved engagements took their days and weekdays."""
+def _remaining(doc: dict, holdings: list, fiscal_year: int, commitments: list | None = None) -> dict:
+    """What an expert has left once the approved engagements took their days and weekdays, and their
+    commitments elsewhere that year theirs (issue 25: the same function as the approval's check)."""
+    doc = expert_less_commitments(doc, commitments or [])
     held = [holding_document(e, fiscal_year=fiscal_year) for e in holdings]
     taken_days = {d for h in held for d in h["weekdays"]}
     return {
@@ -171,9 +174,11 @@ def instance_build(*, prefecture_codes: list[str], fiscal_year: int,
     experts = _experts(prefecture_codes)
     needs = _needs(prefecture_codes, fiscal_year) if needs is None else needs
     holdings = _holdings([e.pk for e in experts], fiscal_year)
+    commitments = commitments_by_expert(expert_ids=[e.pk for e in experts], fiscal_year=fiscal_year)
     procurements = _procurements(n.municipality_id for n in needs)
     return instance_document(fiscal_year=fiscal_year, options=options, procurements=procurements,
-                             experts=[_remaining(expert_document(e), holdings.get(e.pk, []), fiscal_year)
+                             experts=[_remaining(expert_document(e), holdings.get(e.pk, []), fiscal_year,
+                                                 commitments.get(e.pk))
                                       for e in experts],
                              needs=[need_document(n) for n in needs])
 
@@ -246,12 +251,32 @@ def scope_instance(*, prefecture_codes: list[str], fiscal_year: int, time_limit_
 
 
 def run_instance(run: MatchRun) -> dict:
-    """The instance this run solves (its scope, fiscal year, parameters and replacement)."""
+    """The instance this run solves (its scope, fiscal year, parameters and replacement; a second round's run,
+    only the needs its round published that are still open)."""
     params = RunParams.from_stored(run.params)
-    return scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year, time_limit_s=params.time_limit_s,
+    instance = scope_instance(prefecture_codes=run.scope, fiscal_year=run.fiscal_year, time_limit_s=params.time_limit_s,
                           replacement=run.replacement if run.replacement_id else None,
                           previous_run=run_previous(scope_key=run.scope_key, before=run.created_at),
                           run_by=run.prefecture_id, lead=params.lead)
+    if run.round_id:
+        _only_round_needs(instance, run.round)
+    return instance
+
+
+# -- the second round (二次調整, issue 25) ------------------------------------------------------------------------
+
+def _only_round_needs(instance: dict, round) -> None:  # noqa: A002
+    """Narrow a run's instance to the round's published needs (the open ones: the instance has no other), and
+    every list that names a need (pins, forbids, previous assignments, preferences ...) to those needs. The
+    experts keep what they have left: every approved engagement stays fixed, as in any run."""
+    published = {need_ref(pk) for pk in round.needs.values_list("pk", flat=True)}
+    instance["needs"] = [n for n in instance["needs"] if n["id"] in published]
+    kept = {n["id"] for n in instance["needs"]}
+    for key, value in instance.items():
+        if key != "needs" and isinstance(value, list):
+            instance[key] = [v for v in value if not (isinstance(v, dict) and "need" in v and v["need"] not in kept)]
+    municipalities = {n["municipality"] for n in instance["needs"]}
+    instance["procurements"] = [p for p in instance["procurements"] if p["municipality"] in municipalities]
 
 
 def _add_wishes_and_vetoes(instance: dict) -> None:

@@ -18,6 +18,7 @@ from backend.core.choices import RULES, Skill, Weekday
 from backend.core.errors import FieldProblem, interpolate, joined
 from backend.core.fiscal import current_fiscal_year
 from backend.engagements.errors import ErrorCode
+from backend.experts.commitments import commitments_by_expert, expert_less_commitments
 from backend.experts.models import Expert
 from backend.needs.models import Need
 from backend.placement.instance import (
@@ -68,7 +69,14 @@ def _placement_instance(p: Placement, *, forbidden: bool, replaced: bool, confli
     options = InstanceOptions(forbids=((p.expert.pk, p.need.pk),) if forbidden else (),
                               coi_overrides=((p.expert.pk, p.need.municipality_id, ""),) if overridden else ())
     return instance_document(fiscal_year=p.need.fiscal_year, options=options, procurements=conflicts,
-                             experts=[expert_document(p.expert)], needs=[doc])
+                             experts=[_offered(p)], needs=[doc])
+
+
+def _offered(p: Placement) -> dict:
+    """The expert as the instance carries them: less their commitments elsewhere in the need's year (the one
+    function the run's instance uses too)."""
+    commitments = commitments_by_expert(expert_ids=[p.expert.pk], fiscal_year=p.need.fiscal_year)
+    return expert_less_commitments(expert_document(p.expert), commitments.get(p.expert.pk, []))
 
 
 def _problem(rule: int, message, *, field: str = "proposal") -> FieldProblem:
@@ -104,7 +112,7 @@ def _words(rule: int, p: Placement, check: matching.PlacementCheck, conflicts: l
         return interpolate(_("最大兼務数 %(limit)s を超えます。"), limit=p.expert.max_engagements)
     if rule == 10:
         return interpolate(_("年間稼働日数を超えます（承認済 %(used)s日 + %(days)s日 > %(capacity)s日）。"),
-                           used=check.held_days, days=p.days_per_year, capacity=p.expert.capacity_days)
+                           used=check.held_days, days=p.days_per_year, capacity=_offered(p)["capacity_days"])
     if rule == 11:
         return interpolate(_("同じ曜日に別の勤務があります（%(weekdays)s）。"),
                            weekdays=_labels(check.weekdays_twice, Weekday.choices))

@@ -106,8 +106,10 @@ def _check_scope(*, actor: User, scope: list[str], fiscal_year: int) -> None:
 
 
 def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None, params: RunParams | None = None,
-                replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None) -> MatchRun:
-    """Queue a run for the coordinator's prefecture, plus neighbours that consented to a joint run."""
+                replacement: ReplacementRequest | None = None, retry_of: MatchRun | None = None,
+                round=None) -> MatchRun:  # noqa: A002 - the second round (二次調整) the run matches
+    """Queue a run for the coordinator's prefecture, plus neighbours that consented to a joint run (a second
+    round's run: backend.placement.round_runs, which passes its `round`)."""
     if not is_coordinator(actor):
         raise ForbiddenError.single("run", RunErrorCode.NOT_A_COORDINATOR,
                                     _("マッチングを実行できるのは都道府県のコーディネーターのみです。"))
@@ -120,7 +122,7 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
     if params.wishes is None:  # 「希望を考慮する」 is on by default once anyone stated a wish in the scope and year
         params = replace(params, wishes=wishes_exist(prefecture_codes=scope, fiscal_year=fiscal_year))
     run = MatchRun(prefecture_id=home or scope[0], scope=scope, fiscal_year=fiscal_year, scope_key=key,
-                   kind=RunKind.REPLACEMENT if replacement else RunKind.FULL, replacement=replacement,
+                   kind=_run_kind(replacement, round), replacement=replacement, round=round,
                    params=params.as_stored(), started_by=actor if actor.pk else None,
                    retry_of=retry_of)
     try:
@@ -142,6 +144,12 @@ def run_enqueue(*, actor: User, fiscal_year: int, scope: list[str] | None = None
     return run
 
 
+def _run_kind(replacement, round) -> str:  # noqa: A002
+    if replacement is not None:
+        return RunKind.REPLACEMENT
+    return RunKind.SECOND_ROUND if round is not None else RunKind.FULL
+
+
 def _enqueue_task(run_id: int) -> None:
     result = execute_run.enqueue(run_id)
     MatchRun.objects.filter(pk=run_id).update(task_id=str(result.id))
@@ -159,7 +167,8 @@ def run_retry(*, actor: User, run: MatchRun) -> MatchRun:
     if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
         raise ConflictError.single("status", RunErrorCode.NOT_RETRYABLE, _("失敗または中止した実行のみ再実行できます。"))
     return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
-                       params=RunParams.from_stored(run.params), replacement=run.replacement, retry_of=run)
+                       params=RunParams.from_stored(run.params), replacement=run.replacement, retry_of=run,
+                       round=run.round)
 
 
 def run_rerun(*, actor: User, run: MatchRun) -> MatchRun:
@@ -169,7 +178,7 @@ def run_rerun(*, actor: User, run: MatchRun) -> MatchRun:
     if run.status in LIVE_RUN_STATUSES:
         raise ConflictError.single("status", RunErrorCode.STILL_ACTIVE, _("実行中のマッチングは再実行できません。"))
     return run_enqueue(actor=actor, fiscal_year=run.fiscal_year, scope=run.scope,
-                       params=RunParams.from_stored(run.params), replacement=run.replacement)
+                       params=RunParams.from_stored(run.params), replacement=run.replacement, round=run.round)
 
 
 def replacement_run(*, actor: User, replacement: ReplacementRequest, params: RunParams | None = None) -> MatchRun:

@@ -71,7 +71,7 @@ class RunOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchRun
-        fields = ["id", "prefecture", "scope", "fiscal_year", "kind", "replacement", "params", "status",
+        fields = ["id", "prefecture", "scope", "fiscal_year", "kind", "replacement", "round", "params", "status",
                   "progress", "timings", "error", "cancel_requested", "attempts", "retry_of", "started_by", "created_at", "started_at",
                   "heartbeat_at", "finished_at", "summary"]
 

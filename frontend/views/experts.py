@@ -18,6 +18,7 @@ from frontend import charts, forms, selectors
 from frontend.todo import todo_list
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, EXPERT, post_acts, role_required
+from frontend.views.commitment_parts import commitments_context
 from frontend.views.home import fiscal_year_param
 
 BLANK_AFFILIATION_ROWS = 2
@@ -54,6 +55,8 @@ def _profile_context(request, expert):
         "used_days": used,
         "skills": [(s.skill, s.level) for s in expert.skills.all()],
         "can_change": expert_can_change(user=request.user, expert=expert),
+        # commitments elsewhere (他の業務, issue 25): the expert edits them, the coordinator reads them
+        **commitments_context(request, expert),
     }
 
 

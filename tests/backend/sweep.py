@@ -97,6 +97,9 @@ class World:
     recruitment_cost: object
     token_key: str
     veto: object = None  # a municipality's 不可 (issue 25)
+    # the second round and a commitment elsewhere (issue 25, items 5 and 8)
+    round: object = None
+    commitment: object = None
 
 
 def world_build() -> World:
@@ -108,7 +111,7 @@ def world_build() -> World:
     from backend.applications.services import expert_application_submit
     from backend.calendar.models import ClosedDay
     from backend.engagements.models import CoiOverride, Engagement, EngagementConflict, ReplacementRequest
-    from backend.experts.models import AffiliationChange
+    from backend.experts.models import AffiliationChange, ExternalCommitment
     from backend.funding.models import RecruitmentCost
     from backend.funding.selectors import schemes_of
     from backend.geo.models import Municipality, Prefecture
@@ -117,7 +120,7 @@ def world_build() -> World:
     from backend.public.models import PublishedYear
     from backend.runs.models import ScopeConsent
     from backend.visits.models import CalendarFeed, PlannedVisit
-    from backend.wishes.models import Veto, Wish
+    from backend.wishes.models import Round, Veto, Wish
     from backend.worklog.models import WorkDay, WorkMonth
 
     coordinator = CoordinatorFactory(prefecture_id="20", email="coordinator@example.jp")
@@ -177,6 +180,12 @@ def world_build() -> World:
     Wish.objects.create(need=need, expert=expert, side="municipality", level=3, set_by=municipal)
     veto = Veto.objects.create(side="municipality", expert=proposal.expert, need=need, reason="面談で合わなかった",
                                created_by=municipal)
+    # 長野県's open second round of 2027 with the open need, and the expert's commitment elsewhere (issue 25)
+    second_round = Round.objects.create(prefecture_id="20", fiscal_year=2027, deadline=dt.date(2027, 6, 1),
+                                        published_at=now, published_by=coordinator)
+    second_round.needs.set([need])
+    commitment = ExternalCommitment.objects.create(expert=expert, fiscal_year=2027, kind="employer", days_per_year=10,
+                                                   weekdays=["fri"], note="本業")
     return World(veto=veto, coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
@@ -184,7 +193,7 @@ def world_build() -> World:
                  notification=notification, other_user=invited, token_key=token_key,
                  duplicate=duplicate, conflict=conflict, closed_day=closed_day, visit=visit, feed=feed,
                  work_month=work_month, work_day=work_day, funding_scheme=funding_scheme,
-                 recruitment_cost=recruitment_cost)
+                 recruitment_cost=recruitment_cost, round=second_round, commitment=commitment)
 
 
 def fingerprint() -> dict[str, str]:

@@ -123,7 +123,9 @@ def _kwargs(name: str, world) -> dict:
             ("notification", world.notification), ("vendor-duplicate", world.duplicate), ("vendor", world.vendor),
             ("closed-day", world.closed_day), ("visit-", world.visit), ("work-day", world.work_day),
             ("work-month", world.work_month),
-            ("funding-scheme", world.funding_scheme), ("recruitment-cost", world.recruitment_cost)]
+            ("funding-scheme", world.funding_scheme), ("recruitment-cost", world.recruitment_cost),
+            # the second round and commitments elsewhere (issue 25)
+            ("round-", world.round), ("my-commitment-", world.commitment)]
     return {"pk": next(row.pk for prefix, row in rows if name.startswith(prefix))}
 
 

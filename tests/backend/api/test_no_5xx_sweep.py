@@ -69,6 +69,8 @@ def _path(path: str, world) -> str:
         "runs": world.run, "scope-consents": world.consent, "users": world.other_user, "vendors": world.vendor,
         "visits": world.visit,
         "work-days": world.work_day, "work-months": world.work_month,
+        # the second round and commitments elsewhere (issue 25)
+        "rounds": world.round, "commitments": world.commitment,
     }.get(collection)
     if path.endswith("/replacement/") or path == "/api/v1/engagements/{id}/end/":
         row = world.active
@@ -137,6 +139,9 @@ def _valid_body(method: str, path: str, world) -> dict:
         "/api/v1/runs/": {"fiscal_year": 2027, "scope": ["20"], "time_limit_s": 5, "seed": 1},
         "/api/v1/scope-consents/": {"grantee": "15", "fiscal_year": 2027, "note": "合同"},
         "/api/v1/decisions/": {"need": world.need.pk, "expert": world.expert.pk, "kind": "forbid"},
+        "/api/v1/rounds/": {"fiscal_year": 2027, "deadline": "2099-06-30"},
+        "/api/v1/commitments/": {"fiscal_year": 2027, "kind": "employer", "days_per_year": 10, "weekdays": ["fri"]},
+        "/api/v1/commitments/{id}/": {"fiscal_year": 2027, "kind": "employer", "days_per_year": 12, "weekdays": []},
         "/api/v1/invitations/": {"email": "new@example.jp", "role": "municipal", "municipality": "202011"},
         "/api/v1/proposals/{id}/approve/": {"override_reason": "", "fee": 2_400_000, "employment_form": "contract",
                                             "starts_on": "2027-04-01", "ends_on": "2028-03-31"},
