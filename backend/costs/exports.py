@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 
 from backend.core.choices import EmploymentForm, Role
 from backend.core.fiscal import era_date, fiscal_year_label, wareki_datetime
-from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+from backend.core.spreadsheet import XLSX, csv_bytes, xlsx_bytes
 from backend.costs.selectors import RECRUITMENT, ClaimPack, CostLine, CostRow, CostTable
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cost_header() -> list[str]:

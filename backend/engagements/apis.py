@@ -6,14 +6,16 @@ this one: its `ProposalApprovalViewSet` and `ReplacementViewSet` (this one with 
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.core.api import validate_input
+from backend.core.api import readers_language, validate_input
 from backend.core.errors import ConflictError
+from backend.core.spreadsheet import XLSX
 from backend.core.viewsets import ScopedViewSet
 from backend.engagements import declines, selectors, services
 from backend.engagements.contacts import engagement_contacts
@@ -207,14 +209,18 @@ class OfferDeclinesApi(APIView):
     """The coordinator's count of the fiscal year's declined and lapsed offers by reason and side, and the list
     (issue 25); `file=xlsx` or `csv` gives the list as a file."""
 
-    @extend_schema(parameters=[DeclinesQuerySerializer], responses=DeclinesOutputSerializer)
+    @extend_schema(parameters=[DeclinesQuerySerializer],
+                   responses={200: DeclinesOutputSerializer, (200, "text/csv"): OpenApiTypes.BINARY,
+                              (200, XLSX): OpenApiTypes.BINARY})
     def get(self, request):
         coordinator_only(request.user)
         query = validate_input(DeclinesQuerySerializer, data=request.query_params)
         fiscal_year = query.get("fiscal_year") or declines.season_of(request.user)
         rows = declines.declines_of_year(user=request.user, fiscal_year=fiscal_year)
         if query.get("file"):
-            content, content_type, name = declines.declines_file(rows, fiscal_year=fiscal_year, file=query["file"])
+            with readers_language(request):
+                content, content_type, name = declines.declines_file(rows, fiscal_year=fiscal_year,
+                                                                     file=query["file"])
             response = HttpResponse(content, content_type=content_type)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response

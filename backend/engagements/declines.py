@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.core import fiscal
 from backend.core.choices import DeclineReason
-from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+from backend.core.spreadsheet import XLSX, csv_bytes, xlsx_bytes
 from backend.engagements.models import Engagement, EngagementStatus
 from backend.engagements.selectors import engagement_list
 from backend.geo.models import PrefectureSetting
@@ -21,7 +21,6 @@ from backend.geo.models import PrefectureSetting
 # The sides a decline is counted on; a lapse with neither side's answer counts on "both".
 SIDES = {"municipality": _("市区町村"), "expert": _("専門人材"), "both": _("双方（未回答）")}
 UNRECORDED = "unrecorded"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CODE_LABELS = {**dict(DeclineReason.choices), UNRECORDED: _("記録なし")}
 
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.permissions import is_coordinator
 from backend.core.api import BilingualValidationError, readers_language, validate_input
+from backend.core.spreadsheet import XLSX
 from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 
 
@@ -24,7 +25,6 @@ class TemplateFormatSerializer(serializers.Serializer):
     file = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
 
 

@@ -11,11 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.core.fiscal import era_date
-from backend.core.spreadsheet import csv_bytes, xlsx_bytes
+from backend.core.spreadsheet import XLSX, csv_bytes, xlsx_bytes
 from backend.needs.models import FeeBasis
 from backend.payments.selectors import OwedMonth
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def sheet_header() -> list[str]:

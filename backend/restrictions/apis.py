@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from backend.core.api import StrictPageNumberPagination, readers_language, validate_input
 from backend.core.errors import in_both
 from backend.core.reuse import reuse_data
+from backend.core.spreadsheet import XLSX
 from backend.procurement.selectors import procurement_list
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.selectors import restriction_list, restrictions_described, vendor_may_bid
@@ -22,7 +23,6 @@ from backend.restrictions.serializers import (
     RestrictionOutputSerializer,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPREADSHEETS = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY}
 
 

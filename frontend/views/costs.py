@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backend.core.fiscal import current_fiscal_year, default_fiscal_year, writable_fiscal_years
+from backend.core.spreadsheet import XLSX
 from backend.costs.exports import claim_file, cost_xlsx
 from backend.costs.selectors import (
     claim_municipality,
@@ -28,8 +29,6 @@ from frontend import forms
 from frontend.views.access import COORDINATOR, STAFF, role_required
 from frontend.views.calendar import closed_days_context
 from frontend.views.home import fiscal_year_param
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def funding_register_url() -> str:

@@ -17,7 +17,7 @@ from backend.core.api import BilingualValidationError
 from backend.core.audit import AuditAction
 from backend.core.fiscal import era_date
 from backend.core.reuse import reuse_page
-from backend.core.spreadsheet import csv_bytes
+from backend.core.spreadsheet import XLSX, csv_bytes
 from backend.engagements.selectors import engagement_conflicts_to_resolve
 from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
 from backend.procurement.selectors import procurement_list, vendor_list, vendor_pickable
@@ -36,7 +36,6 @@ from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, STAFF, role_required
 from frontend.views.documents import notice_choices
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A CSV of the audit log holds at most this many rows (the newest); narrow the filters for older ones.
 AUDIT_EXPORT_ROWS = 20_000
 
