@@ -374,6 +374,8 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
     With the preference stage (version 3) the first block carries the lead without its last term (LEAD_HEAD), which
     a row keeps instead: the preference stage's range (up to 6 per need) would otherwise split the stages before
     the cost stages into two blocks, the second under dense rows (national v3: 3 s more, docs/benchmarks.md).
+    That block's preference term carries a bonus per filled need (_preference_bonus), and the solver tries it
+    without the row first (solver._Run._block): the row made it 4-5 times slower.
     """
     names = [name for name, _ in stages]
     head = LEAD_HEAD if PREFERENCE_STAGE in names else "lead"
