@@ -15,6 +15,7 @@ from matching import (
     SolveOptions,
     blocking_pairs,
     blocking_rules,
+    formulation,
     greedy_solve,
     load_instance,
     solve,
@@ -23,11 +24,10 @@ from matching import (
 from matching.__main__ import main
 from matching.eligibility import ExpertTable, candidates
 from matching.flags import ProcurementIndex
-from matching import formulation
 from matching.formulation import (
     LEAD_HEAD,
-    PREFERENCE_BONUS,
     MAX_BLOCK_SCALE,
+    PREFERENCE_BONUS,
     build,
     components,
     later_stages,
