@@ -374,18 +374,45 @@ def stage_blocks(model: LinearModel, stages: list[tuple[str, str]],
     With the preference stage (version 3) the first block carries the lead without its last term (LEAD_HEAD), which
     a row keeps instead: the preference stage's range (up to 6 per need) would otherwise split the stages before
     the cost stages into two blocks, the second under dense rows (national v3: 3 s more, docs/benchmarks.md).
+    That block's preference term carries a bonus per filled need (_preference_bonus), and the solver tries it
+    without the row first (solver._Run._block): the row made it 4-5 times slower.
     """
     names = [name for name, _ in stages]
     head = LEAD_HEAD if PREFERENCE_STAGE in names else "lead"
     plans = [_greedy_groups(model, names, [head], max_scale), _greedy_groups(model, names, [], max_scale)]
     groups = plans[0] if model.offered_fees and plans[0] else min(plans, key=len)
+    if groups and groups[0][:2] == [LEAD_HEAD, PREFERENCE_STAGE]:
+        groups[0] = [LEAD_HEAD, _preference_bonus(model, groups[0], max_scale)] + groups[0][2:]
     blocks = []
     for group in groups:
-        stages_only = tuple(n for n in group if n not in ("lead", LEAD_HEAD))
+        stages_only = tuple(PREFERENCE_STAGE if n == PREFERENCE_BONUS else n for n in group
+                            if n not in ("lead", LEAD_HEAD))
         if stages_only:
             blocks.append(StageBlock(stages_only, _weighted(model, group), group[0] in ("lead", LEAD_HEAD),
                                      lead_terms(model)[-1] if group[0] == LEAD_HEAD else None))
     return blocks
+
+
+PREFERENCE_BONUS = "preference_filled"  # the preference stage plus a bonus per filled need (_preference_bonus)
+SENSES[PREFERENCE_BONUS] = "max"
+MAX_FILLED_BONUS = 16
+
+
+def _preference_bonus(model: LinearModel, group: list[str], max_scale: int) -> str:
+    """The preference stage with b added to every pair's coefficient, b as large as the block's scale allows
+    (at most MAX_FILLED_BONUS). The block keeps the filled needs by a row; among the solutions with that number of
+    filled needs the bonus adds the same b * filled to each, so the order is the preference stage's. It makes a
+    solution that gives up a filled need for wishes lose b, so the block solved without the row (solver._block,
+    optimistic) mostly already keeps the filled needs and needs no second solve. Returns the objective's name
+    (PREFERENCE_BONUS, or PREFERENCE_STAGE when no bonus fits)."""
+    rest = math.prod(stage_range(model, n) + 1 for n in group if n != PREFERENCE_STAGE)
+    pref = dict(model.objectives[PREFERENCE_STAGE])
+    filled = model.objectives["filled"]
+    for b in range(MAX_FILLED_BONUS, 0, -1):
+        model.objectives[PREFERENCE_BONUS] = sorted((v, pref.get(v, 0) + b * c) for v, c in filled)
+        if rest * (stage_range(model, PREFERENCE_BONUS) + 1) <= max_scale:
+            return PREFERENCE_BONUS
+    return PREFERENCE_STAGE
 
 
 COST_START = "fee"  # the first of the cost stages (fee, travel)

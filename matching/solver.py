@@ -110,6 +110,7 @@ class _Run:
         self.on_progress, self.should_stop = on_progress, should_stop
         self.cancelled = False
         self.timings: dict[str, float] = {}
+        self.lead_row_retries = 0  # blocks solved again under the row that keeps the lead's last term
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -236,17 +237,31 @@ class _Run:
 
     def _block(self, piece: _Piece, block: StageBlock, fixed: list[str], share: float) -> list[str]:
         """Solve one block; returns the stages whose values now hold (as rows or in the objective)."""
-        for name in [block.lead_row] if block.lead_row else fixed if not block.carries_lead else []:
+        # A block that carries the lead without its last term (version 3) is first solved without the row that
+        # keeps that term (filled needs): its optimum there is also the block's optimum whenever it reaches the
+        # lead's value; else the row is added and the block solved again (below). See formulation._preference_bonus.
+        for name in fixed if not block.carries_lead else []:
             if name not in piece.rows_added:
                 # The value each stage holds in the current solution: its optimum, or the best found in time.
                 terms = piece.model.objectives[name]
                 if terms:
-                    piece.backend.fix(terms, SENSES[name], _terms(terms, piece.values), dense=name != block.lead_row)
+                    piece.backend.fix(terms, SENSES[name], _terms(terms, piece.values))
                 piece.rows_added.add(name)
         outcome = piece.backend.solve(block.terms, "max", share, piece.values, self.should_stop)
         lead_ok = outcome.values is not None and (
             not block.carries_lead
             or _terms(piece.model.objectives["lead"], outcome.values) >= piece.outcomes["lead"].value)
+        if block.lead_row is not None and block.lead_row not in piece.rows_added and not lead_ok and not self.stopped():
+            self.lead_row_retries += 1
+            terms = piece.model.objectives[block.lead_row]
+            if terms:
+                piece.backend.fix(terms, SENSES[block.lead_row], _terms(terms, piece.values), dense=False)
+            piece.rows_added.add(block.lead_row)
+            spent = outcome.seconds
+            outcome = piece.backend.solve(block.terms, "max", max(0.05, share - spent), piece.values, self.should_stop)
+            outcome.seconds += spent
+            lead_ok = outcome.values is not None and (
+                _terms(piece.model.objectives["lead"], outcome.values) >= piece.outcomes["lead"].value)
         for name in block.stages:
             terms = piece.model.objectives[name]
             seconds = outcome.seconds if name == block.stages[0] else 0.0
@@ -308,7 +323,8 @@ class _Run:
                       "preprocessing_s": {k: round(v, 3) for k, v in self.timings.items()},
                       "candidate_pairs": cands.pair_count, "modelled_pairs": n_modelled,
                       "components": len(pieces), "backend": self.opts.backend, "workers": self.opts.workers,
-                      "seed": self.opts.seed, "time_limit_s": self.limit, "cancelled": self.cancelled},
+                      "seed": self.opts.seed, "time_limit_s": self.limit, "cancelled": self.cancelled,
+                      "lead_row_retries": self.lead_row_retries},
         }
         if self.inst.version >= 3:
             result["blocking_pairs"] = blocking_pair_list(self.inst, assignments)

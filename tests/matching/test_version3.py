@@ -4,6 +4,7 @@ assignment's levels, and the blocking pairs exactly as the spec defines them (ch
 import copy
 import json
 import random
+from unittest import mock
 
 import pytest
 
@@ -14,6 +15,7 @@ from matching import (
     SolveOptions,
     blocking_pairs,
     blocking_rules,
+    formulation,
     greedy_solve,
     load_instance,
     solve,
@@ -25,6 +27,7 @@ from matching.flags import ProcurementIndex
 from matching.formulation import (
     LEAD_HEAD,
     MAX_BLOCK_SCALE,
+    PREFERENCE_BONUS,
     build,
     components,
     later_stages,
@@ -372,9 +375,30 @@ def test_version_3_blocks_carry_the_lead_without_filled_needs_and_keep_their_wei
     assert [s for b in blocks for s in b.stages] == [n for n, _ in later_stages(inst)]
     for block in blocks:
         names = ([LEAD_HEAD] if block.lead_row else ["lead"] if block.carries_lead else []) + list(block.stages)
+        if block.lead_row:  # the preference stage with the bonus per filled need (formulation._preference_bonus)
+            names[1] = PREFERENCE_BONUS
+            assert stage_range(model, PREFERENCE_BONUS) > stage_range(model, "preference")
         weight, below = 1, 0
         for name in reversed(names):
             assert weight > below
             below += weight * stage_range(model, name)
             weight *= stage_range(model, name) + 1
         assert weight <= MAX_BLOCK_SCALE["scip"]
+
+
+def test_the_first_block_gives_up_no_filled_need_for_wishes():
+    """Equal priorities either way: N1 alone (priority 2, E1's whole capacity) or N2 and N3 (priority 1 each). The
+    lead takes the two needs; N1 and E1 want each other. The first block is solved without the row that keeps the
+    filled needs: the bonus per filled need makes its optimum keep them (no second solve); without the bonus it
+    takes N1 for the wishes, fails the lead and is solved again under the row, with the same answer."""
+    experts = [expert("E1", capacity_days=40)]
+    needs = [need("N1", priority=2, days_per_year=40), need("N2", priority=1, days_per_year=20),
+             need("N3", priority=1, days_per_year=20)]
+    doc = v3(experts, needs, both("N1", "E1", 3, 3))
+    result = solved(doc)
+    assert pairs(result) == {("E1", "N2"), ("E1", "N3")} and result["stats"]["lead_row_retries"] == 0
+    with mock.patch.object(formulation, "MAX_FILLED_BONUS", 0):
+        again = solved(doc)
+    assert pairs(again) == {("E1", "N2"), ("E1", "N3")} and again["stats"]["lead_row_retries"] == 1
+    assert again["objective"]["stages"] == result["objective"]["stages"]
+    assert again["status"] == "optimal"
