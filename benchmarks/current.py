@@ -33,7 +33,7 @@ LOAD = [PY, "-m", "benchmarks.load", "--duration", "15", "--gunicorn-args",
         "--config python:backend.config.gunicorn"]
 
 PARTS = [
-    ("The engine (exchange format versions 1 and 2, lead and later stages, validated)", ENGINE,
+    ("The engine (exchange format versions 1, 2 and 3, lead and later stages, validated)", ENGINE,
      "Total seconds per instance and version; every result checked by the validator. Targets (issue 13 and 26): "
      "prefecture and national ≤ 1 s, national pool ≤ 5 s."),
     ("Match runs in the service (instance from the database, solve, store)", RUNS,
