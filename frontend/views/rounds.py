@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from backend.core.errors import DomainError
 from backend.placement.round_runs import round_run as round_run_start
+from backend.runs.models import RunStatus
 from backend.runs.selectors import run_list
 from backend.wishes import rounds as services
 from backend.wishes.round_selectors import round_interest_counts, round_list
@@ -29,11 +30,14 @@ def _context(request, *, values=None, errors=None) -> dict:
     unfilled = [] if current or not request.user.prefecture_id else list(
         services.round_unfilled_needs(prefecture_id=request.user.prefecture_id, fiscal_year=fiscal_year)
         .select_related("municipality"))
+    main_runs = run_list(user=request.user).filter(prefecture_id=request.user.prefecture_id, round__isnull=True,
+                                                   replacement__isnull=True)
     return {"current": current, "needs": needs, "past": [r for r in rounds if r is not current],
+            # A second round follows the main one: say so when the year has no finished main run yet.
+            "main_round_done": main_runs.filter(fiscal_year=fiscal_year, status=RunStatus.SUCCEEDED).exists(),
             "unfilled": unfilled, "fiscal_years": selectors.fiscal_year_choices(user=request.user),
             "values": values or {"fiscal_year": fiscal_year}, "errors": errors,
-            "main_runs": run_list(user=request.user).filter(prefecture_id=request.user.prefecture_id,
-                                                            round__isnull=True, replacement__isnull=True)[:10],
+            "main_runs": main_runs[:10],
             "today": timezone.localdate()}
 
 

@@ -9,7 +9,7 @@ from backend.experts.models import ExternalCommitment
 from backend.runs.models import MatchRun
 from backend.wishes.models import Round
 from frontend.todo import todo_list
-from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, NeedFactory
+from tests.backend.factories import CoordinatorFactory, ExpertUserFactory, MatchRunFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,15 @@ def test_a_round_past_its_deadline_awaits_its_run_on_the_coordinators_home(clien
     MatchRun.objects.create(prefecture_id="20", scope=["20"], scope_key="x", fiscal_year=2027, kind="second_round",
                             round=r, status="succeeded")
     assert {t.key: t.count for t in todo_list(user=coordinator)}["rounds"] == 0
+
+
+def test_the_round_page_says_when_the_years_main_round_has_not_finished(client):
+    coordinator = CoordinatorFactory(prefecture_id="20")
+    NeedFactory(fiscal_year=2027)
+    client.force_login(coordinator)
+    warning = "一次のマッチングはまだ完了していません"
+    assert warning in client.get("/rounds/?fy=2027").content.decode()
+    MatchRunFactory(fiscal_year=2027, status="failed")
+    assert warning in client.get("/rounds/").content.decode()
+    MatchRunFactory(fiscal_year=2027)
+    assert warning not in client.get("/rounds/").content.decode()
