@@ -251,7 +251,7 @@ def engagement_index_rows(engagements: QuerySet[Engagement]) -> QuerySet[Engagem
     return engagements.select_related(None).select_related("expert", "municipality", "need").only(
         "id", "municipality__name", "need__title", "expert__name", "fiscal_year", "starts_on", "ends_on", "weekdays",
         "days_per_year", "fee", "employment_form", "status", "municipality_accepted_at", "expert_accepted_at",
-        "pledge_signed_at", "coi_override_id", "travel_cost", "need__onsite_days", "expert__home_municipality_id",
+        "pledge_signed_at", "answer_by", "coi_override_id", "travel_cost", "need__onsite_days", "expert__home_municipality_id",
         "municipality__prefecture_id", "expert__email", "expert__phone")
 
 

@@ -8,6 +8,8 @@ class RoundErrorCode(StrEnum):
     ALREADY_CLOSED = "already_closed"
     ALREADY_OPEN = "already_open"
     DEADLINE_PAST = "deadline_past"
+    INVALID = "invalid"
+    REQUIRED = "required"
     NO_NEEDS = "no_needs"
     NOT_A_COORDINATOR = "not_a_coordinator"
     NOT_YOURS = "not_yours"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from backend.core.errors import DomainError
 from backend.experts import commitments as services
+from backend.experts.errors import ErrorCode
 from backend.experts.models import ExternalCommitment
 from backend.experts.selectors import expert_list
 from frontend import forms
@@ -28,7 +29,7 @@ def _save(request, *, commitment=None):
     data = _data(request.POST)
     try:
         if not isinstance(data["fiscal_year"], int):
-            raise DomainError.single("fiscal_year", "invalid", _("年度を選んでください。"))
+            raise DomainError.single("fiscal_year", ErrorCode.INVALID, _("年度を選んでください。"))
         services.commitment_set(actor=request.user, expert=expert, commitment=commitment, **data)
     except DomainError as exc:
         context = {**_profile_context(request, expert),

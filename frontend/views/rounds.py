@@ -13,6 +13,7 @@ from backend.placement.round_runs import round_run as round_run_start
 from backend.runs.models import RunStatus
 from backend.runs.selectors import run_list
 from backend.wishes import rounds as services
+from backend.wishes.round_errors import RoundErrorCode
 from backend.wishes.round_selectors import round_interest_counts, round_list
 from frontend import forms, selectors
 from frontend.views.access import COORDINATOR, post_acts, role_required
@@ -56,13 +57,13 @@ def round_publish(request):
     values = {"fiscal_year": fiscal_year, "deadline": forms.text(request.POST, "deadline")}
     try:
         if not isinstance(fiscal_year, int):
-            raise DomainError.single("fiscal_year", "invalid", _("年度を選んでください。"))
+            raise DomainError.single("fiscal_year", RoundErrorCode.INVALID, _("年度を選んでください。"))
         if deadline is None:
-            raise DomainError.single("deadline", "required", _("希望の締切を日付で入力してください。"))
+            raise DomainError.single("deadline", RoundErrorCode.REQUIRED, _("希望の締切を日付で入力してください。"))
         r = services.round_publish(actor=request.user, prefecture=request.user.prefecture_id,
                                    fiscal_year=fiscal_year, deadline=deadline, main_run=main_run)
     except ValueError:
-        errors = forms.errors_from_domain(DomainError.single("deadline", "invalid", _("希望の締切を日付で入力してください。")))
+        errors = forms.errors_from_domain(DomainError.single("deadline", RoundErrorCode.INVALID, _("希望の締切を日付で入力してください。")))
         return render(request, "frontend/rounds/index.html", _context(request, values=values, errors=errors), status=400)
     except DomainError as exc:
         return render(request, "frontend/rounds/index.html",

@@ -156,14 +156,14 @@ def _counts(user) -> dict[str, int]:
 
 def test_the_coordinators_to_do_counts_what_waits_in_their_prefecture(coordinator, waiting):
     assert _counts(coordinator) == {"proposals": 1, "offers": 3, "conflicts": 0, "replacements": 0,
-                                    "affiliation_changes": 1, "applications": 2, "work_overdue": 0}
+                                    "affiliation_changes": 1, "applications": 2, "work_overdue": 0, "rounds": 0}
 
 
 def test_the_municipal_to_do_counts_offers_the_town_has_not_answered(staff, waiting):
     counts = _counts(staff)
     counts.pop("estimate", None)  # next year's needs to estimate, from 1 September: by the date (its own tests)
     assert counts == {"offers": 1, "replacements": 0, "conflicts": 0, "renewals": 0, "goals": 0,
-                              "evaluations": 0, "visits": 0, "work_to_confirm": 0}
+                              "evaluations": 0, "visits": 0, "work_to_confirm": 0, "shortlists": 5}
 
 
 def test_the_experts_to_do_counts_offers_to_answer_and_pledges_to_sign(waiting):

@@ -32,7 +32,8 @@ def test_an_offer_is_notified_seen_in_the_header_opened_and_read(browser, live_s
     page = sign_in(browser, live_server, "demo-municipal")
     # Home (the needs page): the to-do list counts the offer, and the header the unread notification.
     todo = page.locator("#todo-offers")
-    expect(todo).to_have_text(re.compile(rf"^\s*{awaiting}\s*回答待ちの打診\s*$"))
+    # The count, then the nearest answer deadline (issue 25).
+    expect(todo).to_have_text(re.compile(rf"^\s*{awaiting}\s*回答待ちの打診\s*回答期限 令和\d+年\d+月\d+日（あと\d+日）\s*$"))
     header_link = page.locator("header a.notices")
     expect(header_link).to_have_text(re.compile(r"お知らせ\s*1"))
     shot(page, "municipal-todo-and-notice")

@@ -62,8 +62,9 @@ def test_the_expert_marks_interest_and_declines_a_municipality(browser, live_ser
     expect(page.get_by_text(f"{declined.name}には行けないと登録しました。コーディネーターに通知されます。")).to_be_visible()
     expect(page.get_by_role("button", name=f"取り下げる {declined.name}")).to_be_visible()
     shot(page, "expert-interest")
-    assert Wish.objects.get(side=WishSide.EXPERT, expert=expert_user.expert).need == wanted
-    assert Veto.objects.in_force().get(side=WishSide.EXPERT).municipality == declined
+    # The demo seeds other experts' wishes and vetoes too: these are the ones this expert just stated.
+    assert Wish.objects.get(side=WishSide.EXPERT, expert=expert_user.expert, need=wanted).level == 2
+    assert Veto.objects.in_force().get(side=WishSide.EXPERT, expert=expert_user.expert).municipality == declined
 
     # The coordinator sees both, and who declined whom and why.
     page = sign_in(browser, live_server, "demo-coordinator")

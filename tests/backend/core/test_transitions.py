@@ -47,6 +47,7 @@ EXPECTED = {
         "engagement.activate": ({"offered"}, "active"),
         "engagement.decline": ({"offered"}, "declined"),
         "engagement.withdraw": ({"offered"}, "declined"),
+        "engagement.lapse": ({"offered"}, "lapsed"),
         "engagement.end": ({"active"}, "ended"),
         "engagement.cancel": ({"active"}, "cancelled"),
     },
