@@ -58,10 +58,7 @@ def token(request, db, keep_test_connection):
 
 
 @schema.parametrize()
-# Six examples per operation and role: every operation meets each role with valid and broken input, and the
-# no-5xx sweeps send every endpoint their own garbage. Ten took about a quarter of CI's 30 minutes once the API
-# passed 200 operations (issue 25 added wishes, vetoes, rounds, commitments, deadlines and declines).
-@settings(max_examples=6, deadline=None, derandomize=True, database=None,
+@settings(max_examples=10, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_every_operation_keeps_its_documented_contract_for_every_role(case, token):
