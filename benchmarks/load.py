@@ -167,6 +167,29 @@ def postmaster_pid(url: str) -> int | None:
         return None
 
 
+def caller_postmaster_pid(env: dict) -> int | None:
+    """The postmaster of the database the caller's settings name (a server given by --url), when local."""
+    code = ("import django, psutil; django.setup(); from django.db import connection\n"
+            "with connection.cursor() as c: c.execute('select pg_backend_pid()'); print(psutil.Process("
+            "c.fetchone()[0]).ppid())")
+    try:
+        return int(_python(env, "-c", code, capture=True).strip().splitlines()[-1])
+    except Exception:  # a remote database, or settings that do not reach it: its CPU is not ours to measure
+        return None
+
+
+def listening_pid(url: str) -> int | None:
+    """The process serving a local URL's port: gunicorn's arbiter (the parent of the workers sharing the socket)."""
+    port = urllib.parse.urlsplit(url).port or 80
+    try:
+        pids = {c.pid for c in psutil.net_connections("tcp")
+                if c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid}
+    except psutil.AccessDenied:
+        return None
+    roots = [pid for pid in pids if psutil.Process(pid).ppid() not in pids]
+    return roots[0] if len(roots) == 1 else None
+
+
 # -- gunicorn --------------------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -533,10 +556,12 @@ def main(argv: list[str] | None = None) -> int:
                                                  "threads": args.threads, "more": args.gunicorn_args},
               "server_url": args.url or None, "writer": args.writer, "reference": REFERENCE,
               "users": args.users, "duration_s": args.duration}
-    gunicorn, database_pid = None, None
+    gunicorn, server_pid, database_pid = None, None, None
     if args.url:
-        say(f"server: {args.url} (not started here; its CPU is not measured); artifacts: {out}")
         env = writer_env({}, url_given=True)
+        server_pid, database_pid = listening_pid(args.url), caller_postmaster_pid(env)
+        say(f"server: {args.url} (not started here), its process {server_pid or 'not found'}, the database's "
+            f"{database_pid or 'not found'} (CPU of those not found is not measured); artifacts: {out}")
     else:
         url, embedded = database_url()
         say(f"database: {'throw-away embedded PostgreSQL' if embedded else 'DATABASE_URL'}; artifacts: {out}")
@@ -551,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Measurement] = []
     try:
         if args.url:
-            base, server_pid, warm = args.url, None, 8
+            base, warm = args.url, 8
         else:
             gunicorn = Gunicorn(env, workers=args.workers, worker_class=args.worker_class, threads=args.threads,
                                 extra=shlex.split(args.gunicorn_args), log=out / "gunicorn.log")
