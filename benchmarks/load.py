@@ -17,8 +17,9 @@ compare. With `--writer`, a clerk (`benchmarks/writer.py`, its own process and d
 need every second through the needs service while each endpoint is measured; its writes are counted per row.
 With `--url`, the server and its database are the caller's (e.g. `kenmu.py serve` after `manage.py
 seed_volume`): nothing is prepared or started but the clients (and the writer, which reaches the database
-through the caller's DJANGO_SETTINGS_MODULE and DATABASE_URL, the quick start's by default), and the server's
-CPU is not measured. It prints a table and writes it with the setup, the commit, the machine load and the CPU
+through the caller's DJANGO_SETTINGS_MODULE and DATABASE_URL, the quick start's by default); the server's and
+the database's CPU are measured when their processes are on this machine (the port's listener, the settings'
+postmaster). It prints a table and writes it with the setup, the commit, the machine load and the CPU
 each party used to artifacts/load-<time>/results.json.
 
 It owns only what it starts: gunicorn and locust run in their own process groups and are stopped at the
