@@ -9,13 +9,16 @@ engagements, the restriction register and the audit log have rows.
 
 Idempotent by step: the instances are written in one transaction with the administrator (who marks them done),
 and only the national runs still missing are run. It never adds the demo itself (`seed_demo` does) and never
-decides which database or settings: its command does, and refuses production settings unless told.
+decides which database or settings: its command does, and refuses production settings unless told. The instances
+come from the engine's generator, which the command hands in (`matching.generate.generate`: only the benchmark
+commands draw on the engine's modules, tests/test_imports_at_top.py).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -41,7 +44,6 @@ from backend.restrictions.selectors import restriction_list
 from backend.runs.models import MatchRun, Proposal, RunStatus
 from backend.runs.params import RunParams
 from backend.runs.selectors import proposal_list
-from matching.generate import generate
 
 ADMIN_USERNAME = "demo-admin"
 RUN_SEEDS = (0, 1)  # two national runs
@@ -67,15 +69,16 @@ def _national_runs(administrator: User) -> int:
     return MatchRun.objects.filter(started_by=administrator, status=RunStatus.SUCCEEDED).count()
 
 
-def volume_seed(*, scale: str = "national") -> dict[str, float]:
-    """Write what is missing of the volume; returns seconds per step done (empty when nothing was missing)."""
+def volume_seed(*, generate: Callable[..., dict], scale: str = "national") -> dict[str, float]:
+    """Write what is missing of the volume, with instances drawn from `generate` (the engine's generator); returns
+    seconds per step done (empty when nothing was missing)."""
     chosen = SCALES[scale]
     fiscal_year = current_fiscal_year() + 1  # the demo's year
     seconds: dict[str, float] = {}
     administrator = volume_administrator()
     if administrator is None:
         started = time.perf_counter()
-        administrator = _load_instances(chosen, fiscal_year=fiscal_year)
+        administrator = _load_instances(chosen, generate=generate, fiscal_year=fiscal_year)
         seconds["load_s"] = time.perf_counter() - started
     # A national run is the system administrator's: a coordinator's scope is their prefecture and the
     # neighbours that consented, and the consent rules are not what the benchmark measures.
@@ -98,7 +101,7 @@ def volume_seed(*, scale: str = "national") -> dict[str, float]:
 
 
 @transaction.atomic
-def _load_instances(chosen: VolumeScale, *, fiscal_year: int) -> User:
+def _load_instances(chosen: VolumeScale, *, generate: Callable[..., dict], fiscal_year: int) -> User:
 
     for seed in chosen.prefecture_seeds:
         instance_load(generate("prefecture", seed=seed, prefecture=DEMO_PREFECTURE, fiscal_year=fiscal_year))

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from backend.demo.demo import demo_exists
 from backend.demo.volume import ADMIN_USERNAME, SCALES, volume_seed, volume_summary
+from matching.generate import generate
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
                                f"({settings.SETTINGS_MODULE}); pass --allow-production for a throw-away database")
         if not demo_exists():
             raise CommandError("the volume goes on top of the demo: run `manage.py seed_demo` first")
-        seconds = volume_seed(scale=scale)
+        seconds = volume_seed(generate=generate, scale=scale)
         if as_json:
             self.stdout.write(json.dumps({"seconds": seconds, **volume_summary()}, ensure_ascii=False, default=str))
         elif seconds:
