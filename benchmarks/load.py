@@ -4,13 +4,23 @@
     .venv/bin/python -m benchmarks.load --only api-needs,page-needs --duration 10
     .venv/bin/python -m benchmarks.load --worker-class gthread --workers 2 --threads 8
     .venv/bin/python -m benchmarks.load --no-reuse                        # every read built afresh
+    .venv/bin/python -m benchmarks.load --writer --only api-needs --duration 10   # while a clerk saves a need
+    .venv/bin/python -m benchmarks.load --url http://127.0.0.1:8000       # a running server (kenmu.py serve)
 
 What it does, in order: a throw-away PostgreSQL (or DATABASE_URL when set), migrate, the register, the
-demo, a realistic volume on top (`benchmarks.volume`: 長野県 with a few hundred needs and experts and two
-national match runs), collectstatic; then gunicorn with production settings on 127.0.0.1 and a free port,
-a session sign-in per demo user through the login page, and one headless locust run per endpoint
-(`benchmarks/locustfile.py`, FastHttpUser, no wait time). It prints a table and writes it with the setup,
-the commit, the machine load and the CPU each party used to artifacts/load-<time>/results.json.
+demo, a realistic volume on top (`manage.py seed_volume`, backend/demo/volume.py: 長野県 with a few hundred
+needs and experts and two national match runs), collectstatic; then gunicorn with production settings on
+127.0.0.1 and a free port, a session sign-in per demo user through the login page, and one headless locust run
+per endpoint (`benchmarks/locustfile.py`, FastHttpUser, no wait time). The trivial vendors list is measured
+first in every run, and each row also reads as a ratio to it (req/s and p95), so that runs on a busy machine
+compare. With `--writer`, a clerk (`benchmarks/writer.py`, its own process and database connection) saves one
+need every second through the needs service while each endpoint is measured; its writes are counted per row.
+With `--url`, the server and its database are the caller's (e.g. `kenmu.py serve` after `manage.py
+seed_volume`): nothing is prepared or started but the clients (and the writer, which reaches the database
+through the caller's DJANGO_SETTINGS_MODULE and DATABASE_URL, the quick start's by default); the server's and
+the database's CPU are measured when their processes are on this machine (the port's listener, the settings'
+postmaster). It prints a table and writes it with the setup, the commit, the machine load and the CPU
+each party used to artifacts/load-<time>/results.json.
 
 It owns only what it starts: gunicorn and locust run in their own process groups and are stopped at the
 end, on error and on Ctrl-C (or SIGTERM); the throw-away database is stopped and deleted when the
@@ -52,6 +62,7 @@ DEMO_PASSWORD = "kenmu-demo"
 STOP_TIMEOUT_S = 15
 SINGLE_CLIENT_REQUESTS = 20  # timed one at a time before the load, for the service time without queueing
 USERS = {"coordinator": "demo-coordinator", "municipal": "demo-municipal", "expert": "demo-expert"}
+REFERENCE = "api-vendors"  # the trivial list every row is compared with, measured first in every run
 
 
 @dataclass(frozen=True)
@@ -135,9 +146,11 @@ def prepare_database(env: dict) -> dict:
         say(f"manage.py {' '.join(args)}")
         _python(env, "manage.py", *args, capture=True)
         steps[name] = round(time.perf_counter() - started, 1)
-    say("volume: three 長野県 instances, one national instance, two national runs, approvals")
+    say("manage.py seed_volume: three 長野県 instances, one national instance, two national runs, approvals")
     started = time.perf_counter()
-    summary = json.loads(_python(env, "-m", "benchmarks.volume", capture=True).strip().splitlines()[-1])
+    # --allow-production: the throw-away database of this benchmark, or the DATABASE_URL its caller chose.
+    summary = json.loads(_python(env, "manage.py", "seed_volume", "--allow-production", "--json",
+                                 capture=True).strip().splitlines()[-1])
     steps["volume"] = round(time.perf_counter() - started, 1)
     _python(env, "manage.py", "collectstatic", "--no-input", "-v", "0")
     return {**summary, "setup_seconds": steps}
@@ -153,6 +166,29 @@ def postmaster_pid(url: str) -> int | None:
         return psutil.Process(backend).ppid()
     except Exception:  # a remote server: its CPU is not ours to measure
         return None
+
+
+def caller_postmaster_pid(env: dict) -> int | None:
+    """The postmaster of the database the caller's settings name (a server given by --url), when local."""
+    code = ("import django, psutil; django.setup(); from django.db import connection\n"
+            "with connection.cursor() as c: c.execute('select pg_backend_pid()'); print(psutil.Process("
+            "c.fetchone()[0]).ppid())")
+    try:
+        return int(_python(env, "-c", code, capture=True).strip().splitlines()[-1])
+    except Exception:  # a remote database, or settings that do not reach it: its CPU is not ours to measure
+        return None
+
+
+def listening_pid(url: str) -> int | None:
+    """The process serving a local URL's port: gunicorn's arbiter (the parent of the workers sharing the socket)."""
+    port = urllib.parse.urlsplit(url).port or 80
+    try:
+        pids = {c.pid for c in psutil.net_connections("tcp")
+                if c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid}
+    except psutil.AccessDenied:
+        return None
+    roots = [pid for pid in pids if psutil.Process(pid).ppid() not in pids]
+    return roots[0] if len(roots) == 1 else None
 
 
 # -- gunicorn --------------------------------------------------------------------------------------------
@@ -205,6 +241,41 @@ def _end_group(process: subprocess.Popen, *, grace_s: float) -> None:
         process.wait()
     except ProcessLookupError:
         pass
+
+
+# -- the writer -----------------------------------------------------------------------------------------------
+
+class Writer:
+    """`benchmarks.writer` in its own process group, from before an endpoint's measurement to after it."""
+
+    def __init__(self, env: dict, *, log: Path):
+        self.log = log.open("a")
+        self.process = subprocess.Popen([sys.executable, "-m", "benchmarks.writer"], cwd=REPO, env=env,
+                                        stdout=subprocess.PIPE, stderr=self.log, text=True, start_new_session=True)
+
+    def stop(self) -> dict:
+        """{"writes": n, "failures": m, ...} from the writer's last line; ends it (SIGTERM, then SIGKILL)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            output, _ = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            _end_group(self.process, grace_s=0)
+            output = ""
+        self.log.close()
+        lines = [line for line in output.strip().splitlines() if line.startswith("{")]
+        report = json.loads(lines[-1]) if lines else {}
+        if "writes" not in report:
+            raise RuntimeError(f"the writer reported no writes ({report or 'nothing'}); see {self.log.name}")
+        return report
+
+
+def writer_env(env: dict, *, url_given: bool) -> dict:
+    """The server's settings and database for a server we started; the caller's own for one given by --url."""
+    if not url_given:
+        return env
+    return {**os.environ, "PYTHONPATH": str(REPO),
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "backend.config.settings.local")}
 
 
 # -- signing in -----------------------------------------------------------------------------------------
@@ -305,6 +376,10 @@ class Measurement:
     database_cores: float | None
     others_cores: float
     locust_cpu_warning: bool
+    rps_vs_vendors: float | None = None  # req/s ÷ the vendors list's req/s in the same run
+    p95_vs_vendors: float | None = None  # p95 ÷ the vendors list's p95 in the same run
+    writer_writes: int | None = None  # the clerk's saves during this endpoint's measurement (--writer)
+    writer_failures: int | None = None
 
 
 def run_locust(endpoint: Endpoint, *, base: str, cookie: str, users: int, duration_s: int, out: Path,
@@ -372,12 +447,14 @@ COLUMNS = (("endpoint", 34, "endpoint"), ("requests", 9, "requests"), ("fail", 6
            ("req/s", 8, "rps"), ("p50", 7, "p50_ms"), ("p95", 7, "p95_ms"), ("p99", 7, "p99_ms"),
            ("KB", 8, "bytes"), ("1 client", 9, "single_ms"), ("CPU/req", 8, "cpu_ms_per_request"),
            ("locust", 7, "locust_cores"), ("web", 6, "server_cores"),
-           ("db", 6, "database_cores"), ("other", 6, "others_cores"))
+           ("db", 6, "database_cores"), ("other", 6, "others_cores"), ("×req/s", 7, "rps_vs_vendors"),
+           ("×p95", 6, "p95_vs_vendors"), ("writes", 7, "writer_writes"))
 
 
 def table(rows: list[Measurement]) -> str:
     """Times in ms; KB is the response body; `1 client` the median of requests sent one at a time; CPU/req the
-    web and database CPU ms per request under load; locust/web/db/other the CPU cores used during the run."""
+    web and database CPU ms per request under load; locust/web/db/other the CPU cores used during the run;
+    ×req/s and ×p95 the row's against the vendors list's in the same run; writes the writer's saves meanwhile."""
     lines = ["".join(f"{title:<{width}}" if index == 0 else f"{title:>{width}}"
                      for index, (title, width, _) in enumerate(COLUMNS))]
     for row in rows:
@@ -409,6 +486,24 @@ def commit() -> dict:
     return {"head": git("rev-parse", "HEAD"), "changed_files": len(tracked)}
 
 
+def compare_to_reference(rows: list[Measurement]) -> None:
+    """Fill each row's ratios to the vendors list measured in the same run (the first row)."""
+    reference = next((row for row in rows if row.key == REFERENCE), None)
+    if reference is None:
+        return
+    for row in rows:
+        row.rps_vs_vendors = round(row.rps / reference.rps, 2) if reference.rps else None
+        row.p95_vs_vendors = (round(row.p95_ms / reference.p95_ms, 2)
+                              if row.p95_ms is not None and reference.p95_ms else None)
+
+
+def selected_endpoints(only: str) -> list[Endpoint]:
+    """The endpoints asked for, the vendors list first whatever was asked: every run carries its reference."""
+    keys = {key for key in only.split(",") if key}
+    chosen = [e for e in ENDPOINTS if not keys or e.key in keys or e.key == REFERENCE]
+    return sorted(chosen, key=lambda e: e.key != REFERENCE)
+
+
 # -- main ----------------------------------------------------------------------------------------------------
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -426,9 +521,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-reuse", action="store_true",
                         help="KENMU_REUSE_READS=0 for the server: every request builds its answer, as the first "
                              "read after a write does (the server never sees the caller's KENMU_ variables)")
+    parser.add_argument("--writer", action="store_true",
+                        help="while each endpoint is measured, a clerk saves one need every second through the "
+                             "needs service (benchmarks/writer.py); the writes are counted per row")
+    parser.add_argument("--url", default="",
+                        help="measure a running server, e.g. http://127.0.0.1:8000 from `kenmu.py serve` after "
+                             "`manage.py seed_volume`: nothing is prepared or started but the clients")
     parser.add_argument("--prepare-only", action="store_true",
                         help="prepare the database (DATABASE_URL) and exit, e.g. to profile against it")
     args = parser.parse_args(argv)
+    if args.url and (args.no_reuse or args.prepare_only):
+        parser.error("--url measures the server as it runs: --no-reuse and --prepare-only need a server of our own")
+    args.url = args.url.rstrip("/")
     known = {e.key for e in ENDPOINTS}
     unknown = {k for k in args.only.split(",") if k} - known
     if unknown:
@@ -443,44 +547,64 @@ def _terminate(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    selected = [e for e in ENDPOINTS if not args.only or e.key in args.only.split(",")]
+    selected = selected_endpoints(args.only)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = REPO / "artifacts" / f"load-{stamp}{'-' + args.label if args.label else ''}"
     out.mkdir(parents=True, exist_ok=True)
     report = {"started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "commit": commit(),
               "python": platform.python_version(), "machine_before": machine_state(),
-              "gunicorn": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads,
-                           "more": args.gunicorn_args},
+              "gunicorn": None if args.url else {"workers": args.workers, "worker_class": args.worker_class,
+                                                 "threads": args.threads, "more": args.gunicorn_args},
+              "server_url": args.url or None, "writer": args.writer, "reference": REFERENCE,
               "users": args.users, "duration_s": args.duration}
-    url, embedded = database_url()
-    say(f"database: {'throw-away embedded PostgreSQL' if embedded else 'DATABASE_URL'}; artifacts: {out}")
-    env = server_env(url)
-    if args.no_reuse:
-        env["KENMU_REUSE_READS"] = "0"
-    report["data"] = prepare_database(env)
-    if args.prepare_only:
-        print(json.dumps(report["data"], ensure_ascii=False, indent=1))
-        return 0
-    gunicorn = Gunicorn(env, workers=args.workers, worker_class=args.worker_class, threads=args.threads,
-                        extra=shlex.split(args.gunicorn_args), log=out / "gunicorn.log")
+    gunicorn, server_pid, database_pid = None, None, None
+    if args.url:
+        env = writer_env({}, url_given=True)
+        server_pid, database_pid = listening_pid(args.url), caller_postmaster_pid(env)
+        say(f"server: {args.url} (not started here), its process {server_pid or 'not found'}, the database's "
+            f"{database_pid or 'not found'} (CPU of those not found is not measured); artifacts: {out}")
+    else:
+        url, embedded = database_url()
+        say(f"database: {'throw-away embedded PostgreSQL' if embedded else 'DATABASE_URL'}; artifacts: {out}")
+        env = server_env(url)
+        if args.no_reuse:
+            env["KENMU_REUSE_READS"] = "0"
+        report["data"] = prepare_database(env)
+        if args.prepare_only:
+            print(json.dumps(report["data"], ensure_ascii=False, indent=1))
+            return 0
+        database_pid = postmaster_pid(url)
     results: list[Measurement] = []
     try:
-        gunicorn.wait_ready()
-        say(f"gunicorn on {gunicorn.base}: {args.workers} {args.worker_class} workers × {args.threads} threads")
-        cookies = {role: sign_in(gunicorn.base, USERS[role]) for role in sorted({e.role for e in selected})}
-        database_pid = postmaster_pid(url)
+        if args.url:
+            base, warm = args.url, 8
+        else:
+            gunicorn = Gunicorn(env, workers=args.workers, worker_class=args.worker_class, threads=args.threads,
+                                extra=shlex.split(args.gunicorn_args), log=out / "gunicorn.log")
+            gunicorn.wait_ready()
+            say(f"gunicorn on {gunicorn.base}: {args.workers} {args.worker_class} workers × {args.threads} threads")
+            base, server_pid, warm = gunicorn.base, gunicorn.process.pid, 2 * args.workers * args.threads
+        cookies = {role: sign_in(base, USERS[role]) for role in sorted({e.role for e in selected})}
         for endpoint in selected:
-            size, single_ms = preflight(gunicorn.base, endpoint, cookies[endpoint.role],
-                                        warm=2 * args.workers * args.threads, timed=SINGLE_CLIENT_REQUESTS)
-            say(f"{endpoint.label}: {size / 1024:.1f} KB, {single_ms} ms alone; {args.users} clients for "
-                f"{args.duration} s")
-            measured = run_locust(endpoint, base=gunicorn.base, cookie=cookies[endpoint.role], users=args.users,
-                                  duration_s=args.duration, out=out, server_pid=gunicorn.process.pid,
-                                  database_pid=database_pid, single_ms=single_ms)
+            writer = Writer(env, log=out / "writer.log") if args.writer else None
+            try:
+                size, single_ms = preflight(base, endpoint, cookies[endpoint.role], warm=warm,
+                                            timed=SINGLE_CLIENT_REQUESTS)
+                say(f"{endpoint.label}: {size / 1024:.1f} KB, {single_ms} ms alone; {args.users} clients for "
+                    f"{args.duration} s{' while the writer saves a need every second' if writer else ''}")
+                measured = run_locust(endpoint, base=base, cookie=cookies[endpoint.role], users=args.users,
+                                      duration_s=args.duration, out=out, server_pid=server_pid,
+                                      database_pid=database_pid, single_ms=single_ms)
+            finally:
+                written = writer.stop() if writer else None
+            if written is not None:
+                measured.writer_writes, measured.writer_failures = written["writes"], written["failures"]
             results.append(measured)
+            compare_to_reference(results)
             print(table([measured]).splitlines()[1], flush=True)
     finally:
-        gunicorn.stop()
+        if gunicorn is not None:
+            gunicorn.stop()
         report["machine_after"] = machine_state()
         report["results"] = [asdict(r) for r in results]
         (out / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -488,12 +612,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print(f"\nms; KB = response body; 1 client = median ms of {SINGLE_CLIENT_REQUESTS} requests one at a time; "
           f"CPU/req = web + db CPU ms per request under load;\nlocust/web/db/other = CPU cores used while "
-          f"measuring ({psutil.cpu_count()} cores in all).\n"
+          f"measuring ({psutil.cpu_count()} cores in all); ×req/s, ×p95 = the row's against {REFERENCE} in this run"
+          f"{'; writes = the writer' + chr(39) + 's saves of one need while the row was measured' if args.writer else ''}.\n"
           f"commit {report['commit']['head'][:10]} ({report['commit']['changed_files']} files changed); "
           f"before: {report['machine_before']['uptime']}\nafter:  {report['machine_after']['uptime']}\n"
           f"results: {out / 'results.json'}")
-    return 1 if any(r.failures for r in results) else 0
-
+    failed_writes = any(r.writer_failures for r in results)
+    return 1 if any(r.failures for r in results) or failed_writes else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -109,9 +109,16 @@ def database_settings(url: str) -> dict:
     socket_host = config.get("OPTIONS", {}).pop("host", None)
     if socket_host and not config.get("HOST"):
         config["HOST"] = socket_host
-    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-    # A `SELECT 1` before each request's first query on a kept connection: on for the task worker, which holds
-    # its connection for hours; the web's gunicorn settings (backend/config/gunicorn.py) turn it off.
+    # Persistent connections in every setting a user runs (quick start, production): a new PostgreSQL connection
+    # per request cost more than the trivial list itself (vendors 177 -> 442 req/s, issue 26). The web closes a
+    # connection after a request that left it broken and replaces it after 60 s; the task worker checks it at
+    # every turn of its loop (django_tasks_db calls close_old_connections() before and after each task). Tests
+    # keep 0 (backend/config/settings/test.py).
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A `SELECT 1` before each request's first query on a kept connection, where a connection can go stale
+    # between uses: on for the task worker, which holds its connection for hours through database restarts;
+    # the web's gunicorn settings (backend/config/gunicorn.py) turn it off (one round trip per request saved;
+    # a restart costs one failed request per kept connection).
     config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     return config
 

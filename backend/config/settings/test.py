@@ -24,6 +24,10 @@ else:
     os.environ["DATABASE_URL"] = _url
     os.environ["KENMU_TEST_CLUSTER_FOR"] = _worker
 DATABASES = {"default": database_settings(_url)}
+# A connection per request, as before issue 26: the test client never closes connections anyway, and the worker
+# and server processes some tests start must not hold the test database past its teardown (DROP DATABASE waits
+# for no one). CONN_MAX_AGE in the environment still wins, to try the suite with kept connections.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 KENMU_RUN_HEARTBEAT_S = 1
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tests render pages without collectstatic; WhiteNoise serves straight from the app folders.
