@@ -1,7 +1,8 @@
-"""Lists and pages reused per database snapshot (backend/core/reuse.py): reused while nothing changed, never
-across a write, never to another reader, never inside a transaction, never swallowing a message.
+"""Lists and pages reused per version of the tables they read (backend/core/reuse.py, changes.py): reused while
+nothing they read changed, also while other tables are written; never across a write to what they read, never to
+another reader, never inside a transaction, never swallowing a message.
 
-These tests commit (transactional database): the snapshot only moves when a write is committed.
+These tests commit (transactional database): a version only moves when a write is committed.
 """
 
 import pytest
@@ -12,10 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backend.core.reuse import database_snapshot
+from backend.core.changes import UNTRACKED, prune, table_versions
 from backend.needs.models import Need
 from tests.backend.conftest import client_for
-from tests.backend.factories import CoordinatorFactory, MunicipalStaffFactory, NeedFactory
+from tests.backend.factories import CoordinatorFactory, MunicipalStaffFactory, NeedFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,9 +77,10 @@ def test_the_query_and_language_are_part_of_what_is_reused(register):
 
 
 def test_nothing_is_reused_inside_a_transaction(register):
+    NeedFactory()
     with transaction.atomic():
-        assert database_snapshot() is None
-    assert database_snapshot()
+        assert table_versions() is None
+    assert "needs_need" in table_versions()
 
 
 def test_a_deactivated_user_is_refused_not_served_what_was_kept(register):
@@ -124,6 +126,51 @@ def test_the_restriction_register_is_reused_until_a_write_and_filtered_per_query
     empty, reused = _queries(client, "/api/v1/restrictions/")
     assert reused == 1 < built and empty.json()["results"] == []
     assert client.get("/api/v1/restrictions/?state=x").status_code == 400  # validated before any reuse
-    NeedFactory(title="書き込み")  # any committed write moves the snapshot
+    NeedFactory(title="書き込み")  # a table the register does not read
+    _, after_other = _queries(client, "/api/v1/restrictions/")
+    assert after_other == 1
+    with connection.cursor() as cursor:  # a write to its table, even one that matched no row, moves it
+        cursor.execute("UPDATE restrictions_bidrestriction SET id = id WHERE false")
     _, after_write = _queries(client, "/api/v1/restrictions/")
     assert after_write == built
+
+
+def test_a_write_to_a_table_the_list_does_not_read_leaves_it_reused(register):
+    """The quoted failure: under real use every read was built afresh, since any write anywhere (a vendor saved in
+    another prefecture, a run's heartbeat) moved the snapshot the reuse was keyed on."""
+    NeedFactory(title="セキュリティ顧問")
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    _, built = _queries(client, NEEDS_API)
+    VendorFactory(name="別県のベンダー")
+    again, reused = _queries(client, NEEDS_API)
+    assert reused == 1 < built
+    assert _titles(again) == ["セキュリティ顧問"]
+
+
+def test_a_write_by_raw_sql_to_a_table_the_list_reads_is_seen(register):
+    need = NeedFactory(title="旧タイトル")
+    client = client_for(CoordinatorFactory(prefecture_id="20"))
+    assert _titles(client.get(NEEDS_API)) == ["旧タイトル"]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE needs_need SET title = %s WHERE id = %s", ["新タイトル", need.pk])
+    assert _titles(client.get(NEEDS_API)) == ["新タイトル"]
+
+
+def test_every_table_but_the_untracked_ones_notes_its_writes(register):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                       "WHERE t.tgname = 'kenmu_note_change'")
+        noted = {row[0] for row in cursor.fetchall()}
+    tables = set(connection.introspection.table_names())
+    assert tables - noted == UNTRACKED & tables
+
+
+def test_pruning_old_changes_moves_the_versions_so_nothing_stale_is_served(register):
+    need = NeedFactory(title="一")
+    for title in ("二", "三"):
+        Need.objects.filter(pk=need.pk).update(title=title)
+    before = table_versions()["needs_need"]
+    prune(keep=1)
+    after = table_versions()
+    assert after.get("needs_need") != before
+    assert sum(count for count, _, _ in after.values()) == 1
