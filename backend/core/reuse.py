@@ -1,7 +1,7 @@
 """Reads reused while what they read has not changed: a list or page is built once per version of its tables.
 
 A response is kept under its reader (the user, the language, the host and path with its query, the htmx
-target, the CSRF cookie its forms were signed for) and the minute, together with the tables its queries read
+target, and for a page the CSRF cookie its forms were signed for) and the minute, together with the tables its queries read
 and their versions (backend/core/changes.py: every committed write to a table moves its version, whoever wrote
 it). A request is served the kept response while each of those tables still has that version; a write to any
 other table — a clerk saving a need elsewhere, a run's heartbeat — leaves it in place. The versions are read
@@ -77,9 +77,11 @@ def reuse_key(request, kind: str) -> str | None:
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     if kind == "page" and not csrf_cookie:
         return None  # the page's forms would be signed for a cookie this reader is only now given
+    # A page's forms carry a token signed for the reader's CSRF cookie; an API read's data does not, so every
+    # session of one user shares it (50 clients of one clerk: one build per change, not 50).
     parts = (kind, str(user.pk), get_language() or "", request.get_host(), request.get_full_path(),
              request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
-             csrf_cookie, str(int(time.time() // 60)))
+             csrf_cookie if kind == "page" else "", str(int(time.time() // 60)))
     return "reuse:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

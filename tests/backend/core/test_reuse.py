@@ -6,6 +6,7 @@ These tests commit (transactional database): a version only moves when a write i
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
@@ -174,3 +175,16 @@ def test_pruning_old_changes_moves_the_versions_so_nothing_stale_is_served(regis
     after = table_versions()
     assert after.get("needs_need") != before
     assert sum(count for count, _, _ in after.values()) == 1
+
+
+def test_an_api_list_is_shared_by_the_sessions_of_one_user_and_not_by_another_user(register):
+    NeedFactory(title="共有される一覧")
+    clerk = CoordinatorFactory(prefecture_id="20")
+    sessions = [client_for(clerk), client_for(clerk)]
+    for session, cookie in zip(sessions, ("a" * 32, "b" * 32), strict=True):
+        session.cookies[settings.CSRF_COOKIE_NAME] = cookie  # as two browsers signed in to the API would
+    _, built = _queries(sessions[0], NEEDS_API)
+    _, second_session = _queries(sessions[1], NEEDS_API)
+    _, colleague = _queries(client_for(CoordinatorFactory(prefecture_id="20")), NEEDS_API)
+    assert second_session == 1 < built
+    assert colleague == built
