@@ -1,12 +1,13 @@
 """Reads reused while what they read has not changed: a list or page is built once per version of its tables.
 
 A response is kept under its reader (the user, the language, the host and path with its query, the htmx
-target, and for a page the CSRF cookie its forms were signed for) and the minute, together with the tables its queries read
+target) and the minute, together with the tables its queries read
 and their versions (backend/core/changes.py: every committed write to a table moves its version, whoever wrote
 it). A request is served the kept response while each of those tables still has that version; a write to any
 other table — a clerk saving a need elsewhere, a run's heartbeat — leaves it in place. The versions are read
 before the view runs: a write committed while it builds can only put newer rows under older versions, which
-the next request sees as changed. The minute bounds what depends on the clock alone (an invitation that
+the next request sees as changed. Every session of a user shares it: a page's form tokens are kept as slots and
+filled in for each reader's own CSRF cookie. The minute bounds what depends on the clock alone (an invitation that
 expires, today's restrictions).
 
 The tables are those named in the SQL the view sent (every ORM query passes through the connection's execute
@@ -34,6 +35,7 @@ from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils.translation import get_language
 from rest_framework.response import Response
 
@@ -41,6 +43,8 @@ from backend.core.changes import UNTRACKED, table_versions
 
 CACHE_ALIAS = "reuse"
 _QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")  # a masked CSRF token (CSRF_TOKEN_LENGTH)
+_TOKEN_SLOT = "\x00kenmu-csrf-token\x00"
 _known_tables: frozenset[str] | None = None
 
 
@@ -77,11 +81,11 @@ def reuse_key(request, kind: str) -> str | None:
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     if kind == "page" and not csrf_cookie:
         return None  # the page's forms would be signed for a cookie this reader is only now given
-    # A page's forms carry a token signed for the reader's CSRF cookie; an API read's data does not, so every
-    # session of one user shares it (50 clients of one clerk: one build per change, not 50).
+    # Every session of one user shares what is kept (50 clients of one clerk: one build per change, not 50): a
+    # page's form tokens are kept as slots and filled for each reader's own CSRF cookie (_with_tokens).
     parts = (kind, str(user.pk), get_language() or "", request.get_host(), request.get_full_path(),
              request.headers.get("HX-Request", ""), request.headers.get("HX-Target", ""),
-             csrf_cookie if kind == "page" else "", str(int(time.time() // 60)))
+             str(int(time.time() // 60)))
     return "reuse:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -105,6 +109,22 @@ def _build(key: str, versions: dict, build, keep):
     return response
 
 
+def _token_slots(request, content: bytes) -> bytes | None:
+    """The page with each CSRF token signed for this reader's cookie replaced by a slot (a token is recognised by
+    unmasking it to the reader's secret, so nothing else of 64 letters is touched); None without a secret."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    text = content.decode()
+    return _TOKEN.sub(lambda m: _TOKEN_SLOT if _unmask_cipher_token(m.group()) == secret else m.group(),
+                      text).encode()
+
+
+def _with_tokens(request, content: bytes) -> bytes:
+    slot = _TOKEN_SLOT.encode()
+    return content.replace(slot, get_token(request).encode()) if slot in content else content
+
+
 def _added_message(request) -> bool:
     storage = getattr(request, "_messages", None)
     return bool(storage is not None and storage.added_new)
@@ -121,7 +141,7 @@ def reuse_page(view):
         kept = _kept(key, versions)
         if kept is not None:
             content, headers = kept
-            return HttpResponse(content, headers=headers)
+            return HttpResponse(_with_tokens(request, content), headers=headers)
 
         def build():
             response = view(request, *args, **kwargs)
@@ -132,7 +152,8 @@ def reuse_page(view):
         def keep(response):
             if (response.status_code == 200 and not response.streaming and not response.cookies
                     and not _added_message(request)):
-                return response.content, dict(response.headers)
+                content = _token_slots(request, response.content)
+                return None if content is None else (content, dict(response.headers))
             return None
 
         return _build(key, versions, build, keep)
