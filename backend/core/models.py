@@ -62,3 +62,20 @@ class RateLimitWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count} since {self.window_started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TableChange(models.Model):
+    """That a transaction wrote to a table: one row per table and transaction, inserted by a statement trigger
+    (backend/core/changes.py) in the writing transaction itself, so it becomes visible exactly when the write
+    does. Reused reads (backend/core/reuse.py) are keyed on these rows of the tables they read. Never read or
+    written by the application otherwise; old rows are pruned."""
+
+    id = models.BigAutoField(primary_key=True)
+    table = models.CharField(max_length=63)
+    xact = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "xact"], name="core_tablechange_once_per_xact")]
+
+    def __str__(self) -> str:
+        return f"{self.table} #{self.id}"

@@ -12,8 +12,8 @@ ALLOWED_HOSTS = ["*"]
 
 # The pytest-xdist worker this process is ("" for a run in one process). The throw-away cluster a process starts
 # is named for it, so that child processes (the live-server worker, subprocess tests) join their own process's
-# cluster, while each xdist worker starts its own: pg_current_snapshot() is cluster-wide, and another worker's
-# writes would otherwise move the snapshot the reuse tests read (backend/core/reuse.py) in the middle of a test.
+# cluster, while each xdist worker starts its own, so no worker's databases, connections and locks are shared
+# with another's (this began when reuse was keyed on pg_current_snapshot(), which is cluster-wide).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if env("DATABASE_URL", default="") and os.environ.get("KENMU_TEST_CLUSTER_FOR", _worker) == _worker:
     _url = env("DATABASE_URL")  # the operator's server, or this process's (or its parent's) own cluster
