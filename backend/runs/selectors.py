@@ -3,7 +3,7 @@ the restriction register backend.restrictions)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
@@ -12,6 +12,7 @@ from backend.experts.models import Affiliation
 from backend.experts.selectors import expert_list
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement
+from backend.runs.filters import RunProposalFilter
 from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
 from backend.runs.refs import expert_ref, parse_ref
@@ -81,9 +82,27 @@ def proposal_scope(*, user) -> QuerySet[Proposal]:
     return queryset
 
 
-def proposal_list(*, user, run: MatchRun) -> QuerySet[Proposal]:
-    """One run's proposals as the user may see them, ordered for review."""
-    return proposal_scope(user=user).filter(run=run).order_by("need__municipality_id", "need_id")
+def proposal_list(*, user, run: MatchRun, filters: dict | None = None) -> QuerySet[Proposal]:
+    """One run's proposals as the user may see them, ordered for review; `filters` by the need's prefecture and
+    municipality (`RunProposalFilter`; a value it refuses leaves the list unfiltered: the API checks first)."""
+    queryset = proposal_scope(user=user).filter(run=run).order_by("need__municipality_id", "need_id")
+    if filters:
+        filtered = RunProposalFilter(filters, queryset=queryset)
+        return filtered.qs if filtered.is_valid() else queryset
+    return queryset
+
+
+def proposal_counts(proposals: QuerySet[Proposal]) -> tuple[int, int]:
+    """How many of these proposals there are and how many a page shows with a note (⚠), in one query for the
+    whole run rather than from the rows of one page: a proposal is noted when the run flagged it, or when its
+    expert's employer has since become the incumbent of an ongoing procurement there (`conflict_since`; the
+    other live note, a pledge signed since, only ever replaces a flag)."""
+    conflict_since = Exists(Procurement.objects.filter(
+        municipality_id=OuterRef("need__municipality_id"), status=ProcurementStatus.ONGOING,
+        incumbent_vendor__affiliations__expert_id=OuterRef("expert_id"),
+        incumbent_vendor__affiliations__relation__in=ACTIVE_RELATIONS))
+    counts = proposals.order_by().aggregate(total=Count("pk"), noted=Count("pk", filter=~Q(flags=[]) | conflict_since))
+    return counts["total"], counts["noted"]
 
 
 # -- the state of a proposal now ------------------------------------------------------------------------------
