@@ -17,7 +17,7 @@ from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
 from backend.runs.refs import expert_ref, parse_ref
 from backend.runs.report import EXPERT_REF, run_report_stored
-from backend.runs.words import places_named
+from backend.runs.words import places_named, vendors_named_in
 
 
 def run_list(*, user) -> QuerySet[MatchRun]:
@@ -266,11 +266,12 @@ def run_report_for(*, user, run: MatchRun) -> RunReport:
     named |= _experts_named(preferences)
     expert_names = dict(expert_list(user=user).filter(pk__in=named).values_list("pk", "name")) if named else {}
     names = report.get("names", {})
+    vendors = vendors_named_in(u.get(key) for u in unmatched for key in ("detail", "detail_ja"))
 
     def worded(text: str, refs: list[str]) -> str:
         """The solver's detail with the experts it names that the reader may see named ("E19" otherwise)."""
         shown = {ref: expert_names[parse_ref(ref)] for ref in refs if parse_ref(ref) in expert_names}
-        return places_named(EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or ""))
+        return places_named(EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or ""), vendors)
 
     return RunReport(
         unmatched=tuple(UnmatchedNeed(
