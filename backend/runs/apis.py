@@ -18,7 +18,13 @@ from backend.core.filters import filter_or_refuse
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
-from backend.runs.filters import ProposalFilter, RunFilter, RunProposalFilter, ScopeConsentFilter
+from backend.runs.filters import (
+    PREFECTURE_CODE,
+    ProposalFilter,
+    RunFilter,
+    RunProposalFilter,
+    ScopeConsentFilter,
+)
 from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.serializers import (
     DecisionInputSerializer,
@@ -58,7 +64,7 @@ class RunViewSet(ScopedViewSet):
     # paged in the database (a national run has a thousand proposals) and filtered by the need's place; the runs'
     # own filters do not apply to a run's rows.
     @extend_schema(responses=ProposalOutputSerializer(many=True), parameters=[
-        OpenApiParameter("prefecture", str, pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$",
+        OpenApiParameter("prefecture", str, pattern=PREFECTURE_CODE.regex.pattern,
                          description="only the proposals for needs of this prefecture (code 01–47)"),
         OpenApiParameter("municipality", str, pattern=r"^[0-9]{6}$",
                          description="only the proposals for needs of this municipality (団体コード with its check "

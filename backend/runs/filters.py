@@ -1,6 +1,7 @@
 import django_filters
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from backend.core.errors import ErrorCode
 from backend.core.filters import code, fiscal_year, key
@@ -36,10 +37,12 @@ PREFECTURE_CODE = RegexValidator(r"^(0[1-9]|[1-3][0-9]|4[0-7])$", _("都道府�
 class RunProposalFilter(django_filters.FilterSet):
     """A run's proposals by the place of their need (a national run has a thousand)."""
 
-    prefecture = code("need__municipality__prefecture_id", validators=[PREFECTURE_CODE],
-                      help_text="prefecture code of the need (01–47)")
-    municipality = code("need__municipality_id", validators=[validate_municipality_code],
-                        help_text="団体コード of the need's municipality (6 digits with the check digit)")
+    prefecture = extend_schema_field({"type": "string", "pattern": PREFECTURE_CODE.regex.pattern})(
+        code("need__municipality__prefecture_id", validators=[PREFECTURE_CODE],
+             help_text="prefecture code of the need (01–47)"))
+    municipality = extend_schema_field({"type": "string", "pattern": r"^[0-9]{6}$"})(
+        code("need__municipality_id", validators=[validate_municipality_code],
+             help_text="団体コード of the need's municipality (6 digits with the check digit)"))
 
     class Meta:
         model = Proposal
