@@ -54,6 +54,7 @@ def measure(client: Client, url: str, repeat: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     return {"ms": statistics.median(walls), "cpu_ms": statistics.median(cpus), "queries": len(queries),
+            "db_ms": sum(float(q["time"]) for q in queries.captured_queries) * 1000,
             "reads": heavy_reads(queries.captured_queries), "kb": len(response.content) / 1024}
 
 
@@ -84,13 +85,16 @@ class Command(BaseCommand):
                         figures[scale, reader, name] = measure(client, url, repeat)
         for scale, (needs, experts, proposals) in sizes.items():
             self.stdout.write(f"{scale}: {needs} needs, {experts} experts, {proposals} proposals")
-        self.stdout.write(f"median of {repeat} views each; reads = SELECTs of the run's instance/result/report")
+        self.stdout.write(f"median of {repeat} views each (ms: wall, cpu: this process, db: the queries of one more "
+                          "view); reads = SELECTs of the run's instance/result/report")
         self.stdout.write(f"{'reader':<12}{'view':<15}{'pref ms':>8}{'nat ms':>8}{'ratio':>7}{'pref cpu':>9}"
-                          f"{'nat cpu':>8}{'pref q':>7}{'nat q':>6}{'pref kB':>8}{'nat kB':>7}  nat reads i/r/rep")
+                          f"{'nat cpu':>8}{'cpu ratio':>10}{'pref db':>8}{'nat db':>7}{'pref q':>7}{'nat q':>6}"
+                          f"{'pref kB':>8}{'nat kB':>7}  nat reads i/r/rep")
         for reader in ("coordinator", "admin"):
             for name, _url in _views(run):
                 p, n = figures["prefecture", reader, name], figures["national", reader, name]
                 reads = "/".join(str(n["reads"][c]) for c in HEAVY)
                 self.stdout.write(
                     f"{reader:<12}{name:<15}{p['ms']:>8.1f}{n['ms']:>8.1f}{n['ms'] / p['ms']:>6.2f}×"
-                    f"{p['cpu_ms']:>9.1f}{n['cpu_ms']:>8.1f}{p['queries']:>7}{n['queries']:>6}{p['kb']:>8.0f}{n['kb']:>7.0f}  {reads}")
+                    f"{p['cpu_ms']:>9.1f}{n['cpu_ms']:>8.1f}{n['cpu_ms'] / p['cpu_ms']:>9.2f}×"
+                    f"{p['db_ms']:>8.1f}{n['db_ms']:>7.1f}{p['queries']:>7}{n['queries']:>6}{p['kb']:>8.0f}{n['kb']:>7.0f}  {reads}")
