@@ -19,14 +19,20 @@ from backend.core.errors import ErrorCode
 class ScopedFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or filterset_class.base_filters.keys().isdisjoint(request.query_params):
-            return queryset  # nothing to filter by: no form to build on every unfiltered list request
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
+        if filterset_class is None:
             return queryset
-        if not filterset.is_valid():
-            raise BilingualValidationError(_problems_in_both(filterset))
-        return filterset.qs
+        return filter_or_refuse(filterset_class, request, queryset)
+
+
+def filter_or_refuse(filterset_class, request, queryset):
+    """`queryset` filtered by the request's query string, or the 400 naming each parameter it cannot read. Also for
+    an action whose rows are not its viewset's (a run's proposals), which declares the parameters itself."""
+    if filterset_class.base_filters.keys().isdisjoint(request.query_params):
+        return queryset  # nothing to filter by: no form to build on every unfiltered list request
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise BilingualValidationError(_problems_in_both(filterset))
+    return filterset.qs
 
 
 def _problems_in_both(filterset) -> list[dict]:

@@ -6,6 +6,7 @@ and rolled back, so the benchmark leaves the database as it found it.
 """
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -98,8 +99,10 @@ class RunBenchmark:
     proposals: int
 
 
-def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -> RunBenchmark:
-    """Load the instance, run it end to end exactly as the worker does, then roll everything back."""
+@contextmanager
+def benchmark_run(*, instance: dict, scope: list[str], time_limit_s: int = 60):
+    """Load the instance and run it end to end exactly as the worker does; yields (run, load_s, run_s) with the
+    run reloaded, its starting coordinator as `run.started_by`. Everything is rolled back on leaving."""
     instance = {**instance, "fiscal_year": BENCH_FISCAL_YEAR}
     try:
         with transaction.atomic():
@@ -115,17 +118,23 @@ def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -
                                           params=RunParams(time_limit_s=time_limit_s).as_stored())
             started = time.perf_counter()
             run_execute(run_id=run.pk)
-            total_s = time.perf_counter() - started
+            run_s = time.perf_counter() - started
             run.refresh_from_db()
-            measured = RunBenchmark(
-                needs=len(run.instance["needs"]), experts=len(run.instance["experts"]), load_s=load_s,
-                instance_s=run.timings.get("instance_s", 0.0), solve_s=run.timings.get("solve_s", 0.0),
-                store_s=run.timings.get("store_s", 0.0), total_s=total_s, status=run.status,
-                primary=run.progress.get("best_primary"), bound=run.progress.get("bound"),
-                proposals=run.proposals.count(),
-            )
             if run.status == RunStatus.FAILED:
                 raise RuntimeError(run.error)
-            raise _Rollback(measured)
-    except _Rollback as done:
-        return done.args[0]
+            yield run, load_s, run_s
+            raise _Rollback()
+    except _Rollback:
+        pass
+
+
+def run_benchmark(*, instance: dict, scope: list[str], time_limit_s: int = 60) -> RunBenchmark:
+    """Load the instance, run it end to end exactly as the worker does, then roll everything back."""
+    with benchmark_run(instance=instance, scope=scope, time_limit_s=time_limit_s) as (run, load_s, total_s):
+        return RunBenchmark(
+            needs=len(run.instance["needs"]), experts=len(run.instance["experts"]), load_s=load_s,
+            instance_s=run.timings.get("instance_s", 0.0), solve_s=run.timings.get("solve_s", 0.0),
+            store_s=run.timings.get("store_s", 0.0), total_s=total_s, status=run.status,
+            primary=run.progress.get("best_primary"), bound=run.progress.get("bound"),
+            proposals=run.proposals.count(),
+        )

@@ -6,7 +6,7 @@ Queuing a run (create, retry, re-run) and approving a proposal belong to the pla
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,10 +14,17 @@ from rest_framework.response import Response
 
 from backend.accounts.permissions import is_coordinator
 from backend.core.api import validate_input
+from backend.core.filters import filter_or_refuse
 from backend.core.viewsets import ScopedViewSet
 from backend.needs.selectors import need_list
 from backend.runs import selectors, services
-from backend.runs.filters import ProposalFilter, RunFilter, ScopeConsentFilter
+from backend.runs.filters import (
+    PREFECTURE_CODE,
+    ProposalFilter,
+    RunFilter,
+    RunProposalFilter,
+    ScopeConsentFilter,
+)
 from backend.runs.models import MatchRun, PairDecision, Proposal, ScopeConsent
 from backend.runs.serializers import (
     DecisionInputSerializer,
@@ -53,13 +60,20 @@ class RunViewSet(ScopedViewSet):
         run = self.get_object()
         return self.render(services.run_cancel(actor=request.user, run=run))
 
-    # Pages like every other list, as the schema says (a bare array was answered where it promised pages, issue 21);
-    # the runs' own filters do not apply to a run's rows.
-    @extend_schema(responses=ProposalOutputSerializer(many=True))
+    # Pages like every other list, as the schema says (a bare array was answered where it promised pages, issue 21),
+    # paged in the database (a national run has a thousand proposals) and filtered by the need's place; the runs'
+    # own filters do not apply to a run's rows.
+    @extend_schema(responses=ProposalOutputSerializer(many=True), parameters=[
+        OpenApiParameter("prefecture", str, pattern=PREFECTURE_CODE.regex.pattern,
+                         description="only the proposals for needs of this prefecture (code 01–47)"),
+        OpenApiParameter("municipality", str, pattern=r"^[0-9]{6}$",
+                         description="only the proposals for needs of this municipality (団体コード with its check "
+                                     "digit)")])
     @action(detail=True, methods=["get"], filterset_class=None)
     def proposals(self, request, pk=None):
         run = self.get_object()
-        rows = self.paginate_queryset(list(selectors.proposal_list(user=request.user, run=run)))
+        proposals = filter_or_refuse(RunProposalFilter, request, selectors.proposal_list(user=request.user, run=run))
+        rows = self.paginate_queryset(proposals)
         context = {**self.get_serializer_context(), "live_states": selectors.proposal_live_states(rows)}
         return self.get_paginated_response(ProposalOutputSerializer(rows, many=True, context=context).data)
 

@@ -3,7 +3,7 @@ the restriction register backend.restrictions)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from backend.accounts.models import UserRole
 from backend.accounts.permissions import is_admin
@@ -12,11 +12,12 @@ from backend.experts.models import Affiliation
 from backend.experts.selectors import expert_list
 from backend.needs.models import Need, NeedStatus
 from backend.procurement.models import Procurement
+from backend.runs.filters import RunProposalFilter
 from backend.runs.models import MatchRun, Proposal, ScopeConsent
 from backend.runs.parts import instance_part, result_part
 from backend.runs.refs import expert_ref, parse_ref
 from backend.runs.report import EXPERT_REF, run_report_stored
-from backend.runs.words import places_named
+from backend.runs.words import places_named, vendors_named_in
 
 
 def run_list(*, user) -> QuerySet[MatchRun]:
@@ -81,9 +82,44 @@ def proposal_scope(*, user) -> QuerySet[Proposal]:
     return queryset
 
 
-def proposal_list(*, user, run: MatchRun) -> QuerySet[Proposal]:
-    """One run's proposals as the user may see them, ordered for review."""
-    return proposal_scope(user=user).filter(run=run).order_by("need__municipality_id", "need_id")
+def proposal_list(*, user, run: MatchRun, filters: dict | None = None) -> QuerySet[Proposal]:
+    """One run's proposals as the user may see them, ordered for review; `filters` by the need's prefecture and
+    municipality (`RunProposalFilter`; a value it refuses leaves the list unfiltered: the API checks first)."""
+    queryset = proposal_scope(user=user).filter(run=run).order_by("need__municipality_id", "need_id")
+    if filters:
+        filtered = RunProposalFilter(filters, queryset=queryset)
+        return filtered.qs if filtered.is_valid() else queryset
+    return queryset
+
+
+def proposal_counts(proposals: QuerySet[Proposal]) -> tuple[int, int]:
+    """How many of these proposals there are and how many a page shows with a note (⚠), for the whole run rather
+    than from the rows of one page, in a fixed number of queries: a proposal is noted when the run flagged it, or
+    when its expert's employer has since become the incumbent of an ongoing procurement there (`conflict_since`;
+    the other live note, a pledge signed since, only ever replaces a flag)."""
+    proposals = proposals.order_by()
+    counts = proposals.aggregate(total=Count("pk"), flagged=Count("pk", filter=~Q(flags=[])))
+    # Looked up per expert and municipality as `proposal_live_states` does: a correlated EXISTS per proposal took
+    # 100 ms on a national run whose tables the planner had not analysed yet.
+    unflagged = list(proposals.filter(flags=[]).values_list("expert_id", "need__municipality_id"))
+    employers, incumbents = _employers_and_incumbents({e for e, _m in unflagged}, {m for _e, m in unflagged})
+    since = sum(1 for expert, municipality in unflagged
+                if employers.get(expert, set()) & incumbents.get(municipality, set()))
+    return counts["total"], counts["flagged"] + since
+
+
+def _employers_and_incumbents(expert_ids, municipality_ids) -> tuple[dict[int, set[int]], dict[str, set[int]]]:
+    """The vendors each expert works for now, and the incumbents of each municipality's ongoing procurements."""
+    employers: dict[int, set[int]] = {}
+    for expert_id, vendor_id in Affiliation.objects.filter(
+            expert_id__in=expert_ids, relation__in=ACTIVE_RELATIONS).values_list("expert_id", "vendor_id"):
+        employers.setdefault(expert_id, set()).add(vendor_id)
+    incumbents: dict[str, set[int]] = {}
+    for municipality_id, vendor_id in Procurement.objects.filter(
+            municipality_id__in=municipality_ids, status=ProcurementStatus.ONGOING,
+            incumbent_vendor__isnull=False).values_list("municipality_id", "incumbent_vendor_id"):
+        incumbents.setdefault(municipality_id, set()).add(vendor_id)
+    return employers, incumbents
 
 
 # -- the state of a proposal now ------------------------------------------------------------------------------
@@ -103,16 +139,8 @@ class LiveState:
 
 def proposal_live_states(proposals: list[Proposal]) -> dict[int, LiveState]:
     """The live state of each proposal, in a fixed number of queries for the whole list."""
-    expert_ids = {p.expert_id for p in proposals}
-    employers: dict[int, set[int]] = {}
-    for expert_id, vendor_id in Affiliation.objects.filter(
-            expert_id__in=expert_ids, relation__in=ACTIVE_RELATIONS).values_list("expert_id", "vendor_id"):
-        employers.setdefault(expert_id, set()).add(vendor_id)
-    incumbents: dict[str, set[int]] = {}
-    for municipality_id, vendor_id in Procurement.objects.filter(
-            municipality_id__in={p.need.municipality_id for p in proposals}, status=ProcurementStatus.ONGOING,
-            incumbent_vendor__isnull=False).values_list("municipality_id", "incumbent_vendor_id"):
-        incumbents.setdefault(municipality_id, set()).add(vendor_id)
+    employers, incumbents = _employers_and_incumbents({p.expert_id for p in proposals},
+                                                      {p.need.municipality_id for p in proposals})
     # A replacement run proposes a successor for a need its current engagement fills: approvable while the
     # request is open and no other successor awaits an answer (the need's filled status does not close it).
     open_replacement_runs = set(MatchRun.objects.filter(
@@ -247,11 +275,12 @@ def run_report_for(*, user, run: MatchRun) -> RunReport:
     named |= _experts_named(preferences)
     expert_names = dict(expert_list(user=user).filter(pk__in=named).values_list("pk", "name")) if named else {}
     names = report.get("names", {})
+    vendors = vendors_named_in(u.get(key) for u in unmatched for key in ("detail", "detail_ja"))
 
     def worded(text: str, refs: list[str]) -> str:
         """The solver's detail with the experts it names that the reader may see named ("E19" otherwise)."""
         shown = {ref: expert_names[parse_ref(ref)] for ref in refs if parse_ref(ref) in expert_names}
-        return places_named(EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or ""))
+        return places_named(EXPERT_REF.sub(lambda m: shown.get(m.group(0), m.group(0)), text or ""), vendors)
 
     return RunReport(
         unmatched=tuple(UnmatchedNeed(

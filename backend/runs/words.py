@@ -24,16 +24,24 @@ def _named(names: dict[str, str], m: re.Match) -> str:
     return name if m.group(1) else m.group(0)[: -len(code)] + name
 
 
-def places_named(text: str) -> str:
+def vendors_named_in(texts) -> dict[int, str]:
+    """The names of the vendors these texts refer to ("V3"), in one query for them all."""
+    refs = {ref for text in texts for ref in VENDOR_REF.findall(text or "")}
+    if not refs:
+        return {}
+    return dict(Vendor.objects.filter(pk__in=[parse_ref(r) for r in refs]).values_list("pk", "name"))
+
+
+def places_named(text: str, vendors: dict[int, str] | None = None) -> str:
     """'都道府県コード 20' -> '長野県', '市区町村 202011' -> '長野市' ('prefecture 20' -> 'prefecture 長野県' in
-    English), 'V3' -> the vendor's name; a code or id the register does not know stays as it is."""
+    English), 'V3' -> the vendor's name; a code or id the register does not know stays as it is. `vendors`: the
+    names `vendors_named_in` found for every text to be worded (a report's many details: one query, not one each)."""
     text = text or ""
     prefectures, municipalities = place_names("prefecture"), place_names("municipality")
     text = PREFECTURE_CODE.sub(lambda m: _named(prefectures, m), text)
     text = MUNICIPALITY_CODE.sub(lambda m: _named(municipalities, m), text)
-    refs = set(VENDOR_REF.findall(text))
-    if refs:
-        vendors = dict(Vendor.objects.filter(pk__in=[parse_ref(r) for r in refs]).values_list("pk", "name"))
+    if VENDOR_REF.search(text):
+        vendors = vendors_named_in([text]) if vendors is None else vendors
         text = VENDOR_REF.sub(lambda m: vendors.get(parse_ref(m.group(0)), m.group(0)), text)
     for technical, plain in FORMAT_WORDS:
         text = text.replace(technical, plain)

@@ -1,6 +1,8 @@
 """Match runs: start one, watch it (htmx polls a partial), review proposals, pin/forbid, re-run, approve."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,8 @@ from backend.engagements.terms import (
     terms_resolve,
 )
 from backend.experts.selectors import expert_list
-from backend.geo.models import Prefecture
+from backend.geo.models import Municipality, Prefecture
+from backend.needs.filters import NeedFilter
 from backend.needs.selectors import need_list
 from backend.notifications.texts import pin_in_words
 from backend.placement import services as placement_services
@@ -41,6 +44,7 @@ from backend.runs.params import CHOSEN_STAGES, RunParams
 from backend.runs.refs import parse_ref
 from backend.runs.report import conflicting_pins_named
 from backend.runs.selectors import (
+    proposal_counts,
     proposal_list,
     proposal_live_states,
     proposal_scope,
@@ -167,17 +171,70 @@ def _unmatched_rows(report, needs_by_id: dict) -> list[dict]:
     return rows
 
 
-def _review_context(request, run, *, problems=None) -> dict:
+PROPOSAL_PAGE_SIZE = 50  # a national run has a thousand proposals: the page shows them 50 at a time
+
+
+def _places(request, proposals) -> dict:
+    """The place filter of the proposals: a prefecture (when the reader's part spans several) and a municipality
+    (when it spans one prefecture, or one is chosen), by name; a code not among the choices is ignored."""
+    prefectures = list(Prefecture.objects.filter(pk__in=proposals.values("need__municipality__prefecture_id"))
+                       .order_by("code").values_list("code", "name"))
+    prefecture = request.GET.get("prefecture", "").strip()
+    if prefecture not in dict(prefectures):
+        prefecture = ""
+    municipalities = []
+    if prefecture or len(prefectures) == 1:
+        municipalities = list(Municipality.objects.filter(
+            pk__in=proposals.values("need__municipality_id"), prefecture_id=prefecture or prefectures[0][0])
+            .order_by("code").values_list("code", "name"))
+    municipality = request.GET.get("municipality", "").strip()
+    if municipality not in dict(municipalities):
+        municipality = ""
+    return {"prefectures": prefectures if len(prefectures) > 1 else [], "prefecture": prefecture,
+            "municipalities": municipalities, "municipality": municipality,
+            "filters": {k: v for k, v in (("prefecture", prefecture), ("municipality", municipality)) if v}}
+
+
+def _unmatched_page(request, report, needs, filters):
+    """The page of unmatched needs shown (its own `upage`), in the chosen place; needs loaded for that page only."""
+    need_ids = [u.need_id for u in report.unmatched]
+    if filters:
+        shown = set(NeedFilter(filters, queryset=needs.filter(pk__in=need_ids)).qs.values_list("pk", flat=True))
+        need_ids = [pk for pk in need_ids if pk in shown]
+    return Paginator(need_ids, PROPOSAL_PAGE_SIZE).get_page(request.GET.get("upage"))
+
+
+def _page_of(request, run, need) -> int:
+    """The page of the run's proposals that shows the one for `need` (where approving or pinning comes back to)."""
+    before = proposal_list(user=request.user, run=run).filter(
+        Q(need__municipality_id__lt=need.municipality_id)
+        | Q(need__municipality_id=need.municipality_id, need_id__lt=need.pk)).count()
+    return before // PROPOSAL_PAGE_SIZE + 1
+
+
+def _run_url(run_id: int, page: int, anchor: str = "") -> str:
+    url = reverse("frontend:run", kwargs={"pk": run_id})
+    return f"{url}{f'?page={page}' if page > 1 else ''}{anchor}"
+
+
+def _review_context(request, run, *, problems=None, page_number=None) -> dict:
     """Everything the review page shows; `problems` are approval errors keyed by proposal id. What needs the
     engine (the experts the conflict alone keeps out, the changes against the previous run) comes from the
-    report the worker stored: a page view never calls the engine, nor reads the run's instance or result."""
-    proposals = list(proposal_list(user=request.user, run=run))
-    needs = need_list(user=request.user)
-    decisions = {(d.expert_id, d.need_id): d.kind for d in PairDecision.objects.filter(
-        need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related("expert", "need")}
+    report the worker stored: a page view never calls the engine, nor reads the run's instance or result.
+    Proposals and unmatched needs are shown a page at a time, in the place chosen; the counts are the run's."""
+    all_proposals = proposal_list(user=request.user, run=run)
+    places = _places(request, all_proposals)
+    proposal_total, flag_count = proposal_counts(all_proposals)
+    page = Paginator(proposal_list(user=request.user, run=run, filters=places["filters"]),
+                     PROPOSAL_PAGE_SIZE).get_page(page_number or request.GET.get("page"))
+    proposals = list(page)
+    needs = need_list(user=request.user).prefetch_related(None)
+    decisions = dict(((d.expert_id, d.need_id), d.kind) for d in PairDecision.objects.filter(
+        need__in=needs.filter(pk__in={p.need_id for p in proposals}).values("pk")).only("expert", "need", "kind"))
     report = selectors_runs.run_report_for(user=request.user, run=run)
     changes = report.changes if run.status == RunStatus.SUCCEEDED else ()
-    needs_by_id = needs.in_bulk([u.need_id for u in report.unmatched] + [c.need_id for c in changes])
+    unmatched_page = _unmatched_page(request, report, needs, places["filters"])
+    needs_by_id = needs.in_bulk(list(unmatched_page) + [c.need_id for c in changes])
     live = proposal_live_states(proposals)
     unanswerable = municipalities_without_staff({p.need.municipality_id for p in proposals})
     rows = [{"proposal": p, "flags": _flag_rows(p, report, live[p.pk]),
@@ -185,6 +242,7 @@ def _review_context(request, run, *, problems=None) -> dict:
              "decision": decisions.get((p.expert_id, p.need_id)), "problems": (problems or {}).get(p.pk),
              "live": live[p.pk], "live_label": labels.LIVE_STATES.get(live[p.pk].state)} for p in proposals]
     params = RunParams.from_stored(run.params)
+    shown = set(unmatched_page)
     return {
         **_progress_context(request, run),
         "stages": [labels.STAGE_LABELS[name] for name in (
@@ -194,9 +252,9 @@ def _review_context(request, run, *, problems=None) -> dict:
         "changes": [{"need": needs_by_id.get(c.need_id), "before": report.expert_names.get(c.before_expert_id),
                      "after": report.expert_names.get(c.after_expert_id), "reason": labels.CHANGE_REASONS[c.reason]}
                     for c in changes],
-        "rows": rows,
-        "flag_count": sum(1 for r in rows if r["flags"]),
-        "unmatched": _unmatched_rows(report, needs_by_id),
+        "rows": rows, "page": page, "proposal_total": proposal_total, "flag_count": flag_count, **places,
+        "unmatched": _unmatched_rows(report, {pk: n for pk, n in needs_by_id.items() if pk in shown}),
+        "unmatched_page": unmatched_page,
         "decisions": PairDecision.objects.filter(
             need__in=needs.filter(fiscal_year=run.fiscal_year).values("pk")).select_related(
             "expert", "need__municipality").order_by("id"),
@@ -326,7 +384,7 @@ def decision_set(request, pk: int):
     services.decision_set(actor=request.user, need=need, expert=expert,
                           kind=kind if kind in DecisionKind.values else None)
     messages.success(request, _("指定を保存しました。再実行すると反映されます。"))
-    return redirect("frontend:run", pk=run.pk)
+    return redirect(_run_url(run.pk, _page_of(request, run, need)))
 
 
 TERM_FIELDS = ("fee", "fee_reason", "employment_form", "starts_on", "ends_on")
@@ -392,13 +450,15 @@ def proposal_approve(request, pk: int):
         messages.success(request, _("承認しました。市区町村と人材の承諾を待っています。"))
         for warning in placement_services.approval_warnings(approved):
             messages.warning(request, warning.message)
-        return redirect(f"{reverse('frontend:run', kwargs={'pk': proposal.run_id})}#proposal-{proposal.pk}")
+        return redirect(_run_url(proposal.run_id, _page_of(request, proposal.run, proposal.need),
+                                 f"#proposal-{proposal.pk}"))
     forms.man_yen_refused(errors, request.POST, {"fee": "fee_man"}, labels={"fee": _("報酬")})
     if any(errors.get(name) for name in TERM_FIELDS):
         # The terms were refused: the same page again, each message next to its field.
         context = _approval_consequences(proposal, values=_terms_values(proposal, request.POST), errors=errors)
         context["override_reason"] = forms.text(request.POST, "override_reason")
         return render(request, "frontend/runs/approve.html", context, status=400)
-    context = _review_context(request, proposal.run, problems={proposal.pk: errors})
+    context = _review_context(request, proposal.run, problems={proposal.pk: errors},
+                              page_number=_page_of(request, proposal.run, proposal.need))
     context["override_reason"] = forms.text(request.POST, "override_reason")
     return render(request, "frontend/runs/detail.html", context, status=409)
