@@ -138,6 +138,11 @@ class AuditAction(models.TextChoices):
     ROUND_CLOSE = "round.close", pgettext_lazy("audit action", "二次調整の締切")
     ENGAGEMENT_LAPSE = "engagement.lapse", pgettext_lazy("audit action", "回答期限切れによる申し出の失効")
     ENGAGEMENT_DEADLINE_SET = "engagement.deadline_set", pgettext_lazy("audit action", "回答期限の変更")
+    # an import too big for one request runs in the worker (issue 26)
+    IMPORT_JOB_ENQUEUE = "import_job.enqueue", pgettext_lazy("audit action", "一括登録の受付")
+    IMPORT_JOB_START = "import_job.start", pgettext_lazy("audit action", "一括登録の開始")
+    IMPORT_JOB_SUCCEED = "import_job.succeed", pgettext_lazy("audit action", "一括登録の完了")
+    IMPORT_JOB_FAIL = "import_job.fail", pgettext_lazy("audit action", "一括登録の中止（誤りのため登録せず）")
     COMMITMENT_SET = "commitment.set", pgettext_lazy("audit action", "他の業務の申告")
     COMMITMENT_REMOVE = "commitment.remove", pgettext_lazy("audit action", "他の業務の申告の削除")
 
@@ -217,7 +222,9 @@ def audit_deferred():
     `audit_record` would have written — same content, same `at`, in the order recorded — and the chain lock is
     taken last, after every row lock of the block. The rows get their ids from the table's sequence under the
     chain lock, in the order recorded, so the chain runs in id order as `verify_audit` walks it. A row returned
-    inside the block has no id yet. Nothing is written if the block raises (its transaction is undone anyway)."""
+    inside the block has no id yet. Nothing is written if the block raises (its transaction is undone anyway); use
+    it only where any failure fails the whole block, since a row recorded inside a savepoint that is rolled back
+    while the block goes on would still be written."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("audit_deferred() needs the transaction its rows belong to")
     if _deferred.get() is not None:  # already collecting: the outer block writes them

@@ -42,12 +42,15 @@ from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators
 from backend.notifications.services import notify
 from backend.procurement.services import vendor_require_current
-from backend.restrictions.services import restrictions_after_affiliation_change, restrictions_after_affiliation_changes
+from backend.restrictions.services import (
+    restrictions_after_affiliation_change,
+    restrictions_after_affiliation_changes,
+)
 
 # An expert's affiliations changed (an edit by the coordinator, an accepted change request): the apps above
 # register what it means for them in the write's transaction — an incumbent conflict on the expert's engagements
-# (backend/placement/conflicts.py). Called with actor= and expert=, before any audit row of the write (the chain's
-# lock is the last a transaction takes).
+# (backend/placement/conflicts.py). Called with actor= and expert= (or experts=, a list, when an import writes many),
+# before any audit row of the write (the chain's lock is the last a transaction takes).
 AFFILIATIONS_CHANGED = Hook("affiliations changed")
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -287,8 +290,8 @@ def _write_new_relations(experts: list[Expert], rows: list[dict], *, actor) -> N
     Affiliation.objects.bulk_create(
         [Affiliation(expert=e, vendor=a["vendor"], relation=a["relation"], ended_on=a.get("ended_on"))
          for e, affiliations in affiliated for a in affiliations], batch_size=5000)
-    for expert, _affiliations in affiliated:
-        AFFILIATIONS_CHANGED.fire(actor=actor, expert=expert)
+    if affiliated:
+        AFFILIATIONS_CHANGED.fire(actor=actor, experts=[e for e, _affiliations in affiliated])
     restrictions_after_affiliation_changes(actor=actor, changes=[
         (e, set(), {(a["vendor"].pk, a["relation"]) for a in affiliations}) for e, affiliations in affiliated])
 
