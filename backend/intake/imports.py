@@ -605,7 +605,7 @@ def _worded(error: dict, spec: ImportSpec, column: str, row: dict[str, str]) -> 
 
 
 def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
-                deadline: Deadline | None = None) -> list:
+                deadline: Deadline | None = None, progress: Callable[[int], None] | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
     _check_imports(actor)
     deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
@@ -617,7 +617,7 @@ def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
     # One transaction for reading and writing: a vendor a row registers (an unknown 法人番号) is undone with the
     # rest when any row is refused.
     with transaction.atomic(), _remembering(), audit_deferred():
-        validated = _validated_rows(spec=spec, actor=actor, rows=rows, deadline=deadline)
+        validated = _validated_rows(spec=spec, actor=actor, rows=rows, deadline=deadline, progress=progress)
         created = _written(spec=spec, actor=actor, validated=validated)
     return created
 
@@ -638,10 +638,16 @@ def _written(*, spec: ImportSpec, actor: User, validated: list[tuple[int, dict]]
         raise BilingualValidationError(_row_errors(spec, number, exc)) from None
 
 
-def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]], deadline: Deadline) -> list:
+PROGRESS_EVERY = 100  # rows validated between two reports of an import's progress
+
+
+def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]], deadline: Deadline,
+                    progress: Callable[[int], None] | None = None) -> list:
     validated, errors = [], []
     for number, row in enumerate(rows, start=2):
         deadline.check()
+        if progress is not None and (number - 2) % PROGRESS_EVERY == 0 and number > 2:
+            progress(number - 2)
         try:
             data = _row_data(spec, row, actor)
         except DomainError as exc:
