@@ -2,6 +2,7 @@
 validated, all or nothing, the same services and audit rows), report progress on a connection of its own, and end
 it with the ids it created or the errors by row and column."""
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -50,6 +51,27 @@ class _Progress:
             self.connection.close()
 
 
+def worker_max_seconds() -> int:
+    return getattr(settings, "KENMU_IMPORT_WORKER_MAX_SECONDS", 600)
+
+
+def import_jobs_fail_stale(*, now=None) -> list[int]:
+    """Jobs still running well past the worker's time budget lost their worker (its transaction, and every row it
+    wrote, went with it): they end failed, saying so, and the coordinator uploads the file again. The worker's
+    periodic pass calls this; returns the ids failed."""
+    started_before = (now or timezone.now()) - dt.timedelta(seconds=worker_max_seconds() + 60)
+    failed = []
+    with transaction.atomic():
+        for job in (ImportJob.objects.select_for_update(skip_locked=True)
+                    .filter(status=ImportJobStatus.RUNNING, started_at__lt=started_before)):
+            errors = BilingualValidationError.of(FieldProblem("file", ErrorCode.TIMEOUT, gettext_lazy(
+                "取り込みを処理していたワーカーが応答しなくなったため、何も登録しませんでした。もう一度アップロードしてください。")),
+                row=None, column=None).errors
+            _end(job, AuditAction.IMPORT_JOB_FAIL, created_ids=[], errors=errors)
+            failed.append(job.pk)
+    return failed
+
+
 def import_job_run(*, job_id: int) -> str:
     """The task body; returns the job's status. A job that is no longer queued (run twice) is left as it is."""
     with transaction.atomic(durable=True):
@@ -66,7 +88,7 @@ def import_job_run(*, job_id: int) -> str:
 
 
 def _import(job: ImportJob, progress: _Progress) -> str:
-    seconds = getattr(settings, "KENMU_IMPORT_WORKER_MAX_SECONDS", 600)
+    seconds = worker_max_seconds()
     try:
         with transaction.atomic(durable=True):
             created = import_rows(spec=SPECS[job.kind](), actor=job.actor, rows=job.rows, progress=progress,

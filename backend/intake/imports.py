@@ -638,12 +638,29 @@ def _written(*, spec: ImportSpec, actor: User, validated: list[tuple[int, dict]]
         raise BilingualValidationError(_row_errors(spec, number, exc)) from None
 
 
+def _serializer_for(spec: ImportSpec, data: dict, reused: list):
+    """The spec's input serializer bound to one row's data. Within an import one instance serves every row: DRF
+    deep-copies a serializer's declared fields for each new instance, which cost more than validating the row
+    (issue 26); the fields keep no state between two validations, and the row's own results are cleared."""
+    if not reused:
+        serializer = spec.serializer(data=data)
+        if _memo.get() is not None:
+            _remembering_related(serializer.fields)
+        reused.append(serializer)
+        return serializer
+    serializer = reused[0]
+    serializer.initial_data = data
+    for result in ("_validated_data", "_errors", "_data"):
+        serializer.__dict__.pop(result, None)
+    return serializer
+
+
 PROGRESS_EVERY = 100  # rows validated between two reports of an import's progress
 
 
 def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]], deadline: Deadline,
                     progress: Callable[[int], None] | None = None) -> list:
-    validated, errors = [], []
+    validated, errors, reused = [], [], []
     for number, row in enumerate(rows, start=2):
         deadline.check()
         if progress is not None and (number - 2) % PROGRESS_EVERY == 0 and number > 2:
@@ -656,9 +673,7 @@ def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]]
         by_lang = {}
         for lang in ("ja", "en"):
             with translation.override(lang):
-                serializer = spec.serializer(data=data)
-                if _memo.get() is not None:
-                    _remembering_related(serializer.fields)
+                serializer = _serializer_for(spec, data, reused)
                 if serializer.is_valid():
                     break
                 by_lang[lang] = serializer.errors

@@ -2,13 +2,16 @@
 worker imports it all or nothing with the same services and audit, and the job (status, rows done, what it
 created or the errors by row and column) is its prefecture's coordinators' to see."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from backend.core.models import AuditLog
 from backend.core.spreadsheet import csv_bytes
-from backend.intake.execution import import_job_run
+from backend.intake.execution import import_job_run, import_jobs_fail_stale
 from backend.intake.imports import SPECS
 from backend.intake.models import ImportJob
 from backend.needs.models import Need
@@ -94,3 +97,13 @@ def test_the_page_follows_a_job_until_it_ends(coordinator, client, django_captur
     assert ended["HX-Refresh"] == "true"
     page = client.get(f"/import/jobs/{job.pk}/").content.decode()
     assert "hx-get" not in page and "登録しませんでした" in page and "年間予算(万円)" in page
+
+
+def test_a_job_whose_worker_died_ends_failed_saying_so(coordinator):
+    job = ImportJob.objects.create(kind="needs", file_name="ニーズ.csv", actor=coordinator, prefecture_id="20",
+                                   status="running", rows_total=600, started_at=timezone.now())
+    assert import_jobs_fail_stale() == []
+
+    assert import_jobs_fail_stale(now=timezone.now() + dt.timedelta(hours=1)) == [job.pk]
+    job.refresh_from_db()
+    assert job.status == "failed" and job.errors[0]["code"] == "timeout" and "ワーカー" in job.errors[0]["ja"]
