@@ -221,11 +221,22 @@ def _vendor_for(*, actor: User, n: int, name: str | None, number: str | None) ->
     try:
         vendor = vendor_create(actor=actor, data={"name": name, "corporate_number": number})
         _remember("vendor", number, (None, vendor.pk))
+        _remember("row:affiliations.vendor", vendor.pk, vendor)  # the serializer's look-up of the row's vendor
         return vendor.pk
     except DomainError as exc:
         fields = {"name": name_field, "corporate_number": number_field}
         raise DomainError(*[FieldProblem(fields.get(p.field, name_field), p.code, p.message)
                             for p in exc.problems]) from None
+
+
+def vendors_by_number_at_once(rows: list[dict[str, str]]) -> None:
+    """Every 法人番号 a file names, looked up in one query before its rows are read one by one."""
+    columns = [c for c in _expert_spec_columns() if c.field.endswith("_vendor_number")]
+    numbers = {parse_corporate_number(_cell(row, column)) for row in rows for column in columns} - {""}
+    found = {number: (merged, pk) for number, merged, pk in Vendor.objects.filter(corporate_number__in=numbers)
+             .values_list("corporate_number", "merged_into_id", "pk")}
+    for number in numbers:
+        _remember("vendor", number, found.get(number))
 
 
 def combine_affiliations(data: dict, actor: User) -> dict:
@@ -299,6 +310,8 @@ class ImportSpec:
     sheet: str = ""  # the data sheet's title in the template; the importer reads it when present
     # several columns into one field; (data, actor) -> data, may register a vendor or raise a DomainError for the row
     combine: Callable[[dict, User], dict] = staticmethod(lambda data, actor: data)
+    # (rows) -> None: look up at once what the rows will ask of the register one by one (issue 26)
+    prepare: Callable[[list[dict[str, str]]], None] | None = None
 
     def header_for(self, field: str) -> str:
         root = field.split(".")[0].split("[")[0]
@@ -617,6 +630,8 @@ def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
     # One transaction for reading and writing: a vendor a row registers (an unknown 法人番号) is undone with the
     # rest when any row is refused.
     with transaction.atomic(), _remembering(), audit_deferred():
+        if spec.prepare is not None:
+            spec.prepare(rows)
         validated = _validated_rows(spec=spec, actor=actor, rows=rows, deadline=deadline, progress=progress)
         created = _written(spec=spec, actor=actor, validated=validated)
     return created
@@ -698,7 +713,12 @@ PREFECTURES_HOW = gettext_lazy("都道府県名を「、」で区切って（例
 
 
 def _expert_spec() -> ImportSpec:
-    return ImportSpec("experts", (
+    return ImportSpec("experts", _expert_spec_columns(), ExpertInputSerializer, expert_create, expert_create_many,
+                      sheet="専門人材", combine=combine_affiliations, prepare=vendors_by_number_at_once)
+
+
+def _expert_spec_columns() -> tuple[Column, ...]:
+    return (
         Column("氏名", "name", example="山田 花子", how=gettext_lazy("必須")),
         Column("ふりがな", "name_kana", example="やまだ はなこ"),
         Column("メールアドレス", "email", example="hanako@example.jp"),
@@ -728,7 +748,7 @@ def _expert_spec() -> ImportSpec:
         Column("所属事業者2の法人番号", "aff2_vendor_number", parse_corporate_number, how=gettext_lazy("2社目があれば必須")),
         Column("関係2", "aff2_relation", lambda t: parse_choice(t, AffiliationRelation.choices)),
         Column("退職日2", "aff2_ended_on"),
-    ), ExpertInputSerializer, expert_create, expert_create_many, sheet="専門人材", combine=combine_affiliations)
+    )
 
 
 def _need_spec() -> ImportSpec:
