@@ -1,7 +1,7 @@
 """The current figures: one command that measures the engine and the service and writes docs/benchmarks.md.
 
     .venv/bin/python -m benchmarks.current               # engine, runs in the service, load (about 15 minutes)
-    .venv/bin/python -m benchmarks.current --quick       # engine and runs only (about 3 minutes)
+    .venv/bin/python -m benchmarks.current --quick       # engine, runs and imports only (about 4 minutes)
 
 Each part is one of the benchmark commands the history describes (docs/benchmarks-history.md), run as it is,
 and its printed table is copied into the page with the command, the commit, the date and the machine load
@@ -29,6 +29,8 @@ RUNS = [PY, "manage.py", "bench_runs"]
 # bench_runs writes into the database the settings name (kenmu.py serve's own by default) and rolls back: it
 # needs the tables and the register first, which these make sure of (both are no-ops when done).
 RUNS_PREPARE = [[PY, "manage.py", "migrate", "--no-input", "-v", "0"], [PY, "manage.py", "load_register"]]
+# bench_imports, like bench_runs, writes into the settings' database and rolls back (issue 26, step 4)
+IMPORTS = [PY, "manage.py", "bench_imports"]
 LOAD = [PY, "-m", "benchmarks.load", "--duration", "15", "--gunicorn-args",
         "--config python:backend.config.gunicorn"]
 
@@ -38,6 +40,9 @@ PARTS = [
      "prefecture and national ≤ 1 s, national pool ≤ 5 s."),
     ("Match runs in the service (instance from the database, solve, store)", RUNS,
      "End to end as the worker runs it; the command rolls everything back. Target: a prefecture run ≤ 3 s."),
+    ("Imports in the service (file, rows, validation, stored rows and audit)", IMPORTS,
+     "A valid 2,000-row file of each kind, end to end through the function the API and the page call, rolled back; "
+     "memory is the peak resident set above idle. Target (issue 26): ≤ 10 s and ≤ 100 MB, still all or nothing."),
     ("Load: API lists and pages under 50 clients, reused reads", LOAD,
      "req/s and p95 per endpoint, gunicorn with the production configuration. Target: p95 ≤ 150 ms and "
      "≥ 400 req/s (issue 10); issue 26 measures them against the vendors list under writes."),
@@ -80,14 +85,14 @@ def page(sections: list[tuple[str, list[str], str, str, float]], *, commit: str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the engine and the runs only, not the load")
+    parser.add_argument("--quick", action="store_true", help="the engine, the runs and the imports, not the load")
     args = parser.parse_args(argv)
     load = os.getloadavg()
     when = dt.datetime.now(dt.UTC)
     sections = []
-    for title, command, note in PARTS[:2] if args.quick else PARTS:
+    for title, command, note in PARTS[:3] if args.quick else PARTS:
         print(f"[benchmarks] {title}: {' '.join(command[1:])}", flush=True)
-        for prepare in RUNS_PREPARE if command is RUNS else []:
+        for prepare in RUNS_PREPARE if command in (RUNS, IMPORTS) else []:
             _run(prepare)
         output, seconds = _run(command)
         sections.append((title, command, note, output, seconds))

@@ -202,6 +202,8 @@ urlpatterns = [
     path("audit/export.csv", register.audit_export, name="audit-export"),
     path("import/", register.import_view, name="import"),
     path("import/template/<str:kind>.<str:file>", register.import_template, name="import-template"),
+    path("import/jobs/<int:pk>/", register.import_job, name="import-job"),
+    path("import/jobs/<int:pk>/progress/", register.import_job_progress, name="import-job-progress"),
     # the public yearly page (anonymous) and the coordinator's choice of what to publish
     path("public/settings/", public.public_settings, name="public-settings"),
     path("public/settings/save/", public.public_settings_save, name="public-settings-save"),

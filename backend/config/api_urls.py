@@ -34,7 +34,7 @@ from backend.experts.commitment_apis import CommitmentViewSet
 from backend.funding.apis import EngagementFundingApi, FundingSchemeViewSet, RecruitmentCostViewSet
 from backend.geo.apis import MunicipalityViewSet, PrefectureViewSet
 from backend.goals.apis import EvaluationViewSet, GoalViewSet
-from backend.intake.apis import ImportApi, ImportTemplateApi
+from backend.intake.apis import ImportApi, ImportJobApi, ImportTemplateApi
 from backend.notifications.apis import NotificationViewSet
 from backend.payments.apis import PaymentOwedApi, PaymentSheetApi, PaymentYearApi
 from backend.placement.apis import NeedViewSet, ProposalApprovalViewSet, ReplacementViewSet, RunViewSet
@@ -129,5 +129,6 @@ urlpatterns = [
     path("published-years/unpublish/", PublishedYearUnpublishApi.as_view(), name="published-years-unpublish"),
     re_path(r"^import/(?P<kind>experts|needs)/template/$", ImportTemplateApi.as_view(), name="import-template"),
     re_path(r"^import/(?P<kind>experts|needs)/$", ImportApi.as_view(), name="import"),
+    path("import/jobs/<int:pk>/", ImportJobApi.as_view(), name="import-job"),
     *router.urls,
 ]

@@ -8,7 +8,9 @@ day it is signed. No limit ever drops below what the expert already holds.
 
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +42,15 @@ from backend.notifications.models import NotificationKind
 from backend.notifications.selectors import recipients_coordinators
 from backend.notifications.services import notify
 from backend.procurement.services import vendor_require_current
-from backend.restrictions.services import restrictions_after_affiliation_change
+from backend.restrictions.services import (
+    restrictions_after_affiliation_change,
+    restrictions_after_affiliation_changes,
+)
 
 # An expert's affiliations changed (an edit by the coordinator, an accepted change request): the apps above
 # register what it means for them in the write's transaction — an incumbent conflict on the expert's engagements
-# (backend/placement/conflicts.py). Called with actor= and expert=, before any audit row of the write (the chain's
-# lock is the last a transaction takes).
+# (backend/placement/conflicts.py). Called with actor= and expert= (or experts=, a list, when an import writes many),
+# before any audit row of the write (the chain's lock is the last a transaction takes).
 AFFILIATIONS_CHANGED = Hook("affiliations changed")
 
 # The fields an expert changes on their own record; everything else is the coordinator's.
@@ -70,18 +75,18 @@ def expert_snapshot(expert: Expert) -> dict:
     return {
         "name": expert.name,
         "registering_prefecture": expert.registering_prefecture_id,
-        "serves_prefectures": sorted(expert.serves_prefectures.values_list("code", flat=True)),
-        "onsite_prefectures": sorted(expert.onsite_prefectures.values_list("code", flat=True)),
+        # read through .all(), so that rows prefetched for many experts (expert_create_many) are not read again
+        "serves_prefectures": sorted(p.code for p in expert.serves_prefectures.all()),
+        "onsite_prefectures": sorted(p.code for p in expert.onsite_prefectures.all()),
         "capacity_days": expert.capacity_days,
         "weekdays": list(expert.weekdays),
         "max_engagements": expert.max_engagements,
         "daily_rate": expert.daily_rate,
         "employment_forms": list(expert.employment_forms),
         "pool_pledge_signed_on": expert.pool_pledge_signed_on,
-        "skills": dict(expert.skills.values_list("skill", "level")),
-        "affiliations": [
-            [a.vendor_id, a.relation, a.ended_on] for a in expert.affiliations.order_by("vendor_id", "relation")
-        ],
+        "skills": {s.skill: s.level for s in expert.skills.all()},
+        "affiliations": sorted(([a.vendor_id, a.relation, a.ended_on] for a in expert.affiliations.all()),
+                               key=lambda a: (a[0], a[1])),
         "listed": expert.listed,
     }
 
@@ -213,6 +218,82 @@ def expert_create(*, actor: User, data: dict) -> Expert:
     _write_relations(expert, data, actor=actor)
     audit_record(actor=actor, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture=home, after=expert_snapshot(expert))
     return expert
+
+
+@transaction.atomic
+def expert_create_many(*, actor: User, rows: list[dict]) -> list[Expert]:
+    """`expert_create` for many rows at once (a spreadsheet import, issue 26): each row is checked as
+    `expert_create` checks it and audited with its own `expert.create` row (and `affiliation.change` where it names
+    vendors), but the experts and their relations are inserted together. The model's own checks run per row; its
+    foreign keys are not looked up again (the serializer found those rows in this transaction), and each distinct
+    combination of the values the model's check constraints read is checked once. A refused row raises its
+    DomainError with `row_index`, the row's index in `rows`, and nothing is written."""
+    if not is_coordinator(actor):
+        raise ForbiddenError.single("expert", ErrorCode.NOT_YOURS, _("専門人材を登録できるのはコーディネーターのみです。"))
+    experts, constraints_checked, vendors_checked = [], set(), set()
+    for index, data in enumerate(rows):
+        try:
+            _check_pledge_date(data)
+            expert = Expert(registering_prefecture=_registering_prefecture_for(actor=actor, data=data))
+            model_update(instance=expert, fields=SCALAR_FIELDS, data=data)
+            expert.full_clean(exclude=["weekdays", "employment_forms", "registering_prefecture", "home_municipality"],
+                              validate_constraints=False)
+            _validate_constraints_once(expert, constraints_checked)
+            for n, a in enumerate(data.get("affiliations", [])):  # as _write_relations asks, once per vendor
+                if a["vendor"].pk not in vendors_checked:
+                    vendor_require_current(vendor=a["vendor"], field=f"affiliations[{n}].vendor")
+                    vendors_checked.add(a["vendor"].pk)
+        except DomainError as exc:
+            exc.row_index = index
+            raise
+        except ValidationError as exc:  # the model's checks, as full_clean raises them in expert_create
+            exc.row_index = index
+            raise
+        experts.append(expert)
+    Expert.objects.bulk_create(experts, batch_size=500)
+    _write_new_relations(experts, rows, actor=actor)
+    prefetch_related_objects(experts, "serves_prefectures", "onsite_prefectures", "skills", "affiliations")
+    for expert in experts:
+        audit_record(actor=actor, action=AuditAction.EXPERT_CREATE, obj=expert, prefecture=expert.registering_prefecture,
+                     after=expert_snapshot(expert))
+    return experts
+
+
+def _validate_constraints_once(expert: Expert, checked: set) -> None:
+    """`validate_constraints` as `full_clean` runs it in expert_create, once per distinct set of the values the
+    constraints read (each check is a query)."""
+    exclude = {"weekdays", "employment_forms"}
+    fields = sorted({f for c in Expert._meta.constraints if hasattr(c, "condition") and c.condition is not None
+                     for f in c.condition.referenced_base_fields} - exclude)
+    key = tuple(repr(getattr(expert, f, None)) for f in fields)
+    if key not in checked:
+        expert.validate_constraints(exclude=exclude)
+        checked.add(key)
+
+
+def _write_new_relations(experts: list[Expert], rows: list[dict], *, actor) -> None:
+    """What `_write_relations` writes for a new expert, for many: the prefectures served (the registering one
+    always), on site, skills and affiliations, then what an affiliation means for the apps above (the hook) and
+    the register of bid restrictions."""
+    through_serves, through_onsite = Expert.serves_prefectures.through, Expert.onsite_prefectures.through
+    through_serves.objects.bulk_create(
+        [through_serves(expert_id=e.pk, prefecture_id=code) for e, data in zip(experts, rows, strict=True)
+         for code in sorted({p.pk for p in data.get("serves_prefectures", [])} | {e.registering_prefecture_id})],
+        batch_size=5000)
+    through_onsite.objects.bulk_create(
+        [through_onsite(expert_id=e.pk, prefecture_id=p.pk) for e, data in zip(experts, rows, strict=True)
+         for p in data.get("onsite_prefectures", [])], batch_size=5000)
+    ExpertSkill.objects.bulk_create(
+        [ExpertSkill(expert=e, skill=s, level=lvl) for e, data in zip(experts, rows, strict=True)
+         for s, lvl in sorted(data.get("skills", {}).items())], batch_size=5000)
+    affiliated = [(e, data["affiliations"]) for e, data in zip(experts, rows, strict=True) if "affiliations" in data]
+    Affiliation.objects.bulk_create(
+        [Affiliation(expert=e, vendor=a["vendor"], relation=a["relation"], ended_on=a.get("ended_on"))
+         for e, affiliations in affiliated for a in affiliations], batch_size=5000)
+    if affiliated:
+        AFFILIATIONS_CHANGED.fire(actor=actor, experts=[e for e, _affiliations in affiliated])
+    restrictions_after_affiliation_changes(actor=actor, changes=[
+        (e, set(), {(a["vendor"].pk, a["relation"]) for a in affiliations}) for e, affiliations in affiliated])
 
 
 @transaction.atomic(durable=True)

@@ -20,6 +20,8 @@ import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,6 +38,7 @@ from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 from backend.accounts.models import User
 from backend.accounts.permissions import is_coordinator
 from backend.core.api import BilingualValidationError, bilingual_errors
+from backend.core.audit import audit_deferred
 from backend.core.choices import (
     AffiliationRelation,
     EmploymentForm,
@@ -47,14 +50,14 @@ from backend.core.choices import (
 from backend.core.errors import DomainError, FieldProblem, ForbiddenError, in_both, interpolate
 from backend.core.spreadsheet import csv_bytes, xlsx_bytes
 from backend.experts.serializers import ExpertInputSerializer
-from backend.experts.services import expert_create
+from backend.experts.services import expert_create, expert_create_many
 from backend.funding.models import FundingScheme
 from backend.geo.models import Prefecture
 from backend.geo.selectors import municipality_code_from_text
 from backend.intake.errors import ErrorCode
 from backend.needs.models import FeeBasis
 from backend.needs.serializers import NeedInputSerializer
-from backend.needs.services import need_submit
+from backend.needs.services import need_submit, need_submit_many
 from backend.procurement.models import Vendor
 from backend.procurement.names import vendor_name_key
 from backend.procurement.services import vendor_create
@@ -67,6 +70,63 @@ DECLARED_RANGE_SLACK = 10  # a sheet's declared range also counts blank and form
 WEEKDAY_KANJI = {str(label): value for value, label in Weekday.choices}
 PATTERN_WORDS = {"週": WorkPattern.WEEKLY, "月": WorkPattern.MONTHLY, "年": WorkPattern.YEARLY}
 YES = {"要", "必要", "はい", "yes", "true", "1", "○"}
+
+
+# What one import has looked up in the register (prefectures, municipalities by name, vendors by 法人番号, funding
+# schemes, the serializers' related rows), so that a 2,000-row file asks the database once per distinct value, not
+# once per row (issue 26). Lives only while one import runs (`_remembering`): the register may change between two.
+_memo: ContextVar[dict | None] = ContextVar("import_memo", default=None)
+
+
+def _remembered(kind: str, key, look_up: Callable[[], object]):
+    memo = _memo.get()
+    if memo is None:
+        return look_up()
+    if (kind, key) not in memo:
+        memo[kind, key] = look_up()
+    return memo[kind, key]
+
+
+def _remember(kind: str, key, value) -> None:
+    memo = _memo.get()
+    if memo is not None:
+        memo[kind, key] = value
+
+
+@contextmanager
+def _remembering():
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+class _RememberedRows:
+    """A related field's queryset as `PrimaryKeyRelatedField.to_internal_value` uses it (`.get(pk=…)`), answering
+    a value already looked up in this import from memory. The key is the value as the database would compare it
+    (`get_prep_value`, which raises the same TypeError or ValueError for a value of the wrong type)."""
+
+    def __init__(self, queryset, path: str):
+        self.queryset, self.path = queryset, path
+
+    def get(self, *, pk):
+        key = self.queryset.model._meta.pk.get_prep_value(pk)
+        return _remembered(f"row:{self.path}", key, lambda: self.queryset.get(pk=pk))
+
+
+def _remembering_related(fields, prefix: str = "") -> None:
+    """Point every primary-key related field of a serializer (nested and listed ones too) at `_RememberedRows`."""
+    for name, field in fields.items():
+        path = f"{prefix}{name}"
+        if isinstance(field, ManyRelatedField):
+            field = field.child_relation
+        if isinstance(field, serializers.ListSerializer):
+            field = field.child
+        if isinstance(field, serializers.Serializer):
+            _remembering_related(field.fields, f"{path}.")
+        elif isinstance(field, PrimaryKeyRelatedField) and field.queryset is not None:
+            field.queryset = _RememberedRows(field.queryset, path)
 
 
 def split_list(text: str) -> list[str]:
@@ -108,15 +168,20 @@ def parse_skills(text: str) -> dict:
 
 def parse_prefectures(text: str) -> list[str]:
     """'長野県、山梨県' or '長野 山梨' or '20 19': prefecture codes; anything unknown is passed on as typed."""
+    by_name = _remembered("prefectures", None, _prefecture_codes)
+    return [by_name.get(part, part) for part in split_list(text)]
+
+
+def _prefecture_codes() -> dict[str, str]:
     by_name = {}
     for code, name in Prefecture.objects.values_list("code", "name"):
         by_name.update({name: code, name.rstrip("都道府県") or name: code, code: code, code.lstrip("0"): code})
-    return [by_name.get(part, part) for part in split_list(text)]
+    return by_name
 
 
 def parse_municipality(text: str) -> str:
     """A 団体コード, or a name: '長野県長野市', or '長野市' when only one municipality has that name."""
-    return municipality_code_from_text(text)
+    return _remembered("municipality", text, lambda: municipality_code_from_text(text))
 
 
 def parse_man_yen(text: str) -> int | str:
@@ -138,7 +203,8 @@ def _vendor_for(*, actor: User, n: int, name: str | None, number: str | None) ->
     registered: then the row is refused naming it. The refusal names the row's own columns."""
     name_field, number_field = f"aff{n}_vendor", f"aff{n}_vendor_number"
     if number:
-        found = Vendor.objects.filter(corporate_number=number).values_list("merged_into_id", "pk").first()
+        found = _remembered("vendor", number, lambda: Vendor.objects.filter(corporate_number=number)
+                            .values_list("merged_into_id", "pk").first())
         if found:
             return found[0] or found[1]
     if not name and not number:
@@ -153,11 +219,24 @@ def _vendor_for(*, actor: User, n: int, name: str | None, number: str | None) ->
         raise DomainError(FieldProblem(name_field, ErrorCode.REQUIRED, interpolate(gettext_lazy(
             "法人番号 %(number)s の事業者は登録されていません。新しく登録するには事業者名も入力してください。"), number=number)))
     try:
-        return vendor_create(actor=actor, data={"name": name, "corporate_number": number}).pk
+        vendor = vendor_create(actor=actor, data={"name": name, "corporate_number": number})
+        _remember("vendor", number, (None, vendor.pk))
+        _remember("row:affiliations.vendor", vendor.pk, vendor)  # the serializer's look-up of the row's vendor
+        return vendor.pk
     except DomainError as exc:
         fields = {"name": name_field, "corporate_number": number_field}
         raise DomainError(*[FieldProblem(fields.get(p.field, name_field), p.code, p.message)
                             for p in exc.problems]) from None
+
+
+def vendors_by_number_at_once(rows: list[dict[str, str]]) -> None:
+    """Every 法人番号 a file names, looked up in one query before its rows are read one by one."""
+    columns = [c for c in _expert_spec_columns() if c.field.endswith("_vendor_number")]
+    numbers = {parse_corporate_number(_cell(row, column)) for row in rows for column in columns} - {""}
+    found = {number: (merged, pk) for number, merged, pk in Vendor.objects.filter(corporate_number__in=numbers)
+             .values_list("corporate_number", "merged_into_id", "pk")}
+    for number in numbers:
+        _remember("vendor", number, found.get(number))
 
 
 def combine_affiliations(data: dict, actor: User) -> dict:
@@ -198,8 +277,9 @@ def scheme_by_name(data: dict) -> dict:
     if not name.strip():
         data["funding_scheme"] = None
         return data
-    scheme = FundingScheme.objects.filter(name=name.strip(), prefecture__municipalities__code=data.get("municipality"),
-                                          active=True).values_list("pk", flat=True).first()
+    municipality = data.get("municipality")
+    scheme = _remembered("scheme", (name.strip(), municipality), lambda: FundingScheme.objects.filter(
+        name=name.strip(), prefecture__municipalities__code=municipality, active=True).values_list("pk", flat=True).first())
     data["funding_scheme"] = scheme if scheme is not None else name
     return data
 
@@ -224,9 +304,14 @@ class ImportSpec:
     columns: tuple[Column, ...]
     serializer: type
     write: Callable  # (actor, data) -> object, the service that writes one row
+    # (actor, rows) -> objects: the same service for many rows at once, each checked and audited as `write` does;
+    # a refused row's DomainError carries `row_index` (issue 26: 2,000 rows in seconds)
+    write_many: Callable | None = None
     sheet: str = ""  # the data sheet's title in the template; the importer reads it when present
     # several columns into one field; (data, actor) -> data, may register a vendor or raise a DomainError for the row
     combine: Callable[[dict, User], dict] = staticmethod(lambda data, actor: data)
+    # (rows) -> None: look up at once what the rows will ask of the register one by one (issue 26)
+    prepare: Callable[[list[dict[str, str]]], None] | None = None
 
     def header_for(self, field: str) -> str:
         root = field.split(".")[0].split("[")[0]
@@ -533,7 +618,7 @@ def _worded(error: dict, spec: ImportSpec, column: str, row: dict[str, str]) -> 
 
 
 def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
-                deadline: Deadline | None = None) -> list:
+                deadline: Deadline | None = None, progress: Callable[[int], None] | None = None) -> list:
     """Validate every row; write all of them or none. Row numbers count the header as row 1."""
     _check_imports(actor)
     deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
@@ -544,21 +629,57 @@ def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
             gettext_lazy("見出しがテンプレートと違います（%(header)s がありません）。"), header=missing[0]))
     # One transaction for reading and writing: a vendor a row registers (an unknown 法人番号) is undone with the
     # rest when any row is refused.
-    with transaction.atomic():
-        validated = _validated_rows(spec=spec, actor=actor, rows=rows, deadline=deadline)
+    with transaction.atomic(), _remembering(), audit_deferred():
+        if spec.prepare is not None:
+            spec.prepare(rows)
+        validated = _validated_rows(spec=spec, actor=actor, rows=rows, deadline=deadline, progress=progress)
+        created = _written(spec=spec, actor=actor, validated=validated)
+    return created
+
+
+def _written(*, spec: ImportSpec, actor: User, validated: list[tuple[int, dict]]) -> list:
+    if spec.write_many is None:
         created = []
         for number, data in validated:
             try:
                 created.append(spec.write(actor=actor, data=data))
             except DomainError as exc:
                 raise BilingualValidationError(_row_errors(spec, number, exc)) from None
-    return created
+        return created
+    try:
+        return spec.write_many(actor=actor, rows=[data for _number, data in validated])
+    except DomainError as exc:
+        number = validated[getattr(exc, "row_index", 0)][0]
+        raise BilingualValidationError(_row_errors(spec, number, exc)) from None
 
 
-def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]], deadline: Deadline) -> list:
-    validated, errors = [], []
+def _serializer_for(spec: ImportSpec, data: dict, reused: list):
+    """The spec's input serializer bound to one row's data. Within an import one instance serves every row: DRF
+    deep-copies a serializer's declared fields for each new instance, which cost more than validating the row
+    (issue 26); the fields keep no state between two validations, and the row's own results are cleared."""
+    if not reused:
+        serializer = spec.serializer(data=data)
+        if _memo.get() is not None:
+            _remembering_related(serializer.fields)
+        reused.append(serializer)
+        return serializer
+    serializer = reused[0]
+    serializer.initial_data = data
+    for result in ("_validated_data", "_errors", "_data"):
+        serializer.__dict__.pop(result, None)
+    return serializer
+
+
+PROGRESS_EVERY = 100  # rows validated between two reports of an import's progress
+
+
+def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]], deadline: Deadline,
+                    progress: Callable[[int], None] | None = None) -> list:
+    validated, errors, reused = [], [], []
     for number, row in enumerate(rows, start=2):
         deadline.check()
+        if progress is not None and (number - 2) % PROGRESS_EVERY == 0 and number > 2:
+            progress(number - 2)
         try:
             data = _row_data(spec, row, actor)
         except DomainError as exc:
@@ -567,7 +688,7 @@ def _validated_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]]
         by_lang = {}
         for lang in ("ja", "en"):
             with translation.override(lang):
-                serializer = spec.serializer(data=data)
+                serializer = _serializer_for(spec, data, reused)
                 if serializer.is_valid():
                     break
                 by_lang[lang] = serializer.errors
@@ -592,7 +713,12 @@ PREFECTURES_HOW = gettext_lazy("都道府県名を「、」で区切って（例
 
 
 def _expert_spec() -> ImportSpec:
-    return ImportSpec("experts", (
+    return ImportSpec("experts", _expert_spec_columns(), ExpertInputSerializer, expert_create, expert_create_many,
+                      sheet="専門人材", combine=combine_affiliations, prepare=vendors_by_number_at_once)
+
+
+def _expert_spec_columns() -> tuple[Column, ...]:
+    return (
         Column("氏名", "name", example="山田 花子", how=gettext_lazy("必須")),
         Column("ふりがな", "name_kana", example="やまだ はなこ"),
         Column("メールアドレス", "email", example="hanako@example.jp"),
@@ -622,7 +748,7 @@ def _expert_spec() -> ImportSpec:
         Column("所属事業者2の法人番号", "aff2_vendor_number", parse_corporate_number, how=gettext_lazy("2社目があれば必須")),
         Column("関係2", "aff2_relation", lambda t: parse_choice(t, AffiliationRelation.choices)),
         Column("退職日2", "aff2_ended_on"),
-    ), ExpertInputSerializer, expert_create, sheet="専門人材", combine=combine_affiliations)
+    )
 
 
 def _need_spec() -> ImportSpec:
@@ -656,7 +782,7 @@ def _need_spec() -> ImportSpec:
         Column("優先度", "priority", example="3", how=gettext_lazy("1（低）〜5（高）")),
         Column("予定の財源", "funding_scheme", example="",
                how=gettext_lazy("任意。都道府県の財源の名称（例：地域力創造アドバイザー（外部専門家））。空欄なら役割に応じた既定")),
-    ), NeedInputSerializer, need_submit, sheet="ニーズ", combine=need_fields_in_their_units)
+    ), NeedInputSerializer, need_submit, need_submit_many, sheet="ニーズ", combine=need_fields_in_their_units)
 
 
 DATA_SHEETS = ("専門人材", "ニーズ")

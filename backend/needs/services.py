@@ -8,6 +8,7 @@ by the municipality's staff alone; everyone else gets a ForbiddenError (403), wh
 """
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +155,39 @@ def need_submit(*, actor: User, data: dict) -> Need:
     audit_record(actor=actor, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
                  after=need_snapshot(need))
     return need
+
+
+@transaction.atomic
+def need_submit_many(*, actor: User, rows: list[dict]) -> list[Need]:
+    """`need_submit` for many rows at once (a spreadsheet import, issue 26): each row is checked as `need_submit`
+    checks it (the actor acts for its municipality, the pattern, on-site days, fee and planned scheme) and audited
+    with its own `need.submit` row, but the needs and their skills are inserted together. A refused row raises
+    its DomainError with `row_index`, the row's index in `rows`, and nothing is written."""
+    needs = []
+    for index, data in enumerate(rows):
+        try:
+            need = Need(municipality=_municipality_for(actor=actor, data=data), created_by=actor if actor.pk else None)
+            _apply(need, data)
+        except DomainError as exc:
+            exc.row_index = index
+            raise
+        needs.append(need)
+    Need.objects.bulk_create(needs, batch_size=500)
+    NeedSkill.objects.bulk_create(
+        [skill for need, data in zip(needs, rows, strict=True) for skill in _new_skills(need, data)], batch_size=2000)
+    prefetch_related_objects(needs, "skills")
+    for need in needs:
+        audit_record(actor=actor, action=AuditAction.NEED_SUBMIT, obj=need, prefecture=need.municipality.prefecture,
+                     after=need_snapshot(need))
+    return needs
+
+
+def _new_skills(need: Need, data: dict) -> list[NeedSkill]:
+    """A new need's skills as `_write_skills` stores them."""
+    return ([NeedSkill(need=need, skill=k, level=v, required=True)
+             for k, v in sorted(data.get("required_skills", {}).items())]
+            + [NeedSkill(need=need, skill=k, level=v, required=False)
+               for k, v in sorted(data.get("desired_skills", {}).items())])
 
 
 @transaction.atomic(durable=True)

@@ -161,8 +161,9 @@ def _after_procurement_written(*, actor: User, procurement: Procurement, before:
     return planned_procurement_warnings(procurement)
 
 
-def _after_affiliations_changed(*, actor: User, expert) -> list:
-    conflicts_scan(actor=actor, expert_ids=[expert.pk], cause=ConflictCause.AFFILIATION)
+def _after_affiliations_changed(*, actor: User, expert=None, experts=()) -> list:
+    ids = [expert.pk] if expert is not None else [e.pk for e in experts]
+    conflicts_scan(actor=actor, expert_ids=ids, cause=ConflictCause.AFFILIATION)
     return []
 
 

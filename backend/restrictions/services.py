@@ -143,20 +143,41 @@ def restrictions_after_affiliation_change(*, expert: ExpertWithAffiliations, bef
     (or from the engagement's start) to the engagement's end. A removed or former affiliation changes no row.
     Every change is audited, with the vendors by name and the rows it added, and each row it adds has its own
     `restriction.record` row; returns the new rows."""
-    if before == after:
+    return restrictions_after_affiliation_changes(actor=actor, changes=[(expert, before, after)])
+
+
+@transaction.atomic
+def restrictions_after_affiliation_changes(
+        *, actor: User, changes: list[tuple[ExpertWithAffiliations, set[AffiliationKey], set[AffiliationKey]]],
+) -> list[BidRestriction]:
+    """`restrictions_after_affiliation_change` for many experts (an import, issue 26): the same rows and audit
+    rows, expert by expert, with the engagements and the vendors' names read once for all of them."""
+    changes = [(expert, before, after) for expert, before, after in changes if before != after]
+    if not changes:
         return []
     today = timezone.localdate()
-    added = _restricting(after - before)
-    rows: list[BidRestriction] = []
-    serving = expert.engagements.filter(status=EngagementStatus.ACTIVE, ends_on__gte=today)
-    for engagement in (serving.select_related("municipality").order_by("id") if added else []):
-        rows += _record(actor=actor, engagement=engagement, vendors=added, starts_on=max(today, engagement.starts_on))
-    names = dict(Vendor.objects.filter(pk__in={v for v, _ in before | after}).values_list("pk", "name"))
-    audit_record(
-        actor=actor, action=AuditAction.AFFILIATION_CHANGE, obj=expert, prefecture=expert.registering_prefecture_id,
-        also_visible_to={r.engagement.municipality.prefecture_id for r in rows},
-        before={"affiliations": _listed(before, names)},
-        after={"affiliations": _listed(after, names),
-               "restrictions_added": [{"vendor": names.get(r.vendor_id), "municipality": r.engagement.municipality.name,
-                                       "starts_on": r.starts_on, "ends_on": r.ends_on} for r in rows]})
-    return rows
+    added = {expert.pk: _restricting(after - before) for expert, before, after in changes}
+    serving: dict[int, list] = {}
+    restricting_ids = [pk for pk, vendors in added.items() if vendors]
+    if restricting_ids:
+        engagements = changes[0][0].engagements.model.objects  # declared by engagements on the expert's rows
+        for engagement in (engagements.filter(expert_id__in=restricting_ids, status=EngagementStatus.ACTIVE,
+                                              ends_on__gte=today).select_related("municipality").order_by("id")):
+            serving.setdefault(engagement.expert_id, []).append(engagement)
+    names = dict(Vendor.objects.filter(pk__in={v for _e, before, after in changes for v, _ in before | after})
+                 .values_list("pk", "name"))
+    recorded: list[BidRestriction] = []
+    for expert, before, after in changes:
+        rows: list[BidRestriction] = []
+        for engagement in serving.get(expert.pk, []):
+            rows += _record(actor=actor, engagement=engagement, vendors=added[expert.pk],
+                            starts_on=max(today, engagement.starts_on))
+        audit_record(
+            actor=actor, action=AuditAction.AFFILIATION_CHANGE, obj=expert, prefecture=expert.registering_prefecture_id,
+            also_visible_to={r.engagement.municipality.prefecture_id for r in rows},
+            before={"affiliations": _listed(before, names)},
+            after={"affiliations": _listed(after, names),
+                   "restrictions_added": [{"vendor": names.get(r.vendor_id), "municipality": r.engagement.municipality.name,
+                                           "starts_on": r.starts_on, "ends_on": r.ends_on} for r in rows]})
+        recorded += rows
+    return recorded

@@ -39,6 +39,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from backend.engagements.tasks import offers_daily_enqueue
+from backend.intake.execution import import_jobs_fail_stale
 from backend.placement.services import runs_take_up_stale
 from backend.runs.models import MatchRun, RunStatus
 from backend.worklog.tasks import remind_daily_enqueue
@@ -103,6 +104,7 @@ def reap_once() -> None:
         runs = runs_take_up_stale()
         remind_daily_enqueue()  # the monthly confirmation's reminders, once a day
         offers_daily_enqueue()  # offers past their answer deadline lapse, those near it are reminded, once a day
+        import_jobs_fail_stale()  # an import whose worker died stored nothing: its job says so (issue 26)
         if tasks or runs:
             logger.warning("reaped abandoned tasks %s; stale match runs %s queued again or failed", tasks or "-", runs or "-")
     except DATABASE_DOWN as exc:  # the claiming loop reports the outage once; no line per pass

@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,7 +19,10 @@ from backend.core.fiscal import era_date
 from backend.core.reuse import reuse_page
 from backend.core.spreadsheet import XLSX, csv_bytes
 from backend.engagements.selectors import engagement_conflicts_to_resolve
-from backend.intake.imports import NO_FILE, SPECS, import_upload, template_csv, template_xlsx
+from backend.intake.imports import NO_FILE, SPECS, template_csv, template_xlsx
+from backend.intake.models import ImportJobStatus
+from backend.intake.selectors import import_job_list
+from backend.intake.services import background_rows, import_start
 from backend.procurement.selectors import procurement_list, vendor_list, vendor_pickable
 from backend.restrictions.exports import restrictions_csv, restrictions_xlsx
 from backend.restrictions.models import RestrictionState
@@ -35,6 +38,8 @@ from frontend.audit import audit_filter, audit_query, audit_rows, kind_choices
 from frontend.views import PAGE_SIZE
 from frontend.views.access import COORDINATOR, STAFF, role_required
 from frontend.views.documents import notice_choices
+
+LIVE_IMPORT_STATUSES = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
 
 # A CSV of the audit log holds at most this many rows (the newest); narrow the filters for older ones.
 AUDIT_EXPORT_ROWS = 20_000
@@ -137,21 +142,52 @@ def import_view(request):
     kind = request.POST.get("kind") or request.GET.get("kind") or "experts"
     kind = kind if kind in SPECS else "experts"
     context = {"kind": kind, "row_errors": [],
-               "created": None, "errors": None}
+               "created": None, "errors": None, "background_rows": background_rows()}
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
                 raise BilingualValidationError.of(NO_FILE)
-            created = import_upload(spec=SPECS[kind](), actor=request.user, upload=upload)
-            context["created"] = len(created)
+            started = import_start(kind=kind, actor=request.user, upload=upload)
+            if started.job is not None:
+                messages.success(request, _("ファイルを受け付けました。行数が多いため、順に取り込みます。"))
+                return redirect("frontend:import-job", pk=started.job.pk)
+            context["created"] = len(started.created)
         except BilingualValidationError as exc:
             context["errors"] = forms.errors_from_list([e for e in exc.errors if e.get("row") is None])
-            lang = "en" if request.LANGUAGE_CODE.startswith("en") else "ja"
-            context["row_errors"] = [{"row": e["row"], "column": e.get("column") or e["field"],
-                                      "message": e[lang]} for e in exc.errors if e.get("row") is not None]
+            context["row_errors"] = _row_errors(request, exc.errors)
             return render(request, "frontend/import.html", context, status=400)
     return render(request, "frontend/import.html", context)
+
+
+def _row_errors(request, errors: list[dict]) -> list[dict]:
+    lang = "en" if request.LANGUAGE_CODE.startswith("en") else "ja"
+    return [{"row": e["row"], "column": e.get("column") or e["field"], "message": e[lang]}
+            for e in errors if e.get("row") is not None]
+
+
+def _import_job_context(request, pk: int) -> dict:
+    job = get_object_or_404(import_job_list(user=request.user), pk=pk)
+    lang = "en" if request.LANGUAGE_CODE.startswith("en") else "ja"
+    return {"job": job, "active": job.status in LIVE_IMPORT_STATUSES, "row_errors": _row_errors(request, job.errors),
+            "file_errors": [e[lang] for e in job.errors if e.get("row") is None], "created": len(job.created_ids),
+            "kind_label": _("専門人材") if job.kind == "experts" else _("ニーズ")}
+
+
+@role_required(*COORDINATOR)
+def import_job(request, pk: int):
+    """An import the worker runs: its progress while it runs, then what it created or why it stored nothing."""
+    return render(request, "frontend/import_job.html", _import_job_context(request, pk))
+
+
+@role_required(*COORDINATOR)
+def import_job_progress(request, pk: int):
+    """The partial htmx polls while the job waits or runs; when it ends the page reloads."""
+    context = _import_job_context(request, pk)
+    response = render(request, "frontend/_import_job_progress.html", context)
+    if request.htmx and not context["active"]:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @role_required(*COORDINATOR)

@@ -100,6 +100,7 @@ class World:
     # the second round and a commitment elsewhere (issue 25, items 5 and 8)
     round: object = None
     commitment: object = None
+    import_job: object = None  # an import the worker ended, with its errors (issue 26)
 
 
 def world_build() -> World:
@@ -186,7 +187,12 @@ def world_build() -> World:
     second_round.needs.set([need])
     commitment = ExternalCommitment.objects.create(expert=expert, fiscal_year=2027, kind="employer", days_per_year=10,
                                                    weekdays=["fri"], note="本業")
-    return World(veto=veto, coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
+    from backend.intake.models import ImportJob
+    import_job = ImportJob.objects.create(
+        kind="needs", file_name="ニーズ.xlsx", actor=coordinator, prefecture_id="20", status="failed", rows_total=600,
+        rows_done=600, errors=[{"field": "budget", "code": "min_value", "ja": "年間予算(万円)は0以上で書いてください。",
+                                "en": "Budget must be at least 0.", "row": 601, "column": "年間予算(万円)"}])
+    return World(import_job=import_job, veto=veto, coordinator=coordinator, municipal=municipal, expert_user=expert_user, expert=expert, vendor=vendor,
                  procurement=procurement, need=need, renewal_need=renewal_need, run=run, proposal=proposal,
                  offered=offered, active=active, override=override, replacement=replacement, change=change,
                  application=application, invitation=invitation, consent=consent,

@@ -111,6 +111,8 @@ def _kwargs(name: str, world) -> dict:
         return {"code": "20", "year": 2027}
     if name == "wishes-veto-withdraw":  # issue 25
         return {"pk": world.veto.pk}
+    if name.startswith("import-job"):  # an import the worker ran (issue 26)
+        return {"pk": world.import_job.pk}
     rows = [("engagement-conflict", world.conflict), ("invitation", world.invitation),
             ("application", world.application), ("user-", world.other_user), ("affiliation-change", world.change), ("expert", world.expert), ("need", world.need),
             ("procurement", world.procurement), ("run", world.run), ("proposal", world.proposal),

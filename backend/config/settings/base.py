@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "backend.public",
     "backend.wishes",
     "backend.placement",
+    "backend.intake",
     "backend.restrictions",
     "backend.notifications",
     "backend.audit",

@@ -76,6 +76,8 @@ def _path(path: str, world) -> str:
         row = world.active
     if collection == "funding":
         row = world.funding_scheme if "/schemes/" in path else world.recruitment_cost
+    if path.startswith("/api/v1/import/jobs/"):  # an import the worker ran (issue 26)
+        row = world.import_job
     return (path.replace("{id}", str(getattr(row, "pk", 0))).replace("{token_key}", world.token_key)
             .replace("{kind}", "needs"))
 

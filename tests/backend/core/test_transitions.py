@@ -17,7 +17,8 @@ from tests.backend.factories import CoordinatorFactory, NeedFactory
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 WORKFLOW_MODULES = ["backend.needs.workflows", "backend.runs.workflows", "backend.engagements.workflows",
-                    "backend.experts.workflows", "backend.visits.workflows", "backend.worklog.workflows"]
+                    "backend.experts.workflows", "backend.visits.workflows", "backend.worklog.workflows",
+                    "backend.intake.workflows"]
 
 # The whole table, as docs/architecture.md states it: a change here is a change of the record's rules.
 EXPECTED = {
@@ -80,6 +81,12 @@ EXPECTED = {
         "work_month.answer": ({"disputed"}, "answered"),
         "work_month.confirm": ({"submitted", "answered"}, "confirmed"),
         "work_month.confirm_on_paper": ({"submitted", "disputed", "answered"}, "confirmed"),
+    },
+    # an import too big for one request (issue 26)
+    "intake.ImportJob": {
+        "import_job.start": ({"queued"}, "running"),
+        "import_job.succeed": ({"running"}, "succeeded"),
+        "import_job.fail": ({"running"}, "failed"),
     },
 }
 
