@@ -1,7 +1,7 @@
 """The current figures: one command that measures the engine and the service and writes docs/benchmarks.md.
 
-    .venv/bin/python -m benchmarks.current               # engine, runs in the service, load (about 15 minutes)
-    .venv/bin/python -m benchmarks.current --quick       # engine, runs and imports only (about 4 minutes)
+    .venv/bin/python -m benchmarks.current               # engine, runs, run pages, imports, load (about 20 minutes)
+    .venv/bin/python -m benchmarks.current --quick       # all but the load (about 5 minutes)
 
 Each part is one of the benchmark commands the history describes (docs/benchmarks-history.md), run as it is,
 and its printed table is copied into the page with the command, the commit, the date and the machine load
@@ -31,21 +31,30 @@ RUNS = [PY, "manage.py", "bench_runs"]
 RUNS_PREPARE = [[PY, "manage.py", "migrate", "--no-input", "-v", "0"], [PY, "manage.py", "load_register"]]
 # bench_imports, like bench_runs, writes into the settings' database and rolls back (issue 26, step 4)
 IMPORTS = [PY, "manage.py", "bench_imports"]
-LOAD = [PY, "-m", "benchmarks.load", "--duration", "15", "--gunicorn-args",
+# bench_run_pages, too (issue 26, step 3): a prefecture and a national run, built, timed per view, rolled back
+RUN_PAGES = [PY, "manage.py", "bench_run_pages", "--repeat", "10"]
+IN_DATABASE = (RUNS, IMPORTS, RUN_PAGES)
+# Under writes, as people work: a clerk saves a need every second while each endpoint is measured (issue 26).
+LOAD = [PY, "-m", "benchmarks.load", "--duration", "15", "--writer", "--gunicorn-args",
         "--config python:backend.config.gunicorn"]
 
 PARTS = [
     ("The engine (exchange format versions 1, 2 and 3, lead and later stages, validated)", ENGINE,
-     "Total seconds per instance and version; every result checked by the validator. Targets (issue 13 and 26): "
-     "prefecture and national ≤ 1 s, national pool ≤ 5 s."),
+     "Total seconds per instance and version; every result checked by the validator. Targets: prefecture and "
+     "national ≤ 1 s, national pool ≤ 5 s (issue 13); the full order on every national instance ≤ 2 s, coverage "
+     "lead and wide pools included (issue 26); version 3 no slower than version 2 (issue 25)."),
     ("Match runs in the service (instance from the database, solve, store)", RUNS,
      "End to end as the worker runs it; the command rolls everything back. Target: a prefecture run ≤ 3 s."),
+    ("Run pages at national scale (stored results, paged proposals)", RUN_PAGES,
+     "Median ms, queries and reads of the stored instance/result/report per view, a national run (1,100+ needs) "
+     "beside a prefecture run. Target (issue 26): every view of the national run within 2× the prefecture run's."),
     ("Imports in the service (file, rows, validation, stored rows and audit)", IMPORTS,
      "A valid 2,000-row file of each kind, end to end through the function the API and the page call, rolled back; "
      "memory is the peak resident set above idle. Target (issue 26): ≤ 10 s and ≤ 100 MB, still all or nothing."),
     ("Load: API lists and pages under 50 clients, reused reads", LOAD,
-     "req/s and p95 per endpoint, gunicorn with the production configuration. Target: p95 ≤ 150 ms and "
-     "≥ 400 req/s (issue 10); issue 26 measures them against the vendors list under writes."),
+     "req/s and p95 per endpoint, gunicorn with the production configuration, while the writer saves a need "
+     "every second. Target (issue 26): every list and page ≥ 70 % of the vendors list's req/s (×req/s ≥ 0.7) "
+     "and p95 ≤ 2× its p95 (×p95 ≤ 2), in the same run."),
 ]
 
 
@@ -85,14 +94,14 @@ def page(sections: list[tuple[str, list[str], str, str, float]], *, commit: str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the engine, the runs and the imports, not the load")
+    parser.add_argument("--quick", action="store_true", help="all but the load")
     args = parser.parse_args(argv)
     load = os.getloadavg()
     when = dt.datetime.now(dt.UTC)
     sections = []
-    for title, command, note in PARTS[:3] if args.quick else PARTS:
+    for title, command, note in PARTS[:-1] if args.quick else PARTS:
         print(f"[benchmarks] {title}: {' '.join(command[1:])}", flush=True)
-        for prepare in RUNS_PREPARE if command in (RUNS, IMPORTS) else []:
+        for prepare in RUNS_PREPARE if command in IN_DATABASE else []:
             _run(prepare)
         output, seconds = _run(command)
         sections.append((title, command, note, output, seconds))
