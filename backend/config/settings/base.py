@@ -136,6 +136,10 @@ CACHES = {
 KENMU_REUSE_READS = env.bool("KENMU_REUSE_READS", default=True)
 # How long the dashboard's figures are reused before they are counted again; the page shows when they were.
 KENMU_DASHBOARD_CACHE_S = env.int("KENMU_DASHBOARD_CACHE_S", default=30)
+# Imports (backend/intake): a file of more rows than this is imported by the worker, which the page follows;
+# a job still running after the second figure lost its worker and is ended as failed (nothing stored).
+KENMU_IMPORT_BACKGROUND_ROWS = env.int("KENMU_IMPORT_BACKGROUND_ROWS", default=500)
+KENMU_IMPORT_WORKER_MAX_SECONDS = env.int("KENMU_IMPORT_WORKER_MAX_SECONDS", default=600)
 
 AUTH_USER_MODEL = "accounts.User"
 # Axes first: it refuses a locked-out account before any password is checked.
