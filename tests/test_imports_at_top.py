@@ -46,7 +46,7 @@ def test_every_listed_exception_is_still_needed():
 
 def test_the_service_uses_only_what_matching_exports():
     """Layers point one way (STYLE.md): backend and frontend import `matching`, never its modules; the
-    benchmark commands alone draw on the engine's instance generator (bench_runs, and seed_volume, which hands it
+    benchmark commands alone draw on the engine's instance generator (bench_runs, bench_run_pages, and seed_volume, which hands it
     to backend/demo/volume.py)."""
     found = []
     for top in ("backend", "frontend"):
@@ -56,4 +56,5 @@ def test_the_service_uses_only_what_matching_exports():
                          else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
                 found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith("matching.")]
     assert found == ["backend/demo/management/commands/seed_volume.py: matching.generate",
+                     "backend/placement/management/commands/bench_run_pages.py: matching.generate",
                      "backend/placement/management/commands/bench_runs.py: matching.generate"]

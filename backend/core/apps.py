@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from backend.core.changes import install_triggers
+
 
 class CoreConfig(AppConfig):
     name = "backend.core"
@@ -8,7 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = "kenmu"
 
     def ready(self) -> None:
-        from backend.core.changes import install_triggers
-
-        # After every migrate (sent once per app; core's is enough): a table that a migration added gets its change trigger too (backend/core/changes.py).
+        # After every migrate (sent once per app; core's is enough): a table that a migration added gets its change
+        # trigger too (backend/core/changes.py).
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="kenmu-change-triggers")

@@ -12,7 +12,7 @@ is covered too. UNTRACKED tables get none: they are written on every request (se
 rate limit, the task queue) and no reused read may depend on them (reuse.py refuses to keep such a read).
 """
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 CHANGES_TABLE = "core_tablechange"
 UNTRACKED = frozenset({
@@ -40,8 +40,6 @@ def tracked_tables() -> list[str]:
 
 def install_triggers(using: str = "default", **_kwargs) -> None:
     """The function and a statement trigger on every tracked table; idempotent (post_migrate)."""
-    from django.db import connections
-
     conn = connections[using]
     tables = [t for t in conn.introspection.table_names() if t not in UNTRACKED]
     if CHANGES_TABLE not in conn.introspection.table_names():

@@ -37,10 +37,11 @@ PREFECTURE_CODE = RegexValidator(r"^(0[1-9]|[1-3][0-9]|4[0-7])$", _("都道府�
 class RunProposalFilter(django_filters.FilterSet):
     """A run's proposals by the place of their need (a national run has a thousand)."""
 
-    prefecture = extend_schema_field({"type": "string", "pattern": PREFECTURE_CODE.regex.pattern})(
+    # Empty means every place (the page's 「すべて」 sends it), so the schema's patterns admit it.
+    prefecture = extend_schema_field({"type": "string", "pattern": r"^(|0[1-9]|[1-3][0-9]|4[0-7])$"})(
         code("need__municipality__prefecture_id", validators=[PREFECTURE_CODE],
              help_text="prefecture code of the need (01–47)"))
-    municipality = extend_schema_field({"type": "string", "pattern": r"^[0-9]{6}$"})(
+    municipality = extend_schema_field({"type": "string", "pattern": r"^([0-9]{6})?$"})(
         code("need__municipality_id", validators=[validate_municipality_code],
              help_text="団体コード of the need's municipality (6 digits with the check digit)"))
 

@@ -14,6 +14,7 @@ from backend.experts.services import (
     affiliation_change_decline,
     affiliation_change_request,
     expert_create,
+    expert_create_many,
     expert_deactivate,
     expert_sign_pledge,
     expert_update,
@@ -35,6 +36,8 @@ def world(expert_user):
 WRITES = {
     "expert_create": lambda actor, w: expert_create(actor=actor, data={
         "name": "越権 太郎", "capacity_days": 48, "daily_rate": 40_000}),
+    "expert_create_many": lambda actor, w: expert_create_many(actor=actor, rows=[{
+        "name": "越権 太郎", "capacity_days": 48, "daily_rate": 40_000}]),
     "expert_update": lambda actor, w: expert_update(actor=actor, expert=w["expert"], data={"phone": "090-9999-9999"}),
     "expert_sign_pledge": lambda actor, w: expert_sign_pledge(actor=actor, expert=w["expert"]),
     "expert_deactivate": lambda actor, w: expert_deactivate(actor=actor, expert=w["expert"]),
@@ -48,6 +51,7 @@ WRITES = {
 # The expert's own coordinator may do all but the expert's own acts (the pledge, asking for a change).
 WRONG_ROLES = {
     "expert_create": ["municipal", "expert_user", "other_expert_user"],
+    "expert_create_many": ["municipal", "expert_user", "other_expert_user"],
     "expert_update": ["other_coordinator", "municipal", "other_expert_user"],
     "expert_sign_pledge": ["coordinator", "other_coordinator", "municipal", "other_expert_user"],
     "expert_deactivate": ["other_coordinator", "municipal", "expert_user", "other_expert_user"],
