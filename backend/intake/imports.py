@@ -617,16 +617,21 @@ def _worded(error: dict, spec: ImportSpec, column: str, row: dict[str, str]) -> 
     return in_both(interpolate(IMPORT_WORDS[code], column=column, value=typed[:40], limit=limit))
 
 
-def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
-                deadline: Deadline | None = None, progress: Callable[[int], None] | None = None) -> list:
-    """Validate every row; write all of them or none. Row numbers count the header as row 1."""
-    _check_imports(actor)
-    deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
+def check_header(spec: ImportSpec, rows: list[dict[str, str]]) -> None:
+    """A file whose header is not the template's (an experts file uploaded as needs) is refused as a whole."""
     missing = [c.header for c in spec.columns[:1]
                if rows and not any(h in rows[0] for h in (c.header, *c.aliases))]
     if missing:
         raise _file_problem(ErrorCode.MISSING_HEADER, interpolate(
             gettext_lazy("見出しがテンプレートと違います（%(header)s がありません）。"), header=missing[0]))
+
+
+def import_rows(*, spec: ImportSpec, actor: User, rows: list[dict[str, str]],
+                deadline: Deadline | None = None, progress: Callable[[int], None] | None = None) -> list:
+    """Validate every row; write all of them or none. Row numbers count the header as row 1."""
+    _check_imports(actor)
+    deadline = deadline or Deadline.start(file_name="", seconds=ImportLimits.from_settings().max_seconds)
+    check_header(spec, rows)
     # One transaction for reading and writing: a vendor a row registers (an unknown 法人番号) is undone with the
     # rest when any row is refused.
     with transaction.atomic(), _remembering(), audit_deferred():

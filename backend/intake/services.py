@@ -15,6 +15,7 @@ from backend.intake.imports import (
     ImportLimits,
     _check_imports,
     _file_name,
+    check_header,
     import_rows,
     read_rows,
 )
@@ -40,6 +41,7 @@ def import_start(*, kind: str, actor: User, upload) -> ImportStarted:
     _check_imports(actor)
     deadline = Deadline.start(file_name=_file_name(upload), seconds=ImportLimits.from_settings().max_seconds)
     rows = read_rows(upload, deadline=deadline)
+    check_header(SPECS[kind](), rows)  # a wrong file is refused now, not after it waited for the worker
     if len(rows) <= background_rows():
         return ImportStarted(created=import_rows(spec=SPECS[kind](), actor=actor, rows=rows, deadline=deadline))
     return ImportStarted(created=[], job=import_job_enqueue(actor=actor, kind=kind, file_name=_file_name(upload),

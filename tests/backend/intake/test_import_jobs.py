@@ -107,3 +107,13 @@ def test_a_job_whose_worker_died_ends_failed_saying_so(coordinator):
     assert import_jobs_fail_stale(now=timezone.now() + dt.timedelta(hours=1)) == [job.pk]
     job.refresh_from_db()
     assert job.status == "failed" and job.errors[0]["code"] == "timeout" and "ワーカー" in job.errors[0]["ja"]
+
+
+@override_settings(KENMU_IMPORT_BACKGROUND_ROWS=2)
+def test_a_big_file_of_the_wrong_kind_is_refused_at_upload_before_any_job(coordinator):
+    """Seen on the quick start: a needs file sent as experts waited for the worker, then failed on its header."""
+    response = client_for(coordinator).post("/api/v1/import/experts/", {"file": _csv(["240", "300", "120"])},
+                                            format="multipart")
+    assert response.status_code == 400
+    assert "氏名" in response.content.decode()
+    assert not ImportJob.objects.exists()
